@@ -1,0 +1,33 @@
+"""Accounts: regulator and agency users, and their API tokens."""
+
+from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.table import Table
+
+from credit.sharing.tables import Agency
+
+
+class User(Table, tablename="account_user"):
+    """A person who signs in to the workspace; the role decides what they may do."""
+
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100, default="")
+    password_hash = Varchar(length=200)
+    role = Varchar(length=32)  # admin | city_regulator | district_regulator | agency_officer
+    district_code = Varchar(length=6, default="")
+    agency = ForeignKey(references=Agency, null=True)
+    active = Boolean(default=True)
+    failed_logins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ApiToken(Table):
+    """A bearer token for a user's API use; only its hash is stored."""
+
+    user = ForeignKey(references=User, index=True)
+    prefix = Varchar(length=16)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)

@@ -1,0 +1,58 @@
+"""The one app factory: routes, templates, errors, metrics, and the database in the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator
+
+from litestar import Litestar
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from credit.db import close_pool, current_engine, open_pool
+from credit.health import HealthController
+from credit.logs import configure_logging
+from credit.problems import EXCEPTION_HANDLERS
+from credit.settings import Settings, settings as default_settings
+from portal.filters import register_filters
+from portal.public import PublicController
+
+PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the ASGI app. The database engine is whatever `credit.db.use_engine` last set."""
+    settings = settings or default_settings
+    configure_logging(settings.log_format)
+
+    @contextlib.asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        engine = current_engine()
+        await open_pool(engine, settings.db_pool_size)
+        try:
+            yield
+        finally:
+            await close_pool(engine)
+
+    prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
+                                  exclude=["^/metrics$", "^/static/"])
+    templates = TemplateConfig(directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine,
+                               engine_callback=lambda engine: register_filters(engine.engine))
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            PrometheusController,
+            PublicController,
+            create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"],
+                                       include_in_schema=False),
+        ],
+        lifespan=[database],
+        middleware=[prometheus.middleware],
+        template_config=templates,
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
+    )

@@ -1,0 +1,18 @@
+"""The audit log: append-only, each entry hashing the previous one."""
+
+from piccolo.columns import BigInt, JSON, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class AuditEntry(Table):
+    """Who changed what and when; `hash` covers this entry and the previous entry's hash."""
+
+    seq = BigInt(unique=True)
+    at = Timestamptz()
+    actor = Varchar(length=100)
+    action = Varchar(length=64)
+    entity_type = Varchar(length=32)
+    entity_id = BigInt()
+    changes = JSON()
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)

@@ -1,0 +1,133 @@
+"""The `eldercredit` command line: serve, migrate, seed, import."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from credit.settings import settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eldercredit", description="Eldercare institution credit system")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web app (portal, workspace, API)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--migrate", action="store_true", help="apply pending migrations first")
+
+    commands.add_parser("migrate", help="apply pending database migrations")
+
+    seed = commands.add_parser("seed", help="load a data set")
+    seed.add_argument("--demo", action="store_true", help="the demo city (常州, about 300 institutions)")
+    seed.add_argument("--seed", type=int, default=2020, help="random seed; the same seed gives the same city")
+    seed.add_argument("--count", type=int, default=300, help="number of institutions")
+    seed.add_argument("--as-of", type=date.fromisoformat, default=None, help="reference date (default today)")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when institutions exist")
+
+    load = commands.add_parser("import", help="import institutions or penalties from .xlsx or .csv")
+    load.add_argument("file", type=Path)
+    load.add_argument("--actor", default="cli-import", help="name recorded in the audit log")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import}[args.command]
+    return handler(args) or 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.migrate:
+        _migrate(args)
+    uvicorn.run("credit.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, log_config=None)
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from credit.migrate import MigrationFailed, migrate
+
+    try:
+        asyncio.run(migrate())
+    except MigrationFailed as error:
+        errors.print(f"[red]Migration failed:[/red] {error}")
+        return 1
+    console.print("Database is up to date.")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    if not args.demo:
+        errors.print("Say which data set to load: --demo")
+        return 2
+    from credit.demo import build_demo_city
+    from credit.registry.service import count_institutions
+    from credit.seeding import load_city
+    from credit.timeutil import today
+
+    async def run():
+        if args.if_empty and await count_institutions():
+            return None
+        as_of = args.as_of or today()
+        return await load_city(build_demo_city(args.seed, as_of, args.count), as_of)
+
+    result = asyncio.run(run())
+    if result is None:
+        console.print("The database already holds institutions; demo city not loaded.")
+        return 0
+    console.print(f"Demo city: {result.institutions} institutions added "
+                  f"({result.skipped_institutions} already there), {result.records} records, "
+                  f"{result.listings} list entries.")
+    for username, password in result.passwords.items():
+        console.print(f"  user [bold]{username}[/bold]  password [bold]{password}[/bold]  (shown once)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from credit.importer.reader import UnreadableFile
+    from credit.importer.service import import_file
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=errors, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done)
+
+        try:
+            result = asyncio.run(import_file(args.file, args.actor, report))
+        except UnreadableFile as error:
+            errors.print(f"[red]Cannot import {args.file}:[/red] {error}")
+            return 2
+    if result.ok:
+        console.print(f"Imported {result.written} {result.kind} from {args.file}.")
+        return 0
+    table = RichTable(title=f"{len(result.problems)} problems in {args.file}; nothing was imported")
+    for column in ("row", "column", "value", "reason"):
+        table.add_column(column)
+    for problem in result.problems:
+        table.add_row(str(problem.row), problem.column, "" if problem.value is None else str(problem.value),
+                      problem.reason)
+    errors.print(table)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

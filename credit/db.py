@@ -1,0 +1,100 @@
+"""Database engines: build one from a URL, swap it in, and run one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import AsyncIterator
+from urllib.parse import urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+
+def _sqlite_path(url: str) -> Path:
+    # sqlite:///relative/path and sqlite:////absolute/path, as SQLAlchemy spells them.
+    rest = url.removeprefix("sqlite://")
+    return Path(rest.removeprefix("/"))
+
+
+def engine_for_url(url: str) -> Engine:
+    """Return a Piccolo engine for a `sqlite:///...` or `postgresql://...` URL.
+
+    Raises ValueError for any other scheme.
+    """
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = _sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _enable_wal(path)
+        return SQLiteEngine(path=str(path), timeout=30)
+    if scheme in {"postgres", "postgresql"}:
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:/// or postgresql://)")
+
+
+def _enable_wal(path: Path) -> None:
+    # WAL lets readers run beside the one writer; the mode is stored in the file, so once is enough.
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
+def current_engine() -> Engine:
+    from credit.piccolo_app import APP_CONFIG
+
+    return APP_CONFIG.table_classes[0]._meta.db
+
+
+def use_engine(engine: Engine) -> None:
+    """Point every table (and Piccolo's migration runner) at `engine`."""
+    from piccolo.apps.migrations.tables import Migration
+
+    import credit.piccolo_conf as conf
+    from credit.piccolo_app import APP_CONFIG
+
+    conf.DB = engine
+    for table in [*APP_CONFIG.table_classes, Migration]:
+        table._meta.db = engine
+
+
+def is_postgres(engine: Engine | None = None) -> bool:
+    return (engine or current_engine()).engine_type == "postgres"
+
+
+@contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """One write transaction; on SQLite it is IMMEDIATE so concurrent writers queue instead of failing."""
+    engine = current_engine()
+    if engine.transaction_exists():
+        yield
+        return
+    if isinstance(engine, SQLiteEngine):
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with engine.transaction():
+            yield
+
+
+async def open_pool(engine: Engine, size: int) -> None:
+    if isinstance(engine, PostgresEngine):
+        # min_size=0: the app starts (and /healthz answers) while the database is still down.
+        await engine.start_connection_pool(min_size=0, max_size=size)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool:
+        await engine.close_connection_pool()
+
+
+async def lock_log_tail() -> None:
+    """Serialise appends to the change feed and audit log until this transaction ends.
+
+    SQLite's IMMEDIATE transactions already allow one writer at a time; on PostgreSQL a
+    transaction-level advisory lock gives the same order, so sequence numbers commit in order.
+    """
+    engine = current_engine()
+    if engine.engine_type == "postgres":
+        await engine.run_ddl("SELECT pg_advisory_xact_lock(727001)")

@@ -1,0 +1,50 @@
+"""Domain errors, named for what happened; the API turns them into problem+json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    reason: str
+    value: Any = None
+
+
+class DomainError(Exception):
+    """Base class of the errors a service may raise on purpose."""
+
+
+class ValidationFailed(DomainError):
+    """The input broke one or more field rules; nothing was written."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.reason}" for e in errors))
+
+
+class NotFound(DomainError):
+    """The record asked for does not exist (or is not visible to the caller)."""
+
+
+class Forbidden(DomainError):
+    """The caller's role or scope does not allow this operation."""
+
+
+class StaleVersion(DomainError):
+    """An update carried an old `version`; `current` is the record as it is now."""
+
+    def __init__(self, current: dict[str, Any]):
+        self.current = current
+        super().__init__("the record was changed by someone else; reload and try again")
+
+
+class Duplicate(DomainError):
+    """A record with the same natural key already exists."""
+
+    def __init__(self, field: str, value: Any):
+        self.field = field
+        self.value = value
+        super().__init__(f"{field} {value!r} already exists")

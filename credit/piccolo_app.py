@@ -1,0 +1,52 @@
+"""The one Piccolo app of the project: every table, migrations in the top-level `migrations/`."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from credit.accounts.tables import ApiToken, User
+from credit.audit.tables import AuditEntry
+from credit.disclosures.tables import CreditScore, Disclosure
+from credit.listings.tables import (
+    ListingBasis,
+    ListingEntry,
+    ListingTransition,
+    PunishmentMeasure,
+    RemovalApplication,
+)
+from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.registry.tables import Institution, Practitioner
+from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
+
+# Ordered so that every table comes after the tables it references.
+TABLES = [
+    Agency,
+    AgencyKey,
+    Institution,
+    Practitioner,
+    Grading,
+    FireInspection,
+    FireChecklistItem,
+    MajorHazard,
+    Penalty,
+    ListingEntry,
+    ListingBasis,
+    ListingTransition,
+    RemovalApplication,
+    PunishmentMeasure,
+    User,
+    ApiToken,
+    CreditScore,
+    Disclosure,
+    ChangeEvent,
+    AuditEntry,
+    JobRun,
+    InspectionDraw,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="eldercredit",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
+    table_classes=TABLES,
+)

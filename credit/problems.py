@@ -1,0 +1,65 @@
+"""Domain errors -> RFC 9457 problem+json responses (field and reason for every problem)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from credit.errors import Duplicate, Forbidden, NotFound, StaleVersion, ValidationFailed
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def on_validation_failed(_: Request, error: ValidationFailed) -> Response:
+    errors = [{"field": e.field, "reason": e.reason} for e in error.errors]
+    return problem(422, "Invalid input", str(error), errors=errors)
+
+
+def on_duplicate(_: Request, error: Duplicate) -> Response:
+    return problem(409, "Already exists", str(error), errors=[{"field": error.field, "reason": "already exists"}])
+
+
+def on_stale(_: Request, error: StaleVersion) -> Response:
+    return problem(409, "Edit conflict", str(error), current=error.current)
+
+
+def on_not_found(_: Request, error: NotFound) -> Response:
+    return problem(404, "Not found", str(error))
+
+
+def on_forbidden(_: Request, error: Forbidden) -> Response:
+    return problem(403, "Forbidden", str(error) or "not allowed for your role or district")
+
+
+def on_http(request: Request, error: HTTPException) -> Response:
+    extra: dict[str, Any] = {}
+    if isinstance(error, ValidationException) and isinstance(error.extra, list):
+        extra["errors"] = [{"field": e.get("key") or e.get("source") or "body", "reason": e.get("message", "")}
+                           for e in error.extra if isinstance(e, dict)]
+    return problem(error.status_code, error.__class__.__name__.replace("Exception", "") or "Error",
+                   error.detail, **extra)
+
+
+def on_unexpected(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error", "something went wrong on our side; it has been logged")
+
+
+EXCEPTION_HANDLERS = {
+    ValidationFailed: on_validation_failed,
+    Duplicate: on_duplicate,
+    StaleVersion: on_stale,
+    NotFound: on_not_found,
+    Forbidden: on_forbidden,
+    HTTPException: on_http,
+    Exception: on_unexpected,
+}

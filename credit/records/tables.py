@@ -1,0 +1,100 @@
+"""Record tables: gradings (等级评定), fire inspections (消防安全检查), major hazards and penalties (行政处罚)."""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from credit.registry.tables import Institution
+
+
+class Grading(Table):
+    """A grading decision (等级评定, GB/T 37276-2018) with its four part scores."""
+
+    institution = ForeignKey(references=Institution, index=True)
+    decided_on = Date()
+    expires_on = Date()
+    level = Integer()  # 1..5 stars
+    environment = Integer()
+    facilities = Integer()
+    operations = Integer()
+    services = Integer()
+    decision_number = Varchar(length=100, default="")
+    assessor = Varchar(length=200, default="")
+    revoked = Boolean(default=False)
+    version = Integer(default=1)
+    created_at = Timestamptz()
+
+
+class FireInspection(Table):
+    """A fire-safety standardisation inspection (消防安全标准化检查)."""
+
+    institution = ForeignKey(references=Institution, index=True)
+    inspected_on = Date()
+    inspector = Varchar(length=200, default="")
+    outcome = Varchar(length=32)  # compliant | basically_compliant | non_compliant
+    note = Text(default="")
+    version = Integer(default=1)
+    created_at = Timestamptz()
+
+
+class FireChecklistItem(Table):
+    """One of the seven checklist areas of an inspection: pass, fail or not applicable."""
+
+    inspection = ForeignKey(references=FireInspection, index=True)
+    area = Varchar(length=32)
+    result = Varchar(length=8)  # pass | fail | na
+    note = Text(default="")
+
+
+class MajorHazard(Table):
+    """A major accident hazard (重大事故隐患) with its rectify-by date."""
+
+    institution = ForeignKey(references=Institution, index=True)
+    inspection = ForeignKey(references=FireInspection, null=True)
+    category = Varchar(length=32)
+    description = Text(default="")
+    found_on = Date()
+    rectify_by = Date()
+    rectified_on = Date(null=True, default=None)
+    version = Integer(default=1)
+    created_at = Timestamptz()
+
+
+class Penalty(Table):
+    """An administrative penalty (行政处罚) in the fields of the 双公示 data standard."""
+
+    institution = ForeignKey(references=Institution, null=True, index=True)
+    subject_name = Varchar(length=200)
+    subject_kind = Varchar(length=32)  # legal_person | natural_person | other
+    uscc = Varchar(length=18, default="", index=True)
+    legal_representative = Varchar(length=100, default="")
+    decision_number = Varchar(length=100)
+    violation_type = Varchar(length=200, default="")
+    facts = Text(default="")
+    legal_basis = Text(default="")
+    penalty_kind = Varchar(length=100, default="")
+    content = Text(default="")
+    fine_yuan = Numeric(digits=(16, 2), null=True, default=None)
+    decision_date = Date()
+    deciding_agency = Varchar(length=200)
+    source_agency = Varchar(length=200)
+    reporting_agency = Varchar(length=32, default="", index=True)  # agency code; "" when a regulator entered it
+    publication_end = Date(null=True, default=None)
+    severity = Varchar(length=16)  # minor | general | serious
+    is_fire_safety = Boolean(default=False)
+    listing_behaviour = Varchar(length=16, default="")  # "1".."9" or court_debtor when it is a listing basis
+    rectified_on = Date(null=True, default=None)
+    revoked = Boolean(default=False)
+    revoked_on = Date(null=True, default=None)
+    match_status = Varchar(length=16, default="matched")  # matched | review (unknown USCC, in the review queue)
+    payload_digest = Varchar(length=64, default="")
+    version = Integer(default=1)
+    created_at = Timestamptz()

@@ -1,0 +1,44 @@
+"""Registry tables: eldercare institutions (养老机构) and their practitioners (从业人员)."""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class Institution(Table):
+    """A registered eldercare institution (养老机构), unique by its USCC (统一社会信用代码)."""
+
+    uscc = Varchar(length=18, unique=True, index=True)
+    name = Varchar(length=200, index=True)
+    district_code = Varchar(length=6, index=True)
+    address = Varchar(length=300, default="")
+    beds = Integer(default=0)
+    owner_type = Varchar(length=32)  # public | private_nonprofit | enterprise | public_private
+    legal_representative = Varchar(length=100, default="")
+    phone = Varchar(length=40, default="")
+    established_on = Date(null=True, default=None)
+    status = Varchar(length=16, default="active")  # active | closed
+    needs_rescore = Boolean(default=True, index=True)
+    version = Integer(default=1)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Practitioner(Table):
+    """A person working at an institution; the ID number is kept only as an HMAC and a masked form."""
+
+    institution = ForeignKey(references=Institution, null=True, index=True)
+    name = Varchar(length=100)
+    id_hmac = Varchar(length=64, unique=True, index=True)
+    id_masked = Varchar(length=18)
+    role = Varchar(length=32)  # legal_representative | manager | care_staff
+    note = Text(default="")
+    version = Integer(default=1)
+    created_at = Timestamptz()

@@ -1,0 +1,64 @@
+"""Settings, read from the environment once (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_DATA_DIR = Path(os.environ.get("ELDERCREDIT_DATA_DIR", "var"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    signing_key_path: Path
+    scheduler_enabled: bool
+    timezone: ZoneInfo
+    redis_url: str | None
+    environment: str
+    log_format: str
+    db_pool_size: int = 10
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+def load_settings() -> Settings:
+    """Read every setting from the environment; defaults suit `make run` on a laptop."""
+    data_dir = DEFAULT_DATA_DIR
+    environment = os.environ.get("ELDERCREDIT_ENV", "development")
+    secret = os.environ.get("SECRET_KEY", "")
+    if not secret:
+        if environment == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        secret = "development-only-secret-change-me"
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'eldercredit.sqlite3'}",
+        secret_key=secret,
+        signing_key_path=Path(os.environ.get("SIGNING_KEY_PATH") or data_dir / "signing-key.pem"),
+        scheduler_enabled=_flag("SCHEDULER_ENABLED", True),
+        timezone=ZoneInfo(os.environ.get("TIMEZONE", "Asia/Shanghai")),
+        redis_url=os.environ.get("REDIS_URL") or None,
+        environment=environment,
+        log_format=os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
+        db_pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+    )
+
+
+settings = load_settings()

@@ -1,0 +1,16 @@
+"""Clock helpers: instants are UTC, calendar dates are Asia/Shanghai (converted at the edges)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from credit.settings import settings
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date where the regulators are (Asia/Shanghai by default)."""
+    return datetime.now(settings.timezone).date()

@@ -1,0 +1,27 @@
+"""Jinja filters defined once: masks, dates, stars."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from jinja2 import Environment
+
+from credit.registry.districts import district_name
+from credit.registry.identifiers import mask_name
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "—"
+
+
+def stars(level: int | None) -> str:
+    return "★" * (level or 0) + "☆" * (5 - (level or 0))
+
+
+def register_filters(environment: Environment) -> None:
+    environment.filters.update(
+        mask_name=mask_name,
+        date=format_date,
+        stars=stars,
+        district=district_name,
+    )

@@ -1,0 +1,285 @@
+"""Credit score and level (信用评价): facts + policy + date -> Assessment with itemised reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from scoring.dates import last_start_ending_by
+from scoring.facts import HAZARD_CATEGORIES, SEVERITIES, FireInspection, Grading, InstitutionFacts, RecordId
+from scoring.fire import FireOutcome
+from scoring.grading import level_of
+from scoring.labels import HAZARD_CATEGORIES_EN, LABELS, PENALTY_QUALIFIERS, label
+from scoring.penalties import publication_months
+from scoring.points import ZERO, quantize
+from scoring.policy import Policy
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One line of the explanation: a stable `code`, its labels, signed `points` and the records behind it."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    points: Decimal
+    records: tuple[RecordId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The credit assessment of one institution on `as_of` under policy `policy_version`.
+
+    `score` equals the sum of the contributions' points exactly. When the institution
+    is listed, `level` is the policy's lowest level whatever the score, and a
+    zero-point contribution with code "listed" says so (`vetoed` is then True).
+    """
+
+    score: Decimal
+    level: str
+    contributions: tuple[Contribution, ...]
+    policy_version: str
+    institution_id: RecordId
+    as_of: date
+
+    @property
+    def vetoed(self) -> bool:
+        return any(c.code == "listed" for c in self.contributions)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.contributions)
+
+
+_OUTCOME_RANK = {FireOutcome.COMPLIANT: 0, FireOutcome.BASICALLY_COMPLIANT: 1, FireOutcome.NON_COMPLIANT: 2}
+
+
+class _Scorer:
+    """The policy's rules specialised to one assessment date, computed once per (policy, date).
+
+    Publication windows, validity and recency become cut-off dates, so each record
+    costs comparisons only (see `dates.last_start_ending_by`).
+    """
+
+    def __init__(self, policy: Policy, as_of: date) -> None:
+        self.policy = policy
+        self.as_of = as_of
+        self.base = quantize(policy.score.base)
+        self.base_line = Contribution("base", *label("base"), self.base)
+        self.minimum = quantize(policy.score.minimum)
+        self.maximum = quantize(policy.score.maximum)
+        self.clamp_labels = label("clamp", minimum=policy.score.minimum, maximum=policy.score.maximum)
+        self.levels = tuple(policy.levels.items())
+        self.listed_level = self.levels[-1][0]
+        self.listed_line = Contribution("listed", *label("listed", level=self.listed_level), ZERO)
+
+        g = policy.grading
+        self.grading_valid_after = last_start_ending_by(as_of, 12 * g.validity_years)
+        self.grading_lines = {n: (f"grading.{n}", *LABELS[f"grading.{n}"], quantize(p)) for n, p in g.points.items()}
+        self.expired_labels = label("grading.expired")
+
+        f = policy.fire
+        self.critical = f.critical_areas
+        self.max_fails = f.basically_compliant_max_fails
+        self.inspection_recent_after = last_start_ending_by(as_of, f.recent_inspection_months)
+        self.outcome_lines = {
+            o: (f"fire.{o.value}", *LABELS[f"fire.{o.value}"], quantize(getattr(f.points, o.value)))
+            for o in FireOutcome
+        }
+        months = f.recent_inspection_months
+        self.no_recent_line = (
+            "fire.no_recent_inspection",
+            *label("fire.no_recent_inspection", months=months),
+            quantize(f.points.no_recent_inspection),
+        )
+        hazard_points = quantize(f.points.open_major_hazard)
+        self.hazard_lines = {
+            c: (
+                "fire.major_hazard",
+                *label("fire.major_hazard", category_zh=zh, category_en=HAZARD_CATEGORIES_EN[c]),
+                hazard_points,
+            )
+            for c, zh in HAZARD_CATEGORIES.items()
+        }
+        self.penalty_rules = (self._penalty_rules(False), self._penalty_rules(True))
+
+    def _penalty_rules(self, fire_safety: bool) -> dict[str, tuple[date, date, tuple]]:
+        rules = self.policy.penalties
+        out = {}
+        for severity in SEVERITIES:
+            low, high = publication_months(severity, fire_safety, self.policy)
+            zh, en = LABELS[f"penalty.{severity}"]
+            lines = []  # indexed [rectified][past_minimum]
+            for rectified in (False, True):
+                row = []
+                for past_minimum in (False, True):
+                    points, qualifiers = rules.for_severity(severity).points, []
+                    if rectified:
+                        points *= rules.rectified_factor
+                        qualifiers.append(PENALTY_QUALIFIERS["rectified"])
+                    if past_minimum:
+                        points *= rules.past_minimum_factor
+                        qualifiers.append(PENALTY_QUALIFIERS["past_minimum"])
+                    row.append(
+                        (
+                            f"penalty.{severity}",
+                            zh + "".join(f"，{q[0]}" for q in qualifiers),
+                            en + "".join(f"; {q[1]}" for q in qualifiers),
+                            quantize(points),
+                        )
+                    )
+                lines.append(tuple(row))
+            out[severity] = (
+                last_start_ending_by(self.as_of, low),
+                last_start_ending_by(self.as_of, high),
+                tuple(lines),
+            )
+        return out
+
+    def _grade(self, grading: Grading) -> int:
+        return level_of(grading, self.policy) or 0
+
+    def _outcome(self, inspection: FireInspection) -> FireOutcome:
+        fails = [area for area, result in inspection.checklist.items() if result == "fail"]
+        if not fails:
+            return FireOutcome.COMPLIANT
+        if len(fails) <= self.max_fails and self.critical.isdisjoint(fails):
+            return FireOutcome.BASICALLY_COMPLIANT
+        return FireOutcome.NON_COMPLIANT
+
+    def assess(self, facts: InstitutionFacts) -> Assessment:
+        as_of = self.as_of
+        lines = [self.base_line]
+        total = self.base
+
+        # Grading: the latest decision counts, while valid; same-day ties go to the higher level.
+        latest = None
+        for g in facts.gradings:
+            d = g.decided_on
+            if d <= as_of and (
+                latest is None
+                or d > latest.decided_on
+                or (d == latest.decided_on and self._grade(g) > self._grade(latest))
+            ):
+                latest = g
+        if latest is not None:
+            if latest.decided_on > self.grading_valid_after:
+                level = self._grade(latest)
+                if level:
+                    code, zh, en, points = self.grading_lines[level]
+                    lines.append(Contribution(code, zh, en, points, (latest.id,)))
+                    total += points
+            else:
+                lines.append(Contribution("grading.expired", *self.expired_labels, ZERO, (latest.id,)))
+
+        # Fire safety: the latest inspection (same-day ties: the worse outcome) and open major hazards.
+        inspection = None
+        outcome = None
+        for i in facts.inspections:
+            d = i.inspected_on
+            if d > as_of:
+                continue
+            if inspection is None or d > inspection.inspected_on:
+                inspection, outcome = i, None
+            elif d == inspection.inspected_on:
+                outcome = outcome or self._outcome(inspection)
+                candidate = self._outcome(i)
+                if _OUTCOME_RANK[candidate] > _OUTCOME_RANK[outcome]:
+                    inspection, outcome = i, candidate
+        hazards = [
+            h for h in facts.hazards if h.found_on <= as_of and (h.rectified_on is None or h.rectified_on > as_of)
+        ]
+        records = () if inspection is None else (inspection.id,)
+        if hazards:
+            code, zh, en, points = self.outcome_lines[FireOutcome.NON_COMPLIANT]
+            lines.append(Contribution(code, zh, en, points, records + tuple(h.id for h in hazards)))
+            total += points
+        elif inspection is not None:
+            code, zh, en, points = self.outcome_lines[outcome or self._outcome(inspection)]
+            lines.append(Contribution(code, zh, en, points, records))
+            total += points
+        if inspection is None or inspection.inspected_on <= self.inspection_recent_after:
+            code, zh, en, points = self.no_recent_line
+            lines.append(Contribution(code, zh, en, points, records))
+            total += points
+        for h in hazards:
+            code, zh, en, points = self.hazard_lines[h.category]
+            lines.append(Contribution(code, zh, en, points, (h.id,)))
+            total += points
+
+        # Penalties inside their publication window; see penalties.penalty_points for the plain rule.
+        rules_by_kind = self.penalty_rules
+        for p in facts.penalties:
+            d = p.decision_date
+            if p.revoked or d > as_of:
+                continue
+            minimum_cut, maximum_cut, table = rules_by_kind[p.is_fire_safety][p.severity]
+            past_minimum = d <= minimum_cut
+            if past_minimum:
+                end = p.publication_end
+                if d <= maximum_cut or (end is not None and end <= as_of):
+                    continue
+            rectified = p.rectified_on is not None and p.rectified_on <= as_of
+            code, zh, en, points = table[rectified][past_minimum]
+            lines.append(Contribution(code, zh, en, points, (p.id,)))
+            total += points
+
+        if total > self.maximum or total < self.minimum:
+            bound = self.maximum if total > self.maximum else self.minimum
+            lines.append(Contribution("clamp", *self.clamp_labels, bound - total))
+            total = bound
+
+        if facts.listed:
+            level = self.listed_level
+            lines.append(self.listed_line)
+        else:
+            for level, threshold in self.levels:
+                if total >= threshold:
+                    break
+        return Assessment(total, level, tuple(lines), self.policy.version, facts.institution_id, as_of)
+
+
+_SCORERS: dict[tuple[int, date], tuple[Policy, _Scorer]] = {}
+
+
+def _scorer(policy: Policy, as_of: date) -> _Scorer:
+    key = (id(policy), as_of)
+    cached = _SCORERS.get(key)
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    if len(_SCORERS) >= 256:
+        _SCORERS.clear()
+    scorer = _Scorer(policy, as_of)
+    _SCORERS[key] = (policy, scorer)
+    return scorer
+
+
+def evaluate(facts: InstitutionFacts, policy: Policy, as_of: date) -> Assessment:
+    """Return the credit assessment of `facts` on `as_of` under `policy`.
+
+    Pure and deterministic; records dated after `as_of` are ignored. The score starts
+    at the policy base, adds the valid grading, the fire-safety outcome and hazards,
+    and the publicly active penalties, then is clamped into the policy's range; the
+    contributions (including "base" and any "clamp") add up to the score exactly.
+    Raises GradingError when a grading without a level has an out-of-range part score.
+    """
+    return _scorer(policy, as_of).assess(facts)
+
+
+def evaluate_many(facts: Iterable[InstitutionFacts], policy: Policy, as_of: date) -> Iterator[Assessment]:
+    """Return a lazy iterator of assessments, one per institution in `facts`, in the same order.
+
+    Equivalent to `evaluate` on each, with the policy's rules prepared once for the batch.
+    """
+    assess = _Scorer(policy, as_of).assess
+    return map(assess, facts)
+
+
+def level_for(score: Decimal, policy: Policy) -> str:
+    """Return the credit level (A..D) of `score` under `policy`, ignoring any listing."""
+    for level, threshold in policy.levels.items():
+        if score >= threshold:
+            return level
+    return next(reversed(policy.levels))

@@ -1,0 +1,80 @@
+"""Grading (等级评定, GB/T 37276-2018): level from part scores, validity, eligibility."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from scoring.dates import add_months
+from scoring.facts import GRADING_PARTS, Grading, InstitutionFacts
+from scoring.labels import Reason, label
+from scoring.policy import Policy
+
+
+class GradingError(ValueError):
+    """A grading part score lies outside 0..its policy maximum."""
+
+
+def grading_level(
+    environment: int | Decimal,
+    facilities: int | Decimal,
+    operations: int | Decimal,
+    services: int | Decimal,
+    policy: Policy,
+) -> int | None:
+    """Return the grading level 1-5 earned by the four part scores, or None below the lowest threshold.
+
+    Raises GradingError when a part is negative or above its maximum in `policy`.
+    """
+    maxima = policy.grading.part_maxima
+    total = 0
+    for name, value in zip(GRADING_PARTS, (environment, facilities, operations, services)):
+        maximum = getattr(maxima, name)
+        if not 0 <= value <= maximum:
+            raise GradingError(f"{name} must lie within 0..{maximum}, got {value}")
+        total += value
+    for level, threshold in policy.grading.level_thresholds.items():
+        if total >= threshold:
+            return level
+    return None
+
+
+def level_of(grading: Grading, policy: Policy) -> int | None:
+    """Return the grading's decided level, or the level its part scores earn when none was recorded.
+
+    Raises GradingError as `grading_level` does.
+    """
+    if grading.level is not None:
+        return grading.level
+    return grading_level(grading.environment, grading.facilities, grading.operations, grading.services, policy)
+
+
+def grading_expires_on(grading: Grading, policy: Policy) -> date:
+    """Return the first day on which `grading` is no longer valid (decision + validity years)."""
+    return add_months(grading.decided_on, 12 * policy.grading.validity_years)
+
+
+def grading_is_valid(grading: Grading, policy: Policy, on: date) -> bool:
+    """Return True when `grading` has been decided by `on` and has not yet lapsed."""
+    return grading.decided_on <= on < grading_expires_on(grading, policy)
+
+
+def grading_eligibility(facts: InstitutionFacts, policy: Policy, on: date) -> tuple[Reason, ...]:
+    """Return why the institution may not apply for a grading on `on`; empty when it may.
+
+    Ineligible while listed, or with a non-revoked serious penalty decided within the
+    policy's period before `on`.
+    """
+    reasons = []
+    if facts.listed:
+        reasons.append(Reason("grading.ineligible.listed", *label("grading.ineligible.listed")))
+    years = policy.grading.ineligible_after_serious_penalty_years
+    recent = tuple(
+        p.id
+        for p in facts.penalties
+        if p.severity == "serious" and not p.revoked and p.decision_date <= on < add_months(p.decision_date, 12 * years)
+    )
+    if recent:
+        code = "grading.ineligible.serious_penalty"
+        reasons.append(Reason(code, *label(code, years=years), records=recent))
+    return tuple(reasons)

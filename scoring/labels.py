@@ -1,0 +1,75 @@
+"""Reason codes and their Chinese and English labels.
+
+Codes are stable (stored and sent to agencies); labels are for people and may be
+reworded. `{...}` placeholders are filled from the policy or the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.facts import RecordId
+
+_CHINESE_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+
+LABELS: dict[str, tuple[str, str]] = {
+    "base": ("基础分", "Base score"),
+    **{
+        f"grading.{n}": (f"等级评定{_CHINESE_NUMERALS[n]}级（有效期内）", f"Valid grading: level {n} of 5")
+        for n in (5, 4, 3, 2, 1)
+    },
+    "grading.expired": ("等级评定已过有效期", "Grading has lapsed"),
+    "fire.compliant": ("消防安全标准化达标", "Fire safety: compliant"),
+    "fire.basically_compliant": ("消防安全标准化基本达标", "Fire safety: basically compliant"),
+    "fire.non_compliant": ("消防安全标准化不达标", "Fire safety: non-compliant"),
+    "fire.no_recent_inspection": (
+        "近{months}个月无消防安全检查",
+        "No fire-safety inspection in the last {months} months",
+    ),
+    "fire.major_hazard": ("重大事故隐患未整改（{category_zh}）", "Open major accident hazard ({category_en})"),
+    "penalty.minor": ("行政处罚（轻微）", "Administrative penalty (minor)"),
+    "penalty.general": ("行政处罚（一般）", "Administrative penalty (general)"),
+    "penalty.serious": ("行政处罚（严重）", "Administrative penalty (serious)"),
+    "clamp": ("分值限定在{minimum}至{maximum}分之间", "Score kept within {minimum}..{maximum}"),
+    "listed": (
+        "列入失信联合惩戒对象名单，信用等级一票否决为{level}",
+        "On the joint-punishment list: level {level} whatever the score (veto)",
+    ),
+    "grading.ineligible.listed": (
+        "列入失信联合惩戒对象名单期间不得参加等级评定",
+        "Not eligible for grading while on the joint-punishment list",
+    ),
+    "grading.ineligible.serious_penalty": (
+        "近{years}年内受到严重行政处罚，不得参加等级评定",
+        "Not eligible for grading: serious penalty in the last {years} years",
+    ),
+}
+
+PENALTY_QUALIFIERS: dict[str, tuple[str, str]] = {
+    "rectified": ("已整改，减计", "rectified, reduced"),
+    "past_minimum": ("已过最短公示期，减计", "past its minimum publication period, reduced"),
+}
+
+HAZARD_CATEGORIES_EN: dict[str, str] = {
+    "facility_equipment": "facility or equipment defect",
+    "safety_licence": "missing safety licence",
+    "management_failure": "serious management failure",
+    "illegal_service": "seriously illegal service",
+    "other": "other",
+}
+
+
+def label(code: str, **values: object) -> tuple[str, str]:
+    """Return the (Chinese, English) labels of `code` with placeholders filled; raises KeyError on an unknown code."""
+    zh, en = LABELS[code]
+    return zh.format(**values), en.format(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A coded reason with its labels and the ids of the records behind it."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    records: tuple[RecordId, ...] = ()

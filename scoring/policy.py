@@ -1,0 +1,412 @@
+"""Versioned scoring policies (信用评价办法): loading and validation.
+
+A policy is a TOML file in `scoring/policies/` named `<version>.toml`. Every
+number the rules use comes from it; `parse_policy` refuses a malformed one
+with a `PolicyError` naming the key path.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from scoring.facts import FIRE_AREAS, GRADING_PARTS, SEVERITIES
+
+LEVEL_NAMES: tuple[str, ...] = ("A", "B", "C", "D")
+GRADING_LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
+
+
+class PolicyError(ValueError):
+    """A policy is malformed: `path` names the key (e.g. "levels.B"), `reason` says why."""
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        self.source = source
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{source}: {path or '<root>'}: {reason}")
+
+
+class PolicyNotFound(LookupError):
+    """No bundled policy has the requested version, or none is in force on the requested date."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRules:
+    """Where the score starts and the range it is kept in (section [score])."""
+
+    base: Decimal
+    minimum: Decimal
+    maximum: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PartMaxima:
+    """The maximum of each grading part score (section [grading.part_maxima])."""
+
+    environment: int
+    facilities: int
+    operations: int
+    services: int
+
+    @property
+    def total(self) -> int:
+        return self.environment + self.facilities + self.operations + self.services
+
+
+@dataclass(frozen=True, slots=True)
+class GradingRules:
+    """Grading validity, eligibility, level thresholds and points (section [grading])."""
+
+    validity_years: int
+    ineligible_after_serious_penalty_years: int
+    part_maxima: PartMaxima
+    level_thresholds: Mapping[int, int]  # level -> lowest total, level 5 first
+    points: Mapping[int, Decimal]  # level -> points for a valid grading
+
+
+@dataclass(frozen=True, slots=True)
+class FirePoints:
+    """Points of each fire-safety finding, all <= 0 (section [fire.points])."""
+
+    compliant: Decimal
+    basically_compliant: Decimal
+    non_compliant: Decimal
+    no_recent_inspection: Decimal
+    open_major_hazard: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FireRules:
+    """The fire-safety outcome rule and its points (section [fire])."""
+
+    recent_inspection_months: int
+    critical_areas: frozenset[str]
+    basically_compliant_max_fails: int
+    points: FirePoints
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityRules:
+    """Points and publication period in months of one penalty severity (e.g. [penalties.serious])."""
+
+    points: Decimal
+    minimum_months: int
+    maximum_months: int
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRules:
+    """Penalty points, reductions and publication periods (section [penalties])."""
+
+    minor: SeverityRules
+    general: SeverityRules
+    serious: SeverityRules
+    fire_safety_minimum_months: int
+    rectified_factor: Decimal
+    past_minimum_factor: Decimal
+
+    def for_severity(self, severity: str) -> SeverityRules:
+        """Return the rules of `severity`; raises AttributeError on an unknown one."""
+        return getattr(self, severity)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRules:
+    """Joint-punishment list periods, used by the listing procedure (section [listing])."""
+
+    objection_working_days: int
+    duration_years: int
+    early_removal_after_years: int
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A validated scoring policy; `levels` maps A..D to the lowest score of each, A first."""
+
+    version: str
+    effective_from: date
+    score: ScoreRules
+    levels: Mapping[str, Decimal]
+    grading: GradingRules
+    fire: FireRules
+    penalties: PenaltyRules
+    listing: ListingRules
+    source: str = field(default="<string>", compare=False)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Reader:
+    """Reads raw TOML values, raising PolicyError with the key path on the first problem."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, reason: str) -> PolicyError:
+        return PolicyError(self.source, path, reason)
+
+    def table(self, raw: Any, path: str, keys: Iterable[str]) -> Mapping[str, Any]:
+        if not isinstance(raw, Mapping):
+            raise self.fail(path, f"expected a table, got {_kind(raw)}")
+        expected = tuple(keys)
+        for key in raw:
+            if key not in expected:
+                raise self.fail(_join(path, str(key)), "unknown key")
+        for key in expected:
+            if key not in raw:
+                raise self.fail(_join(path, key), "missing key")
+        return raw
+
+    def number(self, raw: Any, path: str) -> Decimal:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise self.fail(path, f"expected a number, got {_kind(raw)}")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise self.fail(path, "must be a finite number")
+        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+
+    def integer(self, raw: Any, path: str, minimum: int = 0) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise self.fail(path, f"expected an integer, got {_kind(raw)}")
+        if raw < minimum:
+            raise self.fail(path, f"must be at least {minimum}, got {raw}")
+        return raw
+
+    def at_most_zero(self, raw: Any, path: str) -> Decimal:
+        value = self.number(raw, path)
+        if value > 0:
+            raise self.fail(path, f"must not be positive (a deduction), got {value}")
+        return value
+
+    def factor(self, raw: Any, path: str) -> Decimal:
+        value = self.number(raw, path)
+        if not 0 <= value <= 1:
+            raise self.fail(path, f"must be between 0 and 1, got {value}")
+        return value
+
+    def descending(self, values: Mapping[Any, Any], path: str, order: Iterable[Any]) -> None:
+        previous = None
+        for key in order:
+            if previous is not None and not values[key] < values[previous]:
+                raise self.fail(
+                    _join(path, str(key)),
+                    f"thresholds must descend: {values[key]} is not below {_join(path, str(previous))} ({values[previous]})",
+                )
+            previous = key
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(raw: Any) -> str:
+    return {dict: "table", list: "array", str: "string", bool: "boolean"}.get(type(raw), type(raw).__name__)
+
+
+def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Policy:
+    """Validate a policy given as TOML text or as an already-parsed mapping.
+
+    Returns the Policy. Raises PolicyError naming the key path and the reason on
+    invalid TOML, an unknown or missing key, a value of the wrong type, thresholds
+    that do not descend, a non-positive maximum, or an out-of-range value.
+    """
+    r = _Reader(source)
+    if isinstance(data, str):
+        try:
+            data = tomllib.loads(data)
+        except tomllib.TOMLDecodeError as error:
+            raise r.fail("", f"invalid TOML: {error}") from None
+    root = r.table(
+        data, "", ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing")
+    )
+
+    version = root["version"]
+    if not isinstance(version, str):
+        raise r.fail("version", f"expected a string, got {_kind(version)}")
+    if not version or version != version.strip() or "/" in version:
+        raise r.fail("version", f"must be a non-empty name without spaces or slashes, got {version!r}")
+    effective_from = root["effective_from"]
+    if isinstance(effective_from, datetime) or not isinstance(effective_from, date):
+        raise r.fail("effective_from", f"expected a date (YYYY-MM-DD), got {_kind(effective_from)}")
+
+    score = _score(r, root["score"])
+    return Policy(
+        version=version,
+        effective_from=effective_from,
+        score=score,
+        levels=_levels(r, root["levels"], score),
+        grading=_grading(r, root["grading"]),
+        fire=_fire(r, root["fire"]),
+        penalties=_penalties(r, root["penalties"]),
+        listing=_listing(r, root["listing"]),
+        source=source,
+    )
+
+
+def _score(r: _Reader, raw: Any) -> ScoreRules:
+    t = r.table(raw, "score", ("base", "minimum", "maximum"))
+    rules = ScoreRules(*(r.number(t[k], f"score.{k}") for k in ("base", "minimum", "maximum")))
+    if rules.minimum > rules.maximum:
+        raise r.fail("score.minimum", f"must not exceed score.maximum ({rules.maximum})")
+    if not rules.minimum <= rules.base <= rules.maximum:
+        raise r.fail("score.base", f"must lie between score.minimum and score.maximum, got {rules.base}")
+    return rules
+
+
+def _levels(r: _Reader, raw: Any, score: ScoreRules) -> Mapping[str, Decimal]:
+    t = r.table(raw, "levels", LEVEL_NAMES)
+    levels = {name: r.number(t[name], f"levels.{name}") for name in LEVEL_NAMES}
+    r.descending(levels, "levels", LEVEL_NAMES)
+    if levels[LEVEL_NAMES[-1]] > score.minimum:
+        raise r.fail(f"levels.{LEVEL_NAMES[-1]}", "must not exceed score.minimum, so that every score has a level")
+    return MappingProxyType(levels)
+
+
+def _grading(r: _Reader, raw: Any) -> GradingRules:
+    keys = ("validity_years", "ineligible_after_serious_penalty_years", "part_maxima", "level_thresholds", "points")
+    t = r.table(raw, "grading", keys)
+    m = r.table(t["part_maxima"], "grading.part_maxima", GRADING_PARTS)
+    maxima = PartMaxima(*(r.integer(m[p], f"grading.part_maxima.{p}", minimum=1) for p in GRADING_PARTS))
+    level_keys = tuple(str(level) for level in GRADING_LEVELS)
+    th = r.table(t["level_thresholds"], "grading.level_thresholds", level_keys)
+    thresholds = {int(k): r.integer(th[k], f"grading.level_thresholds.{k}") for k in level_keys}
+    r.descending(thresholds, "grading.level_thresholds", GRADING_LEVELS)
+    if thresholds[5] > maxima.total:
+        raise r.fail("grading.level_thresholds.5", f"must not exceed the sum of the part maxima ({maxima.total})")
+    pt = r.table(t["points"], "grading.points", level_keys)
+    points = {int(k): r.number(pt[k], f"grading.points.{k}") for k in level_keys}
+    for k in level_keys[1:]:
+        if points[int(k)] > points[int(k) + 1]:
+            raise r.fail(
+                f"grading.points.{k}", f"a lower grading level must not earn more points than level {int(k) + 1}"
+            )
+    if points[1] < 0:
+        raise r.fail("grading.points.1", "must not be negative")
+    return GradingRules(
+        validity_years=r.integer(t["validity_years"], "grading.validity_years", minimum=1),
+        ineligible_after_serious_penalty_years=r.integer(
+            t["ineligible_after_serious_penalty_years"], "grading.ineligible_after_serious_penalty_years"
+        ),
+        part_maxima=maxima,
+        level_thresholds=MappingProxyType(thresholds),
+        points=MappingProxyType(points),
+    )
+
+
+def _fire(r: _Reader, raw: Any) -> FireRules:
+    t = r.table(raw, "fire", ("recent_inspection_months", "critical_areas", "basically_compliant_max_fails", "points"))
+    areas = t["critical_areas"]
+    if not isinstance(areas, list):
+        raise r.fail("fire.critical_areas", f"expected an array of area codes, got {_kind(areas)}")
+    for i, area in enumerate(areas):
+        if area not in FIRE_AREAS:
+            raise r.fail(f"fire.critical_areas[{i}]", f"unknown fire area {area!r}; known: {', '.join(FIRE_AREAS)}")
+    names = ("compliant", "basically_compliant", "non_compliant", "no_recent_inspection", "open_major_hazard")
+    p = r.table(t["points"], "fire.points", names)
+    points = FirePoints(*(r.at_most_zero(p[n], f"fire.points.{n}") for n in names))
+    if not points.compliant >= points.basically_compliant >= points.non_compliant:
+        raise r.fail(
+            "fire.points",
+            "a worse outcome must not earn more points: compliant >= basically_compliant >= non_compliant",
+        )
+    return FireRules(
+        recent_inspection_months=r.integer(t["recent_inspection_months"], "fire.recent_inspection_months", minimum=1),
+        critical_areas=frozenset(areas),
+        basically_compliant_max_fails=r.integer(
+            t["basically_compliant_max_fails"], "fire.basically_compliant_max_fails"
+        ),
+        points=points,
+    )
+
+
+def _penalties(r: _Reader, raw: Any) -> PenaltyRules:
+    t = r.table(
+        raw, "penalties", ("fire_safety_minimum_months", "rectified_factor", "past_minimum_factor", *SEVERITIES)
+    )
+    by_severity = {}
+    for severity in SEVERITIES:
+        path = f"penalties.{severity}"
+        s = r.table(t[severity], path, ("points", "minimum_months", "maximum_months"))
+        rules = SeverityRules(
+            points=r.at_most_zero(s["points"], f"{path}.points"),
+            minimum_months=r.integer(s["minimum_months"], f"{path}.minimum_months"),
+            maximum_months=r.integer(s["maximum_months"], f"{path}.maximum_months"),
+        )
+        if rules.maximum_months < rules.minimum_months:
+            raise r.fail(f"{path}.maximum_months", f"must not be below {path}.minimum_months ({rules.minimum_months})")
+        by_severity[severity] = rules
+    return PenaltyRules(
+        **by_severity,
+        fire_safety_minimum_months=r.integer(t["fire_safety_minimum_months"], "penalties.fire_safety_minimum_months"),
+        rectified_factor=r.factor(t["rectified_factor"], "penalties.rectified_factor"),
+        past_minimum_factor=r.factor(t["past_minimum_factor"], "penalties.past_minimum_factor"),
+    )
+
+
+def _listing(r: _Reader, raw: Any) -> ListingRules:
+    names = ("objection_working_days", "duration_years", "early_removal_after_years")
+    t = r.table(raw, "listing", names)
+    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names))
+    if rules.early_removal_after_years > rules.duration_years:
+        raise r.fail(
+            "listing.early_removal_after_years", f"must not exceed listing.duration_years ({rules.duration_years})"
+        )
+    return rules
+
+
+# --------------------------------------------------------------------------- bundled policies
+
+
+@functools.cache
+def _bundled() -> Mapping[str, Policy]:
+    policies: dict[str, Policy] = {}
+    folder = resources.files("scoring") / "policies"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        source = f"scoring/policies/{entry.name}"
+        policy = parse_policy(entry.read_text(encoding="utf-8"), source)
+        if entry.name != f"{policy.version}.toml":
+            raise PolicyError(source, "version", f"must match the file name, got {policy.version!r}")
+        policies[policy.version] = policy
+    dates = [p.effective_from for p in policies.values()]
+    if len(set(dates)) != len(dates):
+        raise PolicyError("scoring/policies", "effective_from", "two policies take effect on the same date")
+    return MappingProxyType(policies)
+
+
+def available_policies() -> tuple[Policy, ...]:
+    """Return the bundled policies, oldest `effective_from` first. Raises PolicyError if one is malformed."""
+    return tuple(sorted(_bundled().values(), key=lambda p: p.effective_from))
+
+
+def load_policy(version: str) -> Policy:
+    """Return the bundled policy `version` (e.g. "2020.1").
+
+    Raises PolicyNotFound for an unknown version, PolicyError if a policy file is malformed.
+    """
+    try:
+        return _bundled()[version]
+    except KeyError:
+        known = ", ".join(p.version for p in available_policies()) or "none"
+        raise PolicyNotFound(f"no scoring policy with version {version!r} (available: {known})") from None
+
+
+def policy_for(on: date, policies: Iterable[Policy] | None = None) -> Policy:
+    """Return the policy in force on `on`: the one with the latest `effective_from` <= `on`.
+
+    Chooses among `policies` when given, else among the bundled ones.
+    Raises PolicyNotFound when none is in force yet.
+    """
+    candidates = [p for p in (available_policies() if policies is None else policies) if p.effective_from <= on]
+    if not candidates:
+        raise PolicyNotFound(f"no scoring policy is in force on {on.isoformat()}")
+    return max(candidates, key=lambda p: p.effective_from)
