@@ -15,6 +15,7 @@ from litestar.template import TemplateConfig
 
 from credit.db import close_pool, current_engine, open_pool
 from credit.health import HealthController
+from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
 from credit.logs import configure_logging
 from credit.problems import EXCEPTION_HANDLERS
 from credit.settings import Settings, settings as default_settings
@@ -54,5 +55,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[prometheus.middleware],
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,  # configure_logging above: scrubbed, JSON in production
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )

@@ -1,0 +1,55 @@
+"""The command line as an operator uses it: migrate, seed, import, with readable errors."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+           "ELDERCREDIT_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    return run
+
+
+def test_migrate_then_seed_prints_users_once_and_a_second_seed_adds_nothing(cli):
+    assert cli("migrate").returncode == 0
+    first = cli("seed", "--demo", "--count", "20", "--seed", "5")
+    assert first.returncode == 0, first.stderr
+    assert "20 institutions added" in first.stdout and "user admin" in first.stdout
+    second = cli("seed", "--demo", "--count", "20", "--seed", "5")
+    assert "0 institutions added (20 already there)" in second.stdout and "password" not in second.stdout
+    assert "not loaded" in cli("seed", "--demo", "--if-empty").stdout
+
+
+def test_a_bad_import_prints_a_row_by_row_report_and_exits_non_zero(cli, tmp_path: Path):
+    cli("migrate")
+    path = tmp_path / "homes.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["机构名称", "统一社会信用代码", "区县代码", "床位数", "机构性质"])
+        writer.writerow(["一号养老院", "BAD", "320412", "10", "企业"])
+    result = cli("import", str(path))
+    assert result.returncode == 1
+    assert "nothing was imported" in result.stderr and "统一社会信用代码" in result.stderr
+    assert "must be 18 characters" in result.stderr
+
+
+def test_an_unreadable_file_is_named_with_the_reason(cli, tmp_path: Path):
+    cli("migrate")
+    result = cli("import", str(tmp_path / "missing.xlsx"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_seed_without_a_data_set_says_what_to_choose(cli):
+    result = cli("seed")
+    assert result.returncode == 2 and "--demo" in result.stderr

@@ -1,0 +1,66 @@
+"""The demo city: realistic, valid, deterministic, and loaded only once."""
+
+from datetime import date
+
+from stdnum.cn import uscc
+
+from credit.accounts.tables import User
+from credit.demo import build_demo_city
+from credit.listings.tables import ListingEntry
+from credit.records.tables import FireInspection, Grading, Penalty
+from credit.registry.districts import DISTRICTS
+from credit.registry.tables import Institution, Practitioner
+from credit.seeding import load_city
+from credit.sharing.tables import Agency
+
+AS_OF = date(2026, 6, 30)
+
+
+def test_the_same_seed_gives_the_same_city_and_another_seed_a_different_one():
+    assert build_demo_city(7, AS_OF) == build_demo_city(7, AS_OF)
+    assert build_demo_city(7, AS_OF).institutions != build_demo_city(8, AS_OF).institutions
+
+
+def test_the_city_has_valid_codes_in_every_district_and_records_of_every_kind():
+    city = build_demo_city(2020, AS_OF)
+    assert len(city.institutions) == 300
+    assert all(uscc.is_valid(i["uscc"]) for i in city.institutions)
+    assert {i["uscc"][:2] for i in city.institutions} == {"12", "52", "91"}
+    assert all(i["uscc"][2:8] == i["district_code"] for i in city.institutions)
+    assert {i["district_code"] for i in city.institutions} == set(DISTRICTS)
+    assert {p["severity"] for p in city.penalties} == {"minor", "general", "serious"}
+    assert {l["state"] for l in city.listings} == {"proposed", "notified", "objected", "listed", "removed",
+                                                   "withdrawn"}
+    assert any(i["hazards"] for i in city.inspections)
+
+
+async def test_loading_twice_adds_nothing_the_second_time(db):
+    city = build_demo_city(2020, AS_OF, count=60)
+    first = await load_city(city, AS_OF)
+    counts = [await t.count().run() for t in (Institution, Practitioner, Grading, FireInspection, Penalty,
+                                               ListingEntry, User, Agency)]
+    second = await load_city(city, AS_OF)
+    assert first.institutions == 60 and set(first.passwords) == {"admin", "city", "tianning", "fire"}
+    assert second.institutions == 0 and second.passwords == {}
+    assert counts == [await t.count().run() for t in (Institution, Practitioner, Grading, FireInspection,
+                                                       Penalty, ListingEntry, User, Agency)]
+    assert counts[-1] == 7
+
+
+async def test_practitioner_id_numbers_are_never_stored_in_clear(db):
+    city = build_demo_city(2020, AS_OF, count=10)
+    await load_city(city, AS_OF)
+    stored = await Practitioner.select().run()
+    clear = {p["id_number"] for p in city.practitioners}
+    assert stored and all(p["id_masked"][6:14] == "********" for p in stored)
+    assert not any(value in clear for row in stored for value in row.values() if isinstance(value, str))
+
+
+async def test_the_users_cover_every_role_with_working_passwords(db):
+    from credit.accounts.passwords import verify_password
+
+    result = await load_city(build_demo_city(1, AS_OF, count=5), AS_OF)
+    users = {u["username"]: u for u in await User.select().run()}
+    assert {u["role"] for u in users.values()} == {"admin", "city_regulator", "district_regulator",
+                                                   "agency_officer"}
+    assert all(verify_password(users[name]["password_hash"], pw) for name, pw in result.passwords.items())

@@ -1,0 +1,85 @@
+"""Registry rules: every bad field is refused with its reason and nothing is written."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from credit.audit.tables import AuditEntry
+from credit.errors import Duplicate, StaleVersion, ValidationFailed
+from credit.registry import service
+from credit.registry.tables import Institution
+from credit.sharing.tables import ChangeEvent
+
+GOOD = {
+    "uscc": "52320402MJ5678901X", "name": "常州市天宁区康乐养老院", "district_code": "320402",
+    "address": "常州市天宁区延陵路1号", "beds": 120, "owner_type": "private_nonprofit",
+    "legal_representative": "张建国", "established_on": "2015-06-01",
+}
+
+
+def valid_uscc(prefix="52320402MJ567890") -> str:
+    from stdnum.cn import uscc
+
+    body = prefix + "1"
+    return body + uscc.calc_check_digit(body)
+
+
+@pytest.fixture
+def good():
+    return {**GOOD, "uscc": valid_uscc()}
+
+
+async def test_a_valid_institution_is_stored_with_a_feed_event_and_an_audit_entry(db, good):
+    stored = await service.create_institution(good, actor="tester")
+    assert stored["uscc"] == good["uscc"] and stored["version"] == 1
+    assert stored["established_on"] == date(2015, 6, 1)
+    events = await ChangeEvent.select().run()
+    assert [(e["type"], e["op"], e["seq"]) for e in events] == [("institution", "created", 1)]
+    audit = await AuditEntry.select().run()
+    assert audit[0]["actor"] == "tester" and audit[0]["action"] == "institution.create"
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("uscc", "52320402MJ5678901Y", "check character does not match"),
+    ("uscc", "5232040", "must be 18 characters"),
+    ("district_code", "110101", "is not a known district code"),
+    ("beds", -3, "must be at least 0"),
+    ("beds", "many", "must be a whole number"),
+    ("established_on", (date.today() + timedelta(days=30)).isoformat(), "must not be in the future"),
+    ("established_on", "next spring", "must be a date"),
+    ("owner_type", "charity", "must be one of"),
+    ("name", "", "is required"),
+])
+async def test_bad_field_is_refused_with_field_and_reason_and_nothing_is_written(db, good, field, value, reason):
+    with pytest.raises(ValidationFailed) as refused:
+        await service.create_institution({**good, field: value}, actor="tester")
+    assert any(e.field == field and reason in e.reason for e in refused.value.errors), refused.value.errors
+    assert await Institution.count().run() == 0
+    assert await ChangeEvent.count().run() == 0
+
+
+async def test_a_duplicate_uscc_is_refused_and_the_first_record_is_kept(db, good):
+    await service.create_institution(good, actor="tester")
+    with pytest.raises(Duplicate) as refused:
+        await service.create_institution({**good, "name": "另一家"}, actor="tester")
+    assert refused.value.field == "uscc"
+    assert [r["name"] for r in await Institution.select(Institution.name).run()] == [good["name"]]
+
+
+async def test_an_update_with_a_stale_version_gets_the_current_record_and_changes_nothing(db, good):
+    stored = await service.create_institution(good, actor="a")
+    await service.update_institution(stored["id"], {**good, "beds": 150}, version=1, actor="a")
+    with pytest.raises(StaleVersion) as conflict:
+        await service.update_institution(stored["id"], {**good, "beds": 99}, version=1, actor="b")
+    assert conflict.value.current["beds"] == 150 and conflict.value.current["version"] == 2
+    assert (await service.get_institution(stored["id"]))["beds"] == 150
+
+
+async def test_an_update_marks_the_institution_for_rescoring_and_audits_the_change(db, good):
+    stored = await service.create_institution(good, actor="a")
+    await Institution.update({Institution.needs_rescore: False}, force=True).run()
+    await service.update_institution(stored["id"], {**good, "beds": 150}, version=1, actor="b")
+    row = await Institution.select(Institution.needs_rescore).first().run()
+    assert row["needs_rescore"] is True
+    last = await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).output(load_json=True).first().run()
+    assert last["action"] == "institution.update" and last["changes"]["changes"]["beds"] == [120, 150]
