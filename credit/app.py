@@ -13,11 +13,17 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from credit.accounts.api import AccountController
+from credit.accounts.auth import AuthenticationMiddleware, LoginRequired, on_login_required
+from credit.accounts.pages import LoginController
+from credit.accounts.sessions import SESSION_STORE, csrf_middleware, session_middleware, session_store
 from credit.db import close_pool, current_engine, open_pool
 from credit.health import HealthController
 from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
 from credit.logs import configure_logging
 from credit.problems import EXCEPTION_HANDLERS
+from credit.records.api import RecordsController
+from credit.registry.api import InstitutionController
 from credit.settings import Settings, settings as default_settings
 from portal.filters import register_filters
 from portal.public import PublicController
@@ -48,13 +54,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             PrometheusController,
             PublicController,
+            InstitutionController,
+            RecordsController,
+            LoginController,
+            AccountController,
             create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"],
                                        include_in_schema=False),
         ],
         lifespan=[database],
-        middleware=[prometheus.middleware],
+        # Accounts: session -> who is asking -> CSRF (bearer requests exempt), in that order.
+        middleware=[prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
+                    csrf_middleware(settings)],
+        stores={SESSION_STORE: session_store(settings)},
         template_config=templates,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )

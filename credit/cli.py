@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from credit.accounts.commands import add_users_parser, users
 from credit.settings import settings
 
 console = Console()
@@ -40,12 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("import", help="import institutions or penalties from .xlsx or .csv")
     load.add_argument("file", type=Path)
     load.add_argument("--actor", default="cli-import", help="name recorded in the audit log")
+
+    # Accounts and audit.
+    add_users_parser(commands)
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_actions = audit.add_subparsers(dest="audit_command", required=True)
+    audit_actions.add_parser("verify", help="check every entry's hash chain; exit 1 at the first broken link")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import}[args.command]
+    handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
+               "users": users, "audit": _audit}[args.command]
     return handler(args) or 0
 
 
@@ -126,6 +134,18 @@ def _import(args: argparse.Namespace) -> int:
         table.add_row(str(problem.row), problem.column, "" if problem.value is None else str(problem.value),
                       problem.reason)
     errors.print(table)
+    return 1
+
+
+def _audit(_: argparse.Namespace) -> int:
+    from credit.audit.service import verify
+
+    checked, broken = asyncio.run(verify())
+    if broken is None:
+        console.print(f"{checked} entries verified, chain intact")
+        return 0
+    errors.print(f"Audit chain broken at entry {broken.seq}: {broken.reason} "
+                 f"({checked} entries before it verified)", markup=False, highlight=False)
     return 1
 
 

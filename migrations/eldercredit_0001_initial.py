@@ -3511,6 +3511,71 @@ async def forwards():
     manager.add_column(
         table_class_name="Institution",
         tablename="institution",
+        column_name="credit_level",
+        db_column_name="credit_level",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 1,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Institution",
+        tablename="institution",
+        column_name="credit_score",
+        db_column_name="credit_score",
+        column_class_name="Numeric",
+        column_class=Numeric,
+        params={
+            "digits": (6, 2),
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Institution",
+        tablename="institution",
+        column_name="grade",
+        db_column_name="grade",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Institution",
+        tablename="institution",
         column_name="version",
         db_column_name="version",
         column_class_name="Integer",

@@ -7,9 +7,18 @@ import json
 from decimal import Decimal
 from typing import Any, Mapping
 
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES, GradingError, grading_eligibility, grading_level, policy_for
+from scoring import FireInspection as InspectionFacts
+from scoring import MajorHazard as HazardFacts
+from scoring import fire_outcome
+from scoring.dates import add_months
+
 from credit import db
+from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency, require_scope
 from credit.audit import service as audit
-from credit.errors import Duplicate
+from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from credit.records.facts import load_facts
+from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.identifiers import check_uscc, mask_name
 from credit.registry.tables import Institution
@@ -99,6 +108,8 @@ def payload_digest(clean: Mapping[str, Any]) -> str:
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
     """A penalty as the public sees it: persons masked."""
     data = {key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row}
+    if data.get("fine_yuan") is not None:
+        data["fine_yuan"] = Decimal(data["fine_yuan"]).quantize(Decimal("0.01"))  # SQLite drops trailing zeros
     if row.get("subject_kind") == "natural_person":
         data["subject_name"] = mask_name(row["subject_name"])
     data["legal_representative"] = mask_name(row.get("legal_representative", ""))
@@ -124,8 +135,7 @@ async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency:
                   payload_digest=payload_digest(clean))
     await row.save().run()
     if institution:
-        await Institution.update({Institution.needs_rescore: True}).where(
-            Institution.id == institution["id"]).run()
+        await _mark_for_rescoring(institution["id"])
     data = public_penalty(row.to_dict())
     await feed.emit("penalty", "created", row.id, data)
     await audit.record(actor, "penalty.create", "penalty", row.id, {"after": data})
@@ -136,7 +146,7 @@ async def insert_grading(institution_id: int, values: Mapping[str, Any], actor: 
     """Store a grading decision (values already checked) inside the caller's transaction."""
     row = Grading(institution=institution_id, **values, created_at=now_utc(), version=1)
     await row.save().run()
-    await Institution.update({Institution.needs_rescore: True}).where(Institution.id == institution_id).run()
+    await _mark_for_rescoring(institution_id)
     data = {k: v for k, v in row.to_dict().items() if k != "created_at"}
     await feed.emit("rating", "created", row.id, data)
     await audit.record(actor, "grading.create", "grading", row.id, {"after": data})
@@ -156,16 +166,241 @@ async def insert_fire_inspection(institution_id: int, values: Mapping[str, Any],
     for hazard in hazards:
         await MajorHazard(institution=institution_id, inspection=inspection.id, **hazard,
                           created_at=now_utc(), version=1).save().run()
-    await Institution.update({Institution.needs_rescore: True}).where(Institution.id == institution_id).run()
+    await _mark_for_rescoring(institution_id)
     data = {"institution": institution_id, **values, "checklist": dict(checklist), "hazards": hazards}
     await feed.emit("fire_inspection", "created", inspection.id, data)
     await audit.record(actor, "fire_inspection.create", "fire_inspection", inspection.id, {"after": data})
     return inspection.id
 
 
-async def create_penalty(data: Mapping[str, Any], actor: str, reporting_agency: str = "") -> int:
-    """Validate and store one penalty. Raises ValidationFailed or Duplicate."""
-    clean, check = check_penalty(data)
+FIRE_INSPECTOR_AGENCY = "fire_rescue"
+
+
+async def _mark_for_rescoring(institution_id: int) -> None:
+    await Institution.update({Institution.needs_rescore: True}).where(Institution.id == institution_id).run()
+
+
+def _reporter_of(by: Principal) -> str:
+    """Penalties entered by an agency officer belong to the agency; regulators' to no agency ("")."""
+    return by.agency_code if by.role == AGENCY_OFFICER else ""
+
+
+async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
+    row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
+    if row is None:
+        raise NotFound(f"penalty {penalty_id}")
+    if by.role == AGENCY_OFFICER:
+        require_agency(by, row["reporting_agency"])
+    elif row["institution"] is not None:
+        await institution_in_scope(row["institution"], by)
+    return row
+
+
+async def create_penalty(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Record a penalty against an institution (subject name and USCC default to the institution's).
+
+    Returns the stored penalty. Raises ValidationFailed, NotFound, Forbidden (regulator outside its
+    district), or Duplicate (the decision number is already recorded by the same reporter).
+    """
+    async with db.transaction():
+        institution = await _institution_for_record(institution_id, by)
+        data = {"subject_name": institution["name"], "uscc": institution["uscc"],
+                "legal_representative": institution["legal_representative"], **data}
+        clean, check = check_penalty(data)
+        if clean["uscc"] and clean["uscc"] != institution["uscc"]:
+            check.fail("uscc", "is not the USCC of this institution", clean["uscc"])
+        check.done()
+        penalty_id = await insert_penalty(clean, by.username, _reporter_of(by))
+    return await get_penalty(penalty_id)
+
+
+async def _institution_for_record(institution_id: int, by: Principal) -> dict[str, Any]:
+    """Institution row for writing a record; agency officers may record against any institution."""
+    if by.role == AGENCY_OFFICER:
+        row = await Institution.select().where(Institution.id == institution_id).first().run()
+        if row is None:
+            raise NotFound(f"institution {institution_id}")
+        return row
+    return await institution_in_scope(institution_id, by)
+
+
+async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int, by: Principal) -> dict[str, Any]:
+    """Full update of a penalty, including rectification and revocation (revoked_on).
+
+    Raises NotFound, Forbidden, ValidationFailed, Duplicate or StaleVersion (with the current record).
+    """
+    async with db.transaction():
+        current = await _penalty_in_scope(penalty_id, by)
+        data = {"subject_name": current["subject_name"], "uscc": current["uscc"],
+                "legal_representative": current["legal_representative"], **data}
+        clean, check = check_penalty(data)
+        revoked = check.flag("revoked")
+        revoked_on = check.day("revoked_on", required=revoked, not_after=today())
+        check.done()
+        if clean["decision_number"] != current["decision_number"] and await Penalty.exists().where(
+                (Penalty.reporting_agency == current["reporting_agency"])
+                & (Penalty.decision_number == clean["decision_number"])).run():
+            raise Duplicate("decision_number", clean["decision_number"])
+        values = {**clean, "revoked": revoked, "revoked_on": revoked_on if revoked else None}
+        changes = {k: [current[k], v] for k, v in values.items() if current.get(k) != v}
+        updated = await Penalty.update({**values, Penalty.version: version + 1}).where(
+            (Penalty.id == penalty_id) & (Penalty.version == version)).returning(Penalty.id).run()
+        if not updated:
+            raise StaleVersion(await get_penalty(penalty_id))
+        if current["institution"] is not None:
+            await _mark_for_rescoring(current["institution"])
+        after = await get_penalty(penalty_id)
+        await feed.emit("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after)
+        await audit.record(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes})
+    return after
+
+
+async def get_penalty(penalty_id: int) -> dict[str, Any]:
+    row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
+    if row is None:
+        raise NotFound(f"penalty {penalty_id}")
+    return public_penalty(row)
+
+
+def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Checker]:
+    """Check a grading decision; the level follows from the four part scores under the policy."""
+    check = Checker(data)
+    clean: dict[str, Any] = {"decided_on": check.day("decided_on", not_after=today())}
+    maxima = policy.grading.part_maxima
+    for part in ("environment", "facilities", "operations", "services"):
+        clean[part] = check.integer(part, minimum=0, maximum=getattr(maxima, part))
+    clean["decision_number"] = check.text("decision_number", required=False, max_length=100)
+    clean["assessor"] = check.text("assessor", required=False, max_length=200)
+    parts = [clean[p] for p in ("environment", "facilities", "operations", "services")]
+    if not check.errors and None not in parts:
+        try:
+            clean["level"] = grading_level(*parts, policy=policy)
+        except GradingError as error:
+            check.fail("services", str(error))
+        if not check.errors and clean.get("level") is None:
+            lowest = min(policy.grading.level_thresholds.values())
+            check.fail("services", f"the total {sum(parts)} is below the lowest level ({lowest})", sum(parts))
+    if clean["decided_on"]:
+        clean["expires_on"] = add_months(clean["decided_on"], 12 * policy.grading.validity_years)
+    return clean, check
+
+
+async def create_grading(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Record a grading decision (等级评定). Refused while the institution is listed or has a recent
+    serious penalty.
+
+    Returns the stored grading. Raises ValidationFailed, NotFound or Forbidden.
+    """
+    policy = policy_for(today())
+    clean, check = check_grading(data, policy)
     check.done()
     async with db.transaction():
-        return await insert_penalty(clean, actor, reporting_agency)
+        await institution_in_scope(institution_id, by)
+        facts = (await load_facts([institution_id]))[institution_id]
+        reasons = grading_eligibility(facts, policy, clean["decided_on"])
+        if reasons:
+            raise ValidationFailed([FieldError("institution", f"not eligible for grading: {r.label_en}")
+                                    for r in reasons])
+        grading_id = await insert_grading(institution_id, clean, by.username)
+    return await get_grading(grading_id)
+
+
+async def get_grading(grading_id: int) -> dict[str, Any]:
+    row = await Grading.select().where(Grading.id == grading_id).first().run()
+    if row is None:
+        raise NotFound(f"grading {grading_id}")
+    return {k: v for k, v in row.items() if k != "created_at"}
+
+
+def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[dict], Checker]:
+    """Check an inspection: date, the seven-area checklist (pass / fail / na) and any major hazards."""
+    check = Checker(data)
+    values = {"inspected_on": check.day("inspected_on", not_after=today()),
+              "inspector": check.text("inspector", required=False, max_length=200),
+              "note": check.text("note", required=False, max_length=4000)}
+    raw_checklist = data.get("checklist") or {}
+    checklist: dict[str, str] = {}
+    for area in FIRE_AREAS:
+        result = raw_checklist.get(area) if isinstance(raw_checklist, Mapping) else None
+        if result not in ("pass", "fail", "na"):
+            check.fail(f"checklist.{area}", "must be pass, fail or na", result)
+        else:
+            checklist[area] = result
+    if isinstance(raw_checklist, Mapping):
+        for area in set(raw_checklist) - set(FIRE_AREAS):
+            check.fail(f"checklist.{area}", "is not one of the seven checklist areas", area)
+    hazards = []
+    for n, raw in enumerate(data.get("hazards") or []):
+        item = Checker(raw if isinstance(raw, Mapping) else {}, prefix=f"hazards.{n}.")
+        hazard = {"category": item.choice("category", HAZARD_CATEGORIES),
+                  "description": item.text("description", max_length=2000),
+                  "found_on": item.day("found_on", required=False, not_after=today()) or values["inspected_on"],
+                  "rectify_by": item.day("rectify_by"),
+                  "rectified_on": item.day("rectified_on", required=False, not_after=today())}
+        if hazard["rectify_by"] and hazard["found_on"] and hazard["rectify_by"] < hazard["found_on"]:
+            item.fail("rectify_by", "must not be before the date the hazard was found", raw.get("rectify_by"))
+        check.errors += item.errors
+        hazards.append(hazard)
+    return values, checklist, hazards, check
+
+
+async def create_fire_inspection(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Record a fire-safety inspection with its checklist and major hazards (重大事故隐患).
+
+    Regulators in scope and fire-rescue officers may record. Returns the stored inspection with its
+    outcome. Raises ValidationFailed, NotFound or Forbidden.
+    """
+    values, checklist, hazards, check = check_fire_inspection(data)
+    check.done()
+    if by.role == AGENCY_OFFICER and by.agency_code != FIRE_INSPECTOR_AGENCY:
+        raise Forbidden("only fire rescue officers and regulators record fire inspections")
+    policy = policy_for(values["inspected_on"])
+    facts = [HazardFacts(id=n, category=h["category"], found_on=h["found_on"], rectify_by=h["rectify_by"],
+                         rectified_on=h["rectified_on"]) for n, h in enumerate(hazards)]
+    outcome = fire_outcome(InspectionFacts(id=0, inspected_on=values["inspected_on"], checklist=checklist),
+                           facts, policy, values["inspected_on"])
+    async with db.transaction():
+        await _institution_for_record(institution_id, by)
+        inspection_id = await insert_fire_inspection(institution_id, {**values, "outcome": outcome.value},
+                                                     checklist, hazards, by.username)
+    return await get_fire_inspection(inspection_id)
+
+
+async def get_fire_inspection(inspection_id: int) -> dict[str, Any]:
+    row = await FireInspection.select().where(FireInspection.id == inspection_id).first().run()
+    if row is None:
+        raise NotFound(f"fire inspection {inspection_id}")
+    items = await FireChecklistItem.select().where(FireChecklistItem.inspection == inspection_id).run()
+    hazards = await MajorHazard.select().where(MajorHazard.inspection == inspection_id).run()
+    return {**{k: v for k, v in row.items() if k != "created_at"},
+            "checklist": {i["area"]: i["result"] for i in items},
+            "hazards": [{k: v for k, v in h.items() if k != "created_at"} for h in hazards]}
+
+
+async def rectify_hazard(hazard_id: int, rectified_on_text: str, version: int, by: Principal) -> dict[str, Any]:
+    """Record that a major hazard was rectified on a date. Raises NotFound, Forbidden,
+    ValidationFailed or StaleVersion."""
+    check = Checker({"rectified_on": rectified_on_text})
+    rectified_on = check.day("rectified_on", not_after=today())
+    async with db.transaction():
+        row = await MajorHazard.select().where(MajorHazard.id == hazard_id).first().run()
+        if row is None:
+            raise NotFound(f"hazard {hazard_id}")
+        if by.role == AGENCY_OFFICER and by.agency_code != FIRE_INSPECTOR_AGENCY:
+            raise Forbidden("only fire rescue officers and regulators record fire-safety rectification")
+        await _institution_for_record(row["institution"], by)
+        if rectified_on and rectified_on < row["found_on"]:
+            check.fail("rectified_on", "must not be before the date the hazard was found", rectified_on_text)
+        check.done()
+        updated = await MajorHazard.update({MajorHazard.rectified_on: rectified_on,
+                                            MajorHazard.version: version + 1}).where(
+            (MajorHazard.id == hazard_id) & (MajorHazard.version == version)).returning(MajorHazard.id).run()
+        if not updated:
+            raise StaleVersion({k: v for k, v in row.items() if k != "created_at"})
+        await _mark_for_rescoring(row["institution"])
+        await feed.emit("fire_inspection", "hazard_rectified", hazard_id,
+                        {"institution": row["institution"], "hazard": hazard_id, "rectified_on": rectified_on})
+        await audit.record(by.username, "hazard.rectify", "hazard", hazard_id,
+                           {"changes": {"rectified_on": [row["rectified_on"], rectified_on]}})
+    return {**{k: v for k, v in row.items() if k != "created_at"}, "rectified_on": rectified_on,
+            "version": version + 1}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from credit import db
+from credit.accounts.roles import Principal, require_scope
 from credit.audit import service as audit
 from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.registry.districts import is_known_district
-from credit.registry.identifiers import check_uscc
-from credit.registry.tables import Institution
+from credit.registry.identifiers import check_id_number, check_uscc, id_hmac, mask_id
+from credit.registry.tables import Institution, Practitioner
+from credit.settings import settings
 from credit.sharing import feed
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
@@ -60,45 +62,61 @@ async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     return row.id
 
 
-async def create_institution(data: Mapping[str, Any], actor: str) -> dict[str, Any]:
+async def create_institution(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Validate and store a new institution.
 
-    Returns the stored record. Raises ValidationFailed (field errors) or Duplicate (USCC taken).
+    Returns the stored record. Raises ValidationFailed (field errors), Forbidden (district outside
+    the principal's scope) or Duplicate (USCC taken).
     """
     clean, check = check_institution(data)
     check.done()
+    require_scope(by, clean["district_code"])
     async with db.transaction():
         if await Institution.exists().where(Institution.uscc == clean["uscc"]).run():
             raise Duplicate("uscc", clean["uscc"])
-        institution_id = await insert_institution(clean, actor)
+        institution_id = await insert_institution(clean, by.username)
     return await get_institution(institution_id)
 
 
 async def update_institution(institution_id: int, data: Mapping[str, Any], version: int,
-                             actor: str) -> dict[str, Any]:
+                             by: Principal) -> dict[str, Any]:
     """Apply a full update if `version` is current.
 
-    Raises NotFound, ValidationFailed, Duplicate, or StaleVersion carrying the current record.
+    Raises NotFound, ValidationFailed, Forbidden (either district outside the principal's scope),
+    Duplicate, or StaleVersion carrying the current record.
     """
     clean, check = check_institution(data)
     check.done()
+    actor = by.username
     async with db.transaction():
-        current = await Institution.select().where(Institution.id == institution_id).first().run()
-        if current is None:
-            raise NotFound(f"institution {institution_id}")
+        current = await institution_in_scope(institution_id, by)
+        require_scope(by, clean["district_code"])
         if current["version"] != version:
             raise StaleVersion(public_fields(current))
         if clean["uscc"] != current["uscc"] and await Institution.exists().where(
                 Institution.uscc == clean["uscc"]).run():
             raise Duplicate("uscc", clean["uscc"])
         changes = {k: [current[k], v] for k, v in clean.items() if current[k] != v}
-        await Institution.update({**clean, Institution.version: version + 1,
-                                  Institution.updated_at: now_utc(), Institution.needs_rescore: True},
-                                 force=True).where(Institution.id == institution_id).run()
+        # The version in the WHERE clause makes a concurrent update of the same version lose, not overwrite.
+        updated = await Institution.update({**clean, Institution.version: version + 1,
+                                            Institution.updated_at: now_utc(), Institution.needs_rescore: True},
+                                           ).where((Institution.id == institution_id)
+                                                   & (Institution.version == version)).returning(Institution.id).run()
+        if not updated:
+            raise StaleVersion(await get_institution(institution_id))
         after = {**public_fields(current), **clean, "version": version + 1}
         await feed.emit("institution", "updated", institution_id, after)
         await audit.record(actor, "institution.update", "institution", institution_id, {"changes": changes})
     return await get_institution(institution_id)
+
+
+async def institution_in_scope(institution_id: int, by: Principal) -> dict[str, Any]:
+    """The stored institution row. Raises NotFound, or Forbidden when outside the principal's district."""
+    current = await Institution.select().where(Institution.id == institution_id).first().run()
+    if current is None:
+        raise NotFound(f"institution {institution_id}")
+    require_scope(by, current["district_code"])
+    return current
 
 
 async def get_institution(institution_id: int) -> dict[str, Any]:
@@ -110,3 +128,51 @@ async def get_institution(institution_id: int) -> dict[str, Any]:
 
 async def count_institutions() -> int:
     return await Institution.count().run()
+
+
+async def get_institution_by_uscc(code: str) -> dict[str, Any]:
+    row = await Institution.select().where(Institution.uscc == code.upper()).first().run()
+    if row is None:
+        raise NotFound(f"institution {code}")
+    return public_fields(row)
+
+
+PRACTITIONER_ROLES = ("legal_representative", "manager", "care_staff")
+
+
+def public_practitioner(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "institution", "name", "id_masked", "role", "version")}
+
+
+async def add_practitioner(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Register a practitioner; the ID number is kept only as an HMAC and a masked form.
+
+    Raises ValidationFailed, NotFound, Forbidden, or Duplicate (the same person is registered already).
+    """
+    check = Checker(data)
+    name = check.text("name", max_length=100)
+    role = check.choice("role", PRACTITIONER_ROLES)
+    raw_id = check.text("id_number", max_length=18)
+    id_number = ""
+    if raw_id:
+        id_number, reason = check_id_number(raw_id.upper())
+        if reason:
+            check.fail("id_number", reason, mask_id(raw_id) if len(raw_id) >= 10 else "")
+    check.done()
+    digest = id_hmac(id_number, settings.secret_key)
+    async with db.transaction():
+        await institution_in_scope(institution_id, by)
+        if await Practitioner.exists().where(Practitioner.id_hmac == digest).run():
+            raise Duplicate("id_number", mask_id(id_number))
+        row = Practitioner(institution=institution_id, name=name, role=role, id_hmac=digest,
+                           id_masked=mask_id(id_number), created_at=now_utc(), version=1)
+        await row.save().run()
+        data_out = public_practitioner(row.to_dict())
+        await audit.record(by.username, "practitioner.create", "practitioner", row.id, {"after": data_out})
+    return data_out
+
+
+async def list_practitioners(institution_id: int) -> list[dict[str, Any]]:
+    rows = await Practitioner.select().where(Practitioner.institution == institution_id).order_by(
+        Practitioner.id).run()
+    return [public_practitioner(r) for r in rows]

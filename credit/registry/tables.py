@@ -5,6 +5,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Numeric,
     Text,
     Timestamptz,
     Varchar,
@@ -26,6 +27,10 @@ class Institution(Table):
     established_on = Date(null=True, default=None)
     status = Varchar(length=16, default="active")  # active | closed
     needs_rescore = Boolean(default=True, index=True)
+    # Current values kept by the rescoring job, so searches can filter without scanning the history.
+    credit_level = Varchar(length=1, default="", index=True)
+    credit_score = Numeric(digits=(6, 2), null=True, default=None)
+    grade = Integer(null=True, default=None, index=True)
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()

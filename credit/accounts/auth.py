@@ -1,0 +1,123 @@
+"""Who is asking: resolve the Principal of every request, and the guards that demand one.
+
+The middleware never refuses a request: anonymous requests go on with `scope["user"] = None`, so public
+pages and the public API stay open. A request carrying an `Authorization` header is authenticated by
+that header alone (a user API token); the session cookie is then ignored, which is what lets bearer
+requests skip CSRF safely. Otherwise the session's `user_id` decides. Deactivated users are anonymous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.response import Redirect
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from credit.accounts import service
+from credit.accounts.roles import Principal
+from credit.errors import Forbidden
+from credit.problems import problem
+
+LOGIN_PATH = "/login"
+DEFAULT_AFTER_LOGIN = "/workspace"
+SESSION_USER_KEY = "user_id"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, "" for any other Authorization header,
+    None when there is none."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+async def resolve_principal(scope: Scope) -> Principal | None:
+    token = bearer_token(scope)
+    if token is not None:
+        return await service.principal_for_token(token) if token else None
+    session = scope.get("session")
+    user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+    return await service.principal_for_user(int(user_id)) if user_id else None
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Puts the Principal (or None) in `scope["user"]` and its `via` in `scope["auth"]`; refuses nothing."""
+
+    scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
+    exclude_path_pattern = ("^/static/", "^/healthz$", "^/readyz$", "^/metrics$")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        principal = await resolve_principal(scope)
+        scope["user"] = principal
+        scope["auth"] = principal.via if principal else None
+        await next_app(scope, receive, send)
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The Principal of a request, or None for an anonymous one (also on paths the middleware skips)."""
+    user = connection.scope.get("user")
+    return user if isinstance(user, Principal) else None
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal | None:
+    """Dependency: `dependencies={"principal": Provide(provide_principal)}`, then `principal: Principal | None`."""
+    return principal_of(request)
+
+
+class LoginRequired(NotAuthorizedException):
+    """Raised by `requires_login`; answered with 401 problem+json under /api/, a redirect to /login elsewhere."""
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the request must carry a signed-in session or a valid user API token."""
+    if principal_of(connection) is None:
+        raise LoginRequired("sign in or send a valid API token (Authorization: Bearer ...)")
+
+
+def requires_roles(*roles: str):
+    """Guard factory: signed in (else as `requires_login`) and with one of `roles` (else 403 Forbidden)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        requires_login(connection, handler)
+        principal = principal_of(connection)
+        if principal is not None and principal.role not in roles:
+            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+
+    guard.__name__ = f"requires_roles({', '.join(roles)})"
+    return guard
+
+
+def safe_next(value: str | None, default: str = DEFAULT_AFTER_LOGIN) -> str:
+    """`value` when it is a path on this site ("/..." but not "//..." or "/\\..."), else `default`."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return default
+    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def login_url(next_path: str) -> str:
+    return f"{LOGIN_PATH}?next={quote(next_path, safe='/')}"
+
+
+def on_login_required(request: Request[Any, Any, Any], error: LoginRequired) -> Response[Any]:
+    """API callers get 401 problem+json with a WWW-Authenticate header; browsers go to the login page."""
+    path = request.url.path
+    if path.startswith("/api/"):
+        response = problem(401, "Not signed in", error.detail)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="eldercredit"'
+        return response
+    target = path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(login_url(safe_next(target, "/")), status_code=303)

@@ -1,0 +1,65 @@
+"""The sign-in and sign-out pages (HTML forms, CSRF-protected)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from credit.accounts import service
+from credit.accounts.auth import SESSION_USER_KEY, principal_of, safe_next
+from credit.accounts.schemas import LoginForm
+from credit.accounts.sessions import rotate_session
+from credit.settings import settings
+
+MISSING_USERNAME = "请填写用户名。Please enter your username."
+MISSING_PASSWORD = "请填写密码。Please enter your password."
+WRONG_CREDENTIALS = "用户名或密码不正确。The username or password is incorrect."
+
+
+def _page(status: int, *, username: str = "", next_path: str = "", errors: dict[str, str] | None = None,
+          notice: str = "") -> Template:
+    return Template("accounts/login.html", status_code=status, context={
+        "username": username, "next": next_path, "errors": errors or {}, "notice": notice})
+
+
+class LoginController(Controller):
+    include_in_schema = False
+
+    @get("/login", operation_id="loginPage", name="login")
+    async def login_page(self, request: Request[Any, Any, Any],
+                         next_path: Annotated[str, QueryParameter(name="next")] = "") -> Response[Any]:
+        """The sign-in form; a signed-in user goes straight on."""
+        if principal_of(request) is not None:
+            return Redirect(safe_next(next_path), status_code=303)
+        return _page(200, next_path=safe_next(next_path, ""))
+
+    @post("/login", operation_id="login")
+    async def login(self, request: Request[Any, Any, Any],
+                    data: URLEncodedBody[LoginForm]) -> Response[Any]:
+        """Check the form; on success start a fresh session and go to `next` (or the workspace)."""
+        username, next_path = data.username.strip(), safe_next(data.next, "")
+        errors = {field: reason for field, reason in (("username", MISSING_USERNAME), ("password", MISSING_PASSWORD))
+                  if not getattr(data, field).strip()}
+        if errors:
+            return _page(422, username=username, next_path=next_path, errors=errors)
+        try:
+            principal = await service.authenticate(username, data.password)
+        except service.TooManyFailedLogins as locked:
+            until = locked.until.astimezone(settings.timezone).strftime("%H:%M")
+            notice = (f"登录失败次数过多，账户已锁定至 {until}。"
+                      f"Too many failed sign-ins: the account is locked until {until}.")
+            return _page(429, username=username, next_path=next_path, notice=notice)
+        except service.InvalidCredentials:
+            return _page(401, username=username, next_path=next_path, errors={"password": WRONG_CREDENTIALS})
+        rotate_session(request)
+        request.set_session({SESSION_USER_KEY: principal.user_id})
+        return Redirect(safe_next(next_path), status_code=303)
+
+    @post("/logout", operation_id="logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        """End the session and go to the home page."""
+        request.clear_session()
+        return Redirect("/", status_code=303)

@@ -1,0 +1,24 @@
+"""Request and response bodies of the accounts pages and API."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class LoginForm(msgspec.Struct):
+    """The login form (urlencoded); missing fields arrive empty and are reported next to the field."""
+
+    username: str = ""
+    password: str = ""
+    next: str = ""
+
+
+class CurrentUser(msgspec.Struct):
+    """Who the caller is, as the API sees it."""
+
+    user_id: int
+    username: str
+    role: str
+    district_code: str
+    agency_code: str
+    via: str

@@ -1,0 +1,217 @@
+"""Account operations: create users, sign in with lock-out, issue and check API tokens.
+
+Every write runs in one transaction with its audit entry. Passwords are argon2 (hashed off the event
+loop); API tokens are shown once and stored as a SHA-256 hash with a short prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from credit import db
+from credit.accounts.passwords import hash_password, verify_password
+from credit.accounts.roles import AGENCY_OFFICER, DISTRICT_REGULATOR, ROLES, Principal
+from credit.accounts.tables import ApiToken, User
+from credit.audit import service as audit
+from credit.errors import Duplicate, DomainError, FieldError, NotFound, ValidationFailed
+from credit.registry.districts import is_known_district
+from credit.sharing.tables import Agency
+from credit.timeutil import now_utc
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "ect_"
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is refreshed at most this often
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a miss costs as much time as a wrong password."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+class InvalidCredentials(DomainError):
+    """The username is unknown, the account is inactive, or the password is wrong (deliberately not said which)."""
+
+
+class TooManyFailedLogins(DomainError):
+    """The account is locked after repeated failed logins; `until` is when it opens again (UTC)."""
+
+    def __init__(self, until: datetime):
+        self.until = until
+        super().__init__(f"too many failed logins; locked until {until.isoformat(timespec='minutes')}")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A freshly issued API token; `token` is the only copy of the secret."""
+
+    token_id: int
+    token: str
+    prefix: str
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _principal_columns():
+    return (User.id, User.username, User.role, User.district_code, User.agency.code.as_alias("agency_code"))
+
+
+def _principal(row: dict[str, Any], via: str) -> Principal:
+    return Principal(user_id=row["id"], username=row["username"], role=row["role"],
+                     district_code=row["district_code"] or "", agency_code=row["agency_code"] or "", via=via)
+
+
+async def create_user(username: str, role: str, password: str, *, district_code: str = "",
+                      agency_code: str = "", display_name: str = "", actor: str) -> dict[str, Any]:
+    """Store a new user with an argon2 hash of `password`.
+
+    Returns {id, username, role, district_code, agency_code}. Raises ValidationFailed (every bad field:
+    unknown role, a district regulator without a known district, an agency officer without an existing
+    agency, a district or agency given to a role that has none, a malformed username, a short password)
+    or Duplicate (username taken). Nothing is written when it raises.
+    """
+    username, district_code, agency_code = username.strip(), district_code.strip(), agency_code.strip()
+    errors: list[FieldError] = []
+    if not USERNAME.fullmatch(username):
+        errors.append(FieldError("username", "use 3-64 lowercase letters, digits, '.', '_' or '-', "
+                                             "starting with a letter or digit", username))
+    if role not in ROLES:
+        errors.append(FieldError("role", f"is not a role; use one of {', '.join(ROLES)}", role))
+    if role == DISTRICT_REGULATOR and not is_known_district(district_code):
+        errors.append(FieldError("district_code", "a district regulator needs a known district code"
+                                 if not district_code else "is not a known district code", district_code))
+    elif role != DISTRICT_REGULATOR and district_code:
+        errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
+    if role != AGENCY_OFFICER and agency_code:
+        errors.append(FieldError("agency_code", "only an agency officer belongs to an agency", agency_code))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    agency_id = None
+    if role == AGENCY_OFFICER:
+        agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run() \
+            if agency_code else None
+        if agency is None:
+            errors.append(FieldError("agency_code", "is not an existing agency code" if agency_code
+                                     else "an agency officer needs an agency code", agency_code))
+        else:
+            agency_id = agency["id"]
+    if errors:
+        raise ValidationFailed(errors)
+    password_hash = await asyncio.to_thread(hash_password, password)
+    async with db.transaction():
+        if await User.exists().where(User.username == username).run():
+            raise Duplicate("username", username)
+        user = User(username=username, display_name=display_name or username, password_hash=password_hash,
+                    role=role, district_code=district_code, agency=agency_id, created_at=now_utc())
+        await user.save().run()
+        stored = {"id": user.id, "username": username, "role": role, "district_code": district_code,
+                  "agency_code": agency_code}
+        await audit.record(actor, "user.create", "user", user.id, {"after": stored})
+    return stored
+
+
+async def authenticate(username: str, password: str) -> Principal:
+    """Check a username and password for a sign-in.
+
+    Returns the Principal (via "session"); the failed-login counter is reset and last_login_at set.
+    Raises TooManyFailedLogins while the account is locked (even for the right password) and on the
+    failure that locks it (the MAX_FAILED_LOGINS-th in a row, locked for LOCKOUT); raises
+    InvalidCredentials for an unknown or inactive user or a wrong password (counted).
+    """
+    row = await User.select(*_principal_columns(), User.password_hash, User.active, User.failed_logins,
+                            User.locked_until).where(User.username == username.strip()).first().run()
+    if row is None or not row["active"]:
+        await asyncio.to_thread(verify_password, _dummy_hash(), password)
+        raise InvalidCredentials("username or password is incorrect")
+    now = now_utc()
+    locked_until = row["locked_until"]
+    if locked_until is not None and locked_until > now:
+        raise TooManyFailedLogins(locked_until)
+    if await asyncio.to_thread(verify_password, row["password_hash"], password):
+        async with db.transaction():
+            await User.update({User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}).where(
+                User.id == row["id"]).run()
+            await audit.record(row["username"], "user.login", "user", row["id"], {})
+        return _principal(row, "session")
+    async with db.transaction():
+        # A lock that has run out starts a fresh count; otherwise count atomically (concurrent attempts).
+        if locked_until is not None:
+            await User.update({User.failed_logins: 0, User.locked_until: None}).where(User.id == row["id"]).run()
+        counted = await User.update({User.failed_logins: User.failed_logins + 1}).where(
+            User.id == row["id"]).returning(User.failed_logins).run()
+        failures = counted[0]["failed_logins"]
+        lock_until = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
+        if lock_until:
+            await User.update({User.locked_until: lock_until}).where(User.id == row["id"]).run()
+        await audit.record(row["username"], "user.login_failed", "user", row["id"], {
+            "failed_logins": failures, "locked_until": lock_until})
+    if lock_until:
+        raise TooManyFailedLogins(lock_until)
+    raise InvalidCredentials("username or password is incorrect")
+
+
+async def principal_for_user(user_id: int, via: str = "session") -> Principal | None:
+    """The Principal of an active user, or None when the user is gone or deactivated."""
+    row = await User.select(*_principal_columns()).where(
+        (User.id == user_id) & (User.active == True)).first().run()  # noqa: E712 (Piccolo needs ==)
+    return _principal(row, via) if row else None
+
+
+async def issue_token(username: str, *, actor: str) -> IssuedToken:
+    """Issue a bearer API token for an active user.
+
+    Returns the token (shown once; only its SHA-256 hash and prefix are stored). Raises NotFound when no
+    active user has that username.
+    """
+    user = await User.select(User.id).where((User.username == username) & (User.active == True)).first().run()  # noqa: E712
+    if user is None:
+        raise NotFound(f"no active user {username!r}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    prefix = token[:12]
+    async with db.transaction():
+        row = ApiToken(user=user["id"], prefix=prefix, token_hash=_token_hash(token), created_at=now_utc())
+        await row.save().run()
+        await audit.record(actor, "token.issue", "api_token", row.id, {"user": username, "prefix": prefix})
+    return IssuedToken(token_id=row.id, token=token, prefix=prefix)
+
+
+async def principal_for_token(token: str) -> Principal | None:
+    """The Principal (via "token") a bearer token stands for, or None when the token is unknown, revoked,
+    or its user is deactivated. Refreshes the token's last_used_at (at most once a minute; not audited)."""
+    row = await ApiToken.select(
+        ApiToken.id, ApiToken.last_used_at, ApiToken.user.id.as_alias("user_id"),
+    ).where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null()).first().run()
+    if row is None:
+        return None
+    principal = await principal_for_user(row["user_id"], via="token")
+    if principal is None:
+        return None
+    now = now_utc()
+    if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_TOUCH_INTERVAL:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
+    return principal
+
+
+async def revoke_token(token_id: int, *, actor: str) -> None:
+    """Revoke a token at once (revoking twice is harmless). Raises NotFound for an unknown token id."""
+    async with db.transaction():
+        row = await ApiToken.select(ApiToken.id, ApiToken.revoked_at, ApiToken.prefix).where(
+            ApiToken.id == token_id).first().run()
+        if row is None:
+            raise NotFound(f"no API token {token_id}")
+        if row["revoked_at"] is None:
+            await ApiToken.update({ApiToken.revoked_at: now_utc()}).where(ApiToken.id == token_id).run()
+            await audit.record(actor, "token.revoke", "api_token", token_id, {"prefix": row["prefix"]})

@@ -1,0 +1,34 @@
+"""Read the credit assessment of an institution: the latest stored one, or one computed now."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scoring import evaluate, policy_for
+
+from credit.disclosures.tables import CreditScore
+from credit.records.facts import load_facts
+from credit.timeutil import today
+
+
+def contribution_out(c) -> dict[str, Any]:
+    return {"code": c.code, "label": c.label_zh, "label_en": c.label_en, "points": c.points,
+            "records": list(c.records)}
+
+
+async def credit_of(institution_id: int) -> dict[str, Any]:
+    """{level, score, policy_version, as_of, contributions}: the stored assessment if any, else computed today."""
+    row = await CreditScore.select().where(CreditScore.institution == institution_id).order_by(
+        CreditScore.computed_at, ascending=False).first().run()
+    if row is not None:
+        contributions = row["contributions"]
+        if isinstance(contributions, str):
+            contributions = json.loads(contributions)
+        return {"level": row["level"], "score": row["score"], "policy_version": row["policy_version"],
+                "as_of": row["as_of"], "contributions": contributions}
+    on = today()
+    facts = (await load_facts([institution_id]))[institution_id]
+    assessment = evaluate(facts, policy_for(on), on)
+    return {"level": assessment.level, "score": assessment.score, "policy_version": assessment.policy_version,
+            "as_of": on, "contributions": [contribution_out(c) for c in assessment.contributions]}

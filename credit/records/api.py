@@ -1,0 +1,81 @@
+"""Records JSON API: gradings, fire inspections, hazards and penalties (regulators and agency officers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.di import Provide
+
+from credit.accounts.auth import provide_principal, requires_login
+from credit.accounts.roles import Principal
+from credit.audit.queries import history_of
+from credit.records import service
+from credit.records.schemas import (
+    FireInspectionIn,
+    FireInspectionOut,
+    GradingIn,
+    GradingOut,
+    HazardOut,
+    PenaltyIn,
+    PenaltyOut,
+    PenaltyUpdate,
+    RectificationIn,
+)
+from credit.registry.service import get_institution_by_uscc
+
+
+def _values(data: msgspec.Struct) -> dict[str, Any]:
+    """A body as a plain dict, leaving out fields not given (None), so defaults apply."""
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+
+
+class RecordsController(Controller):
+    path = "/api/v1"
+    tags = ["records"]
+    guards = [requires_login]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @post("/institutions/{uscc:str}/gradings", operation_id="createGrading")
+    async def create_grading(self, uscc: str, data: GradingIn, principal: Principal) -> GradingOut:
+        """Record a grading decision; the level follows from the four part scores."""
+        institution = await get_institution_by_uscc(uscc)
+        stored = await service.create_grading(institution["id"], _values(data), principal)
+        return msgspec.convert(stored, GradingOut)
+
+    @post("/institutions/{uscc:str}/fire-inspections", operation_id="createFireInspection")
+    async def create_fire_inspection(self, uscc: str, data: FireInspectionIn,
+                                     principal: Principal) -> FireInspectionOut:
+        """Record a fire-safety inspection: the seven-area checklist and any major hazards."""
+        institution = await get_institution_by_uscc(uscc)
+        values = _values(data)
+        values["hazards"] = [_values(h) for h in data.hazards]
+        stored = await service.create_fire_inspection(institution["id"], values, principal)
+        return msgspec.convert(stored, FireInspectionOut)
+
+    @post("/hazards/{hazard_id:int}/rectification", operation_id="rectifyHazard")
+    async def rectify(self, hazard_id: int, data: RectificationIn, principal: Principal) -> HazardOut:
+        """Record the date a major hazard was rectified."""
+        stored = await service.rectify_hazard(hazard_id, data.rectified_on.isoformat(), data.version, principal)
+        return msgspec.convert(stored, HazardOut)
+
+    @post("/institutions/{uscc:str}/penalties", operation_id="createInstitutionPenalty")
+    async def create_penalty(self, uscc: str, data: PenaltyIn, principal: Principal) -> PenaltyOut:
+        """Record a penalty (双公示 fields; fine in yuan) against the institution."""
+        institution = await get_institution_by_uscc(uscc)
+        stored = await service.create_penalty(institution["id"], _values(data), principal)
+        return msgspec.convert(stored, PenaltyOut)
+
+    @put("/penalties/{penalty_id:int}", operation_id="updatePenalty")
+    async def update_penalty(self, penalty_id: int, data: PenaltyUpdate, principal: Principal) -> PenaltyOut:
+        """Update a penalty (also to record rectification or revocation); stale `version` -> 409."""
+        values = _values(data)
+        version = values.pop("version")
+        return msgspec.convert(await service.update_penalty(penalty_id, values, version, principal), PenaltyOut)
+
+    @get("/penalties/{penalty_id:int}/history", operation_id="penaltyHistory")
+    async def penalty_history(self, penalty_id: int) -> list[dict[str, Any]]:
+        """Who changed the penalty, when, and what."""
+        await service.get_penalty(penalty_id)
+        return await history_of("penalty", penalty_id)

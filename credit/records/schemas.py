@@ -1,0 +1,136 @@
+"""Request and response bodies of the records API (amounts in yuan, dates ISO 8601)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import msgspec
+
+
+class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
+    decided_on: dt.date
+    environment: int
+    facilities: int
+    operations: int
+    services: int
+    decision_number: str = ""
+    assessor: str = ""
+
+
+class GradingOut(msgspec.Struct):
+    id: int
+    institution: int
+    decided_on: dt.date
+    expires_on: dt.date
+    level: int
+    environment: int
+    facilities: int
+    operations: int
+    services: int
+    decision_number: str
+    assessor: str
+    revoked: bool
+    version: int
+
+
+class HazardIn(msgspec.Struct, forbid_unknown_fields=True):
+    category: str
+    description: str
+    rectify_by: dt.date
+    found_on: dt.date | None = None
+    rectified_on: dt.date | None = None
+
+
+class FireInspectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    inspected_on: dt.date
+    checklist: dict[str, str]
+    hazards: list[HazardIn] = []
+    inspector: str = ""
+    note: str = ""
+
+
+class HazardOut(msgspec.Struct):
+    id: int
+    institution: int
+    inspection: int | None
+    category: str
+    description: str
+    found_on: dt.date
+    rectify_by: dt.date
+    rectified_on: dt.date | None
+    version: int
+
+
+class FireInspectionOut(msgspec.Struct):
+    id: int
+    institution: int
+    inspected_on: dt.date
+    inspector: str
+    outcome: str
+    note: str
+    checklist: dict[str, str]
+    hazards: list[HazardOut]
+    version: int
+
+
+class RectificationIn(msgspec.Struct, forbid_unknown_fields=True):
+    rectified_on: dt.date
+    version: int
+
+
+class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A penalty in the 双公示 fields; `fine_yuan` in yuan as an exact decimal string or number."""
+
+    decision_number: str
+    facts: str
+    legal_basis: str
+    penalty_kind: str
+    content: str
+    decision_date: dt.date
+    deciding_agency: str
+    subject_name: str | None = None
+    subject_kind: str = "legal_person"
+    uscc: str | None = None
+    legal_representative: str | None = None
+    violation_type: str = ""
+    fine_yuan: Decimal | None = None
+    source_agency: str = ""
+    publication_end: dt.date | None = None
+    severity: str | None = None
+    is_fire_safety: bool = False
+    listing_behaviour: str = ""
+    rectified_on: dt.date | None = None
+
+
+class PenaltyUpdate(PenaltyIn, forbid_unknown_fields=True):
+    version: int = 0
+    revoked: bool = False
+    revoked_on: dt.date | None = None
+
+
+class PenaltyOut(msgspec.Struct):
+    id: int
+    institution: int | None
+    subject_name: str
+    subject_kind: str
+    uscc: str
+    legal_representative: str
+    decision_number: str
+    violation_type: str
+    facts: str
+    legal_basis: str
+    penalty_kind: str
+    content: str
+    fine_yuan: Decimal | None
+    decision_date: dt.date
+    deciding_agency: str
+    source_agency: str
+    publication_end: dt.date | None
+    severity: str
+    is_fire_safety: bool
+    listing_behaviour: str
+    rectified_on: dt.date | None
+    revoked: bool
+    revoked_on: dt.date | None
+    version: int
