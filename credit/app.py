@@ -18,15 +18,21 @@ from credit.accounts.auth import AuthenticationMiddleware, LoginRequired, on_log
 from credit.accounts.pages import LoginController
 from credit.accounts.sessions import SESSION_STORE, csrf_middleware, session_middleware, session_store
 from credit.db import close_pool, current_engine, open_pool
+from credit.disclosures.service import signing_key
 from credit.health import HealthController
 from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
 from credit.logs import configure_logging
+from credit.disclosures.api import DisclosureController, InspectionDrawController
+from credit.listings.api import ListingController
 from credit.problems import EXCEPTION_HANDLERS
+from credit.scheduler import build_scheduler
 from credit.records.api import RecordsController
 from credit.registry.api import InstitutionController
 from credit.settings import Settings, settings as default_settings
 from portal.filters import register_filters
+from portal.notices import NoticeController
 from portal.public import PublicController
+from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
 
@@ -40,9 +46,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(_: Litestar) -> AsyncIterator[None]:
         engine = current_engine()
         await open_pool(engine, settings.db_pool_size)
+        scheduler = build_scheduler() if settings.scheduler_enabled else None
+        if scheduler:
+            signing_key()  # created at first start, before any job needs it
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler:
+                scheduler.shutdown(wait=False)
             await close_pool(engine)
 
     prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
@@ -56,8 +68,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicController,
             InstitutionController,
             RecordsController,
+            ListingController,
+            DisclosureController,
+            InspectionDrawController,
+            NoticeController,
             LoginController,
             AccountController,
+            *WORKSPACE_CONTROLLERS,
             create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"],
                                        include_in_schema=False),
         ],

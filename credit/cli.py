@@ -13,6 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from credit.accounts.commands import add_users_parser, users
+from credit.disclosures.commands import add_parsers as add_disclosure_parsers
+from credit.disclosures.commands import disclosures, jobs
+from credit.listings.commands import add_listings_parser, listings
 from credit.settings import settings
 
 console = Console()
@@ -44,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
     # Accounts and audit.
     add_users_parser(commands)
+    add_listings_parser(commands)
+    add_disclosure_parsers(commands)
     audit = commands.add_parser("audit", help="the audit log")
     audit_actions = audit.add_subparsers(dest="audit_command", required=True)
     audit_actions.add_parser("verify", help="check every entry's hash chain; exit 1 at the first broken link")
@@ -53,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
-               "users": users, "audit": _audit}[args.command]
+               "users": users, "audit": _audit, "listings": listings,
+               "disclosures": disclosures, "jobs": jobs}[args.command]
     return handler(args) or 0
 
 

@@ -48,3 +48,19 @@ class Duplicate(DomainError):
         self.field = field
         self.value = value
         super().__init__(f"{field} {value!r} already exists")
+
+
+class IllegalTransition(DomainError):
+    """The entry is not in a state that allows this step (or another step won the race)."""
+
+    def __init__(self, entry_id: int, current: str, wanted: str):
+        self.entry_id, self.current, self.wanted = entry_id, current, wanted
+        super().__init__(f"list entry {entry_id} is {current}; it cannot be {wanted} from there")
+
+
+class ProcedureRefused(DomainError):
+    """A precondition of the step does not hold (e.g. the objection window is closed); `reason` says which."""
+
+    def __init__(self, field: str, reason: str):
+        self.field, self.reason = field, reason
+        super().__init__(f"{field}: {reason}")

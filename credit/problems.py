@@ -8,7 +8,15 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from credit.errors import Duplicate, Forbidden, NotFound, StaleVersion, ValidationFailed
+from credit.errors import (
+    Duplicate,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    ProcedureRefused,
+    StaleVersion,
+    ValidationFailed,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -30,6 +38,14 @@ def on_duplicate(_: Request, error: Duplicate) -> Response:
 
 def on_stale(_: Request, error: StaleVersion) -> Response:
     return problem(409, "Edit conflict", str(error), current=error.current)
+
+
+def on_illegal_transition(_: Request, error: IllegalTransition) -> Response:
+    return problem(409, "Not allowed in the current state", str(error), current_state=error.current)
+
+
+def on_procedure_refused(_: Request, error: ProcedureRefused) -> Response:
+    return problem(409, "Procedure refused", str(error), errors=[{"field": error.field, "reason": error.reason}])
 
 
 def on_not_found(_: Request, error: NotFound) -> Response:
@@ -58,6 +74,8 @@ EXCEPTION_HANDLERS = {
     ValidationFailed: on_validation_failed,
     Duplicate: on_duplicate,
     StaleVersion: on_stale,
+    IllegalTransition: on_illegal_transition,
+    ProcedureRefused: on_procedure_refused,
     NotFound: on_not_found,
     Forbidden: on_forbidden,
     HTTPException: on_http,

@@ -1296,6 +1296,27 @@ async def forwards():
     manager.add_column(
         table_class_name="Penalty",
         tablename="penalty",
+        column_name="retired_on",
+        db_column_name="retired_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Penalty",
+        tablename="penalty",
         column_name="match_status",
         db_column_name="match_status",
         column_class_name="Varchar",

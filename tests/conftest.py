@@ -5,8 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 from typing import AsyncIterator
+
+# Before any credit module reads its settings: no background scheduler in tests (they drive jobs
+# themselves), and a throw-away signing key.
+os.environ["SCHEDULER_ENABLED"] = "false"
+os.environ.setdefault("SIGNING_KEY_PATH", str(Path(tempfile.mkdtemp(prefix="eldercredit-key-")) / "key.pem"))
 
 import httpx
 import pytest

@@ -53,3 +53,17 @@ def test_an_unreadable_file_is_named_with_the_reason(cli, tmp_path: Path):
 def test_seed_without_a_data_set_says_what_to_choose(cli):
     result = cli("seed")
     assert result.returncode == 2 and "--demo" in result.stderr
+
+
+def test_listings_commands_show_the_demo_entries_and_refuse_an_illegal_step(cli):
+    cli("migrate")
+    cli("seed", "--demo", "--count", "120", "--seed", "2020", "--as-of", "2026-06-30")
+    listed = cli("listings", "list", "--status", "proposed")
+    assert listed.returncode == 0 and "proposed" in listed.stdout
+    entry = next(line.split("│")[1].strip() for line in listed.stdout.splitlines()
+                 if "proposed" in line and "│" in line)
+    refused = cli("listings", "step", entry, "decide", "--outcome", "upheld", "--reasons", "x")
+    assert refused.returncode == 1 and "is proposed" in refused.stderr
+    done = cli("listings", "step", entry, "notify")
+    assert done.returncode == 0 and "is now notified" in done.stdout
+    assert "listed" in cli("listings", "advance").stdout

@@ -8,6 +8,7 @@ from typing import Any
 from scoring import evaluate, policy_for
 
 from credit.disclosures.tables import CreditScore
+from credit.scheduling.tables import InspectionDraw
 from credit.records.facts import load_facts
 from credit.timeutil import today
 
@@ -32,3 +33,16 @@ async def credit_of(institution_id: int) -> dict[str, Any]:
     assessment = evaluate(facts, policy_for(on), on)
     return {"level": assessment.level, "score": assessment.score, "policy_version": assessment.policy_version,
             "as_of": on, "contributions": [contribution_out(c) for c in assessment.contributions]}
+
+
+async def published_draws() -> list[dict[str, Any]]:
+    """The monthly random inspection draws (双随机), newest first, with their seeds."""
+    return await InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(
+        load_json=True).run()
+
+
+async def score_history(institution_id: int) -> list[dict[str, Any]]:
+    """Each stored change of the institution's score, oldest first."""
+    return await CreditScore.select(CreditScore.as_of, CreditScore.score, CreditScore.level,
+                                    CreditScore.policy_version).where(
+        CreditScore.institution == institution_id).order_by(CreditScore.computed_at).run()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+from credit.errors import NotFound
 from credit.records.service import get_fire_inspection, public_penalty
 from credit.records.tables import FireInspection, Grading, MajorHazard, Penalty
+from credit.timeutil import today
 
 
 async def gradings_of(institution_id: int) -> list[dict[str, Any]]:
@@ -30,3 +33,62 @@ async def penalties_of(institution_id: int) -> list[dict[str, Any]]:
     rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
         Penalty.decision_date, ascending=False).run()
     return [public_penalty(r) for r in rows]
+
+
+async def get_hazard(hazard_id: int) -> dict[str, Any]:
+    """One major hazard (with its institution id). Raises NotFound."""
+    row = await MajorHazard.select().where(MajorHazard.id == hazard_id).first().run()
+    if row is None:
+        raise NotFound(f"hazard {hazard_id}")
+    return {k: v for k, v in row.items() if k != "created_at"}
+
+
+async def gradings_lapsing(district: str = "", within_days: int = 90, on: date | None = None
+                           ) -> list[dict[str, Any]]:
+    """The latest valid (not revoked) grading of each institution when it expires within `within_days` days
+    (today included), soonest first: {id, institution, institution_name, district_code, level, decided_on,
+    expires_on}. `district` limits them to one district's institutions."""
+    on = on or today()
+    query = Grading.select(
+        Grading.id, Grading.institution, Grading.institution.name.as_alias("institution_name"),
+        Grading.institution.district_code.as_alias("district_code"), Grading.level, Grading.decided_on,
+        Grading.expires_on,
+    ).where((Grading.revoked == False) & (Grading.expires_on >= on)  # noqa: E712
+            & (Grading.expires_on <= on + timedelta(days=within_days)))
+    if district:
+        query = query.where(Grading.institution.district_code == district)
+    candidates = await query.run()
+    if not candidates:
+        return []
+    # A newer grading of the same institution supersedes a lapsing one.
+    latest: dict[int, tuple] = {}
+    for g in await Grading.select(Grading.id, Grading.institution, Grading.decided_on).where(
+            (Grading.revoked == False) & Grading.institution.is_in(  # noqa: E712
+                sorted({c["institution"] for c in candidates}))).run():
+        key = (g["decided_on"], g["id"])
+        if g["institution"] not in latest or key > latest[g["institution"]]:
+            latest[g["institution"]] = key
+    found = [c for c in candidates if latest[c["institution"]][1] == c["id"]]
+    return sorted(found, key=lambda c: (c["expires_on"], c["id"]))
+
+
+async def overdue_major_hazards(district: str = "", on: date | None = None) -> list[dict[str, Any]]:
+    """Major hazards not rectified and past their rectify-by date, oldest deadline first: {id, institution,
+    institution_name, district_code, category, description, found_on, rectify_by}."""
+    on = on or today()
+    query = MajorHazard.select(
+        MajorHazard.id, MajorHazard.institution, MajorHazard.institution.name.as_alias("institution_name"),
+        MajorHazard.institution.district_code.as_alias("district_code"), MajorHazard.category,
+        MajorHazard.description, MajorHazard.found_on, MajorHazard.rectify_by,
+    ).where(MajorHazard.rectified_on.is_null() & (MajorHazard.rectify_by < on))
+    if district:
+        query = query.where(MajorHazard.institution.district_code == district)
+    return await query.order_by(MajorHazard.rectify_by).order_by(MajorHazard.id).run()
+
+
+async def count_open_hazards(district: str = "") -> int:
+    """How many major hazards are not rectified yet."""
+    query = MajorHazard.count().where(MajorHazard.rectified_on.is_null())
+    if district:
+        query = query.where(MajorHazard.institution.district_code == district)
+    return await query.run()

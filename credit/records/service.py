@@ -17,6 +17,7 @@ from credit import db
 from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency, require_scope
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from credit.listings.service import on_penalty_revoked
 from credit.records.facts import load_facts
 from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
@@ -249,6 +250,8 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
             raise StaleVersion(await get_penalty(penalty_id))
         if current["institution"] is not None:
             await _mark_for_rescoring(current["institution"])
+        if revoked and not current["revoked"]:
+            await on_penalty_revoked(penalty_id, revoked_on, by)
         after = await get_penalty(penalty_id)
         await feed.emit("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after)
         await audit.record(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes})

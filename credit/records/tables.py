@@ -94,6 +94,7 @@ class Penalty(Table):
     rectified_on = Date(null=True, default=None)
     revoked = Boolean(default=False)
     revoked_on = Date(null=True, default=None)
+    retired_on = Date(null=True, default=None)  # the day it left the public view (past its publication end)
     match_status = Varchar(length=16, default="matched")  # matched | review (unknown USCC, in the review queue)
     payload_digest = Varchar(length=64, default="")
     version = Integer(default=1)

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 from credit.accounts.auth import provide_principal, requires_login, requires_roles
 from credit.accounts.roles import Principal, REGULATORS
 from credit.audit.queries import history_of
-from credit.disclosures.queries import credit_of
+from credit.disclosures.queries import credit_of, score_history
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import queries, service
 from credit.registry.schemas import (
@@ -48,6 +48,7 @@ class InstitutionController(Controller):
         row = await service.get_institution_by_uscc(uscc)
         institution_id = row["id"]
         return {**msgspec.to_builtins(_out(row)), "credit": await credit_of(institution_id),
+                "score_history": await score_history(institution_id),
                 "gradings": await gradings_of(institution_id),
                 "fire_inspections": await inspections_of(institution_id),
                 "penalties": await penalties_of(institution_id)}

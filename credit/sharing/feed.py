@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from credit.db import lock_log_tail
 from credit.sharing.tables import ChangeEvent
 from credit.timeutil import now_utc
 
+CHUNK = 200
+
 
 async def emit(type_: str, op: str, entity_id: int, data: dict[str, Any]) -> int:
-    """Append an event inside the caller's transaction and return its sequence number.
+    """Append one event inside the caller's transaction and return its sequence number."""
+    return (await emit_many([(type_, op, entity_id, data)]))[-1]
+
+
+async def emit_many(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> list[int]:
+    """Append events (type, op, entity id, data) in order inside the caller's transaction.
 
     The tail lock is held until commit, so sequence numbers become visible in order: a reader
     at cursor N can never later find an event below N appearing.
     """
     await lock_log_tail()
     last = await ChangeEvent.select(ChangeEvent.seq).order_by(ChangeEvent.seq, ascending=False).first().run()
-    seq = (last["seq"] + 1) if last else 1
-    payload = json.loads(json.dumps(data, ensure_ascii=False, default=str))
-    await ChangeEvent.insert(ChangeEvent(
-        seq=seq, type=type_, op=op, entity_id=entity_id, data=payload, at=now_utc(),
-    )).run()
-    return seq
+    seq = last["seq"] if last else 0
+    at = now_utc()
+    rows = []
+    for type_, op, entity_id, data in events:
+        seq += 1
+        payload = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        rows.append(ChangeEvent(seq=seq, type=type_, op=op, entity_id=entity_id, data=payload, at=at))
+    for start in range(0, len(rows), CHUNK):
+        await ChangeEvent.insert(*rows[start:start + CHUNK]).run()
+    return [row.seq for row in rows]

@@ -1,0 +1,56 @@
+"""Benchmark: publish one day's signed disclosure for the national data set.
+
+Load the data first (bench/national_db.py), then
+`.venv/bin/python bench/bench_disclosure.py --database-url sqlite:////tmp/national.sqlite3`.
+Prints seconds, institutions per second, the size of the files and peak memory (target: under 15 s and
+under 300 MB). The benchmark's own disclosure row is deleted afterwards, so it can be run again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCH_DAY = date(2099, 1, 1)  # far from any real day, so the run never collides with a real publication
+
+
+async def run(database_url: str) -> None:
+    from credit.db import engine_for_url, use_engine
+    from credit.disclosures.service import publish
+    from credit.disclosures.tables import Disclosure
+
+    use_engine(engine_for_url(database_url))
+    await Disclosure.delete().where(Disclosure.day >= BENCH_DAY).run()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    published = await publish(BENCH_DAY)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    row = await Disclosure.select(Disclosure.institutions_count, Disclosure.json_body, Disclosure.csv_body).where(
+        Disclosure.day == BENCH_DAY).first().run()
+    count = row["institutions_count"]
+    print(f"published {count:,} institutions in {seconds:.2f} s ({count / seconds:,.0f} institutions/s); "
+          f"JSON {len(row['json_body'].encode()) / 2**20:.1f} MiB, CSV {len(row['csv_body'].encode()) / 2**20:.1f} MiB; "
+          f"peak RSS {peak / 1024:.0f} MiB (before publishing {before / 1024:.0f} MiB); digest {published.digest[:16]}")
+    await Disclosure.delete().where(Disclosure.day >= BENCH_DAY).run()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("SIGNING_KEY_PATH", str(Path(tempfile.mkdtemp()) / "bench-key.pem"))
+    asyncio.run(run(args.database_url))
+
+
+if __name__ == "__main__":
+    main()

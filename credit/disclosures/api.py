@@ -1,0 +1,61 @@
+"""Disclosures API: the archive, each day's signed bytes, CSV, signature, and the public key."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Response
+
+from credit.disclosures import service
+from credit.disclosures.queries import published_draws
+
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+
+
+class DisclosureController(Controller):
+    path = "/api/v1/disclosures"
+    tags = ["disclosures"]
+
+    @get("/", operation_id="listDisclosures")
+    async def archive(self) -> dict[str, Any]:
+        """Every published disclosure, newest first, with its digest and the previous one's."""
+        items = await service.archive()
+        return {"items": items, "total": len(items), "page": 1}
+
+    @get("/public-key", operation_id="disclosurePublicKey", media_type="application/x-pem-file")
+    async def public_key(self) -> Response[bytes]:
+        """The PEM Ed25519 public key that verifies every disclosure."""
+        return Response(service.served_public_key(), media_type="application/x-pem-file")
+
+    @get("/{name:str}", operation_id="getDisclosure", media_type="application/json")
+    async def download(self, name: str) -> Response[bytes]:
+        """`YYYY-MM-DD`: exactly the signed JSON bytes; `.csv`: the CSV; `.sig`: the base64 signature."""
+        stem, _, suffix = name.partition(".")
+        try:
+            day = date.fromisoformat(stem)
+        except ValueError:
+            raise NotFoundException(f"{name} is not a disclosure (use YYYY-MM-DD, .csv or .sig)") from None
+        row = await service.disclosure_of(day)
+        headers = {**IMMUTABLE, "ETag": f'"{row["digest"]}"'}
+        if suffix == "":
+            return Response(service.json_bytes(row), media_type="application/json", headers=headers)
+        if suffix == "csv":
+            headers["Content-Disposition"] = f'attachment; filename="eldercredit-{day}.csv"'
+            return Response(service.csv_bytes(row), media_type="text/csv; charset=utf-8", headers=headers)
+        if suffix == "sig":
+            return Response(row["signature"].encode(), media_type="text/plain", headers=headers)
+        raise NotFoundException(f"unknown format .{suffix}")
+
+
+class InspectionDrawController(Controller):
+    path = "/api/v1/inspection-draws"
+    tags = ["disclosures"]
+
+    @get("/", operation_id="listInspectionDraws")
+    async def draws(self) -> dict[str, Any]:
+        """The published monthly random inspection lists (双随机), with the seed of each draw."""
+        rows = await published_draws()
+        return {"items": rows, "total": len(rows), "page": 1}

@@ -1,0 +1,86 @@
+"""`eldercredit disclosures verify` and `eldercredit jobs run|list`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    disclosures = commands.add_parser("disclosures", help="signed daily disclosures")
+    actions = disclosures.add_subparsers(dest="disclosures_command", required=True)
+    verify = actions.add_parser("verify", help="check a downloaded disclosure, or with --stored the whole chain")
+    verify.add_argument("file", type=Path, nargs="?", help="the downloaded JSON (GET /api/v1/disclosures/DAY)")
+    verify.add_argument("--signature", type=Path, help="the .sig file (default: FILE.sig)")
+    verify.add_argument("--public-key", type=Path, help="the PEM public key (default: this server's key)")
+    verify.add_argument("--previous", type=Path, help="the previous day's JSON, to check the chain link")
+    verify.add_argument("--csv", type=Path, help="the day's CSV, to check it against the signed digest")
+    verify.add_argument("--stored", action="store_true", help="check every disclosure stored in the database")
+    jobs = commands.add_parser("jobs", help="scheduled jobs")
+    job_actions = jobs.add_subparsers(dest="jobs_command", required=True)
+    run = job_actions.add_parser("run", help="run a job now")
+    run.add_argument("name")
+    job_actions.add_parser("list", help="next run times and the last result of each job")
+
+
+def disclosures(args: argparse.Namespace) -> int:
+    from credit.disclosures.service import served_public_key
+    from credit.disclosures.verify import check_file, check_stored_chain
+
+    public_pem = args.public_key.read_bytes() if args.public_key else served_public_key()
+    if args.stored:
+        checks = asyncio.run(check_stored_chain(public_pem))
+    elif args.file:
+        signature_path = args.signature or args.file.with_name(args.file.name + ".sig")
+        if not args.file.exists() or not signature_path.exists():
+            errors.print(f"Need the file and its signature: {args.file}, {signature_path}")
+            return 2
+        checks = check_file(args.file.read_bytes(), signature_path.read_text(), public_pem,
+                            args.previous.read_bytes() if args.previous else None,
+                            args.csv.read_bytes() if args.csv else None)
+    else:
+        errors.print("Give a downloaded disclosure FILE, or --stored")
+        return 2
+    for check in checks:
+        console.print(f"{'OK  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    failed = [c for c in checks if not c.ok]
+    console.print("verified" if not failed else f"{len(failed)} check(s) failed")
+    return 1 if failed else 0
+
+
+def jobs(args: argparse.Namespace) -> int:
+    from credit.scheduler import JOBS, build_scheduler, run_job
+    from credit.scheduling.service import last_runs
+
+    if args.jobs_command == "run":
+        if args.name not in JOBS:
+            errors.print(f"Unknown job {args.name!r}; jobs: {', '.join(JOBS)}")
+            return 2
+        outcome = asyncio.run(run_job(args.name, manual=True))
+        console.print(f"{outcome.job}: {outcome.status} {outcome.detail}")
+        return 0 if outcome.status == "succeeded" else 1
+
+    async def listing():
+        scheduler = build_scheduler()
+        scheduler.start(paused=True)
+        next_times = {job.id: job.next_run_time for job in scheduler.get_jobs()}
+        scheduler.shutdown(wait=False)
+        return next_times, await last_runs()
+
+    next_times, last = asyncio.run(listing())
+    table = RichTable(title="jobs")
+    for column in ("job", "next run", "last run", "result", "detail"):
+        table.add_column(column)
+    for name, job in JOBS.items():
+        run = last.get(name) or {}
+        table.add_row(name, str(next_times.get(name) or ""), str(run.get("started_at") or ""),
+                      run.get("status", ""), (run.get("detail") or job.description)[:80])
+    console.print(table)
+    return 0

@@ -1,0 +1,117 @@
+"""Scheduled work of the disclosures domain: rescoring, publishing, retiring penalties, the random draw."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from datetime import date
+
+from scoring import Penalty as PenaltyFacts
+from scoring import policy_for, publication_end
+
+from credit import db
+from credit.accounts.tables import User
+from credit.disclosures.rescoring import rescore_all, rescore_marked
+from credit.disclosures.service import publish
+from credit.disclosures.tables import Disclosure
+from credit.records.tables import Penalty
+from credit.registry.tables import Institution
+from credit.scheduling.tables import InspectionDraw
+from credit.sharing import feed
+
+# Random inspection (双随机): the share of homes drawn, and how much likelier a lower level is drawn.
+DRAW_SHARE = 0.05
+DRAW_WEIGHTS = {"A": 1, "B": 1, "C": 2, "D": 3, "": 1}
+INSPECTORS_PER_DISTRICT = 2
+BATCH = 1000
+
+
+async def rescore_changed(on: date) -> str:
+    result = await rescore_marked(on)
+    return f"{result.evaluated} rescored, {result.changed} changed"
+
+
+async def rescore_everything(on: date) -> str:
+    result = await rescore_all(on)
+    return f"{result.evaluated} rescored, {result.changed} changed"
+
+
+async def publish_disclosure(on: date) -> str:
+    await rescore_marked(on)
+    published = await publish(on)
+    return f"{on} {'published' if published.created else 'already published'} ({published.digest[:12]})"
+
+
+async def retire_penalties(on: date) -> str:
+    """Mark penalties whose publication period has ended, and tell the feed they left the public view."""
+    policy = policy_for(on)
+    retired, last_id = 0, 0
+    while True:
+        rows = await Penalty.select(Penalty.id, Penalty.severity, Penalty.decision_date, Penalty.is_fire_safety,
+                                    Penalty.publication_end, Penalty.institution).where(
+            (Penalty.id > last_id) & Penalty.retired_on.is_null() & (Penalty.revoked == False)).order_by(  # noqa: E712
+            Penalty.id).limit(BATCH).run()
+        if not rows:
+            return f"{retired} penalties left the public view"
+        last_id = rows[-1]["id"]
+        ended = []
+        for row in rows:
+            end = publication_end(PenaltyFacts(id=row["id"], severity=row["severity"],
+                                               decision_date=row["decision_date"],
+                                               is_fire_safety=row["is_fire_safety"],
+                                               publication_end=row["publication_end"]), policy)
+            if end <= on:
+                ended.append((row, end))
+        if ended:
+            async with db.transaction():
+                for row, end in ended:
+                    await Penalty.update({Penalty.retired_on: end}).where(Penalty.id == row["id"]).run()
+                await feed.emit_many(("penalty", "retired", row["id"], {"penalty": row["id"],
+                                                                         "institution": row["institution"],
+                                                                         "publication_end": end})
+                                     for row, end in ended)
+            retired += len(ended)
+
+
+async def draw_random_inspections(on: date) -> str:
+    """The month's random inspection list (双随机): homes drawn with a higher share of C and D, and
+    inspectors drawn from each district's regulators. The seed is stored so anyone can redo the draw."""
+    month = on.strftime("%Y-%m")
+    if await InspectionDraw.exists().where(InspectionDraw.month == month).run():
+        return f"{month} already drawn"
+    latest = await Disclosure.select(Disclosure.digest).order_by(Disclosure.day, ascending=False).first().run()
+    seed = hashlib.sha256(f"{month}:{latest['digest'] if latest else ''}".encode()).hexdigest()
+    homes, inspectors = await draw(seed)
+    async with db.transaction():
+        await InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=homes, inspectors=inspectors).save().run()
+        await feed.emit("inspection_draw", "published", 0, {"month": month, "seed": seed, "institutions": homes,
+                                                            "inspectors": inspectors})
+    return f"{month}: {len(homes)} institutions drawn"
+
+
+async def draw(seed: str) -> tuple[list[dict], dict[str, list[str]]]:
+    """The draw for a seed: the same seed and the same registry give the same result."""
+    rnd = random.Random(seed)
+    rows = await Institution.select(Institution.uscc, Institution.name, Institution.district_code,
+                                    Institution.credit_level).where(Institution.status == "active").order_by(
+        Institution.uscc).run()
+    by_district: dict[str, list[dict]] = {}
+    for row in rows:
+        by_district.setdefault(row["district_code"], []).append(row)
+    homes, inspectors = [], {}
+    for district in sorted(by_district):
+        candidates = by_district[district]
+        wanted = max(1, math.ceil(len(candidates) * DRAW_SHARE))
+        pool = list(candidates)
+        for _ in range(min(wanted, len(pool))):
+            pick = rnd.choices(range(len(pool)), [DRAW_WEIGHTS.get(r["credit_level"], 1) for r in pool])[0]
+            homes.append(pool.pop(pick))
+        regulators = [u["username"] for u in await User.select(User.username).where(
+            (User.role == "district_regulator") & (User.district_code == district) & (User.active == True)  # noqa: E712
+        ).order_by(User.username).run()]
+        if not regulators:
+            regulators = [u["username"] for u in await User.select(User.username).where(
+                (User.role == "city_regulator") & (User.active == True)).order_by(User.username).run()]  # noqa: E712
+        inspectors[district] = rnd.sample(regulators, min(INSPECTORS_PER_DISTRICT, len(regulators)))
+    return homes, inspectors

@@ -1,0 +1,165 @@
+"""The daily disclosure (信用公示): the public snapshot of one day, signed, chained, published once."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, AsyncIterator
+
+from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, is_publicly_active, policy_for
+
+from credit import db
+from credit.disclosures.rescoring import current_grade
+from credit.disclosures.signing import load_or_create_key, public_key_pem, sign
+from credit.disclosures.tables import Disclosure
+from credit.errors import NotFound
+from credit.listings import rules
+from credit.listings.public_list import current_list
+from credit.listings.tables import ListingEntry
+from credit.records.facts import load_facts
+from credit.registry.tables import Institution
+from credit.settings import settings
+from credit.sharing import feed
+from credit.timeutil import now_utc
+
+FORMAT = "eldercredit-disclosure/1"
+BATCH = 500
+CSV_COLUMNS = ("uscc", "name", "district_code", "level", "score", "policy_version", "grade", "fire_status",
+               "active_penalties", "list_state")
+CSV_HEADER = ("统一社会信用代码 uscc", "机构名称 name", "区县代码 district", "信用等级 level", "信用分 score",
+              "评价规则版本 policy", "等级评定 grade", "消防安全 fire", "公示中的处罚 active penalties", "名单状态 list")
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    day: date
+    digest: str
+    created: bool  # False when the day was already published (a rerun is a no-op)
+
+
+def signing_key():
+    return load_or_create_key(settings.signing_key_path)
+
+
+def served_public_key() -> bytes:
+    return public_key_pem(signing_key())
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def institution_line(row: dict, facts: InstitutionFacts, assessment, policy: Policy, on: date,
+                     list_state: str) -> dict[str, Any]:
+    inspections = [i for i in facts.inspections if i.inspected_on <= on]
+    latest = max(inspections, key=lambda i: (i.inspected_on, str(i.id)), default=None)
+    outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
+    return {
+        "uscc": row["uscc"], "name": row["name"], "district_code": row["district_code"],
+        "level": assessment.level, "score": str(assessment.score), "policy_version": assessment.policy_version,
+        "grade": current_grade(facts, policy, on), "fire_status": outcome.value if outcome else "none",
+        "active_penalties": sum(1 for p in facts.penalties if is_publicly_active(p, policy, on)),
+        "list_state": list_state,
+    }
+
+
+async def snapshot_lines(on: date) -> AsyncIterator[dict[str, Any]]:
+    """Every institution's line of the day's snapshot, in id order, computed batch by batch."""
+    policy = policy_for(on)
+    last_id = 0
+    while True:
+        rows = await Institution.select(Institution.id, Institution.uscc, Institution.name,
+                                        Institution.district_code).where(Institution.id > last_id).order_by(
+            Institution.id).limit(BATCH).run()
+        if not rows:
+            return
+        last_id = rows[-1]["id"]
+        ids = [r["id"] for r in rows]
+        facts = await load_facts(ids)
+        # Only the listed state is public; proposals and objections are not disclosed.
+        states = {r["institution"]: r["status"] for r in await ListingEntry.select(
+            ListingEntry.institution, ListingEntry.status).where(
+            ListingEntry.institution.is_in(ids) & (ListingEntry.status == rules.LISTED)).run()}
+        by_id = {r["id"]: r for r in rows}
+        for assessment in evaluate_many((facts[i] for i in ids), policy, on):
+            institution_id = assessment.institution_id
+            yield institution_line(by_id[institution_id], facts[institution_id], assessment, policy, on,
+                                   states.get(institution_id, ""))
+
+
+async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
+    """(JSON bytes, CSV bytes, institution count) of the day's snapshot."""
+    csv_buffer = io.StringIO()
+    writer = csv.writer(csv_buffer)
+    writer.writerow(CSV_HEADER)
+    lines: list[bytes] = []
+    async for line in snapshot_lines(on):
+        lines.append(_canonical(line))
+        writer.writerow([line[c] if line[c] is not None else "" for c in CSV_COLUMNS])
+    csv_bytes = ("\ufeff" + csv_buffer.getvalue()).encode()
+    listed = []
+    page = 1
+    while True:
+        found = await current_list(page, page_size=500)
+        listed += found.items
+        if page * 500 >= found.total:
+            break
+        page += 1
+    head = {"format": FORMAT, "day": on.isoformat(), "policy_version": policy_for(on).version,
+            "previous_digest": previous_digest, "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
+            "institutions_count": len(lines), "list": listed}
+    # The institutions array is spliced in so the lines need not be parsed again; the result is canonical JSON.
+    body = _canonical(head)[:-1] + b',"institutions":[' + b",".join(lines) + b"]}"
+    return body, csv_bytes, len(lines)
+
+
+async def publish(on: date) -> Published:
+    """Publish the disclosure of `on`, once: a rerun for a published day changes nothing.
+
+    The row (JSON, CSV, digest, signature, previous digest) is written in one transaction, so a process
+    killed midway leaves no partial disclosure and the next run publishes it.
+    """
+    existing = await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run()
+    if existing:
+        return Published(on, existing["digest"], created=False)
+    previous = await Disclosure.select(Disclosure.digest).where(Disclosure.day < on).order_by(
+        Disclosure.day, ascending=False).first().run()
+    previous_digest = previous["digest"] if previous else ""
+    body, csv_bytes, count = await build(on, previous_digest)
+    digest = hashlib.sha256(body).hexdigest()
+    signature = sign(signing_key(), body)
+    async with db.transaction():
+        if await Disclosure.exists().where(Disclosure.day == on).run():
+            stored = await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run()
+            return Published(on, stored["digest"], created=False)
+        await Disclosure(day=on, published_at=now_utc(), policy_version=policy_for(on).version,
+                         institutions_count=count, digest=digest, previous_digest=previous_digest,
+                         signature=signature, json_body=body.decode(), csv_body=csv_bytes.decode()).save().run()
+        await feed.emit("disclosure", "published", 0, {"day": on, "digest": digest, "institutions": count})
+    return Published(on, digest, created=True)
+
+
+async def archive() -> list[dict[str, Any]]:
+    return await Disclosure.select(Disclosure.day, Disclosure.published_at, Disclosure.policy_version,
+                                   Disclosure.institutions_count, Disclosure.digest,
+                                   Disclosure.previous_digest).order_by(Disclosure.day, ascending=False).run()
+
+
+async def disclosure_of(day: date) -> dict[str, Any]:
+    row = await Disclosure.select().where(Disclosure.day == day).first().run()
+    if row is None:
+        raise NotFound(f"no disclosure for {day}")
+    return row
+
+
+def json_bytes(row: dict[str, Any]) -> bytes:
+    return row["json_body"].encode()
+
+
+def csv_bytes(row: dict[str, Any]) -> bytes:
+    return row["csv_body"].encode()
+

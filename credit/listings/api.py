@@ -1,0 +1,89 @@
+"""The list-procedure JSON API: the public list, and each step of the procedure for regulators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from credit.accounts.auth import provide_principal, requires_login
+from credit.accounts.roles import Principal
+from credit.listings import service
+from credit.listings.public_list import current_list
+from credit.listings.schemas import (
+    DecisionIn,
+    EarlyRemovalDecisionIn,
+    EarlyRemovalIn,
+    ObjectionIn,
+    ProposalIn,
+    PublicEntryOut,
+    RemovalIn,
+    StepIn,
+)
+from credit.registry.service import get_institution_by_uscc
+
+
+def _values(data: msgspec.Struct) -> dict[str, Any]:
+    values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+    if "on" in values:
+        values["on"] = values["on"].isoformat()
+    return values
+
+
+class ListingController(Controller):
+    path = "/api/v1/listings"
+    tags = ["listings"]
+    dependencies = {"principal": Provide(provide_principal)}
+
+    @get("/", operation_id="currentList")
+    async def current(self, page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
+        """The joint-punishment list in force (失信联合惩戒对象名单); removed entries are not shown."""
+        found = await current_list(page)
+        return {"items": [msgspec.convert(i, PublicEntryOut) for i in found.items], "total": found.total,
+                "page": found.page}
+
+    @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
+    async def detail(self, entry_id: int) -> dict[str, Any]:
+        """An entry with its dates, basis penalties, steps and early-removal applications."""
+        return await service.entry_detail(entry_id)
+
+    @post("/", operation_id="proposeListEntry", guards=[requires_login])
+    async def propose(self, data: ProposalIn, principal: Principal) -> dict[str, Any]:
+        """Propose a subject; a court's dishonest-debtor designation goes straight to notified."""
+        values = _values(data)
+        values["institution_id"] = (await get_institution_by_uscc(values.pop("uscc")))["id"]
+        return await service.propose(values, principal)
+
+    @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
+    async def notify(self, entry_id: int, data: StepIn, principal: Principal) -> dict[str, Any]:
+        """Serve the notice; the objection deadline is counted in China's working days."""
+        return await service.notify(entry_id, _values(data), principal)
+
+    @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
+    async def objection(self, entry_id: int, data: ObjectionIn, principal: Principal) -> dict[str, Any]:
+        """Record the subject's objection, within the objection window."""
+        return await service.object_to(entry_id, _values(data), principal)
+
+    @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
+    async def decision(self, entry_id: int, data: DecisionIn, principal: Principal) -> dict[str, Any]:
+        """Decide an objection after review: upheld (listed) or withdrawn."""
+        return await service.decide(entry_id, _values(data), principal)
+
+    @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
+    async def removal(self, entry_id: int, data: RemovalIn, principal: Principal) -> dict[str, Any]:
+        """Remove a listed entry: expired, revoked_basis or error."""
+        return await service.remove(entry_id, _values(data), principal)
+
+    @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
+    async def early_removal(self, entry_id: int, data: EarlyRemovalIn, principal: Principal) -> dict[str, Any]:
+        """Record an application for early removal (after two full years on the list)."""
+        return await service.apply_early_removal(entry_id, _values(data), principal)
+
+    @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
+    async def early_removal_decision(self, entry_id: int, data: EarlyRemovalDecisionIn,
+                                     principal: Principal) -> dict[str, Any]:
+        """Approve (removed as repaired) or reject the pending early-removal application."""
+        return await service.decide_early_removal(entry_id, _values(data), principal)

@@ -1,0 +1,108 @@
+"""The `eldercredit listings ...` commands: see the list, take a step, bring the list up to date."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+console = Console()
+errors = Console(stderr=True)
+
+STEPS = ("notify", "object", "decide", "remove", "withdraw")
+
+
+def add_listings_parser(commands: argparse._SubParsersAction) -> None:
+    listings = commands.add_parser("listings", help="the joint-punishment list procedure")
+    actions = listings.add_subparsers(dest="listings_command", required=True)
+    show = actions.add_parser("list", help="entries, newest first")
+    show.add_argument("--status", default="", help="only entries in this state")
+    detail = actions.add_parser("show", help="one entry with its steps")
+    detail.add_argument("entry", type=int)
+    step = actions.add_parser("step", help="take a step: " + " | ".join(STEPS))
+    step.add_argument("entry", type=int)
+    step.add_argument("action", choices=STEPS)
+    step.add_argument("--on", default=None, help="date of the step (default today)")
+    step.add_argument("--text", default="", help="objection text")
+    step.add_argument("--outcome", default="", help="decide: upheld | withdrawn")
+    step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error")
+    step.add_argument("--reasons", default="", help="reasons for a decision, removal or withdrawal")
+    step.add_argument("--actor", default="cli", help="name recorded in the audit log")
+    advance = actions.add_parser("advance", help="close objection windows, expire listings, detect behaviour 4")
+    advance.add_argument("--on", type=date.fromisoformat, default=None)
+
+
+def listings(args: argparse.Namespace) -> int:
+    return {"list": _list, "show": _show, "step": _step, "advance": _advance}[args.listings_command](args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from credit.listings.tables import ListingEntry
+
+    async def rows():
+        query = ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.behaviour,
+                                    ListingEntry.institution.name, ListingEntry.objection_deadline,
+                                    ListingEntry.listed_on, ListingEntry.expires_on).order_by(
+            ListingEntry.id, ascending=False)
+        return await (query.where(ListingEntry.status == args.status) if args.status else query).run()
+
+    table = RichTable(title="joint-punishment list entries")
+    for column in ("id", "status", "behaviour", "institution", "objection deadline", "listed", "expires"):
+        table.add_column(column)
+    for row in asyncio.run(rows()):
+        table.add_row(*[str(v or "") for v in row.values()])
+    console.print(table)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from credit.errors import NotFound
+    from credit.listings.service import entry_detail
+
+    try:
+        entry = asyncio.run(entry_detail(args.entry))
+    except NotFound as error:
+        errors.print(f"[red]{error}[/red]")
+        return 1
+    console.print(f"#{entry['id']} {entry['institution_name']} ({entry['uscc']}) — {entry['status']}; "
+                  f"behaviour {entry['behaviour']}: {entry['behaviour_label']}")
+    for step in entry["steps"]:
+        console.print(f"  {step['on']}  {step['from_status'] or '—'} -> {step['to_status']}  by {step['actor']}  "
+                      f"{step['reason']}")
+    return 0
+
+
+def _step(args: argparse.Namespace) -> int:
+    from credit.accounts.system import system_principal
+    from credit.errors import DomainError
+    from credit.listings import service
+
+    data = {"on": args.on, "text": args.text, "outcome": args.outcome, "reason": args.reason,
+            "reasons": args.reasons}
+    call = {"notify": service.notify, "object": service.object_to, "decide": service.decide,
+            "remove": service.remove, "withdraw": service.withdraw}[args.action]
+    try:
+        entry = asyncio.run(call(args.entry, data, system_principal(args.actor)))
+    except DomainError as error:
+        errors.print(f"[red]Refused:[/red] {error}")
+        return 1
+    console.print(f"Entry {entry['id']} is now {entry['status']}.")
+    return 0
+
+
+def _advance(args: argparse.Namespace) -> int:
+    from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
+    from credit.timeutil import today
+
+    on = args.on or today()
+
+    async def run():
+        return await advance_list(on), await detect_unrectified_fire_hazards(on)
+
+    result, proposed = asyncio.run(run())
+    console.print(f"{on}: {len(result.listed)} listed, {len(result.expired)} expired, "
+                  f"{len(result.confirmed)} deadlines confirmed, {len(proposed)} behaviour-4 proposals.")
+    return 0

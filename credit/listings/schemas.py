@@ -1,0 +1,66 @@
+"""Request and response bodies of the list-procedure API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+
+class ProposalIn(msgspec.Struct, forbid_unknown_fields=True):
+    uscc: str
+    behaviour: str
+    facts: str
+    basis: str
+    penalty_ids: list[int] = []
+    practitioner_id: int | None = None
+    on: dt.date | None = None
+
+
+class StepIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A dated step without more to say (notify)."""
+
+    on: dt.date | None = None
+
+
+class ObjectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+    on: dt.date | None = None
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: str  # upheld | withdrawn
+    reasons: str
+    on: dt.date | None = None
+
+
+class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str  # expired | revoked_basis | error
+    reasons: str = ""
+    on: dt.date | None = None
+
+
+class EarlyRemovalIn(msgspec.Struct, forbid_unknown_fields=True):
+    statement: str
+    on: dt.date | None = None
+
+
+class EarlyRemovalDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: str  # approved | rejected
+    reasons: str
+    on: dt.date | None = None
+
+
+class PublicEntryOut(msgspec.Struct):
+    id: int
+    subject_kind: str
+    uscc: str
+    institution_name: str
+    practitioner_name: str
+    behaviour: str
+    behaviour_label: str
+    status: str
+    listed_on: dt.date | None
+    expires_on: dt.date | None
+    basis: str
+    penalty_numbers: list[str]

@@ -1,0 +1,85 @@
+"""The job table and the AsyncIOScheduler started in the app lifespan (one per process; runs are claimed)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from credit.disclosures import jobs as disclosure_jobs
+from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
+from credit.scheduling.service import RunOutcome, run_once
+from credit.settings import settings
+
+RESCORE_MINUTES = int(os.environ.get("RESCORE_MINUTES", "3"))
+PUBLISH_CRON = os.environ.get("PUBLISH_CRON", "0 2 * * *")
+
+
+async def _advance_list(on: date) -> str:
+    result = await advance_list(on)
+    proposed = await detect_unrectified_fire_hazards(on)
+    return (f"{len(result.listed)} listed, {len(result.expired)} expired, {len(result.confirmed)} deadlines "
+            f"confirmed, {len(proposed)} behaviour-4 proposals")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    description: str
+    trigger: Callable[[], BaseTrigger]
+    slot: Callable[[datetime], str]  # the run a fire time belongs to: replicas firing together share it
+    work: Callable[[date], Awaitable[str]]
+
+
+def _daily(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def _every_minutes(moment: datetime) -> str:
+    return moment.replace(minute=moment.minute - moment.minute % RESCORE_MINUTES, second=0,
+                          microsecond=0).isoformat(timespec="minutes")
+
+
+JOBS = {job.name: job for job in (
+    Job("rescore", "rescore institutions marked by a change",
+        lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone), _every_minutes,
+        disclosure_jobs.rescore_changed),
+    Job("rescore_all", "rescore every institution (gradings lapse, penalty periods end)",
+        lambda: CronTrigger(hour=1, minute=30, timezone=settings.timezone), _daily,
+        disclosure_jobs.rescore_everything),
+    Job("publish_disclosure", "publish the signed daily disclosure",
+        lambda: CronTrigger.from_crontab(PUBLISH_CRON, timezone=settings.timezone), _daily,
+        disclosure_jobs.publish_disclosure),
+    Job("advance_list", "close objection windows, expire listings, propose behaviour 4",
+        lambda: CronTrigger(hour=0, minute=10, timezone=settings.timezone), _daily, _advance_list),
+    Job("retire_penalties", "take penalties past their publication end out of the public view",
+        lambda: CronTrigger(hour=0, minute=20, timezone=settings.timezone), _daily,
+        disclosure_jobs.retire_penalties),
+    Job("inspection_draw", "draw the monthly random inspection list (双随机)",
+        lambda: CronTrigger(day=1, hour=3, minute=0, timezone=settings.timezone),
+        lambda moment: moment.strftime("%Y-%m"), disclosure_jobs.draw_random_inspections),
+)}
+
+
+async def run_job(name: str, moment: datetime | None = None, manual: bool = False) -> RunOutcome:
+    """Run a job for the slot of `moment` (now by default). A manual run gets a slot of its own."""
+    job = JOBS[name]
+    moment = (moment or datetime.now(settings.timezone)).astimezone(settings.timezone)
+    slot = f"manual-{moment.isoformat()}" if manual else job.slot(moment)
+    return await run_once(name, slot, lambda: job.work(moment.date()))
+
+
+def build_scheduler() -> AsyncIOScheduler:
+    """Every job with a fixed id; a late job runs once (coalesce), however many slots it missed."""
+    scheduler = AsyncIOScheduler(timezone=settings.timezone, job_defaults={
+        "coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+    for job in JOBS.values():
+        scheduler.add_job(run_job, job.trigger(), args=[job.name], id=job.name, name=job.description,
+                          replace_existing=True)
+    return scheduler

@@ -1,0 +1,8 @@
+"""The regulator workspace (HTML, under /workspace): one controller module per area."""
+
+from portal.workspace.dashboard import DashboardController
+from portal.workspace.history import HistoryController
+from portal.workspace.institutions import InstitutionPages
+from portal.workspace.records import RecordPages
+
+CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController]

@@ -1,0 +1,34 @@
+"""The workspace home: counts and the items needing action."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.response import Template
+
+from credit.accounts.roles import Principal
+from credit.listings.queries import OBJECTION_WARNING_DAYS, count_listed, objection_windows_closing
+from credit.records.queries import count_open_hazards, gradings_lapsing, overdue_major_hazards
+from credit.registry.queries import institution_counts_by_district, search_institutions
+from portal.workspace.base import WorkspaceController, district_scope, page
+
+LEVELS = ("A", "B", "C", "D")
+GRADING_WARNING_DAYS = 90
+
+
+class DashboardController(WorkspaceController):
+
+    @get("/", operation_id="workspaceDashboard", name="workspace")
+    async def dashboard(self, principal: Principal) -> Template:
+        """Counts for the principal's city or district, and what needs doing soon."""
+        district = district_scope(principal)
+        total = (await search_institutions(district=district, page_size=1)).total
+        by_level = [(level, (await search_institutions(district=district, level=level, page_size=1)).total)
+                    for level in LEVELS]
+        by_district = [(c.code, c.count) for c in await institution_counts_by_district()
+                       if not district or c.code == district]
+        return page("dashboard.html", principal, district=district, total=total, by_level=by_level,
+                    unrated=total - sum(n for _, n in by_level), by_district=by_district,
+                    open_hazards=await count_open_hazards(district), listed=await count_listed(district),
+                    objections=await objection_windows_closing(district), objection_days=OBJECTION_WARNING_DAYS,
+                    lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
+                    grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district))

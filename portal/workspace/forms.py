@@ -1,0 +1,103 @@
+"""Form helpers: read a posted form, turn a refusal into plain-word messages beside each field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Mapping
+
+from litestar import Request
+
+from credit.errors import FieldError
+from portal.workspace.labels import field_label
+
+CSRF_FIELD = "_csrf_token"
+
+# English reasons of the services -> the same in plain Chinese (patterns tried in order).
+_REASONS_ZH: list[tuple[str, str]] = [
+    (r"is required", "必须填写"),
+    (r"must be a whole number", "须为整数"),
+    (r"must be at least (\S+)", r"不能小于 \1"),
+    (r"must be at most (\S+)", r"不能大于 \1"),
+    (r"must be a date like (\S+)", r"须为日期，例如 \1"),
+    (r"must not be in the future.*", "不能晚于今天"),
+    (r"must be 18 characters", "须为 18 位"),
+    (r"check character does not match", "校验位不正确，请核对号码"),
+    (r"contains characters that are not allowed", "含有不允许的字符"),
+    (r"contains an invalid part.*", "含有无效部分（登记机关、地区或出生日期）"),
+    (r"is not valid", "无效"),
+    (r"is longer than (\d+) characters", r"不能超过 \1 个字符"),
+    (r"must be one of .*", "请从列出的选项中选择"),
+    (r"must be a number", "须为数字"),
+    (r"must not be negative", "不能为负数"),
+    (r"has more precision than one fen.*", "最多保留到分（两位小数）"),
+    (r"is not a known district code", "不是本市的区县代码"),
+    (r"must be pass, fail or na", "请选择合格、不合格或不适用"),
+    (r"is not one of the seven checklist areas", "不是七个检查项目之一"),
+    (r"must not be before the date the hazard was found", "不能早于隐患发现日期"),
+    (r"must not be before the decision date", "不能早于处罚决定日期"),
+    (r"must be yes or no", "须为是或否"),
+    (r"is not the USCC of this institution", "不是本机构的统一社会信用代码"),
+    (r"is already registered", "已经登记，不能重复登记"),
+    (r"not eligible for grading: (.*)", r"目前不能评定等级（\1）"),
+    (r"the total (\d+) is below the lowest level \((\d+)\)", r"总分 \1 低于最低等级分数线 \2"),
+]
+
+
+def reason_zh(reason: str) -> str:
+    for pattern, zh in _REASONS_ZH:
+        if re.fullmatch(pattern, reason):
+            return re.sub(pattern, zh, reason)
+    return reason
+
+
+def message(field: str, reason: str) -> dict[str, str]:
+    """{zh, en}: the field's name and what is wrong with it, in plain words."""
+    zh_label, en_label = field_label(field)
+    return {"zh": f"{zh_label}{reason_zh(reason)}。", "en": f"{en_label} {reason}."}
+
+
+def field_messages(errors: list[FieldError], rename: Mapping[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """Field name -> {zh, en} (several problems of one field are joined); `rename` maps service field
+    names to form field names where they differ."""
+    found: dict[str, dict[str, str]] = {}
+    for error in errors:
+        field = (rename or {}).get(error.field, error.field)
+        text = message(field, error.reason)
+        if field in found:
+            found[field] = {"zh": found[field]["zh"] + text["zh"], "en": found[field]["en"] + " " + text["en"]}
+        else:
+            found[field] = text
+    return found
+
+
+async def posted(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The posted form as field -> trimmed text (the CSRF token left out; the last value of a repeated field)."""
+    form = await request.form()
+    return {key: str(form.get(key) or "").strip() for key in form.keys() if key != CSRF_FIELD}
+
+
+def as_text(value: Any) -> str:
+    """A stored value as it is typed into a form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def form_values(record: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+    return {field: as_text(record.get(field)) for field in fields}
+
+
+def version_of(form: Mapping[str, str]) -> int:
+    """The hidden `version` of an edit form (0, which is never current, when missing or garbled)."""
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return 0

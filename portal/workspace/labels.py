@@ -1,0 +1,148 @@
+"""Display labels of the workspace: Chinese first, English second (codes stay English in code)."""
+
+from __future__ import annotations
+
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES
+
+from credit.registry.districts import DISTRICTS
+
+Label = tuple[str, str]  # (zh, en)
+
+OWNER_TYPES: dict[str, Label] = {
+    "public": ("公办", "Public"),
+    "private_nonprofit": ("民办非营利", "Private non-profit"),
+    "enterprise": ("企业", "Enterprise"),
+    "public_private": ("公建民营", "Publicly built, privately run"),
+}
+STATUSES: dict[str, Label] = {"active": ("运营中", "Active"), "closed": ("已关闭", "Closed")}
+PRACTITIONER_ROLES: dict[str, Label] = {
+    "legal_representative": ("法定代表人", "Legal representative"),
+    "manager": ("管理人员", "Manager"),
+    "care_staff": ("护理员", "Care staff"),
+}
+SEVERITIES: dict[str, Label] = {"minor": ("轻微", "Minor"), "general": ("一般", "General"),
+                                "serious": ("严重", "Serious")}
+SUBJECT_KINDS: dict[str, Label] = {
+    "legal_person": ("法人及非法人组织", "Legal person"),
+    "natural_person": ("自然人", "Natural person"),
+    "individual_business": ("个体工商户", "Individual business"),
+}
+LISTING_BEHAVIOURS: dict[str, Label] = {
+    "1": ("超出章程或业务范围活动", "Beyond charter or business scope"),
+    "2": ("服务中侵害老年人权益", "Infringing older people's rights"),
+    "3": ("非法集资或欺骗销售保健品", "Illegal fund-raising or deceptive sales"),
+    "4": ("重大火灾隐患逾期未整改", "Major fire hazard unrectified past deadline"),
+    "5": ("对安全事故负主要或直接责任", "Responsible for a safety accident"),
+    "6": ("虚报冒领补贴或挪用资金", "Subsidies obtained by false claims"),
+    "7": ("拒绝、阻碍检查或弄虚作假", "Obstructing or falsifying inspection"),
+    "8": ("未报送年度报告或未履行公示义务", "Annual report or disclosure duties not met"),
+    "9": ("其他严重违法失信行为", "Other serious dishonest conduct"),
+    "court_debtor": ("失信被执行人", "Court dishonest judgment debtor"),
+}
+FIRE_AREAS_EN: dict[str, str] = {
+    "fire_resistance": "Fire-resistance rating",
+    "resident_floors": "Floors where residents live",
+    "fire_separation": "Fire separation",
+    "evacuation": "Evacuation and refuge",
+    "fire_facilities": "Building fire facilities",
+    "fire_management": "Fire-safety management and staff",
+    "micro_fire_station": "Micro fire station",
+}
+AREAS: dict[str, Label] = {code: (zh, FIRE_AREAS_EN[code]) for code, zh in FIRE_AREAS.items()}
+HAZARD_CATEGORIES_EN: dict[str, str] = {
+    "facility_equipment": "Facility or equipment defects",
+    "safety_licence": "Missing safety licences",
+    "management_failure": "Serious management failures",
+    "illegal_service": "Seriously illegal service",
+    "other": "Other",
+}
+HAZARDS: dict[str, Label] = {code: (zh, HAZARD_CATEGORIES_EN[code]) for code, zh in HAZARD_CATEGORIES.items()}
+RESULTS: dict[str, Label] = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "N/A")}
+OUTCOMES: dict[str, Label] = {
+    "compliant": ("达标", "Compliant"),
+    "basically_compliant": ("基本达标", "Basically compliant"),
+    "non_compliant": ("不达标", "Non-compliant"),
+}
+DISTRICT_NAMES: dict[str, Label] = dict(DISTRICTS)
+ENTITY_TYPES: dict[str, Label] = {
+    "institution": ("机构", "Institution"),
+    "penalty": ("行政处罚", "Penalty"),
+    "grading": ("等级评定", "Grading"),
+    "fire_inspection": ("消防检查", "Fire inspection"),
+    "hazard": ("重大事故隐患", "Major hazard"),
+    "practitioner": ("从业人员", "Practitioner"),
+}
+
+FIELDS: dict[str, Label] = {
+    "uscc": ("统一社会信用代码", "USCC"),
+    "name": ("名称", "Name"),
+    "district_code": ("所属区县", "District"),
+    "address": ("地址", "Address"),
+    "beds": ("床位数", "Beds"),
+    "owner_type": ("举办类型", "Owner type"),
+    "legal_representative": ("法定代表人", "Legal representative"),
+    "phone": ("联系电话", "Phone"),
+    "established_on": ("成立日期", "Established on"),
+    "status": ("状态", "Status"),
+    "version": ("版本", "Version"),
+    "decided_on": ("评定日期", "Decided on"),
+    "expires_on": ("有效期至", "Expires on"),
+    "level": ("等级", "Level"),
+    "environment": ("环境", "Environment"),
+    "facilities": ("设施设备", "Facilities & equipment"),
+    "operations": ("运营管理", "Operations management"),
+    "services": ("服务", "Services"),
+    "decision_number": ("决定书文号", "Decision number"),
+    "assessor": ("评定机构", "Assessor"),
+    "institution": ("机构", "Institution"),
+    "inspected_on": ("检查日期", "Inspected on"),
+    "inspector": ("检查人员或单位", "Inspector"),
+    "note": ("备注", "Note"),
+    "outcome": ("结论", "Outcome"),
+    "category": ("隐患类别", "Category"),
+    "description": ("隐患描述", "Description"),
+    "found_on": ("发现日期", "Found on"),
+    "rectify_by": ("整改期限", "Rectify by"),
+    "rectified_on": ("整改完成日期", "Rectified on"),
+    "subject_name": ("行政相对人名称", "Subject name"),
+    "subject_kind": ("行政相对人类别", "Subject kind"),
+    "violation_type": ("违法行为类型", "Violation type"),
+    "facts": ("违法事实", "Facts"),
+    "legal_basis": ("处罚依据", "Legal basis"),
+    "penalty_kind": ("处罚类别", "Penalty kind"),
+    "content": ("处罚内容", "Content"),
+    "fine_yuan": ("罚款金额（元）", "Fine (yuan)"),
+    "decision_date": ("处罚决定日期", "Decision date"),
+    "deciding_agency": ("处罚机关", "Deciding agency"),
+    "source_agency": ("数据来源单位", "Data-source agency"),
+    "publication_end": ("公示截止期", "Publication end"),
+    "severity": ("严重程度", "Severity"),
+    "is_fire_safety": ("消防安全类处罚", "Fire-safety penalty"),
+    "listing_behaviour": ("列入名单的失信行为", "Listing behaviour"),
+    "revoked": ("已撤销", "Revoked"),
+    "revoked_on": ("撤销日期", "Revoked on"),
+    "role": ("岗位", "Role"),
+    "id_number": ("身份证号码", "ID number"),
+    "id_masked": ("身份证号码（遮蔽）", "ID number (masked)"),
+    "checklist": ("检查项目", "Checklist"),
+    "hazards": ("重大事故隐患", "Major hazards"),
+    "after": ("内容", "Contents"),
+    "hazard": ("隐患", "Hazard"),
+}
+
+
+def field_label(name: str) -> Label:
+    """The label of a form field, also for `checklist.<area>` and `hazards.<n>.<field>`."""
+    parts = name.split(".")
+    if parts[0] == "checklist" and len(parts) == 2:
+        return AREAS.get(parts[1], (parts[1], parts[1]))
+    if parts[0] == "hazards" and len(parts) == 3 and parts[1].isdigit():
+        zh, en = FIELDS.get(parts[2], (parts[2], parts[2]))
+        n = int(parts[1]) + 1
+        return f"隐患 {n} {zh}", f"Hazard {n} {en.lower()}"
+    return FIELDS.get(name, (name, name.replace("_", " ")))
+
+
+def options(labels: dict[str, Label]) -> list[tuple[str, str, str]]:
+    """(value, zh, en) rows for a select or a radio group."""
+    return [(code, zh, en) for code, (zh, en) in labels.items()]

@@ -1,0 +1,47 @@
+"""The other scheduled jobs: retiring penalties, the random inspection draw, manual runs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from credit.demo import build_demo_city
+from credit.disclosures.jobs import draw, draw_random_inspections, retire_penalties
+from credit.records.tables import Penalty
+from credit.scheduler import run_job
+from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.seeding import load_city
+from credit.settings import settings
+from credit.sharing.tables import ChangeEvent
+
+AS_OF = date(2026, 6, 30)
+
+
+async def test_penalties_past_their_publication_end_are_retired_once_with_a_feed_event(db):
+    await load_city(build_demo_city(21, AS_OF, count=60), AS_OF)
+    message = await retire_penalties(AS_OF)
+    retired = await Penalty.count().where(Penalty.retired_on.is_not_null()).run()
+    assert retired > 0 and message.startswith(f"{retired} ")
+    assert await ChangeEvent.count().where((ChangeEvent.type == "penalty") & (ChangeEvent.op == "retired")).run() \
+        == retired
+    assert (await retire_penalties(AS_OF)).startswith("0 ")
+    still_public = await Penalty.select().where(Penalty.retired_on.is_null() & (Penalty.revoked == False)).run()  # noqa: E712
+    assert all(p["decision_date"] > date(2023, 6, 30) for p in still_public)
+
+
+async def test_the_monthly_draw_is_stored_with_its_seed_and_can_be_redone_from_it(db):
+    await load_city(build_demo_city(22, AS_OF, count=80), AS_OF)
+    message = await draw_random_inspections(AS_OF)
+    stored = await InspectionDraw.select().output(load_json=True).first().run()
+    assert stored["month"] == "2026-06" and message.startswith("2026-06:")
+    homes, inspectors = await draw(stored["seed"])
+    assert [h["uscc"] for h in homes] == [h["uscc"] for h in stored["institutions"]]
+    assert set(inspectors) == {h["district_code"] for h in homes} | set(inspectors)
+    assert inspectors["320402"] == ["tianning"]
+    assert "already drawn" in await draw_random_inspections(AS_OF)
+
+
+async def test_a_manual_run_is_recorded_beside_the_scheduled_ones(db):
+    outcome = await run_job("retire_penalties", datetime(2026, 6, 30, 9, 0, tzinfo=settings.timezone), manual=True)
+    again = await run_job("retire_penalties", datetime(2026, 6, 30, 9, 0, tzinfo=settings.timezone), manual=True)
+    assert outcome.status == "succeeded" and again.status == "skipped"
+    assert (await JobRun.select().first().run())["slot"].startswith("manual-")
