@@ -29,7 +29,7 @@ async def credit_of(institution_id: int) -> dict[str, Any]:
         return {"level": row["level"], "score": row["score"], "policy_version": row["policy_version"],
                 "as_of": row["as_of"], "contributions": contributions}
     on = today()
-    facts = (await load_facts([institution_id]))[institution_id]
+    facts = (await load_facts([institution_id], on))[institution_id]
     assessment = evaluate(facts, policy_for(on), on)
     return {"level": assessment.level, "score": assessment.score, "policy_version": assessment.policy_version,
             "as_of": on, "contributions": [contribution_out(c) for c in assessment.contributions]}

@@ -67,7 +67,7 @@ async def _rescore(ids: list[int], on: date) -> RescoreResult:
     # The mark is cleared before the facts are read: a change committed meanwhile marks it again.
     await Institution.update({Institution.needs_rescore: False}).where(Institution.id.is_in(ids)).run()
     policy = policy_for(on)
-    facts = await load_facts(ids)
+    facts = await load_facts(ids, on)
     current = {r["id"]: r for r in await Institution.select(
         Institution.id, Institution.credit_score, Institution.credit_level, Institution.grade).where(
         Institution.id.is_in(list(facts))).run()}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, AsyncIterator
 
-from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, is_publicly_active, policy_for
+from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, policy_for
 
 from credit import db
 from credit.disclosures.rescoring import current_grade
@@ -62,7 +62,8 @@ def institution_line(row: dict, facts: InstitutionFacts, assessment, policy: Pol
         "uscc": row["uscc"], "name": row["name"], "district_code": row["district_code"],
         "level": assessment.level, "score": str(assessment.score), "policy_version": assessment.policy_version,
         "grade": current_grade(facts, policy, on), "fire_status": outcome.value if outcome else "none",
-        "active_penalties": sum(1 for p in facts.penalties if is_publicly_active(p, policy, on)),
+        # One contribution per penalty inside its publication period (revoked and ended ones have none).
+        "active_penalties": sum(1 for c in assessment.contributions if c.code.startswith("penalty.")),
         "list_state": list_state,
     }
 
@@ -79,7 +80,7 @@ async def snapshot_lines(on: date) -> AsyncIterator[dict[str, Any]]:
             return
         last_id = rows[-1]["id"]
         ids = [r["id"] for r in rows]
-        facts = await load_facts(ids)
+        facts = await load_facts(ids, on)
         # Only the listed state is public; proposals and objections are not disclosed.
         states = {r["institution"]: r["status"] for r in await ListingEntry.select(
             ListingEntry.institution, ListingEntry.status).where(

@@ -299,7 +299,7 @@ async def create_grading(institution_id: int, data: Mapping[str, Any], by: Princ
     check.done()
     async with db.transaction():
         await institution_in_scope(institution_id, by)
-        facts = (await load_facts([institution_id]))[institution_id]
+        facts = (await load_facts([institution_id], clean["decided_on"]))[institution_id]
         reasons = grading_eligibility(facts, policy, clean["decided_on"])
         if reasons:
             raise ValidationFailed([FieldError("institution", f"not eligible for grading: {r.label_en}")
