@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed bench clean
+.PHONY: run test install install-dev migrate seed bench bench-portal i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
@@ -37,6 +37,16 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/bench_scoring.py
+
+# Portal translations: extract the messages of the templates, merge them into the catalogs, compile.
+i18n: install-dev
+	$(BIN)/pybabel extract -F portal/i18n/babel.cfg --no-location -o portal/i18n/messages.pot portal/templates/_base portal/templates/public
+	$(BIN)/pybabel update -i portal/i18n/messages.pot -d portal/i18n -D messages --no-fuzzy-matching
+	$(BIN)/pybabel compile -d portal/i18n -D messages --statistics
+
+# Portal pages under wrk (needs `apt-get install -y wrk` and a rescored national database).
+bench-portal: install-dev
+	$(BIN)/python bench/bench_portal.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -20,11 +21,15 @@ from credit.accounts.sessions import SESSION_STORE, csrf_middleware, session_mid
 from credit.db import close_pool, current_engine, open_pool
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
+from credit.openapi_docs import document_problems
 from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
 from credit.logs import configure_logging
 from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.listings.api import ListingController
+from credit.sharing.api import AgencyController, ExportController
 from credit.problems import EXCEPTION_HANDLERS
+from credit.ratelimit import RATE_LIMIT_STORE, rate_limit_config
+from credit.stores import shared_store
 from credit.scheduler import build_scheduler
 from credit.records.api import RecordsController
 from credit.registry.api import InstitutionController
@@ -32,9 +37,15 @@ from credit.settings import Settings, settings as default_settings
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from portal.public import PublicController
+from portal.public.caching import PAGE_STORE, page_store
+from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
+
+
+class MetricsController(PrometheusController):
+    include_in_schema = False  # for operators' scrapers, not part of the API
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -57,20 +68,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 scheduler.shutdown(wait=False)
             await close_pool(engine)
 
+    limits = rate_limit_config()
     prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
                                   exclude=["^/metrics$", "^/static/"])
     templates = TemplateConfig(directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine,
-                               engine_callback=lambda engine: register_filters(engine.engine))
+                               engine_callback=lambda engine: (register_filters(engine.engine),
+                                                               configure_public_templates(engine.engine)))
     return Litestar(
         route_handlers=[
             HealthController,
-            PrometheusController,
+            MetricsController,
             PublicController,
             InstitutionController,
             RecordsController,
             ListingController,
             DisclosureController,
             InspectionDrawController,
+            AgencyController,
+            ExportController,
             NoticeController,
             LoginController,
             AccountController,
@@ -81,10 +96,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         # Accounts: session -> who is asking -> CSRF (bearer requests exempt), in that order.
         middleware=[prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
-                    csrf_middleware(settings)],
-        stores={SESSION_STORE: session_store(settings)},
+                    *([limits.middleware] if limits else []), csrf_middleware(settings)],
+        stores={SESSION_STORE: session_store(settings),
+                RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
+                PAGE_STORE: page_store(settings)},
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         template_config=templates,
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
+        on_startup=[document_problems],
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )

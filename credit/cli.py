@@ -16,6 +16,7 @@ from credit.accounts.commands import add_users_parser, users
 from credit.disclosures.commands import add_parsers as add_disclosure_parsers
 from credit.disclosures.commands import disclosures, jobs
 from credit.listings.commands import add_listings_parser, listings
+from credit.sharing.commands import add_agencies_parser, agencies
 from credit.settings import settings
 
 console = Console()
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     add_users_parser(commands)
     add_listings_parser(commands)
     add_disclosure_parsers(commands)
+    add_agencies_parser(commands)
     audit = commands.add_parser("audit", help="the audit log")
     audit_actions = audit.add_subparsers(dest="audit_command", required=True)
     audit_actions.add_parser("verify", help="check every entry's hash chain; exit 1 at the first broken link")
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
                "users": users, "audit": _audit, "listings": listings,
-               "disclosures": disclosures, "jobs": jobs}[args.command]
+               "disclosures": disclosures, "jobs": jobs, "agencies": agencies}[args.command]
     return handler(args) or 0
 
 

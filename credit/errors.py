@@ -64,3 +64,11 @@ class ProcedureRefused(DomainError):
     def __init__(self, field: str, reason: str):
         self.field, self.reason = field, reason
         super().__init__(f"{field}: {reason}")
+
+
+class ReportConflict(Duplicate):
+    """The agency already reported this decision number with different content; `current` is what is stored."""
+
+    def __init__(self, current: dict[str, Any]):
+        super().__init__("decision_number", current["decision_number"])
+        self.current = current

@@ -14,6 +14,7 @@ from credit.errors import (
     IllegalTransition,
     NotFound,
     ProcedureRefused,
+    ReportConflict,
     StaleVersion,
     ValidationFailed,
 )
@@ -34,6 +35,12 @@ def on_validation_failed(_: Request, error: ValidationFailed) -> Response:
 
 def on_duplicate(_: Request, error: Duplicate) -> Response:
     return problem(409, "Already exists", str(error), errors=[{"field": error.field, "reason": "already exists"}])
+
+
+def on_report_conflict(_: Request, error: ReportConflict) -> Response:
+    return problem(409, "Decision number already reported with different content", str(error),
+                   errors=[{"field": "decision_number", "reason": "already reported with different content"}],
+                   current=error.current)
 
 
 def on_stale(_: Request, error: StaleVersion) -> Response:
@@ -61,8 +68,10 @@ def on_http(request: Request, error: HTTPException) -> Response:
     if isinstance(error, ValidationException) and isinstance(error.extra, list):
         extra["errors"] = [{"field": e.get("key") or e.get("source") or "body", "reason": e.get("message", "")}
                            for e in error.extra if isinstance(e, dict)]
-    return problem(error.status_code, error.__class__.__name__.replace("Exception", "") or "Error",
-                   error.detail, **extra)
+    response = problem(error.status_code, error.__class__.__name__.replace("Exception", "") or "Error",
+                       error.detail, **extra)
+    response.headers.update(error.headers or {})  # e.g. Allow on 405, Retry-After on 429
+    return response
 
 
 def on_unexpected(request: Request, error: Exception) -> Response:
@@ -72,6 +81,7 @@ def on_unexpected(request: Request, error: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     ValidationFailed: on_validation_failed,
+    ReportConflict: on_report_conflict,
     Duplicate: on_duplicate,
     StaleVersion: on_stale,
     IllegalTransition: on_illegal_transition,

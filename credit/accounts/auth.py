@@ -21,9 +21,10 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.accounts import service
-from credit.accounts.roles import Principal
+from credit.accounts.roles import AGENCY, Principal
 from credit.errors import Forbidden
 from credit.problems import problem
+from credit.sharing.keys import KEY_PREFIX, principal_for_key
 
 LOGIN_PATH = "/login"
 DEFAULT_AFTER_LOGIN = "/workspace"
@@ -43,6 +44,8 @@ def bearer_token(scope: Scope) -> str | None:
 async def resolve_principal(scope: Scope) -> Principal | None:
     token = bearer_token(scope)
     if token is not None:
+        if token.startswith(KEY_PREFIX):
+            return await principal_for_key(token)
         return await service.principal_for_token(token) if token else None
     session = scope.get("session")
     user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
@@ -94,6 +97,13 @@ def requires_roles(*roles: str):
 
     guard.__name__ = f"requires_roles({', '.join(roles)})"
     return guard
+
+
+def requires_agency_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the request carries a live agency API key (401 otherwise)."""
+    principal = principal_of(connection)
+    if principal is None or principal.role != AGENCY:
+        raise LoginRequired("send a valid agency key (Authorization: Bearer eca_...)")
 
 
 def safe_next(value: str | None, default: str = DEFAULT_AFTER_LOGIN) -> str:

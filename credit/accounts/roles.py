@@ -17,6 +17,7 @@ ADMIN = "admin"
 CITY_REGULATOR = "city_regulator"
 DISTRICT_REGULATOR = "district_regulator"
 AGENCY_OFFICER = "agency_officer"
+AGENCY = "agency"  # an agency's system calling with an agency API key, not a person
 
 ROLES = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR, AGENCY_OFFICER)
 REGULATORS = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR)
@@ -31,7 +32,7 @@ class Principal:
     role: str
     district_code: str = ""
     agency_code: str = ""
-    via: Literal["session", "token"] = "session"
+    via: Literal["session", "token", "key"] = "session"
 
 
 def can_write_institution(principal: Principal | None, district_code: str) -> bool:
@@ -61,7 +62,7 @@ def can_write_agency_record(principal: Principal | None, agency_code: str) -> bo
         return False
     if principal.role in REGULATORS:
         return True
-    if principal.role == AGENCY_OFFICER:
+    if principal.role in (AGENCY_OFFICER, AGENCY):
         return bool(principal.agency_code) and principal.agency_code == agency_code
     return False
 

@@ -23,11 +23,11 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, Receive, Scope, ScopeSession, Send
 
 from credit.accounts.auth import LOGIN_PATH, bearer_token
 from credit.settings import Settings
+from credit.stores import shared_store
 
 SESSION_STORE = "sessions"
 SESSION_COOKIE = "ec_session"
@@ -39,11 +39,7 @@ _OLD_SESSION_ID = "eldercredit.old_session_id"
 
 def session_store(settings: Settings) -> Store:
     """The store for sessions: Redis when `settings.redis_url` is set, process memory otherwise."""
-    if settings.redis_url:
-        from litestar.stores.redis import RedisStore
-
-        return RedisStore.with_client(url=settings.redis_url, namespace="eldercredit-sessions")
-    return MemoryStore()
+    return shared_store(settings, "eldercredit-sessions")
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

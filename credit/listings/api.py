@@ -24,6 +24,7 @@ from credit.listings.schemas import (
     StepIn,
 )
 from credit.registry.service import get_institution_by_uscc
+from credit.api_params import RecordId
 
 
 def _values(data: msgspec.Struct) -> dict[str, Any]:
@@ -46,7 +47,7 @@ class ListingController(Controller):
                 "page": found.page}
 
     @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
-    async def detail(self, entry_id: int) -> dict[str, Any]:
+    async def detail(self, entry_id: RecordId) -> dict[str, Any]:
         """An entry with its dates, basis penalties, steps and early-removal applications."""
         return await service.entry_detail(entry_id)
 
@@ -58,32 +59,32 @@ class ListingController(Controller):
         return await service.propose(values, principal)
 
     @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
-    async def notify(self, entry_id: int, data: StepIn, principal: Principal) -> dict[str, Any]:
+    async def notify(self, entry_id: RecordId, data: StepIn, principal: Principal) -> dict[str, Any]:
         """Serve the notice; the objection deadline is counted in China's working days."""
         return await service.notify(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
-    async def objection(self, entry_id: int, data: ObjectionIn, principal: Principal) -> dict[str, Any]:
+    async def objection(self, entry_id: RecordId, data: ObjectionIn, principal: Principal) -> dict[str, Any]:
         """Record the subject's objection, within the objection window."""
         return await service.object_to(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
-    async def decision(self, entry_id: int, data: DecisionIn, principal: Principal) -> dict[str, Any]:
+    async def decision(self, entry_id: RecordId, data: DecisionIn, principal: Principal) -> dict[str, Any]:
         """Decide an objection after review: upheld (listed) or withdrawn."""
         return await service.decide(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
-    async def removal(self, entry_id: int, data: RemovalIn, principal: Principal) -> dict[str, Any]:
+    async def removal(self, entry_id: RecordId, data: RemovalIn, principal: Principal) -> dict[str, Any]:
         """Remove a listed entry: expired, revoked_basis or error."""
         return await service.remove(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
-    async def early_removal(self, entry_id: int, data: EarlyRemovalIn, principal: Principal) -> dict[str, Any]:
+    async def early_removal(self, entry_id: RecordId, data: EarlyRemovalIn, principal: Principal) -> dict[str, Any]:
         """Record an application for early removal (after two full years on the list)."""
         return await service.apply_early_removal(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
-    async def early_removal_decision(self, entry_id: int, data: EarlyRemovalDecisionIn,
+    async def early_removal_decision(self, entry_id: RecordId, data: EarlyRemovalDecisionIn,
                                      principal: Principal) -> dict[str, Any]:
         """Approve (removed as repaired) or reject the pending early-removal application."""
         return await service.decide_early_removal(entry_id, _values(data), principal)

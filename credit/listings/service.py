@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any, Mapping
 
 from credit import db
-from credit.accounts.roles import AGENCY_OFFICER, Principal, require_scope
+from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_scope
+
+AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
 from credit.audit import service as audit
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules
@@ -47,7 +49,7 @@ async def _entry(entry_id: int) -> dict[str, Any]:
 async def _entry_in_scope(entry_id: int, by: Principal) -> dict[str, Any]:
     """Civil-affairs decisions: regulators in the subject's district (agency officers only propose)."""
     row = await _entry(entry_id)
-    if by.role == AGENCY_OFFICER:
+    if by.role in AGENCY_ROLES:
         raise Forbidden("civil affairs decides on the list; agencies propose through their penalty reports")
     institution = await Institution.select(Institution.district_code).where(
         Institution.id == row["institution"]).first().run()
@@ -109,7 +111,7 @@ async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
         institution = await Institution.select().where(Institution.id == institution_id).first().run()
         if institution is None:
             raise NotFound(f"institution {institution_id}")
-        if by.role != AGENCY_OFFICER:
+        if by.role not in AGENCY_ROLES:
             require_scope(by, institution["district_code"])
         if practitioner_id is not None and not await Practitioner.exists().where(
                 (Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id)).run():
@@ -117,7 +119,7 @@ async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
                                                practitioner_id)])
         await _check_basis(penalty_ids, institution_id)
         await _refuse_duplicate(institution_id, practitioner_id, behaviour)
-        agency_code = by.agency_code if by.role == AGENCY_OFFICER else CIVIL_AFFAIRS
+        agency_code = by.agency_code if by.role in AGENCY_ROLES else CIVIL_AFFAIRS
         agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
         at = now_utc()
         entry = ListingEntry(

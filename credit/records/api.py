@@ -24,6 +24,7 @@ from credit.records.schemas import (
     RectificationIn,
 )
 from credit.registry.service import get_institution_by_uscc
+from credit.api_params import RecordId
 
 
 def _values(data: msgspec.Struct) -> dict[str, Any]:
@@ -55,7 +56,7 @@ class RecordsController(Controller):
         return msgspec.convert(stored, FireInspectionOut)
 
     @post("/hazards/{hazard_id:int}/rectification", operation_id="rectifyHazard")
-    async def rectify(self, hazard_id: int, data: RectificationIn, principal: Principal) -> HazardOut:
+    async def rectify(self, hazard_id: RecordId, data: RectificationIn, principal: Principal) -> HazardOut:
         """Record the date a major hazard was rectified."""
         stored = await service.rectify_hazard(hazard_id, data.rectified_on.isoformat(), data.version, principal)
         return msgspec.convert(stored, HazardOut)
@@ -68,14 +69,14 @@ class RecordsController(Controller):
         return msgspec.convert(stored, PenaltyOut)
 
     @put("/penalties/{penalty_id:int}", operation_id="updatePenalty")
-    async def update_penalty(self, penalty_id: int, data: PenaltyUpdate, principal: Principal) -> PenaltyOut:
+    async def update_penalty(self, penalty_id: RecordId, data: PenaltyUpdate, principal: Principal) -> PenaltyOut:
         """Update a penalty (also to record rectification or revocation); stale `version` -> 409."""
         values = _values(data)
         version = values.pop("version")
         return msgspec.convert(await service.update_penalty(penalty_id, values, version, principal), PenaltyOut)
 
     @get("/penalties/{penalty_id:int}/history", operation_id="penaltyHistory")
-    async def penalty_history(self, penalty_id: int) -> list[dict[str, Any]]:
+    async def penalty_history(self, penalty_id: RecordId) -> list[dict[str, Any]]:
         """Who changed the penalty, when, and what."""
         await service.get_penalty(penalty_id)
         return await history_of("penalty", penalty_id)

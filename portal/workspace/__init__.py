@@ -3,6 +3,8 @@
 from portal.workspace.dashboard import DashboardController
 from portal.workspace.history import HistoryController
 from portal.workspace.institutions import InstitutionPages
+from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
+from portal.workspace.review import ReviewPages
 
-CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController]
+CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages]

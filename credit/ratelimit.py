@@ -1,0 +1,29 @@
+"""Rate limits: per agency for agency keys, per client address for everyone else."""
+
+from __future__ import annotations
+
+import os
+
+from litestar import Request
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+
+from credit.accounts.roles import Principal
+
+RATE_LIMIT_STORE = "rate_limit"
+
+
+def identify(request: Request) -> str:
+    """Agencies are limited separately, whatever address they call from; others by address."""
+    principal = request.scope.get("user")
+    if isinstance(principal, Principal) and principal.agency_code and principal.via == "key":
+        return f"agency:{principal.agency_code}"
+    return f"address:{get_remote_address(request)}"
+
+
+def rate_limit_config() -> RateLimitConfig | None:
+    """RATE_LIMIT_PER_MINUTE requests per minute per caller (default 600; 0 turns limiting off)."""
+    per_minute = int(os.environ.get("RATE_LIMIT_PER_MINUTE", "600"))
+    if per_minute <= 0:
+        return None
+    return RateLimitConfig(rate_limit=("minute", per_minute), identifier_for_request=identify,
+                           exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"], store=RATE_LIMIT_STORE)

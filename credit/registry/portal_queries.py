@@ -1,0 +1,189 @@
+"""Read-only queries of the public portal (no writes, so they can run on a read replica).
+
+Search with every public filter (beds range and current fire-safety status included), counts by credit level,
+the current fire status of a page of institutions, listings of one institution, and the data version that
+public pages are cached by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from scoring import Policy
+
+from credit.listings import rules
+from credit.listings.service import entry_detail, public_entry
+from credit.listings.tables import ListingEntry
+from credit.registry.tables import Institution
+from credit.sharing.tables import ChangeEvent
+
+PAGE_SIZE = 20
+FIRE_STATUSES = ("compliant", "basically_compliant", "non_compliant", "none")
+LEVELS = ("A", "B", "C", "D")
+# sort key -> ORDER BY (every one ends on id, so pages never overlap)
+SORTS = {
+    "credit": "COALESCE(credit_score, -1) DESC, name ASC, id ASC",
+    "grade": "COALESCE(grade, 0) DESC, COALESCE(credit_score, -1) DESC, id ASC",
+    "beds": "beds DESC, id ASC",
+    "name": "name ASC, id ASC",
+}
+COLUMNS = "id, uscc, name, district_code, address, beds, owner_type, status, credit_level, credit_score, grade"
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """The last change the public could see: the change feed's highest sequence number and its time."""
+
+    seq: int
+    at: datetime | None
+
+
+async def data_version() -> DataVersion:
+    """The change feed's tail (one index lookup). Every write that changes a public page emits an event."""
+    row = await ChangeEvent.select(ChangeEvent.seq, ChangeEvent.at).order_by(
+        ChangeEvent.seq, ascending=False).first().run()
+    return DataVersion(row["seq"], row["at"]) if row else DataVersion(0, None)
+
+
+def fire_status_sql(policy: Policy, on: date) -> tuple[str, list[Any]]:
+    """A SQL expression (over table `institution`) giving the fire-safety status on `on`, and its arguments.
+
+    The same rule as `scoring.fire_outcome`: an open major hazard -> non_compliant; else the checklist
+    outcome of the latest inspection up to `on`; no inspection -> none.
+    """
+    critical = sorted(policy.fire.critical_areas)
+    marks = ", ".join("{}" for _ in critical) or "''"
+    fails = "COALESCE(SUM(CASE WHEN c.result = 'fail' THEN 1 ELSE 0 END), 0)"
+    critical_fails = f"COALESCE(SUM(CASE WHEN c.result = 'fail' AND c.area IN ({marks}) THEN 1 ELSE 0 END), 0)"
+    latest = ("(SELECT fi.id FROM fire_inspection fi WHERE fi.institution = institution.id "
+              "AND fi.inspected_on <= {} ORDER BY fi.inspected_on DESC, fi.id DESC LIMIT 1)")
+    sql = (
+        "(CASE WHEN EXISTS (SELECT 1 FROM major_hazard h WHERE h.institution = institution.id "
+        "AND h.found_on <= {} AND (h.rectified_on IS NULL OR h.rectified_on > {})) THEN 'non_compliant' "
+        "WHEN NOT EXISTS (SELECT 1 FROM fire_inspection fx WHERE fx.institution = institution.id "
+        "AND fx.inspected_on <= {}) THEN 'none' "
+        f"ELSE (SELECT CASE WHEN {fails} = 0 THEN 'compliant' "
+        f"WHEN {fails} <= {{}} AND {critical_fails} = 0 THEN 'basically_compliant' "
+        f"ELSE 'non_compliant' END FROM fire_checklist_item c WHERE c.inspection = {latest}) END)"
+    )
+    args = [on, on, on, policy.fire.basically_compliant_max_fails, *critical, on]
+    return sql, args
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a visitor searches for; empty values mean "any"."""
+
+    q: str = ""
+    district: str = ""
+    level: str = ""
+    min_grade: int | None = None
+    beds_min: int | None = None
+    beds_max: int | None = None
+    owner_type: str = ""
+    fire: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    items: list[dict[str, Any]]  # institution columns + fire_status
+    total: int
+    page: int
+    page_size: int
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(filters: Filters, policy: Policy, on: date) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    args: list[Any] = []
+    q = filters.q.strip()
+    if q:
+        parts.append("(LOWER(name) LIKE {} ESCAPE '\\' OR uscc LIKE {} ESCAPE '\\')")
+        args += [f"%{_like_escape(q.lower())}%", f"{_like_escape(q.upper())}%"]
+    if filters.district:
+        parts.append("district_code = {}")
+        args.append(filters.district)
+    if filters.level:
+        parts.append("credit_level = {}")
+        args.append(filters.level)
+    if filters.min_grade:
+        parts.append("grade >= {}")
+        args.append(filters.min_grade)
+    if filters.beds_min is not None:
+        parts.append("beds >= {}")
+        args.append(filters.beds_min)
+    if filters.beds_max is not None:
+        parts.append("beds <= {}")
+        args.append(filters.beds_max)
+    if filters.owner_type:
+        parts.append("owner_type = {}")
+        args.append(filters.owner_type)
+    if filters.fire:
+        sql, fire_args = fire_status_sql(policy, on)
+        parts.append(f"{sql} = {{}}")
+        args += [*fire_args, filters.fire]
+    return (" WHERE " + " AND ".join(parts)) if parts else "", args
+
+
+async def search(filters: Filters, policy: Policy, on: date, sort: str = "credit", page: int = 1,
+                 page_size: int = PAGE_SIZE) -> SearchPage:
+    """One page of the institutions matching every filter, with the total count and each one's fire status."""
+    where, args = _where(filters, policy, on)
+    page = max(page, 1)
+    total = (await Institution.raw(f"SELECT COUNT(*) AS n FROM institution{where}", *args).run())[0]["n"]
+    order = SORTS.get(sort, SORTS["credit"])
+    rows = await Institution.raw(
+        f"SELECT {COLUMNS} FROM institution{where} ORDER BY {order} LIMIT {int(page_size)} "
+        f"OFFSET {int((page - 1) * page_size)}", *args).run()
+    statuses = await fire_statuses([r["id"] for r in rows], policy, on)
+    return SearchPage([{**r, "fire_status": statuses.get(r["id"], "none")} for r in rows], total, page, page_size)
+
+
+async def fire_statuses(ids: list[int], policy: Policy, on: date) -> dict[int, str]:
+    """The fire-safety status on `on` of each given institution."""
+    if not ids:
+        return {}
+    sql, args = fire_status_sql(policy, on)
+    marks = ", ".join("{}" for _ in ids)
+    rows = await Institution.raw(f"SELECT id, {sql} AS fire_status FROM institution WHERE id IN ({marks})",
+                                 *args, *ids).run()
+    return {r["id"]: r["fire_status"] for r in rows}
+
+
+async def counts_by_level() -> dict[str, int]:
+    """How many institutions have each credit level ("" for not rated yet)."""
+    rows = await Institution.raw(
+        "SELECT credit_level, COUNT(*) AS n FROM institution GROUP BY credit_level").run()
+    return {r["credit_level"] or "": r["n"] for r in rows}
+
+
+async def institutions_by_uscc(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Institution rows (the public columns) of the given USCCs, keyed by USCC."""
+    if not codes:
+        return {}
+    rows = await Institution.raw(
+        f"SELECT {COLUMNS} FROM institution WHERE uscc IN ({', '.join('{}' for _ in codes)})",
+        *[c.upper() for c in codes]).run()
+    return {r["uscc"]: r for r in rows}
+
+
+async def listed_entries_of(institution_id: int) -> list[dict[str, Any]]:
+    """The institution's entries on the public list (itself or its people), persons masked."""
+    rows = await ListingEntry.select(ListingEntry.id).where(
+        (ListingEntry.institution == institution_id) & (ListingEntry.status == rules.LISTED)).order_by(
+        ListingEntry.listed_on, ascending=False).run()
+    return [public_entry(await entry_detail(r["id"])) for r in rows]
+
+
+async def latest_disclosure_day() -> date | None:
+    """The day of the newest published disclosure, if any."""
+    rows = await Institution.raw("SELECT MAX(day) AS day FROM disclosure").run()
+    day = rows[0]["day"] if rows else None
+    if isinstance(day, str):  # SQLite's MAX() loses the column type
+        day = date.fromisoformat(day)
+    return day

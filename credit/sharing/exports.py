@@ -1,0 +1,106 @@
+"""Bulk exports of the current list and the active penalties, streamed batch by batch (CSV or JSON Lines)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, AsyncIterator, Callable
+
+from scoring import Penalty as PenaltyFacts
+from scoring import is_publicly_active, policy_for
+
+from credit.importer.layouts import PENALTIES
+from credit.listings import rules
+from credit.listings.service import entry_detail, public_entry
+from credit.listings.tables import ListingEntry
+from credit.records.service import PUBLIC_PENALTY_FIELDS, public_penalty
+from credit.records.tables import Penalty
+
+BATCH = 1000
+BOM = "\ufeff"
+WAN = Decimal(10000)
+LISTING_COLUMNS = ("id", "uscc", "institution_name", "subject_kind", "practitioner_name", "behaviour",
+                   "behaviour_label", "status", "listed_on", "expires_on", "basis", "penalty_numbers")
+
+
+async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
+    last_id = 0
+    while True:
+        ids = [r["id"] for r in await ListingEntry.select(ListingEntry.id).where(
+            (ListingEntry.status == rules.LISTED) & (ListingEntry.id > last_id)).order_by(ListingEntry.id).limit(
+            BATCH).run()]
+        if not ids:
+            return
+        last_id = ids[-1]
+        for entry_id in ids:
+            detail = await entry_detail(entry_id)
+            row = public_entry(detail)
+            if not masked:
+                row["practitioner_id_masked"] = detail["practitioner_id_masked"]
+            yield row
+
+
+async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str, Any]]:
+    """Penalties inside their publication period on `on` (not revoked, not retired)."""
+    policy = policy_for(on)
+    last_id = 0
+    while True:
+        rows = await Penalty.select().where((Penalty.id > last_id) & (Penalty.revoked == False)  # noqa: E712
+                                            & Penalty.retired_on.is_null()).order_by(Penalty.id).limit(BATCH).run()
+        if not rows:
+            return
+        last_id = rows[-1]["id"]
+        for row in rows:
+            facts = PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
+                                 is_fire_safety=row["is_fire_safety"], publication_end=row["publication_end"])
+            if is_publicly_active(facts, policy, on):
+                yield public_penalty(row) if masked else {k: row[k] for k in (*PUBLIC_PENALTY_FIELDS,
+                                                                              "legal_representative")}
+
+
+async def as_jsonl(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    async for row in rows:
+        yield (json.dumps(row, ensure_ascii=False, default=str) + "\n").encode()
+
+
+async def as_csv(rows: AsyncIterator[dict[str, Any]], header: list[str],
+                 cells: Callable[[dict[str, Any]], list[Any]]) -> AsyncIterator[bytes]:
+    """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield (BOM + buffer.getvalue()).encode()
+    async for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if v is None else v for v in cells(row)])
+        yield buffer.getvalue().encode()
+
+
+def listing_csv(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    return as_csv(rows, list(LISTING_COLUMNS),
+                  lambda r: [";".join(r[c]) if c == "penalty_numbers" else r[c] for c in LISTING_COLUMNS])
+
+
+PENALTY_CSV_FIELDS = ("subject_name", "subject_kind", "uscc", "legal_representative", "decision_number",
+                      "violation_type", "facts", "legal_basis", "penalty_kind", "content", "fine_yuan",
+                      "decision_date", "publication_end", "deciding_agency", "source_agency", "severity")
+
+
+def penalty_csv(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    """The 双公示 column layout; the fine goes back into ¥10,000 (万元), exactly."""
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = []
+        for field_name in PENALTY_CSV_FIELDS:
+            value = row.get(field_name)
+            if field_name == "fine_yuan" and value is not None:
+                value = (Decimal(value) / WAN).normalize()
+                value = format(value, "f")
+            values.append(value)
+        return values
+
+    return as_csv(rows, [PENALTIES.header_of(f) for f in PENALTY_CSV_FIELDS], cells)

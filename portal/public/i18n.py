@@ -1,0 +1,66 @@
+"""Languages of the public portal: Babel catalogs in portal/i18n, used through Jinja's i18n extension.
+
+Templates write English message ids (`{{ _("Find a care home") }}`, `{% trans %}`); the page's language
+(`lang` in the template context, "zh" by default) picks the catalog, so one Jinja environment serves both.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
+LANGUAGES = {"zh": "zh_CN", "en": "en"}  # our code -> Babel locale
+DEFAULT_LANGUAGE = "zh"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+@functools.cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of `lang` (falls back to the message ids when it is missing)."""
+    return Translations.load(str(I18N_DIR), [LANGUAGES.get(lang, LANGUAGES[DEFAULT_LANGUAGE])])
+
+
+def _catalog(context: Context) -> NullTranslations:
+    return translations(context.get("lang") or DEFAULT_LANGUAGE)
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return _catalog(context).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return _catalog(context).ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, ctx: str, message: str) -> str:
+    return _catalog(context).pgettext(ctx, message)
+
+
+def install(environment: Environment) -> None:
+    """Add the i18n extension; gettext reads the language from each template's context."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext)
+
+
+def number(value) -> str:
+    """A score or points without trailing zeros: 82.50 -> 82.5, 100.00 -> 100."""
+    from decimal import Decimal
+
+    if value is None:
+        return "—"
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text
+
+
+def configure(environment: Environment) -> None:
+    """What the public templates need beyond portal.filters: translations and number formatting."""
+    install(environment)
+    environment.filters["number"] = number

@@ -1,0 +1,225 @@
+"""Public portal pages (HTML): search, institution profiles, comparison, the list, disclosures, the rules.
+
+Each handler reads the visitor's preferences, answers 304 or a stored copy when the page has not changed
+(see portal.public.caching), and otherwise builds plain data and renders it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from math import ceil
+from typing import Any, Awaitable, Callable
+
+from litestar import Controller, Request, get
+from litestar.response import Response
+
+from scoring import policy_for
+
+from credit.disclosures import service as disclosures
+from credit.errors import NotFound
+from credit.listings.public_list import current_list
+from credit.registry import portal_queries
+from credit.registry.districts import DISTRICTS, district_name
+from credit.registry.service import OWNER_TYPES
+from credit.timeutil import today
+from portal.public import caching, views
+from portal.public.i18n import HTML_LANG
+from portal.public.preferences import Preferences, preferences_of, url_with
+
+HTML = "text/html; charset=utf-8"
+# Our pages load only our own CSS and script; nothing inline may run, whatever a stored text contains.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_COMPARE = 3
+SORTS = ("credit", "grade", "beds", "name")
+
+Builder = Callable[[Preferences], Awaitable[dict[str, Any]]]  # the page's context, built on a cache miss
+
+
+def base_context(request: Request[Any, Any, Any], prefs: Preferences) -> dict[str, Any]:
+    return {"lang": prefs.lang, "html_lang": HTML_LANG[prefs.lang], "elder": prefs.elder, "mode": prefs.mode,
+            "path": request.url.path,
+            "lang_url": url_with(request, lang="en" if prefs.lang == "zh" else "zh"),
+            "mode_url": url_with(request, mode="standard" if prefs.elder else "elder")}
+
+
+def render(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
+    return request.app.template_engine.get_template(template).render(**context).encode()
+
+
+async def page(request: Request[Any, Any, Any], template: str, build: Builder, *, media_type: str = HTML,
+               extra_headers: dict[str, str] | None = None) -> Response[bytes]:
+    """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one."""
+    prefs = preferences_of(request)
+    found = await caching.validators(request, prefs)
+    headers = {**found.headers(prefs), **SECURITY_HEADERS, **(extra_headers or {})}
+    if not prefs.cookies and caching.not_modified(request, found):
+        return Response(b"", status_code=304, headers=headers)
+    store = request.app.stores.get(caching.PAGE_STORE)
+    body = await store.get(found.etag)
+    if body is None:
+        context = {**base_context(request, prefs), **await build(prefs)}
+        if template.endswith(".csv"):
+            body = context["body"]
+        else:
+            context["data_day"] = await portal_queries.latest_disclosure_day()
+            body = render(request, template, context)
+        await store.set(found.etag, body, expires_in=caching.PAGE_TTL_SECONDS)
+    return Response(body, media_type=media_type, headers=headers, cookies=prefs.cookies)
+
+
+def not_found_page(request: Request[Any, Any, Any], error: NotFound) -> Response[bytes]:
+    prefs = preferences_of(request)
+    body = render(request, "public/not_found.html", {**base_context(request, prefs), "data_day": None})
+    return Response(body, status_code=404, media_type=HTML, cookies=prefs.cookies,
+                    headers={"Cache-Control": "no-cache", "Vary": caching.VARY, **SECURITY_HEADERS})
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @ would otherwise start a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    try:
+        number = int((value or "").strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def search_form(request: Request[Any, Any, Any]) -> tuple[portal_queries.Filters, str, int, dict[str, str]]:
+    """The filters, sort and page asked for; anything unusable is ignored (the form shows what was used)."""
+    q = request.query_params
+    district = (q.get("district") or "").strip()
+    level = q.get("level") if q.get("level") in portal_queries.LEVELS else ""
+    owner = q.get("owner_type") if q.get("owner_type") in OWNER_TYPES else ""
+    fire = q.get("fire") if q.get("fire") in portal_queries.FIRE_STATUSES else ""
+    filters = portal_queries.Filters(
+        q=(q.get("q") or "").strip()[:100], district=district[:6], level=level or "",
+        min_grade=_int(q.get("min_grade"), 1, 5), beds_min=_int(q.get("beds_min"), 0, 100000),
+        beds_max=_int(q.get("beds_max"), 0, 100000), owner_type=owner or "", fire=fire or "")
+    sort = q.get("sort") if q.get("sort") in SORTS else "credit"
+    number = _int(q.get("page"), 1, 1_000_000) or 1
+    values = {"q": filters.q, "district": filters.district, "level": filters.level,
+              "min_grade": str(filters.min_grade or ""), "beds_min": "" if filters.beds_min is None
+              else str(filters.beds_min), "beds_max": "" if filters.beds_max is None else str(filters.beds_max),
+              "owner_type": filters.owner_type, "fire": filters.fire, "sort": sort}
+    return filters, sort, number, values
+
+
+def page_url(request: Request[Any, Any, Any], number: int) -> str:
+    return url_with(request, page=str(number) if number > 1 else "", lang="", mode="")
+
+
+class PublicController(Controller):
+    include_in_schema = False
+    exception_handlers = {NotFound: not_found_page}
+
+    @get("/", operation_id="portalHome", name="home")
+    async def home(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Search by name or USCC with filters, sorted, a page at a time; the URL holds the whole search."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            filters, sort, number, values = search_form(request)
+            on = today()
+            found = await portal_queries.search(filters, policy_for(on), on, sort=sort, page=number)
+            pages = max(ceil(found.total / found.page_size), 1)
+            districts = [(code, names[0] if prefs.lang == "zh" else names[1]) for code, names in DISTRICTS.items()]
+            if filters.district and filters.district not in DISTRICTS:
+                districts.append((filters.district, filters.district))
+            items = [{**r, "district_name": district_name(r["district_code"], prefs.lang),
+                      "credit_score": views.decimal(r["credit_score"]),
+                      "words": views.level_words(r["credit_level"] or "")} for r in found.items]
+            return {"values": values, "items": items, "total": found.total, "page": found.page, "pages": pages,
+                    "districts": districts, "owner_types": OWNER_TYPES, "levels": portal_queries.LEVELS,
+                    "fire_statuses": portal_queries.FIRE_STATUSES, "sorts": SORTS,
+                    "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
+                    "next_url": page_url(request, found.page + 1) if found.page < pages else None,
+                    "level_counts": await portal_queries.counts_by_level(),
+                    "searched": any(values[k] for k in values if k != "sort")}
+        return await page(request, "public/search.html", build)
+
+    @get("/institutions/{uscc:str}", operation_id="portalInstitution")
+    async def institution(self, request: Request[Any, Any, Any], uscc: str) -> Response[bytes]:
+        """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            on = today()
+            policy = policy_for(on)
+            return {"p": await views.profile(uscc, policy, on, prefs.lang), "policy": policy}
+        return await page(request, "public/institution.html", build)
+
+    @get("/compare", operation_id="portalCompare")
+    async def compare(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Up to three homes side by side (`?uscc=..&uscc=..`)."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            codes = list(dict.fromkeys(c.strip().upper() for c in request.query_params.getall("uscc", [])
+                                       if c.strip()))
+            if len(codes) > MAX_COMPARE:
+                return {"too_many": len(codes), "homes": [], "unknown": [], "codes": codes}
+            on = today()
+            policy = policy_for(on)
+            homes, unknown = [], []
+            for code in codes:
+                try:
+                    homes.append(await views.profile(code, policy, on, prefs.lang))
+                except NotFound:
+                    unknown.append(code)
+            return {"too_many": 0, "homes": homes, "unknown": unknown, "codes": codes}
+        return await page(request, "public/compare.html", build)
+
+    @get("/listings", operation_id="portalListings")
+    async def listings(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """The joint-punishment list in force: who, why, on what basis, since and until when."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            number = _int(request.query_params.get("page"), 1, 1_000_000) or 1
+            found = await current_list(number)
+            pages = max(ceil(found.total / 50), 1)
+            items = [{**e, "behaviour_text": views.behaviour_text(e["behaviour"], prefs.lang)} for e in found.items]
+            return {"items": items, "total": found.total, "page": number, "pages": pages,
+                    "prev_url": page_url(request, number - 1) if number > 1 else None,
+                    "next_url": page_url(request, number + 1) if number < pages else None}
+        return await page(request, "public/listings.html", build)
+
+    @get("/listings.csv", operation_id="portalListingsCsv")
+    async def listings_csv(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """The same list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(["机构名称 institution", "统一社会信用代码 uscc", "列入对象 subject",
+                             "失信行为 behaviour", "依据 basis", "列入日期 listed on", "到期日期 expires on"])
+            number = 1
+            while True:
+                found = await current_list(number, page_size=500)
+                for e in found.items:
+                    writer.writerow([csv_cell(v) for v in (
+                        e["institution_name"], e["uscc"], e["practitioner_name"] or e["institution_name"],
+                        views.behaviour_text(e["behaviour"], "zh"), "；".join(e["penalty_numbers"] or []),
+                        e["listed_on"], e["expires_on"])])
+                if number * 500 >= found.total:
+                    break
+                number += 1
+            return {"body": ("\ufeff" + buffer.getvalue()).encode()}
+        return await page(request, "listings.csv", build, media_type="text/csv; charset=utf-8",
+                          extra_headers={"Content-Disposition": 'attachment; filename="eldercredit-list.csv"'})
+
+    @get("/disclosures", operation_id="portalDisclosures")
+    async def disclosure_archive(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Every daily disclosure with its downloads, the public key and how to check a signature."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            return {"items": await disclosures.archive()}
+        return await page(request, "public/disclosures.html", build)
+
+    @get("/about", operation_id="portalAbout")
+    async def about(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        """How ratings are made, generated from the policy in force."""
+        async def build(prefs: Preferences) -> dict[str, Any]:
+            return {"a": views.about(policy_for(today()))}
+        return await page(request, "public/about.html", build)

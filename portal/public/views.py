@@ -1,0 +1,177 @@
+"""Plain data for the public templates: profiles, comparisons, the chart, the policy explained.
+
+Everything here reads through credit's services and queries and returns dicts and lists; templates
+never see a query object. No person's full name or ID number is ever put in a view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from scoring import (
+    FIRE_AREAS,
+    Policy,
+    fire_outcome,
+    grading_expires_on,
+    grading_is_valid,
+    is_publicly_active,
+    open_hazards,
+    publication_end,
+    publication_months,
+)
+from scoring import Grading as GradingFacts
+
+from credit.disclosures.queries import credit_of, score_history
+from credit.listings import rules
+from credit.records.facts import load_facts
+from credit.records.queries import gradings_of, penalties_of
+from credit.registry import portal_queries
+from credit.registry.districts import district_name
+from credit.registry.service import get_institution_by_uscc
+from portal.workspace.labels import AREAS
+
+PUBLIC_INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type", "status")
+
+
+def decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def level_words(level: str) -> str:
+    """The message id of a credit level's word (translated in the templates)."""
+    return {"A": "Excellent", "B": "Good", "C": "Fair", "D": "Poor"}.get(level, "Not rated")
+
+
+def level_band(level: str, policy: Policy) -> tuple[Decimal, Decimal | None]:
+    """(lowest score, lowest score of the next better level) of `level` under the policy."""
+    names = list(policy.levels)
+    if level not in policy.levels:
+        return Decimal(0), None
+    index = names.index(level)
+    better = policy.levels[names[index - 1]] if index > 0 else None
+    return policy.levels[level], better
+
+
+def contribution_rows(contributions: list[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for c in contributions:
+        points = decimal(c.get("points")) or Decimal(0)
+        rows.append({"code": c["code"], "label": c.get("label_en") if lang == "en" and c.get("label_en")
+                     else c.get("label"), "points": points, "records": len(c.get("records") or ())})
+    return rows
+
+
+def current_grading(gradings: list[Mapping[str, Any]], policy: Policy, on: date) -> dict[str, Any]:
+    """{valid: latest grading still valid or None, lapsed: the latest lapsed one when none is valid}."""
+    usable = [g for g in gradings if not g["revoked"] and g["decided_on"] <= on]
+    facts = {g["id"]: GradingFacts(id=g["id"], decided_on=g["decided_on"], level=g["level"]) for g in usable}
+    valid = [g for g in usable if grading_is_valid(facts[g["id"]], policy, on)]
+    latest_valid = max(valid, key=lambda g: (g["decided_on"], g["level"]), default=None)
+    lapsed = None
+    if latest_valid is None and usable:
+        lapsed = max(usable, key=lambda g: g["decided_on"])
+        lapsed = {**lapsed, "expires_on": grading_expires_on(facts[lapsed["id"]], policy)}
+    if latest_valid:
+        latest_valid = {**latest_valid, "expires_on": grading_expires_on(facts[latest_valid["id"]], policy)}
+    return {"valid": latest_valid, "lapsed": lapsed}
+
+
+def chart(history: list[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | None:
+    """The score history as SVG geometry (viewBox 0 0 600 240): points, threshold lines and labels."""
+    if not history:
+        return None
+    width, height, left, right, top, bottom = 600, 240, 48, 16, 16, 40
+    low, high = float(policy.score.minimum), float(policy.score.maximum)
+    span = (high - low) or 1.0
+
+    def y(score: float) -> float:
+        return round(top + (high - score) / span * (height - top - bottom), 1)
+
+    n = len(history)
+    step = (width - left - right) / max(n - 1, 1)
+    points = []
+    for i, h in enumerate(history):
+        x = round(left + (i * step if n > 1 else (width - left - right) / 2), 1)
+        points.append({"x": x, "y": y(float(h["score"])), "score": decimal(h["score"]), "level": h["level"],
+                       "as_of": h["as_of"]})
+    bands = [{"level": name, "y": y(float(minimum)), "score": minimum}
+             for name, minimum in policy.levels.items() if float(minimum) > low]
+    return {"width": width, "height": height, "left": left, "right": width - right, "bottom": height - bottom,
+            "top": top, "points": points, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+            "bands": bands, "first": points[0], "last": points[-1]}
+
+
+async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, Any]:
+    """Everything the institution page shows. Raises NotFound for an unknown USCC."""
+    row = await get_institution_by_uscc(uscc)
+    institution_id = row["id"]
+    institution = {k: row[k] for k in PUBLIC_INSTITUTION_FIELDS}
+    institution["district_name"] = district_name(row["district_code"], lang)
+    credit = await credit_of(institution_id)
+    contributions = contribution_rows(credit["contributions"], lang)
+    facts = (await load_facts([institution_id]))[institution_id]
+    inspections = [i for i in facts.inspections if i.inspected_on <= on]
+    latest = max(inspections, key=lambda i: (i.inspected_on, str(i.id)), default=None)
+    outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
+    active_ids = {p.id for p in facts.penalties if is_publicly_active(p, policy, on)}
+    by_id = {p.id: p for p in facts.penalties}
+    penalties = [{**p, "publication_end": publication_end(by_id[p["id"]], policy)}
+                 for p in await penalties_of(institution_id) if p["id"] in active_ids]
+    history = await score_history(institution_id)
+    level = credit["level"] or ""
+    minimum, better = level_band(level, policy)
+    listed = await portal_queries.listed_entries_of(institution_id)
+    return {
+        "institution": institution,
+        "credit": {"level": level, "words": level_words(level), "score": decimal(credit["score"]),
+                   "as_of": credit["as_of"], "policy_version": credit["policy_version"],
+                   "minimum": minimum, "better": better, "veto": any(c["code"] == "listed" for c in contributions),
+                   "contributions": contributions,
+                   "lowered": sorted((c for c in contributions if c["points"] < 0), key=lambda c: c["points"])},
+        "grading": current_grading(await gradings_of(institution_id), policy, on),
+        "fire": {"status": outcome.value if outcome else "none",
+                 "inspected_on": latest.inspected_on if latest else None,
+                 "failed_areas": [area_name(a, lang) for a, r in (latest.checklist.items() if latest else ())
+                                  if r == "fail"],
+                 "open_hazards": len(open_hazards(facts.hazards, on))},
+        "penalties": penalties,
+        "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in listed],
+        "history": [{**h, "score": decimal(h["score"])} for h in history],
+        "chart": chart(history, policy),
+    }
+
+
+def area_name(code: str, lang: str) -> str:
+    names = AREAS.get(code, (code, code))
+    return names[1] if lang == "en" else names[0]
+
+
+def behaviour_text(code: str, lang: str) -> str:
+    zh, en = rules.BEHAVIOURS.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+def about(policy: Policy) -> dict[str, Any]:
+    """The policy in force, as numbers for the about page (nothing here is written by hand)."""
+    levels = list(policy.levels.items())
+    bands = []
+    for i, (name, minimum) in enumerate(levels):
+        upper = levels[i - 1][1] if i > 0 else None
+        bands.append({"level": name, "words": level_words(name), "minimum": minimum, "below": upper})
+    severities = []
+    for severity in ("minor", "general", "serious"):
+        r = policy.penalties.for_severity(severity)
+        fire_low, fire_high = publication_months(severity, True, policy)
+        severities.append({"severity": severity, "points": r.points, "minimum_months": r.minimum_months,
+                           "maximum_months": r.maximum_months, "fire_minimum_months": fire_low,
+                           "fire_maximum_months": fire_high})
+    return {
+        "version": policy.version, "effective_from": policy.effective_from, "score": policy.score,
+        "bands": bands, "grading_points": sorted(policy.grading.points.items(), reverse=True),
+        "grading": policy.grading, "fire": policy.fire,
+        "critical_areas": [{"code": a, "zh": AREAS[a][0], "en": AREAS[a][1]} for a in FIRE_AREAS
+                           if a in policy.fire.critical_areas],
+        "severities": severities, "penalties": policy.penalties, "listing": policy.listing,
+    }

@@ -1,0 +1,129 @@
+"""The review queue in the workspace: penalties an agency reported with a USCC that matched no institution,
+attached by a regulator to the right institution."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from stdnum.cn import uscc as uscc_rules
+
+from credit.accounts.roles import Principal
+from credit.accounts.service import create_user
+from credit.accounts.system import system_principal
+from credit.records.tables import Penalty
+from credit.registry import service as registry
+from credit.seeding import ensure_agencies
+from credit.sharing.reports import report_penalty, review_queue
+from credit.timeutil import today
+
+PASSWORD = "correct horse battery"
+TIANNING, WUJIN = "320402", "320412"
+SYSTEM = system_principal()
+HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
+
+
+def make_uscc(n: int, district: str = TIANNING) -> str:
+    body = f"52{district}MJ{n:07d}"
+    return body + uscc_rules.calc_check_digit(body)
+
+
+def csrf(http) -> str:
+    return http.cookies["ec_csrf"]
+
+
+async def sign_in(http, username: str) -> None:
+    page = await http.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
+    assert response.status_code == 303
+
+
+async def post(http, path: str, data: dict[str, str]):
+    return await http.post(path, data={**data, "_csrf_token": csrf(http)})
+
+
+def error_beside(html: str, field_id: str) -> str:
+    match = re.search(rf'id="{field_id}"[^>]*aria-describedby="{field_id}-error"[^>]*>\s*'
+                      rf'<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def queue_rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-testid="review-row".*?</tr>', html, re.S)
+
+
+@pytest.fixture
+async def queued(db) -> dict:
+    """A Tianning home, and a health-commission penalty reported under a USCC no institution has."""
+    await ensure_agencies()
+    await create_user("city", "city_regulator", PASSWORD, actor="test")
+    await create_user("wujin", "district_regulator", PASSWORD, district_code=WUJIN, actor="test")
+    await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
+    home = await registry.create_institution({"uscc": make_uscc(1), "name": "天宁康乐养老院", "district_code": TIANNING,
+                                              "beds": 80, "owner_type": "private_nonprofit"}, SYSTEM)
+    unknown = make_uscc(99)
+    report = await report_penalty({
+        "subject_name": "天宁康乐养老院（报送名称）", "uscc": unknown, "decision_number": "常卫罚〔2026〕15号",
+        "facts": "医务室未取得许可开展诊疗", "legal_basis": "《医疗机构管理条例》第四十三条", "penalty_kind": "罚款",
+        "content": "罚款三千元", "fine_yuan": "3000", "decision_date": (today() - timedelta(days=12)).isoformat(),
+        "deciding_agency": "常州市卫生健康委员会"}, HEALTH)
+    assert report.created
+    return {"home": home, "penalty_id": report.penalty["id"], "unknown": unknown}
+
+
+async def test_the_queue_shows_a_penalty_reported_with_an_unknown_uscc(client, queued):
+    await sign_in(client, "city")
+    page = await client.get("/workspace/review")
+    assert page.status_code == 200
+    [row] = queue_rows(page.text)
+    for shown in ("天宁康乐养老院（报送名称）", queued["unknown"], "常卫罚〔2026〕15号", "卫生健康委员会",
+                  (today() - timedelta(days=12)).isoformat()):
+        assert shown in row, shown
+    assert f'action="/workspace/review/{queued["penalty_id"]}"' in row and 'name="_csrf_token"' in row
+    assert 'href="/workspace/review"' in (await client.get("/workspace")).text
+
+
+async def test_attaching_a_queued_penalty_to_an_institution_takes_it_off_the_queue(client, queued):
+    await sign_in(client, "city")
+    response = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
+    assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    assert queue_rows(page.text) == [] and 'data-testid="saved"' in page.text
+    stored = await Penalty.select().where(Penalty.id == queued["penalty_id"]).first().run()
+    assert stored["institution"] == queued["home"]["id"] and stored["match_status"] == "matched"
+    assert stored["uscc"] == queued["home"]["uscc"]
+    institution_page = await client.get(f"/workspace/institutions/{queued['home']['id']}")
+    assert "常卫罚〔2026〕15号" in institution_page.text
+
+
+async def test_a_bad_or_unregistered_uscc_is_said_beside_the_field_and_the_penalty_stays_queued(client, queued):
+    await sign_in(client, "city")
+    field = f"f-uscc-{queued['penalty_id']}"
+    garbled = queued["home"]["uscc"][:-1] + ("0" if queued["home"]["uscc"][-1] != "0" else "1")
+    bad = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": garbled})
+    assert bad.status_code == 422 and "校验位不正确" in error_beside(bad.text, field)
+    assert f'value="{garbled}"' in bad.text
+    unregistered = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": make_uscc(50)})
+    assert unregistered.status_code == 422 and "没有对应的已登记机构" in error_beside(unregistered.text, field)
+    assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
+
+
+async def test_attaching_to_another_districts_institution_or_as_an_agency_officer_is_refused(client, queued):
+    await sign_in(client, "wujin")
+    assert len(queue_rows((await client.get("/workspace/review")).text)) == 1
+    response = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
+    assert response.status_code == 403
+    await client.post("/logout", data={"_csrf_token": csrf(client)})
+    await sign_in(client, "doctor")
+    response = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
+    assert response.status_code == 403
+    assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
+
+
+async def test_a_penalty_no_longer_in_the_queue_answers_404(client, queued):
+    await sign_in(client, "city")
+    await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
+    again = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
+    assert again.status_code == 404
