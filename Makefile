@@ -35,8 +35,9 @@ run: seed
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Every benchmark, figures in bench/out/RESULTS.md (needs PostgreSQL and wrk; takes about half an hour).
 bench: install-dev
-	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # Portal translations: extract the messages of the templates, merge them into the catalogs, compile.
 i18n: install-dev

@@ -37,7 +37,7 @@ from credit.settings import Settings, settings as default_settings
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from portal.public import PublicController
-from portal.public.caching import PAGE_STORE, page_store
+from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
@@ -100,7 +100,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores={SESSION_STORE: session_store(settings),
                 RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
                 PAGE_STORE: page_store(settings)},
-        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
+        # Public pages keep their gzip copy in the page store and say so with this opt (see portal.public.caching).
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6,
+                                              exclude_opt_key=COMPRESSED_OPT),
         template_config=templates,
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
+
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
@@ -74,6 +76,14 @@ def on_http(request: Request, error: HTTPException) -> Response:
     return response
 
 
+def on_database_unavailable(request: Request, error: Exception) -> Response:
+    """The database is restarting or unreachable: a clean 503 the client may retry, one log line."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
+    response = problem(503, "Service unavailable", "the database cannot be reached just now; please retry shortly")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def on_unexpected(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "Internal error", "something went wrong on our side; it has been logged")
@@ -89,5 +99,11 @@ EXCEPTION_HANDLERS = {
     NotFound: on_not_found,
     Forbidden: on_forbidden,
     HTTPException: on_http,
+    # Connection failures (refused, reset, restarting server) mean "try again", not "we have a bug".
+    ConnectionError: on_database_unavailable,
+    asyncpg.exceptions.PostgresConnectionError: on_database_unavailable,
+    asyncpg.exceptions.OperatorInterventionError: on_database_unavailable,
+    asyncpg.exceptions.InterfaceError: on_database_unavailable,
+    asyncpg.exceptions.InternalClientError: on_database_unavailable,
     Exception: on_unexpected,
 }

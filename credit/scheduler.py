@@ -71,7 +71,8 @@ async def run_job(name: str, moment: datetime | None = None, manual: bool = Fals
     """Run a job for the slot of `moment` (now by default). A manual run gets a slot of its own."""
     job = JOBS[name]
     moment = (moment or datetime.now(settings.timezone)).astimezone(settings.timezone)
-    slot = f"manual-{moment.isoformat()}" if manual else job.slot(moment)
+    # A slot fits the 32 characters of job_run.slot: "manual-" + local time to the microsecond.
+    slot = f"manual-{moment:%Y%m%dT%H%M%S.%f}" if manual else job.slot(moment)
     return await run_once(name, slot, lambda: job.work(moment.date()))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from scoring import Penalty as PenaltyFacts
 from scoring import policy_for, publication_end
@@ -25,6 +25,7 @@ DRAW_SHARE = 0.05
 DRAW_WEIGHTS = {"A": 1, "B": 1, "C": 2, "D": 3, "": 1}
 INSPECTORS_PER_DISTRICT = 2
 BATCH = 1000
+CATCH_UP_DAYS = 3
 
 
 async def rescore_changed(on: date) -> str:
@@ -38,9 +39,21 @@ async def rescore_everything(on: date) -> str:
 
 
 async def publish_disclosure(on: date) -> str:
+    """Publish the day's disclosure, first catching up the days a failed or killed run missed (up to
+    CATCH_UP_DAYS back, never before the first disclosure), so the chain has no holes."""
     await rescore_marked(on)
+    latest = await Disclosure.select(Disclosure.day).where(Disclosure.day < on).order_by(
+        Disclosure.day, ascending=False).first().run()
+    caught_up = []
+    if latest:
+        day = max(latest["day"] + timedelta(days=1), on - timedelta(days=CATCH_UP_DAYS))
+        while day < on:
+            if (await publish(day)).created:
+                caught_up.append(day.isoformat())
+            day += timedelta(days=1)
     published = await publish(on)
-    return f"{on} {'published' if published.created else 'already published'} ({published.digest[:12]})"
+    note = f"; caught up {', '.join(caught_up)}" if caught_up else ""
+    return f"{on} {'published' if published.created else 'already published'} ({published.digest[:12]}){note}"
 
 
 async def retire_penalties(on: date) -> str:

@@ -15,6 +15,7 @@ from credit.audit.queries import history_of
 from credit.disclosures.queries import credit_of, score_history
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import queries, service
+from credit.registry.identifiers import mask_name
 from credit.registry.schemas import (
     InstitutionIn,
     InstitutionOut,
@@ -26,6 +27,11 @@ from credit.registry.schemas import (
 
 def _out(row: dict[str, Any]) -> InstitutionOut:
     return msgspec.convert(service.public_fields(row), InstitutionOut, from_attributes=False)
+
+
+def _public_out(row: dict[str, Any]) -> InstitutionOut:
+    """What anyone may see: the legal representative masked to the surname (张**)."""
+    return msgspec.structs.replace(_out(row), legal_representative=mask_name(row["legal_representative"]))
 
 
 class InstitutionController(Controller):
@@ -40,14 +46,14 @@ class InstitutionController(Controller):
         """Search institutions by name or USCC, district, credit level and minimum grade."""
         found = await queries.search_institutions(q=q, district=district, level=level, min_grade=min_grade,
                                                   page=page)
-        return {"items": [_out(r) for r in found.items], "total": found.total, "page": found.page}
+        return {"items": [_public_out(r) for r in found.items], "total": found.total, "page": found.page}
 
     @get("/{uscc:str}", operation_id="getInstitution")
     async def profile(self, uscc: str) -> dict[str, Any]:
         """An institution's public profile: registry facts, credit with reasons, grades, fire safety, penalties."""
         row = await service.get_institution_by_uscc(uscc)
         institution_id = row["id"]
-        return {**msgspec.to_builtins(_out(row)), "credit": await credit_of(institution_id),
+        return {**msgspec.to_builtins(_public_out(row)), "credit": await credit_of(institution_id),
                 "score_history": await score_history(institution_id),
                 "gradings": await gradings_of(institution_id),
                 "fire_inspections": await inspections_of(institution_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
@@ -12,6 +13,7 @@ from credit.scheduling.tables import JobRun
 from credit.timeutil import now_utc
 
 log = logging.getLogger("credit.jobs")
+STALE_AFTER = timedelta(hours=1)  # longer than any job runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,24 @@ class RunOutcome:
 
 
 async def claim(job: str, slot: str) -> int | None:
-    """Insert the claim row; returns its id, or None when another process claimed the slot first."""
+    """Insert the claim row; returns its id, or None when another process holds the slot.
+
+    A claim whose run failed, or that is still "running" after STALE_AFTER (its process was killed),
+    is taken over, so a crash does not cost the slot its run.
+    """
     try:
         rows = await JobRun.insert(JobRun(job=job, slot=slot, started_at=now_utc(), status="running")).run()
     except Exception as error:  # the unique index answers a second claim with the engine's integrity error
-        if "unique" in str(error).lower() or "duplicate" in str(error).lower():
+        if "unique" not in str(error).lower() and "duplicate" not in str(error).lower():
+            raise
+        now = now_utc()
+        rows = await JobRun.update({JobRun.status: "running", JobRun.started_at: now, JobRun.finished_at: None,
+                                    JobRun.detail: "taken over"}).where(
+            (JobRun.job == job) & (JobRun.slot == slot)
+            & ((JobRun.status == "failed") | ((JobRun.status == "running") & (JobRun.started_at < now - STALE_AFTER)))
+        ).returning(JobRun.id).run()
+        if not rows:
             return None
-        raise
     return rows[0]["id"]
 
 

@@ -10,6 +10,8 @@ that one lookup. A new score or disclosure emits an event, which changes every E
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import hashlib
 import os
 import time
@@ -30,6 +32,8 @@ from credit.timeutil import today
 from portal.public.preferences import Preferences
 
 PAGE_STORE = "portal_pages"
+COMPRESSED_OPT = "compresses_itself"  # handler opt: the app's compression middleware leaves its responses alone
+GZIP_MINIMUM = 500  # bytes; smaller bodies are sent as they are
 PAGE_TTL_SECONDS = 300
 MAX_AGE_SECONDS = 60
 MEMORY_ENTRIES = 2000
@@ -103,18 +107,48 @@ def page_store(settings: Settings) -> Store:
 
 
 _memo: dict[int, tuple[float, DataVersion]] = {}
+_reading: dict[int, asyncio.Future] = {}
 
 
 async def current_version() -> DataVersion:
+    """The data version, read at most once per TTL per process; concurrent requests share one read."""
+    if VERSION_TTL_SECONDS <= 0:
+        return await data_version()
     engine_key = id(current_engine())
-    if VERSION_TTL_SECONDS > 0:
-        memo = _memo.get(engine_key)
-        if memo and memo[0] > time.monotonic():
-            return memo[1]
-    version = await data_version()
-    if VERSION_TTL_SECONDS > 0:
+    memo = _memo.get(engine_key)
+    if memo and memo[0] > time.monotonic():
+        return memo[1]
+    reading = _reading.get(engine_key)
+    if reading is None:
+        reading = _reading[engine_key] = asyncio.ensure_future(_read(engine_key))
+    return await asyncio.shield(reading)
+
+
+async def _read(engine_key: int) -> DataVersion:
+    try:
+        version = await data_version()
         _memo[engine_key] = (time.monotonic() + VERSION_TTL_SECONDS, version)
-    return version
+        return version
+    finally:
+        _reading.pop(engine_key, None)
+
+
+def wants_gzip(request: Request[Any, Any, Any]) -> bool:
+    """Whether Accept-Encoding lists gzip with a non-zero q."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, parameters = part.partition(";")
+        if name.strip().lower() != "gzip":
+            continue
+        quality = parameters.strip().removeprefix("q=")
+        try:
+            return float(quality) > 0 if quality else True
+        except ValueError:
+            return False
+    return False
+
+
+def gzipped(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 @dataclass(frozen=True, slots=True)

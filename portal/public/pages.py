@@ -62,15 +62,24 @@ async def page(request: Request[Any, Any, Any], template: str, build: Builder, *
     if not prefs.cookies and caching.not_modified(request, found):
         return Response(b"", status_code=304, headers=headers)
     store = request.app.stores.get(caching.PAGE_STORE)
-    body = await store.get(found.etag)
+    compress = caching.wants_gzip(request)
+    key = found.etag + (":gzip" if compress else "")
+    body = await store.get(key)
     if body is None:
-        context = {**base_context(request, prefs), **await build(prefs)}
-        if template.endswith(".csv"):
-            body = context["body"]
-        else:
-            context["data_day"] = await portal_queries.latest_disclosure_day()
-            body = render(request, template, context)
-        await store.set(found.etag, body, expires_in=caching.PAGE_TTL_SECONDS)
+        body = await store.get(found.etag) if compress else None
+        if body is None:
+            context = {**base_context(request, prefs), **await build(prefs)}
+            if template.endswith(".csv"):
+                body = context["body"]
+            else:
+                context["data_day"] = await portal_queries.latest_disclosure_day()
+                body = render(request, template, context)
+            await store.set(found.etag, body, expires_in=caching.PAGE_TTL_SECONDS)
+        if compress:
+            body = caching.gzipped(body) if len(body) >= caching.GZIP_MINIMUM else body
+            await store.set(key, body, expires_in=caching.PAGE_TTL_SECONDS)
+    if compress and body[:2] == b"\x1f\x8b":
+        headers["Content-Encoding"] = "gzip"
     return Response(body, media_type=media_type, headers=headers, cookies=prefs.cookies)
 
 
@@ -121,6 +130,7 @@ def page_url(request: Request[Any, Any, Any], number: int) -> str:
 
 class PublicController(Controller):
     include_in_schema = False
+    opt = {caching.COMPRESSED_OPT: True}  # pages are gzipped once and kept so (see page())
     exception_handlers = {NotFound: not_found_page}
 
     @get("/", operation_id="portalHome", name="home")

@@ -170,3 +170,43 @@ async def test_a_tampered_download_fails_verification(client):
     tampered = body.replace(b'"level":"D"', b'"level":"A"').replace(b'"level":"C"', b'"level":"A"')
     tampered = tampered if tampered != body else body + b" "
     assert not check_file(tampered, signature, key)[0].ok
+
+
+async def test_a_killed_run_loses_neither_its_slot_nor_its_day(city):
+    from credit.scheduling.service import STALE_AFTER
+    from credit.timeutil import now_utc
+
+    first = datetime(2026, 6, 1, 2, 0, tzinfo=settings.timezone)
+    assert (await run_job("publish_disclosure", first)).status == "succeeded"
+    # The next day's run was killed after claiming: its claim says "running" for ever.
+    await JobRun(job="publish_disclosure", slot="2026-06-02", started_at=now_utc() - STALE_AFTER * 2,
+                 status="running").save().run()
+    retried = await run_job("publish_disclosure", first + timedelta(days=1))
+    assert retried.status == "succeeded"
+    # A day nobody ran at all is published by the next day's run before its own.
+    third = await run_job("publish_disclosure", first + timedelta(days=3))
+    assert "caught up 2026-06-03" in third.detail
+    days = [r["day"] for r in await Disclosure.select(Disclosure.day).order_by(Disclosure.day).run()]
+    assert days == [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3), date(2026, 6, 4)]
+    assert all(c.ok for c in await check_stored_chain(service.served_public_key()))
+
+
+async def test_a_fresh_claim_held_by_a_running_process_is_not_taken_over(city):
+    moment = datetime(2026, 6, 1, 2, 0, tzinfo=settings.timezone)
+    from credit.timeutil import now_utc
+
+    await JobRun(job="publish_disclosure", slot="2026-06-01", started_at=now_utc(), status="running").save().run()
+    assert (await run_job("publish_disclosure", moment)).status == "skipped"
+
+
+async def test_an_api_request_while_the_database_is_down_answers_503_to_retry(client):
+    from credit.db import current_engine, engine_for_url, use_engine
+
+    working = current_engine()
+    use_engine(engine_for_url("postgresql://nobody@127.0.0.1:1/none"))
+    try:
+        response = await client.get("/api/v1/institutions")
+    finally:
+        use_engine(working)
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -45,3 +45,32 @@ async def test_a_manual_run_is_recorded_beside_the_scheduled_ones(db):
     again = await run_job("retire_penalties", datetime(2026, 6, 30, 9, 0, tzinfo=settings.timezone), manual=True)
     assert outcome.status == "succeeded" and again.status == "skipped"
     assert (await JobRun.select().first().run())["slot"].startswith("manual-")
+
+
+def test_jobs_run_at_a_moment_is_that_scheduled_run_so_a_second_process_skips_it(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    database = tmp_path / "jobs.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ELDERCREDIT_DATA_DIR": str(tmp_path),
+           "COLUMNS": "200"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    assert cli("migrate").returncode == 0
+    first = cli("jobs", "run", "retire_penalties", "--at", "2026-07-01T00:20:00+08:00")
+    second = cli("jobs", "run", "retire_penalties", "--at", "2026-07-01T00:20:00+08:00")
+    assert first.returncode == 0 and "succeeded" in first.stdout, first.stdout + first.stderr
+    assert second.returncode == 0 and "skipped" in second.stdout, second.stdout + second.stderr
+    manual = cli("jobs", "run", "retire_penalties")  # without --at: a manual run with a slot of its own
+    assert manual.returncode == 0 and "succeeded" in manual.stdout, manual.stdout + manual.stderr
+    bad = cli("jobs", "run", "retire_penalties", "--at", "yesterday")
+    assert bad.returncode == 2 and "not an ISO date-time" in bad.stderr
+    with sqlite3.connect(database) as connection:
+        slots = [row[0] for row in connection.execute(
+            "SELECT slot FROM job_run WHERE job = 'retire_penalties' ORDER BY id")]
+    assert slots[0] == "2026-07-01" and len(slots) == 2 and slots[1].startswith("manual-")

@@ -236,3 +236,23 @@ async def test_a_notified_entry_may_still_be_withdrawn_but_not_once_listed(home)
     await advance_list(date(2025, 10, 11))
     with pytest.raises(IllegalTransition, match="is listed"):
         await service.withdraw(other["id"], {"reasons": "撤回"}, ADMIN)
+
+
+async def test_an_unconfirmed_deadline_is_recomputed_when_the_years_calendar_arrives(home, monkeypatch):
+    from credit.listings.calendar import WorkingCalendar, YearData
+    from credit.listings.tables import ListingEntry
+
+    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26"}, ADMIN)
+    # As if the entry had been notified in a year without data: Monday-Friday counted, flagged unconfirmed.
+    await ListingEntry.update({ListingEntry.notified_on: date(2031, 1, 2),
+                               ListingEntry.objection_deadline: date(2031, 1, 9),
+                               ListingEntry.objection_deadline_confirmed: False}).where(
+        ListingEntry.id == entry["id"]).run()
+    monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
+    assert (await advance_list(date(2031, 1, 5))).confirmed == []
+    year = YearData(holidays=frozenset({date(2031, 1, 3)}), workdays=frozenset())
+    monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={2031: year}))
+    result = await advance_list(date(2031, 1, 5))
+    updated = await service.entry_detail(entry["id"])
+    assert result.confirmed == [entry["id"]]
+    assert updated["objection_deadline"] == date(2031, 1, 10) and updated["objection_deadline_confirmed"]

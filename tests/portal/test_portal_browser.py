@@ -1,0 +1,196 @@
+"""The portal in a real browser (Debian's Chromium through Playwright): search, open a home, compare two,
+switch to the elderly mode, keyboard focus, target sizes, and axe-core with no serious or critical violation
+on the main pages in both modes. Screenshots go to tests/artifacts/.
+
+Skipped, with the reason, when /usr/bin/chromium, node_modules/axe-core or the playwright package is missing
+(`apt-get install -y chromium`, `npm install`, `pip install -e '.[dev]'`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed (/usr/bin/chromium): apt-get install -y chromium",
+                allow_module_level=True)
+if not AXE.exists():
+    pytest.skip("axe-core is not installed (node_modules/axe-core): run npm install", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (dev extras)")
+
+SEED = """
+import asyncio
+from datetime import date
+from credit.demo import build_demo_city
+from credit.disclosures.rescoring import rescore_all
+from credit.disclosures.service import publish
+from credit.migrate import migrate
+from credit.seeding import load_city
+
+AS_OF = date(2026, 6, 30)
+
+async def main():
+    await migrate()
+    await load_city(build_demo_city(5, AS_OF, count=40), AS_OF)
+    await rescore_all(AS_OF)
+    await publish(AS_OF)
+
+asyncio.run(main())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """uvicorn in a subprocess on a free port, on a migrated and seeded temporary SQLite file."""
+    folder = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}", "SCHEDULER_ENABLED": "false",
+           "SIGNING_KEY_PATH": str(folder / "key.pem"), "RATE_LIMIT_PER_MINUTE": "0"}
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, check=True, timeout=300)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--host", "127.0.0.1",
+                                "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError("uvicorn exited")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp: axe-core is injected as an inline script, which the pages' Content-Security-Policy forbids.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target)}))""")
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def small_targets(page, minimum: int) -> list[str]:
+    return page.evaluate("""(minimum) => Array.from(document.querySelectorAll(
+        'a[href], button, input:not([type=hidden]), select')).filter(e => {
+          const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+          return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('.skip')
+            && (r.height < minimum - 0.5 || r.width < minimum - 0.5);
+        }).map(e => e.outerHTML.slice(0, 120) + ' ' + Math.round(e.getBoundingClientRect().width) + 'x'
+          + Math.round(e.getBoundingClientRect().height))""", minimum)
+
+
+def test_search_open_compare_and_elderly_mode(server, page):
+    page.goto(f"{server}/")
+    shot(page, "search")
+    page.fill("#f-q", "养老")
+    with page.expect_navigation():
+        page.press("#f-q", "Enter")
+    assert "q=" in page.url
+    results = page.locator('[data-testid="result"]')
+    assert results.count() >= 2
+    name = results.first.locator("h3 a").inner_text()
+    results.first.locator("h3 a").click()
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="institution-name"]').inner_text() == name
+    assert page.locator("svg[role=img]").count() == 1
+    shot(page, "institution")
+    page.go_back()
+    boxes = page.locator('.compare-pick input[type="checkbox"]')
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="对比已勾选的机构（最多3家）").click()
+    page.wait_for_load_state()
+    assert "/compare?" in page.url and page.locator("table.compare thead th").count() == 2
+    shot(page, "compare")
+    page.locator('[data-testid="mode-toggle"]').click()
+    page.wait_for_load_state()
+    assert "elder" in page.locator("body").get_attribute("class")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 24
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) / "
+                         "parseFloat(getComputedStyle(document.body).fontSize)") >= 1.3
+    shot(page, "compare-elder")
+    page.goto(f"{server}/")
+    assert "elder" in page.locator("body").get_attribute("class")  # remembered by the cookie
+    shot(page, "search-elder")
+
+
+def test_keyboard_reaches_the_search_with_a_visible_focus(server, page):
+    page.goto(f"{server}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+            return {id: e.id, outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
+        assert focused["outline"] != "none" and focused["width"] >= 2, focused
+        if focused["id"] == "f-q":
+            break
+    else:
+        pytest.fail("the search box was not reached by keyboard")
+    page.keyboard.insert_text("养老")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=" in page.url
+
+
+@pytest.mark.parametrize("mode, minimum", [("standard", 44), ("elder", 60)])
+def test_main_pages_pass_axe_and_target_sizes(server, page, mode, minimum):
+    page.goto(f"{server}/?mode={mode}")
+    first = page.locator('[data-testid="result"] h3 a').first.get_attribute("href")
+    second = page.locator('[data-testid="result"] h3 a').nth(1).get_attribute("href")
+    a, b = first.rsplit("/", 1)[1], second.rsplit("/", 1)[1]
+    problems = {}
+    for name, url in (("search", "/"), ("institution", first), ("compare", f"/compare?uscc={a}&uscc={b}"),
+                      ("listings", "/listings"), ("disclosures", "/disclosures"), ("about", "/about"),
+                      ("search-en", "/?lang=en"), ("institution-en", first)):
+        page.goto(server + url)
+        shot(page, f"{name}-{mode}")
+        violations = serious_violations(page)
+        small = small_targets(page, minimum)
+        if violations or small:
+            problems[name] = {"axe": violations, "small targets": small[:5]}
+    assert not problems, problems
