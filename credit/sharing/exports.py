@@ -13,9 +13,8 @@ from scoring import Penalty as PenaltyFacts
 from scoring import is_publicly_active, policy_for
 
 from credit.importer.layouts import PENALTIES
-from credit.listings import rules
-from credit.listings.service import entry_detail, public_entry
-from credit.listings.tables import ListingEntry
+from credit.listings.public_list import listed_entries
+from credit.listings.service import public_entry
 from credit.records.service import PUBLIC_PENALTY_FIELDS, public_penalty
 from credit.records.tables import Penalty
 
@@ -29,18 +28,15 @@ LISTING_COLUMNS = ("id", "uscc", "institution_name", "subject_kind", "practition
 async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
     last_id = 0
     while True:
-        ids = [r["id"] for r in await ListingEntry.select(ListingEntry.id).where(
-            (ListingEntry.status == rules.LISTED) & (ListingEntry.id > last_id)).order_by(ListingEntry.id).limit(
-            BATCH).run()]
-        if not ids:
+        rows = await listed_entries(page_size=BATCH, after_id=last_id)
+        if not rows:
             return
-        last_id = ids[-1]
-        for entry_id in ids:
-            detail = await entry_detail(entry_id)
-            row = public_entry(detail)
+        last_id = rows[-1]["id"]
+        for row in rows:
+            out = public_entry(row)
             if not masked:
-                row["practitioner_id_masked"] = detail["practitioner_id_masked"]
-            yield row
+                out["practitioner_id_masked"] = row["practitioner_id_masked"]
+            yield out
 
 
 async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str, Any]]:
