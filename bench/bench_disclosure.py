@@ -24,11 +24,13 @@ BENCH_DAY = date(2099, 1, 1)  # far from any real day, so the run never collides
 
 
 async def run(database_url: str) -> None:
-    from credit.db import engine_for_url, use_engine
+    from credit.db import engine_for_url, open_pool, use_engine
     from credit.disclosures.service import publish
     from credit.disclosures.tables import Disclosure
 
-    use_engine(engine_for_url(database_url))
+    engine = engine_for_url(database_url)
+    use_engine(engine)
+    await open_pool(engine, 4)  # as in the app, where the scheduler runs the job
     await Disclosure.delete().where(Disclosure.day >= BENCH_DAY).run()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

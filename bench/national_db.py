@@ -107,6 +107,10 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
         written += len(await insert_chunked(MajorHazard, hazards))
         written += len(await insert_chunked(Penalty, penalties))
         written += len(await insert_chunked(ListingEntry, listed))
+    if database_url.startswith("postgres"):
+        from credit.db import current_engine
+
+        await current_engine().run_ddl("ANALYZE")  # fresh statistics, as autovacuum would give a live database
     return written
 
 

@@ -83,6 +83,9 @@ def _migrate(_: argparse.Namespace) -> int:
     except MigrationFailed as error:
         errors.print(f"[red]Migration failed:[/red] {error}")
         return 1
+    except Exception as error:  # the database refused a statement; each migration rolled back as a whole
+        errors.print(f"[red]Migration failed:[/red] {type(error).__name__}: {error}")
+        return 1
     console.print("Database is up to date.")
     return 0
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, TypeVar
 from urllib.parse import urlparse
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+T = TypeVar("T")
 
 
 def _sqlite_path(url: str) -> Path:
@@ -98,3 +100,13 @@ async def lock_log_tail() -> None:
     engine = current_engine()
     if engine.engine_type == "postgres":
         await engine.run_ddl("SELECT pg_advisory_xact_lock(727001)")
+
+
+async def pooled(work: Awaitable[T], size: int = 4) -> T:
+    """Run `work` with a connection pool open, as the app does (commands that do many queries)."""
+    engine = current_engine()
+    await open_pool(engine, size)
+    try:
+        return await work
+    finally:
+        await close_pool(engine)

@@ -71,6 +71,7 @@ def disclosures(args: argparse.Namespace) -> int:
 
 
 def jobs(args: argparse.Namespace) -> int:
+    from credit.db import pooled
     from credit.scheduler import JOBS, build_scheduler, run_job
     from credit.scheduling.service import last_runs
 
@@ -79,9 +80,9 @@ def jobs(args: argparse.Namespace) -> int:
             errors.print(f"Unknown job {args.name!r}; jobs: {', '.join(JOBS)}")
             return 2
         if args.at is None:
-            outcome = asyncio.run(run_job(args.name, manual=True))
+            outcome = asyncio.run(pooled(run_job(args.name, manual=True)))
         else:  # the scheduled run of that moment: a second process given the same moment skips
-            outcome = asyncio.run(run_job(args.name, args.at, manual=False))
+            outcome = asyncio.run(pooled(run_job(args.name, args.at, manual=False)))
         console.print(f"{outcome.job}: {outcome.status} {outcome.detail}")
         # With --at, "skipped" is a normal outcome: another process already has (or had) that run.
         return 0 if outcome.status == "succeeded" or (args.at and outcome.status == "skipped") else 1

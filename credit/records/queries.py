@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from credit.errors import NotFound
-from credit.records.service import get_fire_inspection, public_penalty
-from credit.records.tables import FireInspection, Grading, MajorHazard, Penalty
+from credit.records.service import public_penalty
+from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.timeutil import today
 
 
@@ -18,9 +18,22 @@ async def gradings_of(institution_id: int) -> list[dict[str, Any]]:
 
 
 async def inspections_of(institution_id: int) -> list[dict[str, Any]]:
-    rows = await FireInspection.select(FireInspection.id).where(FireInspection.institution == institution_id).order_by(
-        FireInspection.inspected_on, ascending=False).run()
-    return [await get_fire_inspection(r["id"]) for r in rows]
+    """The institution's inspections, newest first, each with its checklist and hazards (three queries)."""
+    rows = await FireInspection.select().where(FireInspection.institution == institution_id).order_by(
+        FireInspection.inspected_on, ascending=False).order_by(FireInspection.id, ascending=False).run()
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    checklists: dict[int, dict[str, str]] = {i: {} for i in ids}
+    for item in await FireChecklistItem.select(FireChecklistItem.inspection, FireChecklistItem.area,
+                                               FireChecklistItem.result).where(
+            FireChecklistItem.inspection.is_in(ids)).run():
+        checklists[item["inspection"]][item["area"]] = item["result"]
+    hazards: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for hazard in await MajorHazard.select().where(MajorHazard.inspection.is_in(ids)).order_by(MajorHazard.id).run():
+        hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
+    return [{**{k: v for k, v in r.items() if k != "created_at"}, "checklist": checklists[r["id"]],
+             "hazards": hazards[r["id"]]} for r in rows]
 
 
 async def open_hazards_of(institution_id: int) -> list[dict[str, Any]]:
