@@ -28,6 +28,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/eldercredit seed --demo --if-empty
+	$(BIN)/eldercredit jobs run rescore
 
 run: seed
 	$(BIN)/eldercredit serve --host $(HOST) --port $(PORT)
