@@ -17,7 +17,6 @@ from credit.disclosures.commands import add_parsers as add_disclosure_parsers
 from credit.disclosures.commands import disclosures, jobs
 from credit.listings.commands import add_listings_parser, listings
 from credit.sharing.commands import add_agencies_parser, agencies
-from credit.settings import settings
 
 console = Console()
 errors = Console(stderr=True)

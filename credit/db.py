@@ -61,10 +61,6 @@ def use_engine(engine: Engine) -> None:
         table._meta.db = engine
 
 
-def is_postgres(engine: Engine | None = None) -> bool:
-    return (engine or current_engine()).engine_type == "postgres"
-
-
 @contextlib.asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
     """One write transaction; on SQLite it is IMMEDIATE so concurrent writers queue instead of failing."""

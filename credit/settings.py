@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,11 +28,6 @@ class Settings:
     environment: str
     log_format: str
     db_pool_size: int = 10
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
     def is_production(self) -> bool:

@@ -24,11 +24,11 @@ from credit.listings.schemas import (
     StepIn,
 )
 from credit.registry.service import get_institution_by_uscc
-from credit.api_params import RecordId
+from credit.api_params import RecordId, present_fields
 
 
 def _values(data: msgspec.Struct) -> dict[str, Any]:
-    values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+    values = present_fields(data)
     if "on" in values:
         values["on"] = values["on"].isoformat()
     return values

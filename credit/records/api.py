@@ -24,12 +24,7 @@ from credit.records.schemas import (
     RectificationIn,
 )
 from credit.registry.service import get_institution_by_uscc
-from credit.api_params import RecordId
-
-
-def _values(data: msgspec.Struct) -> dict[str, Any]:
-    """A body as a plain dict, leaving out fields not given (None), so defaults apply."""
-    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+from credit.api_params import RecordId, present_fields
 
 
 class RecordsController(Controller):
@@ -42,7 +37,7 @@ class RecordsController(Controller):
     async def create_grading(self, uscc: str, data: GradingIn, principal: Principal) -> GradingOut:
         """Record a grading decision; the level follows from the four part scores."""
         institution = await get_institution_by_uscc(uscc)
-        stored = await service.create_grading(institution["id"], _values(data), principal)
+        stored = await service.create_grading(institution["id"], present_fields(data), principal)
         return msgspec.convert(stored, GradingOut)
 
     @post("/institutions/{uscc:str}/fire-inspections", operation_id="createFireInspection")
@@ -50,8 +45,8 @@ class RecordsController(Controller):
                                      principal: Principal) -> FireInspectionOut:
         """Record a fire-safety inspection: the seven-area checklist and any major hazards."""
         institution = await get_institution_by_uscc(uscc)
-        values = _values(data)
-        values["hazards"] = [_values(h) for h in data.hazards]
+        values = present_fields(data)
+        values["hazards"] = [present_fields(h) for h in data.hazards]
         stored = await service.create_fire_inspection(institution["id"], values, principal)
         return msgspec.convert(stored, FireInspectionOut)
 
@@ -65,13 +60,13 @@ class RecordsController(Controller):
     async def create_penalty(self, uscc: str, data: PenaltyIn, principal: Principal) -> PenaltyOut:
         """Record a penalty (双公示 fields; fine in yuan) against the institution."""
         institution = await get_institution_by_uscc(uscc)
-        stored = await service.create_penalty(institution["id"], _values(data), principal)
+        stored = await service.create_penalty(institution["id"], present_fields(data), principal)
         return msgspec.convert(stored, PenaltyOut)
 
     @put("/penalties/{penalty_id:int}", operation_id="updatePenalty")
     async def update_penalty(self, penalty_id: RecordId, data: PenaltyUpdate, principal: Principal) -> PenaltyOut:
         """Update a penalty (also to record rectification or revocation); stale `version` -> 409."""
-        values = _values(data)
+        values = present_fields(data)
         version = values.pop("version")
         return msgspec.convert(await service.update_penalty(penalty_id, values, version, principal), PenaltyOut)
 

@@ -14,7 +14,7 @@ from scoring import fire_outcome
 from scoring.dates import add_months
 
 from credit import db
-from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency, require_scope
+from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.service import on_penalty_revoked

@@ -12,8 +12,6 @@ DISTRICTS: dict[str, tuple[str, str]] = {
     "320481": ("溧阳市", "Liyang"),
 }
 
-CITY_NAME = ("常州市", "Changzhou")
-
 
 def is_known_district(code: str) -> bool:
     return code in DISTRICTS

@@ -17,7 +17,7 @@ from credit.sharing import exports, matching, measures, reports
 from credit.sharing.feed_reader import MAX_LIMIT, events_after
 from credit.sharing.schemas import CandidateOut, FeedPage, MatchIn, MeasureIn, PenaltyReport
 from credit.timeutil import today
-from credit.api_params import RecordId
+from credit.api_params import RecordId, present_fields
 
 
 class AgencyController(Controller):
@@ -36,8 +36,7 @@ class AgencyController(Controller):
     async def report(self, data: PenaltyReport, principal: Principal) -> Response[PenaltyOut]:
         """Report a penalty. Same decision number and payload again -> 200 with the stored record;
         a different payload under the same number -> 409. Unknown USCCs wait in a review queue."""
-        values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
-        result = await reports.report_penalty(values, principal)
+        result = await reports.report_penalty(present_fields(data), principal)
         return Response(msgspec.convert(result.penalty, PenaltyOut), status_code=201 if result.created else 200)
 
     @post("/match", operation_id="matchSubject", status_code=200)

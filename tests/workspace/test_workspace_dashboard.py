@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -16,24 +15,11 @@ from credit.records import service as records
 from credit.registry import service as registry
 from credit.timeutil import now_utc, today
 from scoring.dates import add_months
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in
 
-PASSWORD = "correct horse battery"
-TIANNING, WUJIN = "320402", "320412"
 ADMIN = Principal(user_id=0, username="seeder", role="admin")
 CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "pass", "evacuation": "pass",
              "fire_facilities": "pass", "fire_management": "pass", "micro_fire_station": "na"}
-
-
-def make_uscc(n: int, district: str) -> str:
-    body = f"52{district}MJ{n:07d}"
-    return body + uscc_rules.calc_check_digit(body)
-
-
-async def sign_in(http, username: str) -> None:
-    page = await http.get("/login")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-    response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
-    assert response.status_code == 303
 
 
 async def seed_home(n: int, district: str, name: str) -> int:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -16,15 +15,9 @@ from credit.registry import service as registry
 from credit.registry.tables import Institution
 from credit.seeding import ensure_agencies
 from credit.timeutil import today
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, error_beside_id, make_uscc, post, sign_in
 
-PASSWORD = "correct horse battery"
-TIANNING, WUJIN = "320402", "320412"
 ADMIN = Principal(user_id=0, username="seeder", role="admin")
-
-
-def make_uscc(n: int, district: str = TIANNING) -> str:
-    body = f"52{district}MJ{n:07d}"
-    return body + uscc_rules.calc_check_digit(body)
 
 
 def institution_form(n: int, district: str = TIANNING, **changes) -> dict[str, str]:
@@ -32,27 +25,9 @@ def institution_form(n: int, district: str = TIANNING, **changes) -> dict[str, s
             "owner_type": "private_nonprofit", "address": "常州市某路1号", "status": "active", **changes}
 
 
-def csrf(http) -> str:
-    return http.cookies["ec_csrf"]
-
-
-async def sign_in(http, username: str) -> None:
-    page = await http.get("/login")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-    response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
-    assert response.status_code == 303
-
-
-async def post(http, path: str, data: dict[str, str]):
-    return await http.post(path, data={**data, "_csrf_token": csrf(http)})
-
-
 def error_beside(html: str, field: str) -> str:
     """The error text shown right after the field's input ('' when there is none)."""
-    field_id = "f-" + field.replace(".", "-")
-    match = re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>\s*'
-                      rf'<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>', html, re.S)
-    return match.group(1) if match else ""
+    return error_beside_id(html, "f-" + field.replace(".", "-"))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -19,38 +18,10 @@ from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
 from credit.timeutil import now_utc, today
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in, csrf, post, error_beside_id
 
-PASSWORD = "correct horse battery"
-TIANNING, WUJIN = "320402", "320412"
 SYSTEM = system_principal()
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
-
-
-def make_uscc(n: int, district: str = TIANNING) -> str:
-    body = f"52{district}MJ{n:07d}"
-    return body + uscc_rules.calc_check_digit(body)
-
-
-def csrf(http) -> str:
-    return http.cookies["ec_csrf"]
-
-
-async def sign_in(http, username: str) -> None:
-    page = await http.get("/login")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-    response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
-    assert response.status_code == 303
-
-
-async def post(http, path: str, data: dict[str, str | list[str]]):
-    return await http.post(path, data={**data, "_csrf_token": csrf(http)})
-
-
-def error_beside(html: str, field_id: str) -> str:
-    """The error text shown right after the field with this id ('' when there is none)."""
-    match = re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>(?:[^<]*</textarea>)?'
-                      rf'\s*<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>', html, re.S)
-    return match.group(1) if match else ""
 
 
 def error_in_group(html: str, field_id: str) -> str:
@@ -140,7 +111,7 @@ async def test_proposing_through_the_form_rests_the_entry_on_the_chosen_penalty(
     refused = await post(client, "/workspace/listings/new", {"institution_id": str(home["id"]), "behaviour": "7",
                                                              "basis": "第六条第七项"})
     assert refused.status_code == 422
-    assert "必须填写" in error_beside(refused.text, "f-facts")
+    assert "必须填写" in error_beside_id(refused.text, "f-facts")
     assert "至少勾选一项" in error_in_group(refused.text, "f-penalty_ids")
     assert "第六条第七项</textarea>" in refused.text
     created = await post(client, "/workspace/listings/new", {
@@ -191,8 +162,8 @@ async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, ho
     response = await post(client, f"{base}/withdrawal", {"on": (today() + timedelta(days=3)).isoformat(),
                                                          "reasons": ""})
     assert response.status_code == 422
-    assert "不能晚于今天" in error_beside(response.text, "f-withdrawal-on")
-    assert "必须填写" in error_beside(response.text, "f-withdrawal-reasons")
+    assert "不能晚于今天" in error_beside_id(response.text, "f-withdrawal-on")
+    assert "必须填写" in error_beside_id(response.text, "f-withdrawal-reasons")
     assert (await listings.entry_detail(home["entry_id"]))["status"] == "proposed"
 
 

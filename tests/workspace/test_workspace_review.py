@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -17,37 +16,10 @@ from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.reports import report_penalty, review_queue
 from credit.timeutil import today
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in, csrf, post, error_beside_id
 
-PASSWORD = "correct horse battery"
-TIANNING, WUJIN = "320402", "320412"
 SYSTEM = system_principal()
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
-
-
-def make_uscc(n: int, district: str = TIANNING) -> str:
-    body = f"52{district}MJ{n:07d}"
-    return body + uscc_rules.calc_check_digit(body)
-
-
-def csrf(http) -> str:
-    return http.cookies["ec_csrf"]
-
-
-async def sign_in(http, username: str) -> None:
-    page = await http.get("/login")
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-    response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
-    assert response.status_code == 303
-
-
-async def post(http, path: str, data: dict[str, str]):
-    return await http.post(path, data={**data, "_csrf_token": csrf(http)})
-
-
-def error_beside(html: str, field_id: str) -> str:
-    match = re.search(rf'id="{field_id}"[^>]*aria-describedby="{field_id}-error"[^>]*>\s*'
-                      rf'<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>', html, re.S)
-    return match.group(1) if match else ""
 
 
 def queue_rows(html: str) -> list[str]:
@@ -103,10 +75,10 @@ async def test_a_bad_or_unregistered_uscc_is_said_beside_the_field_and_the_penal
     field = f"f-uscc-{queued['penalty_id']}"
     garbled = queued["home"]["uscc"][:-1] + ("0" if queued["home"]["uscc"][-1] != "0" else "1")
     bad = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": garbled})
-    assert bad.status_code == 422 and "校验位不正确" in error_beside(bad.text, field)
+    assert bad.status_code == 422 and "校验位不正确" in error_beside_id(bad.text, field)
     assert f'value="{garbled}"' in bad.text
     unregistered = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": make_uscc(50)})
-    assert unregistered.status_code == 422 and "没有对应的已登记机构" in error_beside(unregistered.text, field)
+    assert unregistered.status_code == 422 and "没有对应的已登记机构" in error_beside_id(unregistered.text, field)
     assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
 
 
