@@ -97,6 +97,12 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
                 listed.append({"subject_kind": "institution", "institution": institution_id, "behaviour": "9",
                                "status": "listed", "proposed_on": AS_OF, "listed_on": AS_OF, "created_at": at,
                                "updated_at": at})
+            elif rng.random() < 0.05:  # entries in the other states: the list is thousands of entries long
+                state = rng.choice(("proposed", "notified", "objected", "removed", "withdrawn"))
+                listed.append({"subject_kind": "institution", "institution": institution_id,
+                               "behaviour": rng.choice("12345678"), "status": state, "proposed_on": AS_OF,
+                               "removal_reason": "expired" if state == "removed" else "", "created_at": at,
+                               "updated_at": at})
         written += len(await insert_chunked(Grading, gradings))
         inspection_ids = await insert_chunked(FireInspection, [
             {"institution": i, "inspected_on": x.inspected_on, "outcome": "compliant", "created_at": at}

@@ -36,10 +36,10 @@ def psql(server: str, sql: str) -> None:
     subprocess.run(["psql", f"{server}/postgres", "-q", "-c", sql], check=True)
 
 
-def run(title: str, args: list[str], rows: list[tuple[str, str]]) -> None:
+def run(title: str, args: list[str], rows: list[tuple[str, str]], env: dict[str, str] | None = None) -> None:
     print(f"\n== {title}\n$ {' '.join(args)}", flush=True)
     started = time.perf_counter()
-    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
     output = (result.stdout + ("" if result.returncode == 0 else result.stderr[-2000:])).strip()
     print(output, flush=True)
     figures = "<br>".join(line.strip() for line in output.splitlines() if line.strip()) or "(no output)"
@@ -63,6 +63,8 @@ def main() -> None:
             leftover.unlink()
         run("national data set into SQLite", [PY, "bench/national_db.py", "--database-url",
                                               f"sqlite:///{national_sqlite}"], rows)
+    run("rescore the national data set (SQLite)", [PY, "-m", "credit.cli", "jobs", "run", "rescore_all"], rows,
+        env={"DATABASE_URL": f"sqlite:///{national_sqlite}"})
     run("disclosure of 41,000 institutions (SQLite)", [PY, "bench/bench_disclosure.py", "--database-url",
                                                        f"sqlite:///{national_sqlite}"], rows)
     feed_sqlite = OUT / "feed.sqlite3"
@@ -86,6 +88,8 @@ def main() -> None:
         psql(args.postgres, "DROP DATABASE IF EXISTS bench_national")
         psql(args.postgres, "CREATE DATABASE bench_national")
         run("national data set into PostgreSQL", [PY, "bench/national_db.py", "--database-url", national_pg], rows)
+    run("rescore the national data set (PostgreSQL)", [PY, "-m", "credit.cli", "jobs", "run", "rescore_all"], rows,
+        env={"DATABASE_URL": national_pg})
     run("disclosure of 41,000 institutions (PostgreSQL)", [PY, "bench/bench_disclosure.py", "--database-url",
                                                            national_pg], rows)
     if shutil.which("wrk"):
