@@ -8,32 +8,42 @@ from typing import AsyncIterator
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
 from credit.accounts.api import AccountController
-from credit.accounts.auth import AuthenticationMiddleware, LoginRequired, on_login_required
+from credit.accounts.auth import (
+    AuthenticationMiddleware,
+    LoginRequired,
+    on_login_required,
+)
 from credit.accounts.pages import LoginController
-from credit.accounts.sessions import SESSION_STORE, csrf_middleware, session_middleware, session_store
+from credit.accounts.sessions import (
+    SESSION_STORE,
+    csrf_middleware,
+    session_middleware,
+    session_store,
+)
 from credit.db import close_pool, current_engine, open_pool
+from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
-from credit.openapi_docs import document_problems
-from credit import metrics  # noqa: F401  (registers the job counters with Prometheus)
-from credit.logs import configure_logging
-from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.listings.api import ListingController
-from credit.sharing.api import AgencyController, ExportController
+from credit.logs import configure_logging
+from credit.openapi_docs import document_problems
 from credit.problems import EXCEPTION_HANDLERS
 from credit.ratelimit import RATE_LIMIT_STORE, rate_limit_config
-from credit.stores import shared_store
-from credit.scheduler import build_scheduler
 from credit.records.api import RecordsController
 from credit.registry.api import InstitutionController
-from credit.settings import Settings, settings as default_settings
+from credit.scheduler import build_scheduler
+from credit.settings import Settings
+from credit.settings import settings as default_settings
+from credit.sharing.api import AgencyController, ExportController
+from credit.stores import shared_store
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from portal.public import PublicController
@@ -94,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                        include_in_schema=False),
         ],
         lifespan=[database],
-        # Accounts: session -> who is asking -> CSRF (bearer requests exempt), in that order.
+        # Session -> who is asking -> rate limit (per agency or address) -> CSRF (bearer requests exempt).
         middleware=[prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
                     *([limits.middleware] if limits else []), csrf_middleware(settings)],
         stores={SESSION_STORE: session_store(settings),

@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import Principal
+from credit.api_params import RecordId, present_fields
 from credit.listings import service
 from credit.listings.public_list import current_list
 from credit.listings.schemas import (
@@ -24,7 +25,6 @@ from credit.listings.schemas import (
     StepIn,
 )
 from credit.registry.service import get_institution_by_uscc
-from credit.api_params import RecordId, present_fields
 
 
 def _values(data: msgspec.Struct) -> dict[str, Any]:

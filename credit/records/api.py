@@ -10,6 +10,7 @@ from litestar.di import Provide
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import Principal
+from credit.api_params import RecordId, present_fields
 from credit.audit.queries import history_of
 from credit.records import service
 from credit.records.schemas import (
@@ -24,7 +25,6 @@ from credit.records.schemas import (
     RectificationIn,
 )
 from credit.registry.service import get_institution_by_uscc
-from credit.api_params import RecordId, present_fields
 
 
 class RecordsController(Controller):

@@ -12,12 +12,18 @@ from litestar.response import Stream
 
 from credit.accounts.auth import principal_of, provide_principal, requires_agency_key
 from credit.accounts.roles import AGENCY, Principal
+from credit.api_params import RecordId, present_fields
 from credit.records.schemas import PenaltyOut
 from credit.sharing import exports, matching, measures, reports
 from credit.sharing.feed_reader import MAX_LIMIT, events_after
-from credit.sharing.schemas import CandidateOut, FeedPage, MatchIn, MeasureIn, PenaltyReport
+from credit.sharing.schemas import (
+    CandidateOut,
+    FeedPage,
+    MatchIn,
+    MeasureIn,
+    PenaltyReport,
+)
 from credit.timeutil import today
-from credit.api_params import RecordId, present_fields
 
 
 class AgencyController(Controller):

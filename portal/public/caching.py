@@ -28,6 +28,7 @@ from litestar.stores.base import Store
 from credit.db import current_engine
 from credit.registry.portal_queries import DataVersion, data_version
 from credit.settings import Settings
+from credit.stores import shared_store
 from credit.timeutil import today
 from portal.public.preferences import Preferences
 
@@ -99,11 +100,8 @@ class BoundedMemoryStore(Store):
 
 
 def page_store(settings: Settings) -> Store:
-    if settings.redis_url:
-        from litestar.stores.redis import RedisStore
-
-        return RedisStore.with_client(url=settings.redis_url, namespace="eldercredit-pages")
-    return BoundedMemoryStore()
+    """Shared in Redis when there is one; otherwise a bounded store in this process."""
+    return shared_store(settings, "eldercredit-pages") if settings.redis_url else BoundedMemoryStore()
 
 
 _memo: dict[int, tuple[float, DataVersion]] = {}
