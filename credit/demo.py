@@ -13,8 +13,9 @@ from stdnum.cn import ric, uscc
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES, grading_level, policy_for
 from scoring.dates import add_months
 
-from credit.registry.districts import DISTRICTS
+from credit.registry.districts import DEFAULT_FILE, load_districts
 
+DISTRICTS = load_districts(DEFAULT_FILE)  # the demo city is 常州 whatever districts the installation serves
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DISTRICT_WEIGHTS = {"320402": 14, "320404": 14, "320411": 16, "320412": 28, "320413": 12, "320481": 16}
 TOWNS = {

@@ -84,3 +84,26 @@ async def test_an_update_marks_the_institution_for_rescoring_and_audits_the_chan
     assert row["needs_rescore"] is True
     last = await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).output(load_json=True).first().run()
     assert last["action"] == "institution.update" and last["changes"]["changes"]["beds"] == [120, 150]
+
+
+def test_a_city_serves_its_own_districts_from_a_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "districts.toml"
+    path.write_text('[districts]\n"110105" = ["朝阳区", "Chaoyang"]\n', encoding="utf-8")
+    script = ("from credit.registry.districts import is_known_district, district_name;"
+              "print(is_known_district('110105'), is_known_district('320402'), district_name('110105', 'en'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "DISTRICTS_FILE": str(path)}, check=True)
+    assert result.stdout.split() == ["True", "False", "Chaoyang"]
+
+
+def test_a_malformed_districts_file_is_refused_naming_the_entry(tmp_path):
+    from credit.registry.districts import DistrictFileError, load_districts
+
+    path = tmp_path / "districts.toml"
+    path.write_text('[districts]\n"1101" = ["朝阳区", "Chaoyang"]\n', encoding="utf-8")
+    with pytest.raises(DistrictFileError, match="districts.1101: the code must be 6 digits"):
+        load_districts(path)

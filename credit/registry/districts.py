@@ -1,16 +1,36 @@
-"""District codes (GB/T 2260) the system knows; an unknown code is refused."""
+"""District codes (GB/T 2260) the installation serves, read from DISTRICTS_FILE or the packaged 常州 list."""
 
 from __future__ import annotations
 
-DISTRICTS: dict[str, tuple[str, str]] = {
-    # 常州市 (Changzhou), the demo city.
-    "320402": ("天宁区", "Tianning"),
-    "320404": ("钟楼区", "Zhonglou"),
-    "320411": ("新北区", "Xinbei"),
-    "320412": ("武进区", "Wujin"),
-    "320413": ("金坛区", "Jintan"),
-    "320481": ("溧阳市", "Liyang"),
-}
+import os
+import re
+import tomllib
+from pathlib import Path
+
+DEFAULT_FILE = Path(__file__).with_name("districts.toml")
+
+
+class DistrictFileError(ValueError):
+    """The districts file is malformed; the message names the entry."""
+
+
+def load_districts(path: Path) -> dict[str, tuple[str, str]]:
+    """code -> (Chinese name, English name). Raises DistrictFileError naming the bad entry."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    districts = data.get("districts")
+    if not isinstance(districts, dict) or not districts:
+        raise DistrictFileError(f"{path}: a [districts] table with at least one entry is required")
+    loaded = {}
+    for code, names in districts.items():
+        if not re.fullmatch(r"\d{6}", code):
+            raise DistrictFileError(f"{path}: districts.{code}: the code must be 6 digits")
+        if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) and n for n in names)):
+            raise DistrictFileError(f"{path}: districts.{code}: give [Chinese name, English name]")
+        loaded[code] = (names[0], names[1])
+    return loaded
+
+
+DISTRICTS: dict[str, tuple[str, str]] = load_districts(Path(os.environ.get("DISTRICTS_FILE") or DEFAULT_FILE))
 
 
 def is_known_district(code: str) -> bool:
