@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -42,7 +43,13 @@ class Published:
 
 
 def signing_key():
-    return load_or_create_key(settings.signing_key_path)
+    return _key_at(settings.signing_key_path)
+
+
+@functools.lru_cache(maxsize=4)
+def _key_at(path):
+    # Read (or create) once per process: the public-key endpoint and every publication need it.
+    return load_or_create_key(path)
 
 
 def served_public_key() -> bytes:
