@@ -8,6 +8,10 @@ import re
 import sys
 from datetime import datetime, timezone
 
+from credit.registry.identifiers import mask_free_text
+
+# Percent-encoded digits and X (a query string such as ?q=%31%31%30...), decoded before looking for numbers.
+_ENCODED_DIGIT = re.compile(r"%(3[0-9]|58|78)")
 # 18-character 身份证 numbers, long digit runs (cards, phones) and secrets in key=value form.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
@@ -16,7 +20,13 @@ _SECRET = re.compile(r"(?i)(password|passwd|token|secret|api[_-]?key|authorizati
 
 
 def scrub(text: str) -> str:
-    """Mask ID numbers and phone numbers, and drop anything that looks like a credential."""
+    """Mask ID numbers and phone numbers, and drop anything that looks like a credential.
+
+    An ID number is found wherever it stands: next to letters, digits, Chinese or %-escapes, and with its
+    own digits percent-encoded (those are decoded first; the line keeps the same meaning).
+    """
+    text = _ENCODED_DIGIT.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = mask_free_text(text)
     text = _ID_NUMBER.sub(r"\1********\2", text)
     text = _PHONE.sub(r"\1****\2", text)
     return _SECRET.sub(r"\1\2[redacted]", text)

@@ -232,7 +232,8 @@ async def test_practitioner_id_numbers_are_answered_masked_and_stored_hashed(cli
 
 
 async def test_the_public_profile_explains_the_credit_and_masks_persons(client, tokens, homes):
-    await client.post(f"/api/v1/institutions/{homes[TIANNING]}/penalties", json=PENALTY, headers=tokens["city"])
+    recent = {**PENALTY, "decision_date": (date.today() - timedelta(days=30)).isoformat()}  # still public
+    await client.post(f"/api/v1/institutions/{homes[TIANNING]}/penalties", json=recent, headers=tokens["city"])
     profile = await client.get(f"/api/v1/institutions/{homes[TIANNING]}")
     assert profile.status_code == 200
     credit = profile.json()["credit"]

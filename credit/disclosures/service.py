@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +12,7 @@ from typing import Any, AsyncIterator
 from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, policy_for
 
 from credit import db
+from credit.csv_safe import BOM, SafeCsv
 from credit.disclosures.rescoring import current_grade
 from credit.disclosures.signing import load_or_create_key, public_key_pem, sign
 from credit.disclosures.tables import Disclosure
@@ -27,7 +26,11 @@ from credit.settings import settings
 from credit.sharing import feed
 from credit.timeutil import now_utc
 
-FORMAT = "eldercredit-disclosure/1"
+# /1: the CSV wrote cells as they were. /2: the signed JSON names its CSV's format (`csv_format`), and that
+# CSV goes through credit.csv_safe (a cell starting with =, +, -, @, tab or CR gets a leading '). A stored
+# disclosure keeps the bytes it was signed with, so one published as /1 verifies exactly as before.
+FORMAT = "eldercredit-disclosure/2"
+CSV_FORMAT = "eldercredit-disclosure-csv/2"
 BATCH = 500
 CSV_COLUMNS = ("uscc", "name", "district_code", "level", "score", "policy_version", "grade", "fire_status",
                "active_penalties", "list_state")
@@ -101,14 +104,13 @@ async def snapshot_lines(on: date) -> AsyncIterator[dict[str, Any]]:
 
 async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
     """(JSON bytes, CSV bytes, institution count) of the day's snapshot."""
-    csv_buffer = io.StringIO()
-    writer = csv.writer(csv_buffer)
-    writer.writerow(CSV_HEADER)
+    writer = SafeCsv()
+    csv_parts = [BOM, writer.row(CSV_HEADER)]
     lines: list[bytes] = []
     async for line in snapshot_lines(on):
         lines.append(_canonical(line))
-        writer.writerow([line[c] if line[c] is not None else "" for c in CSV_COLUMNS])
-    csv_bytes = ("\ufeff" + csv_buffer.getvalue()).encode()
+        csv_parts.append(writer.row(line[c] for c in CSV_COLUMNS))
+    csv_bytes = "".join(csv_parts).encode()
     listed = []
     page = 1
     while True:
@@ -118,7 +120,8 @@ async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
             break
         page += 1
     head = {"format": FORMAT, "day": on.isoformat(), "policy_version": policy_for(on).version,
-            "previous_digest": previous_digest, "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
+            "previous_digest": previous_digest, "csv_format": CSV_FORMAT,
+            "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
             "institutions_count": len(lines), "list": listed}
     # The institutions array is spliced in so the lines need not be parsed again; the result is canonical JSON.
     body = _canonical(head)[:-1] + b',"institutions":[' + b",".join(lines) + b"]}"

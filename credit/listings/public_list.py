@@ -8,7 +8,9 @@ from typing import Any
 from credit.listings import rules
 from credit.listings.service import public_entry
 from credit.listings.tables import ListingBasis, ListingEntry
-from credit.registry.identifiers import mask_name
+from credit.records.public_view import public_decision_numbers
+from credit.registry.identifiers import mask_free_text, mask_name
+from credit.timeutil import today
 
 PAGE_SIZE = 50
 
@@ -20,11 +22,13 @@ class ListPage:
     page: int
 
 
-async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: int | None = None
-                         ) -> list[dict[str, Any]]:
+async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: int | None = None,
+                         institution_id: int | None = None) -> list[dict[str, Any]]:
     """Entries in state listed with their subject and basis, in three queries whatever the page size.
 
-    Ordered most recently listed first, or by id after `after_id` when walking the whole list.
+    Ordered most recently listed first, or by id after `after_id` when walking the whole list;
+    `institution_id` keeps one institution's entries (itself or its people). The basis penalties are named
+    only while they are public themselves (credit.records.public_view); the basis text is masked.
     """
     query = ListingEntry.select(
         ListingEntry.id, ListingEntry.subject_kind, ListingEntry.institution, ListingEntry.behaviour,
@@ -34,6 +38,8 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
         ListingEntry.practitioner.name.as_alias("practitioner_full_name"),
         ListingEntry.practitioner.id_masked.as_alias("practitioner_id_masked"),
     ).where(ListingEntry.status == rules.LISTED)
+    if institution_id is not None:
+        query = query.where(ListingEntry.institution == institution_id)
     if after_id is not None:
         query = query.where(ListingEntry.id > after_id).order_by(ListingEntry.id)
     else:
@@ -42,10 +48,14 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
     rows = await query.limit(page_size).run()
     numbers: dict[int, list[str]] = {r["id"]: [] for r in rows}
     if rows:
-        for basis in await ListingBasis.select(ListingBasis.entry, ListingBasis.penalty.decision_number.as_alias(
-                "number")).where(ListingBasis.entry.is_in(list(numbers))).order_by(ListingBasis.id).run():
-            numbers[basis["entry"]].append(basis["number"])
+        links = await ListingBasis.select(ListingBasis.entry, ListingBasis.penalty).where(
+            ListingBasis.entry.is_in(list(numbers))).order_by(ListingBasis.id).run()
+        public = await public_decision_numbers([link["penalty"] for link in links], today())
+        for link in links:
+            if link["penalty"] in public:
+                numbers[link["entry"]].append(public[link["penalty"]])
     for row in rows:
+        row["basis"] = mask_free_text(row["basis"] or "")
         row["practitioner_name"] = mask_name(row.pop("practitioner_full_name") or "")
         row["practitioner_id_masked"] = row["practitioner_id_masked"] or ""
         row["behaviour_label"] = rules.BEHAVIOURS[row["behaviour"]][0]

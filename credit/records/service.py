@@ -21,7 +21,7 @@ from credit.listings.service import on_penalty_revoked
 from credit.records.facts import load_facts
 from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
-from credit.registry.identifiers import check_uscc, mask_name
+from credit.registry.identifiers import check_uscc, keep_stored_free_text, mask_free_text_fields, mask_name
 from credit.registry.tables import Institution
 from credit.sharing import feed
 from credit.timeutil import now_utc, today
@@ -107,8 +107,9 @@ def payload_digest(clean: Mapping[str, Any]) -> str:
 
 
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A penalty as the public sees it: persons masked."""
-    data = {key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row}
+    """A penalty as the public and the agencies see it: persons masked, ID and mobile numbers in the free
+    text masked (mask_free_text). Which penalties are public at all: credit.records.public_view."""
+    data = mask_free_text_fields({key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row})
     if data.get("fine_yuan") is not None:
         data["fine_yuan"] = Decimal(data["fine_yuan"]).quantize(Decimal("0.01"))  # SQLite drops trailing zeros
     if row.get("subject_kind") == "natural_person":
@@ -232,8 +233,8 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
     """
     async with db.transaction():
         current = await _penalty_in_scope(penalty_id, by)
-        data = {"subject_name": current["subject_name"], "uscc": current["uscc"],
-                "legal_representative": current["legal_representative"], **data}
+        data = keep_stored_free_text({"subject_name": current["subject_name"], "uscc": current["uscc"],
+                                      "legal_representative": current["legal_representative"], **data}, current)
         clean, check = check_penalty(data)
         revoked = check.flag("revoked")
         revoked_on = check.day("revoked_on", required=revoked, not_after=today())

@@ -13,9 +13,10 @@ from credit.accounts.auth import provide_principal, requires_login, requires_rol
 from credit.accounts.roles import Principal, REGULATORS
 from credit.audit.queries import history_of
 from credit.disclosures.queries import credit_of, score_history
-from credit.records.queries import gradings_of, inspections_of, penalties_of
+from credit.records.public_view import public_penalties_of
+from credit.records.queries import gradings_of, inspections_of
 from credit.registry import queries, service
-from credit.registry.identifiers import mask_name
+from credit.registry.identifiers import mask_free_text_fields, mask_name
 from credit.registry.schemas import (
     InstitutionIn,
     InstitutionOut,
@@ -23,6 +24,7 @@ from credit.registry.schemas import (
     PractitionerIn,
     PractitionerOut,
 )
+from credit.timeutil import today
 
 
 def _out(row: dict[str, Any]) -> InstitutionOut:
@@ -50,14 +52,15 @@ class InstitutionController(Controller):
 
     @get("/{uscc:str}", operation_id="getInstitution")
     async def profile(self, uscc: str) -> dict[str, Any]:
-        """An institution's public profile: registry facts, credit with reasons, grades, fire safety, penalties."""
+        """An institution's public profile: registry facts, credit with reasons, grades, fire safety, and the
+        penalties inside their publication period (revoked and ended ones are not shown; see public_view)."""
         row = await service.get_institution_by_uscc(uscc)
         institution_id = row["id"]
         return {**msgspec.to_builtins(_public_out(row)), "credit": await credit_of(institution_id),
                 "score_history": await score_history(institution_id),
                 "gradings": await gradings_of(institution_id),
-                "fire_inspections": await inspections_of(institution_id),
-                "penalties": await penalties_of(institution_id)}
+                "fire_inspections": mask_free_text_fields(await inspections_of(institution_id)),
+                "penalties": await public_penalties_of(institution_id, today())}
 
     @post("/", operation_id="createInstitution", guards=[requires_roles(*REGULATORS)])
     async def create(self, data: InstitutionIn, principal: Principal) -> InstitutionOut:

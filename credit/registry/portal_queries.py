@@ -13,9 +13,8 @@ from typing import Any
 
 from scoring import Policy
 
-from credit.listings import rules
-from credit.listings.service import entry_detail, public_entry
-from credit.listings.tables import ListingEntry
+from credit.listings.public_list import listed_entries
+from credit.listings.service import public_entry
 from credit.registry.tables import Institution
 from credit.sharing.tables import ChangeEvent
 
@@ -173,11 +172,8 @@ async def institutions_by_uscc(codes: list[str]) -> dict[str, dict[str, Any]]:
 
 
 async def listed_entries_of(institution_id: int) -> list[dict[str, Any]]:
-    """The institution's entries on the public list (itself or its people), persons masked."""
-    rows = await ListingEntry.select(ListingEntry.id).where(
-        (ListingEntry.institution == institution_id) & (ListingEntry.status == rules.LISTED)).order_by(
-        ListingEntry.listed_on, ascending=False).run()
-    return [public_entry(await entry_detail(r["id"])) for r in rows]
+    """The institution's entries on the public list (itself or its people), as the public list shows them."""
+    return [public_entry(r) for r in await listed_entries(page_size=1000, institution_id=institution_id)]
 
 
 async def latest_disclosure_day() -> date | None:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from decimal import Decimal
 from typing import Any, AsyncIterator, Callable
 
-from scoring import Penalty as PenaltyFacts
-from scoring import is_publicly_active, policy_for
+from scoring import policy_for
 
+from credit.csv_safe import BOM, SafeCsv
 from credit.importer.layouts import PENALTIES
 from credit.listings.public_list import listed_entries
 from credit.listings.service import public_entry
-from credit.records.service import PUBLIC_PENALTY_FIELDS, public_penalty
+from credit.records.public_view import counts_publicly, public_form
 from credit.records.tables import Penalty
 
 BATCH = 1000
-BOM = "\ufeff"
 WAN = Decimal(10000)
 LISTING_COLUMNS = ("id", "uscc", "institution_name", "subject_kind", "practitioner_name", "behaviour",
                    "behaviour_label", "status", "listed_on", "expires_on", "basis", "penalty_numbers")
@@ -40,7 +37,8 @@ async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
 
 
 async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str, Any]]:
-    """Penalties inside their publication period on `on` (not revoked, not retired)."""
+    """The penalties the public sees on `on` (credit.records.public_view), in their public form; agencies
+    also get the persons' names unmasked (ID and mobile numbers in the free text stay masked for them too)."""
     policy = policy_for(on)
     last_id = 0
     while True:
@@ -50,11 +48,11 @@ async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str,
             return
         last_id = rows[-1]["id"]
         for row in rows:
-            facts = PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
-                                 is_fire_safety=row["is_fire_safety"], publication_end=row["publication_end"])
-            if is_publicly_active(facts, policy, on):
-                yield public_penalty(row) if masked else {k: row[k] for k in (*PUBLIC_PENALTY_FIELDS,
-                                                                              "legal_representative")}
+            if counts_publicly(row, on, policy):
+                out = public_form(row, policy)
+                if not masked:
+                    out.update(subject_name=row["subject_name"], legal_representative=row["legal_representative"])
+                yield out
 
 
 async def as_jsonl(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
@@ -64,16 +62,11 @@ async def as_jsonl(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
 
 async def as_csv(rows: AsyncIterator[dict[str, Any]], header: list[str],
                  cells: Callable[[dict[str, Any]], list[Any]]) -> AsyncIterator[bytes]:
-    """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield (BOM + buffer.getvalue()).encode()
+    """UTF-8 with a BOM, so Excel opens the Chinese text correctly; cells through the shared safe writer."""
+    writer = SafeCsv()
+    yield (BOM + writer.row(header)).encode()
     async for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None else v for v in cells(row)])
-        yield buffer.getvalue().encode()
+        yield writer.row(cells(row)).encode()
 
 
 def listing_csv(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:

@@ -6,6 +6,7 @@ import json
 from typing import Any, Iterable
 
 from credit.db import lock_log_tail
+from credit.registry.identifiers import mask_free_text_fields
 from credit.sharing.tables import ChangeEvent
 from credit.timeutil import now_utc
 
@@ -20,6 +21,7 @@ async def emit(type_: str, op: str, entity_id: int, data: dict[str, Any]) -> int
 async def emit_many(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> list[int]:
     """Append events (type, op, entity id, data) in order inside the caller's transaction.
 
+    ID and mobile numbers in the payload's free text are masked: the feed is an agency output.
     The tail lock is held until commit, so sequence numbers become visible in order: a reader
     at cursor N can never later find an event below N appearing.
     """
@@ -30,7 +32,7 @@ async def emit_many(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> l
     rows = []
     for type_, op, entity_id, data in events:
         seq += 1
-        payload = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        payload = mask_free_text_fields(json.loads(json.dumps(data, ensure_ascii=False, default=str)))
         rows.append(ChangeEvent(seq=seq, type=type_, op=op, entity_id=entity_id, data=payload, at=at))
     for start in range(0, len(rows), CHUNK):
         await ChangeEvent.insert(*rows[start:start + CHUNK]).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from credit.registry.identifiers import mask_free_text_fields
 from credit.sharing.tables import ChangeEvent
 
 MAX_LIMIT = 1000
@@ -19,4 +20,5 @@ async def events_after(after: int, limit: int) -> dict[str, Any]:
     for row in rows:
         if isinstance(row["data"], str):
             row["data"] = json.loads(row["data"])
+        row["data"] = mask_free_text_fields(row["data"])  # events stored before masking at emit, too
     return {"events": rows, "next": rows[-1]["seq"] if rows else after}

@@ -6,8 +6,6 @@ Each handler reads the visitor's preferences, answers 304 or a stored copy when 
 
 from __future__ import annotations
 
-import csv
-import io
 from math import ceil
 from typing import Any, Awaitable, Callable
 
@@ -16,6 +14,7 @@ from litestar.response import Response
 
 from scoring import policy_for
 
+from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
 from credit.listings.public_list import current_list
@@ -35,7 +34,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LISTING_CSV_HEADER = ("机构名称 institution", "统一社会信用代码 uscc", "列入对象 subject", "失信行为 behaviour",
+                      "依据 basis", "列入日期 listed on", "到期日期 expires on")
 MAX_COMPARE = 3
 SORTS = ("credit", "grade", "beds", "name")
 
@@ -88,12 +88,6 @@ def not_found_page(request: Request[Any, Any, Any], error: NotFound) -> Response
     body = render(request, "public/not_found.html", {**base_context(request, prefs), "data_day": None})
     return Response(body, status_code=404, media_type=HTML, cookies=prefs.cookies,
                     headers={"Cache-Control": "no-cache", "Vary": caching.VARY, **SECURITY_HEADERS})
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @ would otherwise start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -201,22 +195,17 @@ class PublicController(Controller):
     async def listings_csv(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """The same list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
         async def build(prefs: Preferences) -> dict[str, Any]:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(["机构名称 institution", "统一社会信用代码 uscc", "列入对象 subject",
-                             "失信行为 behaviour", "依据 basis", "列入日期 listed on", "到期日期 expires on"])
+            rows = []
             number = 1
             while True:
                 found = await current_list(number, page_size=500)
-                for e in found.items:
-                    writer.writerow([csv_cell(v) for v in (
-                        e["institution_name"], e["uscc"], e["practitioner_name"] or e["institution_name"],
-                        views.behaviour_text(e["behaviour"], "zh"), "；".join(e["penalty_numbers"] or []),
-                        e["listed_on"], e["expires_on"])])
+                rows += [(e["institution_name"], e["uscc"], e["practitioner_name"] or e["institution_name"],
+                          views.behaviour_text(e["behaviour"], "zh"), "；".join(e["penalty_numbers"] or []),
+                          e["listed_on"], e["expires_on"]) for e in found.items]
                 if number * 500 >= found.total:
                     break
                 number += 1
-            return {"body": ("\ufeff" + buffer.getvalue()).encode()}
+            return {"body": csv_text(LISTING_CSV_HEADER, rows).encode()}
         return await page(request, "listings.csv", build, media_type="text/csv; charset=utf-8",
                           extra_headers={"Content-Disposition": 'attachment; filename="eldercredit-list.csv"'})
 

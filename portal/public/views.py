@@ -16,9 +16,7 @@ from scoring import (
     fire_outcome,
     grading_expires_on,
     grading_is_valid,
-    is_publicly_active,
     open_hazards,
-    publication_end,
     publication_months,
 )
 from scoring import Grading as GradingFacts
@@ -26,7 +24,8 @@ from scoring import Grading as GradingFacts
 from credit.disclosures.queries import credit_of, score_history
 from credit.listings import rules
 from credit.records.facts import load_facts
-from credit.records.queries import gradings_of, penalties_of
+from credit.records.public_view import public_penalties_of
+from credit.records.queries import gradings_of
 from credit.registry import portal_queries
 from credit.registry.districts import district_name
 from credit.registry.service import get_institution_by_uscc
@@ -115,10 +114,7 @@ async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, A
     inspections = [i for i in facts.inspections if i.inspected_on <= on]
     latest = max(inspections, key=lambda i: (i.inspected_on, str(i.id)), default=None)
     outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
-    active_ids = {p.id for p in facts.penalties if is_publicly_active(p, policy, on)}
-    by_id = {p.id: p for p in facts.penalties}
-    penalties = [{**p, "publication_end": publication_end(by_id[p["id"]], policy)}
-                 for p in await penalties_of(institution_id) if p["id"] in active_ids]
+    penalties = await public_penalties_of(institution_id, on)
     history = await score_history(institution_id)
     level = credit["level"] or ""
     minimum, better = level_band(level, policy)

@@ -1,0 +1,57 @@
+"""The public view of a penalty, defined once: which penalties the public sees, and in what form.
+
+A penalty counts publicly on a day iff it is not revoked, has not been retired, and the day falls inside its
+publication period: decision date <= day < publication end, the end clamped into the legal window of its
+severity (scoring.publication_end, the first day it is no longer public). The portal pages, the public API,
+the public list, the exports and the daily disclosure all read penalties through this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+
+from scoring import Penalty as PenaltyFacts
+from scoring import Policy, is_publicly_active, policy_for, publication_end
+
+from credit.records.service import public_penalty
+from credit.records.tables import Penalty
+
+
+def _facts(row: Mapping[str, Any]) -> PenaltyFacts:
+    return PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
+                        is_fire_safety=bool(row["is_fire_safety"]), publication_end=row["publication_end"],
+                        revoked=bool(row["revoked"]))
+
+
+def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = None) -> bool:
+    """True when the penalty is public on `on`: not revoked, not retired, inside its clamped window."""
+    if row.get("revoked") or (row.get("retired_on") is not None and row["retired_on"] <= on):
+        return False
+    return is_publicly_active(_facts(row), policy or policy_for(on), on)
+
+
+def public_form(row: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
+    """A public penalty as shown: persons and free text masked, the publication end the one that applies."""
+    return {**public_penalty(row), "publication_end": publication_end(_facts(row), policy)}
+
+
+async def public_penalties_of(institution_id: int, on: date) -> list[dict[str, Any]]:
+    """The institution's penalties the public sees on `on`, newest decision first."""
+    policy = policy_for(on)
+    rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
+        Penalty.decision_date, ascending=False).order_by(Penalty.id, ascending=False).run()
+    return [public_form(r, policy) for r in rows if counts_publicly(r, on, policy)]
+
+
+PUBLIC_COLUMNS = (Penalty.id, Penalty.decision_number, Penalty.severity, Penalty.decision_date,
+                  Penalty.is_fire_safety, Penalty.publication_end, Penalty.revoked, Penalty.retired_on)
+
+
+async def public_decision_numbers(penalty_ids: list[int], on: date) -> dict[int, str]:
+    """{penalty id: decision number} of those of the given penalties that the public sees on `on`."""
+    if not penalty_ids:
+        return {}
+    policy = policy_for(on)
+    rows = await Penalty.select(*PUBLIC_COLUMNS).where(Penalty.id.is_in(sorted(set(penalty_ids)))).run()
+    return {r["id"]: r["decision_number"] for r in rows if counts_publicly(r, on, policy)}
