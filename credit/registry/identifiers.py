@@ -98,19 +98,15 @@ def _looks_like_old_id_number(candidate: str) -> bool:
 
 
 def _mask_run(run: str) -> str:
-    """Mask every ID number inside one run of digits, wherever in the run it starts."""
+    """Mask every ID number inside one run of digits, wherever in the run it starts: the middle eight of
+    each window that looks like one are hidden (windows may overlap, so none can shield a real number)."""
     if len(run) == OLD_ID_LENGTH and _looks_like_old_id_number(run):
         return f"{run[:6]}*****{run[-4:]}"
-    out, i = [], 0
-    while i + ID_LENGTH <= len(run):
-        window = run[i:i + ID_LENGTH]
-        if looks_like_id_number(window):
-            out.append(mask_id(window))
-            i += ID_LENGTH
-        else:
-            out.append(run[i])
-            i += 1
-    return "".join(out) + run[i:]
+    hidden: set[int] = set()
+    for start in range(len(run) - ID_LENGTH + 1):
+        if looks_like_id_number(run[start:start + ID_LENGTH]):
+            hidden.update(range(start + 6, start + ID_LENGTH - 4))
+    return "".join("*" if i in hidden else c for i, c in enumerate(run)) if hidden else run
 
 
 def mask_free_text(text: str) -> str:
