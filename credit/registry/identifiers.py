@@ -72,15 +72,15 @@ FREE_TEXT_FIELDS = frozenset({
     "facts", "content", "legal_basis", "basis", "violation_type", "note", "notes", "description",
     "objection_text", "text", "statement", "reason", "reasons",
 })
-_DIGIT_RUN = re.compile(r"\d+[Xx]?")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_DIGIT_RUN = re.compile(r"[0-9]+[Xx]?")
+_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 ID_LENGTH, OLD_ID_LENGTH = 18, 15
 
 
 def looks_like_id_number(candidate: str) -> bool:
     """18 characters whose GB 11643 check character and birth date are right (the place is not looked up,
     so a number of a county missing from the library's table is still caught)."""
-    if len(candidate) != ID_LENGTH or not candidate[:-1].isdigit():
+    if len(candidate) != ID_LENGTH or not (candidate.isascii() and candidate[:-1].isdigit()):
         return False
     try:
         return ric.calc_check_digit(candidate) == candidate[-1].upper() and bool(ric.get_birth_date(candidate))
