@@ -14,6 +14,7 @@ from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.system import system_principal
+from credit.listings.tables import ListingEntry
 from credit.logs import ScrubFilter, scrub
 from credit.records import service as records
 from credit.records.tables import Penalty
@@ -21,7 +22,7 @@ from credit.registry import service as registry
 from credit.registry.identifiers import mask_free_text
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
-from credit.timeutil import today
+from credit.timeutil import now_utc, today
 
 ADMIN = system_principal("setup")
 ID_NUMBER = "11010519491231002X"
@@ -153,3 +154,34 @@ async def test_saving_a_form_filled_from_the_masked_record_keeps_the_original_te
     await records.update_penalty(row["id"], {**form, "violation_type": "无证上岗"}, row["version"], ADMIN)
     after = await Penalty.select(Penalty.facts, Penalty.violation_type).where(Penalty.id == row["id"]).first().run()
     assert after == {"facts": FACTS, "violation_type": "无证上岗"}
+
+
+async def listed_entry(home_id: int) -> int:
+    entry = ListingEntry(subject_kind="institution", institution=home_id, behaviour="2", status="listed",
+                         facts=FACTS, basis=f"举报人电话{MOBILE}", objection_text=f"本人身份证{ID_NUMBER}",
+                         proposed_on=today() - timedelta(days=40), listed_on=today() - timedelta(days=5),
+                         expires_on=today() + timedelta(days=3 * 365), created_at=now_utc(), updated_at=now_utc())
+    await entry.save().run()
+    return entry.id
+
+
+async def test_an_agency_reads_a_list_entry_and_its_measures_feed_with_the_numbers_masked(client, reported):
+    entry_id = await listed_entry(reported["home"]["id"])
+    measure = await client.post(f"/api/v1/listings/{entry_id}/measures", headers=reported["health"], json={
+        "measure": "other", "text": f"约谈负责人，电话{MOBILE}", "applied_on": today().isoformat()})
+    assert measure.status_code == 201
+    detail = await client.get(f"/api/v1/listings/{entry_id}", headers=reported["health"])
+    feed = await client.get("/api/v1/feed", headers=reported["health"])
+    assert detail.status_code == feed.status_code == 200
+    for text in (detail.text, feed.text):
+        assert ID_NUMBER not in text and MOBILE not in text
+    assert detail.json()["objection_text"] == "本人身份证110105********002X"
+
+
+async def test_a_match_answer_carries_no_number_from_the_registry_text(client, reported):
+    await registry.create_institution({
+        "uscc": code(6), "name": f"常州市康乐养老院{MOBILE}", "district_code": "320402", "beds": 60,
+        "owner_type": "private_nonprofit", "legal_representative": "李四"}, ADMIN)
+    answer = await client.post("/api/v1/match", headers=reported["health"], json={"name": "常州市康乐养老院"})
+    assert answer.status_code == 200 and answer.json()
+    assert MOBILE not in answer.text and "139****5678" in answer.text

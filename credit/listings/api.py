@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from credit.accounts.auth import provide_principal, requires_login
-from credit.accounts.roles import Principal
+from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
 from credit.api_params import RecordId, present_fields
 from credit.listings import service
 from credit.listings.public_list import current_list
@@ -24,6 +24,7 @@ from credit.listings.schemas import (
     RemovalIn,
     StepIn,
 )
+from credit.registry.identifiers import mask_free_text_fields
 from credit.registry.service import get_institution_by_uscc
 
 
@@ -47,9 +48,11 @@ class ListingController(Controller):
                 "page": found.page}
 
     @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
-    async def detail(self, entry_id: RecordId) -> dict[str, Any]:
-        """An entry with its dates, basis penalties, steps and early-removal applications."""
-        return await service.entry_detail(entry_id)
+    async def detail(self, entry_id: RecordId, principal: Principal) -> dict[str, Any]:
+        """An entry with its dates, basis penalties, steps and early-removal applications (for an agency,
+        ID and mobile numbers in the facts, basis, objection and application texts masked)."""
+        entry = await service.entry_detail(entry_id)
+        return mask_free_text_fields(entry) if principal.role in (AGENCY, AGENCY_OFFICER) else entry
 
     @post("/", operation_id="proposeListEntry", guards=[requires_login])
     async def propose(self, data: ProposalIn, principal: Principal) -> dict[str, Any]:

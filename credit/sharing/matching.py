@@ -10,7 +10,7 @@ from functools import lru_cache
 from opencc import OpenCC
 from rapidfuzz import fuzz, process
 
-from credit.registry.identifiers import check_id_number, check_uscc, id_hmac
+from credit.registry.identifiers import check_id_number, check_uscc, id_hmac, mask_free_text
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 
@@ -91,4 +91,8 @@ async def match(uscc: str = "", id_number: str = "", name: str = "", district: s
             for candidate in found.values():
                 if candidate.district_code == district and "same district" not in candidate.reasons:
                     candidate.reasons.append("same district")
-    return sorted(found.values(), key=lambda c: (-c.score, c.uscc))[:LIMIT]
+    ranked = sorted(found.values(), key=lambda c: (-c.score, c.uscc))[:LIMIT]
+    for candidate in ranked:  # an agency output: no ID or mobile number in any text of the answer
+        candidate.name = mask_free_text(candidate.name)
+        candidate.reasons = [mask_free_text(r) for r in candidate.reasons]
+    return ranked
