@@ -8,6 +8,7 @@ from typing import AsyncIterator
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -117,5 +118,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
         on_startup=[document_problems],
+        state=State({"trusted_proxies": settings.trusted_proxies}),  # read by credit.client_address
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )
