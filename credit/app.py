@@ -41,6 +41,7 @@ from credit.ratelimit import RATE_LIMIT_STORE, rate_limit_config
 from credit.records.api import RecordsController
 from credit.registry.api import InstitutionController
 from credit.scheduler import build_scheduler
+from credit.security_headers import security_headers
 from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
         on_startup=[document_problems],
+        before_send=[security_headers(settings)],  # every response, 404s and errors included
         state=State({"trusted_proxies": settings.trusted_proxies}),  # read by credit.client_address
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )
