@@ -49,7 +49,7 @@ from credit.stores import shared_store
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from portal.public import PublicController
-from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, page_store
+from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
@@ -107,7 +107,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         lifespan=[database],
         # Session -> who is asking -> rate limit (per agency or address) -> CSRF (bearer requests exempt).
-        middleware=[prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
+        # Public pages see only their own query parameters (one cache key per page, see portal.public.caching):
+        # first, before anything reads the URL.
+        middleware=[KnownParameters, prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
                     *([limits.middleware] if limits else []), csrf_middleware(settings)],
         stores={SESSION_STORE: session_store(settings),
                 RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
