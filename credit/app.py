@@ -8,6 +8,7 @@ from typing import AsyncIterator
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -40,6 +41,7 @@ from credit.ratelimit import RATE_LIMIT_STORE, rate_limit_config
 from credit.records.api import RecordsController
 from credit.registry.api import InstitutionController
 from credit.scheduler import build_scheduler
+from credit.security_headers import security_headers
 from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
@@ -47,7 +49,7 @@ from credit.stores import shared_store
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from portal.public import PublicController
-from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, page_store
+from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
@@ -105,7 +107,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         lifespan=[database],
         # Session -> who is asking -> rate limit (per agency or address) -> CSRF (bearer requests exempt).
-        middleware=[prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
+        # Public pages see only their own query parameters (one cache key per page, see portal.public.caching):
+        # first, before anything reads the URL.
+        middleware=[KnownParameters, prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
                     *([limits.middleware] if limits else []), csrf_middleware(settings)],
         stores={SESSION_STORE: session_store(settings),
                 RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
@@ -117,5 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
         on_startup=[document_problems],
+        before_send=[security_headers(settings)],  # every response, 404s and errors included
+        state=State({"trusted_proxies": settings.trusted_proxies}),  # read by credit.client_address
         openapi_config=OpenAPIConfig(title="eldercredit API", version="1", path="/schema"),
     )

@@ -69,8 +69,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.migrate:
         _migrate(args)
+    from credit.settings import settings
+
+    # uvicorn believes X-Forwarded-For/-Proto only from TRUSTED_PROXIES too (its default trusts 127.0.0.1).
     uvicorn.run("credit.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, log_config=None)
+                proxy_headers=True, forwarded_allow_ips=[str(n) for n in settings.trusted_proxies], log_config=None)
     return 0
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 
 from litestar import Request
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.middleware.rate_limit import RateLimitConfig
 
 from credit.accounts.roles import Principal
+from credit.client_address import client_address
 
 RATE_LIMIT_STORE = "rate_limit"
 
 
 def identify(request: Request) -> str:
-    """Agencies are limited separately, whatever address they call from; others by address."""
+    """Agencies are limited separately, whatever address they call from; others by their address (the
+    X-Forwarded-For of a trusted proxy, see credit.client_address)."""
     principal = request.scope.get("user")
     if isinstance(principal, Principal) and principal.agency_code and principal.via == "key":
         return f"agency:{principal.agency_code}"
-    return f"address:{get_remote_address(request)}"
+    return f"address:{client_address(request)}"
 
 
 def rate_limit_config() -> RateLimitConfig | None:

@@ -10,6 +10,7 @@ from typing import Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from credit.disclosures import jobs as disclosure_jobs
@@ -76,11 +77,32 @@ async def run_job(name: str, moment: datetime | None = None, manual: bool = Fals
     return await run_once(name, slot, lambda: job.work(moment.date()))
 
 
-def build_scheduler() -> AsyncIOScheduler:
-    """Every job with a fixed id; a late job runs once (coalesce), however many slots it missed."""
+CATCH_UP_ON_START = ("publish_disclosure",)  # a replica that was down publishes the days it missed at once
+
+
+def build_scheduler(now: datetime | None = None) -> AsyncIOScheduler:
+    """Every job with a fixed id; a late job runs once (coalesce), however many slots it missed.
+
+    A process that starts after today's publication time also runs today's publication at once (the same
+    slot as the scheduled run, so it runs once across replicas): the job catches up every missed day in order.
+    """
     scheduler = AsyncIOScheduler(timezone=settings.timezone, job_defaults={
         "coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+    now = (now or datetime.now(settings.timezone)).astimezone(settings.timezone)
     for job in JOBS.values():
-        scheduler.add_job(run_job, job.trigger(), args=[job.name], id=job.name, name=job.description,
+        trigger = job.trigger()
+        scheduler.add_job(run_job, trigger, args=[job.name], id=job.name, name=job.description,
                           replace_existing=True)
+        due = _todays_fire_time(trigger, now)
+        if job.name in CATCH_UP_ON_START and due is not None:
+            scheduler.add_job(run_job, DateTrigger(now, timezone=settings.timezone), args=[job.name, due],
+                              id=f"{job.name}-catch-up", name=f"{job.description} (catch-up at start)",
+                              replace_existing=True)
     return scheduler
+
+
+def _todays_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
+    """Today's scheduled moment of a daily job when it has already passed, else None."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    fire = trigger.get_next_fire_time(None, midnight)
+    return fire if fire is not None and fire.date() == now.date() and fire <= now else None

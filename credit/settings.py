@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from credit.client_address import Network, parse_networks
+
 DEFAULT_DATA_DIR = Path(os.environ.get("ELDERCREDIT_DATA_DIR", "var"))
 
 
@@ -28,6 +30,11 @@ class Settings:
     environment: str
     log_format: str
     db_pool_size: int = 10
+    # Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES, IPs/CIDRs; none by default).
+    trusted_proxies: tuple[Network, ...] = ()
+    # The public page store: how long a rendered page is kept, and how many pages at most (per store).
+    page_store_ttl_seconds: int = 300
+    page_store_max_keys: int = 5000
 
     @property
     def is_production(self) -> bool:
@@ -53,6 +60,9 @@ def load_settings() -> Settings:
         environment=environment,
         log_format=os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         db_pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
+        page_store_ttl_seconds=int(os.environ.get("PAGE_STORE_TTL_SECONDS", "300")),
+        page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),
     )
 
 

@@ -23,7 +23,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     verify.add_argument("--public-key", type=Path, help="the PEM public key (default: this server's key)")
     verify.add_argument("--previous", type=Path, help="the previous day's JSON, to check the chain link")
     verify.add_argument("--csv", type=Path, help="the day's CSV, to check it against the signed digest")
-    verify.add_argument("--stored", action="store_true", help="check every disclosure stored in the database")
+    verify.add_argument("--stored", action="store_true",
+                        help="check every disclosure stored in the database: signatures, links, no holes, none ahead")
     jobs = commands.add_parser("jobs", help="scheduled jobs")
     job_actions = jobs.add_subparsers(dest="jobs_command", required=True)
     run = job_actions.add_parser("run", help="run a job now")
@@ -84,6 +85,8 @@ def jobs(args: argparse.Namespace) -> int:
         else:  # the scheduled run of that moment: a second process given the same moment skips
             outcome = asyncio.run(pooled(run_job(args.name, args.at, manual=False)))
         console.print(f"{outcome.job}: {outcome.status} {outcome.detail}")
+        if outcome.status == "failed":  # e.g. a disclosure day after today: say why where scripts look
+            errors.print(f"{outcome.job} did not run: {outcome.detail}")
         # With --at, "skipped" is a normal outcome: another process already has (or had) that run.
         return 0 if outcome.status == "succeeded" or (args.at and outcome.status == "skipped") else 1
 

@@ -12,6 +12,7 @@ from scoring import policy_for, publication_end
 
 from credit import db
 from credit.accounts.tables import User
+from credit.disclosures.days import days_to_publish, refuse_future
 from credit.disclosures.rescoring import rescore_all, rescore_marked
 from credit.disclosures.service import publish
 from credit.disclosures.tables import Disclosure
@@ -19,13 +20,13 @@ from credit.records.tables import Penalty
 from credit.registry.tables import Institution
 from credit.scheduling.tables import InspectionDraw
 from credit.sharing import feed
+from credit.timeutil import today as local_today
 
 # Random inspection (双随机): the share of homes drawn, and how much likelier a lower level is drawn.
 DRAW_SHARE = 0.05
 DRAW_WEIGHTS = {"A": 1, "B": 1, "C": 2, "D": 3, "": 1}
 INSPECTORS_PER_DISTRICT = 2
 BATCH = 1000
-CATCH_UP_DAYS = 3
 
 
 async def rescore_changed(on: date) -> str:
@@ -38,22 +39,22 @@ async def rescore_everything(on: date) -> str:
     return f"{result.evaluated} rescored, {result.changed} changed"
 
 
-async def publish_disclosure(on: date) -> str:
-    """Publish the day's disclosure, first catching up the days a failed or killed run missed (up to
-    CATCH_UP_DAYS back, never before the first disclosure), so the chain has no holes."""
+async def publish_disclosure(on: date, today: date | None = None) -> str:
+    """Publish the day's disclosure, first catching up every day missed since the last published one (a
+    failed or killed run, a server that was down), oldest first, each its own atomic publication, so the
+    chain has no holes. A day after today, or before the last published one, is refused (DayRefused)."""
+    today = today or local_today()
+    refuse_future(on, today)
+    latest = await Disclosure.select(Disclosure.day).order_by(Disclosure.day, ascending=False).first().run()
+    if latest and latest["day"] >= on and await Disclosure.exists().where(Disclosure.day == on).run():
+        return f"{on} already published"
+    wanted = days_to_publish(on, latest["day"] if latest else None)
     await rescore_marked(on)
-    latest = await Disclosure.select(Disclosure.day).where(Disclosure.day < on).order_by(
-        Disclosure.day, ascending=False).first().run()
-    caught_up = []
-    if latest:
-        day = max(latest["day"] + timedelta(days=1), on - timedelta(days=CATCH_UP_DAYS))
-        while day < on:
-            if (await publish(day)).created:
-                caught_up.append(day.isoformat())
-            day += timedelta(days=1)
-    published = await publish(on)
+    published = [await publish(day, today) for day in wanted]
+    caught_up = [p.day.isoformat() for p in published[:-1] if p.created]
     note = f"; caught up {', '.join(caught_up)}" if caught_up else ""
-    return f"{on} {'published' if published.created else 'already published'} ({published.digest[:12]}){note}"
+    last = published[-1]
+    return f"{on} {'published' if last.created else 'already published'} ({last.digest[:12]}){note}"
 
 
 async def retire_penalties(on: date) -> str:

@@ -13,6 +13,7 @@ from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, polic
 
 from credit import db
 from credit.csv_safe import BOM, SafeCsv
+from credit.disclosures import days
 from credit.disclosures.rescoring import current_grade
 from credit.disclosures.signing import load_or_create_key, public_key_pem, sign
 from credit.disclosures.tables import Disclosure
@@ -25,6 +26,7 @@ from credit.registry.tables import Institution
 from credit.settings import settings
 from credit.sharing import feed
 from credit.timeutil import now_utc
+from credit.timeutil import today as local_today
 
 # /1: the CSV wrote cells as they were. /2: the signed JSON names its CSV's format (`csv_format`), and that
 # CSV goes through credit.csv_safe (a cell starting with =, +, -, @, tab or CR gets a leading '). A stored
@@ -57,6 +59,9 @@ def _key_at(path):
 
 def served_public_key() -> bytes:
     return public_key_pem(signing_key())
+
+
+_SPLICE = "eldercredit-institutions-go-here"
 
 
 def _canonical(value: Any) -> bytes:
@@ -123,22 +128,27 @@ async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
             "previous_digest": previous_digest, "csv_format": CSV_FORMAT,
             "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
             "institutions_count": len(lines), "list": listed}
-    # The institutions array is spliced in so the lines need not be parsed again; the result is canonical JSON.
-    body = _canonical(head)[:-1] + b',"institutions":[' + b",".join(lines) + b"]}"
+    # The institutions array is spliced in at its sorted place so the lines need not be parsed again: the result
+    # is canonical JSON (sorted keys, no whitespace, UTF-8), the same bytes as _canonical of the whole document.
+    body = _canonical({**head, "institutions": _SPLICE}).replace(
+        b'"' + _SPLICE.encode() + b'"', b"[" + b",".join(lines) + b"]", 1)
     return body, csv_bytes, len(lines)
 
 
-async def publish(on: date) -> Published:
+async def publish(on: date, today: date | None = None) -> Published:
     """Publish the disclosure of `on`, once: a rerun for a published day changes nothing.
 
-    The row (JSON, CSV, digest, signature, previous digest) is written in one transaction, so a process
-    killed midway leaves no partial disclosure and the next run publishes it.
+    Only the day right after the last published one (or the first day of all) is published, never a day
+    after `today` (Asia/Shanghai, the clock by default): see credit.disclosures.days; a refused day raises
+    DayRefused and writes nothing. The row (JSON, CSV, digest, signature, previous digest) is written in one
+    transaction, so a process killed midway leaves no partial disclosure and the next run publishes it.
     """
     existing = await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run()
     if existing:
         return Published(on, existing["digest"], created=False)
-    previous = await Disclosure.select(Disclosure.digest).where(Disclosure.day < on).order_by(
-        Disclosure.day, ascending=False).first().run()
+    days.refuse_future(on, today or local_today())
+    previous = await _chain_end()
+    days.refuse_unless_next(on, previous["day"] if previous else None)
     previous_digest = previous["digest"] if previous else ""
     body, csv_bytes, count = await build(on, previous_digest)
     digest = hashlib.sha256(body).hexdigest()
@@ -147,11 +157,20 @@ async def publish(on: date) -> Published:
         if await Disclosure.exists().where(Disclosure.day == on).run():
             stored = await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run()
             return Published(on, stored["digest"], created=False)
+        end = await _chain_end()
+        if (end["digest"] if end else "") != previous_digest:  # another process extended the chain meanwhile
+            days.refuse_unless_next(on, end["day"])
         await Disclosure(day=on, published_at=now_utc(), policy_version=policy_for(on).version,
                          institutions_count=count, digest=digest, previous_digest=previous_digest,
                          signature=signature, json_body=body.decode(), csv_body=csv_bytes.decode()).save().run()
         await feed.emit("disclosure", "published", 0, {"day": on, "digest": digest, "institutions": count})
     return Published(on, digest, created=True)
+
+
+async def _chain_end() -> dict[str, Any] | None:
+    """The last published day and its digest."""
+    return await Disclosure.select(Disclosure.day, Disclosure.digest).order_by(
+        Disclosure.day, ascending=False).first().run()
 
 
 async def archive() -> list[dict[str, Any]]:

@@ -6,6 +6,14 @@ templates themselves. Those make the ETag, computed with one index lookup before
 a matching If-None-Match gets 304 at once; a rendered page is kept in the page store (Redis when
 REDIS_URL is set, a bounded process-memory store otherwise) under its ETag, so a repeated request costs
 that one lookup. A new score or disclosure emits an event, which changes every ETag.
+
+The store is bounded, so no flood of distinct URLs can fill Redis or the process: every page expires after
+PAGE_STORE_TTL_SECONDS, and at most PAGE_STORE_MAX_KEYS pages are kept (the memory store forgets the least
+recently used; the Redis store stops storing new pages once the budget of the current TTL window is spent
+and serves them rendered). The URL part of the key is the page's own query parameters only (PAGE_PARAMETERS,
+plus lang and mode), sorted and without empty values: `KnownParameters` rewrites the query string of a
+public page before its handler runs, so utm_*, unknown or reordered parameters neither make new keys nor
+reach the links a page renders.
 """
 
 from __future__ import annotations
@@ -22,22 +30,38 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import parse_qsl, urlencode
+
 from litestar import Request
 from litestar.stores.base import Store
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.db import current_engine
 from credit.registry.portal_queries import DataVersion, data_version
 from credit.settings import Settings
-from credit.stores import shared_store
+from credit.settings import settings as default_settings
+from credit.stores import BudgetedRedisStore, redis_store
 from credit.timeutil import today
 from portal.public.preferences import Preferences
 
 PAGE_STORE = "portal_pages"
 COMPRESSED_OPT = "compresses_itself"  # handler opt: the app's compression middleware leaves its responses alone
 GZIP_MINIMUM = 500  # bytes; smaller bodies are sent as they are
-PAGE_TTL_SECONDS = 300
+PAGE_TTL_SECONDS = default_settings.page_store_ttl_seconds
 MAX_AGE_SECONDS = 60
-MEMORY_ENTRIES = 2000
+MEMORY_ENTRIES = default_settings.page_store_max_keys
+# The query parameters each public page reads (every page also reads lang and mode, see preferences.py).
+# A parameter missing here never reaches the page: add it here when a page learns a new one.
+PREFERENCE_PARAMETERS = ("lang", "mode")
+PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "/": ("q", "district", "level", "min_grade", "beds_min", "beds_max", "owner_type", "fire", "sort", "page"),
+    "/institutions/": (),  # /institutions/{uscc}
+    "/compare": ("uscc",),
+    "/listings": ("page",),
+    "/listings.csv": (),
+    "/disclosures": ("page",),
+    "/about": (),
+}
 VARY = "Cookie, Accept-Encoding"
 # How long one process may reuse the data version it read (0: read it on every request). A page may thus
 # be up to this long behind a change, far less than the max-age a browser or proxy may keep it anyway;
@@ -62,15 +86,18 @@ BUILD_ID = _build_id()
 
 
 class BoundedMemoryStore(Store):
-    """A process-memory page store holding at most `MEMORY_ENTRIES` pages (least recently used leave)."""
+    """A process-memory page store holding at most `entries` pages (least recently used leave), each for at
+    most `ttl` seconds."""
 
-    def __init__(self, entries: int = MEMORY_ENTRIES) -> None:
+    def __init__(self, entries: int = MEMORY_ENTRIES, ttl: int = PAGE_TTL_SECONDS) -> None:
         self._entries = entries
+        self._ttl = ttl
         self._items: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
-        seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else (expires_in or 3600)
-        self._items[key] = (value.encode() if isinstance(value, str) else value, time.monotonic() + seconds)
+        seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else (expires_in or self._ttl)
+        self._items[key] = (value.encode() if isinstance(value, str) else value,
+                            time.monotonic() + min(seconds, self._ttl))
         self._items.move_to_end(key)
         while len(self._items) > self._entries:
             self._items.popitem(last=False)
@@ -100,8 +127,41 @@ class BoundedMemoryStore(Store):
 
 
 def page_store(settings: Settings) -> Store:
-    """Shared in Redis when there is one; otherwise a bounded store in this process."""
-    return shared_store(settings, "eldercredit-pages") if settings.redis_url else BoundedMemoryStore()
+    """Shared in Redis when there is one; otherwise a bounded store in this process. Both bounded by
+    PAGE_STORE_TTL_SECONDS and PAGE_STORE_MAX_KEYS."""
+    if settings.redis_url:
+        return redis_store(settings, "eldercredit-pages", BudgetedRedisStore).bounded(
+            settings.page_store_max_keys, settings.page_store_ttl_seconds)
+    return BoundedMemoryStore(settings.page_store_max_keys, settings.page_store_ttl_seconds)
+
+
+def known_parameters(path: str) -> tuple[str, ...] | None:
+    """The query parameters the public page at `path` reads, or None when `path` is no public page."""
+    found = PAGE_PARAMETERS.get(path)
+    if found is None and path.startswith("/institutions/") and "/" not in path[len("/institutions/"):]:
+        found = PAGE_PARAMETERS["/institutions/"]
+    return None if found is None else found + PREFERENCE_PARAMETERS
+
+
+def canonical_query(query: bytes | str, allowed: tuple[str, ...]) -> str:
+    """The page's own parameters, sorted by name (repeated ones keep their order), empty values dropped."""
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    pairs = [(k, v) for k, v in parse_qsl(text, keep_blank_values=False) if k in allowed and v.strip()]
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+class KnownParameters:
+    """ASGI middleware: a public page sees (and is cached under) its canonical query string only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            allowed = known_parameters(scope["path"])
+            if allowed is not None:
+                scope["query_string"] = canonical_query(scope["query_string"], allowed).encode()
+        await self.app(scope, receive, send)
 
 
 _memo: dict[int, tuple[float, DataVersion]] = {}

@@ -102,3 +102,101 @@ async def test_gzip_copy_is_kept_and_refused_gzip_is_respected(city, client):
     assert zipped.text == again.text == plain.text
     refused = await client.get("/about", headers={"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in refused.headers
+
+
+# The page store is bounded, and junk in the URL makes no new cache key.
+
+import dataclasses  # noqa: E402
+import os  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+
+from credit.settings import load_settings  # noqa: E402
+from credit.stores import BudgetedRedisStore  # noqa: E402
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+
+
+async def test_junk_and_reordered_parameters_share_the_pages_cache_key(city, client):
+    plain = await client.get("/?q=常州&level=A")
+    for url in ("/?level=A&q=常州", "/?q=常州&level=A&utm_source=wechat&utm_campaign=x",
+                "/?fbclid=1&q=%E5%B8%B8%E5%B7%9E&level=A&district=&zzz=9", "/?q=常州&level=A&page="):
+        again = await client.get(url)
+        assert again.headers["etag"] == plain.headers["etag"], url
+        assert again.text == plain.text, url
+    assert "utm_" not in (await client.get("/?q=常州&utm_source=wechat")).text  # nor in the page's own links
+    assert (await client.get("/?q=常州&level=B")).headers["etag"] != plain.headers["etag"]
+
+
+async def test_a_flood_of_junk_urls_stores_one_page(city, client):
+    store = client._transport.app.stores.get(caching.PAGE_STORE)
+    await store.delete_all()
+    for n in range(30):
+        response = await client.get(f"/about?utm_source={n}&x{n}=1", headers={"Accept-Encoding": "identity"})
+        assert response.status_code == 200
+    assert len(store._items) == 1
+
+
+def test_every_public_page_declares_its_query_parameters():
+    from litestar.handlers import HTTPRouteHandler
+
+    from portal.public.pages import PublicController
+
+    paths = {path for handler in vars(PublicController).values() if isinstance(handler, HTTPRouteHandler)
+             for path in handler.paths}
+    assert "/" in paths and len(paths) >= 7
+    for path in paths:
+        concrete = path.replace("{uscc:str}", "52320402MJ0000001X")
+        assert caching.known_parameters(concrete) is not None, path
+    assert caching.known_parameters("/workspace") is None and caching.known_parameters("/api/v1/institutions") is None
+
+
+async def test_the_memory_store_caps_every_entrys_lifetime():
+    store = caching.BoundedMemoryStore(entries=10, ttl=60)
+    await store.set("page", b"x", expires_in=86400)
+    await store.set("other", b"y")
+    assert 0 < await store.expires_in("page") <= 60 and 0 < await store.expires_in("other") <= 60
+
+
+@pytest.fixture
+async def redis_pages():
+    store = BudgetedRedisStore.with_client(url=REDIS_URL, namespace=f"test-pages-{uuid.uuid4().hex[:8]}").bounded(
+        10, 60)
+    yield store
+    await store.delete_all()
+    await store._redis.aclose()
+
+
+@needs_redis
+async def test_the_redis_page_store_keeps_at_most_its_key_budget_each_with_a_ttl(redis_pages):
+    for n in range(50):
+        await redis_pages.set(f"page-{n}", b"<html>", expires_in=86400)
+    assert await redis_pages.stored_keys() == 5  # half the budget per TTL window: at most 10 at any moment
+    assert await redis_pages.get("page-0") == b"<html>" and await redis_pages.get("page-49") is None
+    assert 0 < await redis_pages.expires_in("page-0") <= 60
+
+
+@needs_redis
+async def test_pages_served_through_redis_share_one_key_and_stay_within_the_budget(city, monkeypatch):
+    from credit.app import create_app
+    from tests.conftest import running
+
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")
+    settings = dataclasses.replace(load_settings(), redis_url=REDIS_URL, page_store_max_keys=8)
+    app = create_app(settings)
+    store = app.stores.get(caching.PAGE_STORE)
+    assert isinstance(store, BudgetedRedisStore)
+    await store.delete_all()
+    try:
+        async with running(app) as http:
+            for n in range(10):
+                assert (await http.get(f"/about?utm_source={n}", headers={"Accept-Encoding": "identity"})
+                        ).status_code == 200
+            assert await store.stored_keys() == 1
+            for n in range(20):
+                assert (await http.get(f"/?q=home{n}", headers={"Accept-Encoding": "identity"})).status_code == 200
+            assert await store.stored_keys() <= 8
+    finally:
+        await store.delete_all()
