@@ -14,7 +14,7 @@ from scoring import fire_outcome
 from scoring.dates import add_months
 
 from credit import db
-from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency
+from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.service import on_penalty_revoked
@@ -187,12 +187,19 @@ def _reporter_of(by: Principal) -> str:
 
 
 async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
+    """The stored penalty if `by` may change it. Raises NotFound or Forbidden.
+
+    An agency (officer or key) changes only its own agency's penalties; a regulator those of institutions in
+    its scope; an unmatched penalty (no institution) only its reporting agency or a city-level regulator.
+    """
     row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
     if row is None:
         raise NotFound(f"penalty {penalty_id}")
-    if by.role == AGENCY_OFFICER:
+    if row["institution"] is None:
+        require_unmatched_penalty(by, row["reporting_agency"])
+    elif by.role in (AGENCY_OFFICER, AGENCY):
         require_agency(by, row["reporting_agency"])
-    elif row["institution"] is not None:
+    else:
         await institution_in_scope(row["institution"], by)
     return row
 
