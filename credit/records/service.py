@@ -19,6 +19,7 @@ from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.service import on_penalty_revoked
 from credit.records.facts import load_facts
+from credit.records.money import penalty_columns, penalty_values
 from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.identifiers import check_uscc, mask_name
@@ -108,9 +109,8 @@ def payload_digest(clean: Mapping[str, Any]) -> str:
 
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
     """A penalty as the public sees it: persons masked."""
+    row = penalty_values(row)  # the stored fine_fen as fine_yuan, a Decimal with two places
     data = {key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row}
-    if data.get("fine_yuan") is not None:
-        data["fine_yuan"] = Decimal(data["fine_yuan"]).quantize(Decimal("0.01"))  # SQLite drops trailing zeros
     if row.get("subject_kind") == "natural_person":
         data["subject_name"] = mask_name(row["subject_name"])
     data["legal_representative"] = mask_name(row.get("legal_representative", ""))
@@ -130,7 +130,7 @@ async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency:
     if clean["uscc"]:
         institution = await Institution.select(Institution.id).where(
             Institution.uscc == clean["uscc"]).first().run()
-    row = Penalty(**clean, reporting_agency=reporting_agency, created_at=now_utc(), version=1,
+    row = Penalty(**penalty_columns(clean), reporting_agency=reporting_agency, created_at=now_utc(), version=1,
                   institution=institution["id"] if institution else None,
                   match_status="matched" if institution else "review",
                   payload_digest=payload_digest(clean))
@@ -238,7 +238,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
     Raises NotFound, Forbidden, ValidationFailed, Duplicate or StaleVersion (with the current record).
     """
     async with db.transaction():
-        current = await _penalty_in_scope(penalty_id, by)
+        current = penalty_values(await _penalty_in_scope(penalty_id, by))
         data = {"subject_name": current["subject_name"], "uscc": current["uscc"],
                 "legal_representative": current["legal_representative"], **data}
         clean, check = check_penalty(data)
@@ -251,7 +251,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
             raise Duplicate("decision_number", clean["decision_number"])
         values = {**clean, "revoked": revoked, "revoked_on": revoked_on if revoked else None}
         changes = {k: [current[k], v] for k, v in values.items() if current.get(k) != v}
-        updated = await Penalty.update({**values, Penalty.version: version + 1}).where(
+        updated = await Penalty.update({**penalty_columns(values), Penalty.version: version + 1}).where(
             (Penalty.id == penalty_id) & (Penalty.version == version)).returning(Penalty.id).run()
         if not updated:
             raise StaleVersion(await get_penalty(penalty_id))

@@ -15,6 +15,7 @@ from scoring import is_publicly_active, policy_for
 from credit.importer.layouts import PENALTIES
 from credit.listings.public_list import listed_entries
 from credit.listings.service import public_entry
+from credit.records.money import penalty_values
 from credit.records.service import PUBLIC_PENALTY_FIELDS, public_penalty
 from credit.records.tables import Penalty
 
@@ -53,6 +54,7 @@ async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str,
             facts = PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
                                  is_fire_safety=row["is_fire_safety"], publication_end=row["publication_end"])
             if is_publicly_active(facts, policy, on):
+                row = penalty_values(row)  # fine_fen -> fine_yuan
                 yield public_penalty(row) if masked else {k: row[k] for k in (*PUBLIC_PENALTY_FIELDS,
                                                                               "legal_representative")}
 
