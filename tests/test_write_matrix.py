@@ -289,3 +289,14 @@ def test_every_write_route_is_in_the_matrix_or_excluded_with_a_reason():
 def test_every_operation_has_a_row_for_every_role():
     for operation, (_, _, _, kind) in OPERATIONS.items():
         assert set(EXPECTED[operation]) == set(API_ROLES if kind == "api" else FORM_ROLES), operation
+
+
+@pytest.mark.parametrize("principal_district", [TIANNING, ""])
+def test_a_record_of_no_district_is_in_no_district_regulators_scope(principal_district):
+    from credit.accounts.roles import can_write_institution, can_write_unmatched_penalty
+
+    regulator = Principal(user_id=1, username="d", role="district_regulator", district_code=principal_district)
+    assert not can_write_institution(regulator, "")
+    assert not can_write_unmatched_penalty(regulator, "health")
+    assert not can_write_unmatched_penalty(Principal(user_id=2, username="o", role="agency_officer"), "")
+    assert can_write_unmatched_penalty(Principal(user_id=3, username="c", role="city_regulator"), "")

@@ -265,6 +265,14 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
     return after
 
 
+async def reporting_agency_of(penalty_id: int) -> str:
+    """The agency code that reported the penalty ("" when a regulator or an import entered it). Raises NotFound."""
+    row = await Penalty.select(Penalty.reporting_agency).where(Penalty.id == penalty_id).first().run()
+    if row is None:
+        raise NotFound(f"penalty {penalty_id}")
+    return row["reporting_agency"]
+
+
 async def get_penalty(penalty_id: int) -> dict[str, Any]:
     row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
     if row is None:

@@ -108,3 +108,12 @@ async def test_a_penalty_no_longer_in_the_queue_answers_404(client, queued):
     await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
     again = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
     assert again.status_code == 404
+
+
+@pytest.mark.parametrize("username, status", [("wujin", 403), ("tianning", 403), ("firefighter", 403),
+                                              ("doctor", 200), ("city", 200)])
+async def test_the_edit_form_of_a_queued_penalty_opens_only_for_its_agency_and_the_city(client, queued, username,
+                                                                                         status):
+    await sign_in(client, username)
+    form = await client.get(f"/workspace/penalties/{queued['penalty_id']}/edit")
+    assert form.status_code == status
