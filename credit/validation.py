@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable, Mapping
 
 from credit.errors import FieldError, ValidationFailed
-
-
-AMOUNT_INTEGER_DIGITS = 12  # money: up to 999,999,999,999.99 yuan
-_AMOUNT_LIMIT = Decimal(10) ** AMOUNT_INTEGER_DIGITS
-_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
-_AMOUNT_MAX_LENGTH = 40
-_FEN = Decimal("0.01")
-
-
-def _amount_text(value: Any) -> str:
-    """An amount as plain digits: ints and finite Decimals written out, text without thousands commas."""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else str(value)
-    return str(value).strip().replace(",", "")
 
 
 class Checker:
@@ -150,6 +134,22 @@ class Checker:
         """Raise ValidationFailed if any check failed."""
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+AMOUNT_INTEGER_DIGITS = 12  # money: up to 999,999,999,999.99 yuan
+_AMOUNT_LIMIT = Decimal(10) ** AMOUNT_INTEGER_DIGITS
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+_AMOUNT_MAX_LENGTH = 40
+_FEN = Decimal("0.01")
+
+
+def _amount_text(value: Any) -> str:
+    """An amount as plain digits: ints and finite Decimals written out, text without thousands commas."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    return str(value).strip().replace(",", "")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
