@@ -50,6 +50,7 @@ async def health(client) -> dict[str, str]:
     ("99999999999999999999.99", "must have at most 12 digits before the decimal point"),
     ("1000000000000", "must have at most 12 digits before the decimal point"),
     (10 ** 12, "must have at most 12 digits before the decimal point"),
+    (10 ** 30, "must have at most 12 digits before the decimal point"),
     ("NaN", "must be a decimal number written in digits, such as 5000.50"),
     ("Infinity", "must be a decimal number written in digits, such as 5000.50"),
     ("-0.01", "must not be negative"),
