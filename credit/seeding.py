@@ -21,6 +21,7 @@ from credit.demo import DemoCity
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition
 from credit.records.service import payload_digest
+from credit.records.money import penalty_columns
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.identifiers import id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
@@ -119,7 +120,7 @@ async def _load_records(city: DemoCity, by_uscc: dict[str, int], as_of: date, at
                     for h in i["hazards"]]
     await insert_many(FireChecklistItem, items)
     await insert_many(MajorHazard, hazards)
-    penalties = [{**p, "institution": by_uscc[p["uscc"]], "created_at": at, "match_status": "matched",
+    penalties = [{**penalty_columns(p), "institution": by_uscc[p["uscc"]], "created_at": at, "match_status": "matched",
                   "payload_digest": payload_digest(p)} for p in mine(city.penalties)]
     await insert_many(Penalty, penalties)
     return len(practitioners) + len(gradings) + len(inspection_rows) + len(items) + len(hazards) + len(penalties)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable, Mapping
 
 from credit.errors import FieldError, ValidationFailed
@@ -56,26 +57,38 @@ class Checker:
         return number
 
     def amount(self, field: str, *, required: bool = False, scale: Decimal = Decimal(1)) -> Decimal | None:
-        """An exact non-negative amount in yuan (multiplied by `scale`, e.g. 10000 for 万元)."""
+        """An exact non-negative amount in yuan: at most 12 integer digits and two decimals (one fen), after
+        multiplying by `scale` (10000 for a 万元 column).
+
+        Takes a decimal string in digits (`5000.50`; thousands commas allowed), a whole number or a Decimal.
+        Refuses floats (a binary float cannot carry fen exactly: send the amount as a string), exponents
+        (`1e9`), signs, NaN and Infinity, each as a field error.
+        """
         value = self.raw(field)
         if value is None or value == "":
             if required:
                 self.fail(field, "is required")
             return None
-        if isinstance(value, float):
-            value = repr(value)  # shortest repr round-trips what the spreadsheet showed
-        try:
-            amount = Decimal(str(value).replace(",", "")) * scale
-        except InvalidOperation:
-            self.fail(field, "must be a number", value)
+        if isinstance(value, (bool, float)):
+            self.fail(field, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point '
+                             "number", value)
             return None
-        if not amount.is_finite() or amount < 0:
+        text = _amount_text(value)
+        if text.startswith("-") and _AMOUNT.fullmatch(text[1:]):
             self.fail(field, "must not be negative", value)
             return None
-        if amount != amount.quantize(Decimal("0.01")):
+        if len(text) > _AMOUNT_MAX_LENGTH or not _AMOUNT.fullmatch(text):
+            self.fail(field, "must be a decimal number written in digits, such as 5000.50", value)
+            return None
+        with localcontext(prec=2 * _AMOUNT_MAX_LENGTH):  # exact: no rounding at 28 digits
+            amount = Decimal(text) * scale
+        if amount >= _AMOUNT_LIMIT:
+            self.fail(field, f"must have at most {AMOUNT_INTEGER_DIGITS} digits before the decimal point", value)
+            return None
+        if amount != amount.quantize(_FEN):
             self.fail(field, "has more precision than one fen (0.01 yuan)", value)
             return None
-        return amount.quantize(Decimal("0.01"))
+        return amount.quantize(_FEN)
 
     def day(self, field: str, *, required: bool = True, not_after: date | None = None) -> date | None:
         value = self.raw(field)
@@ -121,6 +134,22 @@ class Checker:
         """Raise ValidationFailed if any check failed."""
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+AMOUNT_INTEGER_DIGITS = 12  # money: up to 999,999,999,999.99 yuan
+_AMOUNT_LIMIT = Decimal(10) ** AMOUNT_INTEGER_DIGITS
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+_AMOUNT_MAX_LENGTH = 40
+_FEN = Decimal("0.01")
+
+
+def _amount_text(value: Any) -> str:
+    """An amount as plain digits: ints and finite Decimals written out, text without thousands commas."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    return str(value).strip().replace(",", "")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")

@@ -103,9 +103,9 @@ async def test_a_penalty_workbook_with_a_title_row_and_excel_dates_converts_wan_
     assert report.ok and report.kind == "penalties" and report.written == 3
     stored = {r["decision_number"]: r for r in await Penalty.select().run()}
     first = stored["武民罚字〔2025〕1号"]
-    assert first["fine_yuan"] == Decimal("12500.00") and first["decision_date"] == date(2025, 3, 14)
+    assert first["fine_fen"] == 1250000 and first["decision_date"] == date(2025, 3, 14)
     assert first["severity"] == "general" and first["match_status"] == "matched"
-    assert stored["武民罚字〔2025〕2号"]["fine_yuan"] == Decimal("3500.00")
+    assert stored["武民罚字〔2025〕2号"]["fine_fen"] == 350000
     assert stored["武民罚字〔2025〕2号"]["severity"] == "minor"
     unmatched = stored["武民罚字〔2025〕3号"]
     assert unmatched["match_status"] == "review" and unmatched["institution"] is None
@@ -121,6 +121,30 @@ async def test_a_penalty_decided_in_the_future_or_with_an_odd_fine_is_refused(db
     assert reasons[(3, "罚款金额（万元）")] == "must not be negative"
     assert "precision" in reasons[(4, "罚款金额（万元）")]
     assert await Penalty.count().run() == 0
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("1e9", "must be a decimal number written in digits, such as 5000.50"),
+    (1e30, "must have at most 12 digits before the decimal point"),
+    ("99999999999999999999.99", "must have at most 12 digits before the decimal point"),
+    ("100000000", "must have at most 12 digits before the decimal point"),  # 万元: 10^12 yuan
+    ("NaN", "must be a decimal number written in digits, such as 5000.50"),
+    ("Infinity", "must be a decimal number written in digits, such as 5000.50"),
+    ("-0.5", "must not be negative"),
+])
+async def test_a_fine_out_of_range_or_not_in_digits_is_a_row_and_column_problem(db, tmp_path, cell, reason):
+    """CSV text and Excel number cells alike: a problem in the report, never a traceback, nothing written."""
+    rows = [penalty_row(1), penalty_row(2, **{"罚款金额（万元）": cell})]
+    report = await import_file(write_xlsx(tmp_path / "p.xlsx", PENALTY_HEADERS, rows), actor="import")
+    assert [(p.row, p.column, p.reason) for p in report.problems] == [(3, "罚款金额（万元）", reason)]
+    assert report.written == 0 and await Penalty.count().run() == 0
+
+
+async def test_the_largest_fine_in_wan_yuan_is_stored_to_the_fen(db, tmp_path):
+    rows = [penalty_row(1, **{"罚款金额（万元）": "99999999.999999"})]
+    report = await import_file(write_xlsx(tmp_path / "p.xlsx", PENALTY_HEADERS, rows), actor="import")
+    assert report.ok
+    assert (await Penalty.select(Penalty.fine_fen).first().run())["fine_fen"] == 99999999999999
 
 
 def test_a_file_without_a_known_header_row_is_refused_with_the_expected_headers(tmp_path):

@@ -3,7 +3,14 @@
 - admin: everything.
 - city_regulator (市级民政): every institution and record in the city.
 - district_regulator (区县民政): only institutions of its own district code.
-- agency_officer (成员单位): only its own agency's records; reads the rest like anyone else.
+- agency_officer (成员单位) and agency (its system, with the agency key): only its own agency's records; reads
+  the rest like anyone else.
+
+A scope rule never passes because a record has no district or institution yet:
+- an empty district code is inside no district regulator's scope (only city-level regulators and admin);
+- an unmatched penalty (the review queue: no institution yet, match_status "review") belongs to its reporting
+  agency and to city-level regulators (city_regulator, admin). Only they edit, revoke or match it; a district
+  regulator may not touch it until it is matched to an institution of its district (`can_write_unmatched_penalty`).
 """
 
 from __future__ import annotations
@@ -42,7 +49,8 @@ def can_write_institution(principal: Principal | None, district_code: str) -> bo
     if principal.role in (ADMIN, CITY_REGULATOR):
         return True
     if principal.role == DISTRICT_REGULATOR:
-        return bool(principal.district_code) and principal.district_code == district_code
+        # An empty district (a record not yet placed anywhere) is never inside a district's scope.
+        return bool(district_code) and principal.district_code == district_code
     return False
 
 
@@ -71,3 +79,28 @@ def require_agency(principal: Principal | None, agency_code: str) -> None:
     """Raise Forbidden unless `can_write_agency_record(principal, agency_code)`."""
     if not can_write_agency_record(principal, agency_code):
         raise Forbidden(f"your role may not change records of agency {agency_code}")
+
+
+CITY_LEVEL = (ADMIN, CITY_REGULATOR)
+
+
+def can_write_unmatched_penalty(principal: Principal | None, reporting_agency: str) -> bool:
+    """True when the principal may edit, revoke or match a penalty that has no institution yet.
+
+    Only the reporting agency (its officers and its key) and city-level regulators (city_regulator, admin);
+    a district regulator may not, since a record of no district is in no district's scope. A penalty with
+    no reporting agency (imported by an operator) is city-level only.
+    """
+    if principal is None:
+        return False
+    if principal.role in CITY_LEVEL:
+        return True
+    if principal.role in (AGENCY_OFFICER, AGENCY):
+        return bool(reporting_agency) and principal.agency_code == reporting_agency
+    return False
+
+
+def require_unmatched_penalty(principal: Principal | None, reporting_agency: str) -> None:
+    """Raise Forbidden unless `can_write_unmatched_penalty(principal, reporting_agency)`."""
+    if not can_write_unmatched_penalty(principal, reporting_agency):
+        raise Forbidden("an unmatched penalty is changed only by its reporting agency or a city-level regulator")

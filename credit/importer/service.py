@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,6 +45,9 @@ def _translate(field_name: str, value: Any) -> Any:
         return words[field_name].get(value.strip(), value)
     if field_name in {"uscc", "decision_number", "district_code"} and isinstance(value, (int, float)):
         return str(int(value))  # Excel turns digit-only codes into numbers
+    if field_name == "fine_yuan" and isinstance(value, float):
+        # A number cell: its shortest repr is what the spreadsheet showed, written out in digits (1e30 too).
+        return format(Decimal(repr(value)), "f")
     return value
 
 

@@ -80,7 +80,10 @@ class RectificationIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A penalty in the 双公示 fields; `fine_yuan` in yuan as an exact decimal string or number."""
+    """A penalty in the 双公示 fields; `fine_yuan` in yuan as a decimal string (`"5000.50"`) or a whole number.
+
+    A JSON number with a fraction or exponent is refused (422): a binary float cannot carry fen exactly.
+    """
 
     decision_number: str
     facts: str
@@ -94,7 +97,7 @@ class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
     uscc: str | None = None
     legal_representative: str | None = None
     violation_type: str = ""
-    fine_yuan: Decimal | None = None
+    fine_yuan: str | int | float | None = None  # floats are read only to refuse them by name (validation.amount)
     source_agency: str = ""
     publication_end: dt.date | None = None
     severity: str | None = None

@@ -14,11 +14,12 @@ from scoring import fire_outcome
 from scoring.dates import add_months
 
 from credit import db
-from credit.accounts.roles import AGENCY_OFFICER, Principal, require_agency
+from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.service import on_penalty_revoked
 from credit.records.facts import load_facts
+from credit.records.money import penalty_columns, penalty_values
 from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.identifiers import check_uscc, keep_stored_free_text, mask_free_text_fields, mask_name
@@ -109,9 +110,8 @@ def payload_digest(clean: Mapping[str, Any]) -> str:
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
     """A penalty as the public and the agencies see it: persons masked, ID and mobile numbers in the free
     text masked (mask_free_text). Which penalties are public at all: credit.records.public_view."""
+    row = penalty_values(row)  # the stored fine_fen as fine_yuan, a Decimal with two places
     data = mask_free_text_fields({key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row})
-    if data.get("fine_yuan") is not None:
-        data["fine_yuan"] = Decimal(data["fine_yuan"]).quantize(Decimal("0.01"))  # SQLite drops trailing zeros
     if row.get("subject_kind") == "natural_person":
         data["subject_name"] = mask_name(row["subject_name"])
     data["legal_representative"] = mask_name(row.get("legal_representative", ""))
@@ -131,7 +131,7 @@ async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency:
     if clean["uscc"]:
         institution = await Institution.select(Institution.id).where(
             Institution.uscc == clean["uscc"]).first().run()
-    row = Penalty(**clean, reporting_agency=reporting_agency, created_at=now_utc(), version=1,
+    row = Penalty(**penalty_columns(clean), reporting_agency=reporting_agency, created_at=now_utc(), version=1,
                   institution=institution["id"] if institution else None,
                   match_status="matched" if institution else "review",
                   payload_digest=payload_digest(clean))
@@ -188,12 +188,19 @@ def _reporter_of(by: Principal) -> str:
 
 
 async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
+    """The stored penalty if `by` may change it. Raises NotFound or Forbidden.
+
+    An agency (officer or key) changes only its own agency's penalties; a regulator those of institutions in
+    its scope; an unmatched penalty (no institution) only its reporting agency or a city-level regulator.
+    """
     row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
     if row is None:
         raise NotFound(f"penalty {penalty_id}")
-    if by.role == AGENCY_OFFICER:
+    if row["institution"] is None:
+        require_unmatched_penalty(by, row["reporting_agency"])
+    elif by.role in (AGENCY_OFFICER, AGENCY):
         require_agency(by, row["reporting_agency"])
-    elif row["institution"] is not None:
+    else:
         await institution_in_scope(row["institution"], by)
     return row
 
@@ -232,7 +239,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
     Raises NotFound, Forbidden, ValidationFailed, Duplicate or StaleVersion (with the current record).
     """
     async with db.transaction():
-        current = await _penalty_in_scope(penalty_id, by)
+        current = penalty_values(await _penalty_in_scope(penalty_id, by))
         data = keep_stored_free_text({"subject_name": current["subject_name"], "uscc": current["uscc"],
                                       "legal_representative": current["legal_representative"], **data}, current)
         clean, check = check_penalty(data)
@@ -245,7 +252,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
             raise Duplicate("decision_number", clean["decision_number"])
         values = {**clean, "revoked": revoked, "revoked_on": revoked_on if revoked else None}
         changes = {k: [current[k], v] for k, v in values.items() if current.get(k) != v}
-        updated = await Penalty.update({**values, Penalty.version: version + 1}).where(
+        updated = await Penalty.update({**penalty_columns(values), Penalty.version: version + 1}).where(
             (Penalty.id == penalty_id) & (Penalty.version == version)).returning(Penalty.id).run()
         if not updated:
             raise StaleVersion(await get_penalty(penalty_id))
@@ -257,6 +264,14 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
         await feed.emit("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after)
         await audit.record(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes})
     return after
+
+
+async def reporting_agency_of(penalty_id: int) -> str:
+    """The agency code that reported the penalty ("" when a regulator or an import entered it). Raises NotFound."""
+    row = await Penalty.select(Penalty.reporting_agency).where(Penalty.id == penalty_id).first().run()
+    if row is None:
+        raise NotFound(f"penalty {penalty_id}")
+    return row["reporting_agency"]
 
 
 async def get_penalty(penalty_id: int) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 """Record tables: gradings (等级评定), fire inspections (消防安全检查), major hazards and penalties (行政处罚)."""
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     Date,
     ForeignKey,
     Integer,
-    Numeric,
     Text,
     Timestamptz,
     Varchar,
@@ -82,7 +82,7 @@ class Penalty(Table):
     legal_basis = Text(default="")
     penalty_kind = Varchar(length=100, default="")
     content = Text(default="")
-    fine_yuan = Numeric(digits=(16, 2), null=True, default=None)
+    fine_fen = BigInt(null=True, default=None)  # the fine in fen (0.01 yuan), exact; see credit/records/money.py
     decision_date = Date()
     deciding_agency = Varchar(length=200)
     source_agency = Varchar(length=200)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from credit import db
-from credit.accounts.roles import AGENCY, Principal, require_scope
+from credit.accounts.roles import AGENCY, Principal, require_unmatched_penalty
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, NotFound, ProcedureRefused, ReportConflict, ValidationFailed
 from credit.listings import service as listings
@@ -82,6 +82,8 @@ async def review_queue() -> list[dict[str, Any]]:
 async def resolve_review(penalty_id: int, uscc: str, by: Principal) -> dict[str, Any]:
     """Attach a queued penalty to the institution with `uscc` (its USCC is corrected to it).
 
+    Only the reporting agency (officer or key) or a city-level regulator matches; a district regulator may not
+    (the penalty is in no district's scope until it is matched).
     Raises NotFound (penalty not in the queue, or no such institution), ValidationFailed, Forbidden.
     """
     code, reason = check_uscc(uscc.strip().upper())
@@ -91,11 +93,11 @@ async def resolve_review(penalty_id: int, uscc: str, by: Principal) -> dict[str,
         row = await Penalty.select().where((Penalty.id == penalty_id) & (Penalty.match_status == "review")).first().run()
         if row is None:
             raise NotFound(f"penalty {penalty_id} is not waiting for review")
+        require_unmatched_penalty(by, row["reporting_agency"])
         institution = await Institution.select(Institution.id, Institution.district_code).where(
             Institution.uscc == code).first().run()
         if institution is None:
             raise NotFound(f"no institution with USCC {code}")
-        require_scope(by, institution["district_code"])
         await Penalty.update({Penalty.institution: institution["id"], Penalty.uscc: code,
                               Penalty.match_status: "matched", Penalty.version: row["version"] + 1}).where(
             Penalty.id == penalty_id).run()

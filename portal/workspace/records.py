@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from scoring import FIRE_AREAS
 
-from credit.accounts.roles import AGENCY_OFFICER, Principal, require_scope
+from credit.accounts.roles import AGENCY_OFFICER, Principal, require_scope, require_unmatched_penalty
 from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
 from credit.records import service as records
 from credit.records.queries import get_hazard
@@ -142,7 +142,9 @@ class RecordPages(WorkspaceController):
     async def _penalty(self, principal: Principal, penalty_id: int) -> tuple[dict[str, Any], dict | None]:
         penalty = await records.get_penalty(penalty_id)
         institution = await get_institution(penalty["institution"]) if penalty["institution"] else None
-        if principal.role != AGENCY_OFFICER and institution is not None:
+        if institution is None:  # the review queue: its reporting agency and city-level regulators only
+            require_unmatched_penalty(principal, await records.reporting_agency_of(penalty_id))
+        elif principal.role != AGENCY_OFFICER:
             require_scope(principal, institution["district_code"])
         return penalty, institution
 

@@ -173,7 +173,7 @@ async def test_adding_a_penalty_and_editing_it_then_the_history_lists_both_with_
     response = await post(client, f"/workspace/institutions/{home}/penalties/new", penalty)
     assert response.status_code == 303
     stored = await Penalty.select().first().run()
-    assert stored["fine_yuan"] == Decimal("5000.50") and stored["subject_name"] == "测试养老院1"
+    assert stored["fine_fen"] == 500050 and stored["subject_name"] == "测试养老院1"
     form = await client.get(f"/workspace/penalties/{stored['id']}/edit")
     assert form.status_code == 200 and 'name="version" value="1"' in form.text and 'value="5000.50"' in form.text
     edited = await post(client, f"/workspace/penalties/{stored['id']}/edit",

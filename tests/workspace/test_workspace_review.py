@@ -32,7 +32,9 @@ async def queued(db) -> dict:
     await ensure_agencies()
     await create_user("city", "city_regulator", PASSWORD, actor="test")
     await create_user("wujin", "district_regulator", PASSWORD, district_code=WUJIN, actor="test")
+    await create_user("tianning", "district_regulator", PASSWORD, district_code=TIANNING, actor="test")
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
+    await create_user("firefighter", "agency_officer", PASSWORD, agency_code="fire_rescue", actor="test")
     home = await registry.create_institution({"uscc": make_uscc(1), "name": "天宁康乐养老院", "district_code": TIANNING,
                                               "beds": 80, "owner_type": "private_nonprofit"}, SYSTEM)
     unknown = make_uscc(99)
@@ -82,16 +84,23 @@ async def test_a_bad_or_unregistered_uscc_is_said_beside_the_field_and_the_penal
     assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
 
 
-async def test_attaching_to_another_districts_institution_or_as_an_agency_officer_is_refused(client, queued):
-    await sign_in(client, "wujin")
+@pytest.mark.parametrize("username", ["wujin", "tianning", "firefighter"])
+async def test_only_the_reporting_agency_or_the_city_matches_a_queued_penalty(client, queued, username):
+    """A district regulator (even of the home's own district) and another agency are refused, nothing changes."""
+    await sign_in(client, username)
     assert len(queue_rows((await client.get("/workspace/review")).text)) == 1
     response = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
     assert response.status_code == 403
-    await client.post("/logout", data={"_csrf_token": csrf(client)})
+    assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
+    stored = await Penalty.select().where(Penalty.id == queued["penalty_id"]).first().run()
+    assert stored["institution"] is None and stored["version"] == 1
+
+
+async def test_an_officer_of_the_reporting_agency_matches_its_own_queued_penalty(client, queued):
     await sign_in(client, "doctor")
     response = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
-    assert response.status_code == 403
-    assert [p["id"] for p in await review_queue()] == [queued["penalty_id"]]
+    assert response.status_code == 303
+    assert await review_queue() == []
 
 
 async def test_a_penalty_no_longer_in_the_queue_answers_404(client, queued):
@@ -99,3 +108,12 @@ async def test_a_penalty_no_longer_in_the_queue_answers_404(client, queued):
     await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
     again = await post(client, f"/workspace/review/{queued['penalty_id']}", {"uscc": queued["home"]["uscc"]})
     assert again.status_code == 404
+
+
+@pytest.mark.parametrize("username, status", [("wujin", 403), ("tianning", 403), ("firefighter", 403),
+                                              ("doctor", 200), ("city", 200)])
+async def test_the_edit_form_of_a_queued_penalty_opens_only_for_its_agency_and_the_city(client, queued, username,
+                                                                                         status):
+    await sign_in(client, username)
+    form = await client.get(f"/workspace/penalties/{queued['penalty_id']}/edit")
+    assert form.status_code == status

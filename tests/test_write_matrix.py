@@ -1,0 +1,302 @@
+"""Who may write what: a role x operation matrix over every write route of the app (JSON API and workspace forms).
+
+Each row names an operation, a role and the status that role gets. An allowed row writes; a refused row answers
+4xx and leaves every table exactly as it was. A test enumerates the app's routes and fails when a write route is
+neither in the matrix nor in the commented exclusions below, so a new route cannot ship without its row.
+
+Roles: admin, city regulator, district regulator of the home's district (in scope) and of another district
+(out of scope), officer of the reporting agency (health) and of another agency (fire rescue), the two agencies'
+API keys, and anonymous. The penalties are reported by the health commission: one matched to the 天宁 home and
+one in the review queue (unknown USCC, no institution), which only its reporting agency and city-level
+regulators may edit, revoke or match.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any, Callable
+
+import pytest
+from stdnum.cn import uscc as uscc_rules
+
+from credit.accounts.roles import Principal
+from credit.accounts.service import create_user, issue_token
+from credit.accounts.system import system_principal
+from credit.piccolo_app import TABLES
+from credit.records import service as records
+from credit.registry import service as registry
+from credit.seeding import ensure_agencies
+from credit.sharing.keys import issue_key
+from credit.sharing.reports import report_penalty
+from credit.timeutil import today
+
+TIANNING, WUJIN = "320402", "320412"
+PASSWORD = "correct horse battery staple"
+SETUP = system_principal("setup")
+HEALTH_KEY = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
+
+USERS = {
+    "admin": {"role": "admin"},
+    "city": {"role": "city_regulator"},
+    "district_in": {"role": "district_regulator", "district_code": TIANNING},
+    "district_out": {"role": "district_regulator", "district_code": WUJIN},
+    "officer_own": {"role": "agency_officer", "agency_code": "health"},
+    "officer_other": {"role": "agency_officer", "agency_code": "fire_rescue"},
+}
+KEYS = {"key_own": "health", "key_other": "fire_rescue"}
+API_ROLES = (*USERS, *KEYS, "anonymous")
+FORM_ROLES = (*USERS, "anonymous")  # agency keys are for the JSON API; the workspace is for people
+
+# Routes with a write method that the matrix leaves out, and why.
+EXCLUDED = {
+    ("POST", "/login"): "signing in writes no record; covered in tests/accounts",
+    ("POST", "/logout"): "signing out writes no record; covered in tests/accounts",
+}
+# The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
+# own role x step matrix in tests/listings/test_listing_roles.py.
+EXCLUDED_PREFIXES = ("/api/v1/listings", "/workspace/listings")
+
+
+def code(n: int, district: str = TIANNING) -> str:
+    body = f"52{district}MJ{n:07d}"
+    return body + uscc_rules.calc_check_digit(body)
+
+
+def days_ago(n: int) -> str:
+    return (today() - timedelta(days=n)).isoformat()
+
+
+def institution(n: int, **changes: Any) -> dict[str, Any]:
+    return {"uscc": code(n), "name": f"测试养老院{n}", "district_code": TIANNING, "beds": 80,
+            "owner_type": "private_nonprofit", "status": "active", **changes}
+
+
+def penalty(number: str, **changes: Any) -> dict[str, Any]:
+    return {"decision_number": number, "facts": "医务室未取得许可开展诊疗", "legal_basis": "《医疗机构管理条例》第四十三条",
+            "penalty_kind": "罚款", "content": "罚款三千元", "fine_yuan": "3000.00", "decision_date": days_ago(20),
+            "deciding_agency": "常州市卫生健康委员会", **changes}
+
+
+CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "pass", "evacuation": "pass",
+             "fire_facilities": "pass", "fire_management": "fail", "micro_fire_station": "na"}
+GRADING = {"decided_on": days_ago(3), "environment": 110, "facilities": 120, "operations": 140, "services": 560}
+PERSON = {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"}
+
+
+def as_form(body: dict[str, Any]) -> dict[str, str]:
+    """A JSON body as the workspace form posts it: every value a string, flags as 1/0."""
+    return {k: ("1" if v else "0") if isinstance(v, bool) else str(v) for k, v in body.items()}
+
+
+# operation -> (method, path template, body, kind); the path is filled from the world's ids.
+Body = Callable[[dict[str, Any]], dict[str, Any]]
+OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
+    "api_create_institution": ("POST", "/api/v1/institutions", lambda w: institution(9), "api"),
+    "api_update_institution": ("PUT", "/api/v1/institutions/{uscc}",
+                               lambda w: {**institution(1), "beds": 90, "version": 1}, "api"),
+    "api_add_practitioner": ("POST", "/api/v1/institutions/{uscc}/practitioners", lambda w: PERSON, "api"),
+    "api_create_grading": ("POST", "/api/v1/institutions/{uscc}/gradings", lambda w: GRADING, "api"),
+    "api_create_fire_inspection": ("POST", "/api/v1/institutions/{uscc}/fire-inspections",
+                                   lambda w: {"inspected_on": days_ago(2), "checklist": CHECKLIST}, "api"),
+    "api_rectify_hazard": ("POST", "/api/v1/hazards/{hazard}/rectification",
+                           lambda w: {"rectified_on": days_ago(1), "version": 1}, "api"),
+    "api_create_penalty": ("POST", "/api/v1/institutions/{uscc}/penalties",
+                           lambda w: penalty("天民罚字〔2026〕9号"), "api"),
+    "api_edit_matched_penalty": ("PUT", "/api/v1/penalties/{matched}",
+                                 lambda w: {**w["matched_body"], "rectified_on": days_ago(1), "version": 1}, "api"),
+    "api_edit_unmatched_penalty": ("PUT", "/api/v1/penalties/{unmatched}",
+                                   lambda w: {**w["unmatched_body"], "rectified_on": days_ago(1), "version": 1},
+                                   "api"),
+    "api_revoke_unmatched_penalty": ("PUT", "/api/v1/penalties/{unmatched}",
+                                     lambda w: {**w["unmatched_body"], "revoked": True, "revoked_on": days_ago(1),
+                                                "version": 1}, "api"),
+    "api_report_penalty": ("POST", "/api/v1/penalties",
+                           lambda w: penalty("常卫罚〔2026〕9号", subject_name="测试养老院1", uscc=code(1)), "api"),
+    "api_match_subject": ("POST", "/api/v1/match", lambda w: {"uscc": code(1)}, "api"),
+    "form_create_institution": ("POST", "/workspace/institutions/new", lambda w: as_form(institution(9)), "form"),
+    "form_update_institution": ("POST", "/workspace/institutions/{home}/edit",
+                                lambda w: as_form({**institution(1), "beds": 90, "version": 1}), "form"),
+    "form_add_practitioner": ("POST", "/workspace/institutions/{home}/practitioners/new",
+                              lambda w: as_form(PERSON), "form"),
+    "form_create_grading": ("POST", "/workspace/institutions/{home}/gradings/new", lambda w: as_form(GRADING),
+                            "form"),
+    "form_create_fire_inspection": ("POST", "/workspace/institutions/{home}/fire-inspections/new",
+                                    lambda w: {"inspected_on": days_ago(2),
+                                               **{f"checklist.{k}": v for k, v in CHECKLIST.items()}}, "form"),
+    "form_rectify_hazard": ("POST", "/workspace/hazards/{hazard}/rectify",
+                            lambda w: {"rectified_on": days_ago(1), "version": "1"}, "form"),
+    "form_create_penalty": ("POST", "/workspace/institutions/{home}/penalties/new",
+                            lambda w: as_form(penalty("天民罚字〔2026〕9号")), "form"),
+    "form_edit_matched_penalty": ("POST", "/workspace/penalties/{matched}/edit",
+                                  lambda w: as_form({**w["matched_body"], "rectified_on": days_ago(1), "version": 1}),
+                                  "form"),
+    "form_edit_unmatched_penalty": ("POST", "/workspace/penalties/{unmatched}/edit",
+                                    lambda w: as_form({**w["unmatched_body"], "rectified_on": days_ago(1),
+                                                       "version": 1}), "form"),
+    "form_revoke_unmatched_penalty": ("POST", "/workspace/penalties/{unmatched}/edit",
+                                      lambda w: as_form({**w["unmatched_body"], "revoked": True,
+                                                         "revoked_on": days_ago(1), "version": 1}), "form"),
+    "form_match_unmatched_penalty": ("POST", "/workspace/review/{unmatched}", lambda w: {"uscc": code(1)}, "form"),
+}
+
+API_OK = {"POST": 201, "PUT": 200}
+FORM_OK = 303
+LOGIN = "login"  # anonymous on a workspace form: sent to the sign-in page
+
+
+def expect(operation: str, allowed: set[str]) -> dict[str, int | str]:
+    """Status of each role: allowed roles succeed, the rest are refused (401 anonymous, 403 signed in)."""
+    method, _, _, kind = OPERATIONS[operation]
+    ok = API_OK[method] if kind == "api" else FORM_OK
+    roles = API_ROLES if kind == "api" else FORM_ROLES
+    return {role: ok if role in allowed else (LOGIN if kind == "form" else 401) if role == "anonymous" else 403
+            for role in roles}
+
+
+CITY = {"admin", "city"}
+IN_SCOPE = CITY | {"district_in"}
+REPORTING_AGENCY = {"officer_own", "key_own"}
+EXPECTED: dict[str, dict[str, int | str]] = {}
+for prefix in ("api", "form"):
+    EXPECTED[f"{prefix}_create_institution"] = expect(f"{prefix}_create_institution", IN_SCOPE)
+    EXPECTED[f"{prefix}_update_institution"] = expect(f"{prefix}_update_institution", IN_SCOPE)
+    EXPECTED[f"{prefix}_add_practitioner"] = expect(f"{prefix}_add_practitioner", IN_SCOPE)
+    EXPECTED[f"{prefix}_create_grading"] = expect(f"{prefix}_create_grading", IN_SCOPE)
+    # Fire rescue officers record inspections and rectifications of any home; other agencies do not.
+    EXPECTED[f"{prefix}_create_fire_inspection"] = expect(f"{prefix}_create_fire_inspection",
+                                                          IN_SCOPE | {"officer_other"})
+    EXPECTED[f"{prefix}_rectify_hazard"] = expect(f"{prefix}_rectify_hazard", IN_SCOPE | {"officer_other"})
+    # Any agency officer records its own agency's penalty against any home; keys report through /penalties.
+    EXPECTED[f"{prefix}_create_penalty"] = expect(f"{prefix}_create_penalty",
+                                                  IN_SCOPE | {"officer_own", "officer_other"})
+    EXPECTED[f"{prefix}_edit_matched_penalty"] = expect(f"{prefix}_edit_matched_penalty", IN_SCOPE | REPORTING_AGENCY)
+    # The review queue: the reporting agency and city-level regulators only, never a district regulator.
+    EXPECTED[f"{prefix}_edit_unmatched_penalty"] = expect(f"{prefix}_edit_unmatched_penalty", CITY | REPORTING_AGENCY)
+    EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(f"{prefix}_revoke_unmatched_penalty",
+                                                            CITY | REPORTING_AGENCY)
+EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
+# The agency API takes agency keys only (401 for everyone else, signed-in people included).
+EXPECTED["api_report_penalty"] = {role: 201 if role in KEYS else 401 for role in API_ROLES}
+EXPECTED["api_match_subject"] = {role: 200 if role in KEYS else 401 for role in API_ROLES}
+ROWS = [(operation, role, status) for operation, by_role in EXPECTED.items() for role, status in by_role.items()]
+# Reads that answer on a write method: allowed rows must also write nothing.
+READS = {"api_match_subject"}
+# Tables a request may touch without writing a record (last-used stamps of the credentials it came with).
+CREDENTIAL_TABLES = {"account_user", "api_token", "agency_key"}
+
+
+@pytest.fixture
+async def world(client) -> dict[str, Any]:
+    """The 天宁 home with an open major hazard, a matched and an unmatched health-commission penalty, the
+    users and keys of every role, and one signed-in client per role."""
+    await ensure_agencies()
+    home = await registry.create_institution(institution(1), SETUP)
+    inspection = await records.create_fire_inspection(home["id"], {
+        "inspected_on": days_ago(5), "checklist": CHECKLIST, "hazards": [
+            {"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}]}, SETUP)
+    matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
+    unmatched_body = penalty("常卫罚〔2026〕2号", subject_name="某养老院（报送名称）", uscc=code(99))
+    matched = (await report_penalty(matched_body, HEALTH_KEY)).penalty
+    unmatched = (await report_penalty(unmatched_body, HEALTH_KEY)).penalty
+    assert matched["institution"] == home["id"] and unmatched["institution"] is None
+    headers: dict[str, dict[str, str]] = {"anonymous": {}}
+    for username, extra in USERS.items():
+        await create_user(username, password=PASSWORD, actor="test", **extra)
+        headers[username] = {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
+    for name, agency in KEYS.items():
+        headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
+    ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
+           "matched": matched["id"], "unmatched": unmatched["id"]}
+    return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
+
+
+async def sign_in(http, username: str) -> str:
+    """Sign in through the form (anonymous: only fetch the CSRF cookie); the CSRF token to post with."""
+    page = await http.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    if username != "anonymous":
+        response = await http.post("/login", data={"username": username, "password": PASSWORD,
+                                                   "_csrf_token": token})
+        assert response.status_code == 303, response.text
+    return http.cookies["ec_csrf"]
+
+
+async def snapshot() -> dict[str, Any]:
+    """Every row of every table (credential tables: their row counts)."""
+    state: dict[str, Any] = {}
+    for table in TABLES:
+        name = table._meta.tablename
+        if name in CREDENTIAL_TABLES:
+            state[name] = await table.count().run()
+        else:
+            state[name] = sorted((await table.select().run()), key=lambda r: r["id"])
+    return state
+
+
+@pytest.mark.parametrize("operation, role, status", ROWS, ids=[f"{o}-{r}-{s}" for o, r, s in ROWS])
+async def test_each_role_may_do_exactly_what_its_scope_allows(client, world, operation, role, status):
+    method, template, body, kind = OPERATIONS[operation]
+    path = template.format(**world["ids"])
+    if kind == "api":
+        before = await snapshot()
+        response = await client.request(method, path, json=body(world), headers=world["headers"][role])
+    else:
+        csrf = await sign_in(client, role)
+        before = await snapshot()
+        response = await client.post(path, data={**body(world), "_csrf_token": csrf})
+    after = await snapshot()
+    if status == LOGIN:
+        assert response.status_code in (302, 303, 401), response.text
+        assert response.status_code == 401 or "/login" in response.headers["location"]
+    else:
+        assert response.status_code == status, response.text
+    allowed = status in (200, 201, 303)
+    if allowed and operation not in READS:
+        assert after != before, "an allowed write changed nothing"
+        assert len(after["audit_entry"]) > len(before["audit_entry"]), "an allowed write left no audit entry"
+    else:
+        assert after == before, "a refused request wrote something"
+    if not allowed and kind == "api":
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def write_routes() -> set[tuple[str, str]]:
+    from credit.app import create_app
+
+    routes = set()
+    for route in create_app().routes:
+        for method in sorted(getattr(route, "methods", set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            routes.add((method, re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)))
+    return routes
+
+
+def matrix_routes() -> set[tuple[str, str]]:
+    """The routes the matrix calls, with their path parameters as the app names them."""
+    names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
+             "unmatched": "penalty_id"}
+    return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
+            for method, template, _, _ in OPERATIONS.values()}
+
+
+def test_every_write_route_is_in_the_matrix_or_excluded_with_a_reason():
+    missing = {(method, path) for method, path in write_routes() - matrix_routes() - set(EXCLUDED)
+               if not path.startswith(EXCLUDED_PREFIXES)}
+    assert missing == set(), f"write routes without a row in the matrix: {sorted(missing)}"
+    assert matrix_routes() <= write_routes(), "the matrix names a route the app does not have"
+
+
+def test_every_operation_has_a_row_for_every_role():
+    for operation, (_, _, _, kind) in OPERATIONS.items():
+        assert set(EXPECTED[operation]) == set(API_ROLES if kind == "api" else FORM_ROLES), operation
+
+
+@pytest.mark.parametrize("principal_district", [TIANNING, ""])
+def test_a_record_of_no_district_is_in_no_district_regulators_scope(principal_district):
+    from credit.accounts.roles import can_write_institution, can_write_unmatched_penalty
+
+    regulator = Principal(user_id=1, username="d", role="district_regulator", district_code=principal_district)
+    assert not can_write_institution(regulator, "")
+    assert not can_write_unmatched_penalty(regulator, "health")
+    assert not can_write_unmatched_penalty(Principal(user_id=2, username="o", role="agency_officer"), "")
+    assert can_write_unmatched_penalty(Principal(user_id=3, username="c", role="city_regulator"), "")
