@@ -28,6 +28,7 @@ class Settings:
     environment: str
     log_format: str
     db_pool_size: int = 10
+    list_separation_of_duties: bool = True  # the proposer of a list entry does not decide its review
 
     @property
     def is_production(self) -> bool:
@@ -53,6 +54,7 @@ def load_settings() -> Settings:
         environment=environment,
         log_format=os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         db_pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        list_separation_of_duties=_flag("LIST_SEPARATION_OF_DUTIES", True),
     )
 
 
