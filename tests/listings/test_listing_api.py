@@ -159,3 +159,10 @@ async def test_the_notice_states_facts_basis_rights_and_the_deadline(client, set
     for text in ("虚报床位骗取运营补贴&lt;script&gt;", "第六条第六项", "天民罚字〔2025〕3号", "2025-10-10", "陈述和申辩"):
         assert text in page.text
     assert (await client.get(f"/workspace/listings/{entry_id}/notice")).status_code in (302, 303)
+
+
+async def test_auto_detected_in_the_api_body_is_refused_and_nothing_is_written(client, setup):
+    response = await client.post("/api/v1/listings", headers=setup["tokens"]["city"], json={
+        "uscc": setup["home"]["uscc"], "behaviour": "4", "facts": "x", "basis": "y", "auto_detected": True})
+    assert 400 <= response.status_code < 500 and "auto_detected" in response.text
+    assert await ListingEntry.count().run() == 0
