@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from credit import db
 from credit import settings as configuration
@@ -170,17 +170,36 @@ async def _create(data: Mapping[str, Any], by: Principal, *, agency_code: str, a
     else:
         step = _on(check)
     check.done()
+    async def insert() -> dict[str, Any]:
+        return await _insert_entry(by, institution_id=institution_id, practitioner_id=practitioner_id,
+                                   behaviour=behaviour, facts=facts, basis=basis, penalty_ids=penalty_ids,
+                                   step=step, agency_code=agency_code, auto_detected=auto_detected,
+                                   basis_agency=basis_agency, check_scope=not machine)
+
     try:
-        async with db.transaction():
-            return await _insert_entry(by, institution_id=institution_id, practitioner_id=practitioner_id,
-                                       behaviour=behaviour, facts=facts, basis=basis, penalty_ids=penalty_ids,
-                                       step=step, agency_code=agency_code, auto_detected=auto_detected,
-                                       basis_agency=basis_agency, check_scope=not machine)
+        return await _in_own_savepoint(insert)
     except Exception as error:
         if is_unique_violation(error):  # a concurrent twin won the partial unique index
             raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour") \
                 from None
         raise
+
+
+async def _in_own_savepoint(work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """Run `work` in a transaction of its own or, inside the caller's (a penalty report), in a savepoint,
+    so that a refused insert leaves the caller's transaction usable on PostgreSQL."""
+    engine = db.current_engine()
+    if not engine.transaction_exists():
+        async with db.transaction():
+            return await work()
+    savepoint = await engine.current_transaction.get().savepoint()
+    try:
+        result = await work()
+    except Exception:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
+    return result
 
 
 async def _insert_entry(by: Principal, *, institution_id: int, practitioner_id: int | None, behaviour: str,

@@ -82,3 +82,16 @@ async def test_the_migration_refuses_readably_when_duplicate_active_entries_are_
     finally:
         await ListingEntry.delete().where(ListingEntry.id != first["id"]).run()
         await engine.run_ddl(create)
+
+
+async def test_concurrent_serious_reports_on_one_subject_store_every_penalty_and_propose_once(home):
+    from credit.records.tables import Penalty
+    from credit.sharing.reports import report_penalty
+    from tests.listings.test_listing_sources import serious_report
+
+    results = await asyncio.gather(*[report_penalty(serious_report(home, f"常卫罚〔2025〕{n}号"), HEALTH)
+                                     for n in range(20, 30)])
+    assert all(r.created for r in results)
+    assert await Penalty.count().where(Penalty.reporting_agency == "health").run() == 10
+    assert sum(r.proposed_entry is not None for r in results) == 1
+    assert await ListingEntry.count().run() == 1
