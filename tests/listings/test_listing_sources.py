@@ -16,7 +16,6 @@ from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
-from credit.records.tables import Penalty
 from credit.sharing.reports import report_penalty
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
