@@ -180,8 +180,16 @@ def _add_listings(rnd: random.Random, city: DemoCity, as_of: date) -> None:
     """A few list entries in every procedure state, each backed by a serious penalty."""
     serious = [p for p in city.penalties if p["severity"] == "serious" and not p.get("revoked")]
     rnd.shuffle(serious)
-    for state, penalty in zip(LISTING_STATES * 2, serious):
+    states, active = list(LISTING_STATES * 2), set()  # one active entry per subject and behaviour
+    for penalty in serious:
+        if not states:
+            break
         behaviour = "4" if penalty["is_fire_safety"] else rnd.choice(["2", "6", "9"])
+        if states[0] in ("proposed", "notified", "objected", "listed"):
+            if (penalty["uscc"], behaviour) in active:
+                continue
+            active.add((penalty["uscc"], behaviour))
+        state = states.pop(0)
         penalty["listing_behaviour"] = behaviour
         city.listings.append({
             "uscc": penalty["uscc"], "state": state, "behaviour": behaviour,

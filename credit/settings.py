@@ -35,6 +35,7 @@ class Settings:
     # The public page store: how long a rendered page is kept, and how many pages at most (per store).
     page_store_ttl_seconds: int = 300
     page_store_max_keys: int = 5000
+    list_separation_of_duties: bool = True  # the proposer of a list entry does not decide its review
 
     @property
     def is_production(self) -> bool:
@@ -63,6 +64,7 @@ def load_settings() -> Settings:
         trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
         page_store_ttl_seconds=int(os.environ.get("PAGE_STORE_TTL_SECONDS", "300")),
         page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),
+        list_separation_of_duties=_flag("LIST_SEPARATION_OF_DUTIES", True),
     )
 
 

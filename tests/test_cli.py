@@ -62,8 +62,8 @@ def test_listings_commands_show_the_demo_entries_and_refuse_an_illegal_step(cli)
     assert listed.returncode == 0 and "proposed" in listed.stdout
     entry = next(line.split("│")[1].strip() for line in listed.stdout.splitlines()
                  if "proposed" in line and "│" in line)
-    refused = cli("listings", "step", entry, "decide", "--outcome", "upheld", "--reasons", "x")
+    refused = cli("listings", "step", entry, "decide", "--outcome", "upheld", "--reasons", "x", "--actor", "admin")
     assert refused.returncode == 1 and "is proposed" in refused.stderr
-    done = cli("listings", "step", entry, "notify")
+    done = cli("listings", "step", entry, "notify", "--actor", "admin")
     assert done.returncode == 0 and "is now notified" in done.stdout
     assert "listed" in cli("listings", "advance").stdout

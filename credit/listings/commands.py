@@ -30,9 +30,11 @@ def add_listings_parser(commands: argparse._SubParsersAction) -> None:
     step.add_argument("--outcome", default="", help="decide: upheld | withdrawn")
     step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error")
     step.add_argument("--reasons", default="", help="reasons for a decision, removal or withdrawal")
-    step.add_argument("--actor", default="cli", help="name recorded in the audit log")
+    step.add_argument("--backdate-reason", default="", help="why a step dated before today is recorded late")
+    step.add_argument("--actor", required=True,
+                      help="the civil-affairs regulator account taking the step (its role and district apply)")
     advance = actions.add_parser("advance", help="close objection windows, expire listings, detect behaviour 4")
-    advance.add_argument("--on", type=date.fromisoformat, default=None)
+    advance.add_argument("--on", type=date.fromisoformat, default=None, help="today or a past day (default today)")
 
 
 def listings(args: argparse.Namespace) -> int:
@@ -75,17 +77,34 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+async def regulator_named(username: str):
+    """The principal of the active account `username`; Forbidden unless it is a civil-affairs regulator."""
+    from credit.accounts.service import principal_for_user
+    from credit.accounts.tables import User
+    from credit.errors import Forbidden
+    from credit.listings.service import require_civil_affairs
+
+    row = await User.select(User.id).where(User.username == username).first().run()
+    principal = await principal_for_user(row["id"]) if row else None
+    if principal is None:
+        raise Forbidden(f"--actor {username!r} is not an active account")
+    return require_civil_affairs(principal)
+
+
 def _step(args: argparse.Namespace) -> int:
-    from credit.accounts.system import system_principal
     from credit.errors import DomainError
     from credit.listings import service
 
     data = {"on": args.on, "text": args.text, "outcome": args.outcome, "reason": args.reason,
-            "reasons": args.reasons}
+            "reasons": args.reasons, "backdate_reason": args.backdate_reason}
     call = {"notify": service.notify, "object": service.object_to, "decide": service.decide,
             "remove": service.remove, "withdraw": service.withdraw}[args.action]
+
+    async def run():
+        return await call(args.entry, data, await regulator_named(args.actor))
+
     try:
-        entry = asyncio.run(call(args.entry, data, system_principal(args.actor)))
+        entry = asyncio.run(run())
     except DomainError as error:
         errors.print(f"[red]Refused:[/red] {error}")
         return 1
@@ -98,6 +117,10 @@ def _advance(args: argparse.Namespace) -> int:
     from credit.timeutil import today
 
     on = args.on or today()
+    if on > today():
+        errors.print(f"[red]Refused:[/red] --on {on} is after today ({today()}); the list is never advanced "
+                     "ahead of time")
+        return 2
 
     async def run():
         return await advance_list(on), await detect_unrectified_fire_hazards(on)

@@ -27,8 +27,9 @@ async def advance_list(on: date, by: Principal | None = None) -> AdvanceResult:
     by = by or system_principal("scheduler")
     result = AdvanceResult()
     await _confirm_deadlines(result)
-    closing = await ListingEntry.select().where((ListingEntry.status == rules.NOTIFIED)
-                                                & (ListingEntry.objection_deadline < on)).run()
+    closing = await ListingEntry.select().where(  # never list on an unconfirmed (guessed) deadline
+        (ListingEntry.status == rules.NOTIFIED) & (ListingEntry.objection_deadline < on)
+        & (ListingEntry.objection_deadline_confirmed == True)).run()  # noqa: E712
     for entry in closing:
         listed_on = entry["objection_deadline"] + timedelta(days=1)
         async with db.transaction():
@@ -77,9 +78,9 @@ async def detect_unrectified_fire_hazards(on: date) -> list[int]:
         facts = "；".join(f"重大火灾隐患（{h['description'] or h['id']}）应于{h['rectify_by']}前整改，逾期未整改"
                          for h in hazards)
         try:
-            entry = await service.propose({"institution_id": institution_id, "behaviour": "4", "facts": facts,
-                                           "basis": "《养老服务市场失信联合惩戒对象名单管理办法（试行）》第六条第四项",
-                                           "auto_detected": True, "on": on.isoformat()}, by)
+            entry = await service.propose_detected({
+                "institution_id": institution_id, "facts": facts,
+                "basis": "《养老服务市场失信联合惩戒对象名单管理办法（试行）》第六条第四项", "on": on.isoformat()}, by)
         except ProcedureRefused:
             continue  # already has an active behaviour-4 entry
         proposed.append(entry["id"])

@@ -15,40 +15,47 @@ class ProposalIn(msgspec.Struct, forbid_unknown_fields=True):
     penalty_ids: list[int] = []
     practitioner_id: int | None = None
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class StepIn(msgspec.Struct, forbid_unknown_fields=True):
     """A dated step without more to say (notify)."""
 
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class ObjectionIn(msgspec.Struct, forbid_unknown_fields=True):
     text: str
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     outcome: str  # upheld | withdrawn
     reasons: str
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: str  # expired | revoked_basis | error
     reasons: str = ""
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class EarlyRemovalIn(msgspec.Struct, forbid_unknown_fields=True):
     statement: str
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class EarlyRemovalDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str  # approved | rejected
     reasons: str
     on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
 
 
 class PublicEntryOut(msgspec.Struct):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from credit import db
-from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_scope
-
-AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
+from credit import settings as configuration
+from credit.accounts.roles import AGENCY, AGENCY_OFFICER, REGULATORS, Principal, require_scope
 from credit.audit import service as audit
+from credit.listings.unique_violation import is_unique_violation
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules
 from credit.listings.calendar import WorkingCalendar
@@ -21,7 +22,9 @@ from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 
+AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
 CIVIL_AFFAIRS = "civil_affairs"
+CIVIL_AFFAIRS_ONLY = "civil affairs decides on the list; agencies propose through their serious penalty reports"
 
 
 _calendar: WorkingCalendar | None = None
@@ -34,9 +37,43 @@ def calendar() -> WorkingCalendar:
     return _calendar
 
 
-def _on(check: Checker) -> date:
-    """The day a step happens: `on` if given (never in the future), else today."""
-    return check.day("on", required=False, not_after=today()) or today()
+@dataclass(frozen=True, slots=True)
+class StepDay:
+    """The day a step happens and, when that is before today, the reason it is recorded late."""
+
+    on: date
+    backdate_reason: str = ""
+
+
+def _on(check: Checker) -> StepDay:
+    """`on` if given (never in the future), else today; a day before today needs `backdate_reason`."""
+    on = check.day("on", required=False, not_after=today()) or today()
+    reason = check.text("backdate_reason", required=False, max_length=500)
+    if on < today() and not reason:
+        check.fail("on", f"a step dated before today ({today().isoformat()}) needs a backdate_reason",
+                   on.isoformat())
+    return StepDay(on, reason if on < today() else "")
+
+
+def require_civil_affairs(by: Principal | None) -> Principal:
+    """Raise Forbidden unless `by` is a civil-affairs regulator (admin, city or district regulator)."""
+    if by is None or by.role not in REGULATORS:
+        raise Forbidden(CIVIL_AFFAIRS_ONLY)
+    return by
+
+
+async def proposer_of(entry_id: int) -> str:
+    """Who proposed the entry: the actor of its first step."""
+    first = await ListingTransition.select(ListingTransition.actor).where(
+        (ListingTransition.entry == entry_id) & (ListingTransition.from_status == "")).first().run()
+    return first["actor"] if first else ""
+
+
+async def _refuse_self_review(entry: Mapping[str, Any], by: Principal, what: str) -> None:
+    """Separation of duties (LIST_SEPARATION_OF_DUTIES, on by default): the proposer does not decide."""
+    if configuration.settings.list_separation_of_duties and await proposer_of(entry["id"]) == by.username:
+        raise Forbidden(f"you proposed list entry {entry['id']}; another regulator must decide {what} "
+                        "(separation of duties)")
 
 
 async def _entry(entry_id: int) -> dict[str, Any]:
@@ -48,9 +85,8 @@ async def _entry(entry_id: int) -> dict[str, Any]:
 
 async def _entry_in_scope(entry_id: int, by: Principal) -> dict[str, Any]:
     """Civil-affairs decisions: regulators in the subject's district (agency officers only propose)."""
+    require_civil_affairs(by)
     row = await _entry(entry_id)
-    if by.role in AGENCY_ROLES:
-        raise Forbidden("civil affairs decides on the list; agencies propose through their penalty reports")
     institution = await Institution.select(Institution.district_code).where(
         Institution.id == row["institution"]).first().run()
     require_scope(by, institution["district_code"])
@@ -58,7 +94,7 @@ async def _entry_in_scope(entry_id: int, by: Principal) -> dict[str, Any]:
 
 
 async def move(entry: dict[str, Any], to: str, on: date, by: Principal, reason: str = "",
-                **values: Any) -> dict[str, Any]:
+               backdate_reason: str = "", **values: Any) -> dict[str, Any]:
     """Move `entry` to state `to` if it is still in the state and version read; record step, event and audit.
 
     Must run inside the caller's transaction. Raises IllegalTransition naming the current state when the
@@ -75,24 +111,48 @@ async def move(entry: dict[str, Any], to: str, on: date, by: Principal, reason: 
         current = await _entry(entry["id"])
         raise IllegalTransition(entry["id"], current["status"], to)
     await ListingTransition(entry=entry["id"], from_status=entry["status"], to_status=to, on=on,
-                            actor=by.username, reason=reason, at=now_utc()).save().run()
+                            actor=by.username, reason=reason, backdate_reason=backdate_reason,
+                            at=now_utc()).save().run()
     await Institution.update({Institution.needs_rescore: True}).where(Institution.id == entry["institution"]).run()
     after = await entry_detail(entry["id"])
     await feed.emit("listing", to, entry["id"], public_entry(after))
     await audit.record(by.username, f"listing.{to}", "listing", entry["id"],
-                       {"from": entry["status"], "to": to, "on": on, "reason": reason, **values})
+                       {"from": entry["status"], "to": to, "on": on, "reason": reason,
+                        **({"backdate_reason": backdate_reason} if backdate_reason else {}), **values})
     return after
 
 
 async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Propose a subject for the list (proposed), or for a court's dishonest-debtor designation, straight
-    to notified.
+    """A civil-affairs regulator proposes a subject of its district for the list (proposed), or for a
+    court's dishonest-debtor designation, straight to notified.
 
     `data`: institution_id, optional practitioner_id, behaviour ("1".."9" | "court_debtor"), penalty_ids
-    (the basis; required except for behaviour 4 detected from a hazard and court designations), facts, basis.
-    Returns the entry. Raises ValidationFailed, NotFound, Forbidden, or ProcedureRefused when the subject
-    already has an active entry for the behaviour.
+    (the basis, penalties against the institution; required except for behaviour 4 and court designations),
+    facts, basis, on (+ backdate_reason when before today). `auto_detected` is never read from `data`.
+    Raises ValidationFailed, NotFound, Forbidden (agencies, other districts), or ProcedureRefused (409) when
+    the subject already has an active entry for the behaviour.
     """
+    require_civil_affairs(by)
+    return await _create(data, by, agency_code=CIVIL_AFFAIRS, auto_detected=False)
+
+
+async def propose_from_report(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """An agency's serious penalty report naming a listing behaviour proposes the subject (proposed only);
+    every basis penalty must be one the agency itself reported."""
+    if by.role not in AGENCY_ROLES or not by.agency_code:
+        raise Forbidden("only an agency's own penalty report proposes through this path")
+    return await _create({k: v for k, v in data.items() if k != "on"}, by, agency_code=by.agency_code,
+                         auto_detected=False, basis_agency=by.agency_code)
+
+
+async def propose_detected(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """The detection job proposes behaviour 4 for an overdue major fire hazard (marked auto_detected)."""
+    return await _create({**data, "behaviour": "4"}, by, agency_code=CIVIL_AFFAIRS, auto_detected=True,
+                         machine=True)
+
+
+async def _create(data: Mapping[str, Any], by: Principal, *, agency_code: str, auto_detected: bool,
+                  basis_agency: str | None = None, machine: bool = False) -> dict[str, Any]:
     check = Checker(data)
     behaviour = check.choice("behaviour", rules.BEHAVIOURS)
     facts = check.text("facts", max_length=4000)
@@ -103,48 +163,89 @@ async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     if not isinstance(penalty_ids, list) or not all(isinstance(p, int) for p in penalty_ids):
         check.fail("penalty_ids", "must be a list of penalty ids", penalty_ids)
         penalty_ids = []
-    if behaviour and behaviour not in ("4", "court_debtor") and not penalty_ids and not data.get("auto_detected"):
+    if behaviour and behaviour not in ("4", "court_debtor") and not penalty_ids:
         check.fail("penalty_ids", "name at least one penalty decision behind the entry")
-    on = _on(check)
+    if machine:
+        step = StepDay(check.day("on", required=False) or today(), "detected by the scheduled check")
+    else:
+        step = _on(check)
     check.done()
-    async with db.transaction():
-        institution = await Institution.select().where(Institution.id == institution_id).first().run()
-        if institution is None:
-            raise NotFound(f"institution {institution_id}")
-        if by.role not in AGENCY_ROLES:
-            require_scope(by, institution["district_code"])
-        if practitioner_id is not None and not await Practitioner.exists().where(
-                (Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id)).run():
-            raise ValidationFailed([FieldError("practitioner_id", "is not a practitioner of this institution",
-                                               practitioner_id)])
-        await _check_basis(penalty_ids, institution_id)
-        await _refuse_duplicate(institution_id, practitioner_id, behaviour)
-        agency_code = by.agency_code if by.role in AGENCY_ROLES else CIVIL_AFFAIRS
-        agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
-        at = now_utc()
-        entry = ListingEntry(
-            subject_kind="practitioner" if practitioner_id else "institution", institution=institution_id,
-            practitioner=practitioner_id, behaviour=behaviour, status=rules.PROPOSED, facts=facts, basis=basis,
-            proposing_agency=agency["id"] if agency else None, proposed_on=on,
-            auto_detected=bool(data.get("auto_detected")), created_at=at, updated_at=at, version=1)
-        await entry.save().run()
-        if penalty_ids:
-            await ListingBasis.insert(*[ListingBasis(entry=entry.id, penalty=p) for p in penalty_ids]).run()
-        await ListingTransition(entry=entry.id, from_status="", to_status=rules.PROPOSED, on=on,
-                                actor=by.username, reason=facts[:200], at=at).save().run()
-        await audit.record(by.username, "listing.proposed", "listing", entry.id,
-                           {"behaviour": behaviour, "penalties": penalty_ids, "subject": institution_id})
-        if behaviour == "court_debtor":
-            return await _notify(await _entry(entry.id), on, by)
-        detail = await entry_detail(entry.id)
-        await feed.emit("listing", rules.PROPOSED, entry.id, public_entry(detail))
-        return detail
+    async def insert() -> dict[str, Any]:
+        return await _insert_entry(by, institution_id=institution_id, practitioner_id=practitioner_id,
+                                   behaviour=behaviour, facts=facts, basis=basis, penalty_ids=penalty_ids,
+                                   step=step, agency_code=agency_code, auto_detected=auto_detected,
+                                   basis_agency=basis_agency, check_scope=not machine)
+
+    try:
+        return await _in_own_savepoint(insert)
+    except Exception as error:
+        if is_unique_violation(error):  # a concurrent twin won the partial unique index
+            raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour") \
+                from None
+        raise
 
 
-async def _check_basis(penalty_ids: list[int], institution_id: int) -> None:
+async def _in_own_savepoint(work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """Run `work` in a transaction of its own or, inside the caller's (a penalty report), in a savepoint,
+    so that a refused insert leaves the caller's transaction usable on PostgreSQL."""
+    engine = db.current_engine()
+    if not engine.transaction_exists():
+        async with db.transaction():
+            return await work()
+    savepoint = await engine.current_transaction.get().savepoint()
+    try:
+        result = await work()
+    except Exception:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
+    return result
+
+
+async def _insert_entry(by: Principal, *, institution_id: int, practitioner_id: int | None, behaviour: str,
+                        facts: str, basis: str, penalty_ids: list[int], step: StepDay, agency_code: str,
+                        auto_detected: bool, basis_agency: str | None, check_scope: bool) -> dict[str, Any]:
+    on = step.on
+    institution = await Institution.select().where(Institution.id == institution_id).first().run()
+    if institution is None:
+        raise NotFound(f"institution {institution_id}")
+    if check_scope and by.role not in AGENCY_ROLES:
+        require_scope(by, institution["district_code"])
+    if practitioner_id is not None and not await Practitioner.exists().where(
+            (Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id)).run():
+        raise ValidationFailed([FieldError("practitioner_id", "is not a practitioner of this institution",
+                                           practitioner_id)])
+    await _check_basis(penalty_ids, institution_id, basis_agency)
+    await _refuse_duplicate(institution_id, practitioner_id, behaviour)
+    agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
+    at = now_utc()
+    entry = ListingEntry(
+        subject_kind="practitioner" if practitioner_id else "institution", institution=institution_id,
+        practitioner=practitioner_id, behaviour=behaviour, status=rules.PROPOSED, facts=facts, basis=basis,
+        proposing_agency=agency["id"] if agency else None, proposed_on=on,
+        auto_detected=auto_detected, created_at=at, updated_at=at, version=1)
+    await entry.save().run()
+    if penalty_ids:
+        await ListingBasis.insert(*[ListingBasis(entry=entry.id, penalty=p) for p in penalty_ids]).run()
+    await ListingTransition(entry=entry.id, from_status="", to_status=rules.PROPOSED, on=on,
+                            actor=by.username, reason=facts[:200], backdate_reason=step.backdate_reason,
+                            at=at).save().run()
+    await audit.record(by.username, "listing.proposed", "listing", entry.id,
+                       {"behaviour": behaviour, "penalties": penalty_ids, "subject": institution_id,
+                        **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
+    if behaviour == "court_debtor":
+        return await _notify(await _entry(entry.id), step, by)
+    detail = await entry_detail(entry.id)
+    await feed.emit("listing", rules.PROPOSED, entry.id, public_entry(detail))
+    return detail
+
+
+async def _check_basis(penalty_ids: list[int], institution_id: int, agency_code: str | None = None) -> None:
+    """Every basis penalty exists, is against the institution, is not revoked and, for an agency's
+    proposal, was reported by that agency."""
     if not penalty_ids:
         return
-    rows = await Penalty.select(Penalty.id, Penalty.institution, Penalty.revoked).where(
+    rows = await Penalty.select(Penalty.id, Penalty.institution, Penalty.revoked, Penalty.reporting_agency).where(
         Penalty.id.is_in(penalty_ids)).run()
     found = {r["id"]: r for r in rows}
     errors = []
@@ -157,6 +258,9 @@ async def _check_basis(penalty_ids: list[int], institution_id: int) -> None:
                                      penalty_id))
         elif row["revoked"]:
             errors.append(FieldError("penalty_ids", f"penalty {penalty_id} was revoked", penalty_id))
+        elif agency_code is not None and row["reporting_agency"] != agency_code:
+            errors.append(FieldError("penalty_ids", f"penalty {penalty_id} was not reported by your agency",
+                                     penalty_id))
     if errors:
         raise ValidationFailed(errors)
 
@@ -171,41 +275,45 @@ async def _refuse_duplicate(institution_id: int, practitioner_id: int | None, be
         raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour")
 
 
-async def _notify(entry: dict[str, Any], on: date, by: Principal) -> dict[str, Any]:
+async def _notify(entry: dict[str, Any], step: StepDay, by: Principal) -> dict[str, Any]:
+    on = step.on
     deadline = rules.objection_deadline(on, calendar())
-    return await move(entry, rules.NOTIFIED, on, by, "notice served", notified_on=on,
+    return await move(entry, rules.NOTIFIED, on, by, "notice served", step.backdate_reason, notified_on=on,
                        objection_deadline=deadline.day, objection_deadline_confirmed=deadline.confirmed)
 
 
 async def notify(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Serve the notice (告知): proposed -> notified, with the objection deadline in working days."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] != rules.PROPOSED:
             raise IllegalTransition(entry_id, entry["status"], rules.NOTIFIED)
-        return await _notify(entry, on, by)
+        return await _notify(entry, step, by)
 
 
 async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Record the subject's objection (异议): notified -> objected, only within the objection window."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     text = check.text("text", max_length=4000)
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] == rules.NOTIFIED and on > entry["objection_deadline"]:
             raise ProcedureRefused("on", f"the objection window closed on {entry['objection_deadline']}")
-        return await move(entry, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)
+        return await move(entry, rules.OBJECTED, on, by, text[:200], step.backdate_reason, objected_on=on, objection_text=text)
 
 
 async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Decide an objection after review (复核): upheld -> listed, withdrawn -> withdrawn."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     outcome = check.choice("outcome", ("upheld", "withdrawn"))
     reasons = check.text("reasons", max_length=4000)
     check.done()
@@ -213,28 +321,31 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] != rules.OBJECTED:
             raise IllegalTransition(entry_id, entry["status"], "reviewed")
+        await _refuse_self_review(entry, by, "the review of the objection")
         if outcome == "upheld":
-            return await move(entry, rules.LISTED, on, by, reasons, reviewed_on=on, review_outcome=outcome,
+            return await move(entry, rules.LISTED, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome,
                                **rules.listing_dates(on))
-        return await move(entry, rules.WITHDRAWN, on, by, reasons, reviewed_on=on, review_outcome=outcome)
+        return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome)
 
 
 async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Drop an entry before it is listed (e.g. a proposal that does not hold up)."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     reasons = check.text("reasons", max_length=4000)
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
-        return await move(entry, rules.WITHDRAWN, on, by, reasons)
+        return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason)
 
 
 async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Remove a listed entry: expired (after the listing period), revoked_basis, or error.
     Early removal (repaired) goes through an application; see decide_early_removal."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     reason = check.choice("reason", ("expired", "revoked_basis", "error"))
     text = check.text("reasons", required=False, max_length=4000)
     check.done()
@@ -242,15 +353,27 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         entry = await _entry_in_scope(entry_id, by)
         if reason == "expired" and entry["expires_on"] and on < entry["expires_on"]:
             raise ProcedureRefused("reason", f"the listing runs until {entry['expires_on']}")
-        return await move(entry, rules.REMOVED, on, by, text or reason, removed_on=on, removal_reason=reason)
+        return await move(entry, rules.REMOVED, on, by, text or reason, step.backdate_reason, removed_on=on, removal_reason=reason)
 
 
 async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Record the subject's application for early removal (信用修复), allowed after two full years listed."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     statement = check.text("statement", max_length=4000)
     check.done()
+    try:
+        await _record_application(entry_id, step, statement, by)
+    except Exception as error:
+        if is_unique_violation(error):  # a concurrent application won the partial unique index
+            raise ProcedureRefused("entry", "an application is already waiting for a decision") from None
+        raise
+    return await entry_detail(entry_id)
+
+
+async def _record_application(entry_id: int, step: StepDay, statement: str, by: Principal) -> None:
+    on = step.on
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] != rules.LISTED:
@@ -263,19 +386,21 @@ async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Princi
         application = RemovalApplication(entry=entry_id, applied_on=on, statement=statement)
         await application.save().run()
         await audit.record(by.username, "listing.early_removal_applied", "listing", entry_id,
-                           {"application": application.id, "on": on})
-    return await entry_detail(entry_id)
+                           {"application": application.id, "on": on,
+                            **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
 
 
 async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Approve (-> removed, reason repaired) or reject the pending early-removal application, with reasons."""
     check = Checker(data)
-    on = _on(check)
+    step = _on(check)
+    on = step.on
     decision = check.choice("decision", ("approved", "rejected"))
     reasons = check.text("reasons", max_length=4000)
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
+        await _refuse_self_review(entry, by, "the early-removal application")
         pending = await RemovalApplication.select().where((RemovalApplication.entry == entry_id)
                                                           & (RemovalApplication.decision == "pending")).first().run()
         if pending is None:
@@ -288,7 +413,8 @@ async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Princ
         if not decided:
             raise IllegalTransition(entry_id, entry["status"], "decided again")
         if decision == "approved":
-            return await move(entry, rules.REMOVED, on, by, reasons, removed_on=on, removal_reason="repaired")
+            return await move(entry, rules.REMOVED, on, by, reasons, step.backdate_reason, removed_on=on,
+                              removal_reason="repaired")
         await audit.record(by.username, "listing.early_removal_rejected", "listing", entry_id,
                            {"application": pending["id"], "reasons": reasons})
     return await entry_detail(entry_id)

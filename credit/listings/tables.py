@@ -54,6 +54,7 @@ class ListingTransition(Table):
     on = Date()
     actor = Varchar(length=100)
     reason = Text(default="")
+    backdate_reason = Text(default="")  # why a step dated before the day it was recorded
     at = Timestamptz()
 
 

@@ -52,11 +52,13 @@ class AgencyController(Controller):
         return [CandidateOut(c.uscc, c.name, c.district_code, c.score, c.reasons, c.practitioner) for c in found]
 
     @post("/listings/{entry_id:int}/measures", operation_id="reportMeasure")
-    async def measure(self, entry_id: RecordId, data: MeasureIn, principal: Principal) -> dict[str, Any]:
-        """Record the punishment measure the agency applied to a listed subject, and when."""
+    async def measure(self, entry_id: RecordId, data: MeasureIn, principal: Principal) -> Response[dict[str, Any]]:
+        """Record the punishment measure the agency applied to a listed subject, and when. The same
+        measure on the same day again -> 200 with the stored one (stored once)."""
         values = msgspec.structs.asdict(data)
         values["applied_on"] = data.applied_on.isoformat()
-        return await measures.record_measure(entry_id, values, principal)
+        result = await measures.record_measure(entry_id, values, principal)
+        return Response(result.measure, status_code=201 if result.created else 200)
 
 
 class ExportController(Controller):

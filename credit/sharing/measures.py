@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from credit import db
@@ -9,6 +10,7 @@ from credit.accounts.roles import Principal
 from credit.audit import service as audit
 from credit.errors import NotFound, ProcedureRefused
 from credit.listings import rules
+from credit.listings.unique_violation import is_unique_violation
 from credit.listings.tables import ListingEntry, PunishmentMeasure
 from credit.sharing import feed
 from credit.sharing.agencies import AGENCIES
@@ -25,17 +27,54 @@ MEASURES = {
 }
 
 
-async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Record that the caller's agency applied a measure to a listed entry.
+@dataclass(frozen=True, slots=True)
+class MeasureResult:
+    measure: dict[str, Any]
+    created: bool  # False: the agency had already reported this measure on this day; nothing new stored
 
-    Raises ValidationFailed (measure, date, text required for "other"), NotFound, or ProcedureRefused when
-    the entry is not listed.
+
+async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) -> MeasureResult:
+    """Record that the caller's agency applied a measure to a listed entry, once.
+
+    Idempotent on agency + entry + measure + applied_on (a unique index): a repeat returns the stored
+    measure with created False. Raises ValidationFailed (measure, date, text required for "other"),
+    NotFound, or ProcedureRefused when the entry is not listed.
     """
     check = Checker(data)
     measure = check.choice("measure", MEASURES)
     text = check.text("text", required=measure == "other", max_length=2000)
     applied_on = check.day("applied_on", not_after=today())
     check.done()
+    agency = await Agency.select(Agency.id).where(Agency.code == by.agency_code).first().run()
+    if agency is None:
+        raise NotFound(f"agency {by.agency_code}")
+    key = {"entry": entry_id, "agency": agency["id"], "measure": measure, "applied_on": applied_on}
+    stored = await _stored(key, by.agency_code)
+    if stored is not None:
+        return MeasureResult(stored, False)
+    try:
+        return MeasureResult(await _insert(key, text, by), True)
+    except Exception as error:
+        if not is_unique_violation(error):
+            raise
+    return MeasureResult(await _stored(key, by.agency_code), False)  # a concurrent twin won the index
+
+
+async def _stored(key: Mapping[str, Any], agency_code: str) -> dict[str, Any] | None:
+    row = await PunishmentMeasure.select().where(
+        (PunishmentMeasure.entry == key["entry"]) & (PunishmentMeasure.agency == key["agency"])
+        & (PunishmentMeasure.measure == key["measure"]) & (PunishmentMeasure.applied_on == key["applied_on"])
+    ).first().run()
+    return None if row is None else _shown(row["id"], key, agency_code, row["text"])
+
+
+def _shown(measure_id: int, key: Mapping[str, Any], agency_code: str, text: str) -> dict[str, Any]:
+    return {"id": measure_id, "entry": key["entry"], "agency": agency_code, "measure": key["measure"],
+            "measure_label": MEASURES[key["measure"]][0], "text": text, "applied_on": key["applied_on"]}
+
+
+async def _insert(key: Mapping[str, Any], text: str, by: Principal) -> dict[str, Any]:
+    entry_id, applied_on = key["entry"], key["applied_on"]
     async with db.transaction():
         entry = await ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.listed_on).where(
             ListingEntry.id == entry_id).first().run()
@@ -45,14 +84,10 @@ async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) 
             raise ProcedureRefused("entry", f"measures apply to listed entries; this one is {entry['status']}")
         if applied_on < entry["listed_on"]:
             raise ProcedureRefused("applied_on", f"the entry was listed on {entry['listed_on']}")
-        agency = await Agency.select(Agency.id).where(Agency.code == by.agency_code).first().run()
-        if agency is None:
-            raise NotFound(f"agency {by.agency_code}")
-        row = PunishmentMeasure(entry=entry_id, agency=agency["id"], measure=measure, text=text,
+        row = PunishmentMeasure(entry=entry_id, agency=key["agency"], measure=key["measure"], text=text,
                                 applied_on=applied_on, recorded_at=now_utc())
         await row.save().run()
-        data_out = {"id": row.id, "entry": entry_id, "agency": by.agency_code, "measure": measure,
-                    "measure_label": MEASURES[measure][0], "text": text, "applied_on": applied_on}
+        data_out = _shown(row.id, key, by.agency_code, text)
         await feed.emit("measure", "created", row.id, data_out)
         await audit.record(by.username, "measure.create", "measure", row.id, {"after": data_out})
     return data_out

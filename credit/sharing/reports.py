@@ -65,7 +65,7 @@ async def _propose_if_listing_behaviour(penalty_id: int, clean: Mapping[str, Any
     if row["institution"] is None:
         return None  # proposed once the review queue matches it
     try:
-        entry = await listings.propose({
+        entry = await listings.propose_from_report({
             "institution_id": row["institution"], "behaviour": clean["listing_behaviour"], "facts": clean["facts"],
             "basis": clean["legal_basis"], "penalty_ids": [penalty_id]}, by)
     except ProcedureRefused:

@@ -43,6 +43,7 @@ DECISION_LABELS: dict[str, Label] = {"approved": ("同意提前移出", "Approve
                                      "pending": ("待决定", "Pending")}
 STEP_FIELDS: dict[str, Label] = {
     "on": ("日期", "Date"),
+    "backdate_reason": ("补录理由", "Reason for back-dating"),
     "behaviour": ("失信行为", "Behaviour"),
     "facts": ("认定的事实", "Facts"),
     "basis": ("列入依据", "Basis"),
@@ -207,8 +208,9 @@ class ListingPages(WorkspaceController):
         if institution is None:
             raise NotFound("choose the institution first: open its page and follow “propose for the list”")
         district = (await get_institution(institution))["district_code"]
-        require(can_write_institution(principal, district) or principal.role == AGENCY_OFFICER,
-                "your role may not propose subjects of this institution's district")
+        require(may_decide(principal, district),
+                "only civil-affairs regulators of the institution's district propose here; "
+                "agencies propose through their serious penalty reports")
         return await proposal_form(principal, institution)
 
     @post("/listings/new", operation_id="workspaceProposeListing")

@@ -172,8 +172,8 @@ async def test_match_by_id_number_finds_the_practitioners_institution_without_re
 async def listed_entry(home: dict) -> int:
     penalty = await Penalty.select(Penalty.id).first().run()
     entry = await listings.propose({"institution_id": home["id"], "behaviour": "2", "facts": "f", "basis": "b",
-                                    "penalty_ids": [penalty["id"]], "on": "2025-09-20"}, ADMIN)
-    await listings.notify(entry["id"], {"on": "2025-09-26"}, ADMIN)
+                                    "penalty_ids": [penalty["id"]], "backdate_reason": "补录", "on": "2025-09-20"}, ADMIN)
+    await listings.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
     await advance_list(date(2025, 10, 11))
     return entry["id"]
 

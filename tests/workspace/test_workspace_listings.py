@@ -147,7 +147,8 @@ async def test_a_step_illegal_in_the_current_state_answers_409_naming_the_state_
 async def test_an_objection_after_the_window_is_refused_with_the_closing_date(client, home):
     await sign_in(client, "city")
     base = f"/workspace/listings/{home['entry_id']}"
-    await post(client, f"{base}/notify", {"on": (today() - timedelta(days=30)).isoformat()})
+    await post(client, f"{base}/notify", {"on": (today() - timedelta(days=30)).isoformat(),
+                                          "backdate_reason": "告知书30天前已送达"})
     entry = await listings.entry_detail(home["entry_id"])
     page = await client.get(base)
     assert "objection" not in forms_on(page.text)
@@ -293,3 +294,40 @@ async def test_the_list_pages_twenty_entries_at_a_time(client, home):
     assert 'href="/workspace/listings?page=2" rel="next"' in first.text
     second = await client.get("/workspace/listings", params={"page": 2})
     assert second.text.count('data-testid="entry-row"') == 2 and 'rel="prev"' in second.text
+
+
+async def test_an_agency_officer_gets_403_on_the_proposal_form_and_its_post_and_nothing_is_written(client, home):
+    await sign_in(client, "doctor")
+    form = await client.get(f"/workspace/listings/new?institution={home['id']}")
+    assert form.status_code == 403
+    response = await post(client, "/workspace/listings/new", {
+        "institution_id": str(home["id"]), "behaviour": "4", "facts": "重大火灾隐患逾期未整改", "basis": "第六条第四项"})
+    assert response.status_code == 403
+    assert await ListingEntry.count().run() == 1
+
+
+async def test_a_district_regulator_of_another_district_gets_403_on_the_proposal_form(client, home):
+    await sign_in(client, "wujin")
+    assert (await client.get(f"/workspace/listings/new?institution={home['id']}")).status_code == 403
+    response = await post(client, "/workspace/listings/new", {
+        "institution_id": str(home["id"]), "behaviour": "4", "facts": "逾期未整改", "basis": "第六条第四项"})
+    assert response.status_code == 403 and await ListingEntry.count().run() == 1
+
+
+async def test_auto_detected_posted_in_the_proposal_form_is_ignored(client, home):
+    await sign_in(client, "city")
+    created = await post(client, "/workspace/listings/new", {
+        "institution_id": str(home["id"]), "behaviour": "4", "facts": "重大火灾隐患逾期未整改", "basis": "第六条第四项",
+        "auto_detected": "true"})
+    assert created.status_code == 303
+    entry_id = int(re.search(r"/workspace/listings/(\d+)", created.headers["location"]).group(1))
+    assert (await listings.entry_detail(entry_id))["auto_detected"] is False
+    assert "系统自动发现" not in (await client.get(f"/workspace/listings/{entry_id}")).text
+
+
+async def test_a_step_form_dated_before_today_without_a_reason_is_refused_beside_the_date(client, home):
+    await sign_in(client, "city")
+    base = f"/workspace/listings/{home['entry_id']}"
+    response = await post(client, f"{base}/notify", {"on": (today() - timedelta(days=3)).isoformat()})
+    assert response.status_code == 422 and "backdate_reason" in error_beside_id(response.text, "f-notify-on")
+    assert (await listings.entry_detail(home["entry_id"]))["status"] == "proposed"
