@@ -28,6 +28,9 @@ class Settings:
     environment: str
     log_format: str
     db_pool_size: int = 10
+    token_ttl_days: int = 90  # a user API token stops working this long after it was issued
+    session_max_hours: int = 12  # a session ends this long after sign-in, however busy
+    session_idle_minutes: int = 60  # ... and after this long without a request
 
     @property
     def is_production(self) -> bool:
@@ -53,6 +56,9 @@ def load_settings() -> Settings:
         environment=environment,
         log_format=os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         db_pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        token_ttl_days=int(os.environ.get("TOKEN_TTL_DAYS", "90")),
+        session_max_hours=int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
     )
 
 
