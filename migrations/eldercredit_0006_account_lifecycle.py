@@ -20,20 +20,26 @@ class _ApiToken(Table, tablename="api_token"):
     expires_at = Timestamptz(null=True, default=None)
 
 
+async def backfill_token_expiry() -> None:
+    """Give every token without an expiry one: EXISTING_TOKEN_TTL_DAYS after it was issued."""
+    from datetime import timedelta
+
+    _ApiToken._meta.db = engine_finder()  # the engine migrating now, not the one this class first saw
+    for row in await _ApiToken.select(_ApiToken.id, _ApiToken.created_at).where(_ApiToken.expires_at.is_null()).run():
+        await _ApiToken.update({_ApiToken.expires_at: row["created_at"] + timedelta(
+            days=EXISTING_TOKEN_TTL_DAYS)}).where(_ApiToken.id == row["id"]).run()
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="eldercredit", description=DESCRIPTION)
 
     async def add_columns():
-        from datetime import timedelta
-
         engine = engine_finder()
         await engine.run_ddl("ALTER TABLE api_token ADD COLUMN expires_at TIMESTAMPTZ NULL")
         await engine.run_ddl("ALTER TABLE account_user ADD COLUMN deactivated_at TIMESTAMPTZ NULL")
         await engine.run_ddl("ALTER TABLE account_user DROP COLUMN failed_logins")
         await engine.run_ddl("ALTER TABLE account_user DROP COLUMN locked_until")
-        for row in await _ApiToken.select(_ApiToken.id, _ApiToken.created_at).run():
-            await _ApiToken.update({_ApiToken.expires_at: row["created_at"] + timedelta(
-                days=EXISTING_TOKEN_TTL_DAYS)}).where(_ApiToken.id == row["id"]).run()
+        await backfill_token_expiry()
 
     async def drop_columns():
         engine = engine_finder()

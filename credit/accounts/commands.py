@@ -118,8 +118,6 @@ def _when(value) -> str:
 
 
 def _tokens_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
     from credit.accounts.lifecycle import list_tokens
     from credit.errors import NotFound
 
@@ -131,13 +129,11 @@ def _tokens_list(args: argparse.Namespace) -> int:
     if not rows:
         _say(console, f"{args.username} has no API tokens.")
         return 0
-    table = Table(title=f"API tokens of {args.username}")
-    for column in ("id", "prefix", "created", "expires", "last used", "state"):
-        table.add_column(column, no_wrap=True)
-    for row in rows:
-        table.add_row(str(row["id"]), row["prefix"], _when(row["created_at"]), _when(row["expires_at"]),
-                      _when(row["last_used_at"]), row["state"])
-    console.print(table, markup=False, highlight=False)
+    line = "{:>6}  {:<12}  {:<22}  {:<22}  {:<22}  {}"
+    _say(console, line.format("id", "prefix", "created", "expires", "last used", "state"))
+    for row in rows:  # plain columns, never cut: operators read them and scripts parse them
+        _say(console, line.format(row["id"], row["prefix"], _when(row["created_at"]), _when(row["expires_at"]),
+                                  _when(row["last_used_at"]), row["state"]))
     return 0
 
 
