@@ -23,6 +23,7 @@ from credit.accounts.auth import (
     on_login_required,
 )
 from credit.accounts.pages import LoginController
+from credit.accounts.throttle import LOGIN_THROTTLE_STORE, throttle_store
 from credit.accounts.sessions import (
     SESSION_STORE,
     csrf_middleware,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     *([limits.middleware] if limits else []), csrf_middleware(settings)],
         stores={SESSION_STORE: session_store(settings),
                 RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
+                LOGIN_THROTTLE_STORE: throttle_store(settings),
                 PAGE_STORE: page_store(settings)},
         # Public pages keep their gzip copy in the page store and say so with this opt (see portal.public.caching).
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6,

@@ -179,7 +179,7 @@ async def _ensure_users(agencies: dict[str, int], at) -> dict[str, str]:
     for username, role, district, agency in DEMO_USERS:
         if username in existing:
             continue
-        passwords[username] = generate_password()
+        passwords[username] = generate_password(username)
         await User(username=username, display_name=username, password_hash=hash_password(passwords[username]),
                    role=role, district_code=district, agency=agencies[agency] if agency else None,
                    created_at=at).save().run()

@@ -36,6 +36,9 @@ class Settings:
     page_store_ttl_seconds: int = 300
     page_store_max_keys: int = 5000
     list_separation_of_duties: bool = True  # the proposer of a list entry does not decide its review
+    token_ttl_days: int = 90  # a user API token stops working this long after it was issued
+    session_max_hours: int = 12  # a session ends this long after sign-in, however busy
+    session_idle_minutes: int = 60  # ... and after this long without a request
 
     @property
     def is_production(self) -> bool:
@@ -65,6 +68,9 @@ def load_settings() -> Settings:
         page_store_ttl_seconds=int(os.environ.get("PAGE_STORE_TTL_SECONDS", "300")),
         page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),
         list_separation_of_duties=_flag("LIST_SEPARATION_OF_DUTIES", True),
+        token_ttl_days=int(os.environ.get("TOKEN_TTL_DAYS", "90")),
+        session_max_hours=int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
     )
 
 

@@ -1,13 +1,14 @@
-"""Accounts JSON API: who am I."""
+"""Accounts JSON API: who am I, and change my password."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 
+from credit.accounts import lifecycle
 from credit.accounts.auth import principal_of, requires_login
-from credit.accounts.schemas import CurrentUser
+from credit.accounts.schemas import CurrentUser, PasswordChange
 
 
 class AccountController(Controller):
@@ -22,3 +23,13 @@ class AccountController(Controller):
         return CurrentUser(user_id=principal.user_id, username=principal.username, role=principal.role,
                            district_code=principal.district_code, agency_code=principal.agency_code,
                            via=principal.via)
+
+    @post("/me/password", operation_id="changeOwnPassword", guards=[requires_login], status_code=204)
+    async def change_password(self, request: Request[Any, Any, Any], data: PasswordChange) -> None:
+        """Change the caller's own password: `current_password` must be right and `new_password` must pass
+        the password policy (at least 12 characters, not only whitespace, not a common password, not
+        containing the username); 422 names the field and the rule otherwise, and nothing is written."""
+        principal = principal_of(request)
+        assert principal is not None  # requires_login
+        await lifecycle.change_password(principal.username, data.current_password, data.new_password,
+                                        actor=principal.username)

@@ -4,6 +4,8 @@ The middleware never refuses a request: anonymous requests go on with `scope["us
 pages and the public API stay open. A request carrying an `Authorization` header is authenticated by
 that header alone (a user API token); the session cookie is then ignored, which is what lets bearer
 requests skip CSRF safely. Otherwise the session's `user_id` decides. Deactivated users are anonymous.
+A request whose token was refused for a reason the caller can act on (it expired) carries that reason
+in `scope["auth_refusal"]`, and the 401 of a protected route says it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from credit.sharing.keys import KEY_PREFIX, principal_for_key
 LOGIN_PATH = "/login"
 DEFAULT_AFTER_LOGIN = "/workspace"
 SESSION_USER_KEY = "user_id"
+AUTH_REFUSAL = "auth_refusal"
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -46,7 +49,13 @@ async def resolve_principal(scope: Scope) -> Principal | None:
     if token is not None:
         if token.startswith(KEY_PREFIX):
             return await principal_for_key(token)
-        return await service.principal_for_token(token) if token else None
+        if not token:
+            return None
+        try:
+            return await service.principal_for_token(token)
+        except service.TokenExpired as expired:
+            scope[AUTH_REFUSAL] = str(expired)  # type: ignore[typeddict-unknown-key]
+            return None
     session = scope.get("session")
     user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
     return await service.principal_for_user(int(user_id)) if user_id else None
@@ -83,7 +92,8 @@ class LoginRequired(NotAuthorizedException):
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: the request must carry a signed-in session or a valid user API token."""
     if principal_of(connection) is None:
-        raise LoginRequired("sign in or send a valid API token (Authorization: Bearer ...)")
+        raise LoginRequired(connection.scope.get(AUTH_REFUSAL)  # type: ignore[call-overload]
+                            or "sign in or send a valid API token (Authorization: Bearer ...)")
 
 
 def requires_roles(*roles: str):
@@ -126,6 +136,12 @@ def on_login_required(request: Request[Any, Any, Any], error: LoginRequired) -> 
     """API callers get 401 problem+json with a WWW-Authenticate header; browsers go to the login page."""
     path = request.url.path
     if path.startswith("/api/"):
+        if request.scope.get(AUTH_REFUSAL):  # type: ignore[call-overload]
+            response = problem(401, "API token expired", error.detail,
+                               errors=[{"field": "Authorization", "reason": "the token has expired"}])
+            response.headers["WWW-Authenticate"] = ('Bearer realm="eldercredit", error="invalid_token", '
+                                                    'error_description="the token has expired"')
+            return response
         response = problem(401, "Not signed in", error.detail)
         response.headers["WWW-Authenticate"] = 'Bearer realm="eldercredit"'
         return response

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from credit.client_address import client_address
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from credit.accounts import service
 from credit.accounts.auth import SESSION_USER_KEY, principal_of, safe_next
 from credit.accounts.schemas import LoginForm
-from credit.accounts.sessions import rotate_session
+from credit.accounts.sessions import start_session
+from credit.accounts.throttle import LOGIN_THROTTLE_STORE, LoginThrottle
 from credit.settings import settings
+from credit.timeutil import now_utc
 
 MISSING_USERNAME = "请填写用户名。Please enter your username."
 MISSING_PASSWORD = "请填写密码。Please enter your password."
@@ -45,17 +48,19 @@ class LoginController(Controller):
                   if not getattr(data, field).strip()}
         if errors:
             return _page(422, username=username, next_path=next_path, errors=errors)
+        throttle = LoginThrottle(request.app.stores.get(LOGIN_THROTTLE_STORE), client_address(request), username)
         try:
-            principal = await service.authenticate(username, data.password)
-        except service.TooManyFailedLogins as locked:
-            until = locked.until.astimezone(settings.timezone).strftime("%H:%M")
-            notice = (f"登录失败次数过多，账户已锁定至 {until}。"
-                      f"Too many failed sign-ins: the account is locked until {until}.")
-            return _page(429, username=username, next_path=next_path, notice=notice)
+            principal = await service.authenticate(username, data.password, throttle=throttle)
+        except service.TooManyFailedLogins as throttled:
+            until = throttled.until.astimezone(settings.timezone).strftime("%H:%M")
+            notice = (f"此地址登录失败次数过多，请于 {until} 后再试。"
+                      f"Too many failed sign-ins from this address: try again after {until}.")
+            response = _page(429, username=username, next_path=next_path, notice=notice)
+            response.headers["Retry-After"] = str(max(1, int((throttled.until - now_utc()).total_seconds())))
+            return response
         except service.InvalidCredentials:
             return _page(401, username=username, next_path=next_path, errors={"password": WRONG_CREDENTIALS})
-        rotate_session(request)
-        request.set_session({SESSION_USER_KEY: principal.user_id})
+        start_session(request, {SESSION_USER_KEY: principal.user_id}, settings.secret_key)
         return Redirect(safe_next(next_path), status_code=303)
 
     @post("/logout", operation_id="logout")

@@ -21,6 +21,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def generate_password() -> str:
-    """A random password to print once, e.g. for a seeded or newly created user."""
-    return secrets.token_urlsafe(12)
+def generate_password(username: str = "") -> str:
+    """A random password to print once, e.g. for a seeded or newly created user; it passes the password
+    policy for `username` (16 random URL-safe characters, drawn again in the rare case one contains it)."""
+    from credit.accounts.password_policy import password_problems
+
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not password_problems(password, username):
+            return password

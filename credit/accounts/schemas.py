@@ -22,3 +22,10 @@ class CurrentUser(msgspec.Struct):
     district_code: str
     agency_code: str
     via: str
+
+
+class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    """A user changing their own password."""
+
+    current_password: str = msgspec.field()
+    new_password: str = msgspec.field()

@@ -1,7 +1,9 @@
-"""Account operations: create users, sign in with lock-out, issue and check API tokens.
+"""Account operations: create and deactivate users, sign in (throttled), issue, list, expire and revoke
+API tokens, change passwords.
 
 Every write runs in one transaction with its audit entry. Passwords are argon2 (hashed off the event
-loop); API tokens are shown once and stored as a SHA-256 hash with a short prefix.
+loop) and must pass the password policy; API tokens are shown once, stored as a SHA-256 hash with a
+short prefix, and expire `settings.token_ttl_days` after they were issued.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from credit import db
+from credit.accounts.password_policy import password_problems
 from credit.accounts.passwords import hash_password, verify_password
 from credit.accounts.roles import AGENCY_OFFICER, DISTRICT_REGULATOR, ROLES, Principal
 from credit.accounts.tables import ApiToken, User
+from credit.accounts.throttle import ClientThrottled, LoginThrottle
 from credit.audit import service as audit
 from credit.errors import Duplicate, DomainError, FieldError, NotFound, ValidationFailed
 from credit.registry.districts import is_known_district
+from credit.settings import settings
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "ect_"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is refreshed at most this often
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
@@ -45,11 +47,23 @@ class InvalidCredentials(DomainError):
 
 
 class TooManyFailedLogins(DomainError):
-    """The account is locked after repeated failed logins; `until` is when it opens again (UTC)."""
+    """This client failed too often for this account; `until` is when it may try again (UTC). Other
+    clients can still sign in to the account (see credit.accounts.throttle)."""
 
     def __init__(self, until: datetime):
         self.until = until
-        super().__init__(f"too many failed logins; locked until {until.isoformat(timespec='minutes')}")
+        super().__init__(f"too many failed sign-ins from this address; try again after "
+                         f"{until.isoformat(timespec='minutes')}")
+
+
+class TokenExpired(DomainError):
+    """A bearer token that was valid has passed its `expires_at` (UTC)."""
+
+    def __init__(self, expires_at: datetime | None):
+        self.expires_at = expires_at
+        when = f" on {expires_at.isoformat(timespec='minutes')}" if expires_at else ""
+        super().__init__(f"this API token expired{when}; ask an administrator for a new one "
+                         f"(eldercredit users token USERNAME)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +73,7 @@ class IssuedToken:
     token_id: int
     token: str
     prefix: str
+    expires_at: datetime
 
 
 def _token_hash(token: str) -> str:
@@ -80,7 +95,8 @@ async def create_user(username: str, role: str, password: str, *, district_code:
 
     Returns {id, username, role, district_code, agency_code}. Raises ValidationFailed (every bad field:
     unknown role, a district regulator without a known district, an agency officer without an existing
-    agency, a district or agency given to a role that has none, a malformed username, a short password)
+    agency, a district or agency given to a role that has none, a malformed username, a password that
+    breaks the password policy: one error per broken rule)
     or Duplicate (username taken). Nothing is written when it raises.
     """
     username, district_code, agency_code = username.strip(), district_code.strip(), agency_code.strip()
@@ -97,8 +113,7 @@ async def create_user(username: str, role: str, password: str, *, district_code:
         errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
     if role != AGENCY_OFFICER and agency_code:
         errors.append(FieldError("agency_code", "only an agency officer belongs to an agency", agency_code))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    errors.extend(FieldError("password", reason) for reason in password_problems(password, username))
     agency_id = None
     if role == AGENCY_OFFICER:
         agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run() \
@@ -123,43 +138,38 @@ async def create_user(username: str, role: str, password: str, *, district_code:
     return stored
 
 
-async def authenticate(username: str, password: str) -> Principal:
+async def authenticate(username: str, password: str, *, throttle: LoginThrottle | None = None) -> Principal:
     """Check a username and password for a sign-in.
 
-    Returns the Principal (via "session"); the failed-login counter is reset and last_login_at set.
-    Raises TooManyFailedLogins while the account is locked (even for the right password) and on the
-    failure that locks it (the MAX_FAILED_LOGINS-th in a row, locked for LOCKOUT); raises
-    InvalidCredentials for an unknown or inactive user or a wrong password (counted).
+    Returns the Principal (via "session") and sets last_login_at. With a `throttle` (the sign-in page
+    always passes one: client address + account), raises TooManyFailedLogins while that client is
+    refused for that account (without checking the password), slows every attempt on an account that is
+    over its ceiling, and counts each failure. Raises InvalidCredentials for an unknown or deactivated
+    user or a wrong password. No failure ever locks the account for other clients.
     """
-    row = await User.select(*_principal_columns(), User.password_hash, User.active, User.failed_logins,
-                            User.locked_until).where(User.username == username.strip()).first().run()
+    if throttle is not None:
+        try:
+            await throttle.before_attempt()
+        except ClientThrottled as refused:
+            raise TooManyFailedLogins(refused.until) from None
+    row = await User.select(*_principal_columns(), User.password_hash, User.active).where(
+        User.username == username.strip()).first().run()
     if row is None or not row["active"]:
         await asyncio.to_thread(verify_password, _dummy_hash(), password)
+        if throttle is not None:
+            await throttle.failed()
         raise InvalidCredentials("username or password is incorrect")
-    now = now_utc()
-    locked_until = row["locked_until"]
-    if locked_until is not None and locked_until > now:
-        raise TooManyFailedLogins(locked_until)
     if await asyncio.to_thread(verify_password, row["password_hash"], password):
         async with db.transaction():
-            await User.update({User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}).where(
-                User.id == row["id"]).run()
+            await User.update({User.last_login_at: now_utc()}).where(User.id == row["id"]).run()
             await audit.record(row["username"], "user.login", "user", row["id"], {})
+        if throttle is not None:
+            await throttle.succeeded()
         return _principal(row, "session")
+    failures = await throttle.failed() if throttle is not None else None
     async with db.transaction():
-        # A lock that has run out starts a fresh count; otherwise count atomically (concurrent attempts).
-        if locked_until is not None:
-            await User.update({User.failed_logins: 0, User.locked_until: None}).where(User.id == row["id"]).run()
-        counted = await User.update({User.failed_logins: User.failed_logins + 1}).where(
-            User.id == row["id"]).returning(User.failed_logins).run()
-        failures = counted[0]["failed_logins"]
-        lock_until = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
-        if lock_until:
-            await User.update({User.locked_until: lock_until}).where(User.id == row["id"]).run()
         await audit.record(row["username"], "user.login_failed", "user", row["id"], {
-            "failed_logins": failures, "locked_until": lock_until})
-    if lock_until:
-        raise TooManyFailedLogins(lock_until)
+            "client": throttle.client if throttle is not None else "", "failures_from_client": failures})
     raise InvalidCredentials("username or password is incorrect")
 
 
@@ -171,7 +181,7 @@ async def principal_for_user(user_id: int, via: str = "session") -> Principal | 
 
 
 async def issue_token(username: str, *, actor: str) -> IssuedToken:
-    """Issue a bearer API token for an active user.
+    """Issue a bearer API token for an active user, valid for `settings.token_ttl_days`.
 
     Returns the token (shown once; only its SHA-256 hash and prefix are stored). Raises NotFound when no
     active user has that username.
@@ -181,18 +191,23 @@ async def issue_token(username: str, *, actor: str) -> IssuedToken:
         raise NotFound(f"no active user {username!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = token[:12]
+    issued_at = now_utc()
+    expires_at = issued_at + timedelta(days=settings.token_ttl_days)
     async with db.transaction():
-        row = ApiToken(user=user["id"], prefix=prefix, token_hash=_token_hash(token), created_at=now_utc())
+        row = ApiToken(user=user["id"], prefix=prefix, token_hash=_token_hash(token), created_at=issued_at,
+                       expires_at=expires_at)
         await row.save().run()
-        await audit.record(actor, "token.issue", "api_token", row.id, {"user": username, "prefix": prefix})
-    return IssuedToken(token_id=row.id, token=token, prefix=prefix)
+        await audit.record(actor, "token.issue", "api_token", row.id, {"user": username, "prefix": prefix,
+                                                                      "expires_at": expires_at})
+    return IssuedToken(token_id=row.id, token=token, prefix=prefix, expires_at=expires_at)
 
 
 async def principal_for_token(token: str) -> Principal | None:
     """The Principal (via "token") a bearer token stands for, or None when the token is unknown, revoked,
-    or its user is deactivated. Refreshes the token's last_used_at (at most once a minute; not audited)."""
+    or its user is deactivated. Raises TokenExpired for a token past its expiry (a token without one
+    counts as expired). Refreshes the token's last_used_at (at most once a minute; not audited)."""
     row = await ApiToken.select(
-        ApiToken.id, ApiToken.last_used_at, ApiToken.user.id.as_alias("user_id"),
+        ApiToken.id, ApiToken.last_used_at, ApiToken.expires_at, ApiToken.user.id.as_alias("user_id"),
     ).where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null()).first().run()
     if row is None:
         return None
@@ -200,6 +215,8 @@ async def principal_for_token(token: str) -> Principal | None:
     if principal is None:
         return None
     now = now_utc()
+    if row["expires_at"] is None or row["expires_at"] <= now:
+        raise TokenExpired(row["expires_at"])
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_TOUCH_INTERVAL:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
     return principal

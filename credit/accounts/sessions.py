@@ -3,9 +3,15 @@
 Sessions live in Litestar's store: Redis when REDIS_URL is set (every replica sees them), process
 memory otherwise. The cookie is HttpOnly, SameSite=Lax, and Secure in production. Anonymous visitors get
 no session cookie (public pages stay cacheable), and the session id changes at sign-in.
+A session ends after `SESSION_IDLE_MINUTES` without a request (the store entry and the cookie expire,
+renewed by every response) and, however busy, `SESSION_MAX_HOURS` after sign-in (the sign-in time is
+kept in the session and checked when the session is loaded; a signed-in session without one is ended).
 
-CSRF: Litestar's double-submit check (cookie + `_csrf_token` form field or `x-csrftoken` header) on every
-unsafe request, except (1) requests authenticated by `Authorization: Bearer ...`: those ignore the session
+CSRF: a signed-in session carries its own CSRF token, made at sign-in and kept in the session; every
+unsafe request of that session must send exactly that token (`_csrf_token` form field or
+`x-csrftoken` header), so a token from one session (or from before sign-in) is refused in another. The
+token is also sent as the `ec_csrf` cookie. Without a signed-in session (the login form), Litestar's
+double-submit check (cookie + field) applies. Both are skipped (1) requests authenticated by `Authorization: Bearer ...`: those ignore the session
 cookie entirely (see credit.accounts.auth), so a forged cross-site request gains nothing from them; and
 (2) /api/ requests without a session cookie: they carry no ambient credentials, so they get the plain 401
 (every HTML form, the login form included, is always checked).
@@ -15,15 +21,23 @@ Templates put the token in a form with `{{ csrf_input | safe }}`.
 from __future__ import annotations
 
 import secrets
+import time
+from dataclasses import dataclass
+from secrets import compare_digest
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.types import Empty, Message, Receive, Scope, ScopeSession, Send
+from litestar.utils.scope.state import ScopeState
 
 from credit.accounts.auth import LOGIN_PATH, bearer_token
 from credit.settings import Settings
@@ -31,8 +45,9 @@ from credit.stores import shared_store
 
 SESSION_STORE = "sessions"
 SESSION_COOKIE = "ec_session"
-SESSION_MAX_AGE = 12 * 60 * 60  # a working day
 CSRF_COOKIE = "ec_csrf"
+SESSION_CSRF_KEY = "csrf"  # the session's own CSRF token
+SESSION_SIGNED_IN_AT_KEY = "signed_in_at"  # Unix time of the sign-in
 _NEW_SESSION_ID = "eldercredit.new_session_id"
 _OLD_SESSION_ID = "eldercredit.old_session_id"
 
@@ -40,6 +55,14 @@ _OLD_SESSION_ID = "eldercredit.old_session_id"
 def session_store(settings: Settings) -> Store:
     """The store for sessions: Redis when `settings.redis_url` is set, process memory otherwise."""
     return shared_store(settings, "eldercredit-sessions")
+
+
+def start_session(connection: ASGIConnection[Any, Any, Any, Any], data: dict[str, Any], secret: str) -> None:
+    """Begin a signed-in session holding `data`: a fresh session id, the sign-in time, and a CSRF token of
+    its own (call at sign-in)."""
+    rotate_session(connection)
+    connection.set_session({**data, SESSION_SIGNED_IN_AT_KEY: time.time(),
+                            SESSION_CSRF_KEY: generate_csrf_token(secret=secret)})
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -50,6 +73,22 @@ def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 
 
 class _SessionBackend(ServerSideSessionBackend):
+    config: "_SessionConfig"
+
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+        """The stored session, or {} (ended: deleted from the store with the response) once it is past
+        its absolute lifetime."""
+        data = await super().load_from_connection(connection)
+        if data and not self._within_lifetime(data):
+            return {}
+        return data
+
+    def _within_lifetime(self, data: dict[str, Any]) -> bool:
+        signed_in_at = data.get(SESSION_SIGNED_IN_AT_KEY)
+        if not isinstance(signed_in_at, (int, float)):
+            return not data.get("user_id")  # a signed-in session must say when it began
+        return time.time() - signed_in_at < self.config.absolute_max_age
+
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         return connection.scope.get(_NEW_SESSION_ID) or super().get_session_id(connection)
 
@@ -64,12 +103,16 @@ class _SessionBackend(ServerSideSessionBackend):
         await super().store_in_message(Empty if empty else scope_session, message, connection)
 
 
+@dataclass
 class _SessionConfig(ServerSideSessionConfig):
     _backend_class = _SessionBackend
+    absolute_max_age: int = 12 * 60 * 60  # seconds after sign-in; `max_age` is the idle timeout
 
 
 def session_middleware(settings: Settings) -> DefineMiddleware:
-    return _SessionConfig(key=SESSION_COOKIE, store=SESSION_STORE, max_age=SESSION_MAX_AGE, httponly=True,
+    """Idle timeout `settings.session_idle_minutes`, absolute lifetime `settings.session_max_hours`."""
+    return _SessionConfig(key=SESSION_COOKIE, store=SESSION_STORE, max_age=settings.session_idle_minutes * 60,
+                          absolute_max_age=settings.session_max_hours * 60 * 60, httponly=True,
                           samesite="lax", secure=settings.is_production,
                           exclude=["^/static/", "^/healthz$", "^/readyz$", "^/metrics$"]).middleware
 
@@ -83,8 +126,15 @@ def _has_session_cookie(scope: Scope) -> bool:
     return ASGIConnection(scope).cookies.get(SESSION_COOKIE, "null") != "null"
 
 
+def _session_csrf_token(scope: Scope) -> str | None:
+    session = scope.get("session")
+    token = session.get(SESSION_CSRF_KEY) if isinstance(session, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
 class BearerExemptCSRFMiddleware(CSRFMiddleware):
-    """Litestar's CSRF check, skipped only for bearer-authenticated requests.
+    """CSRF bound to the session for signed-in sessions, Litestar's double-submit check otherwise; skipped
+    only for bearer-authenticated requests and cookie-less API calls.
 
     On safe methods the CSRF cookie is issued only to signed-in users and on the login page, so anonymous
     public pages carry no Set-Cookie. (A form shown to anonymous visitors elsewhere would need adding here.)
@@ -95,11 +145,51 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
             if bearer_token(scope) or (scope["path"].startswith("/api/") and not _has_session_cookie(scope)):
                 await self.app(scope, receive, send)
                 return
+            if should_bypass_middleware(scope=scope, scopes=self.scopes,
+                                        exclude_opt_key=self.config.exclude_from_csrf_key,
+                                        exclude_path_pattern=self.exclude):
+                await self.app(scope, receive, send)
+                return
+            bound = _session_csrf_token(scope)
+            if bound is not None:
+                await self._check_session_token(scope, receive, send, bound)
+                return
             if (scope["method"] in self.config.safe_methods and scope.get("user") is None
                     and scope["path"] != LOGIN_PATH):
                 await self.app(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        await super().__call__(scope, receive, self._cookie_follows_session(scope, send, None))
+
+    async def _check_session_token(self, scope: Scope, receive: Receive, send: Send, bound: str) -> None:
+        """Unsafe methods must carry the session's own token; every response shows it to the templates."""
+        if scope["method"] not in self.config.safe_methods:
+            request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+            sent = request.headers.get(self.config.header_name)
+            if not sent and request.content_type[0] in {RequestEncodingType.URL_ENCODED,
+                                                        RequestEncodingType.MULTI_PART}:
+                sent = (await request.form()).get("_csrf_token")
+            if not isinstance(sent, str) or not compare_digest(sent.encode(), bound.encode()):
+                raise PermissionDeniedException("CSRF token verification failed")
+        ScopeState.from_scope(scope).csrf_token = bound
+        await self.app(scope, receive, self._cookie_follows_session(scope, send, bound))
+
+    def _cookie_follows_session(self, scope: Scope, send: Send, bound: str | None) -> Send:
+        """Send the `ec_csrf` cookie again whenever the session's token changed during the request
+        (sign-in makes one, sign-out ends it)."""
+        cookie_value = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                now = _session_csrf_token(scope)
+                if now != bound and (now or bound) and now != cookie_value:
+                    MutableScopeHeaders.from_message(message).add("set-cookie", Cookie(
+                        key=self.config.cookie_name, value=now or "", expires=None if now else 0,
+                        path=self.config.cookie_path, secure=self.config.cookie_secure,
+                        httponly=self.config.cookie_httponly, samesite=self.config.cookie_samesite,
+                        domain=self.config.cookie_domain).to_header(header=""))
+            await send(message)
+
+        return send_wrapper
 
 
 def csrf_middleware(settings: Settings) -> DefineMiddleware:

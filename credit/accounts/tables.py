@@ -1,6 +1,6 @@
 """Accounts: regulator and agency users, and their API tokens."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.sharing.tables import Agency
@@ -16,8 +16,7 @@ class User(Table, tablename="account_user"):
     district_code = Varchar(length=6, default="")
     agency = ForeignKey(references=Agency, null=True)
     active = Boolean(default=True)
-    failed_logins = Integer(default=0)
-    locked_until = Timestamptz(null=True, default=None)
+    deactivated_at = Timestamptz(null=True, default=None)
     last_login_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
@@ -29,5 +28,6 @@ class ApiToken(Table):
     prefix = Varchar(length=16)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
+    expires_at = Timestamptz(null=True, default=None)  # created_at + TOKEN_TTL_DAYS; none counts as expired
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)

@@ -13,6 +13,7 @@ from scoring import policy_for, publication_end
 from credit import db
 from credit.accounts.tables import User
 from credit.disclosures.days import days_to_publish, refuse_future
+from credit.accounts.units import public_teams
 from credit.disclosures.rescoring import rescore_all, rescore_marked
 from credit.disclosures.service import publish
 from credit.disclosures.tables import Disclosure
@@ -100,7 +101,7 @@ async def draw_random_inspections(on: date) -> str:
     async with db.transaction():
         await InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=homes, inspectors=inspectors).save().run()
         await feed.emit("inspection_draw", "published", 0, {"month": month, "seed": seed, "institutions": homes,
-                                                            "inspectors": inspectors})
+                                                            "inspection_teams": await public_teams(inspectors)})
     return f"{month}: {len(homes)} institutions drawn"
 
 

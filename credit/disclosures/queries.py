@@ -7,6 +7,7 @@ from typing import Any
 
 from scoring import evaluate, policy_for
 
+from credit.accounts.units import public_teams
 from credit.disclosures.tables import CreditScore
 from credit.scheduling.tables import InspectionDraw
 from credit.records.facts import load_facts
@@ -36,9 +37,13 @@ async def credit_of(institution_id: int) -> dict[str, Any]:
 
 
 async def published_draws() -> list[dict[str, Any]]:
-    """The monthly random inspection draws (双随机), newest first, with their seeds."""
-    return await InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(
+    """The monthly random inspection draws (双随机), newest first, with their seeds, as the public sees them:
+    the inspectors of each district are named by their unit and counted (`inspection_teams`), never by
+    their login names (those stay in the stored draw, for the regulators)."""
+    rows = await InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(
         load_json=True).run()
+    return [{**{k: v for k, v in row.items() if k != "inspectors"},
+             "inspection_teams": await public_teams(row["inspectors"] or {})} for row in rows]
 
 
 async def score_history(institution_id: int) -> list[dict[str, Any]]:
