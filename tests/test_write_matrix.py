@@ -52,6 +52,8 @@ FORM_ROLES = (*USERS, "anonymous")  # agency keys are for the JSON API; the work
 EXCLUDED = {
     ("POST", "/login"): "signing in writes no record; covered in tests/accounts",
     ("POST", "/logout"): "signing out writes no record; covered in tests/accounts",
+    ("POST", "/api/v1/me/password"): "any signed-in user changes only their own password, with the current one; "
+                                     "tests/accounts/test_password_policy.py",
 }
 # The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
 # own role x step matrix in tests/listings/test_listing_roles.py.

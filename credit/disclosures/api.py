@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
 from litestar.response import Response
 
 from credit.disclosures import service
-from credit.disclosures.queries import published_draws
+from credit.disclosures.queries import draws_count, published_draws
 
+ARCHIVE_PAGE_SIZE = 100
+ListPage = Annotated[int, Parameter(ge=1, le=100000, description="page number, from 1")]
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
@@ -20,10 +23,11 @@ class DisclosureController(Controller):
     tags = ["disclosures"]
 
     @get("/", operation_id="listDisclosures")
-    async def archive(self) -> dict[str, Any]:
-        """Every published disclosure, newest first, with its digest and the previous one's."""
-        items = await service.archive()
-        return {"items": items, "total": len(items), "page": 1}
+    async def archive(self, page: ListPage = 1) -> dict[str, Any]:
+        """The published disclosures, newest first, with their digests and the previous ones', a page at a time
+        (a page past the end is empty)."""
+        items = await service.archive(page, ARCHIVE_PAGE_SIZE)
+        return {"items": items, "total": await service.archive_count(), "page": page}
 
     @get("/public-key", operation_id="disclosurePublicKey", media_type="application/x-pem-file")
     async def public_key(self) -> Response[bytes]:
@@ -55,7 +59,7 @@ class InspectionDrawController(Controller):
     tags = ["disclosures"]
 
     @get("/", operation_id="listInspectionDraws")
-    async def draws(self) -> dict[str, Any]:
-        """The published monthly random inspection lists (双随机), with the seed of each draw."""
-        rows = await published_draws()
-        return {"items": rows, "total": len(rows), "page": 1}
+    async def draws(self, page: ListPage = 1) -> dict[str, Any]:
+        """The published monthly random inspection lists (双随机), with the seed of each draw, a page at a time."""
+        rows = await published_draws(page, ARCHIVE_PAGE_SIZE)
+        return {"items": rows, "total": await draws_count(), "page": page}

@@ -36,14 +36,20 @@ async def credit_of(institution_id: int) -> dict[str, Any]:
             "as_of": on, "contributions": [contribution_out(c) for c in assessment.contributions]}
 
 
-async def published_draws() -> list[dict[str, Any]]:
+async def published_draws(page: int = 1, page_size: int | None = None) -> list[dict[str, Any]]:
     """The monthly random inspection draws (双随机), newest first, with their seeds, as the public sees them:
     the inspectors of each district are named by their unit and counted (`inspection_teams`), never by
     their login names (those stay in the stored draw, for the regulators)."""
-    rows = await InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(
-        load_json=True).run()
+    query = InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(load_json=True)
+    if page_size is not None:
+        query = query.limit(page_size).offset((page - 1) * page_size)
+    rows = await query.run()
     return [{**{k: v for k, v in row.items() if k != "inspectors"},
              "inspection_teams": await public_teams(row["inspectors"] or {})} for row in rows]
+
+
+async def draws_count() -> int:
+    return await InspectionDraw.count().run()
 
 
 async def score_history(institution_id: int) -> list[dict[str, Any]]:

@@ -173,10 +173,18 @@ async def _chain_end() -> dict[str, Any] | None:
         Disclosure.day, ascending=False).first().run()
 
 
-async def archive() -> list[dict[str, Any]]:
-    return await Disclosure.select(Disclosure.day, Disclosure.published_at, Disclosure.policy_version,
-                                   Disclosure.institutions_count, Disclosure.digest,
-                                   Disclosure.previous_digest).order_by(Disclosure.day, ascending=False).run()
+async def archive(page: int = 1, page_size: int | None = None) -> list[dict[str, Any]]:
+    """Published disclosures, newest first; with `page_size`, only that page of them (past the end: [])."""
+    query = Disclosure.select(Disclosure.day, Disclosure.published_at, Disclosure.policy_version,
+                              Disclosure.institutions_count, Disclosure.digest,
+                              Disclosure.previous_digest).order_by(Disclosure.day, ascending=False)
+    if page_size is not None:
+        query = query.limit(page_size).offset((page - 1) * page_size)
+    return await query.run()
+
+
+async def archive_count() -> int:
+    return await Disclosure.count().run()
 
 
 async def disclosure_of(day: date) -> dict[str, Any]:

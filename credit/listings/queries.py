@@ -10,6 +10,7 @@ from piccolo.query.functions.aggregate import Count
 
 from credit.listings.rules import STATES
 from credit.listings.tables import ListingEntry
+from credit.search_text import institution_of_row_matches
 from credit.timeutil import today
 
 OBJECTION_WARNING_DAYS = 5
@@ -58,9 +59,7 @@ def _entry_filters(district: str, behaviour: str, q: str) -> list[Any]:
     if behaviour:
         where.append(ListingEntry.behaviour == behaviour)
     if q.strip():
-        needle = q.strip()
-        where.append(ListingEntry.institution.name.ilike(f"%{needle}%")
-                     | ListingEntry.institution.uscc.like(f"{needle.upper()}%"))
+        where.append(institution_of_row_matches(q, ListingEntry._meta.tablename))
     return where
 
 

@@ -16,6 +16,7 @@ from scoring import Policy
 from credit.listings.public_list import listed_entries
 from credit.listings.service import public_entry
 from credit.registry.tables import Institution
+from credit.search_text import name_or_uscc_args
 from credit.sharing.tables import ChangeEvent
 
 PAGE_SIZE = 20
@@ -93,17 +94,13 @@ class SearchPage:
     page_size: int
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _where(filters: Filters, policy: Policy, on: date) -> tuple[str, list[Any]]:
     parts: list[str] = []
     args: list[Any] = []
     q = filters.q.strip()
     if q:
         parts.append("(LOWER(name) LIKE {} ESCAPE '\\' OR uscc LIKE {} ESCAPE '\\')")
-        args += [f"%{_like_escape(q.lower())}%", f"{_like_escape(q.upper())}%"]
+        args += name_or_uscc_args(q)
     if filters.district:
         parts.append("district_code = {}")
         args.append(filters.district)

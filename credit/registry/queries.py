@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from credit.registry.tables import Institution
+from credit.search_text import institution_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,7 @@ async def search_institutions(q: str = "", district: str = "", level: str = "", 
     """Institutions matching every given filter, one page of them, with the total count."""
     where = []
     if q:
-        needle = q.strip().upper()
-        where.append(Institution.name.ilike(f"%{q.strip()}%") | Institution.uscc.like(f"{needle}%"))
+        where.append(institution_matches(q))
     if district:
         where.append(Institution.district_code == district)
     if level:
