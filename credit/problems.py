@@ -84,6 +84,20 @@ def on_database_unavailable(request: Request, error: Exception) -> Response:
     return response
 
 
+def on_too_deep(request: Request, error: RecursionError) -> Response:
+    log.warning("refused a body nested too deeply on %s %s", request.method, request.url.path)
+    return problem(400, "Invalid body", "the request body is nested too deeply",
+                   errors=[{"field": "body", "reason": "is nested too deeply"}])
+
+
+def on_unrepresentable(request: Request, error: Exception) -> Response:
+    """A value the database or the calendar cannot hold (a NUL byte in text, a number or date out of range) that
+    slipped past the field checks: the transaction was rolled back, so nothing was written."""
+    log.warning("refused an unrepresentable value on %s %s: %s", request.method, request.url.path, error)
+    return problem(422, "Invalid input", "a value is out of range or holds a character that cannot be stored",
+                   errors=[{"field": "body", "reason": str(error).splitlines()[0][:200]}])
+
+
 def on_unexpected(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "Internal error", "something went wrong on our side; it has been logged")
@@ -105,5 +119,8 @@ EXCEPTION_HANDLERS = {
     asyncpg.exceptions.OperatorInterventionError: on_database_unavailable,
     asyncpg.exceptions.InterfaceError: on_database_unavailable,
     asyncpg.exceptions.InternalClientError: on_database_unavailable,
+    RecursionError: on_too_deep,
+    OverflowError: on_unrepresentable,
+    asyncpg.exceptions.DataError: on_unrepresentable,
     Exception: on_unexpected,
 }

@@ -21,7 +21,7 @@ _NAME_OR_USCC = "(LOWER(name) LIKE {} ESCAPE '\\' OR uscc LIKE {} ESCAPE '\\')"
 
 def name_or_uscc_args(q: str) -> list[str]:
     """The arguments of a name-contains / USCC-starts-with condition for the typed text `q`."""
-    needle = q.strip()
+    needle = q.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text; it means nothing in a search
     return [f"%{like_escape(needle.lower())}%", f"{like_escape(needle.upper())}%"]
 
 

@@ -34,6 +34,8 @@ class Checker:
         value = str(value)
         if len(value) > max_length:
             self.fail(field, f"is longer than {max_length} characters", value)
+        if "\x00" in value:  # PostgreSQL cannot store it, and no one types it
+            self.fail(field, "must not contain a NUL character", value.replace("\x00", ""))
         return value
 
     def integer(self, field: str, *, minimum: int | None = None, maximum: int | None = None,
