@@ -25,8 +25,10 @@ from credit.piccolo_app import TABLES
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
     not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set"))]
-# pytest-xdist names its workers gw0, gw1, ...; without xdist there is one process and no name.
+# pytest-xdist names its workers gw0, gw1, ...; without xdist there is one process and no name. The run's id
+# keeps two runs at once (two engineers, or CI beside a developer) from dropping each other's databases.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
 
 
 @pytest.fixture(scope="session")
@@ -34,13 +36,14 @@ def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
     """One migrated database per engine for the whole session, and per xdist worker.
 
     SQLite: a file under the worker's own temporary folder. PostgreSQL: TEST_POSTGRES_URL itself in a single
-    process; under xdist each worker creates `<that database>_<worker>` on the same server and drops it at the end.
+    process; under xdist each worker creates `<that database>_<run>_<worker>` on the same server and drops it at
+    the end.
     """
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
     created = None
     if POSTGRES_URL:
         if WORKER:
-            created = worker_database_url(POSTGRES_URL, WORKER)
+            created = worker_database_url(POSTGRES_URL, f"{RUN}_{WORKER}")
             asyncio.run(recreate_database(POSTGRES_URL, created))
         urls["postgres"] = created or POSTGRES_URL
     for url in urls.values():
@@ -53,7 +56,7 @@ def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 def worker_database_url(url: str, worker: str) -> str:
-    """`postgresql://h/ec` for worker gw1 -> `postgresql://h/ec_gw1` (same server, user and options)."""
+    """`postgresql://h/ec` for worker `1a2b_gw1` -> `postgresql://h/ec_1a2b_gw1` (same server, user, options)."""
     parts = urlsplit(url)
     base = parts.path.lstrip("/") or "postgres"
     return urlunsplit(parts._replace(path=f"/{base}_{worker}"))
