@@ -40,6 +40,7 @@ from credit.openapi_docs import document_problems
 from credit.problems import EXCEPTION_HANDLERS
 from credit.ratelimit import RATE_LIMIT_STORE, rate_limit_config
 from credit.records.api import RecordsController
+from credit.records.repair_api import RepairController
 from credit.registry.api import InstitutionController
 from credit.scheduler import build_scheduler
 from credit.security_headers import security_headers
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicController,
             InstitutionController,
             RecordsController,
+            RepairController,
             ListingController,
             DisclosureController,
             InspectionDrawController,

@@ -14,7 +14,7 @@ from credit.listings.tables import (
     PunishmentMeasure,
     RemovalApplication,
 )
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
 from credit.registry.tables import Institution, Practitioner
 from credit.scheduling.tables import InspectionDraw, JobRun
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
@@ -43,6 +43,7 @@ TABLES = [
     AuditEntry,
     JobRun,
     InspectionDraw,
+    RepairApplication,
 ]
 
 APP_CONFIG = AppConfig(

@@ -3,6 +3,7 @@
 No database, no web, no clock: the assessment date is always an argument. Never imports `credit`.
 """
 
+from scoring.classification import classify, split_kinds
 from scoring.credit import Assessment, Contribution, evaluate, evaluate_many, level_for
 from scoring.dates import add_months
 from scoring.facts import (
@@ -27,10 +28,13 @@ from scoring.labels import Reason
 from scoring.penalties import (
     PublicationWindow,
     is_publicly_active,
+    is_repaired,
+    judging_policy,
     penalty_points,
     publication_end,
     publication_months,
     publication_window,
+    repairable_from,
 )
 from scoring.policy import (
     Policy,
@@ -81,4 +85,9 @@ __all__ = [
     "publication_end",
     "publication_months",
     "publication_window",
+    "classify",
+    "split_kinds",
+    "is_repaired",
+    "judging_policy",
+    "repairable_from",
 ]

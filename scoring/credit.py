@@ -12,7 +12,7 @@ from scoring.facts import HAZARD_CATEGORIES, SEVERITIES, FireInspection, Grading
 from scoring.fire import FireOutcome
 from scoring.grading import level_of
 from scoring.labels import HAZARD_CATEGORIES_EN, LABELS, PENALTY_QUALIFIERS, label
-from scoring.penalties import publication_months
+from scoring.penalties import judging_policy, publication_months
 from scoring.points import ZERO, quantize
 from scoring.policy import Policy
 
@@ -103,13 +103,27 @@ class _Scorer:
             )
             for c, zh in HAZARD_CATEGORIES.items()
         }
-        self.penalty_rules = (self._penalty_rules(False), self._penalty_rules(True))
+        self.penalty_rules = self._rules_of(policy)
+        self._judging: dict[str, tuple] = {policy.version: self.penalty_rules}
 
-    def _penalty_rules(self, fire_safety: bool) -> dict[str, tuple[date, date, tuple]]:
-        rules = self.policy.penalties
+    def _rules_of(self, policy: Policy) -> tuple:
+        return (self._penalty_rules(policy, False), self._penalty_rules(policy, True))
+
+    def _penalty_rules_for(self, decision_date: date) -> tuple:
+        """The penalty rules of the policy that judges a decision of that date (penalties.judging_policy)."""
+        if decision_date >= self.policy.effective_from or self.policy.order36 is None:
+            return self.penalty_rules
+        judge = judging_policy(decision_date, self.policy)
+        found = self._judging.get(judge.version)
+        if found is None:
+            found = self._judging[judge.version] = self._rules_of(judge)
+        return found
+
+    def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, tuple[date, date, tuple]]:
+        rules = policy.penalties
         out = {}
         for severity in SEVERITIES:
-            low, high = publication_months(severity, fire_safety, self.policy)
+            low, high = publication_months(severity, fire_safety, policy)
             zh, en = LABELS[f"penalty.{severity}"]
             lines = []  # indexed [rectified][past_minimum]
             for rectified in (False, True):
@@ -210,12 +224,11 @@ class _Scorer:
             total += points
 
         # Penalties inside their publication window; see penalties.penalty_points for the plain rule.
-        rules_by_kind = self.penalty_rules
         for p in facts.penalties:
             d = p.decision_date
-            if p.revoked or d > as_of:
+            if p.revoked or d > as_of or (p.repaired_on is not None and p.repaired_on <= as_of):
                 continue
-            minimum_cut, maximum_cut, table = rules_by_kind[p.is_fire_safety][p.severity]
+            minimum_cut, maximum_cut, table = self._penalty_rules_for(d)[p.is_fire_safety][p.severity]
             past_minimum = d <= minimum_cut
             if past_minimum:
                 end = p.publication_end

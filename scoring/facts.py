@@ -117,7 +117,8 @@ class Penalty:
     """An administrative penalty (行政处罚) as far as the score needs it.
 
     `publication_end` is an end set by the regulator; the rules clamp it into the
-    policy's publication window. A revoked penalty never counts.
+    policy's publication window. A revoked penalty never counts; a repaired one (信用修复,
+    `repaired_on`) counts no more from that day.
     Raises ValueError on an unknown severity.
     """
 
@@ -128,6 +129,7 @@ class Penalty:
     publication_end: date | None = None
     rectified_on: date | None = None
     revoked: bool = False
+    repaired_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

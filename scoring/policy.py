@@ -140,6 +140,45 @@ class Policy:
     penalties: PenaltyRules
     listing: ListingRules
     source: str = field(default="<string>", compare=False)
+    order36: Order36Rules | None = None  # NDRC Order No. 36 (policies from 2026.1); None before it
+
+
+# --------------------------------------------------------------------------- Order No. 36
+
+
+@dataclass(frozen=True, slots=True)
+class LegalWindow:
+    """The shortest and longest publication period of a class of failure information, in months."""
+
+    minimum_months: int
+    maximum_months: int
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """How a reported penalty gets its class (section [order36.classification]).
+
+    `kinds` maps a 处罚类别 to a class; a kind in `fine_kinds` is classified by the fine: the first of
+    `fine_thresholds` (ascending (up to yuan inclusive, class)) that the amount does not exceed, else
+    `fine_above_thresholds`; `fine_without_amount` when no amount is given; `unknown` for a kind not listed.
+    """
+
+    kinds: Mapping[str, str]
+    fine_kinds: frozenset[str]
+    fine_thresholds: tuple[tuple[Decimal, str], ...]
+    fine_above_thresholds: str
+    fine_without_amount: str
+    unknown: str
+
+
+@dataclass(frozen=True, slots=True)
+class Order36Rules:
+    """NDRC Order No. 36 《信用修复管理办法》: classes of failure information, their legal windows, repair."""
+
+    publish_minor: bool
+    legal_windows: Mapping[str, LegalWindow]
+    classification: Classification
+    repair_decision_working_days: int
 
 
 # --------------------------------------------------------------------------- parsing
@@ -224,6 +263,9 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
             data = tomllib.loads(data)
         except tomllib.TOMLDecodeError as error:
             raise r.fail("", f"invalid TOML: {error}") from None
+    order36_raw = data.get("order36") if isinstance(data, Mapping) else None
+    if isinstance(data, Mapping) and "order36" in data:
+        data = {k: v for k, v in data.items() if k != "order36"}
     root = r.table(
         data, "", ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing")
     )
@@ -238,6 +280,7 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         raise r.fail("effective_from", f"expected a date (YYYY-MM-DD), got {_kind(effective_from)}")
 
     score = _score(r, root["score"])
+    penalties = _penalties(r, root["penalties"])
     return Policy(
         version=version,
         effective_from=effective_from,
@@ -245,9 +288,10 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         levels=_levels(r, root["levels"], score),
         grading=_grading(r, root["grading"]),
         fire=_fire(r, root["fire"]),
-        penalties=_penalties(r, root["penalties"]),
+        penalties=penalties,
         listing=_listing(r, root["listing"]),
         source=source,
+        order36=None if order36_raw is None else _order36(r, order36_raw, penalties),
     )
 
 
@@ -360,6 +404,71 @@ def _listing(r: _Reader, raw: Any) -> ListingRules:
             "listing.early_removal_after_years", f"must not exceed listing.duration_years ({rules.duration_years})"
         )
     return rules
+
+
+def _order36(r: _Reader, raw: Any, penalties: PenaltyRules) -> Order36Rules:
+    t = r.table(raw, "order36", ("publish_minor", "legal_windows", "classification", "repair"))
+    if not isinstance(t["publish_minor"], bool):
+        raise r.fail("order36.publish_minor", f"expected a boolean, got {_kind(t['publish_minor'])}")
+    lw = r.table(t["legal_windows"], "order36.legal_windows", SEVERITIES)
+    windows = {}
+    for severity in SEVERITIES:
+        path = f"order36.legal_windows.{severity}"
+        w = r.table(lw[severity], path, ("minimum_months", "maximum_months"))
+        window = LegalWindow(r.integer(w["minimum_months"], f"{path}.minimum_months"),
+                             r.integer(w["maximum_months"], f"{path}.maximum_months"))
+        if window.maximum_months < window.minimum_months:
+            raise r.fail(f"{path}.maximum_months", f"must not be below {path}.minimum_months")
+        rules = penalties.for_severity(severity)
+        if not window.minimum_months <= rules.minimum_months <= rules.maximum_months <= window.maximum_months:
+            raise r.fail(f"penalties.{severity}", f"the publication period must lie inside {path} "
+                         f"({window.minimum_months}..{window.maximum_months} months)")
+        windows[severity] = window
+    rp = r.table(t["repair"], "order36.repair", ("decision_working_days",))
+    return Order36Rules(
+        publish_minor=t["publish_minor"],
+        legal_windows=MappingProxyType(windows),
+        classification=_classification(r, t["classification"]),
+        repair_decision_working_days=r.integer(rp["decision_working_days"], "order36.repair.decision_working_days",
+                                               minimum=1),
+    )
+
+
+def _class(r: _Reader, raw: Any, path: str) -> str:
+    if raw not in SEVERITIES:
+        raise r.fail(path, f"must be one of {', '.join(SEVERITIES)}, got {raw!r}")
+    return raw
+
+
+def _classification(r: _Reader, raw: Any) -> Classification:
+    path = "order36.classification"
+    keys = ("unknown", "fine_without_amount", "fine_kinds", "fine_above_thresholds", "kinds", "fines")
+    t = r.table(raw, path, keys)
+    kinds_raw = t["kinds"]
+    if not isinstance(kinds_raw, Mapping):
+        raise r.fail(f"{path}.kinds", f"expected a table, got {_kind(kinds_raw)}")
+    kinds = {str(k): _class(r, v, f"{path}.kinds.{k}") for k, v in kinds_raw.items()}
+    fine_kinds = t["fine_kinds"]
+    if not isinstance(fine_kinds, list) or not all(isinstance(k, str) and k for k in fine_kinds):
+        raise r.fail(f"{path}.fine_kinds", "expected an array of 处罚类别 names")
+    fines = t["fines"]
+    if not isinstance(fines, list):
+        raise r.fail(f"{path}.fines", f"expected an array of tables, got {_kind(fines)}")
+    thresholds: list[tuple[Decimal, str]] = []
+    for i, item in enumerate(fines):
+        f = r.table(item, f"{path}.fines[{i}]", ("up_to_yuan", "class"))
+        amount = r.number(f["up_to_yuan"], f"{path}.fines[{i}].up_to_yuan")
+        if amount < 0 or (thresholds and amount <= thresholds[-1][0]):
+            raise r.fail(f"{path}.fines[{i}].up_to_yuan", "thresholds must be non-negative and ascend")
+        thresholds.append((amount, _class(r, f["class"], f"{path}.fines[{i}].class")))
+    return Classification(
+        kinds=MappingProxyType(kinds),
+        fine_kinds=frozenset(fine_kinds),
+        fine_thresholds=tuple(thresholds),
+        fine_above_thresholds=_class(r, t["fine_above_thresholds"], f"{path}.fine_above_thresholds"),
+        fine_without_amount=_class(r, t["fine_without_amount"], f"{path}.fine_without_amount"),
+        unknown=_class(r, t["unknown"], f"{path}.unknown"),
+    )
 
 
 # --------------------------------------------------------------------------- bundled policies

@@ -24,6 +24,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
 from credit.piccolo_app import TABLES
+from credit.records import repair
 from credit.records import service as records
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
@@ -84,6 +85,8 @@ CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separat
              "fire_facilities": "pass", "fire_management": "fail", "micro_fire_station": "na"}
 GRADING = {"decided_on": days_ago(3), "environment": 110, "facilities": 120, "operations": 140, "services": 560}
 PERSON = {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"}
+REPAIR = {"applicant_name": "王芳", "applicant_contact": "13912345678", "statement": "罚款已缴清，已整改",
+          "obligations_met_on": days_ago(5), "evidence": "缴款凭证", "commitment": "本机构承诺依法诚信经营。"}
 
 
 def as_form(body: dict[str, Any]) -> dict[str, str]:
@@ -140,6 +143,20 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                                       lambda w: as_form({**w["unmatched_body"], "revoked": True,
                                                          "revoked_on": days_ago(1), "version": 1}), "form"),
     "form_match_unmatched_penalty": ("POST", "/workspace/review/{unmatched}", lambda w: {"uscc": code(1)}, "form"),
+    # Credit repair (信用修复, NDRC Order No. 36). The matched penalty is a 3,000-yuan fine: minor information,
+    # repairable at once; {repair_penalty} has an open application {application}.
+    "api_apply_repair": ("POST", "/api/v1/penalties/{matched}/repair", lambda w: REPAIR, "api"),
+    "api_apply_repair_unmatched": ("POST", "/api/v1/penalties/{unmatched}/repair", lambda w: REPAIR, "api"),
+    "api_decide_repair": ("POST", "/api/v1/penalties/{repair_penalty}/repair/{application}/decision",
+                          lambda w: {"decision": "accept", "reasons": "缴款凭证核实无误", "version": 1}, "api"),
+    "api_withdraw_repair": ("POST", "/api/v1/penalties/{repair_penalty}/repair/{application}/withdrawal",
+                            lambda w: {"reasons": "申请人撤回", "version": 1}, "api"),
+    "form_apply_repair": ("POST", "/workspace/penalties/{matched}/repair", lambda w: REPAIR, "form"),
+    "form_apply_repair_unmatched": ("POST", "/workspace/penalties/{unmatched}/repair", lambda w: REPAIR, "form"),
+    "form_decide_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/decision",
+                           lambda w: {"decision": "reject", "reasons": "证明材料不全", "version": "1"}, "form"),
+    "form_withdraw_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/withdrawal",
+                             lambda w: {"withdraw_reasons": "申请人撤回", "version": "1"}, "form"),
 }
 
 API_OK = {"POST": 201, "PUT": 200}
@@ -178,6 +195,12 @@ for prefix in ("api", "form"):
     EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(f"{prefix}_revoke_unmatched_penalty",
                                                             CITY | REPORTING_AGENCY)
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
+# Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
+# scope rule passes, for anyone.
+for prefix in ("api", "form"):
+    for operation in ("apply_repair", "decide_repair", "withdraw_repair"):
+        EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
+    EXPECTED[f"{prefix}_apply_repair_unmatched"] = expect(f"{prefix}_apply_repair_unmatched", set())
 # The agency API takes agency keys only (401 for everyone else, signed-in people included).
 EXPECTED["api_report_penalty"] = {role: 201 if role in KEYS else 401 for role in API_ROLES}
 EXPECTED["api_match_subject"] = {role: 200 if role in KEYS else 401 for role in API_ROLES}
@@ -201,6 +224,9 @@ async def world(client) -> dict[str, Any]:
     unmatched_body = penalty("常卫罚〔2026〕2号", subject_name="某养老院（报送名称）", uscc=code(99))
     matched = (await report_penalty(matched_body, HEALTH_KEY)).penalty
     unmatched = (await report_penalty(unmatched_body, HEALTH_KEY)).penalty
+    repair_penalty = (await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)),
+                                           HEALTH_KEY)).penalty
+    application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
@@ -209,7 +235,8 @@ async def world(client) -> dict[str, Any]:
     for name, agency in KEYS.items():
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
     ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
-           "matched": matched["id"], "unmatched": unmatched["id"]}
+           "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
+           "application": application["id"]}
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
 
@@ -276,7 +303,7 @@ def write_routes() -> set[tuple[str, str]]:
 def matrix_routes() -> set[tuple[str, str]]:
     """The routes the matrix calls, with their path parameters as the app names them."""
     names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
-             "unmatched": "penalty_id"}
+             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id"}
     return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
             for method, template, _, _ in OPERATIONS.values()}
 

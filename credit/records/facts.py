@@ -71,11 +71,11 @@ async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, Instituti
             rectified_on=h["rectified_on"]))
     for p in await Penalty.select(Penalty.id, Penalty.institution, Penalty.severity, Penalty.decision_date,
                                   Penalty.is_fire_safety, Penalty.publication_end, Penalty.rectified_on,
-                                  Penalty.revoked).where(Penalty.institution.is_in(ids)).run():
+                                  Penalty.revoked, Penalty.repaired_on).where(Penalty.institution.is_in(ids)).run():
         penalties[p["institution"]].append(PenaltyFacts(
             id=p["id"], severity=p["severity"], decision_date=p["decision_date"],
             is_fire_safety=p["is_fire_safety"], publication_end=p["publication_end"],
-            rectified_on=p["rectified_on"], revoked=p["revoked"]))
+            rectified_on=p["rectified_on"], revoked=p["revoked"], repaired_on=p["repaired_on"]))
     listed = {r["institution"] for r in await ListingEntry.select(ListingEntry.institution).where(
         ListingEntry.institution.is_in(ids) & (ListingEntry.status == "listed")).run()}
     return {i: InstitutionFacts(institution_id=i, gradings=gradings[i], inspections=inspections[i],

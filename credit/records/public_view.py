@@ -1,9 +1,12 @@
 """The public view of a penalty, defined once: which penalties the public sees, and in what form.
 
-A penalty counts publicly on a day iff it is not revoked, has not been retired, and the day falls inside its
+A penalty counts publicly on a day iff it is not revoked, has not been retired, has not been repaired (信用修复,
+NDRC Order No. 36 art. 3: a repaired record stops being published and shared), and the day falls inside its
 publication period: decision date <= day < publication end, the end clamped into the legal window of its
 severity (scoring.publication_end, the first day it is no longer public). The portal pages, the public API,
-the public list, the exports and the daily disclosure all read penalties through this module.
+the public list, the exports and the daily disclosure all read penalties through this module. While a repair
+application runs, its public credit commitment (信用承诺) is shown with the penalty; the applicant's name and
+contact never are.
 """
 
 from __future__ import annotations
@@ -14,26 +17,43 @@ from typing import Any, Mapping
 from scoring import Penalty as PenaltyFacts
 from scoring import Policy, is_publicly_active, policy_for, publication_end
 
+from credit.registry.identifiers import mask_free_text
 from credit.records.service import public_penalty
-from credit.records.tables import Penalty
+from credit.records.tables import Penalty, RepairApplication
 
 
 def _facts(row: Mapping[str, Any]) -> PenaltyFacts:
     return PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
                         is_fire_safety=bool(row["is_fire_safety"]), publication_end=row["publication_end"],
-                        revoked=bool(row["revoked"]))
+                        revoked=bool(row["revoked"]), repaired_on=row.get("repaired_on"))
 
 
 def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = None) -> bool:
-    """True when the penalty is public on `on`: not revoked, not retired, inside its clamped window."""
+    """True when the penalty is public on `on`: not revoked, not retired, not repaired, inside its clamped
+    window (the window of the policy that judges its decision date)."""
     if row.get("revoked") or (row.get("retired_on") is not None and row["retired_on"] <= on):
+        return False
+    if row.get("repaired_on") is not None and row["repaired_on"] <= on:
         return False
     return is_publicly_active(_facts(row), policy or policy_for(on), on)
 
 
 def public_form(row: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
-    """A public penalty as shown: persons and free text masked, the publication end the one that applies."""
+    """A public penalty as shown: persons and free text masked, the publication end the one that applies
+    (the stored end clamped into the legal window of its class, never past the maximum)."""
     return {**public_penalty(row), "publication_end": publication_end(_facts(row), policy)}
+
+
+async def running_repairs(penalty_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """{penalty id: its open repair application as the public sees it}: the commitment (free text masked) and
+    the day applied; never the applicant's name or contact."""
+    if not penalty_ids:
+        return {}
+    rows = await RepairApplication.select(RepairApplication.penalty, RepairApplication.commitment,
+                                          RepairApplication.applied_on).where(
+        RepairApplication.penalty.is_in(sorted(set(penalty_ids))) & (RepairApplication.status == "applied")).run()
+    return {r["penalty"]: {"status": "applied", "commitment": mask_free_text(r["commitment"]),
+                           "applied_on": r["applied_on"]} for r in rows}
 
 
 async def public_penalties_of(institution_id: int, on: date) -> list[dict[str, Any]]:
@@ -41,11 +61,14 @@ async def public_penalties_of(institution_id: int, on: date) -> list[dict[str, A
     policy = policy_for(on)
     rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
         Penalty.decision_date, ascending=False).order_by(Penalty.id, ascending=False).run()
-    return [public_form(r, policy) for r in rows if counts_publicly(r, on, policy)]
+    shown = [public_form(r, policy) for r in rows if counts_publicly(r, on, policy)]
+    repairs = await running_repairs([p["id"] for p in shown])
+    return [{**p, "repair": repairs.get(p["id"])} for p in shown]
 
 
 PUBLIC_COLUMNS = (Penalty.id, Penalty.decision_number, Penalty.severity, Penalty.decision_date,
-                  Penalty.is_fire_safety, Penalty.publication_end, Penalty.revoked, Penalty.retired_on)
+                  Penalty.is_fire_safety, Penalty.publication_end, Penalty.revoked, Penalty.retired_on,
+                  Penalty.repaired_on)
 
 
 async def public_decision_numbers(penalty_ids: list[int], on: date) -> dict[int, str]:

@@ -139,3 +139,55 @@ class PenaltyOut(msgspec.Struct):
     revoked: bool
     revoked_on: dt.date | None
     version: int
+    repaired_on: dt.date | None = None
+
+
+class RepairApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A credit-repair application (信用修复, NDRC Order No. 36), recorded for the subject by a regulator or
+    (later) made by the institution itself. `applied_on` defaults to today."""
+
+    applicant_name: str
+    applicant_contact: str
+    statement: str  # the conduct is corrected and the obligations met
+    obligations_met_on: dt.date
+    evidence: str  # what proves it: receipts, rectification report, references
+    commitment: str  # the public credit commitment (信用承诺)
+    applied_on: dt.date | None = None
+
+
+class RepairDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: str  # accept | reject
+    reasons: str
+    version: int
+
+
+class RepairWithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
+    reasons: str
+    version: int
+
+
+class RepairApplicationOut(msgspec.Struct):
+    id: int
+    penalty: int
+    applicant_name: str
+    applicant_contact: str
+    statement: str
+    obligations_met_on: dt.date
+    evidence: str
+    commitment: str
+    status: str
+    applied_on: dt.date
+    due_on: dt.date
+    due_confirmed: bool
+    recorded_by: str
+    decided_by: str
+    decided_on: dt.date | None
+    reasons: str
+    version: int
+
+
+class OpenRepairOut(RepairApplicationOut):
+    decision_number: str = ""
+    institution: int | None = None
+    institution_name: str = ""
+    overdue: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -18,6 +19,7 @@ from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_age
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.service import on_penalty_revoked
+from credit.records import classes
 from credit.records.facts import load_facts
 from credit.records.money import penalty_columns, penalty_values
 from credit.registry.service import institution_in_scope
@@ -32,37 +34,19 @@ SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
 LISTING_BEHAVIOURS = tuple(str(n) for n in range(1, 10)) + ("court_debtor",)
 
-# 处罚类别 of the 双公示 standard, with the severity a penalty of that kind has when none is given.
-PENALTY_KIND_SEVERITY = {
-    "警告": "minor",
-    "通报批评": "minor",
-    "罚款": "general",
-    "没收违法所得": "general",
-    "没收非法财物": "general",
-    "暂扣许可证件": "serious",
-    "降低资质等级": "serious",
-    "吊销许可证件": "serious",
-    "限制开展生产经营活动": "serious",
-    "责令停产停业": "serious",
-    "责令关闭": "serious",
-    "限制从业": "serious",
-    "其他": "general",
-}
-
 PUBLIC_PENALTY_FIELDS = (
     "id", "institution", "subject_name", "subject_kind", "uscc", "decision_number", "violation_type",
     "facts", "legal_basis", "penalty_kind", "content", "fine_yuan", "decision_date", "deciding_agency",
     "source_agency", "publication_end", "severity", "is_fire_safety", "listing_behaviour", "rectified_on",
-    "revoked", "revoked_on", "version",
+    "revoked", "revoked_on", "version", "repaired_on",
 )
 
 
-def default_severity(penalty_kind: str) -> str:
-    """The severity implied by a 处罚类别 when the source gives none (multiple kinds: the most severe)."""
-    order = {name: rank for rank, name in enumerate(SEVERITIES)}
-    kinds = [k for k in penalty_kind.replace("、", ",").replace("；", ",").split(",") if k.strip()]
-    found = [PENALTY_KIND_SEVERITY.get(k.strip(), "general") for k in kinds] or ["general"]
-    return max(found, key=order.__getitem__)
+def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None,
+                     decision_date: date | None = None) -> str:
+    """The class a penalty gets when the reporter states none: the policy's classification table (NDRC Order
+    No. 36) over its 处罚类别 (several kinds: the most severe) and the fine (see credit.records.classes)."""
+    return classes.severity_of(penalty_kind, fine_yuan, decision_date or today())
 
 
 def check_penalty(data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal = Decimal(1)
@@ -93,8 +77,9 @@ def check_penalty(data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal
     clean["publication_end"] = check.day("publication_end", required=False)
     if clean["publication_end"] and clean["decision_date"] and clean["publication_end"] < clean["decision_date"]:
         check.fail("publication_end", "must not be before the decision date", data.get("publication_end"))
-    clean["severity"] = check.choice("severity", SEVERITIES, required=False,
-                                     default=default_severity(clean["penalty_kind"]))
+    # An agency's explicit severity wins over the policy's classification table.
+    clean["severity"] = check.choice("severity", SEVERITIES, required=False, default=default_severity(
+        clean["penalty_kind"] or "", clean["fine_yuan"], clean["decision_date"]))
     clean["is_fire_safety"] = check.flag("is_fire_safety")
     clean["listing_behaviour"] = check.choice("listing_behaviour", LISTING_BEHAVIOURS, required=False)
     clean["rectified_on"] = check.day("rectified_on", required=False, not_after=today())

@@ -95,7 +95,34 @@ class Penalty(Table):
     revoked = Boolean(default=False)
     revoked_on = Date(null=True, default=None)
     retired_on = Date(null=True, default=None)  # the day it left the public view (past its publication end)
+    repaired_on = Date(null=True, default=None)  # credit repair (信用修复) granted: out of every public output
     match_status = Varchar(length=16, default="matched")  # matched | review (unknown USCC, in the review queue)
     payload_digest = Varchar(length=64, default="")
+    version = Integer(default=1)
+    created_at = Timestamptz()
+
+
+class RepairApplication(Table):
+    """A credit-repair application (信用修复申请) for a penalty's information (NDRC Order No. 36).
+
+    status: applied -> accepted | rejected | withdrawn; at most one `applied` per penalty (unique index).
+    The applicant's name and contact are never public; the commitment (信用承诺) is public while it runs.
+    """
+
+    penalty = ForeignKey(references=Penalty, index=True)
+    applicant_name = Varchar(length=100)
+    applicant_contact = Varchar(length=100)
+    statement = Text()  # the conduct is corrected and the obligations met (fine paid, rectification done)
+    obligations_met_on = Date()
+    evidence = Text(default="")  # description and references of the evidence
+    commitment = Text()  # the public credit commitment (信用承诺)
+    status = Varchar(length=16, default="applied")
+    applied_on = Date()
+    due_on = Date()  # applied_on + the policy's working days for the decision
+    due_confirmed = Boolean(default=True)  # False when a day counted had no official calendar data
+    recorded_by = Varchar(length=100)
+    decided_by = Varchar(length=100, default="")
+    decided_on = Date(null=True, default=None)
+    reasons = Text(default="")
     version = Integer(default=1)
     created_at = Timestamptz()

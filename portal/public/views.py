@@ -170,4 +170,23 @@ def about(policy: Policy) -> dict[str, Any]:
         "critical_areas": [{"code": a, "zh": AREAS[a][0], "en": AREAS[a][1]} for a in FIRE_AREAS
                            if a in policy.fire.critical_areas],
         "severities": severities, "penalties": policy.penalties, "listing": policy.listing,
+        "order36": order36_about(policy),
     }
+
+
+def order36_about(policy: Policy) -> dict[str, Any] | None:
+    """The Order No. 36 classes, classification table and repair time of the policy (None before it)."""
+    rules = policy.order36
+    if rules is None:
+        return None
+    table = rules.classification
+    fines, previous = [], None
+    for up_to, severity in table.fine_thresholds:
+        fines.append({"up_to": up_to, "above": None, "severity": severity})
+        previous = up_to
+    if previous is not None:
+        fines.append({"up_to": None, "above": previous, "severity": table.fine_above_thresholds})
+    return {"publish_minor": rules.publish_minor, "windows": rules.legal_windows,
+            "kinds": [{"kind": k, "severity": v} for k, v in table.kinds.items()],
+            "fine_kinds": "、".join(sorted(table.fine_kinds)), "fines": fines, "unknown": table.unknown,
+            "repair_days": rules.repair_decision_working_days}

@@ -5,6 +5,8 @@ from portal.workspace.history import HistoryController
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
+from portal.workspace.repairs import RepairPages
 from portal.workspace.review import ReviewPages
 
-CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages]
+CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
+               RepairPages]

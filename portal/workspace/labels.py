@@ -128,6 +128,20 @@ FIELDS: dict[str, Label] = {
     "hazards": ("重大事故隐患", "Major hazards"),
     "after": ("内容", "Contents"),
     "hazard": ("隐患", "Hazard"),
+    "withdraw_reasons": ("撤回理由", "Reasons for withdrawal"),
+    "form": ("申请", "Application"),
+    # Credit repair (信用修复, NDRC Order No. 36)
+    "applicant_name": ("申请人姓名", "Applicant's name"),
+    "applicant_contact": ("申请人联系方式", "Applicant's contact"),
+    "statement": ("纠正失信行为、履行义务的情况说明", "Statement: conduct corrected, obligations met"),
+    "obligations_met_on": ("履行完毕日期", "Obligations met on"),
+    "evidence": ("证明材料", "Evidence"),
+    "commitment": ("信用承诺（公开）", "Credit commitment (public)"),
+    "applied_on": ("申请日期", "Applied on"),
+    "decision": ("决定", "Decision"),
+    "reasons": ("理由", "Reasons"),
+    "penalty": ("行政处罚", "Penalty"),
+    "status": ("状态", "Status"),
 }
 
 

@@ -1,0 +1,229 @@
+"""Credit repair of penalty information (信用修复, NDRC Order No. 36): apply, decide, withdraw.
+
+The subject applies once the shortest publication period has passed (minor information: once its duties are
+met), stating that the conduct is corrected and the obligations met, with evidence and a public credit
+commitment (信用承诺). For now a civil-affairs regulator records the application on the subject's behalf; the
+same calls take any principal, so a later institution self-service portal can use them. Civil affairs in scope
+accepts or rejects with reasons within the policy's working days. An accepted application sets the penalty's
+`repaired_on`: from that day it leaves every public and agency output (credit.records.public_view) and stops
+counting in the score (scoring.penalties), and stays in the internal history. One transaction per call.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+
+from scoring import Penalty as PenaltyFacts
+from scoring import policy_for, repairable_from
+
+from credit import db
+from credit.accounts.roles import Principal, can_write_institution
+from credit.audit import service as audit
+from credit.errors import Forbidden, NotFound, ProcedureRefused, StaleVersion
+from credit.listings.service import calendar, require_civil_affairs
+from credit.records.tables import Penalty, RepairApplication
+from credit.registry.service import institution_in_scope
+from credit.registry.tables import Institution
+from credit.sharing import feed
+from credit.timeutil import now_utc, today
+from credit.validation import Checker
+
+APPLIED, ACCEPTED, REJECTED, WITHDRAWN = "applied", "accepted", "rejected", "withdrawn"
+STATUSES = (APPLIED, ACCEPTED, REJECTED, WITHDRAWN)
+DECISIONS = {"accept": ACCEPTED, "reject": REJECTED}
+NO_INSTITUTION = "a penalty not matched to an institution is in no regulator's scope for repair: match it first"
+
+
+def _facts(row: Mapping[str, Any]) -> PenaltyFacts:
+    return PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
+                        is_fire_safety=bool(row["is_fire_safety"]), publication_end=row["publication_end"])
+
+
+async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
+    """The penalty if `by` is a civil-affairs regulator whose scope holds its institution.
+    Raises NotFound or Forbidden (also for a penalty with no institution: no scope rule passes on it)."""
+    require_civil_affairs(by)
+    row = await Penalty.select().where(Penalty.id == penalty_id).first().run()
+    if row is None:
+        raise NotFound(f"penalty {penalty_id}")
+    if row["institution"] is None:
+        raise Forbidden(NO_INSTITUTION)
+    await institution_in_scope(row["institution"], by)
+    return row
+
+
+async def _application(application_id: int, penalty_id: int) -> dict[str, Any]:
+    row = await RepairApplication.select().where(
+        (RepairApplication.id == application_id) & (RepairApplication.penalty == penalty_id)).first().run()
+    if row is None:
+        raise NotFound(f"repair application {application_id} of penalty {penalty_id}")
+    return row
+
+
+def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> dict[str, Any]:
+    """Check an application's fields and that repair is open for the penalty on the day applied.
+
+    Raises ValidationFailed naming the field, or ProcedureRefused (revoked, already repaired, too early).
+    """
+    check = Checker(data)
+    clean = {
+        "applicant_name": check.text("applicant_name", max_length=100),
+        "applicant_contact": check.text("applicant_contact", max_length=100),
+        "statement": check.text("statement", max_length=4000),
+        "obligations_met_on": check.day("obligations_met_on", not_after=today()),
+        "evidence": check.text("evidence", max_length=4000),
+        "commitment": check.text("commitment", max_length=4000),
+        "applied_on": check.day("applied_on", required=False, not_after=today()) or today(),
+    }
+    met = clean["obligations_met_on"]
+    if met and met < penalty["decision_date"]:
+        check.fail("obligations_met_on", "must not be before the decision date", data.get("obligations_met_on"))
+    if met and met > clean["applied_on"]:
+        check.fail("obligations_met_on", "must not be after the day of the application", data.get("obligations_met_on"))
+    if clean["applied_on"] < penalty["decision_date"]:
+        check.fail("applied_on", "must not be before the decision date", data.get("applied_on"))
+    check.done()
+    if penalty["revoked"]:
+        raise ProcedureRefused("penalty", "the decision is revoked: it is no longer public and does not count")
+    if penalty["repaired_on"] is not None:
+        raise ProcedureRefused("penalty", f"already repaired on {penalty['repaired_on'].isoformat()}")
+    opens = repairable_from(_facts(penalty), policy_for(penalty["decision_date"]))
+    if clean["applied_on"] < opens:
+        raise ProcedureRefused("applied_on", f"repair is open from {opens.isoformat()}, when the shortest "
+                                             f"publication period of this {penalty['severity']} penalty has passed")
+    return clean
+
+
+async def apply(penalty_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Record a repair application for the penalty. Returns the stored application (with its due date:
+    applied_on + the policy's working days). Raises NotFound, Forbidden, ValidationFailed, or ProcedureRefused
+    (revoked, already repaired, before the shortest period, or an application is already open)."""
+    async with db.transaction():
+        penalty = await _penalty_in_scope(penalty_id, by)
+        clean = check_application(data, penalty)
+        if await RepairApplication.exists().where((RepairApplication.penalty == penalty_id)
+                                                  & (RepairApplication.status == APPLIED)).run():
+            raise ProcedureRefused("penalty", "a repair application for this penalty is already open")
+        days = _decision_days(clean["applied_on"])
+        due = calendar().add_working_days(clean["applied_on"], days)
+        row = RepairApplication(penalty=penalty_id, **clean, status=APPLIED, due_on=due.day,
+                                due_confirmed=due.confirmed, recorded_by=by.username, created_at=now_utc(),
+                                version=1)
+        await row.save().run()
+        stored = _out(row.to_dict())
+        await audit.record(by.username, "repair.apply", "repair_application", row.id, {"after": stored})
+    return stored
+
+
+def _decision_days(applied_on: date) -> int:
+    rules = policy_for(applied_on).order36 or policy_for(today()).order36
+    if rules is None:
+        raise ProcedureRefused("applied_on", "no policy in force defines the credit repair procedure")
+    return rules.repair_decision_working_days
+
+
+async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Accept or reject an open application with reasons (`decision`: accept | reject, `reasons`, `version`).
+
+    Accepting repairs the penalty from the decision day: the institution is rescored and a `penalty`/`repaired`
+    feed event tells the agencies. Raises NotFound, Forbidden, ValidationFailed, ProcedureRefused (not open)
+    or StaleVersion.
+    """
+    check = Checker(data)
+    decision = check.choice("decision", tuple(DECISIONS))
+    reasons = check.text("reasons", max_length=4000)
+    version = check.integer("version", minimum=1)
+    check.done()
+    async with db.transaction():
+        penalty = await _penalty_in_scope(penalty_id, by)
+        current = await _application(application_id, penalty_id)
+        _require_open(current)
+        on = today()
+        status = DECISIONS[decision]
+        stored = await _move(current, version, {RepairApplication.status: status,
+                                                RepairApplication.decided_by: by.username,
+                                                RepairApplication.decided_on: on,
+                                                RepairApplication.reasons: reasons})
+        if status == ACCEPTED:
+            await Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1}).where(
+                Penalty.id == penalty_id).run()
+            await Institution.update({Institution.needs_rescore: True}).where(
+                Institution.id == penalty["institution"]).run()
+            await feed.emit("penalty", "repaired", penalty_id, {
+                "id": penalty_id, "institution": penalty["institution"], "uscc": penalty["uscc"],
+                "decision_number": penalty["decision_number"], "repaired_on": on})
+        await audit.record(by.username, f"repair.{decision}", "repair_application", application_id,
+                           {"changes": {"status": [APPLIED, status], "reasons": reasons}})
+        if status == ACCEPTED:
+            await audit.record(by.username, "penalty.repair", "penalty", penalty_id,
+                               {"changes": {"repaired_on": [None, on]}, "application": application_id})
+    return stored
+
+
+async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Withdraw an open application on the applicant's request (`reasons`, `version`). Raises NotFound,
+    Forbidden, ValidationFailed, ProcedureRefused (not open) or StaleVersion."""
+    check = Checker(data)
+    reasons = check.text("reasons", max_length=4000)
+    version = check.integer("version", minimum=1)
+    check.done()
+    async with db.transaction():
+        await _penalty_in_scope(penalty_id, by)
+        current = await _application(application_id, penalty_id)
+        _require_open(current)
+        stored = await _move(current, version, {RepairApplication.status: WITHDRAWN,
+                                                RepairApplication.decided_by: by.username,
+                                                RepairApplication.decided_on: today(),
+                                                RepairApplication.reasons: reasons})
+        await audit.record(by.username, "repair.withdraw", "repair_application", application_id,
+                           {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}})
+    return stored
+
+
+def _require_open(application: Mapping[str, Any]) -> None:
+    if application["status"] != APPLIED:
+        raise ProcedureRefused("status", f"the application is {application['status']}, no longer open")
+
+
+async def _move(current: Mapping[str, Any], version: int, values: dict) -> dict[str, Any]:
+    updated = await RepairApplication.update({**values, RepairApplication.version: version + 1}).where(
+        (RepairApplication.id == current["id"]) & (RepairApplication.version == version)).returning(
+        RepairApplication.id).run()
+    if not updated:
+        raise StaleVersion(_out(current))
+    row = await RepairApplication.select().where(RepairApplication.id == current["id"]).first().run()
+    return _out(row)
+
+
+def _out(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "created_at"}
+
+
+async def applications_of(penalty_id: int, by: Principal) -> list[dict[str, Any]]:
+    """Every repair application of the penalty, oldest first (internal: names and contacts in clear).
+    Raises NotFound or Forbidden."""
+    await _penalty_in_scope(penalty_id, by)
+    rows = await RepairApplication.select().where(RepairApplication.penalty == penalty_id).order_by(
+        RepairApplication.id).run()
+    return [_out(r) for r in rows]
+
+
+async def get_application(penalty_id: int, application_id: int, by: Principal) -> dict[str, Any]:
+    await _penalty_in_scope(penalty_id, by)
+    return _out(await _application(application_id, penalty_id))
+
+
+async def open_applications(by: Principal, on: date | None = None) -> list[dict[str, Any]]:
+    """The open applications of the institutions in `by`'s scope, oldest due first, each with `overdue`
+    (its due date has passed on `on`), the penalty's decision number and the institution's name."""
+    require_civil_affairs(by)
+    on = on or today()
+    rows = await RepairApplication.select(
+        *RepairApplication.all_columns(), RepairApplication.penalty.decision_number.as_alias("decision_number"),
+        RepairApplication.penalty.institution.as_alias("institution"),
+        RepairApplication.penalty.institution.name.as_alias("institution_name"),
+        RepairApplication.penalty.institution.district_code.as_alias("district_code")).where(
+        RepairApplication.status == APPLIED).order_by(RepairApplication.due_on).order_by(RepairApplication.id).run()
+    return [{**_out(r), "overdue": r["due_on"] < on} for r in rows
+            if r["institution"] is not None and can_write_institution(by, r["district_code"])]
