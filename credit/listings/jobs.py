@@ -10,8 +10,11 @@ from credit.accounts.roles import Principal
 from credit.accounts.system import system_principal
 from credit.errors import IllegalTransition, ProcedureRefused
 from credit.listings import rules, service
+from credit.listings.behaviours import BEHAVIOURS, FIRE_HAZARD
 from credit.listings.tables import ListingEntry
 from credit.records.tables import MajorHazard
+
+FIRE_CATEGORY = "fire"  # 重大火灾隐患: the only hazard that is listing behaviour 4
 
 
 @dataclass
@@ -66,11 +69,13 @@ async def _confirm_deadlines(result: AdvanceResult) -> None:
 
 
 async def detect_unrectified_fire_hazards(on: date) -> list[int]:
-    """Propose behaviour 4 for each institution with a major hazard past its rectify-by date, for a
-    regulator to confirm. Returns the new entries' ids."""
+    """Propose behaviour 4 for each institution with a major **fire** hazard (重大火灾隐患, category `fire`)
+    past its rectify-by date, for a regulator to confirm. Other major accident hazards (a missing licence,
+    a management failure) are not behaviour 4 and propose nothing. Returns the new entries' ids."""
     overdue = await MajorHazard.select(MajorHazard.id, MajorHazard.institution, MajorHazard.rectify_by,
                                        MajorHazard.description).where(
-        MajorHazard.rectified_on.is_null() & (MajorHazard.rectify_by < on)).run()
+        MajorHazard.rectified_on.is_null() & (MajorHazard.rectify_by < on)
+        & (MajorHazard.category == FIRE_CATEGORY)).run()
     proposed = []
     by = system_principal("fire-hazard-check")
     for institution_id in sorted({h["institution"] for h in overdue}):
@@ -80,7 +85,7 @@ async def detect_unrectified_fire_hazards(on: date) -> list[int]:
         try:
             entry = await service.propose_detected({
                 "institution_id": institution_id, "facts": facts,
-                "basis": "《养老服务市场失信联合惩戒对象名单管理办法（试行）》第六条第四项", "on": on.isoformat()}, by)
+                "basis": BEHAVIOURS[FIRE_HAZARD].citation, "on": on.isoformat()}, by)
         except ProcedureRefused:
             continue  # already has an active behaviour-4 entry
         proposed.append(entry["id"])

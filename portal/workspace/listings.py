@@ -200,7 +200,7 @@ class ListingPages(WorkspaceController):
                     state_links={s: link(status=s, page="") for s in rules.STATES}, all_link=link(status="", page=""),
                     previous=link(page=found.page - 1) if found.page > 1 else "",
                     next=link(page=found.page + 1) if found.page < pages else "",
-                    S=STATE_LABELS, B=rules.BEHAVIOURS)
+                    S=STATE_LABELS, B=rules.SHORT_LABELS)
 
     @get("/listings/new", operation_id="workspaceNewListing")
     async def new(self, principal: Principal, institution: int | None = None) -> Template:

@@ -72,10 +72,34 @@ async def test_auto_detected_in_a_request_is_ignored_only_the_detection_job_sets
         "inspected_on": "2025-06-01", "checklist": {a: "pass" for a in (
             "fire_resistance", "resident_floors", "fire_separation", "evacuation", "fire_facilities",
             "fire_management", "micro_fire_station")},
-        "hazards": [{"category": "facility_equipment", "description": "自动喷水灭火系统瘫痪",
+        "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪",
                      "rectify_by": "2025-07-01"}]}, ADMIN)
     proposed = await detect_unrectified_fire_hazards(date(2025, 7, 2))
     assert len(proposed) == 1 and (await service.entry_detail(proposed[0]))["auto_detected"] is True
+
+
+ALL_PASS = {a: "pass" for a in ("fire_resistance", "resident_floors", "fire_separation", "evacuation",
+                                "fire_facilities", "fire_management", "micro_fire_station")}
+
+
+async def test_only_an_overdue_major_fire_hazard_proposes_behaviour_4_citing_its_item(home):
+    # 民发〔2019〕103号 art. 6(1)(4): "存在重大火灾隐患，无故拖延，逾期不改的" — a fire hazard, not any major
+    # accident hazard of the MCA 2023 criteria (a missing medical licence is not behaviour 4).
+    await records.create_fire_inspection(home["id"], {
+        "inspected_on": "2025-06-01", "checklist": ALL_PASS,
+        "hazards": [{"category": "safety_licence", "description": "未取得医疗机构执业许可证", "rectify_by": "2025-07-01"},
+                    {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"}]},
+        ADMIN)
+    assert await detect_unrectified_fire_hazards(date(2025, 7, 2)) == []
+    await records.create_fire_inspection(home["id"], {
+        "inspected_on": "2025-06-10", "checklist": ALL_PASS,
+        "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}]}, ADMIN)
+    [entry_id] = await detect_unrectified_fire_hazards(date(2025, 7, 2))
+    entry = await service.entry_detail(entry_id)
+    assert entry["behaviour"] == "4" and "疏散楼梯间防火门损坏" in entry["facts"]
+    assert "未取得医疗机构执业许可证" not in entry["facts"]
+    assert entry["basis"] == "《养老服务市场失信联合惩戒对象名单管理办法（试行）》（民发〔2019〕103号）第六条第一款第（四）项"
+    assert entry["behaviour_label"] == "存在重大火灾隐患，无故拖延，逾期不改的"
 
 
 async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monkeypatch):
