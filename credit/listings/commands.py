@@ -28,7 +28,7 @@ def add_listings_parser(commands: argparse._SubParsersAction) -> None:
     step.add_argument("--on", default=None, help="date of the step (default today)")
     step.add_argument("--text", default="", help="objection text")
     step.add_argument("--outcome", default="", help="decide: upheld | withdrawn")
-    step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error")
+    step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error | court_removed")
     step.add_argument("--reasons", default="", help="reasons for a decision, removal or withdrawal")
     step.add_argument("--backdate-reason", default="", help="why a step dated before today is recorded late")
     step.add_argument("--actor", required=True,

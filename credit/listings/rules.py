@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from scoring import policy_for
 from scoring.dates import add_months
 
 from credit.listings.behaviours import BEHAVIOURS as ALL_BEHAVIOURS
+from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 
 PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
     "proposed", "notified", "objected", "listed", "removed", "withdrawn")
 STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
 ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
-REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error")
+REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error", "court_removed")
 # code -> official wording (zh, en) of 民发〔2019〕103号; the one definition is credit.listings.behaviours
 BEHAVIOURS = {code: b.official for code, b in ALL_BEHAVIOURS.items()}
 SHORT_LABELS = {code: b.short for code, b in ALL_BEHAVIOURS.items()}
@@ -26,7 +27,7 @@ TRANSITIONS = {
     PROPOSED: (NOTIFIED, WITHDRAWN),
     NOTIFIED: (OBJECTED, LISTED, WITHDRAWN),
     OBJECTED: (LISTED, WITHDRAWN),
-    LISTED: (REMOVED,),
+    LISTED: (REMOVED, OBJECTED),  # objected only while a calendar review reopens the window
     REMOVED: (),
     WITHDRAWN: (),
 }
@@ -45,8 +46,22 @@ def objection_deadline(notified_on: date, calendar: WorkingCalendar) -> Deadline
     return Deadline(result.day, result.confirmed)
 
 
-def listing_dates(listed_on: date) -> dict[str, date]:
-    """When a listing expires, and from when early removal (credit repair) may be applied for."""
+def list_from(deadline: date, confirmed: bool, notified_on: date, calendar: WorkingCalendar) -> date:
+    """The first day an entry without objection may be listed: the day after a confirmed deadline; after a
+    deadline counted without the year's holiday notice (a guess), the day after the policy's margin of
+    further working days (listing.confirmation_margin_working_days)."""
+    if confirmed:
+        return deadline + timedelta(days=1)
+    margin = policy_for(notified_on).listing.confirmation_margin_working_days
+    return calendar.add_working_days(deadline, margin).day + timedelta(days=1)
+
+
+def listing_dates(listed_on: date, behaviour: str = "") -> dict[str, date | None]:
+    """When a listing expires, and from when early removal (credit repair) may be applied for. A court's
+    dishonest-debtor designation follows the court's list: no fixed end and no early removal here; it ends
+    when the court removes the subject (removal reason court_removed)."""
+    if behaviour == COURT_DEBTOR:
+        return {"listed_on": listed_on, "expires_on": None, "early_removal_from": None}
     rules = policy_for(listed_on).listing
     return {"listed_on": listed_on, "expires_on": add_months(listed_on, 12 * rules.duration_years),
             "early_removal_from": add_months(listed_on, 12 * rules.early_removal_after_years)}

@@ -112,8 +112,16 @@ async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monk
                                ListingEntry.objection_deadline_confirmed: False}).where(
         ListingEntry.id == entry["id"]).run()
     monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
-    assert (await advance_list(date(2031, 1, 20))).listed == []
+    # Policy 2026.1 [listing] confirmation_margin_working_days = 3: after the guessed deadline (Thu 9 Jan
+    # 2031) the list waits three more working days (10, 13, 14 Jan) and says so.
+    waiting = await advance_list(date(2031, 1, 14))
+    assert waiting.listed == [] and [(w.id, w.deadline, w.lists_from) for w in waiting.waiting] == [
+        (entry["id"], date(2031, 1, 9), date(2031, 1, 15))]
     assert (await service.entry_detail(entry["id"]))["status"] == "notified"
+    listed = await advance_list(date(2031, 1, 15))
+    after = await service.entry_detail(entry["id"])
+    assert listed.listed == [entry["id"]] and after["listed_on"] == date(2031, 1, 15)
+    assert after["objection_deadline_confirmed"] is False  # still a guess: recomputed when the data arrives
 
 
 @pytest.fixture
