@@ -124,6 +124,22 @@ async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monk
     assert after["objection_deadline_confirmed"] is False  # still a guess: recomputed when the data arrives
 
 
+async def test_the_cli_explains_an_entry_waiting_for_the_official_calendar(home, monkeypatch, capsys):
+    from credit.listings.calendar import WorkingCalendar
+    from credit.listings.commands import _explain
+
+    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    await ListingEntry.update({ListingEntry.notified_on: date(2031, 1, 2),
+                               ListingEntry.objection_deadline: date(2031, 1, 9),
+                               ListingEntry.objection_deadline_confirmed: False}).where(
+        ListingEntry.id == entry["id"]).run()
+    monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
+    _explain(await advance_list(date(2031, 1, 12)))
+    out = capsys.readouterr().out
+    assert f"entry {entry['id']}: objection deadline 2031-01-09 is unconfirmed" in out
+    assert "not listed" in out and "it lists on 2031-01-15" in out
+
+
 @pytest.fixture
 def cli(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "ELDERCREDIT_DATA_DIR": str(tmp_path)}
@@ -141,3 +157,11 @@ def test_the_cli_never_advances_the_list_ahead_of_time_and_steps_only_as_a_named
     assert ahead.returncode == 2 and "after today" in ahead.stderr
     nobody = cli("listings", "step", "1", "notify", "--actor", "nobody")
     assert nobody.returncode == 1 and "not an active account" in nobody.stderr
+
+
+def test_the_cli_recompute_command_reports_confirmed_and_flagged(cli):
+    assert cli("migrate").returncode == 0
+    done = cli("listings", "recompute")
+    assert done.returncode == 0 and "0 deadlines confirmed, 0 flagged for review." in done.stdout
+    advanced = cli("listings", "advance")
+    assert advanced.returncode == 0 and "0 waiting for the official calendar, 0 flagged for review" in advanced.stdout
