@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from credit.listings.calendar import CalendarFileError, load_extra_years
+
+    try:
+        load_extra_years()  # a bad calendar file stops every command, named with its line
+    except CalendarFileError as error:
+        errors.print(f"Calendar file refused: {error}", markup=False, highlight=False)
+        return 2
     handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
                "users": users, "audit": _audit, "listings": listings,
                "disclosures": disclosures, "jobs": jobs, "agencies": agencies}[args.command]

@@ -39,6 +39,7 @@ HAZARD_CATEGORIES: Mapping[str, str] = MappingProxyType(
         "management_failure": "安全管理严重缺失",
         "illegal_service": "严重违法违规服务",
         "other": "其他",
+        "fire": "重大火灾隐患",  # determined by fire rescue (GB 35181); overdue -> listing behaviour 4
     }
 )
 

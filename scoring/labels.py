@@ -56,6 +56,7 @@ HAZARD_CATEGORIES_EN: dict[str, str] = {
     "management_failure": "serious management failure",
     "illegal_service": "seriously illegal service",
     "other": "other",
+    "fire": "major fire hazard",
 }
 
 

@@ -125,6 +125,9 @@ class ListingRules:
     objection_working_days: int
     duration_years: int
     early_removal_after_years: int
+    # --- list and calendar (民发〔2019〕103号), optional keys (policies before 2026.1 lack them) ---
+    confirmation_margin_working_days: int = 3  # extra working days before listing on an unconfirmed deadline
+    source: str = ""  # the rule these periods come from (a local variant names its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,10 +398,22 @@ def _penalties(r: _Reader, raw: Any) -> PenaltyRules:
     )
 
 
+LISTING_OPTIONAL = ("confirmation_margin_working_days", "source")
+
+
 def _listing(r: _Reader, raw: Any) -> ListingRules:
     names = ("objection_working_days", "duration_years", "early_removal_after_years")
-    t = r.table(raw, "listing", names)
-    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names))
+    optional = {k: v for k, v in raw.items() if k in LISTING_OPTIONAL} if isinstance(raw, Mapping) else {}
+    t = r.table({k: v for k, v in raw.items() if k not in optional} if optional else raw, "listing", names)
+    extra: dict[str, Any] = {}
+    if "confirmation_margin_working_days" in optional:
+        extra["confirmation_margin_working_days"] = r.integer(
+            optional["confirmation_margin_working_days"], "listing.confirmation_margin_working_days")
+    if "source" in optional:
+        if not isinstance(optional["source"], str):
+            raise r.fail("listing.source", f"expected a string, got {_kind(optional['source'])}")
+        extra["source"] = optional["source"]
+    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names), **extra)
     if rules.early_removal_after_years > rules.duration_years:
         raise r.fail(
             "listing.early_removal_after_years", f"must not exceed listing.duration_years ({rules.duration_years})"

@@ -41,7 +41,7 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str  # expired | revoked_basis | error
+    reason: str  # expired | revoked_basis | error | court_removed (a court designation only)
     reasons: str = ""
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today

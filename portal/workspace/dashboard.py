@@ -6,7 +6,7 @@ from litestar import get
 from litestar.response import Template
 
 from credit.accounts.roles import Principal
-from credit.listings.queries import OBJECTION_WARNING_DAYS, count_listed, objection_windows_closing
+from credit.listings.queries import OBJECTION_WARNING_DAYS, calendar_holds, count_listed, objection_windows_closing
 from credit.records.queries import count_open_hazards, gradings_lapsing, overdue_major_hazards
 from credit.registry.queries import institution_counts_by_district, search_institutions
 from portal.workspace.base import WorkspaceController, district_scope, page
@@ -30,5 +30,6 @@ class DashboardController(WorkspaceController):
                     unrated=total - sum(n for _, n in by_level), by_district=by_district,
                     open_hazards=await count_open_hazards(district), listed=await count_listed(district),
                     objections=await objection_windows_closing(district), objection_days=OBJECTION_WARNING_DAYS,
+                    calendar_holds=await calendar_holds(district),
                     lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
                     grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district))
