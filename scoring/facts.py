@@ -142,7 +142,8 @@ class InstitutionFacts:
     """Everything the score of one institution depends on.
 
     `listed` is True while the institution is on the joint-punishment list
-    (失信联合惩戒对象名单). Sequences are stored as tuples.
+    (失信联合惩戒对象名单). `opened_on` is the day it started operating (the registry's
+    established_on), None when unknown. Sequences are stored as tuples.
     """
 
     institution_id: RecordId
@@ -151,6 +152,7 @@ class InstitutionFacts:
     hazards: tuple[MajorHazard, ...] = ()
     penalties: tuple[Penalty, ...] = ()
     listed: bool = False
+    opened_on: date | None = None
 
     def __post_init__(self) -> None:
         for name in ("gradings", "inspections", "hazards", "penalties"):

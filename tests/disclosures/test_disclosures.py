@@ -22,8 +22,8 @@ from credit.scheduler import JOBS, build_scheduler, run_job
 from credit.scheduling.tables import JobRun
 from credit.seeding import load_city
 from credit.settings import settings
-from scoring import policy_for
 from credit.sharing.tables import ChangeEvent
+from scoring import policy_for
 
 AS_OF = date(2026, 6, 30)
 
