@@ -12,6 +12,8 @@ from litestar.params import Parameter
 MAX_ID = 2_147_483_647  # ids are 32-bit serials on PostgreSQL
 MIN_INT = -2_147_483_648  # the smallest PostgreSQL `integer`
 
+MAX_SEARCH_LENGTH = 100  # characters of a search text; longer is no name or code anyone types
+
 RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="the record's id")]
 
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description="a record's id")]
