@@ -33,8 +33,10 @@ seed: migrate
 run: seed
 	$(BIN)/eldercredit serve --host $(HOST) --port $(PORT)
 
+# The suite on every core (pytest-xdist, a database per worker); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every benchmark, figures in bench/out/RESULTS.md (needs PostgreSQL and wrk; takes about half an hour).
 bench: install-dev

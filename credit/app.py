@@ -50,6 +50,7 @@ from credit.sharing.api import AgencyController, ExportController
 from credit.stores import shared_store
 from portal.filters import register_filters
 from portal.notices import NoticeController
+from credit.listings.calendar import load_extra_years
 from portal.public import PublicController
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app. The database engine is whatever `credit.db.use_engine` last set."""
     settings = settings or default_settings
     configure_logging(settings.log_format)
+    load_extra_years()  # a malformed calendar file stops start-up (CalendarFileError: file and line)
 
     @contextlib.asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:

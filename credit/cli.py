@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from credit.listings.calendar import CalendarFileError, load_extra_years
+
+    try:
+        load_extra_years()  # a bad calendar file stops every command, named with its line
+    except CalendarFileError as error:
+        errors.print(f"Calendar file refused: {error}", markup=False, highlight=False)
+        return 2
     handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
                "users": users, "audit": _audit, "listings": listings,
                "disclosures": disclosures, "jobs": jobs, "agencies": agencies}[args.command]
@@ -96,16 +103,19 @@ def _seed(args: argparse.Namespace) -> int:
     if not args.demo:
         errors.print("Say which data set to load: --demo")
         return 2
-    from credit.demo import build_demo_city
+    from credit.demo import build_demo_city, level_mix
     from credit.registry.service import count_institutions
     from credit.seeding import load_city
     from credit.timeutil import today
+    from scoring import policy_for
+
+    as_of = args.as_of or today()
+    city = build_demo_city(args.seed, as_of, args.count)
 
     async def run():
         if args.if_empty and await count_institutions():
             return None
-        as_of = args.as_of or today()
-        return await load_city(build_demo_city(args.seed, as_of, args.count), as_of)
+        return await load_city(city, as_of)
 
     result = asyncio.run(run())
     if result is None:
@@ -114,6 +124,10 @@ def _seed(args: argparse.Namespace) -> int:
     console.print(f"Demo city: {result.institutions} institutions added "
                   f"({result.skipped_institutions} already there), {result.records} records, "
                   f"{result.listings} list entries.")
+    mix = level_mix(city, as_of)
+    homes = sum(mix.values()) or 1
+    console.print(f"Level mix on {as_of} (policy {policy_for(as_of).version}): "
+                  + ", ".join(f"{level} {n} ({100 * n / homes:.0f} %)" for level, n in mix.items()))
     for username, password in result.passwords.items():
         console.print(f"  user [bold]{username}[/bold]  password [bold]{password}[/bold]  (shown once)")
     return 0

@@ -10,7 +10,11 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
-from scoring import FIRE_AREAS, HAZARD_CATEGORIES, grading_level, policy_for
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES, InstitutionFacts, evaluate_many, grading_level, policy_for
+from scoring import FireInspection as InspectionFacts
+from scoring import Grading as GradingFacts
+from scoring import MajorHazard as HazardFacts
+from scoring import Penalty as PenaltyFacts
 from scoring.dates import add_months
 
 from credit.registry.districts import DEFAULT_FILE, load_districts
@@ -51,6 +55,8 @@ PENALTY_SAMPLES = [
     ("serious", False, "没收违法所得、罚款", "骗取养老服务补贴", "虚报床位骗取运营补贴",
      "《养老机构管理办法》第四十九条", "没收违法所得并罚款人民币两万元", Decimal("20000.50")),
 ]
+NEW_SHARE = 0.05  # homes opened within the last year
+GRADED_SHARE = 0.8  # homes ever graded (等级评定 is voluntary)
 LISTING_STATES = ["proposed", "notified", "objected", "listed", "listed", "removed", "withdrawn"]
 
 
@@ -117,27 +123,30 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
         used_usccs.add(code)
         town = rnd.choice(TOWNS[district])
         beds = rnd.randrange(30, 120) if prefix == "12" else rnd.randrange(40, 600)
+        # About 5 % opened within the last year (level at most B under 2026.1): no grading yet, and
+        # no record older than the home.
+        age = rnd.randrange(60, 360) if rnd.random() < NEW_SHARE else rnd.randrange(400, 365 * 25)
         city.institutions.append({
             "uscc": code, "name": institution_name(rnd, prefix, district, town), "district_code": district,
             "address": f"江苏省常州市{DISTRICTS[district][0]}{town}{rnd.choice(STREETS)}{rnd.randrange(1, 400)}号",
             "beds": beds, "owner_type": OWNER_BY_PREFIX[prefix] if rnd.random() > 0.1 else "public_private",
             "legal_representative": person_name(rnd), "phone": f"0519-8{rnd.randrange(1000000, 9999999)}",
-            "established_on": as_of - timedelta(days=rnd.randrange(400, 365 * 25)),
+            "established_on": as_of - timedelta(days=age),
         })
         for role in ("legal_representative", "manager", "care_staff"):
             city.practitioners.append({"uscc": code, "name": person_name(rnd), "role": role,
                                        "id_number": make_id_number(rnd, district)})
-        if rnd.random() < 0.65:
+        if age >= 400 and rnd.random() < GRADED_SHARE:
             level = rnd.choices([1, 2, 3, 4, 5], [8, 20, 35, 25, 12])[0]
             parts = _parts_for(rnd, level, policy)
-            decided = as_of - timedelta(days=rnd.randrange(30, 365 * 4))
+            decided = as_of - timedelta(days=rnd.randrange(30, min(age, 365 * 7 // 2)))
             city.gradings.append({
                 "uscc": code, "decided_on": decided, "expires_on": add_months(decided, 36),
                 "level": grading_level(**parts, policy=policy) or 1, **parts,
                 "decision_number": f"常民评〔{decided.year}〕{index + 1}号", "assessor": "常州市养老机构等级评定委员会",
             })
         if rnd.random() < 0.9:
-            inspected = as_of - timedelta(days=rnd.randrange(10, 540))
+            inspected = as_of - timedelta(days=rnd.randrange(10, min(age, 540)))
             fail_rate = rnd.choice([0.0, 0.0, 0.05, 0.15, 0.3])
             checklist = {area: ("na" if area == "micro_fire_station" and beds < 50
                                 else "fail" if rnd.random() < fail_rate else "pass") for area in FIRE_AREAS}
@@ -156,7 +165,7 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
             for _ in range(rnd.choice((1, 1, 2, 3))):
                 penalty_number += 1
                 severity, fire, kind, violation, facts, basis, content, fine = rnd.choice(PENALTY_SAMPLES)
-                decided = as_of - timedelta(days=rnd.randrange(5, 365 * 3))
+                decided = as_of - timedelta(days=rnd.randrange(5, min(age, 365 * 3)))
                 agency = "常州市消防救援支队" if fire else f"常州市{DISTRICTS[district][0]}民政局"
                 city.penalties.append({
                     "uscc": code, "subject_name": city.institutions[-1]["name"], "subject_kind": "legal_person",
@@ -196,3 +205,34 @@ def _add_listings(rnd: random.Random, city: DemoCity, as_of: date) -> None:
             "penalty_numbers": [penalty["decision_number"]], "facts": penalty["facts"],
             "basis": penalty["legal_basis"], "decided_on": penalty["decision_date"],
         })
+
+
+def city_facts(city: DemoCity) -> list[InstitutionFacts]:
+    """The scoring facts of every home of the city, as `credit.records.facts.load_facts` reads them once seeded."""
+    by_uscc: dict[str, dict[str, list]] = {i["uscc"]: {"g": [], "i": [], "h": [], "p": []} for i in city.institutions}
+    for n, g in enumerate(city.gradings):
+        by_uscc[g["uscc"]]["g"].append(GradingFacts(id=n, decided_on=g["decided_on"], level=g["level"]))
+    for n, i in enumerate(city.inspections):
+        records = by_uscc[i["uscc"]]
+        records["i"].append(InspectionFacts(id=n, inspected_on=i["inspected_on"], checklist=i["checklist"]))
+        for m, h in enumerate(i["hazards"]):
+            records["h"].append(HazardFacts(id=f"{n}.{m}", category=h["category"], found_on=h["found_on"],
+                                            rectify_by=h["rectify_by"], rectified_on=h["rectified_on"]))
+    for n, p in enumerate(city.penalties):
+        by_uscc[p["uscc"]]["p"].append(PenaltyFacts(
+            id=n, severity=p["severity"], decision_date=p["decision_date"], is_fire_safety=p["is_fire_safety"],
+            publication_end=p["publication_end"], rectified_on=p["rectified_on"], revoked=p.get("revoked", False)))
+    listed = {entry["uscc"] for entry in city.listings if entry["state"] == "listed"}
+    return [InstitutionFacts(institution_id=i["uscc"], gradings=by_uscc[i["uscc"]]["g"],
+                             inspections=by_uscc[i["uscc"]]["i"], hazards=by_uscc[i["uscc"]]["h"],
+                             penalties=by_uscc[i["uscc"]]["p"], listed=i["uscc"] in listed,
+                             opened_on=i.get("established_on")) for i in city.institutions]
+
+
+def level_mix(city: DemoCity, as_of: date) -> dict[str, int]:
+    """How many homes of the city have each credit level on `as_of` under the policy then in force (A first)."""
+    policy = policy_for(as_of)
+    mix = dict.fromkeys(policy.levels, 0)
+    for assessment in evaluate_many(city_facts(city), policy, as_of):
+        mix[assessment.level] += 1
+    return mix

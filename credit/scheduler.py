@@ -26,7 +26,8 @@ async def _advance_list(on: date) -> str:
     result = await advance_list(on)
     proposed = await detect_unrectified_fire_hazards(on)
     return (f"{len(result.listed)} listed, {len(result.expired)} expired, {len(result.confirmed)} deadlines "
-            f"confirmed, {len(proposed)} behaviour-4 proposals")
+            f"confirmed, {len(proposed)} behaviour-4 proposals, {len(result.waiting)} waiting for the official "
+            f"calendar, {len(result.flagged)} flagged for review")
 
 
 @dataclass(frozen=True, slots=True)

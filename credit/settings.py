@@ -39,6 +39,7 @@ class Settings:
     token_ttl_days: int = 90  # a user API token stops working this long after it was issued
     session_max_hours: int = 12  # a session ends this long after sign-in, however busy
     session_idle_minutes: int = 60  # ... and after this long without a request
+    calendar_dir: Path | None = None  # CALENDAR_DIR: extra years of working-day data (default scoring/calendars)
 
     @property
     def is_production(self) -> bool:
@@ -71,6 +72,7 @@ def load_settings() -> Settings:
         token_ttl_days=int(os.environ.get("TOKEN_TTL_DAYS", "90")),
         session_max_hours=int(os.environ.get("SESSION_MAX_HOURS", "12")),
         session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
+        calendar_dir=Path(os.environ["CALENDAR_DIR"]) if os.environ.get("CALENDAR_DIR") else None,
     )
 
 

@@ -93,6 +93,7 @@ class Checker:
         return amount.quantize(_FEN)
 
     def day(self, field: str, *, required: bool = True, not_after: date | None = None) -> date | None:
+        """A calendar date between EARLIEST_DAY and LATEST_DAY (see there), not after `not_after` if given."""
         value = self.raw(field)
         if value is None or value == "":
             if required:
@@ -101,6 +102,9 @@ class Checker:
         parsed = parse_date(value)
         if parsed is None:
             self.fail(field, "must be a date like 2025-03-01", value)
+            return None
+        if not EARLIEST_DAY <= parsed <= LATEST_DAY:
+            self.fail(field, f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}", value)
             return None
         if not_after is not None and parsed > not_after:
             self.fail(field, f"must not be in the future (after {not_after.isoformat()})", value)
@@ -137,6 +141,13 @@ class Checker:
         if self.errors:
             raise ValidationFailed(self.errors)
 
+
+# The dates any record here can carry. The oldest are homes' founding dates, some of which reach back into the
+# early twentieth century; the latest are deadlines and publication ends, at most a few years ahead (a serious
+# penalty is public for 3 years, a list entry lasts 3). A year outside is a typing error (0001, 9999), and refusing
+# it keeps date arithmetic (adding years, counting working days) far from the calendar's ends.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 
 AMOUNT_INTEGER_DIGITS = 12  # money: up to 999,999,999,999.99 yuan
 _AMOUNT_LIMIT = Decimal(10) ** AMOUNT_INTEGER_DIGITS

@@ -15,16 +15,17 @@ from scoring.facts import (
     MajorHazard,
     Penalty,
 )
-from scoring.fire import FireOutcome, checklist_outcome, fire_outcome, hazard_is_open, open_hazards
+from scoring.fire import FireOutcome, checklist_outcome, fire_outcome, hazard_is_open, inspection_due, open_hazards
 from scoring.grading import (
     GradingError,
+    decided_level_problems,
     grading_eligibility,
     grading_expires_on,
     grading_is_valid,
     grading_level,
     level_of,
 )
-from scoring.labels import Reason
+from scoring.labels import NOTE_CODES, Reason
 from scoring.penalties import (
     PublicationWindow,
     is_publicly_active,
@@ -49,6 +50,7 @@ from scoring.policy import (
 __all__ = [
     "FIRE_AREAS",
     "HAZARD_CATEGORIES",
+    "NOTE_CODES",
     "Assessment",
     "Contribution",
     "FireInspection",
@@ -66,6 +68,7 @@ __all__ = [
     "add_months",
     "available_policies",
     "checklist_outcome",
+    "decided_level_problems",
     "evaluate",
     "evaluate_many",
     "fire_outcome",
@@ -74,6 +77,7 @@ __all__ = [
     "grading_is_valid",
     "grading_level",
     "hazard_is_open",
+    "inspection_due",
     "is_publicly_active",
     "level_for",
     "level_of",

@@ -70,8 +70,24 @@ class _Scorer:
         self.base_line = Contribution("base", *label("base"), self.base)
         self.minimum = quantize(policy.score.minimum)
         self.maximum = quantize(policy.score.maximum)
-        self.clamp_labels = label("clamp", minimum=policy.score.minimum, maximum=policy.score.maximum)
+        bounds = {"minimum": policy.score.minimum, "maximum": policy.score.maximum}
+        if policy.score.clamp_is_note:
+            self.clamp_lines = (("note.capped", *label("note.capped", **bounds)),
+                                ("note.floored", *label("note.floored", **bounds)))
+        else:
+            self.clamp_lines = (("clamp", *label("clamp", **bounds)),) * 2
         self.levels = tuple(policy.levels.items())
+        self.level_rank = {name: rank for rank, (name, _) in enumerate(self.levels)}
+        caps = policy.caps
+        self.cap_lines = {
+            name: (level, Contribution(f"cap.{name}", *label(f"cap.{name}", level=level,
+                                                             months=caps.new_institution_months), ZERO))
+            for name, level in (("open_major_hazard", caps.open_major_hazard),
+                                ("fire_non_compliant", caps.fire_non_compliant),
+                                ("new_institution", caps.new_institution))
+            if level is not None
+        }
+        self.opened_recently_after = last_start_ending_by(as_of, caps.new_institution_months)
         self.listed_level = self.levels[-1][0]
         self.listed_line = Contribution("listed", *label("listed", level=self.listed_level), ZERO)
 
@@ -214,7 +230,7 @@ class _Scorer:
             code, zh, en, points = self.outcome_lines[outcome or self._outcome(inspection)]
             lines.append(Contribution(code, zh, en, points, records))
             total += points
-        if inspection is None or inspection.inspected_on <= self.inspection_recent_after:
+        if (inspection is None or inspection.inspected_on <= self.inspection_recent_after) and self.no_recent_line[3]:
             code, zh, en, points = self.no_recent_line
             lines.append(Contribution(code, zh, en, points, records))
             total += points
@@ -240,8 +256,9 @@ class _Scorer:
             total += points
 
         if total > self.maximum or total < self.minimum:
-            bound = self.maximum if total > self.maximum else self.minimum
-            lines.append(Contribution("clamp", *self.clamp_labels, bound - total))
+            above = total > self.maximum
+            bound = self.maximum if above else self.minimum
+            lines.append(Contribution(*self.clamp_lines[0 if above else 1], bound - total))
             total = bound
 
         if facts.listed:
@@ -251,7 +268,33 @@ class _Scorer:
             for level, threshold in self.levels:
                 if total >= threshold:
                     break
+            level = self._capped(level, facts, inspection, outcome, hazards, lines)
         return Assessment(total, level, tuple(lines), self.policy.version, facts.institution_id, as_of)
+
+
+    def _capped(self, level, facts, inspection, outcome, hazards, lines) -> str:
+        """Apply the policy's level caps, each shown as a zero-point line; returns the capped level."""
+        caps = self.cap_lines
+        if not caps:
+            return level
+        applying = []
+        if hazards and "open_major_hazard" in caps:
+            applying.append(("open_major_hazard", tuple(h.id for h in hazards)))
+        non_compliant = hazards or (
+            inspection is not None and (outcome or self._outcome(inspection)) is FireOutcome.NON_COMPLIANT)
+        if non_compliant and "fire_non_compliant" in caps:
+            applying.append(("fire_non_compliant", () if inspection is None else (inspection.id,)))
+        opened = facts.opened_on
+        if opened is not None and opened <= self.as_of and opened > self.opened_recently_after and (
+                "new_institution" in caps):
+            applying.append(("new_institution", ()))
+        rank = self.level_rank
+        for name, records in applying:
+            cap, line = caps[name]
+            lines.append(Contribution(line.code, line.label_zh, line.label_en, ZERO, records))
+            if rank[cap] > rank[level]:
+                level = cap
+        return level
 
 
 _SCORERS: dict[tuple[int, date], tuple[Policy, _Scorer]] = {}

@@ -39,6 +39,7 @@ HAZARD_CATEGORIES: Mapping[str, str] = MappingProxyType(
         "management_failure": "安全管理严重缺失",
         "illegal_service": "严重违法违规服务",
         "other": "其他",
+        "fire": "重大火灾隐患",  # determined by fire rescue (GB 35181); overdue -> listing behaviour 4
     }
 )
 
@@ -141,7 +142,8 @@ class InstitutionFacts:
     """Everything the score of one institution depends on.
 
     `listed` is True while the institution is on the joint-punishment list
-    (失信联合惩戒对象名单). Sequences are stored as tuples.
+    (失信联合惩戒对象名单). `opened_on` is the day it started operating (the registry's
+    established_on), None when unknown. Sequences are stored as tuples.
     """
 
     institution_id: RecordId
@@ -150,6 +152,7 @@ class InstitutionFacts:
     hazards: tuple[MajorHazard, ...] = ()
     penalties: tuple[Penalty, ...] = ()
     listed: bool = False
+    opened_on: date | None = None
 
     def __post_init__(self) -> None:
         for name in ("gradings", "inspections", "hazards", "penalties"):

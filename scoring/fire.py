@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 
+from scoring.dates import add_months
 from scoring.facts import FireInspection, MajorHazard
 from scoring.policy import Policy
 
@@ -39,6 +40,16 @@ def hazard_is_open(hazard: MajorHazard, on: date) -> bool:
 def open_hazards(hazards: Iterable[MajorHazard], on: date) -> tuple[MajorHazard, ...]:
     """Return the hazards open on `on`, in the given order."""
     return tuple(h for h in hazards if hazard_is_open(h, on))
+
+
+def inspection_due(inspections: Iterable[FireInspection], policy: Policy, on: date) -> bool:
+    """Return True when no inspection on or before `on` lies within the policy's yearly interval.
+
+    Civil affairs inspects every home at least once a year (养老机构管理办法, MCA Order 66): a home
+    past `fire.recent_inspection_months` since its latest inspection is due (the regulator's duty).
+    """
+    latest = max((i.inspected_on for i in inspections if i.inspected_on <= on), default=None)
+    return latest is None or on >= add_months(latest, policy.fire.recent_inspection_months)
 
 
 def fire_outcome(

@@ -24,19 +24,42 @@ def grading_level(
 ) -> int | None:
     """Return the grading level 1-5 earned by the four part scores, or None below the lowest threshold.
 
-    Raises GradingError when a part is negative or above its maximum in `policy`.
+    A level needs its total threshold and, where the policy names them (grading.part_minimums),
+    each part's minimum for that level. Raises GradingError when a part is negative or above its
+    maximum in `policy`.
     """
     maxima = policy.grading.part_maxima
+    parts = dict(zip(GRADING_PARTS, (environment, facilities, operations, services)))
     total = 0
-    for name, value in zip(GRADING_PARTS, (environment, facilities, operations, services)):
+    for name, value in parts.items():
         maximum = getattr(maxima, name)
         if not 0 <= value <= maximum:
             raise GradingError(f"{name} must lie within 0..{maximum}, got {value}")
         total += value
+    minimums = policy.grading.part_minimums
     for level, threshold in policy.grading.level_thresholds.items():
-        if total >= threshold:
+        if total >= threshold and all(parts[p] >= m for p, m in minimums.get(level, {}).items()):
             return level
     return None
+
+
+def decided_level_problems(
+    level: int, parts: dict[str, int | Decimal], first_grading: bool, policy: Policy
+) -> tuple[tuple[str, str], ...]:
+    """Return why the assessment committee's decided `level` cannot be recorded, as (field, reason) pairs.
+
+    The committee's level is recorded as given, within two policy rules: each part must reach the
+    policy's minimum for that level (grading.part_minimums, when named), and a home's first grading
+    may not exceed grading.eligibility.first_grading_max_level (a local variant; 0 = no cap).
+    """
+    problems = []
+    for part, minimum in policy.grading.part_minimums.get(level, {}).items():
+        if parts.get(part) is not None and parts[part] < minimum:
+            problems.append((part, f"level {level} needs at least {minimum} for {part}, got {parts[part]}"))
+    first_cap = policy.grading.eligibility.first_grading_max_level
+    if first_grading and first_cap and level > first_cap:
+        problems.append(("level", f"a first grading may reach level {first_cap} at most, got {level}"))
+    return tuple(problems)
 
 
 def level_of(grading: Grading, policy: Policy) -> int | None:
@@ -62,11 +85,13 @@ def grading_is_valid(grading: Grading, policy: Policy, on: date) -> bool:
 def grading_eligibility(facts: InstitutionFacts, policy: Policy, on: date) -> tuple[Reason, ...]:
     """Return why the institution may not apply for a grading on `on`; empty when it may.
 
-    Ineligible while listed, or with a non-revoked serious penalty decided within the
-    policy's period before `on`.
+    Ineligible while listed (grading.eligibility.listed), with a non-revoked serious penalty
+    decided within grading.ineligible_after_serious_penalty_years before `on`, or, where the
+    policy sets grading.eligibility.any_penalty_years (a local variant), with any such penalty.
     """
     reasons = []
-    if facts.listed:
+    rules = policy.grading.eligibility
+    if facts.listed and rules.listed:
         reasons.append(Reason("grading.ineligible.listed", *label("grading.ineligible.listed")))
     years = policy.grading.ineligible_after_serious_penalty_years
     recent = tuple(
@@ -77,4 +102,15 @@ def grading_eligibility(facts: InstitutionFacts, policy: Policy, on: date) -> tu
     if recent:
         code = "grading.ineligible.serious_penalty"
         reasons.append(Reason(code, *label(code, years=years), records=recent))
+    any_years = rules.any_penalty_years
+    other = tuple(
+        p.id
+        for p in facts.penalties
+        if p.id not in recent
+        and not p.revoked
+        and p.decision_date <= on < add_months(p.decision_date, 12 * any_years)
+    )
+    if any_years and other:
+        code = "grading.ineligible.any_penalty"
+        reasons.append(Reason(code, *label(code, years=any_years), records=other))
     return tuple(reasons)

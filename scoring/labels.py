@@ -31,6 +31,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "penalty.general": ("行政处罚（一般）", "Administrative penalty (general)"),
     "penalty.serious": ("行政处罚（严重）", "Administrative penalty (serious)"),
     "clamp": ("分值限定在{minimum}至{maximum}分之间", "Score kept within {minimum}..{maximum}"),
+    "note.capped": ("（说明）最高{maximum}分，超出部分不计", "Note: capped at {maximum}"),
+    "note.floored": ("（说明）最低{minimum}分", "Note: floored at {minimum}"),
+    "cap.open_major_hazard": (
+        "存在未整改的重大事故隐患，信用等级最高为{level}",
+        "Open major accident hazard: level {level} at best",
+    ),
+    "cap.fire_non_compliant": (
+        "消防安全标准化不达标，信用等级最高为{level}",
+        "Fire safety non-compliant: level {level} at best",
+    ),
+    "cap.new_institution": (
+        "运营不满{months}个月，信用等级最高为{level}",
+        "In operation for less than {months} months: level {level} at best",
+    ),
     "listed": (
         "列入失信联合惩戒对象名单，信用等级一票否决为{level}",
         "On the joint-punishment list: level {level} whatever the score (veto)",
@@ -43,6 +57,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "近{years}年内受到严重行政处罚，不得参加等级评定",
         "Not eligible for grading: serious penalty in the last {years} years",
     ),
+    "grading.ineligible.any_penalty": (
+        "近{years}年内受到行政处罚，不得参加等级评定",
+        "Not eligible for grading: a penalty in the last {years} years",
+    ),
 }
 
 PENALTY_QUALIFIERS: dict[str, tuple[str, str]] = {
@@ -50,12 +68,17 @@ PENALTY_QUALIFIERS: dict[str, tuple[str, str]] = {
     "past_minimum": ("已过最短公示期，减计", "past its minimum publication period, reduced"),
 }
 
+#: Codes of contributions that are notes, not reasons: they keep the sum equal to the score but
+#: are never listed as what raised or lowered it.
+NOTE_CODES: frozenset[str] = frozenset(("note.capped", "note.floored"))
+
 HAZARD_CATEGORIES_EN: dict[str, str] = {
     "facility_equipment": "facility or equipment defect",
     "safety_licence": "missing safety licence",
     "management_failure": "serious management failure",
     "illegal_service": "seriously illegal service",
     "other": "other",
+    "fire": "major fire hazard",
 }
 
 

@@ -40,11 +40,16 @@ class PolicyNotFound(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class ScoreRules:
-    """Where the score starts and the range it is kept in (section [score])."""
+    """Where the score starts and the range it is kept in (section [score]).
+
+    `clamp_is_note` (policy 2026.1 on): keeping the score inside the range is shown as a note
+    ("capped at 100"), never as a reason such as a deduction.
+    """
 
     base: Decimal
     minimum: Decimal
     maximum: Decimal
+    clamp_is_note: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,20 @@ class PartMaxima:
 
 
 @dataclass(frozen=True, slots=True)
+class GradingEligibility:
+    """Who may be graded (section [grading.eligibility], policy 2026.1 on; national defaults otherwise).
+
+    `listed`: not while on the joint-punishment list. `any_penalty_years`: a local variant, no
+    penalty of any severity within that many years (0: off). `first_grading_max_level`: a local
+    variant, the highest level a home's first grading may reach (0: off).
+    """
+
+    listed: bool = True
+    any_penalty_years: int = 0
+    first_grading_max_level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class GradingRules:
     """Grading validity, eligibility, level thresholds and points (section [grading])."""
 
@@ -70,6 +89,8 @@ class GradingRules:
     part_maxima: PartMaxima
     level_thresholds: Mapping[int, int]  # level -> lowest total, level 5 first
     points: Mapping[int, Decimal]  # level -> points for a valid grading
+    eligibility: GradingEligibility = GradingEligibility()
+    part_minimums: Mapping[int, Mapping[str, int]] = field(default_factory=lambda: MappingProxyType({}))  # level -> part -> lowest
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +146,38 @@ class ListingRules:
     objection_working_days: int
     duration_years: int
     early_removal_after_years: int
+    # --- list and calendar (民发〔2019〕103号), optional keys (policies before 2026.1 lack them) ---
+    confirmation_margin_working_days: int = 3  # extra working days before listing on an unconfirmed deadline
+    source: str = ""  # the rule these periods come from (a local variant names its own)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelCaps:
+    """The best credit level a home may have whatever its score (section [caps], policy 2026.1 on).
+
+    None: no such cap. `new_institution` applies while the home has operated for fewer than
+    `new_institution_months` months (Beijing 京民养老发〔2023〕233号).
+    """
+
+    open_major_hazard: str | None = None
+    fire_non_compliant: str | None = None
+    new_institution: str | None = None
+    new_institution_months: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionDraw:
+    """The monthly random inspection (双随机) (section [inspection_draw]).
+
+    `share` of each district's active homes is drawn; a home's chance is proportional to the
+    weight of its credit level ("" = not yet rated).
+    """
+
+    share: Decimal
+    weights: Mapping[str, Decimal]
+
+    def weight(self, level: str | None) -> Decimal:
+        return self.weights.get(level or "", self.weights[""])
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +194,8 @@ class Policy:
     listing: ListingRules
     source: str = field(default="<string>", compare=False)
     order36: Order36Rules | None = None  # NDRC Order No. 36 (policies from 2026.1); None before it
+    caps: LevelCaps = LevelCaps()
+    inspection_draw: InspectionDraw | None = None
 
 
 # --------------------------------------------------------------------------- Order No. 36
@@ -193,12 +248,13 @@ class _Reader:
     def fail(self, path: str, reason: str) -> PolicyError:
         return PolicyError(self.source, path, reason)
 
-    def table(self, raw: Any, path: str, keys: Iterable[str]) -> Mapping[str, Any]:
+    def table(self, raw: Any, path: str, keys: Iterable[str], optional: Iterable[str] = ()) -> Mapping[str, Any]:
         if not isinstance(raw, Mapping):
             raise self.fail(path, f"expected a table, got {_kind(raw)}")
         expected = tuple(keys)
+        allowed = expected + tuple(optional)
         for key in raw:
-            if key not in expected:
+            if key not in allowed:
                 raise self.fail(_join(path, str(key)), "unknown key")
         for key in expected:
             if key not in raw:
@@ -217,6 +273,16 @@ class _Reader:
             raise self.fail(path, f"expected an integer, got {_kind(raw)}")
         if raw < minimum:
             raise self.fail(path, f"must be at least {minimum}, got {raw}")
+        return raw
+
+    def flag(self, raw: Any, path: str) -> bool:
+        if not isinstance(raw, bool):
+            raise self.fail(path, f"expected true or false, got {_kind(raw)}")
+        return raw
+
+    def level(self, raw: Any, path: str) -> str:
+        if raw not in LEVEL_NAMES:
+            raise self.fail(path, f"expected a credit level ({', '.join(LEVEL_NAMES)}), got {raw!r}")
         return raw
 
     def at_most_zero(self, raw: Any, path: str) -> Decimal:
@@ -267,7 +333,10 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
     if isinstance(data, Mapping) and "order36" in data:
         data = {k: v for k, v in data.items() if k != "order36"}
     root = r.table(
-        data, "", ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing")
+        data,
+        "",
+        ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing"),
+        optional=("caps", "inspection_draw"),
     )
 
     version = root["version"]
@@ -292,12 +361,17 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         listing=_listing(r, root["listing"]),
         source=source,
         order36=None if order36_raw is None else _order36(r, order36_raw, penalties),
+        caps=_caps(r, root["caps"]) if "caps" in root else LevelCaps(),
+        inspection_draw=_inspection_draw(r, root["inspection_draw"]) if "inspection_draw" in root else None,
     )
 
 
 def _score(r: _Reader, raw: Any) -> ScoreRules:
-    t = r.table(raw, "score", ("base", "minimum", "maximum"))
-    rules = ScoreRules(*(r.number(t[k], f"score.{k}") for k in ("base", "minimum", "maximum")))
+    t = r.table(raw, "score", ("base", "minimum", "maximum"), optional=("clamp_is_note",))
+    rules = ScoreRules(
+        *(r.number(t[k], f"score.{k}") for k in ("base", "minimum", "maximum")),
+        clamp_is_note=r.flag(t.get("clamp_is_note", False), "score.clamp_is_note"),
+    )
     if rules.minimum > rules.maximum:
         raise r.fail("score.minimum", f"must not exceed score.maximum ({rules.maximum})")
     if not rules.minimum <= rules.base <= rules.maximum:
@@ -316,7 +390,7 @@ def _levels(r: _Reader, raw: Any, score: ScoreRules) -> Mapping[str, Decimal]:
 
 def _grading(r: _Reader, raw: Any) -> GradingRules:
     keys = ("validity_years", "ineligible_after_serious_penalty_years", "part_maxima", "level_thresholds", "points")
-    t = r.table(raw, "grading", keys)
+    t = r.table(raw, "grading", keys, optional=("eligibility", "part_minimums"))
     m = r.table(t["part_maxima"], "grading.part_maxima", GRADING_PARTS)
     maxima = PartMaxima(*(r.integer(m[p], f"grading.part_maxima.{p}", minimum=1) for p in GRADING_PARTS))
     level_keys = tuple(str(level) for level in GRADING_LEVELS)
@@ -342,7 +416,40 @@ def _grading(r: _Reader, raw: Any) -> GradingRules:
         part_maxima=maxima,
         level_thresholds=MappingProxyType(thresholds),
         points=MappingProxyType(points),
+        eligibility=_eligibility(r, t["eligibility"]) if "eligibility" in t else GradingEligibility(),
+        part_minimums=_part_minimums(r, t.get("part_minimums", {}), maxima),
     )
+
+
+def _eligibility(r: _Reader, raw: Any) -> GradingEligibility:
+    names = ("listed", "any_penalty_years", "first_grading_max_level")
+    t = r.table(raw, "grading.eligibility", names)
+    path = "grading.eligibility.first_grading_max_level"
+    first = r.integer(t["first_grading_max_level"], path)
+    if first > max(GRADING_LEVELS):
+        raise r.fail(path, f"must be 0 (no cap) or a grading level 1-5, got {first}")
+    return GradingEligibility(
+        listed=r.flag(t["listed"], "grading.eligibility.listed"),
+        any_penalty_years=r.integer(t["any_penalty_years"], "grading.eligibility.any_penalty_years"),
+        first_grading_max_level=first,
+    )
+
+
+def _part_minimums(r: _Reader, raw: Any, maxima: PartMaxima) -> Mapping[int, Mapping[str, int]]:
+    level_keys = tuple(str(level) for level in GRADING_LEVELS)
+    t = r.table(raw, "grading.part_minimums", (), optional=level_keys)
+    out = {}
+    for key, parts in t.items():
+        path = f"grading.part_minimums.{key}"
+        p = r.table(parts, path, (), optional=GRADING_PARTS)
+        minimums = {}
+        for part, value in p.items():
+            minimum = r.integer(value, f"{path}.{part}")
+            if minimum > getattr(maxima, part):
+                raise r.fail(f"{path}.{part}", f"must not exceed grading.part_maxima.{part} ({getattr(maxima, part)})")
+            minimums[part] = minimum
+        out[int(key)] = MappingProxyType(minimums)
+    return MappingProxyType(out)
 
 
 def _fire(r: _Reader, raw: Any) -> FireRules:
@@ -395,10 +502,22 @@ def _penalties(r: _Reader, raw: Any) -> PenaltyRules:
     )
 
 
+LISTING_OPTIONAL = ("confirmation_margin_working_days", "source")
+
+
 def _listing(r: _Reader, raw: Any) -> ListingRules:
     names = ("objection_working_days", "duration_years", "early_removal_after_years")
-    t = r.table(raw, "listing", names)
-    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names))
+    optional = {k: v for k, v in raw.items() if k in LISTING_OPTIONAL} if isinstance(raw, Mapping) else {}
+    t = r.table({k: v for k, v in raw.items() if k not in optional} if optional else raw, "listing", names)
+    extra: dict[str, Any] = {}
+    if "confirmation_margin_working_days" in optional:
+        extra["confirmation_margin_working_days"] = r.integer(
+            optional["confirmation_margin_working_days"], "listing.confirmation_margin_working_days")
+    if "source" in optional:
+        if not isinstance(optional["source"], str):
+            raise r.fail("listing.source", f"expected a string, got {_kind(optional['source'])}")
+        extra["source"] = optional["source"]
+    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names), **extra)
     if rules.early_removal_after_years > rules.duration_years:
         raise r.fail(
             "listing.early_removal_after_years", f"must not exceed listing.duration_years ({rules.duration_years})"
@@ -469,6 +588,34 @@ def _classification(r: _Reader, raw: Any) -> Classification:
         fine_without_amount=_class(r, t["fine_without_amount"], f"{path}.fine_without_amount"),
         unknown=_class(r, t["unknown"], f"{path}.unknown"),
     )
+def _caps(r: _Reader, raw: Any) -> LevelCaps:
+    names = ("open_major_hazard", "fire_non_compliant", "new_institution", "new_institution_months")
+    t = r.table(raw, "caps", (), optional=names)
+    return LevelCaps(
+        **{n: r.level(t[n], f"caps.{n}") for n in names[:3] if n in t},
+        new_institution_months=r.integer(t.get("new_institution_months", 12), "caps.new_institution_months", 1),
+    )
+
+
+def _inspection_draw(r: _Reader, raw: Any) -> InspectionDraw:
+    t = r.table(raw, "inspection_draw", ("share", "weights"))
+    share = r.number(t["share"], "inspection_draw.share")
+    if not 0 < share <= 1:
+        raise r.fail("inspection_draw.share", f"must be above 0 and at most 1, got {share}")
+    w = r.table(t["weights"], "inspection_draw.weights", (*LEVEL_NAMES, "unrated"))
+    weights = {}
+    for name in (*LEVEL_NAMES, "unrated"):
+        value = r.number(w[name], f"inspection_draw.weights.{name}")
+        if value <= 0:  # a weight of 0 would leave a home out of the draw altogether
+            raise r.fail(f"inspection_draw.weights.{name}", f"must be above 0, got {value}")
+        weights["" if name == "unrated" else name] = value
+    for better, worse in zip(LEVEL_NAMES, LEVEL_NAMES[1:]):
+        if weights[worse] < weights[better]:
+            raise r.fail(
+                f"inspection_draw.weights.{worse}",
+                f"a worse level must not be drawn less often than {better} ({weights[better]})",
+            )
+    return InspectionDraw(share=share, weights=MappingProxyType(weights))
 
 
 # --------------------------------------------------------------------------- bundled policies

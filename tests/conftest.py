@@ -7,7 +7,8 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 # Before any credit module reads its settings: no background scheduler in tests (they drive jobs
 # themselves), and a throw-away signing key.
@@ -24,18 +25,68 @@ from credit.piccolo_app import TABLES
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
     not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set"))]
+# pytest-xdist names its workers gw0, gw1, ...; without xdist there is one process and no name. The run's id
+# keeps two runs at once (two engineers, or CI beside a developer) from dropping each other's databases.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory) -> dict[str, str]:
-    """One migrated database per engine for the whole session."""
+def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """One migrated database per engine for the whole session, and per xdist worker.
+
+    SQLite: a file under the worker's own temporary folder. PostgreSQL: TEST_POSTGRES_URL itself in a single
+    process; under xdist each worker creates `<that database>_<run>_<worker>` on the same server and drops it at
+    the end.
+    """
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
+    created = None
     if POSTGRES_URL:
-        urls["postgres"] = POSTGRES_URL
+        if WORKER:
+            created = worker_database_url(POSTGRES_URL, f"{RUN}_{WORKER}")
+            asyncio.run(recreate_database(POSTGRES_URL, created))
+        urls["postgres"] = created or POSTGRES_URL
     for url in urls.values():
         use_engine(engine_for_url(url))
         asyncio.run(migrate())
-    return urls
+    yield urls
+    if created:
+        use_engine(engine_for_url(urls["sqlite"]))
+        asyncio.run(drop_database(POSTGRES_URL, created))
+
+
+def worker_database_url(url: str, worker: str) -> str:
+    """`postgresql://h/ec` for worker `1a2b_gw1` -> `postgresql://h/ec_1a2b_gw1` (same server, user, options)."""
+    parts = urlsplit(url)
+    base = parts.path.lstrip("/") or "postgres"
+    return urlunsplit(parts._replace(path=f"/{base}_{worker}"))
+
+
+def _database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+async def recreate_database(admin_url: str, url: str) -> None:
+    """Drop (left over from a killed run) and create the database of `url`, connected through `admin_url`."""
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url)
+    try:
+        name = _database_name(url)
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def drop_database(admin_url: str, url: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 async def empty_all_tables(engine) -> None:

@@ -67,3 +67,22 @@ def test_listings_commands_show_the_demo_entries_and_refuse_an_illegal_step(cli)
     done = cli("listings", "step", entry, "notify", "--actor", "admin")
     assert done.returncode == 0 and "is now notified" in done.stdout
     assert "listed" in cli("listings", "advance").stdout
+
+
+def test_seed_prints_the_level_mix_that_rescoring_then_stores(cli, tmp_path: Path):
+    # Issue 15 "Done when": the demo city is re-seeded under the 2026 policy and `seed --demo` prints its mix.
+    import re
+    import sqlite3
+    from collections import Counter
+
+    cli("migrate")
+    seeded = cli("seed", "--demo", "--count", "80", "--seed", "2020", "--as-of", "2026-12-02")
+    line = next(line for line in seeded.stdout.splitlines() if line.startswith("Level mix"))
+    assert "policy 2026.1" in line
+    printed = {level: int(n) for level, n in re.findall(r"\b([ABCD]) (\d+) \(", line)}
+    assert set(printed) == set("ABCD") and sum(printed.values()) == 80
+    ran = cli("jobs", "run", "rescore_all", "--at", "2026-12-02T02:00:00+08:00")
+    assert ran.returncode == 0, ran.stderr
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
+        stored = Counter(level for (level,) in connection.execute("SELECT credit_level FROM institution"))
+    assert dict(stored) == {level: n for level, n in printed.items() if n}

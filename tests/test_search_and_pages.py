@@ -86,3 +86,21 @@ async def test_a_page_number_out_of_bounds_is_a_problem_naming_page(client, path
 async def test_the_inspection_draws_page_past_the_end_is_empty(client):
     body = (await client.get("/api/v1/inspection-draws", params={"page": 3})).json()
     assert (body["items"], body["page"]) == ([], 3)
+
+
+async def test_a_60_kb_search_on_the_api_is_a_problem_naming_q(client):
+    # issue 13, item 8: "a 64 KB `q` on SQLite ... answers 4xx problem+json naming the field"
+    response = await client.get("/api/v1/institutions", params={"q": "a" * 60000})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in response.json()["errors"]] == ["q"]
+
+
+@pytest.mark.parametrize("lang, message", [("zh", "搜索内容过长：只按前 100 个字查找。"),
+                                           ("en", "only its first 100 characters were searched")])
+async def test_a_60_kb_search_on_the_portal_says_it_was_cut(client, named_homes, lang, message):
+    # issue 13, item 8: a 64 KB q is never a 500; the page says what it did, in the visitor's language
+    response = await client.get("/", params={"q": "a" * 60000, "lang": lang})
+    assert response.status_code == 200
+    assert message in response.text
+    assert not any(name in response.text for name in NAMES)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from scoring import Penalty as PenaltyFacts
 from scoring import policy_for, publication_end
+from scoring.policy import InspectionDraw as InspectionDrawRules
 
 from credit import db
 from credit.accounts.tables import User
@@ -23,9 +24,8 @@ from credit.scheduling.tables import InspectionDraw
 from credit.sharing import feed
 from credit.timeutil import today as local_today
 
-# Random inspection (双随机): the share of homes drawn, and how much likelier a lower level is drawn.
-DRAW_SHARE = 0.05
-DRAW_WEIGHTS = {"A": 1, "B": 1, "C": 2, "D": 3, "": 1}
+# Random inspection (双随机): the share of homes drawn and the weight of each level are policy data
+# ([inspection_draw] of the policy in force on the draw's day).
 INSPECTORS_PER_DISTRICT = 2
 BATCH = 1000
 
@@ -97,7 +97,7 @@ async def draw_random_inspections(on: date) -> str:
         return f"{month} already drawn"
     latest = await Disclosure.select(Disclosure.digest).order_by(Disclosure.day, ascending=False).first().run()
     seed = hashlib.sha256(f"{month}:{latest['digest'] if latest else ''}".encode()).hexdigest()
-    homes, inspectors = await draw(seed)
+    homes, inspectors = await draw(seed, on)
     async with db.transaction():
         await InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=homes, inspectors=inspectors).save().run()
         await feed.emit("inspection_draw", "published", 0, {"month": month, "seed": seed, "institutions": homes,
@@ -105,8 +105,26 @@ async def draw_random_inspections(on: date) -> str:
     return f"{month}: {len(homes)} institutions drawn"
 
 
-async def draw(seed: str) -> tuple[list[dict], dict[str, list[str]]]:
-    """The draw for a seed: the same seed and the same registry give the same result."""
+def pick_homes(rnd: random.Random, candidates: list[dict], rules: InspectionDrawRules) -> list[dict]:
+    """Draw `rules.share` of `candidates` (at least one) without replacement, each pick weighted by the
+    home's credit level (`credit_level`, "" when not yet rated)."""
+    wanted = max(1, math.ceil(len(candidates) * rules.share))
+    pool, picked = list(candidates), []
+    for _ in range(min(wanted, len(pool))):
+        pick = rnd.choices(range(len(pool)), [float(rules.weight(r["credit_level"])) for r in pool])[0]
+        picked.append(pool.pop(pick))
+    return picked
+
+
+async def draw(seed: str, on: date) -> tuple[list[dict], dict[str, list[str]]]:
+    """The draw for a seed on `on`: the same seed, day and registry give the same result.
+
+    Each district's share and each level's weight come from the policy in force on `on`; a lower level
+    is drawn more often (SAMR 国市监信发〔2022〕6号). The draw comes on top of every home's yearly inspection.
+    """
+    rules = policy_for(on).inspection_draw
+    if rules is None:
+        raise ValueError(f"the policy in force on {on} has no [inspection_draw] section")
     rnd = random.Random(seed)
     rows = await Institution.select(Institution.uscc, Institution.name, Institution.district_code,
                                     Institution.credit_level).where(Institution.status == "active").order_by(
@@ -116,12 +134,7 @@ async def draw(seed: str) -> tuple[list[dict], dict[str, list[str]]]:
         by_district.setdefault(row["district_code"], []).append(row)
     homes, inspectors = [], {}
     for district in sorted(by_district):
-        candidates = by_district[district]
-        wanted = max(1, math.ceil(len(candidates) * DRAW_SHARE))
-        pool = list(candidates)
-        for _ in range(min(wanted, len(pool))):
-            pick = rnd.choices(range(len(pool)), [DRAW_WEIGHTS.get(r["credit_level"], 1) for r in pool])[0]
-            homes.append(pool.pop(pick))
+        homes.extend(pick_homes(rnd, by_district[district], rules))
         regulators = [u["username"] for u in await User.select(User.username).where(
             (User.role == "district_regulator") & (User.district_code == district) & (User.active == True)  # noqa: E712
         ).order_by(User.username).run()]

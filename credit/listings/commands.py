@@ -28,17 +28,20 @@ def add_listings_parser(commands: argparse._SubParsersAction) -> None:
     step.add_argument("--on", default=None, help="date of the step (default today)")
     step.add_argument("--text", default="", help="objection text")
     step.add_argument("--outcome", default="", help="decide: upheld | withdrawn")
-    step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error")
+    step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error | court_removed")
     step.add_argument("--reasons", default="", help="reasons for a decision, removal or withdrawal")
     step.add_argument("--backdate-reason", default="", help="why a step dated before today is recorded late")
     step.add_argument("--actor", required=True,
                       help="the civil-affairs regulator account taking the step (its role and district apply)")
     advance = actions.add_parser("advance", help="close objection windows, expire listings, detect behaviour 4")
     advance.add_argument("--on", type=date.fromisoformat, default=None, help="today or a past day (default today)")
+    actions.add_parser("recompute", help="recompute deadlines counted without the year's holiday notice; flag "
+                                         "entries listed before the real deadline for review")
 
 
 def listings(args: argparse.Namespace) -> int:
-    return {"list": _list, "show": _show, "step": _step, "advance": _advance}[args.listings_command](args)
+    return {"list": _list, "show": _show, "step": _step, "advance": _advance,
+            "recompute": _recompute}[args.listings_command](args)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -127,5 +130,28 @@ def _advance(args: argparse.Namespace) -> int:
 
     result, proposed = asyncio.run(run())
     console.print(f"{on}: {len(result.listed)} listed, {len(result.expired)} expired, "
-                  f"{len(result.confirmed)} deadlines confirmed, {len(proposed)} behaviour-4 proposals.")
+                  f"{len(result.confirmed)} deadlines confirmed, {len(proposed)} behaviour-4 proposals, "
+                  f"{len(result.waiting)} waiting for the official calendar, {len(result.flagged)} flagged for review.")
+    _explain(result)
+    return 0
+
+
+def _explain(result) -> None:
+    """One line per entry that is waiting or flagged, so that an operator sees why nothing happened."""
+    for waiting in result.waiting:
+        console.print(f"  entry {waiting.id}: objection deadline {waiting.deadline} is unconfirmed (no holiday notice "
+                      f"for its year loaded); not listed — it lists on {waiting.lists_from} if the notice is still "
+                      "missing then, or when the notice confirms the deadline", markup=False, highlight=False)
+    for entry_id in result.flagged:
+        console.print(f"  entry {entry_id}: listed before the deadline of the official calendar; flagged for "
+                      "review, objection window reopened", markup=False, highlight=False)
+
+
+def _recompute(args: argparse.Namespace) -> int:
+    from credit.listings.jobs import recompute_deadlines
+    from credit.timeutil import today
+
+    result = asyncio.run(recompute_deadlines(today()))
+    console.print(f"{len(result.confirmed)} deadlines confirmed, {len(result.flagged)} flagged for review.")
+    _explain(result)
     return 0

@@ -33,6 +33,24 @@ async def objection_windows_closing(district: str = "", within_days: int = OBJEC
     return await query.order_by(ListingEntry.objection_deadline).order_by(ListingEntry.id).run()
 
 
+async def calendar_holds(district: str = "", on: date | None = None) -> list[dict[str, Any]]:
+    """Entries the official calendar holds up, oldest deadline first: notified entries past a deadline counted
+    without the year's holiday notice (the list waits), and listed entries flagged for review because the
+    notice moved the deadline later (reopened window still running). Each: {id, institution,
+    institution_name, district_code, behaviour, status, objection_deadline, calendar_review_until}."""
+    on = on or today()
+    query = ListingEntry.select(
+        ListingEntry.id, ListingEntry.institution, ListingEntry.institution.name.as_alias("institution_name"),
+        ListingEntry.institution.district_code.as_alias("district_code"), ListingEntry.behaviour,
+        ListingEntry.status, ListingEntry.objection_deadline, ListingEntry.calendar_review_until,
+    ).where((((ListingEntry.status == "notified") & (ListingEntry.objection_deadline_confirmed == False)  # noqa: E712
+              & (ListingEntry.objection_deadline < on))
+             | ((ListingEntry.status == "listed") & (ListingEntry.calendar_review_until >= on))))
+    if district:
+        query = query.where(ListingEntry.institution.district_code == district)
+    return await query.order_by(ListingEntry.objection_deadline).order_by(ListingEntry.id).run()
+
+
 async def count_listed(district: str = "") -> int:
     """How many entries are on the list now (status "listed")."""
     query = ListingEntry.count().where(ListingEntry.status == "listed")

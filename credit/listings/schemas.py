@@ -6,14 +6,16 @@ import datetime as dt
 
 import msgspec
 
+from credit.api_params import BodyId
+
 
 class ProposalIn(msgspec.Struct, forbid_unknown_fields=True):
     uscc: str
     behaviour: str
     facts: str
     basis: str
-    penalty_ids: list[int] = []
-    practitioner_id: int | None = None
+    penalty_ids: list[BodyId] = []
+    practitioner_id: BodyId | None = None
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today
 
@@ -39,7 +41,7 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str  # expired | revoked_basis | error
+    reason: str  # expired | revoked_basis | error | court_removed (a court designation only)
     reasons: str = ""
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today

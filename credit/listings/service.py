@@ -13,6 +13,7 @@ from credit.audit import service as audit
 from credit.listings.unique_violation import is_unique_violation
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules
+from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition, RemovalApplication
 from credit.records.tables import Penalty
@@ -25,6 +26,8 @@ from credit.validation import Checker
 AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
 CIVIL_AFFAIRS = "civil_affairs"
 CIVIL_AFFAIRS_ONLY = "civil affairs decides on the list; agencies propose through their serious penalty reports"
+COURT_FOLLOWS = ("a court's dishonest-debtor designation follows the court's list: a regulator cannot withdraw it; "
+                 "it ends when the court removes the subject (reason court_removed)")
 
 
 _calendar: WorkingCalendar | None = None
@@ -306,6 +309,12 @@ async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> di
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] == rules.NOTIFIED and on > entry["objection_deadline"]:
             raise ProcedureRefused("on", f"the objection window closed on {entry['objection_deadline']}")
+        if entry["status"] == rules.LISTED:  # only in a window the official calendar reopened
+            until = entry["calendar_review_until"]
+            if until is None:
+                raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
+            if on > until:
+                raise ProcedureRefused("on", f"the reopened objection window closed on {until}")
         return await move(entry, rules.OBJECTED, on, by, text[:200], step.backdate_reason, objected_on=on, objection_text=text)
 
 
@@ -322,9 +331,12 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         if entry["status"] != rules.OBJECTED:
             raise IllegalTransition(entry_id, entry["status"], "reviewed")
         await _refuse_self_review(entry, by, "the review of the objection")
+        if outcome == "withdrawn" and entry["behaviour"] == COURT_DEBTOR:
+            raise ProcedureRefused("outcome", COURT_FOLLOWS)
         if outcome == "upheld":
-            return await move(entry, rules.LISTED, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome,
-                               **rules.listing_dates(on))
+            return await move(entry, rules.LISTED, on, by, reasons, step.backdate_reason, reviewed_on=on,
+                              review_outcome=outcome, calendar_review_until=None,
+                              **rules.listing_dates(on, entry["behaviour"]))
         return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome)
 
 
@@ -337,20 +349,32 @@ async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal) -> dic
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
+        if entry["behaviour"] == COURT_DEBTOR:
+            raise ProcedureRefused("entry", COURT_FOLLOWS)
         return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason)
 
 
 async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Remove a listed entry: expired (after the listing period), revoked_basis, or error.
-    Early removal (repaired) goes through an application; see decide_early_removal."""
+    """Remove a listed entry: expired (after the listing period), revoked_basis, error, or court_removed
+    (a court's dishonest-debtor designation, once the court removed the subject from its list; before
+    listing, the entry is withdrawn). Early removal (repaired) goes through an application; see
+    decide_early_removal."""
     check = Checker(data)
     step = _on(check)
     on = step.on
-    reason = check.choice("reason", ("expired", "revoked_basis", "error"))
+    reason = check.choice("reason", ("expired", "revoked_basis", "error", "court_removed"))
     text = check.text("reasons", required=False, max_length=4000)
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
+        court = entry["behaviour"] == COURT_DEBTOR
+        if reason == "court_removed" and not court:
+            raise ProcedureRefused("reason", "only a court's dishonest-debtor designation ends by the court's removal")
+        if reason == "expired" and court:
+            raise ProcedureRefused("reason", COURT_FOLLOWS)
+        if reason == "court_removed" and entry["status"] in (rules.NOTIFIED, rules.OBJECTED):
+            return await move(entry, rules.WITHDRAWN, on, by, text or "the court removed the subject from its list",
+                              step.backdate_reason)
         if reason == "expired" and entry["expires_on"] and on < entry["expires_on"]:
             raise ProcedureRefused("reason", f"the listing runs until {entry['expires_on']}")
         return await move(entry, rules.REMOVED, on, by, text or reason, step.backdate_reason, removed_on=on, removal_reason=reason)
@@ -378,6 +402,8 @@ async def _record_application(entry_id: int, step: StepDay, statement: str, by: 
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] != rules.LISTED:
             raise IllegalTransition(entry_id, entry["status"], "applied for early removal")
+        if entry["early_removal_from"] is None:
+            raise ProcedureRefused("entry", COURT_FOLLOWS)
         if on < entry["early_removal_from"]:
             raise ProcedureRefused("on", f"early removal may be applied for from {entry['early_removal_from']}")
         if await RemovalApplication.exists().where((RemovalApplication.entry == entry_id)

@@ -31,8 +31,11 @@ class ListingEntry(Table):
     expires_on = Date(null=True, default=None)
     early_removal_from = Date(null=True, default=None)
     removed_on = Date(null=True, default=None)
-    removal_reason = Varchar(length=16, default="")  # expired | repaired | revoked_basis | error
+    removal_reason = Varchar(length=16, default="")  # expired | repaired | revoked_basis | error | court_removed
     auto_detected = Boolean(default=False)
+    # Listed on a guessed deadline that the year's holiday notice moved later: objection window reopened
+    calendar_review_until = Date(null=True, default=None)
+    calendar_review_note = Text(default="")
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()

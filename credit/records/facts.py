@@ -14,6 +14,7 @@ from scoring import Penalty as PenaltyFacts
 
 from credit.listings.tables import ListingEntry
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.registry.tables import Institution
 
 BATCH = 500
 
@@ -78,5 +79,9 @@ async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, Instituti
             rectified_on=p["rectified_on"], revoked=p["revoked"], repaired_on=p["repaired_on"]))
     listed = {r["institution"] for r in await ListingEntry.select(ListingEntry.institution).where(
         ListingEntry.institution.is_in(ids) & (ListingEntry.status == "listed")).run()}
+    # The registry's 成立日期 is the day the home started operating (the new-home level cap of 2026.1).
+    opened = {r["id"]: r["established_on"] for r in await Institution.select(
+        Institution.id, Institution.established_on).where(Institution.id.is_in(ids)).run()}
     return {i: InstitutionFacts(institution_id=i, gradings=gradings[i], inspections=inspections[i],
-                                hazards=hazards[i], penalties=penalties[i], listed=i in listed) for i in ids}
+                                hazards=hazards[i], penalties=penalties[i], listed=i in listed,
+                                opened_on=opened.get(i)) for i in ids}

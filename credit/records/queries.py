@@ -8,7 +8,9 @@ from typing import Any
 from credit.errors import NotFound
 from credit.records.service import public_penalty
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.registry.tables import Institution
 from credit.timeutil import today
+from scoring.dates import last_start_ending_by
 
 
 async def gradings_of(institution_id: int) -> list[dict[str, Any]]:
@@ -105,3 +107,34 @@ async def count_open_hazards(district: str = "") -> int:
     if district:
         query = query.where(MajorHazard.institution.district_code == district)
     return await query.run()
+
+
+async def due_for_inspection(months: int, district: str = "", on: date | None = None,
+                             limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Operating homes not inspected in the last `months` months (the policy's yearly interval): civil
+    affairs inspects every home yearly (养老机构管理办法, MCA Order 66), so these are the regulator's to do.
+
+    Returns (how many, the first `limit` of them never-inspected first, then longest since: {id, uscc,
+    name, district_code, last_inspected}). The same rule as `scoring.inspection_due`.
+    """
+    on = on or today()
+    cutoff = last_start_ending_by(on, months)  # a latest inspection on or before it is a year old
+    where, params = "i.status = 'active'", [on]
+    if district:
+        where += " AND i.district_code = {}"
+        params.append(district)
+    params.append(cutoff)
+    due = (
+        "SELECT i.id AS id, i.uscc AS uscc, i.name AS name, i.district_code AS district_code, "
+        "MAX(f.inspected_on) AS last_inspected FROM institution i "
+        "LEFT JOIN fire_inspection f ON f.institution = i.id AND f.inspected_on <= {} "
+        f"WHERE {where} GROUP BY i.id, i.uscc, i.name, i.district_code "
+        "HAVING MAX(f.inspected_on) IS NULL OR MAX(f.inspected_on) <= {}")
+    total = (await Institution.raw(f"SELECT COUNT(*) AS n FROM ({due}) d", *params).run())[0]["n"]
+    rows = await Institution.raw(
+        f"{due} ORDER BY (MAX(f.inspected_on) IS NOT NULL), MAX(f.inspected_on), i.id LIMIT {int(limit)}",
+        *params).run()
+    for row in rows:
+        if isinstance(row["last_inspected"], str):  # SQLite gives an aggregate of dates as text
+            row["last_inspected"] = date.fromisoformat(row["last_inspected"])
+    return int(total), rows

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import msgspec
 
+from credit.api_params import StoredInt, Version
+
 
 class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
     decided_on: dt.date
-    environment: int
-    facilities: int
-    operations: int
-    services: int
+    environment: StoredInt
+    facilities: StoredInt
+    operations: StoredInt
+    services: StoredInt
     decision_number: str = ""
     assessor: str = ""
 
@@ -76,7 +78,7 @@ class FireInspectionOut(msgspec.Struct):
 
 class RectificationIn(msgspec.Struct, forbid_unknown_fields=True):
     rectified_on: dt.date
-    version: int
+    version: Version
 
 
 class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -107,7 +109,7 @@ class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PenaltyUpdate(PenaltyIn, forbid_unknown_fields=True):
-    version: int = 0
+    version: Version = 0
     revoked: bool = False
     revoked_on: dt.date | None = None
 

@@ -18,6 +18,7 @@ from credit import db
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
 from credit.audit import service as audit
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
 from credit.listings.service import on_penalty_revoked
 from credit.records import classes
 from credit.records.facts import load_facts
@@ -32,7 +33,7 @@ from credit.validation import Checker
 
 SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
-LISTING_BEHAVIOURS = tuple(str(n) for n in range(1, 10)) + ("court_debtor",)
+LISTING_BEHAVIOURS = BEHAVIOUR_CODES  # 民发〔2019〕103号, see credit.listings.behaviours
 
 PUBLIC_PENALTY_FIELDS = (
     "id", "institution", "subject_name", "subject_kind", "uscc", "decision_number", "violation_type",

@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from credit.accounts.auth import provide_principal, requires_login, requires_roles
 from credit.accounts.roles import Principal, REGULATORS
+from credit.api_params import MAX_SEARCH_LENGTH
 from credit.audit.queries import history_of
 from credit.disclosures.queries import credit_of, score_history
 from credit.records.public_view import public_penalties_of
@@ -42,7 +43,8 @@ class InstitutionController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/", operation_id="searchInstitutions")
-    async def search(self, q: str = "", district: str = "", level: str = "",
+    async def search(self, q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH), district: str = "",
+                     level: str = "",
                      min_grade: int | None = Parameter(default=None, ge=1, le=5),
                      page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
         """Search institutions by name or USCC, district, credit level and minimum grade."""

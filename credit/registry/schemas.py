@@ -6,12 +6,14 @@ import datetime as dt
 
 import msgspec
 
+from credit.api_params import StoredInt, Version
+
 
 class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):
     uscc: str
     name: str
     district_code: str
-    beds: int
+    beds: StoredInt
     owner_type: str
     address: str = ""
     legal_representative: str = ""
@@ -21,7 +23,7 @@ class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class InstitutionUpdate(InstitutionIn, forbid_unknown_fields=True):
-    version: int = 0
+    version: Version = 0
 
 
 class InstitutionOut(msgspec.Struct):

@@ -14,6 +14,7 @@ from litestar.response import Response
 
 from scoring import policy_for
 
+from credit.api_params import MAX_SEARCH_LENGTH
 from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
@@ -101,12 +102,13 @@ def _int(value: str | None, low: int, high: int) -> int | None:
 def search_form(request: Request[Any, Any, Any]) -> tuple[portal_queries.Filters, str, int, dict[str, str]]:
     """The filters, sort and page asked for; anything unusable is ignored (the form shows what was used)."""
     q = request.query_params
+    typed = (q.get("q") or "").strip()
     district = (q.get("district") or "").strip()
     level = q.get("level") if q.get("level") in portal_queries.LEVELS else ""
     owner = q.get("owner_type") if q.get("owner_type") in OWNER_TYPES else ""
     fire = q.get("fire") if q.get("fire") in portal_queries.FIRE_STATUSES else ""
     filters = portal_queries.Filters(
-        q=(q.get("q") or "").strip()[:100], district=district[:6], level=level or "",
+        q=typed[:MAX_SEARCH_LENGTH], district=district[:6], level=level or "",
         min_grade=_int(q.get("min_grade"), 1, 5), beds_min=_int(q.get("beds_min"), 0, 100000),
         beds_max=_int(q.get("beds_max"), 0, 100000), owner_type=owner or "", fire=fire or "")
     sort = q.get("sort") if q.get("sort") in SORTS else "credit"
@@ -114,7 +116,8 @@ def search_form(request: Request[Any, Any, Any]) -> tuple[portal_queries.Filters
     values = {"q": filters.q, "district": filters.district, "level": filters.level,
               "min_grade": str(filters.min_grade or ""), "beds_min": "" if filters.beds_min is None
               else str(filters.beds_min), "beds_max": "" if filters.beds_max is None else str(filters.beds_max),
-              "owner_type": filters.owner_type, "fire": filters.fire, "sort": sort}
+              "owner_type": filters.owner_type, "fire": filters.fire, "sort": sort,
+              "q_cut": "yes" if len(typed) > MAX_SEARCH_LENGTH else ""}  # only the first characters searched
     return filters, sort, number, values
 
 
@@ -147,7 +150,8 @@ class PublicController(Controller):
                     "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
                     "next_url": page_url(request, found.page + 1) if found.page < pages else None,
                     "level_counts": await portal_queries.counts_by_level(),
-                    "searched": any(values[k] for k in values if k != "sort")}
+                    "searched": any(values[k] for k in values if k != "sort"),
+                    "max_search_length": MAX_SEARCH_LENGTH}
         return await page(request, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")

@@ -12,10 +12,12 @@ from typing import Any, Mapping
 
 from scoring import (
     FIRE_AREAS,
+    NOTE_CODES,
     Policy,
     fire_outcome,
     grading_expires_on,
     grading_is_valid,
+    inspection_due,
     open_hazards,
     publication_months,
 )
@@ -29,6 +31,7 @@ from credit.records.queries import gradings_of
 from credit.registry import portal_queries
 from credit.registry.districts import district_name
 from credit.registry.service import get_institution_by_uscc
+from portal.public.about_rules import about_rules
 from portal.workspace.labels import AREAS
 
 PUBLIC_INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type", "status")
@@ -125,13 +128,18 @@ async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, A
                    "as_of": credit["as_of"], "policy_version": credit["policy_version"],
                    "minimum": minimum, "better": better, "veto": any(c["code"] == "listed" for c in contributions),
                    "contributions": contributions,
-                   "lowered": sorted((c for c in contributions if c["points"] < 0), key=lambda c: c["points"])},
+                   "lowered": sorted((c for c in contributions if c["points"] < 0 and c["code"] not in NOTE_CODES),
+                                     key=lambda c: c["points"]),
+                   "caps": [c for c in contributions if c["code"].startswith("cap.")],
+                   "notes": [c for c in contributions if c["code"] in NOTE_CODES]},
         "grading": current_grading(await gradings_of(institution_id), policy, on),
         "fire": {"status": outcome.value if outcome else "none",
                  "inspected_on": latest.inspected_on if latest else None,
                  "failed_areas": [area_name(a, lang) for a, r in (latest.checklist.items() if latest else ())
                                   if r == "fail"],
-                 "open_hazards": len(open_hazards(facts.hazards, on))},
+                 "open_hazards": len(open_hazards(facts.hazards, on)),
+                 "inspection_due": inspection_due(facts.inspections, policy, on),
+                 "inspection_months": policy.fire.recent_inspection_months},
         "penalties": penalties,
         "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in listed],
         "history": [{**h, "score": decimal(h["score"])} for h in history],
@@ -171,6 +179,7 @@ def about(policy: Policy) -> dict[str, Any]:
                            if a in policy.fire.critical_areas],
         "severities": severities, "penalties": policy.penalties, "listing": policy.listing,
         "order36": order36_about(policy),
+        "rules": about_rules(policy),
     }
 
 

@@ -6,8 +6,10 @@ from litestar import get
 from litestar.response import Template
 
 from credit.accounts.roles import Principal
-from credit.listings.queries import OBJECTION_WARNING_DAYS, count_listed, objection_windows_closing
-from credit.records.queries import count_open_hazards, gradings_lapsing, overdue_major_hazards
+from credit.listings.queries import OBJECTION_WARNING_DAYS, calendar_holds, count_listed, objection_windows_closing
+from credit.records.queries import count_open_hazards, due_for_inspection, gradings_lapsing, overdue_major_hazards
+from credit.timeutil import today
+from scoring import policy_for
 from credit.registry.queries import institution_counts_by_district, search_institutions
 from portal.workspace.base import WorkspaceController, district_scope, page
 
@@ -26,9 +28,13 @@ class DashboardController(WorkspaceController):
                     for level in LEVELS]
         by_district = [(c.code, c.count) for c in await institution_counts_by_district()
                        if not district or c.code == district]
+        months = policy_for(today()).fire.recent_inspection_months
+        due_count, due = await due_for_inspection(months, district)
         return page("dashboard.html", principal, district=district, total=total, by_level=by_level,
                     unrated=total - sum(n for _, n in by_level), by_district=by_district,
                     open_hazards=await count_open_hazards(district), listed=await count_listed(district),
                     objections=await objection_windows_closing(district), objection_days=OBJECTION_WARNING_DAYS,
+                    calendar_holds=await calendar_holds(district),
                     lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
-                    grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district))
+                    grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district),
+                    due=due, due_count=due_count, due_months=months)

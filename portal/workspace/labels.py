@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES
 
+from credit.listings.behaviours import BEHAVIOURS
 from credit.registry.districts import DISTRICTS
 
 Label = tuple[str, str]  # (zh, en)
@@ -27,18 +28,7 @@ SUBJECT_KINDS: dict[str, Label] = {
     "natural_person": ("自然人", "Natural person"),
     "individual_business": ("个体工商户", "Individual business"),
 }
-LISTING_BEHAVIOURS: dict[str, Label] = {
-    "1": ("超出章程或业务范围活动", "Beyond charter or business scope"),
-    "2": ("服务中侵害老年人权益", "Infringing older people's rights"),
-    "3": ("非法集资或欺骗销售保健品", "Illegal fund-raising or deceptive sales"),
-    "4": ("重大火灾隐患逾期未整改", "Major fire hazard unrectified past deadline"),
-    "5": ("对安全事故负主要或直接责任", "Responsible for a safety accident"),
-    "6": ("虚报冒领补贴或挪用资金", "Subsidies obtained by false claims"),
-    "7": ("拒绝、阻碍检查或弄虚作假", "Obstructing or falsifying inspection"),
-    "8": ("未报送年度报告或未履行公示义务", "Annual report or disclosure duties not met"),
-    "9": ("其他严重违法失信行为", "Other serious dishonest conduct"),
-    "court_debtor": ("失信被执行人", "Court dishonest judgment debtor"),
-}
+LISTING_BEHAVIOURS: dict[str, Label] = {code: b.short for code, b in BEHAVIOURS.items()}  # short labels
 FIRE_AREAS_EN: dict[str, str] = {
     "fire_resistance": "Fire-resistance rating",
     "resident_floors": "Floors where residents live",
@@ -55,6 +45,7 @@ HAZARD_CATEGORIES_EN: dict[str, str] = {
     "management_failure": "Serious management failures",
     "illegal_service": "Seriously illegal service",
     "other": "Other",
+    "fire": "Major fire hazard (determined by fire rescue)",
 }
 HAZARDS: dict[str, Label] = {code: (zh, HAZARD_CATEGORIES_EN[code]) for code, zh in HAZARD_CATEGORIES.items()}
 RESULTS: dict[str, Label] = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "N/A")}

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, can_write_institution
 from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules, service
+from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.queries import count_entries_by_state, search_entries
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
@@ -36,6 +37,7 @@ REMOVAL_LABELS: dict[str, Label] = {
     "repaired": ("信用修复，提前移出", "Early removal (credit repaired)"),
     "revoked_basis": ("列入依据被撤销", "Basis revoked"),
     "error": ("列入错误", "Listed in error"),
+    "court_removed": ("人民法院已将其移出失信被执行人名单", "Removed from the court's list"),
 }
 OUTCOME_LABELS: dict[str, Label] = {"upheld": ("维持列入", "Upheld (list it)"),
                                     "withdrawn": ("撤回", "Withdrawn")}
@@ -82,6 +84,10 @@ _REASONS_ZH: list[tuple[str, str]] = [
     (r"early removal may be applied for from (\S+)", r"自 \1 起方可申请提前移出"),
     (r"an application is already waiting for a decision", "已有一份申请等待决定"),
     (r"there is no pending early-removal application", "没有待决定的提前移出申请"),
+    (r"a court's dishonest-debtor designation follows the court's list: .*",
+     "失信被执行人名单以人民法院的认定为准，民政部门复核不得撤回；人民法院将其移出后，以“人民法院已移出”为由移出本名单"),
+    (r"only a court's dishonest-debtor designation ends by the court's removal", "只有失信被执行人事项才能以“人民法院已移出”为由移出"),
+    (r"the reopened objection window closed on (\S+)", r"重新开放的异议期已于 \1 届满"),
 ]
 PAGE_SIZE = 20
 
@@ -124,11 +130,14 @@ def may_decide(principal: Principal, district_code: str) -> bool:
 def offered_steps(entry: Mapping[str, Any]) -> list[str]:
     """The steps legal in the entry's current state (and on today's date), in the order they are shown."""
     status, on = entry["status"], today()
+    court = entry["behaviour"] == COURT_DEBTOR
     steps = []
     if status == rules.PROPOSED:
         steps.append("notify")
     if status == rules.NOTIFIED and entry["objection_deadline"] and on <= entry["objection_deadline"]:
         steps.append("objection")
+    if status == rules.LISTED and entry.get("calendar_review_until") and on <= entry["calendar_review_until"]:
+        steps.append("objection")  # reopened: the official calendar moved the deadline later
     if status == rules.OBJECTED:
         steps.append("decision")
     if status == rules.LISTED:
@@ -138,7 +147,9 @@ def offered_steps(entry: Mapping[str, Any]) -> list[str]:
         elif entry["early_removal_from"] and on >= entry["early_removal_from"]:
             steps.append("early-removal")
         steps.append("removal")
-    if status in (rules.PROPOSED, rules.NOTIFIED, rules.OBJECTED):
+    if court and status in (rules.NOTIFIED, rules.OBJECTED):
+        steps.append("removal")  # the court removed the subject before the listing
+    if status in (rules.PROPOSED, rules.NOTIFIED, rules.OBJECTED) and not court:
         steps.append("withdrawal")
     return steps
 
@@ -153,7 +164,9 @@ async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, 
                 may=may_decide(principal, entry["district_code"]), steps=offered_steps(entry),
                 today=today().isoformat(), saved=SAVED.get(saved), step=step, values=values or {},
                 errors=errors or {}, refused=refused, S=STATE_LABELS, R=REMOVAL_LABELS, O=OUTCOME_LABELS,
-                D=DECISION_LABELS, M=MEASURES, B=rules.BEHAVIOURS)
+                D=DECISION_LABELS, M=MEASURES, B=rules.BEHAVIOURS,
+                removal_reasons=(("court_removed", "revoked_basis", "error") if entry["behaviour"] == COURT_DEBTOR
+                                 else ("expired", "revoked_basis", "error")))
 
 
 async def proposal_form(principal: Principal, institution_id: int, *, status: int = 200,
@@ -200,7 +213,7 @@ class ListingPages(WorkspaceController):
                     state_links={s: link(status=s, page="") for s in rules.STATES}, all_link=link(status="", page=""),
                     previous=link(page=found.page - 1) if found.page > 1 else "",
                     next=link(page=found.page + 1) if found.page < pages else "",
-                    S=STATE_LABELS, B=rules.BEHAVIOURS)
+                    S=STATE_LABELS, B=rules.SHORT_LABELS)
 
     @get("/listings/new", operation_id="workspaceNewListing")
     async def new(self, principal: Principal, institution: int | None = None) -> Template:

@@ -23,6 +23,7 @@ from credit.scheduling.tables import JobRun
 from credit.seeding import load_city
 from credit.settings import settings
 from credit.sharing.tables import ChangeEvent
+from scoring import policy_for
 
 AS_OF = date(2026, 6, 30)
 
@@ -40,8 +41,8 @@ async def test_a_disclosure_holds_every_institution_and_verifies_with_the_served
     document = json.loads(body)
     assert published.created and document["day"] == "2026-06-30" and document["institutions_count"] == 40
     assert {i["uscc"] for i in document["institutions"]} == {r["uscc"] for r in await Institution.select().run()}
-    # The policy in force on the day: 2026.1 from 2026-04-01 (NDRC Order No. 36).
-    assert all(i["level"] in "ABCD" and i["policy_version"] == "2026.1" for i in document["institutions"])
+    assert all(i["level"] in "ABCD" and i["policy_version"] == policy_for(AS_OF).version
+               for i in document["institutions"])
     assert hashlib.sha256(body).hexdigest() == row["digest"] == published.digest
     assert verify(service.served_public_key(), body, row["signature"])
     assert hashlib.sha256(service.csv_bytes(row)).hexdigest() == document["csv_sha256"]

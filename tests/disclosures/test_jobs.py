@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from credit.demo import build_demo_city
-from credit.disclosures.jobs import draw, draw_random_inspections, retire_penalties
+from credit.disclosures.jobs import draw, draw_random_inspections, pick_homes, retire_penalties
 from credit.records.tables import Penalty
 from credit.scheduler import run_job
 from credit.scheduling.tables import InspectionDraw, JobRun
@@ -33,11 +33,29 @@ async def test_the_monthly_draw_is_stored_with_its_seed_and_can_be_redone_from_i
     message = await draw_random_inspections(AS_OF)
     stored = await InspectionDraw.select().output(load_json=True).first().run()
     assert stored["month"] == "2026-06" and message.startswith("2026-06:")
-    homes, inspectors = await draw(stored["seed"])
+    homes, inspectors = await draw(stored["seed"], stored["drawn_on"])
     assert [h["uscc"] for h in homes] == [h["uscc"] for h in stored["institutions"]]
     assert set(inspectors) == {h["district_code"] for h in homes} | set(inspectors)
     assert inspectors["320402"] == ["tianning"]
     assert "already drawn" in await draw_random_inspections(AS_OF)
+
+
+def test_a_homes_are_drawn_less_often_than_b_and_c_and_d_more_under_2026():
+    # SAMR 国市监信发〔2022〕6号 (graded supervision by credit risk): the weights of policy 2026.1.
+    import random
+    from collections import Counter
+
+    from scoring import load_policy
+
+    rules = load_policy("2026.1").inspection_draw
+    homes = [{"uscc": f"{level}{n}", "credit_level": level} for level in "ABCD" for n in range(25)]
+    rnd, drawn = random.Random(15), Counter()
+    for _ in range(400):
+        picked = pick_homes(rnd, homes, rules)
+        assert len(picked) == 5 == len({h["uscc"] for h in picked})  # 5 % of 100, never twice
+        drawn.update(h["credit_level"] for h in picked)
+    assert drawn["A"] < drawn["B"] < drawn["C"] < drawn["D"]
+    assert drawn["A"] > 0  # an A home still has a chance
 
 
 async def test_a_manual_run_is_recorded_beside_the_scheduled_ones(db):

@@ -55,7 +55,7 @@ async def proposal(home, on="2025-09-20", behaviour="2", by=ADMIN) -> dict:
 async def test_a_proposal_starts_proposed_with_its_basis_and_a_feed_event(home):
     entry = await proposal(home)
     assert entry["status"] == "proposed" and entry["penalty_numbers"] == ["天民罚字〔2025〕9号"]
-    assert entry["behaviour_label"].startswith("在养老服务活动中")
+    assert entry["behaviour_label"] == "因养老服务行为侵害老年人合法权益的"  # 民发〔2019〕103号 art. 6(1)(2)
     events = await ChangeEvent.select().where(ChangeEvent.type == "listing").run()
     assert [e["op"] for e in events] == ["proposed"]
 
@@ -210,7 +210,7 @@ async def test_an_unrectified_major_fire_hazard_is_proposed_once_as_behaviour_4(
         "inspected_on": "2025-06-01", "checklist": {a: "pass" for a in (
             "fire_resistance", "resident_floors", "fire_separation", "evacuation", "fire_facilities",
             "fire_management", "micro_fire_station")},
-        "hazards": [{"category": "facility_equipment", "description": "自动喷水灭火系统瘫痪",
+        "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪",
                      "rectify_by": "2025-07-01"}]}, ADMIN)
     assert await detect_unrectified_fire_hazards(date(2025, 7, 1)) == []
     proposed = await detect_unrectified_fire_hazards(date(2025, 7, 2))

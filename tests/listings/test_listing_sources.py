@@ -72,10 +72,34 @@ async def test_auto_detected_in_a_request_is_ignored_only_the_detection_job_sets
         "inspected_on": "2025-06-01", "checklist": {a: "pass" for a in (
             "fire_resistance", "resident_floors", "fire_separation", "evacuation", "fire_facilities",
             "fire_management", "micro_fire_station")},
-        "hazards": [{"category": "facility_equipment", "description": "自动喷水灭火系统瘫痪",
+        "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪",
                      "rectify_by": "2025-07-01"}]}, ADMIN)
     proposed = await detect_unrectified_fire_hazards(date(2025, 7, 2))
     assert len(proposed) == 1 and (await service.entry_detail(proposed[0]))["auto_detected"] is True
+
+
+ALL_PASS = {a: "pass" for a in ("fire_resistance", "resident_floors", "fire_separation", "evacuation",
+                                "fire_facilities", "fire_management", "micro_fire_station")}
+
+
+async def test_only_an_overdue_major_fire_hazard_proposes_behaviour_4_citing_its_item(home):
+    # 民发〔2019〕103号 art. 6(1)(4): "存在重大火灾隐患，无故拖延，逾期不改的" — a fire hazard, not any major
+    # accident hazard of the MCA 2023 criteria (a missing medical licence is not behaviour 4).
+    await records.create_fire_inspection(home["id"], {
+        "inspected_on": "2025-06-01", "checklist": ALL_PASS,
+        "hazards": [{"category": "safety_licence", "description": "未取得医疗机构执业许可证", "rectify_by": "2025-07-01"},
+                    {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"}]},
+        ADMIN)
+    assert await detect_unrectified_fire_hazards(date(2025, 7, 2)) == []
+    await records.create_fire_inspection(home["id"], {
+        "inspected_on": "2025-06-10", "checklist": ALL_PASS,
+        "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}]}, ADMIN)
+    [entry_id] = await detect_unrectified_fire_hazards(date(2025, 7, 2))
+    entry = await service.entry_detail(entry_id)
+    assert entry["behaviour"] == "4" and "疏散楼梯间防火门损坏" in entry["facts"]
+    assert "未取得医疗机构执业许可证" not in entry["facts"]
+    assert entry["basis"] == "《养老服务市场失信联合惩戒对象名单管理办法（试行）》（民发〔2019〕103号）第六条第一款第（四）项"
+    assert entry["behaviour_label"] == "存在重大火灾隐患，无故拖延，逾期不改的"
 
 
 async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monkeypatch):
@@ -88,8 +112,32 @@ async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monk
                                ListingEntry.objection_deadline_confirmed: False}).where(
         ListingEntry.id == entry["id"]).run()
     monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
-    assert (await advance_list(date(2031, 1, 20))).listed == []
+    # Policy 2026.1 [listing] confirmation_margin_working_days = 3: after the guessed deadline (Thu 9 Jan
+    # 2031) the list waits three more working days (10, 13, 14 Jan) and says so.
+    waiting = await advance_list(date(2031, 1, 14))
+    assert waiting.listed == [] and [(w.id, w.deadline, w.lists_from) for w in waiting.waiting] == [
+        (entry["id"], date(2031, 1, 9), date(2031, 1, 15))]
     assert (await service.entry_detail(entry["id"]))["status"] == "notified"
+    listed = await advance_list(date(2031, 1, 15))
+    after = await service.entry_detail(entry["id"])
+    assert listed.listed == [entry["id"]] and after["listed_on"] == date(2031, 1, 15)
+    assert after["objection_deadline_confirmed"] is False  # still a guess: recomputed when the data arrives
+
+
+async def test_the_cli_explains_an_entry_waiting_for_the_official_calendar(home, monkeypatch, capsys):
+    from credit.listings.calendar import WorkingCalendar
+    from credit.listings.commands import _explain
+
+    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    await ListingEntry.update({ListingEntry.notified_on: date(2031, 1, 2),
+                               ListingEntry.objection_deadline: date(2031, 1, 9),
+                               ListingEntry.objection_deadline_confirmed: False}).where(
+        ListingEntry.id == entry["id"]).run()
+    monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
+    _explain(await advance_list(date(2031, 1, 12)))
+    out = capsys.readouterr().out
+    assert f"entry {entry['id']}: objection deadline 2031-01-09 is unconfirmed" in out
+    assert "not listed" in out and "it lists on 2031-01-15" in out
 
 
 @pytest.fixture
@@ -109,3 +157,11 @@ def test_the_cli_never_advances_the_list_ahead_of_time_and_steps_only_as_a_named
     assert ahead.returncode == 2 and "after today" in ahead.stderr
     nobody = cli("listings", "step", "1", "notify", "--actor", "nobody")
     assert nobody.returncode == 1 and "not an active account" in nobody.stderr
+
+
+def test_the_cli_recompute_command_reports_confirmed_and_flagged(cli):
+    assert cli("migrate").returncode == 0
+    done = cli("listings", "recompute")
+    assert done.returncode == 0 and "0 deadlines confirmed, 0 flagged for review." in done.stdout
+    advanced = cli("listings", "advance")
+    assert advanced.returncode == 0 and "0 waiting for the official calendar, 0 flagged for review" in advanced.stdout

@@ -79,16 +79,17 @@ async def test_bounded_memory_store_forgets_the_least_recently_used():
 
 
 async def test_the_data_version_is_reused_for_at_most_its_ttl(city, client, monkeypatch):
+    now = [1000.0]  # a controlled clock: the test moves it, nothing sleeps
+    monkeypatch.setattr(caching, "version_clock", lambda: now[0])
     monkeypatch.setattr(caching, "VERSION_TTL_SECONDS", 0.2)
     caching._memo.clear()
     first = await client.get("/about")
     async with db.transaction():
         await feed.emit("rating", "rescored", 1, {"institution": 1})
+    now[0] += 0.19
     within = await client.get("/about")
     assert within.headers["etag"] == first.headers["etag"]  # still inside the TTL
-    import asyncio
-
-    await asyncio.sleep(0.25)
+    now[0] += 0.02
     after = await client.get("/about")
     assert after.headers["etag"] != first.headers["etag"]
 

@@ -87,3 +87,36 @@ async def test_a_newer_grading_takes_a_lapsing_one_off_the_list(client, city):
 async def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     response = await client.get("/workspace")
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=/workspace")
+
+
+
+async def due_homes() -> None:
+    """A Tianning home never inspected and a Wujin home last inspected a year and a day ago."""
+    await registry.create_institution({"uscc": make_uscc(3, TIANNING), "name": "天宁新开养老院",
+                                       "district_code": TIANNING, "beds": 40, "owner_type": "private_nonprofit"},
+                                      ADMIN)
+    stale = await registry.create_institution({"uscc": make_uscc(4, WUJIN), "name": "武进久未检查院",
+                                               "district_code": WUJIN, "beds": 40, "owner_type": "enterprise"},
+                                              ADMIN)
+    await records.create_fire_inspection(stale["id"], {
+        "inspected_on": (add_months(today(), -12) - timedelta(days=1)).isoformat(), "checklist": CHECKLIST,
+        "hazards": []}, ADMIN)
+
+
+async def test_homes_without_an_inspection_for_a_year_are_due_on_the_dashboard(client, city):
+    # 养老机构管理办法 (MCA Order 66): civil affairs inspects every home at least yearly; issue 15 §4 shows a
+    # home past that as "due for inspection" on the regulator's dashboard.
+    await due_homes()
+    await sign_in(client, "city")
+    html = (await client.get("/workspace")).text
+    rows = section(html, "due")
+    assert "天宁新开养老院" in rows and "武进久未检查院" in rows and "从未检查" in rows
+    assert "天宁颐养院" not in rows and "武进康乐园" not in rows  # inspected 60 days ago
+    assert "：2 家" in html
+
+
+async def test_a_district_regulator_sees_only_its_own_homes_due_for_inspection(client, city):
+    await due_homes()
+    await sign_in(client, "tianning")
+    rows = section((await client.get("/workspace")).text, "due")
+    assert "天宁新开养老院" in rows and "武进久未检查院" not in rows

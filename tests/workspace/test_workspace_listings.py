@@ -106,7 +106,7 @@ async def test_proposing_through_the_form_rests_the_entry_on_the_chosen_penalty(
     institution_page = await client.get(f"/workspace/institutions/{home['id']}")
     assert f'href="/workspace/listings/new?institution={home["id"]}"' in institution_page.text
     form = await client.get(f"/workspace/listings/new?institution={home['id']}")
-    assert form.status_code == 200 and "被人民法院依法认定为失信被执行人" in form.text
+    assert form.status_code == 200 and "被人民法院认定为失信被执行人的" in form.text
     assert re.search(rf'name="penalty_ids" type="checkbox" value="{home["penalty_id"]}"', form.text)
     refused = await post(client, "/workspace/listings/new", {"institution_id": str(home["id"]), "behaviour": "7",
                                                              "basis": "第六条第七项"})
