@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import (
@@ -137,6 +137,7 @@ on_dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 12, 31))
 facts_2026 = institution_facts()
 
 
+@settings(deadline=None)  # the shared 2-core machine: timing is not the property
 @given(facts_2026, st.data(), on_dates)
 def test_repair_never_lowers_the_score(f, data, on):
     # Order No. 36: repair ends the use of the information; it can only help the subject.
@@ -148,12 +149,14 @@ def test_repair_never_lowers_the_score(f, data, on):
     assert evaluate(changed, policy_for(on), on).score >= evaluate(f, policy_for(on), on).score
 
 
+@settings(deadline=None)  # the shared 2-core machine: timing is not the property
 @given(facts_2026, penalties, on_dates)
 def test_another_penalty_never_raises_the_score_under_2026(f, p, on):
     more = dataclasses.replace(f, penalties=f.penalties + (p,))
     assert evaluate(more, POLICY, on).score <= evaluate(f, POLICY, on).score
 
 
+@settings(deadline=None)  # the shared 2-core machine: timing is not the property
 @given(penalties, on_dates)
 def test_batch_rule_matches_the_plain_rule_under_2026(p, on):
     a = evaluate(InstitutionFacts(1, penalties=(p,)), POLICY, on)
@@ -163,6 +166,7 @@ def test_batch_rule_matches_the_plain_rule_under_2026(p, on):
         assert lines[0].points == penalty_points(p, POLICY, on)
 
 
+@settings(deadline=None)  # the shared 2-core machine: timing is not the property
 @given(penalties, on_dates)
 def test_the_publication_end_never_passes_the_legal_maximum(p, on):
     # Issue 15: the 公示截止期 shown is within the legal window of its class.
