@@ -54,7 +54,7 @@ async def resolve_principal(scope: Scope) -> Principal | None:
         try:
             return await service.principal_for_token(token)
         except service.TokenExpired as expired:
-            scope[AUTH_REFUSAL] = str(expired)  # type: ignore[typeddict-unknown-key]
+            scope[AUTH_REFUSAL] = str(expired)  # type: ignore[literal-required]  # our own scope key
             return None
     session = scope.get("session")
     user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
