@@ -28,7 +28,7 @@ def grading_level(
     """
     maxima = policy.grading.part_maxima
     total = 0
-    for name, value in zip(GRADING_PARTS, (environment, facilities, operations, services)):
+    for name, value in zip(GRADING_PARTS, (environment, facilities, operations, services), strict=True):
         maximum = getattr(maxima, name)
         if not 0 <= value <= maximum:
             raise GradingError(f"{name} must lie within 0..{maximum}, got {value}")
