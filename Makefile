@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed bench bench-portal i18n clean
+.PHONY: run test lint format install install-dev migrate seed bench bench-portal i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
@@ -37,6 +37,17 @@ run: seed
 PYTEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The gates CI runs before the tests: lint, formatting and types (configured in pyproject.toml).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Apply the formatter and the safe lint fixes.
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # Every benchmark, figures in bench/out/RESULTS.md (needs PostgreSQL and wrk; takes about half an hour).
 bench: install-dev

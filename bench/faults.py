@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import csv
 import os
 import random
@@ -242,7 +243,8 @@ def restart_under_load(url: str) -> None:
     pages = max(1, (homes + 19) // 20)
     server = subprocess.Popen([*ELDERCREDIT, "serve", "--workers", "2", "--port", str(port)],
                               env={**BASE_ENV, "DATABASE_URL": url}, stdout=subprocess.DEVNULL,
-                              stderr=open(WORK_DIR / "serve.log", "w"), start_new_session=True)
+                              stderr=open(WORK_DIR / "serve.log", "w"),  # noqa: SIM115 (the server writes it until stopped)
+                              start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -333,10 +335,8 @@ async def watch_import(url: str, path: Path, kill_after: float | None) -> dict:
                 writing_at_kill = bool(writing)
                 process.send_signal(signal.SIGKILL)
                 killed_at = elapsed
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), 0.05)
-            except asyncio.TimeoutError:
-                pass
         out, err = await process.communicate()
         duration = time.perf_counter() - started
         # The server notices the dead client and rolls its transaction back; wait for the backend to go.
@@ -488,10 +488,8 @@ async def run_watched(url: str, command: list[str], kill_after: float | None, da
                 connected = elapsed
             if kill_after is not None and connected is not None and elapsed >= connected + kill_after:
                 process.send_signal(signal.SIGKILL)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), 0.01)
-            except asyncio.TimeoutError:
-                pass
         duration = time.perf_counter() - started
         for _ in range(100):  # until the server has dropped the dead client's session
             if not await watcher.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"

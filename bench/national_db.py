@@ -72,7 +72,7 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
         ids = await insert_chunked(Institution, homes)
         written += len(ids)
         gradings, inspections, hazards, penalties, listed = [], [], [], [], []
-        for institution_id, f in zip(ids, facts):
+        for institution_id, f in zip(ids, facts, strict=True):
             for g in f.gradings:
                 level = g.level or 3
                 parts = [round(m * LEVEL_SHARE[level]) for m in MAXIMA] if g.level else [
@@ -108,7 +108,7 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
             {"institution": i, "inspected_on": x.inspected_on, "outcome": "compliant", "created_at": at}
             for i, x in inspections])
         items = [{"inspection": inspection_id, "area": area, "result": result}
-                 for inspection_id, (_, x) in zip(inspection_ids, inspections) for area, result in x.checklist.items()]
+                 for inspection_id, (_, x) in zip(inspection_ids, inspections, strict=True) for area, result in x.checklist.items()]
         written += len(inspection_ids) + len(await insert_chunked(FireChecklistItem, items))
         written += len(await insert_chunked(MajorHazard, hazards))
         written += len(await insert_chunked(Penalty, penalties))

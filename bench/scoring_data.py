@@ -37,7 +37,7 @@ def generate(
             "na" if area == "micro_fire_station" and rng.random() < 0.1 else ("fail" if rng.random() < 0.04 else "pass")
             for area in _AREAS
         )
-        return checklists.setdefault(results, dict(zip(_AREAS, results)))
+        return checklists.setdefault(results, dict(zip(_AREAS, results, strict=True)))
 
     def grading() -> Grading:
         decided = day(9)

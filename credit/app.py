@@ -63,6 +63,11 @@ class MetricsController(PrometheusController):
     include_in_schema = False  # for operators' scrapers, not part of the API
 
 
+def _configure_templates(engine: JinjaTemplateEngine) -> None:
+    register_filters(engine.engine)
+    configure_public_templates(engine.engine)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app. The database engine is whatever `credit.db.use_engine` last set."""
     settings = settings or default_settings
@@ -88,8 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
                                   exclude=["^/metrics$", "^/static/"])
     templates = TemplateConfig(directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine,
-                               engine_callback=lambda engine: (register_filters(engine.engine),
-                                                               configure_public_templates(engine.engine)))
+                               engine_callback=_configure_templates)
     return Litestar(
         route_handlers=[
             HealthController,

@@ -9,6 +9,7 @@ import asyncpg
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandler
 
 from credit.errors import (
     Duplicate,
@@ -103,7 +104,7 @@ def on_unexpected(request: Request, error: Exception) -> Response:
     return problem(500, "Internal error", "something went wrong on our side; it has been logged")
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     ValidationFailed: on_validation_failed,
     ReportConflict: on_report_conflict,
     Duplicate: on_duplicate,

@@ -62,7 +62,7 @@ async def ensure_agencies() -> dict[str, int]:
     """Create any configured agency that is missing; returns code -> id."""
     existing = {r["code"]: r["id"] for r in await Agency.select(Agency.id, Agency.code).run()}
     missing = [{"code": c, "name_zh": zh, "name_en": en} for c, zh, en in AGENCIES if c not in existing]
-    for row, new_id in zip(missing, await insert_many(Agency, missing)):
+    for row, new_id in zip(missing, await insert_many(Agency, missing), strict=True):
         existing[row["code"]] = new_id
     return existing
 
@@ -78,7 +78,7 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         result.skipped_institutions = len(city.institutions) - len(new)
         ids = await insert_many(Institution, [{**i, "created_at": at, "updated_at": at, "needs_rescore": True}
                                               for i in new])
-        by_uscc = {i["uscc"]: new_id for i, new_id in zip(new, ids)}
+        by_uscc = {i["uscc"]: new_id for i, new_id in zip(new, ids, strict=True)}
         result.institutions = len(ids)
         result.records = await _load_records(city, by_uscc, as_of, at)
         result.listings = await _load_listings(city, by_uscc, agencies["civil_affairs"], as_of, at)
@@ -113,7 +113,7 @@ async def _load_records(city: DemoCity, by_uscc: dict[str, int], as_of: date, at
                                 "inspector": i["inspector"], "outcome": outcome.value, "created_at": at})
     inspection_ids = await insert_many(FireInspection, inspection_rows)
     items, hazards = [], []
-    for inspection_id, i in zip(inspection_ids, inspections):
+    for inspection_id, i in zip(inspection_ids, inspections, strict=True):
         items += [{"inspection": inspection_id, "area": area, "result": result}
                   for area, result in i["checklist"].items()]
         hazards += [{**h, "institution": by_uscc[i["uscc"]], "inspection": inspection_id, "created_at": at}
@@ -153,10 +153,10 @@ def _entry_dates(state: str, decided_on: date, as_of: date, calendar: WorkingCal
 
 async def _load_listings(city: DemoCity, by_uscc: dict[str, int], civil_affairs: int, as_of: date, at) -> int:
     calendar, policy = WorkingCalendar(), policy_for(as_of)
-    entries = [l for l in city.listings if l["uscc"] in by_uscc]
+    entries = [entry for entry in city.listings if entry["uscc"] in by_uscc]
     if not entries:
         return 0
-    numbers = [n for l in entries for n in l["penalty_numbers"]]
+    numbers = [n for entry in entries for n in entry["penalty_numbers"]]
     penalty_ids = {r["decision_number"]: r["id"] for r in await Penalty.select(
         Penalty.id, Penalty.decision_number).where(Penalty.decision_number.is_in(numbers)).run()}
     for listing in entries:

@@ -29,7 +29,7 @@ def grading_level(
     maximum in `policy`.
     """
     maxima = policy.grading.part_maxima
-    parts = dict(zip(GRADING_PARTS, (environment, facilities, operations, services)))
+    parts = dict(zip(GRADING_PARTS, (environment, facilities, operations, services), strict=True))
     total = 0
     for name, value in parts.items():
         maximum = getattr(maxima, name)

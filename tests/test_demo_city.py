@@ -29,7 +29,7 @@ def test_the_city_has_valid_codes_in_every_district_and_records_of_every_kind():
     assert all(i["uscc"][2:8] == i["district_code"] for i in city.institutions)
     assert {i["district_code"] for i in city.institutions} == set(DISTRICTS)
     assert {p["severity"] for p in city.penalties} == {"minor", "general", "serious"}
-    assert {l["state"] for l in city.listings} == {"proposed", "notified", "objected", "listed", "removed",
+    assert {entry["state"] for entry in city.listings} == {"proposed", "notified", "objected", "listed", "removed",
                                                    "withdrawn"}
     assert any(i["hazards"] for i in city.inspections)
 

@@ -86,20 +86,20 @@ AMOUNTS = st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=
 async def test_any_fine_survives_write_read_api_and_export_to_the_fen(client, health, amounts):
     start = await Penalty.count().run()
     numbers = [f"常卫罚〔2026〕{start + n}号" for n in range(len(amounts))]
-    for number, amount in zip(numbers, amounts):
+    for number, amount in zip(numbers, amounts, strict=True):
         answered = await client.post("/api/v1/penalties", json=report(number, str(amount)), headers=health)
         assert answered.status_code == 201, answered.text
         assert Decimal(answered.json()["fine_yuan"]) == amount and answered.json()["fine_yuan"] == f"{amount:.2f}"
     stored = {r["decision_number"]: r["fine_fen"] for r in await Penalty.select().where(
         Penalty.decision_number.is_in(numbers)).run()}
-    assert stored == {n: int(a * 100) for n, a in zip(numbers, amounts)}
+    assert stored == {n: int(a * 100) for n, a in zip(numbers, amounts, strict=True)}
     jsonl = await client.get("/api/v1/exports/penalties.jsonl")
     exported = {row["decision_number"]: row["fine_yuan"] for row in map(json.loads, jsonl.text.splitlines())}
-    assert all(exported[n] == f"{a:.2f}" for n, a in zip(numbers, amounts))
+    assert all(exported[n] == f"{a:.2f}" for n, a in zip(numbers, amounts, strict=True))
     table = list(csv.reader(io.StringIO((await client.get("/api/v1/exports/penalties.csv")).text.lstrip("\ufeff"))))
     column = table[0].index("罚款金额（万元）")
     wan = {row[table[0].index("行政处罚决定书文号")]: row[column] for row in table[1:]}
-    assert all(Decimal(wan[n]) * 10000 == a for n, a in zip(numbers, amounts))
+    assert all(Decimal(wan[n]) * 10000 == a for n, a in zip(numbers, amounts, strict=True))
 
 
 OLD_FINES = ["0.01", "0.30", "1234.56", "5000.50", "12345678901.23", "999999999999.99"]
@@ -118,7 +118,7 @@ async def _penalties_with_old_fines(fines: list[str]) -> list[int]:
         ids.append(row.id)
     await to_yuan()
     engine = Penalty._meta.db
-    for penalty_id, fine in zip(ids, fines):
+    for penalty_id, fine in zip(ids, fines, strict=True):
         await engine.run_ddl(f"UPDATE penalty SET fine_yuan = {fine} WHERE id = {penalty_id}")
     return ids
 

@@ -1,5 +1,9 @@
 """The schema: migrations apply on both engines, twice without harm, and readiness reflects them."""
 
+import sqlite3
+
+import asyncpg
+
 from credit.migrate import migrate, pending_migrations
 from credit.piccolo_app import TABLES
 
@@ -29,6 +33,6 @@ async def test_composite_unique_index_refuses_a_second_claim_on_one_job_slot(db)
 
     at = datetime.now(timezone.utc)
     await JobRun(job="publish", slot="2026-01-01T02:00", started_at=at, status="running").save().run()
-    with pytest.raises(Exception):
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         await JobRun(job="publish", slot="2026-01-01T02:00", started_at=at, status="running").save().run()
     assert await JobRun.count().run() == 1

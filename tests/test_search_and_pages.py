@@ -46,7 +46,7 @@ async def test_the_portal_search_matches_percent_and_underscore_literally(client
 
 async def test_the_registry_and_list_searches_of_the_services_escape_wildcards(named_homes):
     assert {r["name"] for r in (await search_institutions(q="_")).items} == {"下划_线养老院"}
-    for name, institution_id in named_homes.items():
+    for institution_id in named_homes.values():
         await ListingEntry(subject_kind="institution", institution=institution_id, behaviour="8",
                            status="proposed", facts="未报送年度报告", basis="民发〔2019〕103号",
                            proposed_on=today(), created_at=now_utc(), updated_at=now_utc(), version=1

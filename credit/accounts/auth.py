@@ -54,7 +54,7 @@ async def resolve_principal(scope: Scope) -> Principal | None:
         try:
             return await service.principal_for_token(token)
         except service.TokenExpired as expired:
-            scope[AUTH_REFUSAL] = str(expired)  # type: ignore[typeddict-unknown-key]
+            scope[AUTH_REFUSAL] = str(expired)  # type: ignore[literal-required]  # our own scope key
             return None
     session = scope.get("session")
     user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
@@ -92,7 +92,7 @@ class LoginRequired(NotAuthorizedException):
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: the request must carry a signed-in session or a valid user API token."""
     if principal_of(connection) is None:
-        raise LoginRequired(connection.scope.get(AUTH_REFUSAL)  # type: ignore[call-overload]
+        raise LoginRequired(connection.scope.get(AUTH_REFUSAL)
                             or "sign in or send a valid API token (Authorization: Bearer ...)")
 
 
@@ -136,7 +136,7 @@ def on_login_required(request: Request[Any, Any, Any], error: LoginRequired) -> 
     """API callers get 401 problem+json with a WWW-Authenticate header; browsers go to the login page."""
     path = request.url.path
     if path.startswith("/api/"):
-        if request.scope.get(AUTH_REFUSAL):  # type: ignore[call-overload]
+        if request.scope.get(AUTH_REFUSAL):
             response = problem(401, "API token expired", error.detail,
                                errors=[{"field": "Authorization", "reason": "the token has expired"}])
             response.headers["WWW-Authenticate"] = ('Bearer realm="eldercredit", error="invalid_token", '

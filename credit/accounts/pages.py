@@ -13,7 +13,7 @@ from credit.accounts import service
 from credit.accounts.auth import SESSION_USER_KEY, principal_of, safe_next
 from credit.accounts.schemas import LoginForm
 from credit.accounts.sessions import start_session
-from credit.accounts.throttle import LOGIN_THROTTLE_STORE, LoginThrottle
+from credit.accounts.throttle import LOGIN_THROTTLE_STORE, CountingStore, LoginThrottle
 from credit.settings import settings
 from credit.timeutil import now_utc
 
@@ -48,7 +48,9 @@ class LoginController(Controller):
                   if not getattr(data, field).strip()}
         if errors:
             return _page(422, username=username, next_path=next_path, errors=errors)
-        throttle = LoginThrottle(request.app.stores.get(LOGIN_THROTTLE_STORE), client_address(request), username)
+        store = request.app.stores.get(LOGIN_THROTTLE_STORE)
+        assert isinstance(store, CountingStore)  # registered by create_app
+        throttle = LoginThrottle(store, client_address(request), username)
         try:
             principal = await service.authenticate(username, data.password, throttle=throttle)
         except service.TooManyFailedLogins as throttled:

@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from credit import db
 from credit.accounts.password_policy import password_problems
@@ -84,7 +84,7 @@ def _principal_columns():
     return (User.id, User.username, User.role, User.district_code, User.agency.code.as_alias("agency_code"))
 
 
-def _principal(row: dict[str, Any], via: str) -> Principal:
+def _principal(row: dict[str, Any], via: Literal["session", "token", "key"]) -> Principal:
     return Principal(user_id=row["id"], username=row["username"], role=row["role"],
                      district_code=row["district_code"] or "", agency_code=row["agency_code"] or "", via=via)
 
@@ -173,7 +173,7 @@ async def authenticate(username: str, password: str, *, throttle: LoginThrottle 
     raise InvalidCredentials("username or password is incorrect")
 
 
-async def principal_for_user(user_id: int, via: str = "session") -> Principal | None:
+async def principal_for_user(user_id: int, via: Literal["session", "token", "key"] = "session") -> Principal | None:
     """The Principal of an active user, or None when the user is gone or deactivated."""
     row = await User.select(*_principal_columns()).where(
         (User.id == user_id) & (User.active == True)).first().run()  # noqa: E712 (Piccolo needs ==)

@@ -24,7 +24,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from secrets import compare_digest
-from typing import Any
+from typing import Any, cast
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -36,7 +36,7 @@ from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
-from litestar.types import Empty, Message, Receive, Scope, ScopeSession, Send
+from litestar.types import Empty, HTTPScope, Message, Receive, Scope, ScopeSession, Send
 from litestar.utils.scope.state import ScopeState
 
 from credit.accounts.auth import LOGIN_PATH, bearer_token
@@ -90,7 +90,8 @@ class _SessionBackend(ServerSideSessionBackend):
         return time.time() - signed_in_at < self.config.absolute_max_age
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        return connection.scope.get(_NEW_SESSION_ID) or super().get_session_id(connection)
+        new_id = connection.scope.get(_NEW_SESSION_ID)
+        return new_id if isinstance(new_id, str) else super().get_session_id(connection)
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message,
                                connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -98,7 +99,7 @@ class _SessionBackend(ServerSideSessionBackend):
         empty = scope_session is Empty or not scope_session
         if empty and not had_cookie:
             return  # anonymous and nothing stored: no cookie, no store write
-        if old_id := connection.scope.get(_OLD_SESSION_ID):
+        if isinstance(old_id := connection.scope.get(_OLD_SESSION_ID), str) and old_id:
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(Empty if empty else scope_session, message, connection)
 
@@ -152,15 +153,15 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
                 return
             bound = _session_csrf_token(scope)
             if bound is not None:
-                await self._check_session_token(scope, receive, send, bound)
+                await self._check_session_token(cast("HTTPScope", scope), receive, send, bound)
                 return
-            if (scope["method"] in self.config.safe_methods and scope.get("user") is None
+            if (cast("HTTPScope", scope)["method"] in self.config.safe_methods and scope.get("user") is None
                     and scope["path"] != LOGIN_PATH):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, self._cookie_follows_session(scope, send, None))
 
-    async def _check_session_token(self, scope: Scope, receive: Receive, send: Send, bound: str) -> None:
+    async def _check_session_token(self, scope: HTTPScope, receive: Receive, send: Send, bound: str) -> None:
         """Unsafe methods must carry the session's own token; every response shows it to the templates."""
         if scope["method"] not in self.config.safe_methods:
             request = scope["litestar_app"].request_class(scope=scope, receive=receive)

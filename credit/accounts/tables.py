@@ -1,6 +1,7 @@
 """Accounts: regulator and agency users, and their API tokens."""
 
 from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from credit.sharing.tables import Agency
@@ -8,6 +9,8 @@ from credit.sharing.tables import Agency
 
 class User(Table, tablename="account_user"):
     """A person who signs in to the workspace; the role decides what they may do."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     username = Varchar(length=64, unique=True)
     display_name = Varchar(length=100, default="")
@@ -23,6 +26,8 @@ class User(Table, tablename="account_user"):
 
 class ApiToken(Table):
     """A bearer token for a user's API use; only its hash is stored."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     user = ForeignKey(references=User, index=True)
     prefix = Varchar(length=16)

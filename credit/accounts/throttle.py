@@ -73,7 +73,7 @@ def _redis_counting_store(url: str, namespace: str) -> CountingStore:
                 _, count = await pipe.execute()
             return int(count)
 
-    return RedisCountingStore.with_client(url=url, namespace=namespace)
+    return RedisCountingStore.with_client(url=url, namespace=namespace)  # type: ignore[return-value]  # with_client builds cls
 
 
 def throttle_store(settings: Settings) -> CountingStore:

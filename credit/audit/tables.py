@@ -1,11 +1,14 @@
 """The audit log: append-only, each entry hashing the previous one."""
 
 from piccolo.columns import BigInt, JSON, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 
 class AuditEntry(Table):
     """Who changed what and when; `hash` covers this entry and the previous entry's hash."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     seq = BigInt(unique=True)
     at = Timestamptz()

@@ -1,6 +1,7 @@
 """Published credit information (信用公示): stored scores and the signed daily disclosures."""
 
 from piccolo.columns import Date, ForeignKey, Integer, JSON, Numeric, Text, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from credit.registry.tables import Institution
@@ -8,6 +9,8 @@ from credit.registry.tables import Institution
 
 class CreditScore(Table):
     """A credit assessment of one institution; a new row each time the score or level changes."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     institution = ForeignKey(references=Institution, index=True)
     score = Numeric(digits=(6, 2))
@@ -20,6 +23,8 @@ class CreditScore(Table):
 
 class Disclosure(Table):
     """The signed public snapshot of one day; one per day, never changed once published."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     day = Date(unique=True)
     published_at = Timestamptz()

@@ -87,5 +87,6 @@ def read_sheet(path: Path) -> Sheet:
             return Sheet(layout, number, columns, headers, body)
         if number >= HEADER_SEARCH_ROWS:
             break
-    known = " / ".join(f"{l.kind}: {', '.join(l.header_of(f) for f in l.required_headers)}" for l in LAYOUTS)
+    known = " / ".join(f"{layout.kind}: {', '.join(layout.header_of(f) for f in layout.required_headers)}"
+                       for layout in LAYOUTS)
     raise UnreadableFile(f"no header row found in the first {HEADER_SEARCH_ROWS} rows (expected {known})")

@@ -1,6 +1,7 @@
 """Joint-punishment list tables (失信联合惩戒对象名单, MCA 民发〔2019〕103号)."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from credit.records.tables import Penalty
@@ -10,6 +11,8 @@ from credit.sharing.tables import Agency
 
 class ListingEntry(Table):
     """An entry of the joint-punishment list (失信联合惩戒对象名单) and the dates of its procedure."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     subject_kind = Varchar(length=16)  # institution | practitioner
     institution = ForeignKey(references=Institution, index=True)
@@ -44,12 +47,16 @@ class ListingEntry(Table):
 class ListingBasis(Table):
     """A penalty record behind a list entry."""
 
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
     entry = ForeignKey(references=ListingEntry, index=True)
     penalty = ForeignKey(references=Penalty, index=True)
 
 
 class ListingTransition(Table):
     """One step of an entry's procedure: from which state to which, when, by whom and why."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     entry = ForeignKey(references=ListingEntry, index=True)
     from_status = Varchar(length=16)
@@ -64,6 +71,8 @@ class ListingTransition(Table):
 class RemovalApplication(Table):
     """An application for early removal (信用修复) after two full years on the list."""
 
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
     entry = ForeignKey(references=ListingEntry, index=True)
     applied_on = Date()
     statement = Text(default="")
@@ -75,6 +84,8 @@ class RemovalApplication(Table):
 
 class PunishmentMeasure(Table):
     """A punishment measure an agency applied to a listed subject (联合惩戒措施)."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     entry = ForeignKey(references=ListingEntry, index=True)
     agency = ForeignKey(references=Agency, index=True)

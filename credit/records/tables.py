@@ -10,6 +10,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from credit.registry.tables import Institution
@@ -17,6 +18,8 @@ from credit.registry.tables import Institution
 
 class Grading(Table):
     """A grading decision (等级评定, GB/T 37276-2018) with its four part scores."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     institution = ForeignKey(references=Institution, index=True)
     decided_on = Date()
@@ -36,6 +39,8 @@ class Grading(Table):
 class FireInspection(Table):
     """A fire-safety standardisation inspection (消防安全标准化检查)."""
 
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
     institution = ForeignKey(references=Institution, index=True)
     inspected_on = Date()
     inspector = Varchar(length=200, default="")
@@ -48,6 +53,8 @@ class FireInspection(Table):
 class FireChecklistItem(Table):
     """One of the seven checklist areas of an inspection: pass, fail or not applicable."""
 
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
     inspection = ForeignKey(references=FireInspection, index=True)
     area = Varchar(length=32)
     result = Varchar(length=8)  # pass | fail | na
@@ -56,6 +63,8 @@ class FireChecklistItem(Table):
 
 class MajorHazard(Table):
     """A major accident hazard (重大事故隐患) with its rectify-by date."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     institution = ForeignKey(references=Institution, index=True)
     inspection = ForeignKey(references=FireInspection, null=True)
@@ -70,6 +79,8 @@ class MajorHazard(Table):
 
 class Penalty(Table):
     """An administrative penalty (行政处罚) in the fields of the 双公示 data standard."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     institution = ForeignKey(references=Institution, null=True, index=True)
     subject_name = Varchar(length=200)

@@ -10,11 +10,14 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 
 class Institution(Table):
     """A registered eldercare institution (养老机构), unique by its USCC (统一社会信用代码)."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     uscc = Varchar(length=18, unique=True, index=True)
     name = Varchar(length=200, index=True)
@@ -38,6 +41,8 @@ class Institution(Table):
 
 class Practitioner(Table):
     """A person working at an institution; the ID number is kept only as an HMAC and a masked form."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     institution = ForeignKey(references=Institution, null=True, index=True)
     name = Varchar(length=100)

@@ -75,8 +75,9 @@ async def match(uscc: str = "", id_number: str = "", name: str = "", district: s
                 Practitioner.id_hmac == id_hmac(number, settings.secret_key)).first().run()
             if person and person["institution"]:
                 row = await Institution.select(*columns).where(Institution.id == person["institution"]).first().run()
-                add(row, 100, "exact ID number (by keyed hash)",
-                    {"id_masked": person["id_masked"], "role": person["role"]})
+                if row:
+                    add(row, 100, "exact ID number (by keyed hash)",
+                        {"id_masked": person["id_masked"], "role": person["role"]})
     if name.strip():
         wanted = normalise_name(name)
         query = Institution.select(*columns)

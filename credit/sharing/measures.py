@@ -53,11 +53,15 @@ async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) 
     if stored is not None:
         return MeasureResult(stored, False)
     try:
-        return MeasureResult(await _insert(key, text, by), True)
+        inserted = await _insert(key, text, by)
+        assert inserted is not None  # just written in this transaction
+        return MeasureResult(inserted, True)
     except Exception as error:
         if not is_unique_violation(error):
             raise
-    return MeasureResult(await _stored(key, by.agency_code), False)  # a concurrent twin won the index
+    twin = await _stored(key, by.agency_code)  # a concurrent twin won the index
+    assert twin is not None
+    return MeasureResult(twin, False)
 
 
 async def _stored(key: Mapping[str, Any], agency_code: str) -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ def _catalog(context: Context) -> NullTranslations:
 
 @pass_context
 def _gettext(context: Context, message: str) -> str:
-    return _catalog(context).gettext(message)
+    return str(_catalog(context).gettext(message))
 
 
 @pass_context
@@ -41,13 +41,14 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 
 @pass_context
 def _pgettext(context: Context, ctx: str, message: str) -> str:
-    return _catalog(context).pgettext(ctx, message)
+    return str(_catalog(context).pgettext(ctx, message))
 
 
 def install(environment: Environment) -> None:
     """Add the i18n extension; gettext reads the language from each template's context."""
     environment.add_extension("jinja2.ext.i18n")
-    environment.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext)
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext)
 
 
 def number(value) -> str:

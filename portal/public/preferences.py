@@ -33,12 +33,12 @@ def _choice(request: Request[Any, Any, Any], name: str, cookie: str, allowed, de
             ) -> tuple[str, Cookie | None]:
     asked = request.query_params.get(name)
     stored = request.cookies.get(cookie)
-    if asked in allowed:
+    if asked is not None and asked in allowed:
         if asked != stored:
             return asked, Cookie(key=cookie, value=asked, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
                                  samesite="lax")
         return asked, None
-    return (stored if stored in allowed else default), None
+    return (stored if stored is not None and stored in allowed else default), None
 
 
 def preferences_of(request: Request[Any, Any, Any]) -> Preferences:

@@ -23,7 +23,7 @@ def shown(value: Any) -> str:
     return as_text(value) if value not in ("", None) else "—"
 
 
-def change_rows(changes: dict[str, Any]) -> list[dict[str, str]]:
+def change_rows(changes: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per field: its label, the value before and after (a create has only "after")."""
     if "changes" in changes:
         pairs = [(field, values[0] if isinstance(values, list) else None,

@@ -160,7 +160,7 @@ async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, 
     """The entry with its dates, basis, steps, applications, the agencies' feedback and the step forms."""
     entry = await service.entry_detail(entry_id)
     return page("listings_entry.html", principal, status=status, entry=entry, feedback=await feedback_of(entry_id),
-                basis=list(zip(entry["penalty_ids"], entry["penalty_numbers"])),
+                basis=list(zip(entry["penalty_ids"], entry["penalty_numbers"], strict=True)),
                 may=may_decide(principal, entry["district_code"]), steps=offered_steps(entry),
                 today=today().isoformat(), saved=SAVED.get(saved), step=step, values=values or {},
                 errors=errors or {}, refused=refused, S=STATE_LABELS, R=REMOVAL_LABELS, O=OUTCOME_LABELS,

@@ -75,9 +75,9 @@ def server(tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=1)
                 break
-            except OSError:
+            except OSError as error:
                 if process.poll() is not None:
-                    raise RuntimeError("uvicorn exited")
+                    raise RuntimeError("uvicorn exited") from error
                 time.sleep(0.1)
         yield base
     finally:

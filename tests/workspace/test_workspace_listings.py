@@ -285,7 +285,7 @@ async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_
 
 async def test_the_list_pages_twenty_entries_at_a_time(client, home):
     at = now_utc()
-    for n in range(21):
+    for _ in range(21):
         await ListingEntry(subject_kind="institution", institution=home["id"], behaviour="9", status="removed",
                            proposed_on=today(), created_at=at, updated_at=at).save().run()
     await sign_in(client, "city")
