@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from credit.listings import rules
 from credit.identifiers import mask_free_text, mask_name
-from credit.listings.tables import ListingBasis, ListingEntry
+from credit.listings.tables import BEHAVIOURS, LISTED, ListingBasis, ListingEntry
 from credit.public.view import public_decision_numbers, public_entry
 from credit.timeutil import today
 
@@ -37,7 +36,7 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
         ListingEntry.institution.uscc.as_alias("uscc"), ListingEntry.institution.name.as_alias("institution_name"),
         ListingEntry.practitioner.name.as_alias("practitioner_full_name"),
         ListingEntry.practitioner.id_masked.as_alias("practitioner_id_masked"),
-    ).where(ListingEntry.status == rules.LISTED)
+    ).where(ListingEntry.status == LISTED)
     if institution_id is not None:
         query = query.where(ListingEntry.institution == institution_id)
     if institution_ids is not None:
@@ -60,7 +59,7 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
         row["basis"] = mask_free_text(row["basis"] or "")
         row["practitioner_name"] = mask_name(row.pop("practitioner_full_name") or "")
         row["practitioner_id_masked"] = row["practitioner_id_masked"] or ""
-        row["behaviour_label"] = rules.BEHAVIOURS[row["behaviour"]][0]
+        row["behaviour_label"] = BEHAVIOURS[row["behaviour"]][0]
         row["penalty_numbers"] = numbers[row["id"]]
     return rows
 
@@ -68,5 +67,5 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
 async def current_list(page: int = 1, page_size: int = PAGE_SIZE) -> ListPage:
     """One page of the entries in force, as the public sees them."""
     rows = await listed_entries(page, page_size)
-    total = await ListingEntry.count().where(ListingEntry.status == rules.LISTED).run()
+    total = await ListingEntry.count().where(ListingEntry.status == LISTED).run()
     return ListPage([public_entry(r) for r in rows], total, page)
