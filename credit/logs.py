@@ -8,7 +8,7 @@ import re
 import sys
 from datetime import datetime, timezone
 
-from credit.registry.identifiers import mask_free_text
+from credit.identifiers import mask_free_text
 
 # Percent-encoded digits and X (a query string such as ?q=%31%31%30...), decoded before looking for numbers.
 _ENCODED_DIGIT = re.compile(r"%(3[0-9]|58|78)")

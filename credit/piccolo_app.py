@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from credit.accounts.tables import ApiToken, User
 from credit.audit.tables import AuditEntry
 from credit.disclosures.tables import CreditScore, Disclosure
+from credit.public.tables import PublicProfile
 from credit.listings.tables import (
     ListingBasis,
     ListingEntry,
@@ -44,6 +45,7 @@ TABLES = [
     JobRun,
     InspectionDraw,
     RepairApplication,
+    PublicProfile,
 ]
 
 APP_CONFIG = AppConfig(

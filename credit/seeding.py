@@ -17,13 +17,14 @@ from credit import db
 from credit.accounts.passwords import generate_password, hash_password
 from credit.accounts.tables import User
 from credit.audit import service as audit
+from credit.public import projection
 from credit.demo import DemoCity
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition
 from credit.records.service import payload_digest
-from credit.records.money import penalty_columns
+from credit.money import penalty_columns
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
-from credit.registry.identifiers import id_hmac, mask_id
+from credit.identifiers import id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 from credit.sharing.agencies import AGENCIES
@@ -76,8 +77,7 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         stored = {r["uscc"] for r in await Institution.select(Institution.uscc).run()}
         new = [i for i in city.institutions if i["uscc"] not in stored]
         result.skipped_institutions = len(city.institutions) - len(new)
-        ids = await insert_many(Institution, [{**i, "created_at": at, "updated_at": at, "needs_rescore": True}
-                                              for i in new])
+        ids = await insert_many(Institution, [{**i, "created_at": at, "updated_at": at} for i in new])
         by_uscc = {i["uscc"]: new_id for i, new_id in zip(new, ids, strict=True)}
         result.institutions = len(ids)
         result.records = await _load_records(city, by_uscc, as_of, at)
@@ -86,6 +86,7 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         if result.institutions or result.passwords:
             await audit.record("seed", "seed.demo", "city", 0, {
                 "institutions": result.institutions, "records": result.records, "listings": result.listings})
+        await projection.refresh(ids, as_of)  # the new homes are public at once, rescored as of the seed day
     return result
 
 

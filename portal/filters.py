@@ -7,10 +7,13 @@ from datetime import date
 from jinja2 import Environment
 
 from credit.registry.districts import district_name
-from credit.registry.identifiers import mask_name
+from credit.identifiers import mask_name
 
 
-def format_date(value: date | None) -> str:
+def format_date(value: date | str | None) -> str:
+    """A date as YYYY-MM-DD; an ISO text (from a stored JSON document) keeps its date part."""
+    if isinstance(value, str):
+        return value[:10] or "—"
     return value.strftime("%Y-%m-%d") if value else "—"
 
 

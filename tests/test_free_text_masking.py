@@ -19,7 +19,7 @@ from credit.logs import ScrubFilter, scrub
 from credit.records import service as records
 from credit.records.tables import Penalty
 from credit.registry import service as registry
-from credit.registry.identifiers import mask_free_text
+from credit.identifiers import mask_free_text
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import now_utc, today

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from credit.logs import JsonFormatter, ScrubFilter, scrub
-from credit.registry.identifiers import check_id_number, id_hmac, mask_id, mask_name
+from credit.identifiers import check_id_number, id_hmac, mask_id, mask_name
 
 ID_NUMBER = "11010519491231002X"
 

@@ -14,7 +14,7 @@ from credit.accounts.system import system_principal
 from credit.disclosures.service import publish
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
-from credit.records.public_view import counts_publicly
+from credit.public.view import counts_publicly
 from credit.registry import service as registry
 from credit.timeutil import now_utc, today
 

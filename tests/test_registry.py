@@ -8,6 +8,7 @@ from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.errors import Duplicate, StaleVersion, ValidationFailed
 from credit.registry import service
+from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.sharing.tables import ChangeEvent
 
@@ -35,7 +36,9 @@ async def test_a_valid_institution_is_stored_with_a_feed_event_and_an_audit_entr
     assert stored["uscc"] == good["uscc"] and stored["version"] == 1
     assert stored["established_on"] == date(2015, 6, 1)
     events = await ChangeEvent.select().run()
-    assert [(e["type"], e["op"], e["seq"]) for e in events] == [("institution", "created", 1)]
+    # The new home is rated at once (the write hook rescores it in the same transaction: issue 14).
+    assert [(e["type"], e["op"], e["seq"]) for e in events] == [("institution", "created", 1),
+                                                                ("rating", "rescored", 2)]
     audit = await AuditEntry.select().run()
     assert audit[0]["actor"] == "tester" and audit[0]["action"] == "institution.create"
 
@@ -76,12 +79,12 @@ async def test_an_update_with_a_stale_version_gets_the_current_record_and_change
     assert (await service.get_institution(stored["id"]))["beds"] == 150
 
 
-async def test_an_update_marks_the_institution_for_rescoring_and_audits_the_change(db, good):
+async def test_an_update_is_public_at_once_and_audits_the_change(db, good):
+    # DESIGN.md "Two shared paths": the write hook updates the public projection in the writer's transaction.
     stored = await service.create_institution(good, by=system_principal("a"))
-    await Institution.update({Institution.needs_rescore: False}, force=True).run()
     await service.update_institution(stored["id"], {**good, "beds": 150}, version=1, by=system_principal("b"))
-    row = await Institution.select(Institution.needs_rescore).first().run()
-    assert row["needs_rescore"] is True
+    row = await PublicProfile.select(PublicProfile.beds, PublicProfile.version).first().run()
+    assert row == {"beds": 150, "version": 2}
     last = await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).output(load_json=True).first().run()
     assert last["action"] == "institution.update" and last["changes"]["changes"]["beds"] == [120, 150]
 

@@ -21,7 +21,7 @@ from credit.disclosures.tables import Disclosure
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution
 from credit.scheduling.tables import InspectionDraw
-from credit.sharing import feed
+from credit.changes import Event, record_changed, record_many
 from credit.timeutil import today as local_today
 
 # Random inspection (双随机): the share of homes drawn and the weight of each level are policy data
@@ -82,10 +82,9 @@ async def retire_penalties(on: date) -> str:
             async with db.transaction():
                 for row, end in ended:
                     await Penalty.update({Penalty.retired_on: end}).where(Penalty.id == row["id"]).run()
-                await feed.emit_many(("penalty", "retired", row["id"], {"penalty": row["id"],
-                                                                         "institution": row["institution"],
-                                                                         "publication_end": end})
-                                     for row, end in ended)
+                await record_many([Event("penalty", "retired", row["id"], {
+                    "penalty": row["id"], "institution": row["institution"], "publication_end": end})
+                    for row, end in ended], institutions=[row["institution"] for row, _ in ended])
             retired += len(ended)
 
 
@@ -100,8 +99,8 @@ async def draw_random_inspections(on: date) -> str:
     homes, inspectors = await draw(seed, on)
     async with db.transaction():
         await InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=homes, inspectors=inspectors).save().run()
-        await feed.emit("inspection_draw", "published", 0, {"month": month, "seed": seed, "institutions": homes,
-                                                            "inspection_teams": await public_teams(inspectors)})
+        await record_changed(Event("inspection_draw", "published", 0, {
+            "month": month, "seed": seed, "institutions": homes, "inspection_teams": await public_teams(inspectors)}))
     return f"{month}: {len(homes)} institutions drawn"
 
 

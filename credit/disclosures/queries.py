@@ -10,7 +10,7 @@ from scoring import evaluate, policy_for
 from credit.accounts.units import public_teams
 from credit.disclosures.tables import CreditScore
 from credit.scheduling.tables import InspectionDraw
-from credit.records.facts import load_facts
+from credit.public.facts import load_facts
 from credit.timeutil import today
 
 

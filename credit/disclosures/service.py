@@ -9,22 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, AsyncIterator
 
-from scoring import InstitutionFacts, Policy, evaluate_many, fire_outcome, policy_for
+from litestar.serialization import encode_json
+from scoring import policy_for
 
 from credit import db
 from credit.csv_safe import BOM, SafeCsv
 from credit.disclosures import days
-from credit.disclosures.rescoring import current_grade
 from credit.disclosures.signing import load_or_create_key, public_key_pem, sign
 from credit.disclosures.tables import Disclosure
 from credit.errors import NotFound
 from credit.listings import rules
-from credit.listings.public_list import current_list
-from credit.listings.tables import ListingEntry
-from credit.records.facts import load_facts
-from credit.registry.tables import Institution
+from credit.public.listed import current_list
+from credit.public.projection import documents_on
+from credit.public.tables import PublicProfile
 from credit.settings import settings
-from credit.sharing import feed
+from credit.changes import Event, record_changed
 from credit.timeutil import now_utc
 from credit.timeutil import today as local_today
 
@@ -68,43 +67,36 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def institution_line(row: dict, facts: InstitutionFacts, assessment, policy: Policy, on: date,
-                     list_state: str) -> dict[str, Any]:
-    inspections = [i for i in facts.inspections if i.inspected_on <= on]
-    latest = max(inspections, key=lambda i: (i.inspected_on, str(i.id)), default=None)
-    outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
+def institution_line(doc: dict[str, Any]) -> dict[str, Any]:
+    """One institution's line of the snapshot, from its public profile document (credit.public)."""
+    credit = doc["credit"]
     return {
-        "uscc": row["uscc"], "name": row["name"], "district_code": row["district_code"],
-        "level": assessment.level, "score": str(assessment.score), "policy_version": assessment.policy_version,
-        "grade": current_grade(facts, policy, on), "fire_status": outcome.value if outcome else "none",
+        "uscc": doc["uscc"], "name": doc["name"], "district_code": doc["district_code"],
+        "level": credit["level"], "score": str(credit["score"]), "policy_version": credit["policy_version"],
+        "grade": doc["grade"], "fire_status": doc["fire"]["status"],
         # One contribution per penalty inside its publication period (revoked and ended ones have none).
-        "active_penalties": sum(1 for c in assessment.contributions if c.code.startswith("penalty.")),
-        "list_state": list_state,
+        "active_penalties": sum(1 for c in credit["contributions"] if c["code"].startswith("penalty.")),
+        # Only the listed state is public; proposals and objections are not disclosed.
+        "list_state": rules.LISTED if doc["listed"] else "",
     }
 
 
 async def snapshot_lines(on: date) -> AsyncIterator[dict[str, Any]]:
-    """Every institution's line of the day's snapshot, in id order, computed batch by batch."""
-    policy = policy_for(on)
+    """Every institution's line of the day's snapshot, in id order, read from the public projection; rows
+    not computed for `on` (a day being caught up) are computed for it without being written."""
     last_id = 0
     while True:
-        rows = await Institution.select(Institution.id, Institution.uscc, Institution.name,
-                                        Institution.district_code).where(Institution.id > last_id).order_by(
-            Institution.id).limit(BATCH).run()
+        rows = await PublicProfile.select(PublicProfile.institution, PublicProfile.as_of,
+                                          PublicProfile.document).where(
+            PublicProfile.institution > last_id).order_by(PublicProfile.institution).limit(BATCH).run()
         if not rows:
             return
-        last_id = rows[-1]["id"]
-        ids = [r["id"] for r in rows]
-        facts = await load_facts(ids, on)
-        # Only the listed state is public; proposals and objections are not disclosed.
-        states = {r["institution"]: r["status"] for r in await ListingEntry.select(
-            ListingEntry.institution, ListingEntry.status).where(
-            ListingEntry.institution.is_in(ids) & (ListingEntry.status == rules.LISTED)).run()}
-        by_id = {r["id"]: r for r in rows}
-        for assessment in evaluate_many((facts[i] for i in ids), policy, on):
-            institution_id = assessment.institution_id
-            yield institution_line(by_id[institution_id], facts[institution_id], assessment, policy, on,
-                                   states.get(institution_id, ""))
+        last_id = rows[-1]["institution"]
+        other_day = [r["institution"] for r in rows if r["as_of"] != on]
+        computed = json.loads(encode_json(await documents_on(other_day, on))) if other_day else {}
+        for row in rows:
+            doc = computed.get(str(row["institution"])) or json.loads(row["document"])
+            yield institution_line(doc)
 
 
 async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
@@ -163,7 +155,8 @@ async def publish(on: date, today: date | None = None) -> Published:
         await Disclosure(day=on, published_at=now_utc(), policy_version=policy_for(on).version,
                          institutions_count=count, digest=digest, previous_digest=previous_digest,
                          signature=signature, json_body=body.decode(), csv_body=csv_bytes.decode()).save().run()
-        await feed.emit("disclosure", "published", 0, {"day": on, "digest": digest, "institutions": count})
+        await record_changed(Event("disclosure", "published", 0, {"day": on, "digest": digest,
+                                                                   "institutions": count}))
     return Published(on, digest, created=True)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from credit import db
+from credit import changes, db
 from credit.errors import FieldError
 from credit.importer.layouts import INSTITUTIONS, OWNER_TYPE_WORDS, SEVERITY_WORDS, SUBJECT_KIND_WORDS
 from credit.importer.reader import Sheet, read_sheet
@@ -91,7 +91,7 @@ async def import_file(path: Path, actor: str, progress: Progress | None = None) 
     if report.problems:
         report.problems.sort(key=lambda p: p.row)
         return report
-    async with db.transaction():
+    async with db.transaction(), changes.deferred():  # each touched home's public row rebuilt once, at the end
         for done, values in enumerate(checked, start=1):
             values = {k: v for k, v in values.items() if k != "row"}
             if is_institutions:

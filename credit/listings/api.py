@@ -13,7 +13,7 @@ from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
 from credit.api_params import RecordId, present_fields
 from credit.listings import service
-from credit.listings.public_list import current_list
+from credit.public.listed import current_list
 from credit.listings.schemas import (
     DecisionIn,
     EarlyRemovalDecisionIn,
@@ -24,7 +24,7 @@ from credit.listings.schemas import (
     RemovalIn,
     StepIn,
 )
-from credit.registry.identifiers import mask_free_text_fields
+from credit.identifiers import mask_free_text_fields
 from credit.registry.service import get_institution_by_uscc
 
 

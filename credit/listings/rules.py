@@ -8,18 +8,15 @@ from datetime import date, timedelta
 from scoring import policy_for
 from scoring.dates import add_months
 
-from credit.listings.behaviours import BEHAVIOURS as ALL_BEHAVIOURS
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 
-PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
-    "proposed", "notified", "objected", "listed", "removed", "withdrawn")
-STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
-ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
-REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error", "court_removed")
-# code -> official wording (zh, en) of 民发〔2019〕103号; the one definition is credit.listings.behaviours
-BEHAVIOURS = {code: b.official for code, b in ALL_BEHAVIOURS.items()}
-SHORT_LABELS = {code: b.short for code, b in ALL_BEHAVIOURS.items()}
+# The states and behaviours are the vocabulary of the list's table columns (credit.listings.tables).
+from credit.listings.tables import (  # noqa: E402
+    ACTIVE_STATES, BEHAVIOURS, LISTED, NOTIFIED, OBJECTED, PROPOSED, REMOVAL_REASONS, REMOVED, SHORT_LABELS, STATES,
+    WITHDRAWN,
+)
+
 SUBJECT_KINDS = ("institution", "practitioner")
 
 # state -> the states it may move to

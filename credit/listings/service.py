@@ -9,16 +9,16 @@ from typing import Any, Awaitable, Callable, Mapping
 from credit import db
 from credit import settings as configuration
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, REGULATORS, Principal, require_scope
-from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.listings.unique_violation import is_unique_violation
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition, RemovalApplication
+from credit.public.view import public_entry
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution, Practitioner
-from credit.sharing import feed
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
@@ -116,12 +116,13 @@ async def move(entry: dict[str, Any], to: str, on: date, by: Principal, reason: 
     await ListingTransition(entry=entry["id"], from_status=entry["status"], to_status=to, on=on,
                             actor=by.username, reason=reason, backdate_reason=backdate_reason,
                             at=now_utc()).save().run()
-    await Institution.update({Institution.needs_rescore: True}).where(Institution.id == entry["institution"]).run()
     after = await entry_detail(entry["id"])
-    await feed.emit("listing", to, entry["id"], public_entry(after))
-    await audit.record(by.username, f"listing.{to}", "listing", entry["id"],
-                       {"from": entry["status"], "to": to, "on": on, "reason": reason,
-                        **({"backdate_reason": backdate_reason} if backdate_reason else {}), **values})
+    await record_changed(
+        Event("listing", to, entry["id"], public_entry(after)),
+        Audit(by.username, f"listing.{to}", "listing", entry["id"],
+              {"from": entry["status"], "to": to, "on": on, "reason": reason,
+               **({"backdate_reason": backdate_reason} if backdate_reason else {}), **values}),
+        institutions=[entry["institution"]])
     return after
 
 
@@ -233,13 +234,15 @@ async def _insert_entry(by: Principal, *, institution_id: int, practitioner_id: 
     await ListingTransition(entry=entry.id, from_status="", to_status=rules.PROPOSED, on=on,
                             actor=by.username, reason=facts[:200], backdate_reason=step.backdate_reason,
                             at=at).save().run()
-    await audit.record(by.username, "listing.proposed", "listing", entry.id,
-                       {"behaviour": behaviour, "penalties": penalty_ids, "subject": institution_id,
-                        **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
+    proposed = Audit(by.username, "listing.proposed", "listing", entry.id,
+                     {"behaviour": behaviour, "penalties": penalty_ids, "subject": institution_id,
+                      **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
     if behaviour == "court_debtor":
+        await record_changed(audit=proposed)
         return await _notify(await _entry(entry.id), step, by)
     detail = await entry_detail(entry.id)
-    await feed.emit("listing", rules.PROPOSED, entry.id, public_entry(detail))
+    await record_changed(Event("listing", rules.PROPOSED, entry.id, public_entry(detail)), proposed,
+                         institutions=[institution_id])
     return detail
 
 
@@ -411,9 +414,10 @@ async def _record_application(entry_id: int, step: StepDay, statement: str, by: 
             raise ProcedureRefused("entry", "an application is already waiting for a decision")
         application = RemovalApplication(entry=entry_id, applied_on=on, statement=statement)
         await application.save().run()
-        await audit.record(by.username, "listing.early_removal_applied", "listing", entry_id,
-                           {"application": application.id, "on": on,
-                            **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
+        await record_changed(audit=Audit(
+            by.username, "listing.early_removal_applied", "listing", entry_id,
+            {"application": application.id, "on": on,
+             **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})}))
 
 
 async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -441,8 +445,8 @@ async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Princ
         if decision == "approved":
             return await move(entry, rules.REMOVED, on, by, reasons, step.backdate_reason, removed_on=on,
                               removal_reason="repaired")
-        await audit.record(by.username, "listing.early_removal_rejected", "listing", entry_id,
-                           {"application": pending["id"], "reasons": reasons})
+        await record_changed(audit=Audit(by.username, "listing.early_removal_rejected", "listing", entry_id,
+                                         {"application": pending["id"], "reasons": reasons}))
     return await entry_detail(entry_id)
 
 
@@ -461,17 +465,9 @@ async def on_penalty_revoked(penalty_id: int, on: date, by: Principal) -> None:
             await move(entry, rules.WITHDRAWN, on, by, reason)
 
 
-def public_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """What the public and the feed see of an entry (no objection text, subject persons masked)."""
-    keys = ("id", "subject_kind", "institution", "uscc", "institution_name", "practitioner_name", "behaviour",
-            "behaviour_label", "status", "listed_on", "expires_on", "removed_on", "removal_reason", "basis",
-            "penalty_numbers")
-    return {k: entry.get(k) for k in keys}
-
-
 async def entry_detail(entry_id: int) -> dict[str, Any]:
     """The entry with its subject, basis penalties, steps and applications (internal view)."""
-    from credit.registry.identifiers import mask_name
+    from credit.identifiers import mask_name
 
     entry = await _entry(entry_id)
     institution = await Institution.select(Institution.uscc, Institution.name, Institution.district_code).where(

@@ -4,9 +4,19 @@ from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestampt
 from piccolo.columns import Serial
 from piccolo.table import Table
 
+from credit.listings.behaviours import BEHAVIOURS as ALL_BEHAVIOURS
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution, Practitioner
 from credit.sharing.tables import Agency
+
+PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
+    "proposed", "notified", "objected", "listed", "removed", "withdrawn")
+STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
+ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
+REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error", "court_removed")
+# code -> official wording (zh, en) of 民发〔2019〕103号; the one definition is credit.listings.behaviours
+BEHAVIOURS = {code: b.official for code, b in ALL_BEHAVIOURS.items()}
+SHORT_LABELS = {code: b.short for code, b in ALL_BEHAVIOURS.items()}
 
 
 class ListingEntry(Table):

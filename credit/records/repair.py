@@ -19,13 +19,11 @@ from scoring import policy_for, repairable_from
 
 from credit import db
 from credit.accounts.roles import Principal, can_write_institution
-from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.errors import Forbidden, NotFound, ProcedureRefused, StaleVersion
 from credit.listings.service import calendar, require_civil_affairs
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry.service import institution_in_scope
-from credit.registry.tables import Institution
-from credit.sharing import feed
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 
@@ -112,7 +110,9 @@ async def apply(penalty_id: int, data: Mapping[str, Any], by: Principal) -> dict
                                 version=1)
         await row.save().run()
         stored = _out(row.to_dict())
-        await audit.record(by.username, "repair.apply", "repair_application", row.id, {"after": stored})
+        # the profile shows the commitment while the application runs
+        await record_changed(audit=Audit(by.username, "repair.apply", "repair_application", row.id, {"after": stored}),
+                             institutions=[penalty["institution"]])
     return stored
 
 
@@ -148,16 +148,17 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
         if status == ACCEPTED:
             await Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1}).where(
                 Penalty.id == penalty_id).run()
-            await Institution.update({Institution.needs_rescore: True}).where(
-                Institution.id == penalty["institution"]).run()
-            await feed.emit("penalty", "repaired", penalty_id, {
-                "id": penalty_id, "institution": penalty["institution"], "uscc": penalty["uscc"],
-                "decision_number": penalty["decision_number"], "repaired_on": on})
-        await audit.record(by.username, f"repair.{decision}", "repair_application", application_id,
-                           {"changes": {"status": [APPLIED, status], "reasons": reasons}})
+        await record_changed(audit=Audit(by.username, f"repair.{decision}", "repair_application", application_id,
+                                         {"changes": {"status": [APPLIED, status], "reasons": reasons}}),
+                             institutions=[penalty["institution"]])
         if status == ACCEPTED:
-            await audit.record(by.username, "penalty.repair", "penalty", penalty_id,
-                               {"changes": {"repaired_on": [None, on]}, "application": application_id})
+            await record_changed(
+                Event("penalty", "repaired", penalty_id, {
+                    "id": penalty_id, "institution": penalty["institution"], "uscc": penalty["uscc"],
+                    "decision_number": penalty["decision_number"], "repaired_on": on}),
+                Audit(by.username, "penalty.repair", "penalty", penalty_id,
+                      {"changes": {"repaired_on": [None, on]}, "application": application_id}),
+                institutions=[penalty["institution"]])
     return stored
 
 
@@ -169,15 +170,16 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
     version = check.integer("version", minimum=1)
     check.done()
     async with db.transaction():
-        await _penalty_in_scope(penalty_id, by)
+        penalty = await _penalty_in_scope(penalty_id, by)
         current = await _application(application_id, penalty_id)
         _require_open(current)
         stored = await _move(current, version, {RepairApplication.status: WITHDRAWN,
                                                 RepairApplication.decided_by: by.username,
                                                 RepairApplication.decided_on: today(),
                                                 RepairApplication.reasons: reasons})
-        await audit.record(by.username, "repair.withdraw", "repair_application", application_id,
-                           {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}})
+        await record_changed(audit=Audit(by.username, "repair.withdraw", "repair_application", application_id,
+                                         {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}}),
+                             institutions=[penalty["institution"]])
     return stored
 
 

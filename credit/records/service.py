@@ -16,18 +16,18 @@ from scoring.dates import add_months
 
 from credit import db
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
-from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
 from credit.listings.service import on_penalty_revoked
 from credit.records import classes
-from credit.records.facts import load_facts
-from credit.records.money import penalty_columns, penalty_values
+from credit.public.facts import load_facts
+from credit.public.view import PUBLIC_PENALTY_FIELDS, public_penalty  # noqa: F401  (re-exported)
+from credit.money import penalty_columns, penalty_values
 from credit.registry.service import institution_in_scope
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
-from credit.registry.identifiers import check_uscc, keep_stored_free_text, mask_free_text_fields, mask_name
+from credit.identifiers import check_uscc, keep_stored_free_text, mask_free_text_fields, mask_name
 from credit.registry.tables import Institution
-from credit.sharing import feed
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 
@@ -35,12 +35,6 @@ SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
 LISTING_BEHAVIOURS = BEHAVIOUR_CODES  # 民发〔2019〕103号, see credit.listings.behaviours
 
-PUBLIC_PENALTY_FIELDS = (
-    "id", "institution", "subject_name", "subject_kind", "uscc", "decision_number", "violation_type",
-    "facts", "legal_basis", "penalty_kind", "content", "fine_yuan", "decision_date", "deciding_agency",
-    "source_agency", "publication_end", "severity", "is_fire_safety", "listing_behaviour", "rectified_on",
-    "revoked", "revoked_on", "version", "repaired_on",
-)
 
 
 def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None,
@@ -93,17 +87,6 @@ def payload_digest(clean: Mapping[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A penalty as the public and the agencies see it: persons masked, ID and mobile numbers in the free
-    text masked (mask_free_text). Which penalties are public at all: credit.records.public_view."""
-    row = penalty_values(row)  # the stored fine_fen as fine_yuan, a Decimal with two places
-    data = mask_free_text_fields({key: row[key] for key in PUBLIC_PENALTY_FIELDS if key in row})
-    if row.get("subject_kind") == "natural_person":
-        data["subject_name"] = mask_name(row["subject_name"])
-    data["legal_representative"] = mask_name(row.get("legal_representative", ""))
-    return data
-
-
 async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency: str = "") -> int:
     """Store a checked penalty inside the caller's transaction, matched to an institution by USCC.
 
@@ -122,11 +105,10 @@ async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency:
                   match_status="matched" if institution else "review",
                   payload_digest=payload_digest(clean))
     await row.save().run()
-    if institution:
-        await _mark_for_rescoring(institution["id"])
     data = public_penalty(row.to_dict())
-    await feed.emit("penalty", "created", row.id, data)
-    await audit.record(actor, "penalty.create", "penalty", row.id, {"after": data})
+    await record_changed(Event("penalty", "created", row.id, data),
+                         Audit(actor, "penalty.create", "penalty", row.id, {"after": data}),
+                         institutions=[institution["id"] if institution else None])
     return row.id
 
 
@@ -134,10 +116,10 @@ async def insert_grading(institution_id: int, values: Mapping[str, Any], actor: 
     """Store a grading decision (values already checked) inside the caller's transaction."""
     row = Grading(institution=institution_id, **values, created_at=now_utc(), version=1)
     await row.save().run()
-    await _mark_for_rescoring(institution_id)
     data = {k: v for k, v in row.to_dict().items() if k != "created_at"}
-    await feed.emit("rating", "created", row.id, data)
-    await audit.record(actor, "grading.create", "grading", row.id, {"after": data})
+    await record_changed(Event("rating", "created", row.id, data),
+                         Audit(actor, "grading.create", "grading", row.id, {"after": data}),
+                         institutions=[institution_id])
     return row.id
 
 
@@ -154,18 +136,14 @@ async def insert_fire_inspection(institution_id: int, values: Mapping[str, Any],
     for hazard in hazards:
         await MajorHazard(institution=institution_id, inspection=inspection.id, **hazard,
                           created_at=now_utc(), version=1).save().run()
-    await _mark_for_rescoring(institution_id)
     data = {"institution": institution_id, **values, "checklist": dict(checklist), "hazards": hazards}
-    await feed.emit("fire_inspection", "created", inspection.id, data)
-    await audit.record(actor, "fire_inspection.create", "fire_inspection", inspection.id, {"after": data})
+    await record_changed(Event("fire_inspection", "created", inspection.id, data),
+                         Audit(actor, "fire_inspection.create", "fire_inspection", inspection.id, {"after": data}),
+                         institutions=[institution_id])
     return inspection.id
 
 
 FIRE_INSPECTOR_AGENCY = "fire_rescue"
-
-
-async def _mark_for_rescoring(institution_id: int) -> None:
-    await Institution.update({Institution.needs_rescore: True}).where(Institution.id == institution_id).run()
 
 
 def _reporter_of(by: Principal) -> str:
@@ -242,13 +220,13 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
             (Penalty.id == penalty_id) & (Penalty.version == version)).returning(Penalty.id).run()
         if not updated:
             raise StaleVersion(await get_penalty(penalty_id))
-        if current["institution"] is not None:
-            await _mark_for_rescoring(current["institution"])
         if revoked and not current["revoked"]:
             await on_penalty_revoked(penalty_id, revoked_on, by)
         after = await get_penalty(penalty_id)
-        await feed.emit("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after)
-        await audit.record(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes})
+        await record_changed(
+            Event("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after),
+            Audit(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes}),
+            institutions=[current["institution"]])
     return after
 
 
@@ -402,10 +380,11 @@ async def rectify_hazard(hazard_id: int, rectified_on_text: str, version: int, b
             (MajorHazard.id == hazard_id) & (MajorHazard.version == version)).returning(MajorHazard.id).run()
         if not updated:
             raise StaleVersion({k: v for k, v in row.items() if k != "created_at"})
-        await _mark_for_rescoring(row["institution"])
-        await feed.emit("fire_inspection", "hazard_rectified", hazard_id,
-                        {"institution": row["institution"], "hazard": hazard_id, "rectified_on": rectified_on})
-        await audit.record(by.username, "hazard.rectify", "hazard", hazard_id,
-                           {"changes": {"rectified_on": [row["rectified_on"], rectified_on]}})
+        await record_changed(
+            Event("fire_inspection", "hazard_rectified", hazard_id,
+                  {"institution": row["institution"], "hazard": hazard_id, "rectified_on": rectified_on}),
+            Audit(by.username, "hazard.rectify", "hazard", hazard_id,
+                  {"changes": {"rectified_on": [row["rectified_on"], rectified_on]}}),
+            institutions=[row["institution"]])
     return {**{k: v for k, v in row.items() if k != "created_at"}, "rectified_on": rectified_on,
             "version": version + 1}

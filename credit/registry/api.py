@@ -13,11 +13,8 @@ from credit.accounts.auth import provide_principal, requires_login, requires_rol
 from credit.accounts.roles import Principal, REGULATORS
 from credit.api_params import MAX_SEARCH_LENGTH
 from credit.audit.queries import history_of
-from credit.disclosures.queries import credit_of, score_history
-from credit.records.public_view import public_penalties_of
-from credit.records.queries import gradings_of, inspections_of
-from credit.registry import queries, service
-from credit.registry.identifiers import mask_free_text_fields, mask_name
+from credit.public import queries as public_queries
+from credit.registry import service
 from credit.registry.schemas import (
     InstitutionIn,
     InstitutionOut,
@@ -25,16 +22,13 @@ from credit.registry.schemas import (
     PractitionerIn,
     PractitionerOut,
 )
-from credit.timeutil import today
+
+
+PUBLIC_FIELDS = tuple(InstitutionOut.__struct_fields__)
 
 
 def _out(row: dict[str, Any]) -> InstitutionOut:
     return msgspec.convert(service.public_fields(row), InstitutionOut, from_attributes=False)
-
-
-def _public_out(row: dict[str, Any]) -> InstitutionOut:
-    """What anyone may see: the legal representative masked to the surname (张**)."""
-    return msgspec.structs.replace(_out(row), legal_representative=mask_name(row["legal_representative"]))
 
 
 class InstitutionController(Controller):
@@ -47,22 +41,21 @@ class InstitutionController(Controller):
                      level: str = "",
                      min_grade: int | None = Parameter(default=None, ge=1, le=5),
                      page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
-        """Search institutions by name or USCC, district, credit level and minimum grade."""
-        found = await queries.search_institutions(q=q, district=district, level=level, min_grade=min_grade,
-                                                  page=page)
-        return {"items": [_public_out(r) for r in found.items], "total": found.total, "page": found.page}
+        """Search institutions by name or USCC, district, credit level and minimum grade (by name)."""
+        found = await public_queries.search(public_queries.Filters(q=q, district=district, level=level,
+                                                                   min_grade=min_grade), sort="name", page=page)
+        docs = await public_queries.documents([r["id"] for r in found.items])
+        items = [{k: docs[r["id"]][k] for k in PUBLIC_FIELDS} for r in found.items]
+        return {"items": items, "total": found.total, "page": found.page}
 
     @get("/{uscc:str}", operation_id="getInstitution")
     async def profile(self, uscc: str) -> dict[str, Any]:
-        """An institution's public profile: registry facts, credit with reasons, grades, fire safety, and the
-        penalties inside their publication period (revoked and ended ones are not shown; see public_view)."""
-        row = await service.get_institution_by_uscc(uscc)
-        institution_id = row["id"]
-        return {**msgspec.to_builtins(_public_out(row)), "credit": await credit_of(institution_id),
-                "score_history": await score_history(institution_id),
-                "gradings": await gradings_of(institution_id),
-                "fire_inspections": mask_free_text_fields(await inspections_of(institution_id)),
-                "penalties": await public_penalties_of(institution_id, today())}
+        """An institution's public profile: registry facts, credit with reasons, grades, fire safety (`fire`:
+        the current status and failed areas), the penalties inside their publication period (revoked and
+        ended ones are not shown; see credit.public.view) and the entries on the public list (`listed`).
+        The stored projection document, sent as it is (one indexed read)."""
+        # msgspec.Raw: the stored JSON is the body as it is (not decoded and encoded again).
+        return msgspec.Raw(await public_queries.profile_bytes(uscc))  # type: ignore[return-value]
 
     @post("/", operation_id="createInstitution", guards=[requires_roles(*REGULATORS)])
     async def create(self, data: InstitutionIn, principal: Principal) -> InstitutionOut:

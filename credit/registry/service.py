@@ -7,12 +7,12 @@ from typing import Any, Mapping
 from credit import db
 from credit.accounts.roles import Principal, require_scope
 from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.registry.districts import is_known_district
-from credit.registry.identifiers import check_id_number, check_uscc, id_hmac, mask_id
+from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
-from credit.sharing import feed
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 
@@ -54,11 +54,12 @@ def public_fields(row: Mapping[str, Any]) -> dict[str, Any]:
 async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     """Insert a checked institution inside the caller's transaction; emits feed and audit entries."""
     at = now_utc()
-    row = Institution(**clean, created_at=at, updated_at=at, needs_rescore=True, version=1)
+    row = Institution(**clean, created_at=at, updated_at=at, version=1)
     await row.save().run()
     data = public_fields(row.to_dict())
-    await feed.emit("institution", "created", row.id, data)
-    await audit.record(actor, "institution.create", "institution", row.id, {"after": data})
+    await record_changed(Event("institution", "created", row.id, data),
+                         Audit(actor, "institution.create", "institution", row.id, {"after": data}),
+                         institutions=[row.id])
     return row.id
 
 
@@ -99,14 +100,15 @@ async def update_institution(institution_id: int, data: Mapping[str, Any], versi
         changes = {k: [current[k], v] for k, v in clean.items() if current[k] != v}
         # The version in the WHERE clause makes a concurrent update of the same version lose, not overwrite.
         updated = await Institution.update({**clean, Institution.version: version + 1,
-                                            Institution.updated_at: now_utc(), Institution.needs_rescore: True},
+                                            Institution.updated_at: now_utc()},
                                            ).where((Institution.id == institution_id)
                                                    & (Institution.version == version)).returning(Institution.id).run()
         if not updated:
             raise StaleVersion(await get_institution(institution_id))
         after = {**public_fields(current), **clean, "version": version + 1}
-        await feed.emit("institution", "updated", institution_id, after)
-        await audit.record(actor, "institution.update", "institution", institution_id, {"changes": changes})
+        await record_changed(Event("institution", "updated", institution_id, after),
+                             Audit(actor, "institution.update", "institution", institution_id, {"changes": changes}),
+                             institutions=[institution_id])
     return await get_institution(institution_id)
 
 

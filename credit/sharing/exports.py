@@ -11,9 +11,9 @@ from scoring import policy_for
 
 from credit.csv_safe import BOM, SafeCsv
 from credit.importer.layouts import PENALTIES
-from credit.listings.public_list import listed_entries
-from credit.listings.service import public_entry
-from credit.records.public_view import counts_publicly, public_form
+from credit.public.listed import listed_entries
+from credit.public.view import public_entry
+from credit.public.view import counts_publicly, public_form
 from credit.records.tables import Penalty
 
 BATCH = 1000
@@ -37,7 +37,7 @@ async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
 
 
 async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str, Any]]:
-    """The penalties the public sees on `on` (credit.records.public_view), in their public form; agencies
+    """The penalties the public sees on `on` (credit.public.view), in their public form; agencies
     also get the persons' names unmasked (ID and mobile numbers in the free text stay masked for them too)."""
     policy = policy_for(on)
     last_id = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from credit.registry.identifiers import mask_free_text_fields
+from credit.identifiers import mask_free_text_fields
 from credit.sharing.tables import ChangeEvent
 
 MAX_LIMIT = 1000

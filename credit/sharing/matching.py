@@ -10,7 +10,7 @@ from functools import lru_cache
 from opencc import OpenCC
 from rapidfuzz import fuzz, process
 
-from credit.registry.identifiers import check_id_number, check_uscc, id_hmac, mask_free_text
+from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_free_text
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 

@@ -7,12 +7,11 @@ from typing import Any, Mapping
 
 from credit import db
 from credit.accounts.roles import Principal
-from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.errors import NotFound, ProcedureRefused
 from credit.listings import rules
 from credit.listings.unique_violation import is_unique_violation
 from credit.listings.tables import ListingEntry, PunishmentMeasure
-from credit.sharing import feed
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
@@ -92,8 +91,8 @@ async def _insert(key: Mapping[str, Any], text: str, by: Principal) -> dict[str,
                                 applied_on=applied_on, recorded_at=now_utc())
         await row.save().run()
         data_out = _shown(row.id, key, by.agency_code, text)
-        await feed.emit("measure", "created", row.id, data_out)
-        await audit.record(by.username, "measure.create", "measure", row.id, {"after": data_out})
+        await record_changed(Event("measure", "created", row.id, data_out),
+                             Audit(by.username, "measure.create", "measure", row.id, {"after": data_out}))
     return data_out
 
 

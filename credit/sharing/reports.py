@@ -7,14 +7,13 @@ from typing import Any, Mapping
 
 from credit import db
 from credit.accounts.roles import AGENCY, Principal, require_unmatched_penalty
-from credit.audit import service as audit
+from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, NotFound, ProcedureRefused, ReportConflict, ValidationFailed
 from credit.listings import service as listings
 from credit.records.service import check_penalty, get_penalty, insert_penalty, payload_digest, public_penalty
 from credit.records.tables import Penalty
-from credit.registry.identifiers import check_uscc
+from credit.identifiers import check_uscc
 from credit.registry.tables import Institution
-from credit.sharing import feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +100,12 @@ async def resolve_review(penalty_id: int, uscc: str, by: Principal) -> dict[str,
         await Penalty.update({Penalty.institution: institution["id"], Penalty.uscc: code,
                               Penalty.match_status: "matched", Penalty.version: row["version"] + 1}).where(
             Penalty.id == penalty_id).run()
-        await Institution.update({Institution.needs_rescore: True}).where(Institution.id == institution["id"]).run()
         after = await get_penalty(penalty_id)
-        await feed.emit("penalty", "matched", penalty_id, after)
-        await audit.record(by.username, "penalty.match", "penalty", penalty_id,
-                           {"changes": {"institution": [None, institution["id"]], "uscc": [row["uscc"], code]}})
+        await record_changed(
+            Event("penalty", "matched", penalty_id, after),
+            Audit(by.username, "penalty.match", "penalty", penalty_id,
+                  {"changes": {"institution": [None, institution["id"]], "uscc": [row["uscc"], code]}}),
+            institutions=[institution["id"]])
         reporter = Principal(user_id=0, username=f"agency:{row['reporting_agency']}", role=AGENCY,
                              agency_code=row["reporting_agency"], via="key")
         await _propose_if_listing_behaviour(penalty_id, row, reporter)

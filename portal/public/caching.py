@@ -1,11 +1,12 @@
 """HTTP caching of public pages.
 
-A page is a function of the data (the change feed's tail: every write a public page shows emits an event),
+A page is a function of the data (for one home's page, or a comparison, the projection rows it shows,
+by their own version; for pages listing many homes, the change feed's tail: every public write emits an event),
 today's date (penalties leave the public view by date), the language, the display mode, the URL and the
 templates themselves. Those make the ETag, computed with one index lookup before anything is rendered:
 a matching If-None-Match gets 304 at once; a rendered page is kept in the page store (Redis when
 REDIS_URL is set, a bounded process-memory store otherwise) under its ETag, so a repeated request costs
-that one lookup. A new score or disclosure emits an event, which changes every ETag.
+that one lookup. A write to one home changes only the ETags of the pages that show it (and of the lists).
 
 The store is bounded, so no flood of distinct URLs can fill Redis or the process: every page expires after
 PAGE_STORE_TTL_SECONDS, and at most PAGE_STORE_MAX_KEYS pages are kept (the memory store forgets the least
@@ -37,7 +38,7 @@ from litestar.stores.base import Store
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.db import current_engine
-from credit.registry.portal_queries import DataVersion, data_version
+from credit.public.queries import DataVersion, data_version, latest_disclosure_day
 from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.stores import BudgetedRedisStore, redis_store
@@ -223,10 +224,49 @@ class Validators:
                 "Cache-Control": f"{scope}, max-age={MAX_AGE_SECONDS}", "Vary": VARY}
 
 
-async def validators(request: Request[Any, Any, Any], prefs: Preferences) -> Validators:
-    version = await current_version()
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What a page's content depends on: `tag` names it (a home's row version, or the feed tail for pages
+    that list many homes), `at` is when it last changed."""
+
+    tag: str
+    at: datetime | None
+
+
+def row_version(versions: list[Any]) -> Version:
+    """The version of a page showing the given homes' rows (RowVersion or None each)."""
+    tag = "rows:" + ",".join("-" if v is None else str(v.version) for v in versions)
+    times = [v.at for v in versions if v is not None and v.at is not None]
+    return Version(tag, max(times) if times else None)
+
+
+_day_memo: dict[int, tuple[float, Any]] = {}
+
+
+async def disclosure_day() -> Any:
+    """The latest disclosure day (every page names it), read at most once per VERSION_TTL_SECONDS."""
+    engine_key = id(current_engine())
+    memo = _day_memo.get(engine_key)
+    if VERSION_TTL_SECONDS > 0 and memo and memo[0] > time.monotonic():
+        return memo[1]
+    day = await latest_disclosure_day()
+    _day_memo[engine_key] = (time.monotonic() + VERSION_TTL_SECONDS, day)
+    return day
+
+
+async def validators(request: Request[Any, Any, Any], prefs: Preferences, depends_on: Version | None = None
+                     ) -> Validators:
+    """ETag and Last-Modified of a page: of the rows it shows when `depends_on` says so (a write to another
+    home leaves it valid), else of the change feed's tail (pages listing many homes)."""
+    if depends_on is None:
+        tail = await current_version()
+        depends_on = Version(f"feed:{tail.seq}", tail.at)
+        data_day = ""
+    else:
+        data_day = str(await disclosure_day() or "")
+    version = depends_on
     day = today()
-    key = "|".join((BUILD_ID, str(version.seq), day.isoformat(), prefs.lang, prefs.mode, request.url.path,
+    key = "|".join((BUILD_ID, version.tag, data_day, day.isoformat(), prefs.lang, prefs.mode, request.url.path,
                     request.url.query or ""))
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(hours=8)

@@ -6,6 +6,7 @@ Each handler reads the visitor's preferences, answers 304 or a stored copy when 
 
 from __future__ import annotations
 
+import json
 from math import ceil
 from typing import Any, Awaitable, Callable
 
@@ -18,8 +19,8 @@ from credit.api_params import MAX_SEARCH_LENGTH
 from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
-from credit.listings.public_list import current_list
-from credit.registry import portal_queries
+from credit.public import queries as public_queries
+from credit.public.listed import current_list
 from credit.registry.districts import DISTRICTS, district_name
 from credit.registry.service import OWNER_TYPES
 from credit.timeutil import today
@@ -55,10 +56,12 @@ def render(request: Request[Any, Any, Any], template: str, context: dict[str, An
 
 
 async def page(request: Request[Any, Any, Any], template: str, build: Builder, *, media_type: str = HTML,
-               extra_headers: dict[str, str] | None = None) -> Response[bytes]:
-    """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one."""
+               extra_headers: dict[str, str] | None = None, depends_on: caching.Version | None = None
+               ) -> Response[bytes]:
+    """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one.
+    `depends_on`: the version of the rows the page shows (default: the change feed's tail)."""
     prefs = preferences_of(request)
-    found = await caching.validators(request, prefs)
+    found = await caching.validators(request, prefs, depends_on)
     headers = {**found.headers(prefs), **SECURITY_HEADERS, **(extra_headers or {})}
     if not prefs.cookies and caching.not_modified(request, found):
         return Response(b"", status_code=304, headers=headers)
@@ -73,7 +76,7 @@ async def page(request: Request[Any, Any, Any], template: str, build: Builder, *
             if template.endswith(".csv"):
                 body = context["body"]
             else:
-                context["data_day"] = await portal_queries.latest_disclosure_day()
+                context["data_day"] = await caching.disclosure_day()
                 body = render(request, template, context)
             await store.set(found.etag, body, expires_in=caching.PAGE_TTL_SECONDS)
         if compress:
@@ -99,15 +102,15 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def search_form(request: Request[Any, Any, Any]) -> tuple[portal_queries.Filters, str, int, dict[str, str]]:
+def search_form(request: Request[Any, Any, Any]) -> tuple[public_queries.Filters, str, int, dict[str, str]]:
     """The filters, sort and page asked for; anything unusable is ignored (the form shows what was used)."""
     q = request.query_params
     typed = (q.get("q") or "").strip()
     district = (q.get("district") or "").strip()
-    level = q.get("level") if q.get("level") in portal_queries.LEVELS else ""
+    level = q.get("level") if q.get("level") in public_queries.LEVELS else ""
     owner = q.get("owner_type") if q.get("owner_type") in OWNER_TYPES else ""
-    fire = q.get("fire") if q.get("fire") in portal_queries.FIRE_STATUSES else ""
-    filters = portal_queries.Filters(
+    fire = q.get("fire") if q.get("fire") in public_queries.FIRE_STATUSES else ""
+    filters = public_queries.Filters(
         q=typed[:MAX_SEARCH_LENGTH], district=district[:6], level=level or "",
         min_grade=_int(q.get("min_grade"), 1, 5), beds_min=_int(q.get("beds_min"), 0, 100000),
         beds_max=_int(q.get("beds_max"), 0, 100000), owner_type=owner or "", fire=fire or "")
@@ -135,8 +138,7 @@ class PublicController(Controller):
         """Search by name or USCC with filters, sorted, a page at a time; the URL holds the whole search."""
         async def build(prefs: Preferences) -> dict[str, Any]:
             filters, sort, number, values = search_form(request)
-            on = today()
-            found = await portal_queries.search(filters, policy_for(on), on, sort=sort, page=number)
+            found = await public_queries.search(filters, sort=sort, page=number)
             pages = max(ceil(found.total / found.page_size), 1)
             districts = [(code, names[0] if prefs.lang == "zh" else names[1]) for code, names in DISTRICTS.items()]
             if filters.district and filters.district not in DISTRICTS:
@@ -145,42 +147,44 @@ class PublicController(Controller):
                       "credit_score": views.decimal(r["credit_score"]),
                       "words": views.level_words(r["credit_level"] or "")} for r in found.items]
             return {"values": values, "items": items, "total": found.total, "page": found.page, "pages": pages,
-                    "districts": districts, "owner_types": OWNER_TYPES, "levels": portal_queries.LEVELS,
-                    "fire_statuses": portal_queries.FIRE_STATUSES, "sorts": SORTS,
+                    "districts": districts, "owner_types": OWNER_TYPES, "levels": public_queries.LEVELS,
+                    "fire_statuses": public_queries.FIRE_STATUSES, "sorts": SORTS,
                     "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
                     "next_url": page_url(request, found.page + 1) if found.page < pages else None,
-                    "level_counts": await portal_queries.counts_by_level(),
+                    "level_counts": await public_queries.counts_by_level(),
                     "searched": any(values[k] for k in values if k != "sort"),
                     "max_search_length": MAX_SEARCH_LENGTH}
         return await page(request, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")
     async def institution(self, request: Request[Any, Any, Any], uscc: str) -> Response[bytes]:
-        """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history."""
+        """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history.
+        One read of the home's projection row; the page is cached under that row's own version."""
+        row = await public_queries.profile_row(uscc)
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = today()
             policy = policy_for(on)
-            return {"p": await views.profile(uscc, policy, on, prefs.lang), "policy": policy}
-        return await page(request, "public/institution.html", build)
+            return {"p": views.profile_of(json.loads(row.document), policy, on, prefs.lang), "policy": policy}
+        return await page(request, "public/institution.html", build,
+                          depends_on=caching.row_version([row.version]))
 
     @get("/compare", operation_id="portalCompare")
     async def compare(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Up to three homes side by side (`?uscc=..&uscc=..`)."""
+        """Up to three homes side by side (`?uscc=..&uscc=..`), cached under those homes' row versions."""
+        codes = list(dict.fromkeys(c.strip().upper() for c in request.query_params.getall("uscc", []) if c.strip()))
+        shown = codes if len(codes) <= MAX_COMPARE else []
+
         async def build(prefs: Preferences) -> dict[str, Any]:
-            codes = list(dict.fromkeys(c.strip().upper() for c in request.query_params.getall("uscc", [])
-                                       if c.strip()))
             if len(codes) > MAX_COMPARE:
                 return {"too_many": len(codes), "homes": [], "unknown": [], "codes": codes}
             on = today()
             policy = policy_for(on)
-            homes, unknown = [], []
-            for code in codes:
-                try:
-                    homes.append(await views.profile(code, policy, on, prefs.lang))
-                except NotFound:
-                    unknown.append(code)
-            return {"too_many": 0, "homes": homes, "unknown": unknown, "codes": codes}
-        return await page(request, "public/compare.html", build)
+            docs = await public_queries.profiles(codes)
+            homes = [views.profile_of(docs[c], policy, on, prefs.lang) for c in codes if c in docs]
+            return {"too_many": 0, "homes": homes, "unknown": [c for c in codes if c not in docs], "codes": codes}
+        return await page(request, "public/compare.html", build,
+                          depends_on=caching.row_version(await public_queries.row_versions(shown)))
 
     @get("/listings", operation_id="portalListings")
     async def listings(self, request: Request[Any, Any, Any]) -> Response[bytes]:

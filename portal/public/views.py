@@ -10,27 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from scoring import (
-    FIRE_AREAS,
-    NOTE_CODES,
-    Policy,
-    fire_outcome,
-    grading_expires_on,
-    grading_is_valid,
-    inspection_due,
-    open_hazards,
-    publication_months,
-)
+from scoring import FIRE_AREAS, NOTE_CODES, Policy, grading_expires_on, grading_is_valid, publication_months
 from scoring import Grading as GradingFacts
 
-from credit.disclosures.queries import credit_of, score_history
 from credit.listings import rules
-from credit.records.facts import load_facts
-from credit.records.public_view import public_penalties_of
-from credit.records.queries import gradings_of
-from credit.registry import portal_queries
+from credit.public import queries as public_queries
 from credit.registry.districts import district_name
-from credit.registry.service import get_institution_by_uscc
 from portal.public.about_rules import about_rules
 from portal.workspace.labels import AREAS
 
@@ -105,46 +90,48 @@ def chart(history: list[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | 
             "bands": bands, "first": points[0], "last": points[-1]}
 
 
-async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, Any]:
-    """Everything the institution page shows. Raises NotFound for an unknown USCC."""
-    row = await get_institution_by_uscc(uscc)
-    institution_id = row["id"]
-    institution = {k: row[k] for k in PUBLIC_INSTITUTION_FIELDS}
-    institution["district_name"] = district_name(row["district_code"], lang)
-    credit = await credit_of(institution_id)
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value or None
+
+
+def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> dict[str, Any]:
+    """Everything the institution page shows, from one projection row's document: the level, the reasons
+    and the facts come from the same row, so the page never mixes an old level with new records."""
+    institution = {k: doc[k] for k in PUBLIC_INSTITUTION_FIELDS}
+    institution["district_name"] = district_name(doc["district_code"], lang)
+    credit = doc["credit"]
     contributions = contribution_rows(credit["contributions"], lang)
-    facts = (await load_facts([institution_id]))[institution_id]
-    inspections = [i for i in facts.inspections if i.inspected_on <= on]
-    latest = max(inspections, key=lambda i: (i.inspected_on, str(i.id)), default=None)
-    outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
-    penalties = await public_penalties_of(institution_id, on)
-    history = await score_history(institution_id)
     level = credit["level"] or ""
     minimum, better = level_band(level, policy)
-    listed = await portal_queries.listed_entries_of(institution_id)
+    history = [{**h, "score": decimal(h["score"]), "as_of": _day(h["as_of"])} for h in doc["score_history"]]
+    gradings = [{**g, "decided_on": _day(g["decided_on"])} for g in doc["gradings"]]
+    fire = doc["fire"]
     return {
         "institution": institution,
         "credit": {"level": level, "words": level_words(level), "score": decimal(credit["score"]),
-                   "as_of": credit["as_of"], "policy_version": credit["policy_version"],
+                   "as_of": _day(credit["as_of"]), "policy_version": credit["policy_version"],
                    "minimum": minimum, "better": better, "veto": any(c["code"] == "listed" for c in contributions),
                    "contributions": contributions,
                    "lowered": sorted((c for c in contributions if c["points"] < 0 and c["code"] not in NOTE_CODES),
                                      key=lambda c: c["points"]),
                    "caps": [c for c in contributions if c["code"].startswith("cap.")],
                    "notes": [c for c in contributions if c["code"] in NOTE_CODES]},
-        "grading": current_grading(await gradings_of(institution_id), policy, on),
-        "fire": {"status": outcome.value if outcome else "none",
-                 "inspected_on": latest.inspected_on if latest else None,
-                 "failed_areas": [area_name(a, lang) for a, r in (latest.checklist.items() if latest else ())
-                                  if r == "fail"],
-                 "open_hazards": len(open_hazards(facts.hazards, on)),
-                 "inspection_due": inspection_due(facts.inspections, policy, on),
+        "grading": current_grading(gradings, policy, on),
+        "fire": {"status": fire["status"], "inspected_on": _day(fire["inspected_on"]),
+                 "failed_areas": [area_name(a, lang) for a in fire["failed_areas"]],
+                 "open_hazards": fire["open_hazards"],
+                 "inspection_due": fire.get("inspection_due", False),
                  "inspection_months": policy.fire.recent_inspection_months},
-        "penalties": penalties,
-        "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in listed],
-        "history": [{**h, "score": decimal(h["score"])} for h in history],
+        "penalties": doc["penalties"],
+        "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in doc["listed"]],
+        "history": history,
         "chart": chart(history, policy),
     }
+
+
+async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, Any]:
+    """The institution page's data: one read of the home's projection row. Raises NotFound."""
+    return profile_of(await public_queries.profile(uscc), policy, on, lang)
 
 
 def area_name(code: str, lang: str) -> str:

@@ -71,12 +71,12 @@ async def test_an_edited_stored_disclosure_breaks_the_chain_check(city):
 
 
 async def test_a_publication_killed_midway_leaves_nothing_and_the_next_run_publishes(city, monkeypatch):
-    from credit.sharing import feed
+    from credit import changefeed
 
     async def crash(*args, **kwargs):
         raise KeyboardInterrupt("process killed")
 
-    monkeypatch.setattr(feed, "emit", crash)
+    monkeypatch.setattr(changefeed, "append", crash)
     with pytest.raises(KeyboardInterrupt):
         await service.publish(AS_OF)
     assert await Disclosure.count().run() == 0
@@ -118,7 +118,8 @@ async def test_missed_runs_are_coalesced_into_one_and_never_dropped_for_lateness
         scheduler.shutdown(wait=False)
 
 
-async def test_a_change_is_rescored_on_the_next_run_with_a_history_row_and_a_feed_event(city):
+async def test_a_change_is_rescored_at_once_with_a_history_row_and_a_feed_event(city):
+    # Issue 14: the write hook rescores the home in the writer's transaction; no job run is needed.
     await rescore_all(AS_OF)
     rows_before = await CreditScore.count().run()
     assert (await rescore_marked(AS_OF)).evaluated == 0
@@ -130,9 +131,7 @@ async def test_a_change_is_rescored_on_the_next_run_with_a_history_row_and_a_fee
         "decision_number": "测试〔2026〕1号", "facts": "f", "legal_basis": "b", "penalty_kind": "罚款",
         "content": "c", "decision_date": "2026-06-01", "deciding_agency": "民政局", "severity": "serious"},
         system_principal())
-    result = await rescore_marked(AS_OF)
     after = await Institution.select().where(Institution.id == institution["id"]).first().run()
-    assert result.evaluated == 1 and result.changed == 1
     assert after["credit_score"] < institution["credit_score"]
     assert await CreditScore.count().run() == rows_before + 1
     events = await ChangeEvent.select().where((ChangeEvent.type == "rating")).run()

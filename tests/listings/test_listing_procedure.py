@@ -13,13 +13,13 @@ from credit.accounts.system import system_principal
 from credit.errors import Forbidden, IllegalTransition, ProcedureRefused, ValidationFailed
 from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
-from credit.listings.public_list import current_list
+from credit.public.listed import current_list
 from credit.records import service as records
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.tables import ChangeEvent
 from scoring import evaluate, policy_for
-from credit.records.facts import load_facts
+from credit.public.facts import load_facts
 
 ADMIN = system_principal("regulator")
 REVIEWER = system_principal("reviewer")  # decides reviews of entries ADMIN proposed (separation of duties)

@@ -7,7 +7,7 @@ from datetime import date
 
 from credit import db
 from credit.disclosures.service import publish
-from credit.sharing import feed
+from credit.changes import Event, record_changed
 from portal.public import caching
 
 
@@ -34,7 +34,7 @@ async def test_if_modified_since_gets_304_when_nothing_changed(city, client):
 async def test_a_new_change_event_changes_the_etag(city, client):
     first = await client.get("/")
     async with db.transaction():
-        await feed.emit("rating", "rescored", 1, {"institution": 1})
+        await record_changed(Event("rating", "rescored", 1, {"institution": 1}))
     again = await client.get("/", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 200 and again.headers["etag"] != first.headers["etag"]
 
@@ -85,7 +85,7 @@ async def test_the_data_version_is_reused_for_at_most_its_ttl(city, client, monk
     caching._memo.clear()
     first = await client.get("/about")
     async with db.transaction():
-        await feed.emit("rating", "rescored", 1, {"institution": 1})
+        await record_changed(Event("rating", "rescored", 1, {"institution": 1}))
     now[0] += 0.19
     within = await client.get("/about")
     assert within.headers["etag"] == first.headers["etag"]  # still inside the TTL

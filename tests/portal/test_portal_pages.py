@@ -10,8 +10,8 @@ from decimal import Decimal
 from scoring import fire_outcome, policy_for
 
 from credit.disclosures.service import publish
-from credit.records.facts import load_facts
-from credit.registry import portal_queries
+from credit.public.facts import load_facts
+from credit.public import queries as portal_queries
 from credit.registry.tables import Institution
 from credit.timeutil import today
 

@@ -18,7 +18,7 @@ from credit.listings.tables import ListingEntry
 from credit.records.tables import Penalty
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
-from credit.sharing import feed
+from credit import changefeed
 from credit.sharing.keys import issue_key, revoke_key
 from credit.sharing.tables import ChangeEvent
 
@@ -126,7 +126,7 @@ async def test_a_reader_following_the_cursor_during_concurrent_writes_misses_not
     async def writer(n: int) -> None:
         for k in range(10):
             async with transaction():
-                await feed.emit("test", "created", n * 100 + k, {"n": n, "k": k})
+                await changefeed.append([("test", "created", n * 100 + k, {"n": n, "k": k})])
 
     seen, cursor = [], 0
 

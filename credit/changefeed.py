@@ -1,4 +1,7 @@
-"""The change feed: events appended in commit order, so a cursor never skips one."""
+"""The change feed's log: events appended in commit order, so a cursor never skips one.
+
+Only the write hook (credit.changes) appends; agencies read it through credit.sharing.feed_reader.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,14 @@ import json
 from typing import Any, Iterable
 
 from credit.db import lock_log_tail
-from credit.registry.identifiers import mask_free_text_fields
+from credit.identifiers import mask_free_text_fields
 from credit.sharing.tables import ChangeEvent
 from credit.timeutil import now_utc
 
 CHUNK = 200
 
 
-async def emit(type_: str, op: str, entity_id: int, data: dict[str, Any]) -> int:
-    """Append one event inside the caller's transaction and return its sequence number."""
-    return (await emit_many([(type_, op, entity_id, data)]))[-1]
-
-
-async def emit_many(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> list[int]:
+async def append(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> list[int]:
     """Append events (type, op, entity id, data) in order inside the caller's transaction.
 
     ID and mobile numbers in the payload's free text are masked: the feed is an agency output.

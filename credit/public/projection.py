@@ -1,0 +1,261 @@
+"""Keep the public projection equal to the tables: `refresh` some institutions in the writer's transaction,
+`refresh_all` batch by batch for what dates change (penalty periods ending, gradings lapsing).
+
+A refresh rescores the institution at once with the scoring engine (microseconds a home): when the score,
+level or policy changed it appends the score history (CreditScore), keeps the institution's current credit
+columns for the workspace, and tells the feed (`rating rescored`). Then it rebuilds the row's document and
+flat columns from the same facts; the row's `version` goes up only when the row's content changed, so a
+page cached under it stays valid until that home changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from litestar.serialization import encode_json
+from scoring import Assessment, Policy, evaluate_many, policy_for
+
+from credit import changefeed, db
+from credit.disclosures.tables import CreditScore
+from credit.public import document
+from credit.public.facts import load_facts
+from credit.public.listed import listed_entries
+from credit.public.tables import PublicProfile
+from credit.public.view import counts_publicly, public_entry, public_form, running_repairs
+from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.registry.tables import Institution
+from credit.timeutil import now_utc, today
+
+BATCH = 500
+CHUNK = 100  # rows per INSERT statement (parameter limits)
+
+
+@dataclass
+class Refreshed:
+    evaluated: int = 0  # institutions computed
+    changed: int = 0  # whose score, level or policy changed (a history row each)
+    rows: int = 0  # projection rows written
+
+
+async def refresh(institution_ids: Iterable[int], on: date | None = None) -> Refreshed:
+    """Recompute the given institutions' rows on `on` (today by default); must run inside the caller's
+    transaction (the write hook's). Unknown ids are skipped."""
+    ids = sorted(set(institution_ids))
+    result = Refreshed()
+    for start in range(0, len(ids), BATCH):
+        await _refresh_batch(ids[start:start + BATCH], on or today(), result)
+    return result
+
+
+async def refresh_all(on: date | None = None) -> Refreshed:
+    """Recompute every institution's row, BATCH institutions per transaction."""
+    on = on or today()
+    result, last_id = Refreshed(), 0
+    while True:
+        rows = await Institution.select(Institution.id).where(Institution.id > last_id).order_by(
+            Institution.id).limit(BATCH).run()
+        if not rows:
+            return result
+        last_id = rows[-1]["id"]
+        async with db.transaction():
+            await _refresh_batch([r["id"] for r in rows], on, result)
+
+
+async def stale_ids(on: date, limit: int = BATCH) -> list[int]:
+    """Institutions without a row, or whose row was computed for another day than `on`."""
+    rows = await Institution.raw(
+        "SELECT i.id FROM institution i LEFT JOIN public_profile p ON p.institution = i.id "
+        "WHERE p.institution IS NULL OR p.as_of <> {} ORDER BY i.id LIMIT " + str(int(limit)), on).run()
+    return [r["id"] for r in rows]
+
+
+@dataclass
+class _Loaded:
+    policy: Policy
+    institutions: dict[int, dict[str, Any]]
+    facts: dict[int, Any]
+    assessments: dict[int, Assessment]
+    grades: dict[int, int | None]
+
+
+async def _load(ids: list[int], on: date) -> _Loaded:
+    policy = policy_for(on)
+    institutions = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()}
+    ids = [i for i in ids if i in institutions]
+    facts = await load_facts(ids, on) if ids else {}
+    assessments = {a.institution_id: a for a in evaluate_many((facts[i] for i in ids), policy, on)}
+    grades = {i: document.current_grade(facts[i], policy, on) for i in ids}
+    return _Loaded(policy, institutions, facts, assessments, grades)
+
+
+async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
+    ids = list(loaded.assessments)
+    if not ids:
+        return {}
+    history = await _history(ids)
+    gradings = await _gradings(ids)
+    inspections = await _inspections(ids)
+    penalties = await _penalties(ids, on, loaded.policy)
+    listed_ids = [i for i in ids if loaded.facts[i].listed]
+    listed: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if listed_ids:
+        for entry in await listed_entries(page_size=100000, institution_ids=listed_ids, on=on):
+            listed[entry["institution"]].append(public_entry(entry))
+    return {i: document.build(document.Inputs(
+        institution=loaded.institutions[i], facts=loaded.facts[i], assessment=loaded.assessments[i],
+        assessed_on=history[i][-1]["as_of"] if history[i] else on, history=history[i],
+        gradings=gradings[i], inspections=inspections[i], penalties=penalties[i], listed=listed[i]),
+        loaded.policy, on) for i in ids}
+
+
+async def documents_on(ids: list[int], on: date) -> dict[int, dict[str, Any]]:
+    """The documents the given institutions would have on `on`, computed without writing anything (a
+    disclosure of a day the rows were not computed for)."""
+    return await _documents(await _load(ids, on), on)
+
+
+async def _refresh_batch(ids: list[int], on: date, result: Refreshed) -> None:
+    loaded = await _load(ids, on)
+    if not loaded.assessments:
+        return
+    result.evaluated += len(loaded.assessments)
+    result.changed += await _rescore(loaded.institutions, loaded.assessments, loaded.grades, on)
+    docs = await _documents(loaded, on)
+    result.rows += await _write([_row(i, doc, on) for i, doc in docs.items()], on)
+
+
+def _row(institution_id: int, doc: dict[str, Any], on: date) -> dict[str, Any]:
+    credit = doc["credit"]
+    return {"institution": institution_id, "uscc": doc["uscc"], "name": doc["name"],
+            "district_code": doc["district_code"], "beds": doc["beds"], "owner_type": doc["owner_type"],
+            "status": doc["status"], "level": credit["level"], "score": credit["score"], "grade": doc["grade"],
+            "fire_status": doc["fire"]["status"], "listed": bool(doc["listed"]), "as_of": on,
+            "document": encode_json(doc).decode()}
+
+
+async def _write(rows: list[dict[str, Any]], on: date) -> int:
+    """Insert new rows, update changed ones (version + 1), and only move `as_of` on unchanged ones."""
+    ids = [r["institution"] for r in rows]
+    stored = {r["institution"]: r for r in await PublicProfile.select(
+        PublicProfile.institution, PublicProfile.document, PublicProfile.version).where(
+        PublicProfile.institution.is_in(ids)).run()}
+    at = now_utc()
+    new = [PublicProfile(**r, version=1, updated_at=at) for r in rows if r["institution"] not in stored]
+    changed = [r for r in rows if r["institution"] in stored and stored[r["institution"]]["document"] != r["document"]]
+    changed_ids = {r["institution"] for r in changed}
+    same = [i for i in ids if i in stored and i not in changed_ids]
+    for row in changed:
+        version = stored[row["institution"]]["version"] + 1
+        await PublicProfile.update({**{getattr(PublicProfile, k): v for k, v in row.items() if k != "institution"},
+                                    PublicProfile.version: version, PublicProfile.updated_at: at}).where(
+            PublicProfile.institution == row["institution"]).run()
+    if same:
+        await PublicProfile.update({PublicProfile.as_of: on}).where(
+            PublicProfile.institution.is_in(same) & (PublicProfile.as_of != on)).run()
+    for start in range(0, len(new), CHUNK):
+        await PublicProfile.insert(*new[start:start + CHUNK]).run()
+    return len(new) + len(changed)
+
+
+async def _rescore(institutions: dict[int, dict], assessments: dict[int, Assessment], grades: dict[int, int | None],
+                   on: date) -> int:
+    """Store what changed: a history row, the institution's current credit columns, a feed event."""
+    latest = await _latest_policy_versions(list(assessments))
+    changed = []
+    for i, a in assessments.items():
+        row = institutions[i]
+        stored = None if row["credit_score"] is None else Decimal(row["credit_score"])
+        if (stored != a.score or row["credit_level"] != a.level or row["grade"] != grades[i]
+                or latest.get(i) != a.policy_version):
+            changed.append(a)
+    if not changed:
+        return 0
+    at = now_utc()
+    history = [CreditScore(institution=a.institution_id, score=a.score, level=a.level,
+                           policy_version=a.policy_version,
+                           contributions=[document.contribution_out(c) for c in a.contributions],
+                           as_of=on, computed_at=at) for a in changed]
+    for start in range(0, len(history), CHUNK):
+        await CreditScore.insert(*history[start:start + CHUNK]).run()
+    for a in changed:
+        await Institution.update({Institution.credit_score: a.score, Institution.credit_level: a.level,
+                                  Institution.grade: grades[a.institution_id]}).where(
+            Institution.id == a.institution_id).run()
+    await changefeed.append([("rating", "rescored", a.institution_id, {
+        "institution": a.institution_id, "level": a.level, "score": a.score,
+        "previous_level": institutions[a.institution_id]["credit_level"] or None,
+        "policy_version": a.policy_version, "as_of": on}) for a in changed])
+    for a in changed:  # the rows read above now match what was stored
+        institutions[a.institution_id] = {**institutions[a.institution_id], "credit_score": a.score,
+                                          "credit_level": a.level, "grade": grades[a.institution_id]}
+    return len(changed)
+
+
+async def _latest_policy_versions(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await CreditScore.raw(
+        "SELECT cs.institution, cs.policy_version FROM credit_score cs WHERE cs.id IN "
+        "(SELECT MAX(id) FROM credit_score WHERE institution IN ({}) GROUP BY institution)".format(
+            ",".join(str(int(i)) for i in ids))).run()
+    return {r["institution"]: r["policy_version"] for r in rows}
+
+
+async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each stored change of the score, oldest first."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in await CreditScore.select(CreditScore.institution, CreditScore.as_of, CreditScore.score,
+                                      CreditScore.level, CreditScore.policy_version).where(
+            CreditScore.institution.is_in(ids)).order_by(CreditScore.computed_at).order_by(CreditScore.id).run():
+        found[r.pop("institution")].append(r)
+    return found
+
+
+async def _gradings(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Grading decisions, newest first."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in await Grading.select().where(Grading.institution.is_in(ids)).order_by(
+            Grading.decided_on, ascending=False).order_by(Grading.id, ascending=False).run():
+        found[r["institution"]].append({k: v for k, v in r.items() if k != "created_at"})
+    return found
+
+
+async def _inspections(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Fire inspections, newest first, each with its checklist and hazards."""
+    rows = await FireInspection.select().where(FireInspection.institution.is_in(ids)).order_by(
+        FireInspection.inspected_on, ascending=False).order_by(FireInspection.id, ascending=False).run()
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not rows:
+        return found
+    inspection_ids = [r["id"] for r in rows]
+    checklists: dict[int, dict[str, str]] = defaultdict(dict)
+    hazards: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(inspection_ids), BATCH):
+        part = inspection_ids[start:start + BATCH]
+        for item in await FireChecklistItem.select(FireChecklistItem.inspection, FireChecklistItem.area,
+                                                   FireChecklistItem.result).where(
+                FireChecklistItem.inspection.is_in(part)).run():
+            checklists[item["inspection"]][item["area"]] = item["result"]
+        for hazard in await MajorHazard.select().where(MajorHazard.inspection.is_in(part)).order_by(
+                MajorHazard.id).run():
+            hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
+    for r in rows:
+        found[r["institution"]].append({**{k: v for k, v in r.items() if k != "created_at"},
+                                        "checklist": checklists[r["id"]], "hazards": hazards[r["id"]]})
+    return found
+
+
+async def _penalties(ids: list[int], on: date, policy: Policy) -> dict[int, list[dict[str, Any]]]:
+    """The penalties the public sees on `on` (credit.public.view), newest decision first."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in await Penalty.select().where(Penalty.institution.is_in(ids) & (Penalty.revoked == False)).order_by(  # noqa: E712
+            Penalty.decision_date, ascending=False).order_by(Penalty.id, ascending=False).run():
+        if counts_publicly(r, on, policy):
+            found[r["institution"]].append(public_form(r, policy))
+    # While a repair application runs, its public credit commitment is shown with the penalty (Order No. 36).
+    repairs = await running_repairs([p["id"] for shown in found.values() for p in shown])
+    return {i: [{**p, "repair": repairs.get(p["id"])} for p in shown] for i, shown in found.items()}

@@ -1,0 +1,26 @@
+"""The public projection (公开信息): one row per institution, rebuilt from the tables whenever they change."""
+
+from piccolo.columns import Boolean, Date, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class PublicProfile(Table, tablename="public_profile"):
+    """What the public may see of one institution: the profile document (JSON, as the public API sends it)
+    and the flat columns that search, filters and sorts use. `version` counts this row's own changes."""
+
+    institution = Integer(primary_key=True)  # the institution's id
+    uscc = Varchar(length=18, unique=True, index=True)
+    name = Varchar(length=200, index=True)
+    district_code = Varchar(length=6, index=True)
+    beds = Integer(default=0, index=True)
+    owner_type = Varchar(length=32, index=True)
+    status = Varchar(length=16, default="active")
+    level = Varchar(length=1, default="", index=True)
+    score = Numeric(digits=(6, 2), null=True, default=None, index=True)
+    grade = Integer(null=True, default=None, index=True)
+    fire_status = Varchar(length=24, default="none", index=True)
+    listed = Boolean(default=False, index=True)
+    as_of = Date()  # the day the row was computed for (penalties and gradings end by date)
+    document = Text()  # JSON bytes of the profile document
+    version = Integer(default=1)
+    updated_at = Timestamptz()
