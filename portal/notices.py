@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from credit.accounts.auth import requires_login
@@ -15,7 +16,7 @@ class NoticeController(Controller):
     guards = [requires_login]
 
     @get("/workspace/listings/{entry_id:int}/notice", operation_id="listingNotice")
-    async def notice(self, entry_id: int) -> Template:
+    async def notice(self, entry_id: FromPath[int]) -> Template:
         """Facts, basis, the subject's rights and the objection deadline, ready to print."""
         entry = await entry_detail(entry_id)
         return Template("listings/notice.html", context={

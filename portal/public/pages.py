@@ -10,6 +10,7 @@ from math import ceil
 from typing import Any, Awaitable, Callable
 
 from litestar import Controller, Request, get
+from litestar.params import FromPath
 from litestar.response import Response
 
 from scoring import policy_for
@@ -151,7 +152,7 @@ class PublicController(Controller):
         return await page(request, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")
-    async def institution(self, request: Request[Any, Any, Any], uscc: str) -> Response[bytes]:
+    async def institution(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history."""
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = today()
