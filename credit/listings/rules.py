@@ -14,7 +14,6 @@ PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
     "proposed", "notified", "objected", "listed", "removed", "withdrawn")
 STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
 ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
-REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error")
 BEHAVIOURS = {
     "1": ("超出章程规定的宗旨和业务范围开展活动", "acting beyond charter or business scope"),
     "2": ("在养老服务活动中侵害老年人合法权益", "infringing older people's rights in service"),

@@ -158,16 +158,6 @@ async def counts_by_level() -> dict[str, int]:
     return {r["credit_level"] or "": r["n"] for r in rows}
 
 
-async def institutions_by_uscc(codes: list[str]) -> dict[str, dict[str, Any]]:
-    """Institution rows (the public columns) of the given USCCs, keyed by USCC."""
-    if not codes:
-        return {}
-    rows = await Institution.raw(
-        f"SELECT {COLUMNS} FROM institution WHERE uscc IN ({', '.join('{}' for _ in codes)})",
-        *[c.upper() for c in codes]).run()
-    return {r["uscc"]: r for r in rows}
-
-
 async def listed_entries_of(institution_id: int) -> list[dict[str, Any]]:
     """The institution's entries on the public list (itself or its people), as the public list shows them."""
     return [public_entry(r) for r in await listed_entries(page_size=1000, institution_id=institution_id)]

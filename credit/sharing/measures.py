@@ -10,7 +10,6 @@ from credit.accounts.roles import Principal
 from credit.audit import service as audit
 from credit.errors import NotFound, ProcedureRefused
 from credit.listings import rules
-from credit.listings.unique_violation import is_unique_violation
 from credit.listings.tables import ListingEntry, PunishmentMeasure
 from credit.sharing import feed
 from credit.sharing.agencies import AGENCIES
@@ -55,7 +54,7 @@ async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) 
     try:
         return MeasureResult(await _insert(key, text, by), True)
     except Exception as error:
-        if not is_unique_violation(error):
+        if not db.is_unique_violation(error):
             raise
     return MeasureResult(await _stored(key, by.agency_code), False)  # a concurrent twin won the index
 
