@@ -47,7 +47,7 @@ from credit.security_headers import security_headers
 from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
-from credit.stores import shared_store
+from credit.stores import close_stores, shared_store
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from credit.listings.calendar import load_extra_years
@@ -88,8 +88,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if scheduler:
                 scheduler.shutdown(wait=False)
             await close_pool(engine)
+            await close_stores(stores.values())
 
-    limits = rate_limit_config()
+    limits = rate_limit_config(settings)
+    stores = {SESSION_STORE: session_store(settings),
+              RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
+              LOGIN_THROTTLE_STORE: throttle_store(settings),
+              PAGE_STORE: page_store(settings)}
     prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
                                   exclude=["^/metrics$", "^/static/"])
     templates = TemplateConfig(directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine,
@@ -120,10 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # first, before anything reads the URL.
         middleware=[KnownParameters, prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
                     *([limits.middleware] if limits else []), csrf_middleware(settings)],
-        stores={SESSION_STORE: session_store(settings),
-                RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
-                LOGIN_THROTTLE_STORE: throttle_store(settings),
-                PAGE_STORE: page_store(settings)},
+        stores=stores,
         # Public pages keep their gzip copy in the page store and say so with this opt (see portal.public.caching).
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6,
                                               exclude_opt_key=COMPRESSED_OPT),

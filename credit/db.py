@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import AsyncIterator, Awaitable, TypeVar
 from urllib.parse import urlparse
 
+from asyncpg.exceptions import UniqueViolationError
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -96,6 +97,19 @@ async def lock_log_tail() -> None:
     engine = current_engine()
     if engine.engine_type == "postgres":
         await engine.run_ddl("SELECT pg_advisory_xact_lock(727001)")
+
+
+# SQLite's extended result codes for the two ways a unique index refuses a row (sqlite.org/rescode.html).
+_SQLITE_UNIQUE_CODES = {1555, 2067}  # SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True when `error` is the driver's own unique-index violation: SQLite's IntegrityError with a
+    unique/primary-key result code, or asyncpg's UniqueViolationError. Other integrity errors (NOT NULL,
+    foreign key, check) and every other exception are False."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return getattr(error, "sqlite_errorcode", None) in _SQLITE_UNIQUE_CODES
+    return isinstance(error, UniqueViolationError)
 
 
 async def pooled(work: Awaitable[T], size: int = 4) -> T:

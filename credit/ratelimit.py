@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from litestar import Request
 from litestar.middleware.rate_limit import RateLimitConfig
 
 from credit.accounts.roles import Principal
 from credit.client_address import client_address
+from credit.settings import Settings
 
 RATE_LIMIT_STORE = "rate_limit"
 
@@ -22,9 +21,9 @@ def identify(request: Request) -> str:
     return f"address:{client_address(request)}"
 
 
-def rate_limit_config() -> RateLimitConfig | None:
+def rate_limit_config(settings: Settings) -> RateLimitConfig | None:
     """RATE_LIMIT_PER_MINUTE requests per minute per caller (default 600; 0 turns limiting off)."""
-    per_minute = int(os.environ.get("RATE_LIMIT_PER_MINUTE", "600"))
+    per_minute = settings.rate_limit_per_minute
     if per_minute <= 0:
         return None
     return RateLimitConfig(rate_limit=("minute", per_minute), identifier_for_request=identify,

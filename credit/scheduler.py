@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Awaitable, Callable
@@ -18,8 +17,8 @@ from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.scheduling.service import RunOutcome, run_once
 from credit.settings import settings
 
-RESCORE_MINUTES = int(os.environ.get("RESCORE_MINUTES", "3"))
-PUBLISH_CRON = os.environ.get("PUBLISH_CRON", "0 2 * * *")
+RESCORE_MINUTES = settings.rescore_minutes
+PUBLISH_CRON = settings.publish_cron
 
 
 async def _advance_list(on: date) -> str:

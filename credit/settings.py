@@ -40,6 +40,11 @@ class Settings:
     session_max_hours: int = 12  # a session ends this long after sign-in, however busy
     session_idle_minutes: int = 60  # ... and after this long without a request
     calendar_dir: Path | None = None  # CALENDAR_DIR: extra years of working-day data (default scoring/calendars)
+    rate_limit_per_minute: int = 600  # requests per minute per caller on the limited routes; 0 turns limiting off
+    rescore_minutes: int = 3  # the rescore job runs every this many minutes
+    publish_cron: str = "0 2 * * *"  # when the daily disclosure is published (crontab, in `timezone`)
+    districts_file: Path | None = None  # the districts the installation serves; None: the packaged list
+    portal_version_ttl_seconds: float = 1.0  # how long a process reuses the data version of public pages' ETags
 
     @property
     def is_production(self) -> bool:
@@ -73,6 +78,11 @@ def load_settings() -> Settings:
         session_max_hours=int(os.environ.get("SESSION_MAX_HOURS", "12")),
         session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         calendar_dir=Path(os.environ["CALENDAR_DIR"]) if os.environ.get("CALENDAR_DIR") else None,
+        rate_limit_per_minute=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "600")),
+        rescore_minutes=int(os.environ.get("RESCORE_MINUTES", "3")),
+        publish_cron=os.environ.get("PUBLISH_CRON", "0 2 * * *"),
+        districts_file=Path(os.environ["DISTRICTS_FILE"]) if os.environ.get("DISTRICTS_FILE") else None,
+        portal_version_ttl_seconds=float(os.environ.get("PORTAL_VERSION_TTL_SECONDS", "1")),
     )
 
 

@@ -4,6 +4,7 @@ entry, and the listing decision (列入决定书) once it is listed."""
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from credit.accounts.auth import requires_login
@@ -19,14 +20,14 @@ class NoticeController(Controller):
     guards = [requires_login]
 
     @get("/workspace/listings/{entry_id:int}/notice", operation_id="listingNotice")
-    async def notice(self, entry_id: int) -> Template:
+    async def notice(self, entry_id: FromPath[int]) -> Template:
         """Facts, basis, the subject's rights and the objection deadline, ready to print."""
         entry = await entry_detail(entry_id)
         return Template("listings/notice.html", context={
             "entry": entry, "authority": f"{district_name(entry['district_code'])}民政局"})
 
     @get("/workspace/listings/{entry_id:int}/decision-document", operation_id="listingDecisionDocument")
-    async def decision(self, entry_id: int) -> Template:
+    async def decision(self, entry_id: FromPath[int]) -> Template:
         """Subject, behaviour and facts, basis, the measures that follow, how long, how to apply for early
         removal, and the remedies; only for an entry that has been listed."""
         entry = await entry_detail(entry_id)

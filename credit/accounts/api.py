@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import JSONBody
 
 from credit.accounts import lifecycle
 from credit.accounts.auth import principal_of, requires_login
@@ -25,7 +26,7 @@ class AccountController(Controller):
                            via=principal.via)
 
     @post("/me/password", operation_id="changeOwnPassword", guards=[requires_login], status_code=204)
-    async def change_password(self, request: Request[Any, Any, Any], data: PasswordChange) -> None:
+    async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordChange]) -> None:
         """Change the caller's own password: `current_password` must be right and `new_password` must pass
         the password policy (at least 12 characters, not only whitespace, not a common password, not
         containing the username); 422 names the field and the rule otherwise, and nothing is written."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Response
 
 from credit.disclosures import service
@@ -35,7 +35,7 @@ class DisclosureController(Controller):
         return Response(service.served_public_key(), media_type="application/x-pem-file")
 
     @get("/{name:str}", operation_id="getDisclosure", media_type="application/json")
-    async def download(self, name: str) -> Response[bytes]:
+    async def download(self, name: FromPath[str]) -> Response[bytes]:
         """`YYYY-MM-DD`: exactly the signed JSON bytes; `.csv`: the CSV; `.sig`: the base64 signature."""
         stem, _, suffix = name.partition(".")
         try:

@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, Parameter
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
@@ -48,46 +48,51 @@ class ListingController(Controller):
                 "page": found.page}
 
     @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
-    async def detail(self, entry_id: RecordId, principal: Principal) -> dict[str, Any]:
+    async def detail(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> dict[str, Any]:
         """An entry with its dates, basis penalties, steps and early-removal applications (for an agency,
         ID and mobile numbers in the facts, basis, objection and application texts masked)."""
         entry = await service.entry_detail(entry_id)
         return mask_free_text_fields(entry) if principal.role in (AGENCY, AGENCY_OFFICER) else entry
 
     @post("/", operation_id="proposeListEntry", guards=[requires_login])
-    async def propose(self, data: ProposalIn, principal: Principal) -> dict[str, Any]:
+    async def propose(self, data: JSONBody[ProposalIn], principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Propose a subject; a court's dishonest-debtor designation goes straight to notified."""
         values = _values(data)
         values["institution_id"] = (await get_institution_by_uscc(values.pop("uscc")))["id"]
         return await service.propose(values, principal)
 
     @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
-    async def notify(self, entry_id: RecordId, data: StepIn, principal: Principal) -> dict[str, Any]:
+    async def notify(self, entry_id: RecordId, data: JSONBody[StepIn],
+                     principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Serve the notice; the objection deadline is counted in China's working days."""
         return await service.notify(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
-    async def objection(self, entry_id: RecordId, data: ObjectionIn, principal: Principal) -> dict[str, Any]:
+    async def objection(self, entry_id: RecordId, data: JSONBody[ObjectionIn],
+                        principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Record the subject's objection, within the objection window."""
         return await service.object_to(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
-    async def decision(self, entry_id: RecordId, data: DecisionIn, principal: Principal) -> dict[str, Any]:
+    async def decision(self, entry_id: RecordId, data: JSONBody[DecisionIn],
+                       principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Decide an objection after review: upheld (listed) or withdrawn."""
         return await service.decide(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
-    async def removal(self, entry_id: RecordId, data: RemovalIn, principal: Principal) -> dict[str, Any]:
+    async def removal(self, entry_id: RecordId, data: JSONBody[RemovalIn],
+                      principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Remove a listed entry: expired, revoked_basis or error."""
         return await service.remove(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
-    async def early_removal(self, entry_id: RecordId, data: EarlyRemovalIn, principal: Principal) -> dict[str, Any]:
+    async def early_removal(self, entry_id: RecordId, data: JSONBody[EarlyRemovalIn],
+                            principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Record an application for early removal (after two full years on the list)."""
         return await service.apply_early_removal(entry_id, _values(data), principal)
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
-    async def early_removal_decision(self, entry_id: RecordId, data: EarlyRemovalDecisionIn,
-                                     principal: Principal) -> dict[str, Any]:
+    async def early_removal_decision(self, entry_id: RecordId, data: JSONBody[EarlyRemovalDecisionIn],
+                                     principal: NamedDependency[Principal]) -> dict[str, Any]:
         """Approve (removed as repaired) or reject the pending early-removal application."""
         return await service.decide_early_removal(entry_id, _values(data), principal)

@@ -10,7 +10,6 @@ from credit import db
 from credit import settings as configuration
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, REGULATORS, Principal, require_scope
 from credit.changes import Audit, Event, record_changed
-from credit.listings.unique_violation import is_unique_violation
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules
 from credit.listings.behaviours import COURT_DEBTOR
@@ -183,7 +182,7 @@ async def _create(data: Mapping[str, Any], by: Principal, *, agency_code: str, a
     try:
         return await _in_own_savepoint(insert)
     except Exception as error:
-        if is_unique_violation(error):  # a concurrent twin won the partial unique index
+        if db.is_unique_violation(error):  # a concurrent twin won the partial unique index
             raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour") \
                 from None
         raise
@@ -393,7 +392,7 @@ async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Princi
     try:
         await _record_application(entry_id, step, statement, by)
     except Exception as error:
-        if is_unique_violation(error):  # a concurrent application won the partial unique index
+        if db.is_unique_violation(error):  # a concurrent application won the partial unique index
             raise ProcedureRefused("entry", "an application is already waiting for a decision") from None
         raise
     return await entry_detail(entry_id)

@@ -38,12 +38,6 @@ async def inspections_of(institution_id: int) -> list[dict[str, Any]]:
              "hazards": hazards[r["id"]]} for r in rows]
 
 
-async def open_hazards_of(institution_id: int) -> list[dict[str, Any]]:
-    rows = await MajorHazard.select().where((MajorHazard.institution == institution_id)
-                                            & MajorHazard.rectified_on.is_null()).run()
-    return [{k: v for k, v in r.items() if k != "created_at"} for r in rows]
-
-
 async def penalties_of(institution_id: int) -> list[dict[str, Any]]:
     rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
         Penalty.decision_date, ascending=False).run()

@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get, post, put
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from credit.accounts.auth import provide_principal, requires_login, requires_roles
 from credit.accounts.roles import Principal, REGULATORS
@@ -37,8 +37,8 @@ class InstitutionController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/", operation_id="searchInstitutions")
-    async def search(self, q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH), district: str = "",
-                     level: str = "",
+    async def search(self, q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH), district: FromQuery[str] = "",
+                     level: FromQuery[str] = "",
                      min_grade: int | None = Parameter(default=None, ge=1, le=5),
                      page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
         """Search institutions by name or USCC, district, credit level and minimum grade (by name)."""
@@ -49,7 +49,7 @@ class InstitutionController(Controller):
         return {"items": items, "total": found.total, "page": found.page}
 
     @get("/{uscc:str}", operation_id="getInstitution")
-    async def profile(self, uscc: str) -> dict[str, Any]:
+    async def profile(self, uscc: FromPath[str]) -> dict[str, Any]:
         """An institution's public profile: registry facts, credit with reasons, grades, fire safety (`fire`:
         the current status and failed areas), the penalties inside their publication period (revoked and
         ended ones are not shown; see credit.public.view) and the entries on the public list (`listed`).
@@ -58,12 +58,13 @@ class InstitutionController(Controller):
         return msgspec.Raw(await public_queries.profile_bytes(uscc))  # type: ignore[return-value]
 
     @post("/", operation_id="createInstitution", guards=[requires_roles(*REGULATORS)])
-    async def create(self, data: InstitutionIn, principal: Principal) -> InstitutionOut:
+    async def create(self, data: JSONBody[InstitutionIn], principal: NamedDependency[Principal]) -> InstitutionOut:
         """Register an institution (regulators; a district regulator only in its district)."""
         return _out(await service.create_institution(msgspec.structs.asdict(data), principal))
 
     @put("/{uscc:str}", operation_id="updateInstitution", guards=[requires_roles(*REGULATORS)])
-    async def update(self, uscc: str, data: InstitutionUpdate, principal: Principal) -> InstitutionOut:
+    async def update(self, uscc: FromPath[str], data: JSONBody[InstitutionUpdate],
+                     principal: NamedDependency[Principal]) -> InstitutionOut:
         """Update an institution; `version` must be the one read, else 409 with the current record."""
         current = await service.get_institution_by_uscc(uscc)
         values = msgspec.structs.asdict(data)
@@ -71,20 +72,21 @@ class InstitutionController(Controller):
         return _out(await service.update_institution(current["id"], values, version, principal))
 
     @post("/{uscc:str}/practitioners", operation_id="addPractitioner", guards=[requires_roles(*REGULATORS)])
-    async def add_practitioner(self, uscc: str, data: PractitionerIn, principal: Principal) -> PractitionerOut:
+    async def add_practitioner(self, uscc: FromPath[str], data: JSONBody[PractitionerIn],
+                               principal: NamedDependency[Principal]) -> PractitionerOut:
         """Register a practitioner; the ID number is stored only as a keyed hash and a masked form."""
         current = await service.get_institution_by_uscc(uscc)
         stored = await service.add_practitioner(current["id"], msgspec.structs.asdict(data), principal)
         return PractitionerOut(**stored)
 
     @get("/{uscc:str}/practitioners", operation_id="listPractitioners", guards=[requires_login])
-    async def practitioners(self, uscc: str) -> list[PractitionerOut]:
+    async def practitioners(self, uscc: FromPath[str]) -> list[PractitionerOut]:
         """The institution's practitioners (ID numbers masked)."""
         current = await service.get_institution_by_uscc(uscc)
         return [PractitionerOut(**p) for p in await service.list_practitioners(current["id"])]
 
     @get("/{uscc:str}/history", operation_id="institutionHistory", guards=[requires_login])
-    async def history(self, uscc: str) -> list[dict[str, Any]]:
+    async def history(self, uscc: FromPath[str]) -> list[dict[str, Any]]:
         """Who changed what and when, for the institution record."""
         current = await service.get_institution_by_uscc(uscc)
         return await history_of("institution", current["id"])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
+
+from credit.settings import settings
 
 DEFAULT_FILE = Path(__file__).with_name("districts.toml")
 
@@ -30,7 +31,7 @@ def load_districts(path: Path) -> dict[str, tuple[str, str]]:
     return loaded
 
 
-DISTRICTS: dict[str, tuple[str, str]] = load_districts(Path(os.environ.get("DISTRICTS_FILE") or DEFAULT_FILE))
+DISTRICTS: dict[str, tuple[str, str]] = load_districts(settings.districts_file or DEFAULT_FILE)
 
 
 def is_known_district(code: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
+from credit import db
 from credit.metrics import JOB_RUNS
 from credit.scheduling.tables import JobRun
 from credit.timeutil import now_utc
@@ -33,7 +34,7 @@ async def claim(job: str, slot: str) -> int | None:
     try:
         rows = await JobRun.insert(JobRun(job=job, slot=slot, started_at=now_utc(), status="running")).run()
     except Exception as error:  # the unique index answers a second claim with the engine's integrity error
-        if "unique" not in str(error).lower() and "duplicate" not in str(error).lower():
+        if not db.is_unique_violation(error):
             raise
         now = now_utc()
         rows = await JobRun.update({JobRun.status: "running", JobRun.started_at: now, JobRun.finished_at: None,

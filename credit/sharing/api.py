@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, Parameter
 from litestar.response import Stream
 
 from credit.accounts.auth import principal_of, provide_principal, requires_agency_key
@@ -39,20 +39,22 @@ class AgencyController(Controller):
         return msgspec.convert(await events_after(after, limit), FeedPage)
 
     @post("/penalties", operation_id="reportPenalty", status_code=201)
-    async def report(self, data: PenaltyReport, principal: Principal) -> Response[PenaltyOut]:
+    async def report(self, data: JSONBody[PenaltyReport],
+                     principal: NamedDependency[Principal]) -> Response[PenaltyOut]:
         """Report a penalty. Same decision number and payload again -> 200 with the stored record;
         a different payload under the same number -> 409. Unknown USCCs wait in a review queue."""
         result = await reports.report_penalty(present_fields(data), principal)
         return Response(msgspec.convert(result.penalty, PenaltyOut), status_code=201 if result.created else 200)
 
     @post("/match", operation_id="matchSubject", status_code=200)
-    async def match(self, data: MatchIn) -> list[CandidateOut]:
+    async def match(self, data: JSONBody[MatchIn]) -> list[CandidateOut]:
         """Ranked candidates for a USCC, an ID number and/or a name (+ district), with the reasons."""
         found = await matching.match(data.uscc, data.id_number, data.name, data.district)
         return [CandidateOut(c.uscc, c.name, c.district_code, c.score, c.reasons, c.practitioner) for c in found]
 
     @post("/listings/{entry_id:int}/measures", operation_id="reportMeasure")
-    async def measure(self, entry_id: RecordId, data: MeasureIn, principal: Principal) -> Response[dict[str, Any]]:
+    async def measure(self, entry_id: RecordId, data: JSONBody[MeasureIn],
+                      principal: NamedDependency[Principal]) -> Response[dict[str, Any]]:
         """Record the punishment measure the agency applied to a listed subject, and when. The same
         measure on the same day again -> 200 with the stored one (stored once)."""
         values = msgspec.structs.asdict(data)

@@ -10,7 +10,6 @@ from credit.accounts.roles import Principal
 from credit.changes import Audit, Event, record_changed
 from credit.errors import NotFound, ProcedureRefused
 from credit.listings import rules
-from credit.listings.unique_violation import is_unique_violation
 from credit.listings.tables import ListingEntry, PunishmentMeasure
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
@@ -56,7 +55,7 @@ async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) 
         assert inserted is not None  # just written in this transaction
         return MeasureResult(inserted, True)
     except Exception as error:
-        if not is_unique_violation(error):
+        if not db.is_unique_violation(error):
             raise
     twin = await _stored(key, by.agency_code)  # a concurrent twin won the index
     assert twin is not None

@@ -49,7 +49,7 @@ async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult
         except Duplicate:
             pass  # a concurrent report of the same decision won; compare with it below
         except Exception as error:  # the unique index refusing a concurrent twin
-            if "unique" not in str(error).lower() and "duplicate" not in str(error).lower():
+            if not db.is_unique_violation(error):
                 raise
         existing = await _stored(by.agency_code, clean["decision_number"])
     if existing["payload_digest"] != digest:

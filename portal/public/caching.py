@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -68,7 +67,7 @@ VARY = "Cookie, Accept-Encoding"
 # be up to this long behind a change, far less than the max-age a browser or proxy may keep it anyway;
 # it spares the database one query per page view (about 2 ms on SQLite, where Piccolo opens a connection
 # per query). Each replica reads it on its own: nothing here is state another replica needs.
-VERSION_TTL_SECONDS = float(os.environ.get("PORTAL_VERSION_TTL_SECONDS", "1"))
+VERSION_TTL_SECONDS = default_settings.portal_version_ttl_seconds  # PORTAL_VERSION_TTL_SECONDS
 # The clock of that reuse (seconds, only differences count); tests put a controlled one here.
 version_clock: Callable[[], float] = time.monotonic
 PORTAL_DIR = Path(__file__).resolve().parent.parent
@@ -269,7 +268,7 @@ async def validators(request: Request[Any, Any, Any], prefs: Preferences, depend
     key = "|".join((BUILD_ID, version.tag, data_day, day.isoformat(), prefs.lang, prefs.mode, request.url.path,
                     request.url.query or ""))
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(hours=8)
+    midnight = datetime(day.year, day.month, day.day, tzinfo=default_settings.timezone)  # today began
     changed = max(version.at or midnight, midnight).astimezone(timezone.utc).replace(microsecond=0)
     return Validators(etag, changed)
 

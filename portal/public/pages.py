@@ -11,6 +11,7 @@ from math import ceil
 from typing import Any, Awaitable, Callable
 
 from litestar import Controller, Request, get
+from litestar.params import FromPath
 from litestar.response import Response
 
 from scoring import policy_for
@@ -157,7 +158,7 @@ class PublicController(Controller):
         return await page(request, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")
-    async def institution(self, request: Request[Any, Any, Any], uscc: str) -> Response[bytes]:
+    async def institution(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history.
         One read of the home's projection row; the page is cached under that row's own version."""
         row = await public_queries.profile_row(uscc)

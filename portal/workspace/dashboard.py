@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from credit.accounts.roles import Principal
@@ -20,7 +21,7 @@ GRADING_WARNING_DAYS = 90
 class DashboardController(WorkspaceController):
 
     @get("/", operation_id="workspaceDashboard", name="workspace")
-    async def dashboard(self, principal: Principal) -> Template:
+    async def dashboard(self, principal: NamedDependency[Principal]) -> Template:
         """Counts for the principal's city or district, and what needs doing soon."""
         district = district_scope(principal)
         total = (await search_institutions(district=district, page_size=1)).total

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 
 from credit.accounts.roles import Principal
@@ -38,7 +40,8 @@ def change_rows(changes: dict[str, Any]) -> list[dict[str, Any]]:
 class HistoryController(WorkspaceController):
 
     @get("/history/{entity_type:str}/{entity_id:int}", operation_id="workspaceHistory")
-    async def history(self, entity_type: str, entity_id: int, principal: Principal) -> Template:
+    async def history(self, entity_type: FromPath[str], entity_id: FromPath[int],
+                      principal: NamedDependency[Principal]) -> Template:
         """Every audit entry of the record, oldest first."""
         if entity_type not in ENTITY_TYPES:
             raise NotFound(f"no history kind {entity_type}")

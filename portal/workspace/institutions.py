@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from credit.accounts.roles import Principal, REGULATORS, require_scope
@@ -20,7 +21,6 @@ from portal.workspace.forms import field_messages, form_values, posted, version_
 
 INSTITUTION_FIELDS = ("uscc", "name", "district_code", "address", "beds", "owner_type", "legal_representative",
                       "phone", "established_on", "status")
-PRACTITIONER_FIELDS = ("name", "role", "id_number")
 
 
 def saved_redirect(institution_id: int, what: str) -> Redirect:
@@ -57,8 +57,9 @@ def refused(error: ValidationFailed | Duplicate) -> dict:
 class InstitutionPages(WorkspaceController):
 
     @get("/institutions", operation_id="workspaceInstitutions")
-    async def index(self, principal: Principal, q: str = "", district: str = "", owner_type: str = "",
-                    page_number: Annotated[int, Parameter(query="page")] = 1) -> Template:
+    async def index(self, principal: NamedDependency[Principal], q: FromQuery[str] = "",
+                    district: FromQuery[str] = "", owner_type: FromQuery[str] = "",
+                    page_number: Annotated[int, QueryParameter(name="page")] = 1) -> Template:
         """Institutions matching the filters, one page at a time, with the total."""
         district = district_scope(principal) or district
         found = await search_institutions(q=q, district=district, owner_type=owner_type, page=page_number)
@@ -73,13 +74,14 @@ class InstitutionPages(WorkspaceController):
                     may_create=principal.role in REGULATORS)
 
     @get("/institutions/new", operation_id="workspaceNewInstitution")
-    async def new(self, principal: Principal) -> Template:
+    async def new(self, principal: NamedDependency[Principal]) -> Template:
         require(principal.role in REGULATORS, "only regulators register institutions")
         return institution_form(principal, values={"district_code": district_scope(principal),
                                                    "status": "active"})
 
     @post("/institutions/new", operation_id="workspaceCreateInstitution")
-    async def create(self, request: Request[Any, Any, Any], principal: Principal) -> Template | Redirect:
+    async def create(self, request: Request[Any, Any, Any],
+                     principal: NamedDependency[Principal]) -> Template | Redirect:
         values = await posted(request)
         try:
             stored = await registry.create_institution(values, principal)
@@ -89,19 +91,20 @@ class InstitutionPages(WorkspaceController):
         return saved_redirect(stored["id"], "institution")
 
     @get("/institutions/{institution_id:int}", operation_id="workspaceInstitution")
-    async def show(self, principal: Principal, institution_id: int, saved: str = "") -> Template:
+    async def show(self, principal: NamedDependency[Principal], institution_id: FromPath[int],
+                   saved: FromQuery[str] = "") -> Template:
         return await institution_page(principal, institution_id, saved=saved)
 
     @get("/institutions/{institution_id:int}/edit", operation_id="workspaceEditInstitution")
-    async def edit(self, principal: Principal, institution_id: int) -> Template:
+    async def edit(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         institution = await registry.get_institution(institution_id)
         require_scope(principal, institution["district_code"])
         return institution_form(principal, values=form_values(institution, INSTITUTION_FIELDS),
                                 institution=institution, version=institution["version"])
 
     @post("/institutions/{institution_id:int}/edit", operation_id="workspaceUpdateInstitution")
-    async def update(self, request: Request[Any, Any, Any], principal: Principal,
-                     institution_id: int) -> Template | Redirect:
+    async def update(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                     institution_id: FromPath[int]) -> Template | Redirect:
         institution = await registry.get_institution(institution_id)
         require_scope(principal, institution["district_code"])
         form = await posted(request)
@@ -120,15 +123,15 @@ class InstitutionPages(WorkspaceController):
         return saved_redirect(institution_id, "institution")
 
     @get("/institutions/{institution_id:int}/practitioners/new", operation_id="workspaceNewPractitioner")
-    async def new_practitioner(self, principal: Principal, institution_id: int) -> Template:
+    async def new_practitioner(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         institution = await registry.get_institution(institution_id)
         require(permissions(principal, institution["district_code"])["practitioner"],
                 "your role may not register practitioners of this institution")
         return page("practitioner_form.html", principal, institution=institution, values={}, errors={})
 
     @post("/institutions/{institution_id:int}/practitioners/new", operation_id="workspaceAddPractitioner")
-    async def add_practitioner(self, request: Request[Any, Any, Any], principal: Principal,
-                               institution_id: int) -> Template | Redirect:
+    async def add_practitioner(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                               institution_id: FromPath[int]) -> Template | Redirect:
         institution = await registry.get_institution(institution_id)
         values = await posted(request)
         try:

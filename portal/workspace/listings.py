@@ -8,7 +8,8 @@ from typing import Annotated, Any, Awaitable, Callable, Mapping
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, can_write_institution
@@ -190,8 +191,9 @@ Step = Callable[[int, Mapping[str, Any], Principal], Awaitable[dict[str, Any]]]
 class ListingPages(WorkspaceController):
 
     @get("/listings", operation_id="workspaceListings")
-    async def index(self, principal: Principal, status: str = "", behaviour: str = "", q: str = "",
-                    district: str = "", page_number: Annotated[int, Parameter(query="page", ge=1)] = 1) -> Template:
+    async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "",
+                    behaviour: FromQuery[str] = "", q: FromQuery[str] = "", district: FromQuery[str] = "",
+                    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1) -> Template:
         """List entries matching the filters, one page at a time, with the count in each state."""
         district = district_scope(principal) or district
         status = status if status in rules.STATES else ""
@@ -216,7 +218,7 @@ class ListingPages(WorkspaceController):
                     S=STATE_LABELS, B=rules.SHORT_LABELS)
 
     @get("/listings/new", operation_id="workspaceNewListing")
-    async def new(self, principal: Principal, institution: int | None = None) -> Template:
+    async def new(self, principal: NamedDependency[Principal], institution: FromQuery[int | None] = None) -> Template:
         """The proposal form for one institution (chosen on its page)."""
         if institution is None:
             raise NotFound("choose the institution first: open its page and follow “propose for the list”")
@@ -227,7 +229,8 @@ class ListingPages(WorkspaceController):
         return await proposal_form(principal, institution)
 
     @post("/listings/new", operation_id="workspaceProposeListing")
-    async def propose(self, request: Request[Any, Any, Any], principal: Principal) -> Template | Redirect:
+    async def propose(self, request: Request[Any, Any, Any],
+                      principal: NamedDependency[Principal]) -> Template | Redirect:
         values = await posted(request)
         chosen = (await request.form()).getall("penalty_ids") if "penalty_ids" in values else []
         try:
@@ -247,10 +250,11 @@ class ListingPages(WorkspaceController):
         return Redirect(f"/workspace/listings/{entry['id']}?saved=proposed", status_code=303)
 
     @get("/listings/{entry_id:int}", operation_id="workspaceListing")
-    async def show(self, principal: Principal, entry_id: int, saved: str = "") -> Template:
+    async def show(self, principal: NamedDependency[Principal], entry_id: FromPath[int],
+                   saved: FromQuery[str] = "") -> Template:
         return await entry_page(principal, entry_id, saved=saved)
 
-    async def _step(self, request: Request[Any, Any, Any], principal: Principal, entry_id: int, step: str,
+    async def _step(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int], step: str,
                     action: Step) -> Template | Redirect:
         """Run one step of the procedure from its form; a refusal re-shows the page with nothing changed."""
         values = await posted(request)
@@ -265,37 +269,37 @@ class ListingPages(WorkspaceController):
         return Redirect(f"/workspace/listings/{entry_id}?saved={step}", status_code=303)
 
     @post("/listings/{entry_id:int}/notify", operation_id="workspaceNotifyListing")
-    async def notify(self, request: Request[Any, Any, Any], principal: Principal,
-                     entry_id: int) -> Template | Redirect:
+    async def notify(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                     entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "notify", service.notify)
 
     @post("/listings/{entry_id:int}/objection", operation_id="workspaceObjectToListing")
-    async def objection(self, request: Request[Any, Any, Any], principal: Principal,
-                        entry_id: int) -> Template | Redirect:
+    async def objection(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                        entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "objection", service.object_to)
 
     @post("/listings/{entry_id:int}/decision", operation_id="workspaceDecideListing")
-    async def decision(self, request: Request[Any, Any, Any], principal: Principal,
-                       entry_id: int) -> Template | Redirect:
+    async def decision(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                       entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "decision", service.decide)
 
     @post("/listings/{entry_id:int}/withdrawal", operation_id="workspaceWithdrawListing")
-    async def withdrawal(self, request: Request[Any, Any, Any], principal: Principal,
-                         entry_id: int) -> Template | Redirect:
+    async def withdrawal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                         entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "withdrawal", service.withdraw)
 
     @post("/listings/{entry_id:int}/removal", operation_id="workspaceRemoveListing")
-    async def removal(self, request: Request[Any, Any, Any], principal: Principal,
-                      entry_id: int) -> Template | Redirect:
+    async def removal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                      entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "removal", service.remove)
 
     @post("/listings/{entry_id:int}/early-removal", operation_id="workspaceApplyEarlyRemoval")
-    async def early_removal(self, request: Request[Any, Any, Any], principal: Principal,
-                            entry_id: int) -> Template | Redirect:
+    async def early_removal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                            entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "early-removal", service.apply_early_removal)
 
     @post("/listings/{entry_id:int}/early-removal/decision", operation_id="workspaceDecideEarlyRemoval")
-    async def early_removal_decision(self, request: Request[Any, Any, Any], principal: Principal,
-                                     entry_id: int) -> Template | Redirect:
+    async def early_removal_decision(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                                     entry_id: FromPath[int]) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "early-removal-decision",
                                 service.decide_early_removal)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from scoring import FIRE_AREAS
@@ -64,13 +66,13 @@ class RecordPages(WorkspaceController):
     # Gradings (等级评定)
 
     @get("/institutions/{institution_id:int}/gradings/new", operation_id="workspaceNewGrading")
-    async def new_grading(self, principal: Principal, institution_id: int) -> Template:
+    async def new_grading(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         institution = await self._institution(principal, institution_id, "grading")
         return page("grading_form.html", principal, institution=institution, values={}, errors={})
 
     @post("/institutions/{institution_id:int}/gradings/new", operation_id="workspaceCreateGrading")
-    async def create_grading(self, request: Request[Any, Any, Any], principal: Principal,
-                             institution_id: int) -> Template | Redirect:
+    async def create_grading(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                             institution_id: FromPath[int]) -> Template | Redirect:
         institution = await get_institution(institution_id)
         values = await posted(request)
         try:
@@ -83,14 +85,14 @@ class RecordPages(WorkspaceController):
     # Fire inspections (消防安全检查) and major hazards (重大事故隐患)
 
     @get("/institutions/{institution_id:int}/fire-inspections/new", operation_id="workspaceNewFireInspection")
-    async def new_inspection(self, principal: Principal, institution_id: int) -> Template:
+    async def new_inspection(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         institution = await self._institution(principal, institution_id, "fire")
         return page("inspection_form.html", principal, institution=institution, values={}, errors={},
                     hazard_rows=range(HAZARD_ROWS))
 
     @post("/institutions/{institution_id:int}/fire-inspections/new", operation_id="workspaceCreateFireInspection")
-    async def create_inspection(self, request: Request[Any, Any, Any], principal: Principal,
-                                institution_id: int) -> Template | Redirect:
+    async def create_inspection(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                                institution_id: FromPath[int]) -> Template | Redirect:
         institution = await get_institution(institution_id)
         values = await posted(request)
         data, rows = inspection_data(values)
@@ -102,8 +104,8 @@ class RecordPages(WorkspaceController):
         return saved_redirect(institution_id, "inspection")
 
     @post("/hazards/{hazard_id:int}/rectify", operation_id="workspaceRectifyHazard")
-    async def rectify(self, request: Request[Any, Any, Any], principal: Principal,
-                      hazard_id: int) -> Template | Redirect:
+    async def rectify(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                      hazard_id: FromPath[int]) -> Template | Redirect:
         hazard = await get_hazard(hazard_id)
         values = await posted(request)
         try:
@@ -122,14 +124,14 @@ class RecordPages(WorkspaceController):
     # Penalties (行政处罚, 双公示 fields)
 
     @get("/institutions/{institution_id:int}/penalties/new", operation_id="workspaceNewPenalty")
-    async def new_penalty(self, principal: Principal, institution_id: int) -> Template:
+    async def new_penalty(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         institution = await self._institution(principal, institution_id, "penalty")
         return page("penalty_form.html", principal, institution=institution, penalty=None,
                     values={"subject_kind": "legal_person", "deciding_agency": "", "source_agency": ""}, errors={})
 
     @post("/institutions/{institution_id:int}/penalties/new", operation_id="workspaceCreatePenalty")
-    async def create_penalty(self, request: Request[Any, Any, Any], principal: Principal,
-                             institution_id: int) -> Template | Redirect:
+    async def create_penalty(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                             institution_id: FromPath[int]) -> Template | Redirect:
         institution = await get_institution(institution_id)
         values = await posted(request)
         try:
@@ -149,14 +151,14 @@ class RecordPages(WorkspaceController):
         return penalty, institution
 
     @get("/penalties/{penalty_id:int}/edit", operation_id="workspaceEditPenalty")
-    async def edit_penalty(self, principal: Principal, penalty_id: int) -> Template:
+    async def edit_penalty(self, principal: NamedDependency[Principal], penalty_id: FromPath[int]) -> Template:
         penalty, institution = await self._penalty(principal, penalty_id)
         return page("penalty_form.html", principal, institution=institution, penalty=penalty,
                     values=form_values(penalty, PENALTY_EDIT_FIELDS), version=penalty["version"], errors={})
 
     @post("/penalties/{penalty_id:int}/edit", operation_id="workspaceUpdatePenalty")
-    async def update_penalty(self, request: Request[Any, Any, Any], principal: Principal,
-                             penalty_id: int) -> Template | Redirect:
+    async def update_penalty(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                             penalty_id: FromPath[int]) -> Template | Redirect:
         penalty, institution = await self._penalty(principal, penalty_id)
         values = await posted(request)
         data = {k: values.get(k, "") for k in PENALTY_EDIT_FIELDS}

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from credit.accounts.roles import Principal
@@ -49,18 +51,18 @@ async def repair_page(principal: Principal, penalty_id: int, *, status: int = 20
 class RepairPages(WorkspaceController):
 
     @get("/repairs", operation_id="workspaceOpenRepairs")
-    async def index(self, principal: Principal) -> Template:
+    async def index(self, principal: NamedDependency[Principal]) -> Template:
         """The open applications in the principal's scope, the due soonest first; overdue ones marked."""
         items = await repair.open_applications(principal)
         return page("repairs.html", principal, items=items, overdue=sum(1 for i in items if i["overdue"]))
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="workspacePenaltyRepair")
-    async def show(self, principal: Principal, penalty_id: int, saved: str = "") -> Template:
+    async def show(self, principal: NamedDependency[Principal], penalty_id: FromPath[int], saved: FromQuery[str] = "") -> Template:
         return await repair_page(principal, penalty_id, saved=saved)
 
     @post("/penalties/{penalty_id:int}/repair", operation_id="workspaceApplyRepair")
-    async def apply(self, request: Request[Any, Any, Any], principal: Principal,
-                    penalty_id: int) -> Template | Redirect:
+    async def apply(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                    penalty_id: FromPath[int]) -> Template | Redirect:
         """Record an application on the subject's behalf."""
         values = await posted(request)
         try:
@@ -73,8 +75,8 @@ class RepairPages(WorkspaceController):
         return Redirect(f"/workspace/penalties/{penalty_id}/repair?saved=applied", status_code=303)
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/decision", operation_id="workspaceDecideRepair")
-    async def decide(self, request: Request[Any, Any, Any], principal: Principal, penalty_id: int,
-                     application_id: int) -> Template | Redirect:
+    async def decide(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], penalty_id: FromPath[int],
+                     application_id: FromPath[int]) -> Template | Redirect:
         values = await posted(request)
         data = {"decision": values.get("decision", ""), "reasons": values.get("reasons", ""),
                 "version": version_of(values)}
@@ -89,8 +91,8 @@ class RepairPages(WorkspaceController):
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/withdrawal",
           operation_id="workspaceWithdrawRepair")
-    async def withdraw(self, request: Request[Any, Any, Any], principal: Principal, penalty_id: int,
-                       application_id: int) -> Template | Redirect:
+    async def withdraw(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], penalty_id: FromPath[int],
+                       application_id: FromPath[int]) -> Template | Redirect:
         values = await posted(request)
         data = {"reasons": values.get("withdraw_reasons", ""), "version": version_of(values)}
         try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from credit.accounts.roles import Principal
@@ -28,12 +30,12 @@ async def queue_page(principal: Principal, *, status: int = 200, saved: str = ""
 class ReviewPages(WorkspaceController):
 
     @get("/review", operation_id="workspaceReviewQueue")
-    async def index(self, principal: Principal, saved: str = "") -> Template:
+    async def index(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template:
         return await queue_page(principal, saved=saved)
 
     @post("/review/{penalty_id:int}", operation_id="workspaceResolveReview")
-    async def resolve(self, request: Request[Any, Any, Any], principal: Principal,
-                      penalty_id: int) -> Template | Redirect:
+    async def resolve(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                      penalty_id: FromPath[int]) -> Template | Redirect:
         """Attach a queued penalty to the institution with the typed USCC."""
         values = await posted(request)
         if not any(item["id"] == penalty_id for item in await review_queue()):

@@ -216,7 +216,9 @@ async def test_each_agency_is_rate_limited_separately(client, agencies, monkeypa
     from tests.conftest import running
 
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "3")
-    async with running(create_app()) as limited:
+    from credit.settings import load_settings
+
+    async with running(create_app(load_settings())) as limited:
         health = [await limited.get("/api/v1/feed", headers=agencies["keys"]["health"]) for _ in range(4)]
         fire = await limited.get("/api/v1/feed", headers=agencies["keys"]["fire_rescue"])
     assert [r.status_code for r in health] == [200, 200, 200, 429] and fire.status_code == 200
