@@ -17,6 +17,7 @@ from credit.listings.tables import (
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.tables import Institution, Practitioner
 from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
 
 # Ordered so that every table comes after the tables it references.
@@ -43,6 +44,7 @@ TABLES = [
     AuditEntry,
     JobRun,
     InspectionDraw,
+    InstitutionSearch,
 ]
 
 APP_CONFIG = AppConfig(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from scoring import policy_for
 from litestar import Controller, get, post, put
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -15,7 +16,7 @@ from credit.audit.queries import history_of
 from credit.disclosures.queries import credit_of, score_history
 from credit.records.public_view import public_penalties_of
 from credit.records.queries import gradings_of, inspections_of
-from credit.registry import queries, service
+from credit.registry import portal_queries, service
 from credit.registry.identifiers import mask_free_text_fields, mask_name
 from credit.registry.schemas import (
     InstitutionIn,
@@ -45,9 +46,12 @@ class InstitutionController(Controller):
     async def search(self, q: str = "", district: str = "", level: str = "",
                      min_grade: int | None = Parameter(default=None, ge=1, le=5),
                      page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
-        """Search institutions by name or USCC, district, credit level and minimum grade."""
-        found = await queries.search_institutions(q=q, district=district, level=level, min_grade=min_grade,
-                                                  page=page)
+        """Search institutions by name (simplified or traditional, a fragment, its pinyin or initials) or USCC
+        prefix, district, credit level and minimum grade; most relevant first when `q` is given, then by
+        credit (score, grade, fire safety, name). `total` is exact."""
+        on = today()
+        filters = portal_queries.Filters(q=q[:100], district=district, level=level, min_grade=min_grade)
+        found = await portal_queries.search(filters, policy_for(on), on, page=page)
         return {"items": [_public_out(r) for r in found.items], "total": found.total, "page": found.page}
 
     @get("/{uscc:str}", operation_id="getInstitution")

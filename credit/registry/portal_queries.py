@@ -16,20 +16,17 @@ from scoring import Policy
 from credit.listings.public_list import listed_entries
 from credit.listings.service import public_entry
 from credit.registry.tables import Institution
-from credit.search_text import name_or_uscc_args
+from credit.db import current_engine
+from credit.search.match import text_match
 from credit.sharing.tables import ChangeEvent
 
 PAGE_SIZE = 20
 FIRE_STATUSES = ("compliant", "basically_compliant", "non_compliant", "none")
 LEVELS = ("A", "B", "C", "D")
-# sort key -> ORDER BY (every one ends on id, so pages never overlap)
-SORTS = {
-    "credit": "COALESCE(credit_score, -1) DESC, name ASC, id ASC",
-    "grade": "COALESCE(grade, 0) DESC, COALESCE(credit_score, -1) DESC, id ASC",
-    "beds": "beds DESC, id ASC",
-    "name": "name ASC, id ASC",
-}
+SORTS = ("credit", "grade", "beds", "name")  # see _order
 COLUMNS = "id, uscc, name, district_code, address, beds, owner_type, status, credit_level, credit_score, grade"
+# what a search answers: the public columns and what the API's institution shape needs besides
+SEARCH_COLUMNS = f"{COLUMNS}, legal_representative, phone, established_on, version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,47 +92,75 @@ class SearchPage:
 
 
 def _where(filters: Filters, policy: Policy, on: date) -> tuple[str, list[Any]]:
+    """The filter conditions (the text condition is credit.search.match's) and their arguments."""
     parts: list[str] = []
     args: list[Any] = []
-    q = filters.q.strip()
-    if q:
-        parts.append("(LOWER(name) LIKE {} ESCAPE '\\' OR uscc LIKE {} ESCAPE '\\')")
-        args += name_or_uscc_args(q)
     if filters.district:
-        parts.append("district_code = {}")
+        parts.append("institution.district_code = {}")
         args.append(filters.district)
     if filters.level:
-        parts.append("credit_level = {}")
+        parts.append("institution.credit_level = {}")
         args.append(filters.level)
     if filters.min_grade:
-        parts.append("grade >= {}")
+        parts.append("institution.grade >= {}")
         args.append(filters.min_grade)
     if filters.beds_min is not None:
-        parts.append("beds >= {}")
+        parts.append("institution.beds >= {}")
         args.append(filters.beds_min)
     if filters.beds_max is not None:
-        parts.append("beds <= {}")
+        parts.append("institution.beds <= {}")
         args.append(filters.beds_max)
     if filters.owner_type:
-        parts.append("owner_type = {}")
+        parts.append("institution.owner_type = {}")
         args.append(filters.owner_type)
     if filters.fire:
         sql, fire_args = fire_status_sql(policy, on)
         parts.append(f"{sql} = {{}}")
         args += [*fire_args, filters.fire]
-    return (" WHERE " + " AND ".join(parts)) if parts else "", args
+    return " AND ".join(parts), args
+
+
+def _order(sort: str, policy: Policy, on: date) -> tuple[str, list[Any]]:
+    """ORDER BY of a sort, with its arguments: ties in score or grade are broken by the other, then by fire
+    safety (compliant first), then name, then id, so equal homes keep one order on every page."""
+    fire, fire_args = fire_status_sql(policy, on)
+    fire_rank = (f"(CASE {fire} WHEN 'compliant' THEN 0 WHEN 'basically_compliant' THEN 1 WHEN 'none' THEN 2 "
+                 "ELSE 3 END)")
+    score, grade = "COALESCE(institution.credit_score, -1) DESC", "COALESCE(institution.grade, 0) DESC"
+    tail = f"{fire_rank} ASC, institution.name ASC, institution.id ASC"
+    orders = {
+        "credit": f"{score}, {grade}, {tail}",
+        "grade": f"{grade}, {score}, {tail}",
+        "beds": f"institution.beds DESC, {score}, {grade}, {tail}",
+        "name": "institution.name ASC, institution.id ASC",
+    }
+    sort = sort if sort in orders else "credit"
+    return orders[sort], ([] if sort == "name" else fire_args)
 
 
 async def search(filters: Filters, policy: Policy, on: date, sort: str = "credit", page: int = 1,
                  page_size: int = PAGE_SIZE) -> SearchPage:
-    """One page of the institutions matching every filter, with the total count and each one's fire status."""
+    """One page of the institutions matching every filter, most relevant first when there is a query text, then
+    in the order of `sort` (see _order); with the exact total and each one's fire status. The one search of the
+    portal, the public API and the workspace."""
     where, args = _where(filters, policy, on)
+    matched = text_match(filters.q, current_engine().engine_type)
+    source = "institution"
+    conditions = [where] if where else []
+    if matched:
+        source = "institution JOIN institution_search s ON s.institution = institution.id"
+        conditions.insert(0, matched.where)
+        args = [*matched.where_args, *args]
+    clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     page = max(page, 1)
-    total = (await Institution.raw(f"SELECT COUNT(*) AS n FROM institution{where}", *args).run())[0]["n"]
-    order = SORTS.get(sort, SORTS["credit"])
+    total = (await Institution.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args).run())[0]["n"]
+    order, order_args = _order(sort, policy, on)
+    if matched:
+        order, order_args = f"{matched.rank} ASC, {order}", [*matched.rank_args, *order_args]
+    columns = ", ".join(f"institution.{c.strip()}" for c in SEARCH_COLUMNS.split(","))
     rows = await Institution.raw(
-        f"SELECT {COLUMNS} FROM institution{where} ORDER BY {order} LIMIT {int(page_size)} "
-        f"OFFSET {int((page - 1) * page_size)}", *args).run()
+        f"SELECT {columns} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
+        f"OFFSET {int((page - 1) * page_size)}", *args, *order_args).run()
     statuses = await fire_statuses([r["id"] for r in rows], policy, on)
     return SearchPage([{**r, "fire_status": statuses.get(r["id"], "none")} for r in rows], total, page, page_size)
 

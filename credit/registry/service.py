@@ -11,6 +11,7 @@ from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.registry.districts import is_known_district
 from credit.registry.identifiers import check_id_number, check_uscc, id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
+from credit.search.index import reindex
 from credit.settings import settings
 from credit.sharing import feed
 from credit.timeutil import now_utc, today
@@ -59,6 +60,7 @@ async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     data = public_fields(row.to_dict())
     await feed.emit("institution", "created", row.id, data)
     await audit.record(actor, "institution.create", "institution", row.id, {"after": data})
+    await reindex([row.id])
     return row.id
 
 
@@ -107,6 +109,7 @@ async def update_institution(institution_id: int, data: Mapping[str, Any], versi
         after = {**public_fields(current), **clean, "version": version + 1}
         await feed.emit("institution", "updated", institution_id, after)
         await audit.record(actor, "institution.update", "institution", institution_id, {"changes": changes})
+        await reindex([institution_id])
     return await get_institution(institution_id)
 
 
