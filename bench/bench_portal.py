@@ -77,6 +77,7 @@ def prepare(database_url: str, env: dict[str, str]) -> None:
     """Generate the national data set if the default file is missing; rescore and index it when needed."""
     if database_url == f"sqlite:///{DEFAULT_DB}" and not DEFAULT_DB.exists():
         run([sys.executable, "bench/national_db.py", "--database-url", database_url], env)
+    run([sys.executable, "-m", "credit.cli", "migrate"], env)  # a file made by older code gains the new tables
     unrated, indexed = asyncio.run(_state(database_url))
     if unrated:
         run([sys.executable, "-m", "credit.cli", "jobs", "run", "rescore_all"], env)
