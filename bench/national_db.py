@@ -27,10 +27,23 @@ PROVINCES = (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
 LEVEL_SHARE = {5: 0.95, 4: 0.85, 3: 0.7, 2: 0.52, 1: 0.35}
 MAXIMA = (120, 130, 150, 600)
 CHUNK = 500
+# names as homes are really called: a place, a wish, a kind of home (the same name recurs across provinces)
+PLACES = ("北京", "上海", "天津", "重庆", "南京", "苏州", "无锡", "杭州", "宁波", "温州", "合肥", "福州", "厦门",
+          "南昌", "济南", "青岛", "郑州", "武汉", "长沙", "广州", "深圳", "南宁", "海口", "成都", "贵阳", "昆明",
+          "拉萨", "西安", "兰州", "西宁", "银川", "太原", "石家庄", "沈阳", "长春", "哈尔滨", "呼和浩特", "乌鲁木齐",
+          "东城", "西湖", "鼓楼", "滨江", "城南", "城北", "新区", "高新区", "龙华", "朝阳")
+WISHES = ("康乐", "福寿", "颐和", "夕阳红", "松鹤", "安康", "幸福", "长青", "慈云", "仁爱", "温馨", "金色年华",
+          "乐养", "康宁", "福乐", "寿康", "和美", "百岁", "常青藤", "祥和", "颐年", "怡康", "德馨", "延年",
+          "敬老", "安泰", "瑞福", "鹤寿", "同心", "爱晚")
+KINDS = ("养老院", "敬老院", "老年公寓", "颐养中心", "护理院", "社会福利院", "康养中心", "养老服务中心")
 
 
 def district_code(rng: random.Random) -> str:
     return f"{rng.choice(PROVINCES):02d}{rng.randint(1, 12):02d}{rng.randint(1, 15):02d}"
+
+
+def home_name(rng: random.Random) -> str:
+    return f"{rng.choice(PLACES)}{rng.choice(WISHES)}{rng.choice(KINDS)}"
 
 
 def make_uscc(rng: random.Random, district: str, n: int) -> str:
@@ -53,6 +66,7 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
     from credit.migrate import migrate
     from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
     from credit.registry.tables import Institution
+    from credit.search.index import reindex_all
     from credit.seeding import ensure_agencies
 
     use_engine(engine_for_url(database_url))
@@ -66,12 +80,13 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
         homes = []
         for f in facts:
             district = district_code(rng)
-            homes.append({"uscc": make_uscc(rng, district, f.institution_id), "name": f"第{f.institution_id}号养老院",
+            homes.append({"uscc": make_uscc(rng, district, f.institution_id), "name": home_name(rng),
                           "district_code": district, "beds": rng.randint(20, 800), "owner_type": "enterprise",
                           "created_at": at, "updated_at": at})
         ids = await insert_chunked(Institution, homes)
         written += len(ids)
         gradings, inspections, hazards, penalties, listed = [], [], [], [], []
+        names = {i: h["name"] for i, h in zip(ids, homes, strict=True)}
         for institution_id, f in zip(ids, facts, strict=True):
             for g in f.gradings:
                 level = g.level or 3
@@ -87,7 +102,7 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
             hazards += [{"institution": institution_id, "category": h.category, "found_on": h.found_on,
                          "rectify_by": h.rectify_by, "rectified_on": h.rectified_on, "created_at": at}
                         for h in f.hazards]
-            penalties += [{"institution": institution_id, "subject_name": f"第{institution_id}号养老院",
+            penalties += [{"institution": institution_id, "subject_name": names[institution_id],
                            "subject_kind": "legal_person", "decision_number": f"罚〔{p.decision_date.year}〕{p.id}号",
                            "decision_date": p.decision_date, "deciding_agency": "民政局", "source_agency": "民政局",
                            "severity": p.severity, "is_fire_safety": p.is_fire_safety,
@@ -113,6 +128,7 @@ async def load(database_url: str, institutions: int, seed: int) -> int:
         written += len(await insert_chunked(MajorHazard, hazards))
         written += len(await insert_chunked(Penalty, penalties))
         written += len(await insert_chunked(ListingEntry, listed))
+        await reindex_all()  # the search index, as the import and seeding keep it
     if database_url.startswith("postgres"):
         from credit.db import current_engine
 

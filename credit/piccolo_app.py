@@ -18,6 +18,7 @@ from credit.listings.tables import (
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
 from credit.registry.tables import Institution, Practitioner
 from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
 
 # Ordered so that every table comes after the tables it references.
@@ -46,6 +47,7 @@ TABLES = [
     InspectionDraw,
     RepairApplication,
     PublicProfile,
+    InstitutionSearch,
 ]
 
 APP_CONFIG = AppConfig(

@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from credit.disclosures import jobs as disclosure_jobs
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.scheduling.service import RunOutcome, run_once
+from credit.search.jobs import reindex_everything
 from credit.settings import settings
 
 RESCORE_MINUTES = settings.rescore_minutes
@@ -65,6 +66,8 @@ JOBS = {job.name: job for job in (
     Job("inspection_draw", "draw the monthly random inspection list (双随机)",
         lambda: CronTrigger(day=1, hour=3, minute=0, timezone=settings.timezone),
         lambda moment: moment.strftime("%Y-%m"), disclosure_jobs.draw_random_inspections),
+    Job("reindex", "rebuild the institution search index (names, pinyin, traditional forms, USCC)",
+        lambda: CronTrigger(hour=1, minute=0, timezone=settings.timezone), _daily, reindex_everything),
 )}
 
 

@@ -27,6 +27,7 @@ from credit.records.tables import FireChecklistItem, FireInspection, Grading, Ma
 from credit.identifiers import id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
+from credit.search.index import reindex
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc
@@ -79,6 +80,7 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         result.skipped_institutions = len(city.institutions) - len(new)
         ids = await insert_many(Institution, [{**i, "created_at": at, "updated_at": at} for i in new])
         by_uscc = {i["uscc"]: new_id for i, new_id in zip(new, ids, strict=True)}
+        await reindex(ids)
         result.institutions = len(ids)
         result.records = await _load_records(city, by_uscc, as_of, at)
         result.listings = await _load_listings(city, by_uscc, agencies["civil_affairs"], as_of, at)

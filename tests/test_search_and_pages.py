@@ -11,6 +11,7 @@ from credit.listings.queries import search_entries
 from credit.listings.tables import ListingEntry
 from credit.registry.queries import search_institutions
 from credit.registry.tables import Institution
+from credit.search.index import reindex
 from credit.timeutil import now_utc, today
 from tests.test_api_records import make_uscc
 
@@ -25,6 +26,7 @@ async def named_homes(db) -> dict[str, int]:
                           owner_type="private_nonprofit", created_at=now_utc(), updated_at=now_utc(), version=1)
         await row.save().run()
         ids[name] = row.id
+    await reindex(ids.values())  # rows written beside the registry service: index them as it would
     return ids
 
 

@@ -259,7 +259,8 @@ async def snapshot() -> dict[str, Any]:
         if name in CREDENTIAL_TABLES:
             state[name] = await table.count().run()
         else:
-            state[name] = sorted((await table.select().run()), key=lambda r: r["id"])
+            key = table._meta.primary_key._meta.name  # "id", or "institution" for the search index
+            state[name] = sorted((await table.select().run()), key=lambda r: r[key])
     return state
 
 

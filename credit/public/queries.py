@@ -11,23 +11,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from credit.db import current_engine
 from credit.errors import NotFound
 from credit.public.tables import PublicProfile
-from credit.search_text import name_or_uscc_args
+from credit.search.match import TextMatch, text_match
 from credit.sharing.tables import ChangeEvent
 
 PAGE_SIZE = 20
 FIRE_STATUSES = ("compliant", "basically_compliant", "non_compliant", "none")
 LEVELS = ("A", "B", "C", "D")
 # sort key -> ORDER BY (every one ends on the institution id, so pages never overlap)
+# Ties in score or grade are broken by the other, then by fire safety (compliant first), then name, then id,
+# so equal homes keep one order on every page and a better-run home comes first.
+_FIRE_RANK = ("(CASE p.fire_status WHEN 'compliant' THEN 0 WHEN 'basically_compliant' THEN 1 WHEN 'none' THEN 2 "
+              "ELSE 3 END)")
+_SCORE, _GRADE = "COALESCE(p.score, -1) DESC", "COALESCE(p.grade, 0) DESC"
+_TAIL = f"{_FIRE_RANK} ASC, p.name ASC, p.institution ASC"
 SORTS = {
-    "credit": "score DESC, name ASC, institution ASC",
-    "grade": "COALESCE(grade, 0) DESC, score DESC, institution ASC",
-    "beds": "beds DESC, institution ASC",
-    "name": "name ASC, institution ASC",
+    "credit": f"{_SCORE}, {_GRADE}, {_TAIL}",
+    "grade": f"{_GRADE}, {_SCORE}, {_TAIL}",
+    "beds": f"p.beds DESC, {_SCORE}, {_GRADE}, {_TAIL}",
+    "name": "p.name ASC, p.institution ASC",
 }
-COLUMNS = ("institution AS id, uscc, name, district_code, beds, owner_type, status, level AS credit_level, "
-           "score AS credit_score, grade, fire_status, version")
+COLUMNS = ("p.institution AS id, p.uscc, p.name, p.district_code, p.beds, p.owner_type, p.status, "
+           "p.level AS credit_level, p.score AS credit_score, p.grade, p.fire_status, p.version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,38 +75,44 @@ class DataVersion:
     at: datetime | None
 
 
-def text_condition(q: str) -> tuple[str, list[Any]]:
-    """The SQL condition (over public_profile) matching the typed text `q`, and its arguments: the name
-    contains it (case-insensitive) or the USCC starts with it. The one place text search is defined."""
-    return "(LOWER(name) LIKE {} ESCAPE '\\' OR uscc LIKE {} ESCAPE '\\')", name_or_uscc_args(q)
+def text_condition(q: str) -> TextMatch | None:
+    """The text condition and relevance rank of the typed text `q` over the search index (joined as `s`):
+    simplified or traditional name, pinyin, initials, USCC prefix (credit.search.match). The one place text
+    search is defined; None when `q` has nothing to match."""
+    return text_match(q, current_engine().engine_type)
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
     parts: list[str] = []
     args: list[Any] = []
-    if filters.q.strip():
-        sql, text_args = text_condition(filters.q.strip())
-        parts.append(sql)
-        args += text_args
-    for value, sql in ((filters.district, "district_code = {}"), (filters.level, "level = {}"),
-                       (filters.min_grade or None, "grade >= {}"), (filters.beds_min, "beds >= {}"),
-                       (filters.beds_max, "beds <= {}"), (filters.owner_type, "owner_type = {}"),
-                       (filters.fire, "fire_status = {}")):
+    for value, sql in ((filters.district, "p.district_code = {}"), (filters.level, "p.level = {}"),
+                       (filters.min_grade or None, "p.grade >= {}"), (filters.beds_min, "p.beds >= {}"),
+                       (filters.beds_max, "p.beds <= {}"), (filters.owner_type, "p.owner_type = {}"),
+                       (filters.fire, "p.fire_status = {}")):
         if value is not None and value != "":
             parts.append(sql)
             args.append(value)
-    return (" WHERE " + " AND ".join(parts)) if parts else "", args
+    return " AND ".join(parts), args
 
 
 async def search(filters: Filters, sort: str = "credit", page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
-    """One page of the homes matching every filter, with the exact total."""
+    """One page of the homes matching every filter, most relevant first when there is a query text, then in
+    the order of `sort`; with the exact total. The one search of the portal, the public API and the workspace."""
     where, args = _where(filters)
+    matched = text_condition(filters.q.strip())
+    source, conditions, order, order_args = "public_profile p", [where] if where else [], SORTS.get(
+        sort, SORTS["credit"]), []
+    if matched:
+        source = "public_profile p JOIN institution_search s ON s.institution = p.institution"
+        conditions.insert(0, matched.where)
+        args = [*matched.where_args, *args]
+        order, order_args = f"{matched.rank} ASC, {order}", matched.rank_args
+    clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     page = max(page, 1)
-    total = (await PublicProfile.raw(f"SELECT COUNT(*) AS n FROM public_profile{where}", *args).run())[0]["n"]
-    order = SORTS.get(sort, SORTS["credit"])
+    total = (await PublicProfile.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args).run())[0]["n"]
     rows = await PublicProfile.raw(
-        f"SELECT {COLUMNS} FROM public_profile{where} ORDER BY {order} LIMIT {int(page_size)} "
-        f"OFFSET {int((page - 1) * page_size)}", *args).run()
+        f"SELECT {COLUMNS} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
+        f"OFFSET {int((page - 1) * page_size)}", *args, *order_args).run()
     return SearchPage(rows, total, page, page_size)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from credit.public.queries import PAGE_SIZE, Filters, SearchPage, search
 from credit.registry.tables import Institution
-from credit.search_text import institution_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,43 +21,14 @@ async def institution_counts_by_district() -> list[DistrictCount]:
     return [DistrictCount(row["district_code"], row["n"]) for row in rows]
 
 
-PAGE_SIZE = 20
-SORTS = {
-    "name": (Institution.name, True),
-    "credit": (Institution.credit_score, False),
-    "grade": (Institution.grade, False),
-    "beds": (Institution.beds, False),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    items: list[dict]
-    total: int
-    page: int
-    page_size: int
-
-
 async def search_institutions(q: str = "", district: str = "", level: str = "", min_grade: int | None = None,
                               owner_type: str = "", page: int = 1, sort: str = "name",
                               page_size: int = PAGE_SIZE) -> SearchPage:
-    """Institutions matching every given filter, one page of them, with the total count."""
-    where = []
-    if q:
-        where.append(institution_matches(q))
-    if district:
-        where.append(Institution.district_code == district)
-    if level:
-        where.append(Institution.credit_level == level)
-    if min_grade:
-        where.append(Institution.grade >= min_grade)
-    if owner_type:
-        where.append(Institution.owner_type == owner_type)
-    query, count = Institution.select(), Institution.count()
-    for condition in where:
-        query, count = query.where(condition), count.where(condition)
-    column, ascending = SORTS.get(sort, SORTS["name"])
-    page = max(page, 1)
-    rows = await query.order_by(column, ascending=ascending).order_by(Institution.id).limit(page_size).offset(
-        (page - 1) * page_size).run()
-    return SearchPage(rows, await count.run(), page, page_size)
+    """Institutions (their registry rows) matching every given filter, one page of them, with the exact total:
+    the one search (credit.public.queries.search, most relevant first when `q` is given) with the workspace's
+    filters."""
+    filters = Filters(q=q, district=district, level=level, min_grade=min_grade, owner_type=owner_type)
+    found = await search(filters, sort=sort, page=page, page_size=page_size)
+    ids = [r["id"] for r in found.items]
+    rows = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()} if ids else {}
+    return SearchPage([rows[i] for i in ids if i in rows], found.total, found.page, found.page_size)

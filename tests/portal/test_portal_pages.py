@@ -26,8 +26,19 @@ def found_count(html: str) -> int:
     return int(re.search(r'data-testid="result-count">\D*(\d+)', html).group(1))
 
 
+FIRE_RANK = {"compliant": 0, "basically_compliant": 1, "none": 2, "non_compliant": 3}
+
+
 async def all_rows() -> list[dict]:
-    return await Institution.select().order_by(Institution.id).run()
+    """Every institution with its fire status' rank in the credit order (compliant first)."""
+    rows = await Institution.select().order_by(Institution.id).run()
+    statuses = await portal_queries.fire_statuses([r["id"] for r in rows], policy_for(today()), today())
+    return [{**r, "fire_rank": FIRE_RANK[statuses.get(r["id"], "none")]} for r in rows]
+
+
+def credit_key(r: dict) -> tuple:
+    # Issue 14: ties in the credit sort are broken by grade, then fire status, then name (then id).
+    return (-Decimal(str(r["credit_score"])), -(r["grade"] or 0), r["fire_rank"], r["name"], r["id"])
 
 
 async def test_home_lists_homes_best_credit_first_with_the_total(city, client):
@@ -37,7 +48,7 @@ async def test_home_lists_homes_best_credit_first_with_the_total(city, client):
     assert '<html lang="zh-CN"' in response.text and "查找养老机构" in response.text
     rows = await all_rows()
     assert found_count(response.text) == len(rows) == 40
-    expected = sorted(rows, key=lambda r: (-Decimal(str(r["credit_score"])), r["name"], r["id"]))
+    expected = sorted(rows, key=credit_key)
     assert result_usccs(response.text) == [r["uscc"] for r in expected[:20]]
     assert 'rel="next"' in response.text and "第1页，共2页" in response.text
 
@@ -95,9 +106,9 @@ async def test_fire_filter_agrees_with_the_scoring_rule(city, client):
 async def test_every_sort_orders_the_results(city, client):
     rows = await all_rows()
     keys = {
-        "credit": lambda r: (-Decimal(str(r["credit_score"])), r["name"], r["id"]),
-        "grade": lambda r: (-(r["grade"] or 0), -Decimal(str(r["credit_score"])), r["id"]),
-        "beds": lambda r: (-r["beds"], r["id"]),
+        "credit": credit_key,
+        "grade": lambda r: (-(r["grade"] or 0), -Decimal(str(r["credit_score"])), r["fire_rank"], r["name"], r["id"]),
+        "beds": lambda r: (-r["beds"], *credit_key(r)),
         "name": lambda r: (r["name"], r["id"]),
     }
     for sort, key in keys.items():
