@@ -258,4 +258,7 @@ async def _penalties(ids: list[int], on: date, policy: Policy) -> dict[int, list
             found[r["institution"]].append(public_form(r, policy))
     # While a repair application runs, its public credit commitment is shown with the penalty (Order No. 36).
     repairs = await running_repairs([p["id"] for shown in found.values() for p in shown])
-    return {i: [{**p, "repair": repairs.get(p["id"])} for p in shown] for i, shown in found.items()}
+    with_repairs: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for i, shown in found.items():
+        with_repairs[i] = [{**p, "repair": repairs.get(p["id"])} for p in shown]
+    return with_repairs
