@@ -136,15 +136,8 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
     version = check.integer("version", minimum=1)
     check.done()
     async with db.transaction():
-        penalty = await _penalty_in_scope(penalty_id, by)
-        current = await _application(application_id, penalty_id)
-        _require_open(current)
-        on = today()
-        status = DECISIONS[decision]
-        stored = await _move(current, version, {RepairApplication.status: status,
-                                                RepairApplication.decided_by: by.username,
-                                                RepairApplication.decided_on: on,
-                                                RepairApplication.reasons: reasons})
+        on, status = today(), DECISIONS[decision]
+        penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by)
         if status == ACCEPTED:
             await Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1}).where(
                 Penalty.id == penalty_id).run()
@@ -170,17 +163,25 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
     version = check.integer("version", minimum=1)
     check.done()
     async with db.transaction():
-        penalty = await _penalty_in_scope(penalty_id, by)
-        current = await _application(application_id, penalty_id)
-        _require_open(current)
-        stored = await _move(current, version, {RepairApplication.status: WITHDRAWN,
-                                                RepairApplication.decided_by: by.username,
-                                                RepairApplication.decided_on: today(),
-                                                RepairApplication.reasons: reasons})
+        penalty, stored = await _close(penalty_id, application_id, version, WITHDRAWN, reasons, by)
         await record_changed(audit=Audit(by.username, "repair.withdraw", "repair_application", application_id,
                                          {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}}),
                              institutions=[penalty["institution"]])
     return stored
+
+
+async def _close(penalty_id: int, application_id: int, version: int, status: str, reasons: str,
+                 by: Principal) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Close an open application in scope with `status` and reasons, dated today: (the penalty, the stored
+    application). Inside the caller's transaction."""
+    penalty = await _penalty_in_scope(penalty_id, by)
+    current = await _application(application_id, penalty_id)
+    _require_open(current)
+    stored = await _move(current, version, {RepairApplication.status: status,
+                                            RepairApplication.decided_by: by.username,
+                                            RepairApplication.decided_on: today(),
+                                            RepairApplication.reasons: reasons})
+    return penalty, stored
 
 
 def _require_open(application: Mapping[str, Any]) -> None:
