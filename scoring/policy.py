@@ -8,6 +8,7 @@ with a `PolicyError` naming the key path.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -609,7 +610,7 @@ def _inspection_draw(r: _Reader, raw: Any) -> InspectionDraw:
         if value <= 0:  # a weight of 0 would leave a home out of the draw altogether
             raise r.fail(f"inspection_draw.weights.{name}", f"must be above 0, got {value}")
         weights["" if name == "unrated" else name] = value
-    for better, worse in zip(LEVEL_NAMES, LEVEL_NAMES[1:]):
+    for better, worse in itertools.pairwise(LEVEL_NAMES):
         if weights[worse] < weights[better]:
             raise r.fail(
                 f"inspection_draw.weights.{worse}",

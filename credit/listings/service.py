@@ -291,7 +291,6 @@ async def notify(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
     """Serve the notice (告知): proposed -> notified, with the objection deadline in working days."""
     check = Checker(data)
     step = _on(check)
-    on = step.on
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
@@ -386,7 +385,6 @@ async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Princi
     """Record the subject's application for early removal (信用修复), allowed after two full years listed."""
     check = Checker(data)
     step = _on(check)
-    on = step.on
     statement = check.text("statement", max_length=4000)
     check.done()
     try:

@@ -132,7 +132,6 @@ FIELDS: dict[str, Label] = {
     "decision": ("决定", "Decision"),
     "reasons": ("理由", "Reasons"),
     "penalty": ("行政处罚", "Penalty"),
-    "status": ("状态", "Status"),
 }
 
 
