@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from rich.console import Console
 
@@ -97,14 +98,28 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deactivate(args: argparse.Namespace) -> int:
-    from credit.accounts.lifecycle import deactivate_user
+class _Refused(Exception):
+    """The account command could not run; its message has been printed."""
+
+
+def _run_for_user(coroutine: Any, refused: str) -> Any:
+    """Run one lifecycle call; an unknown user is reported as `refused: <reason>.` on stderr (exit 1)."""
     from credit.errors import NotFound
 
     try:
-        changed = asyncio.run(deactivate_user(args.username, actor=args.actor, reason=args.reason))
+        return asyncio.run(coroutine)
     except NotFound as missing:
-        _say(errors, f"Not deactivated: {missing}.")
+        _say(errors, f"{refused}: {missing}.")
+        raise _Refused from None
+
+
+def _deactivate(args: argparse.Namespace) -> int:
+    from credit.accounts.lifecycle import deactivate_user
+
+    try:
+        changed = _run_for_user(deactivate_user(args.username, actor=args.actor, reason=args.reason),
+                                "Not deactivated")
+    except _Refused:
         return 1
     if not changed:
         _say(console, f"User {args.username} was already deactivated; nothing changed.")
@@ -119,12 +134,10 @@ def _when(value) -> str:
 
 def _tokens_list(args: argparse.Namespace) -> int:
     from credit.accounts.lifecycle import list_tokens
-    from credit.errors import NotFound
 
     try:
-        rows = asyncio.run(list_tokens(args.username))
-    except NotFound as missing:
-        _say(errors, f"No tokens listed: {missing}.")
+        rows = _run_for_user(list_tokens(args.username), "No tokens listed")
+    except _Refused:
         return 1
     if not rows:
         _say(console, f"{args.username} has no API tokens.")
@@ -139,12 +152,11 @@ def _tokens_list(args: argparse.Namespace) -> int:
 
 def _tokens_revoke(args: argparse.Namespace) -> int:
     from credit.accounts.lifecycle import revoke_tokens
-    from credit.errors import NotFound
 
     try:
-        revoked = asyncio.run(revoke_tokens(args.username, token_id=args.token_id, actor=args.actor))
-    except NotFound as missing:
-        _say(errors, f"Nothing revoked: {missing}.")
+        revoked = _run_for_user(revoke_tokens(args.username, token_id=args.token_id, actor=args.actor),
+                                "Nothing revoked")
+    except _Refused:
         return 1
     if not revoked:
         _say(console, f"No live token to revoke for {args.username}; nothing changed.")
