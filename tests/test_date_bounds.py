@@ -40,6 +40,10 @@ def with_hazard(field: str, day: str) -> dict:
     return {**INSPECTION, "hazards": [{**HAZARD, field: day}]}
 
 
+REPAIR = {"applicant_name": "张三", "applicant_contact": "0519-1234567", "statement": "已整改并缴清罚款",
+          "obligations_met_on": "2026-06-01", "evidence": "缴款凭证", "commitment": "守法经营"}
+
+
 # (method, path, body with the date, the field the problem names); {uscc}, {penalty}, {hazard}, {entry} filled in.
 CASES = {
     "established_on": ("POST", "/api/v1/institutions", lambda d: institution_body(2, established_on=d),
@@ -71,6 +75,11 @@ CASES = {
                                       "decision_date"),
     "applied_on": ("POST", "/api/v1/listings/{entry}/measures", lambda d: {"measure": "other", "text": "t",
                                                                            "applied_on": d}, "applied_on"),
+    # credit repair (NDRC Order No. 36)
+    "obligations_met_on": ("POST", "/api/v1/penalties/{penalty}/repair",
+                           lambda d: {**REPAIR, "obligations_met_on": d}, "obligations_met_on"),
+    "applied_on (repair)": ("POST", "/api/v1/penalties/{penalty}/repair", lambda d: {**REPAIR, "applied_on": d},
+                            "applied_on"),
     "on": ("POST", "/api/v1/listings", lambda d: {"uscc": make_uscc(1), "behaviour": "9", "facts": "f",
                                                   "basis": "b", "on": d, "backdate_reason": "补录"}, "on"),
     **{f"on ({step})": ("POST", f"/api/v1/listings/{{entry}}/{step}", lambda d, body=body: {**body, "on": d,

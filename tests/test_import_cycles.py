@@ -1,6 +1,7 @@
 """No import cycle between the domain packages of credit/ (issue 14; DESIGN.md "Two shared paths").
 
-Nodes are the packages `credit/<domain>/`; each package's `tables.py` is a node of its own (the schema: any
+Nodes are the packages `credit/<domain>/`; each package's `tables.py` (with `behaviours.py`, the list's column
+vocabulary) is a node of its own (the schema: any
 read side may read a table, and foreign keys point across domains), and so is every top-level module of
 credit/ (so a cycle through the write hook `credit/changes.py` is caught too). Edges are imports found by
 walking each module's AST, function-level imports included.
@@ -15,13 +16,17 @@ from pathlib import Path
 CREDIT = Path(__file__).resolve().parent.parent / "credit"
 
 
+# The schema of a package: its tables and the vocabulary their columns hold (a module importing nothing of credit/).
+SCHEMA_MODULES = ("tables", "behaviours")
+
+
 def node_of(module: str) -> str | None:
     """The graph node of a dotted module name inside credit/, or None outside it."""
     parts = module.split(".")
     if parts[0] != "credit" or len(parts) < 2:
         return None
     if (CREDIT / parts[1]).is_dir():
-        return f"{parts[1]}.tables" if len(parts) > 2 and parts[2] == "tables" else parts[1]
+        return f"{parts[1]}.tables" if len(parts) > 2 and parts[2] in SCHEMA_MODULES else parts[1]
     return parts[1]
 
 

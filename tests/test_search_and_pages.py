@@ -11,6 +11,7 @@ from credit.listings.queries import search_entries
 from credit.listings.tables import ListingEntry
 from credit.registry.queries import search_institutions
 from credit.registry.tables import Institution
+from credit.public import projection
 from credit.search.index import reindex
 from credit.timeutil import now_utc, today
 from tests.test_api_records import make_uscc
@@ -27,6 +28,7 @@ async def named_homes(db) -> dict[str, int]:
         await row.save().run()
         ids[name] = row.id
     await reindex(ids.values())  # rows written beside the registry service: index them as it would
+    await projection.refresh(list(ids.values()))  # and give them their public rows
     return ids
 
 

@@ -10,7 +10,7 @@ from piccolo.query.functions.aggregate import Count
 
 from credit.listings.rules import STATES
 from credit.listings.tables import ListingEntry
-from credit.search_text import institution_of_row_matches
+from credit.search.match import institution_of_row_matches
 from credit.timeutil import today
 
 OBJECTION_WARNING_DAYS = 5

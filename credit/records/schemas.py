@@ -158,12 +158,12 @@ class RepairApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
 class RepairDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str  # accept | reject
     reasons: str
-    version: int
+    version: Version
 
 
 class RepairWithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
     reasons: str
-    version: int
+    version: Version
 
 
 class RepairApplicationOut(msgspec.Struct):

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from credit.search.terms import compact_query, query_tokens
 from credit.search_text import like_escape
 
@@ -68,3 +70,16 @@ def text_match(query: str, engine_type: str) -> TextMatch | None:
             "WHEN s.name LIKE {} ESCAPE '\\' THEN 2 ELSE 3 END)")
     rank_args = [whole, *([prefix] if prefix else []), f"{escaped}%", f"%{escaped}%"]
     return TextMatch(" AND ".join(parts), args, rank, rank_args)
+
+
+def institution_of_row_matches(q: str, tablename: str) -> WhereRaw:
+    """Rows of `tablename` whose `institution` column points at an institution the query `q` finds (by name,
+    traditional form, pinyin, initials or USCC prefix); the column is qualified because the query may join the
+    institution table."""
+    from credit.db import current_engine
+
+    matched = text_match(q, current_engine().engine_type)
+    if matched is None:
+        return WhereRaw("1 = 1")
+    return WhereRaw(f'"{tablename}".institution IN (SELECT s.institution FROM institution_search s '
+                    f"WHERE {matched.where})", *matched.where_args)

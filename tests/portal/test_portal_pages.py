@@ -12,6 +12,7 @@ from scoring import fire_outcome, policy_for
 from credit.disclosures.service import publish
 from credit.public.facts import load_facts
 from credit.public import queries as portal_queries
+from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.timeutil import today
 
@@ -32,7 +33,8 @@ FIRE_RANK = {"compliant": 0, "basically_compliant": 1, "none": 2, "non_compliant
 async def all_rows() -> list[dict]:
     """Every institution with its fire status' rank in the credit order (compliant first)."""
     rows = await Institution.select().order_by(Institution.id).run()
-    statuses = await portal_queries.fire_statuses([r["id"] for r in rows], policy_for(today()), today())
+    statuses = {r["institution"]: r["fire_status"] for r in await PublicProfile.select(
+        PublicProfile.institution, PublicProfile.fire_status).run()}
     return [{**r, "fire_rank": FIRE_RANK[statuses.get(r["id"], "none")]} for r in rows]
 
 

@@ -10,6 +10,7 @@ import pytest
 from credit.accounts.system import system_principal
 from credit.registry import service
 from credit.registry.queries import search_institutions
+from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.search.index import reindex, reindex_all
 from credit.search.tables import InstitutionSearch
@@ -110,8 +111,9 @@ async def test_the_portal_search_hint_names_pinyin_initials_and_traditional_char
 async def test_ties_in_the_credit_sort_are_broken_by_grade_then_name(db, homes):
     # Issue 14 item 4: ties in the credit sort broken by grade, then fire status, then name, never by name alone.
     for name, grade in (("常州市康乐养老院", None), ("康宁老年公寓", 3), ("福寿敬老院", 5)):
-        await Institution.update({Institution.credit_score: Decimal("90"), Institution.credit_level: "A",
-                                  Institution.grade: grade}).where(Institution.name == name).run()
+        # the search reads the public rows' flat columns: give three homes the same score and level
+        await PublicProfile.update({PublicProfile.score: Decimal("90"), PublicProfile.level: "A",
+                                    PublicProfile.grade: grade}).where(PublicProfile.name == name).run()
     found = await search_institutions(level="A", sort="credit")
     assert [r["name"] for r in found.items] == ["福寿敬老院", "康宁老年公寓", "常州市康乐养老院"]
 
