@@ -15,6 +15,9 @@ from credit.settings import settings
 from tests.accounts.test_accounts_web import csrf_from, session_cookie
 from tests.conftest import running
 
+# The Redis-backed cases share one store namespace and empty it: they run on one xdist worker, one at a time.
+pytestmark = pytest.mark.xdist_group("sign-in-throttle-store")
+
 PASSWORD = "correct horse battery"
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 STORES = ["memory", pytest.param("redis", marks=pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set"))]
