@@ -28,7 +28,9 @@ from portal.public import caching
 from tests.conftest import running
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
-pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+# empties a Redis store namespace: one worker runs the "redis-stores" group (see test_sign_in_throttle)
+pytestmark = [pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set"),
+              pytest.mark.xdist_group("redis-stores")]
 PASSWORD = "correct horse battery"
 STORES = (SESSION_STORE, RATE_LIMIT_STORE, LOGIN_THROTTLE_STORE, caching.PAGE_STORE)
 

@@ -15,8 +15,9 @@ from credit.settings import settings
 from tests.accounts.test_accounts_web import csrf_from, session_cookie
 from tests.conftest import running
 
-# The Redis-backed cases share one store namespace and empty it: they run on one xdist worker, one at a time.
-pytestmark = pytest.mark.xdist_group("sign-in-throttle-store")
+# Tests that empty a Redis store namespace (RedisStore.delete_all matches by prefix, so one namespace can
+# empty another's keys) run on one xdist worker, one at a time: the "redis-stores" group.
+pytestmark = pytest.mark.xdist_group("redis-stores")
 
 PASSWORD = "correct horse battery"
 REDIS_URL = os.environ.get("TEST_REDIS_URL")

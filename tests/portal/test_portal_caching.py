@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from credit import db
 from credit.disclosures.service import publish
 from credit.changes import Event, record_changed
 from portal.public import caching
+
+# empties Redis store namespaces: one worker runs the "redis-stores" group (see test_sign_in_throttle)
+pytestmark = pytest.mark.xdist_group("redis-stores")
 
 
 async def test_repeated_request_with_the_etag_gets_304(city, client):
@@ -111,7 +116,6 @@ import dataclasses  # noqa: E402
 import os  # noqa: E402
 import uuid  # noqa: E402
 
-import pytest  # noqa: E402
 
 from credit.settings import load_settings  # noqa: E402
 from credit.stores import BudgetedRedisStore  # noqa: E402
