@@ -68,9 +68,9 @@ def _redis_counting_store(url: str, namespace: str) -> CountingStore:
         async def incr(self, key: str, window: timedelta) -> int:
             name = self._make_key(key)
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(name, 0, ex=int(window.total_seconds()), nx=True)
-                pipe.incr(name)
-                _, count = await pipe.execute()
+                pipe.incr(name)  # creates the counter at 1 when it is new
+                pipe.expire(name, int(window.total_seconds()), nx=True)  # the window starts at the first count
+                count, _ = await pipe.execute()
             return int(count)
 
     return RedisCountingStore.with_client(url=url, namespace=namespace)  # type: ignore[return-value]  # with_client builds cls
