@@ -49,7 +49,7 @@ def _every_minutes(moment: datetime) -> str:
 
 
 JOBS = {job.name: job for job in (
-    Job("rescore", "rescore institutions marked by a change",
+    Job("rescore", "rebuild the public rows not yet computed for today (writes rebuild theirs at once)",
         lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone), _every_minutes,
         disclosure_jobs.rescore_changed),
     Job("rescore_all", "rescore every institution (gradings lapse, penalty periods end)",
