@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import os
 import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 # Before any credit module reads its settings: no background scheduler in tests (they drive jobs
@@ -29,6 +29,22 @@ ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
 # keeps two runs at once (two engineers, or CI beside a developer) from dropping each other's databases.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+
+
+def worker_redis_url(url: str | None, worker: str = WORKER) -> str | None:
+    """`redis://h/15` for worker gw1 -> `redis://h/14`: each xdist worker has a Redis database of its own.
+
+    Tests that empty a store namespace would otherwise empty another worker's keys mid-test (RedisStore.delete_all
+    matches by prefix), and pytest-xdist's `xdist_group` cannot keep them on one worker under pytest 9.
+    """
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - int(worker[2:])) % 16}"))
+
+
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL"))
 
 
 @pytest.fixture(scope="session")

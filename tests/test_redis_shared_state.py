@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import random
 import re
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from credit.accounts import service
-from credit.app import create_app
-from credit.settings import load_settings
 from credit.accounts.sessions import SESSION_STORE
 from credit.accounts.throttle import LOGIN_THROTTLE_STORE
+from credit.app import create_app
 from credit.ratelimit import RATE_LIMIT_STORE
+from credit.settings import load_settings
 from credit.stores import BudgetedRedisStore, close_stores
 from portal.public import caching
-from tests.conftest import running
+from tests.conftest import REDIS_URL, running
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
-# empties a Redis store namespace: one worker runs the "redis-stores" group (see test_sign_in_throttle)
-pytestmark = [pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set"),
-              pytest.mark.xdist_group("redis-stores")]
+# REDIS_URL is this xdist worker's own Redis database (tests.conftest.worker_redis_url).
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
 PASSWORD = "correct horse battery"
 STORES = (SESSION_STORE, RATE_LIMIT_STORE, LOGIN_THROTTLE_STORE, caching.PAGE_STORE)
 
@@ -51,9 +48,8 @@ async def two_replicas(address: str, **changes) -> AsyncIterator[tuple[httpx.Asy
     lifespan: in one test process both share the one database engine, whose pool the first opens."""
     first, second = replica(**changes), replica(**changes)
     try:
-        async with running(first):
-            async with client_on(first, address) as one, client_on(second, address) as other:
-                yield one, other
+        async with running(first), client_on(first, address) as one, client_on(second, address) as other:
+            yield one, other
     finally:
         await close_stores(second.stores.get(name) for name in STORES)  # no lifespan closed them
 

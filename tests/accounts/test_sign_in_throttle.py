@@ -1,7 +1,6 @@
 """Failed sign-ins slow and refuse the client that makes them, for that account only: nobody can lock a
 regulator out from outside. Counts live in the shared store (memory, or Redis when REDIS_URL is set)."""
 
-import os
 import time
 from dataclasses import replace
 
@@ -13,14 +12,9 @@ from credit.accounts.throttle import LoginThrottle, MemoryCountingStore, throttl
 from credit.app import create_app
 from credit.settings import settings
 from tests.accounts.test_accounts_web import csrf_from, session_cookie
-from tests.conftest import running
-
-# Tests that empty a Redis store namespace (RedisStore.delete_all matches by prefix, so one namespace can
-# empty another's keys) run on one xdist worker, one at a time: the "redis-stores" group.
-pytestmark = pytest.mark.xdist_group("redis-stores")
+from tests.conftest import REDIS_URL, running
 
 PASSWORD = "correct horse battery"
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
 STORES = ["memory", pytest.param("redis", marks=pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set"))]
 
 

@@ -8,12 +8,9 @@ from datetime import date
 import pytest
 
 from credit import db
-from credit.disclosures.service import publish
 from credit.changes import Event, record_changed
+from credit.disclosures.service import publish
 from portal.public import caching
-
-# empties Redis store namespaces: one worker runs the "redis-stores" group (see test_sign_in_throttle)
-pytestmark = pytest.mark.xdist_group("redis-stores")
 
 
 async def test_repeated_request_with_the_etag_gets_304(city, client):
@@ -113,14 +110,12 @@ async def test_gzip_copy_is_kept_and_refused_gzip_is_respected(city, client):
 # The page store is bounded, and junk in the URL makes no new cache key.
 
 import dataclasses  # noqa: E402
-import os  # noqa: E402
 import uuid  # noqa: E402
-
 
 from credit.settings import load_settings  # noqa: E402
 from credit.stores import BudgetedRedisStore  # noqa: E402
+from tests.conftest import REDIS_URL  # noqa: E402  (this xdist worker's own Redis database)
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
 
 
