@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 
@@ -18,6 +19,8 @@ class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
     services: StoredInt
     decision_number: str = ""
     assessor: str = ""
+    level: Annotated[int, msgspec.Meta(ge=1, le=5, description="the level the assessment committee decided; "
+                                       "left out, the level the four part scores earn")] | None = None
 
 
 class GradingOut(msgspec.Struct):

@@ -8,11 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from scoring import FIRE_AREAS, HAZARD_CATEGORIES, GradingError, grading_eligibility, grading_level, policy_for
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES, grading_eligibility, grading_level, policy_for
+from scoring import decided_level_problems
 from scoring import FireInspection as InspectionFacts
 from scoring import MajorHazard as HazardFacts
 from scoring import fire_outcome
 from scoring.dates import add_months
+from scoring.facts import GRADING_PARTS
 
 from credit import db
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
@@ -246,23 +248,26 @@ async def get_penalty(penalty_id: int) -> dict[str, Any]:
 
 
 def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Checker]:
-    """Check a grading decision; the level follows from the four part scores under the policy."""
+    """Check a grading decision. The level is the assessment committee's when it is given (`level`), else the
+    level the four part scores earn under the policy."""
     check = Checker(data)
     clean: dict[str, Any] = {"decided_on": check.day("decided_on", not_after=today())}
     maxima = policy.grading.part_maxima
-    for part in ("environment", "facilities", "operations", "services"):
+    for part in GRADING_PARTS:
         clean[part] = check.integer(part, minimum=0, maximum=getattr(maxima, part))
     clean["decision_number"] = check.text("decision_number", required=False, max_length=100)
     clean["assessor"] = check.text("assessor", required=False, max_length=200)
-    parts = [clean[p] for p in ("environment", "facilities", "operations", "services")]
+    levels = sorted(policy.grading.level_thresholds)
+    decided = check.integer("level", required=False, minimum=levels[0], maximum=levels[-1])
+    parts = [clean[p] for p in GRADING_PARTS]
     if not check.errors and None not in parts:
-        try:
-            clean["level"] = grading_level(*parts, policy=policy)
-        except GradingError as error:
-            check.fail("services", str(error))
-        if not check.errors and clean.get("level") is None:
-            lowest = min(policy.grading.level_thresholds.values())
-            check.fail("services", f"the total {sum(parts)} is below the lowest level ({lowest})", sum(parts))
+        if decided is not None:
+            clean["level"] = decided
+        else:
+            clean["level"] = grading_level(*parts, policy=policy)  # parts are within their maxima: no GradingError
+            if clean["level"] is None:
+                lowest = min(policy.grading.level_thresholds.values())
+                check.fail("services", f"the total {sum(parts)} is below the lowest level ({lowest})", sum(parts))
     if clean["decided_on"]:
         clean["expires_on"] = add_months(clean["decided_on"], 12 * policy.grading.validity_years)
     return clean, check
@@ -270,7 +275,8 @@ def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Chec
 
 async def create_grading(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Record a grading decision (等级评定). Refused while the institution is listed or has a recent
-    serious penalty.
+    serious penalty, and when the committee's decided level breaks the policy's per-part minimums or the cap on a
+    home's first grading.
 
     Returns the stored grading. Raises ValidationFailed, NotFound or Forbidden.
     """
@@ -284,6 +290,11 @@ async def create_grading(institution_id: int, data: Mapping[str, Any], by: Princ
         if reasons:
             raise ValidationFailed([FieldError("institution", f"not eligible for grading: {r.label_en}")
                                     for r in reasons])
+        first_grading = not any(g.decided_on <= clean["decided_on"] for g in facts.gradings)
+        problems = decided_level_problems(clean["level"], {p: clean[p] for p in GRADING_PARTS}, first_grading,
+                                          policy)
+        if problems:
+            raise ValidationFailed([FieldError(field, reason) for field, reason in problems])
         grading_id = await insert_grading(institution_id, clean, by.username)
     return await get_grading(grading_id)
 

@@ -42,6 +42,8 @@ _REASONS_ZH: list[tuple[str, str]] = [
     (r"is already registered", "已经登记，不能重复登记"),
     (r"not eligible for grading: (.*)", r"目前不能评定等级（\1）"),
     (r"the total (\d+) is below the lowest level \((\d+)\)", r"总分 \1 低于最低等级分数线 \2"),
+    (r"level (\d) needs at least (\d+) for \w+, got (\d+)", r"评为 \1 级至少需要 \2 分，现为 \3 分"),
+    (r"a first grading may reach level (\d) at most, got (\d)", r"首次评定最高为 \1 级，现为 \2 级"),
 ]
 
 

@@ -155,6 +155,13 @@ def offered_steps(entry: Mapping[str, Any]) -> list[str]:
     return steps
 
 
+def decision_outcomes(entry: Mapping[str, Any]) -> dict[str, Label]:
+    """The review outcomes offered: a court designation follows the court, so it cannot be withdrawn here."""
+    if entry["behaviour"] == COURT_DEBTOR:
+        return {"upheld": OUTCOME_LABELS["upheld"]}
+    return OUTCOME_LABELS
+
+
 async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, saved: str = "",
                      step: str = "", values: Mapping[str, str] | None = None,
                      errors: Mapping[str, Any] | None = None, refused: Mapping[str, str] | None = None) -> Template:
@@ -165,6 +172,7 @@ async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, 
                 may=may_decide(principal, entry["district_code"]), steps=offered_steps(entry),
                 today=today().isoformat(), saved=SAVED.get(saved), step=step, values=values or {},
                 errors=errors or {}, refused=refused, S=STATE_LABELS, R=REMOVAL_LABELS, O=OUTCOME_LABELS,
+                outcomes=decision_outcomes(entry),
                 D=DECISION_LABELS, M=MEASURES, B=rules.BEHAVIOURS,
                 removal_reasons=(("court_removed", "revoked_basis", "error") if entry["behaviour"] == COURT_DEBTOR
                                  else ("expired", "revoked_basis", "error")))

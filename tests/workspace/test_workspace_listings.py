@@ -331,3 +331,19 @@ async def test_a_step_form_dated_before_today_without_a_reason_is_refused_beside
     response = await post(client, f"{base}/notify", {"on": (today() - timedelta(days=3)).isoformat()})
     assert response.status_code == 422 and "backdate_reason" in error_beside_id(response.text, "f-notify-on")
     assert (await listings.entry_detail(home["entry_id"]))["status"] == "proposed"
+
+
+async def test_the_review_of_a_court_designation_offers_upholding_only(client, home):
+    # 民发〔2019〕103号 (behaviour 9): the court's designation (失信被执行人) is followed, not reviewed away; the
+    # service refuses "withdrawn" for it, so the form does not offer it.
+    other = await registry.create_institution({"uscc": make_uscc(3, WUJIN), "name": "武进康宁养老院",
+                                               "district_code": WUJIN, "beds": 60, "owner_type": "enterprise"}, SYSTEM)
+    court = await listings.propose({"institution_id": other["id"], "behaviour": "court_debtor",
+                                    "facts": "法院认定", "basis": "（2026）苏0412执124号"}, SYSTEM)
+    await listings.object_to(court["id"], {"on": today().isoformat(), "text": "已履行完毕"}, SYSTEM)
+    await sign_in(client, "city")
+    page = await client.get(f"/workspace/listings/{court['id']}")
+    assert "decision" in forms_on(page.text)
+    assert 'value="upheld"' in page.text and 'value="withdrawn"' not in page.text
+    ordinary = await client.get(f"/workspace/listings/{home['entry_id']}")
+    assert 'value="withdrawn"' not in ordinary.text  # still proposed: no review yet
