@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from credit.accounts.roles import AGENCY, ROLES
+from credit.api_params import one_of
+
 
 class LoginForm(msgspec.Struct):
     """The login form (urlencoded); missing fields arrive empty and are reported next to the field."""
@@ -18,10 +21,10 @@ class CurrentUser(msgspec.Struct):
 
     user_id: int
     username: str
-    role: str
+    role: one_of((*ROLES, AGENCY), "what the caller may do")  # type: ignore[valid-type]
     district_code: str
     agency_code: str
-    via: str
+    via: one_of(("session", "token", "key"), "signed in, an API token, or an agency key")  # type: ignore[valid-type]
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
