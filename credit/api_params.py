@@ -35,13 +35,13 @@ def present_fields(body: msgspec.Struct) -> dict[str, Any]:
     return {k: v for k, v in msgspec.structs.asdict(body).items() if v is not None}
 
 
-def one_of(values: Iterable[str], description: str = "", nullable: bool = False) -> Any:
-    """A text field whose allowed values are the service's own constants, declared in the OpenAPI document as an
-    enum. Decoding still takes any text so that the service reports a value outside the set as a 422 naming the
-    field, together with the record's other problems (the wire stays as it was). `nullable`: the field may also be
-    null (declare it `one_of(...) | None`)."""
+def closed_set(values: Iterable[str], description: str = "", nullable: bool = False) -> msgspec.Meta:
+    """The metadata of a text field whose allowed values are the service's own constants: `Annotated[str,
+    closed_set(SEVERITIES)]` declares them in the OpenAPI document as an enum. Decoding still takes any text, so
+    that the service reports a value outside the set as a 422 naming the field, together with the record's other
+    problems (the wire stays as it was). `nullable`: the field may also be null (declare it `... | None`)."""
     allowed: list[str | None] = [*values, *([None] if nullable else [])]
-    return Annotated[str, msgspec.Meta(description=description or None, extra_json_schema={"extra": {"enum": allowed}})]
+    return msgspec.Meta(description=description or None, extra_json_schema={"extra": {"enum": allowed}})
 
 
 MONEY_PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-USCC = "91320402MA1XXXXX2E"
+USCC = "91320402MA1W8KQ3XF"  # a valid code (GB 32100 check character) of no real home
 PENALTY_REPORT = {
     "decision_number": "常卫医罚〔2026〕第0012号", "subject_name": "常州市某某养老服务有限公司", "uscc": USCC,
     "subject_kind": "legal_person", "violation_type": "未按规定开展医疗服务", "facts": "未取得执业许可开展诊疗活动",

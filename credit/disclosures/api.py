@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, Parameter
 from litestar.response import Response
 
@@ -36,10 +37,11 @@ class DisclosureController(Controller):
         """The PEM Ed25519 public key that verifies every disclosure."""
         return Response(service.served_public_key(), media_type="application/x-pem-file")
 
-    @get("/{name:str}", operation_id="getDisclosure", media_type="application/json")
-    async def download(self, name: FromPath[str]) -> Response[DisclosureDocument]:
+    @get("/{name:str}", operation_id="getDisclosure", media_type="application/json", responses={200: ResponseSpec(
+         DisclosureDocument, generate_examples=False, description="The day's signed snapshot (or its CSV, signature)")})
+    async def download(self, name: FromPath[str]) -> Response[bytes]:
         """`YYYY-MM-DD`: exactly the signed JSON bytes (a DisclosureDocument); `.csv`: the CSV; `.sig`: the base64
-        signature. The annotation names the JSON body's schema; the body is sent as the stored bytes."""
+        signature."""
         stem, _, suffix = name.partition(".")
         try:
             day = date.fromisoformat(stem)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
-from credit.api_params import BodyId, one_of
+from credit.api_params import BodyId, closed_set
 from credit.listings import rules
 
-Behaviour = one_of(rules.BEHAVIOURS, "the listing behaviour (1-9 of 民发〔2019〕103号, or a court's designation)")
-EntryStatus = one_of(rules.STATES, "the step of the procedure the entry is at")
-SubjectKind = one_of(rules.SUBJECT_KINDS, "an institution, or a practitioner of one")
+Behaviour = Annotated[str, closed_set(
+    rules.BEHAVIOURS, "the listing behaviour (1-9 of 民发〔2019〕103号, or a court's designation)")]
+EntryStatus = Annotated[str, closed_set(rules.STATES, "the step of the procedure the entry is at")]
+SubjectKind = Annotated[str, closed_set(rules.SUBJECT_KINDS, "an institution, or a practitioner of one")]
 
 
 class ProposalIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,14 +41,14 @@ class ObjectionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    outcome: one_of(rules.REVIEW_OUTCOMES, "upheld (listed) or withdrawn")  # type: ignore[valid-type]
+    outcome: Annotated[str, closed_set(rules.REVIEW_OUTCOMES, "upheld (listed) or withdrawn")]
     reasons: str
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today
 
 
 class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: one_of(rules.REMOVAL_STEPS, "court_removed: a court designation only")  # type: ignore[valid-type]
+    reason: Annotated[str, closed_set(rules.REMOVAL_STEPS, "court_removed: a court designation only")]
     reasons: str = ""
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today
@@ -59,7 +61,7 @@ class EarlyRemovalIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class EarlyRemovalDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    decision: one_of(rules.EARLY_REMOVAL_DECISIONS)  # type: ignore[valid-type]
+    decision: Annotated[str, closed_set(rules.EARLY_REMOVAL_DECISIONS)]
     reasons: str
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today
@@ -115,7 +117,7 @@ class EarlyRemovalApplicationOut(msgspec.Struct):
     entry: int
     applied_on: dt.date
     statement: str
-    decision: one_of(rules.APPLICATION_STATES)  # type: ignore[valid-type]
+    decision: Annotated[str, closed_set(rules.APPLICATION_STATES)]
     decided_on: dt.date | None
     decided_by: str
     reasons: str

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
-from credit.api_params import Money, StoredInt, Version, one_of
+from credit.api_params import Money, StoredInt, Version, closed_set
 from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
 from credit.records.repair import DECISIONS as REPAIR_DECISIONS
 from credit.records.repair import STATUSES as REPAIR_STATUSES
@@ -15,18 +16,19 @@ from scoring import FIRE_AREAS, HAZARD_CATEGORIES
 from scoring.facts import ITEM_RESULTS
 from scoring.fire import FireOutcome
 
-Severity = one_of(SEVERITIES, "the class of failure information (NDRC Order No. 36)")
-StatedSeverity = one_of(SEVERITIES, "the class if the agency states it; else from the policy's classification table",
-                        nullable=True)
-SubjectKind = one_of(SUBJECT_KINDS, "who was penalised (行政相对人类别)")
-ListingBehaviour = one_of(("", *BEHAVIOUR_CODES), "the listing behaviour the penalty shows, if any (民发〔2019〕103号)")
-HazardCategory = one_of(HAZARD_CATEGORIES, "the major accident hazard criterion (MCA 2023)")
-ItemResult = one_of(sorted(ITEM_RESULTS), "pass, fail or not applicable")
-FireArea = one_of(FIRE_AREAS, "one of the seven areas of the checklist")
-InspectionOutcome = one_of([o.value for o in FireOutcome],
-                           "the checklist outcome; an open major hazard makes it non_compliant")
-RepairDecision = one_of(REPAIR_DECISIONS, "accept or reject")
-RepairStatus = one_of(REPAIR_STATUSES, "where the application stands")
+Severity = Annotated[str, closed_set(SEVERITIES, "the class of failure information (NDRC Order No. 36)")]
+StatedSeverity = Annotated[str, closed_set(
+    SEVERITIES, "the class if the agency states it; else from the policy's classification table", nullable=True)]
+SubjectKind = Annotated[str, closed_set(SUBJECT_KINDS, "who was penalised (行政相对人类别)")]
+ListingBehaviour = Annotated[str, closed_set(
+    ("", *BEHAVIOUR_CODES), "the listing behaviour the penalty shows, if any (民发〔2019〕103号)")]
+HazardCategory = Annotated[str, closed_set(HAZARD_CATEGORIES, "the major accident hazard criterion (MCA 2023)")]
+ItemResult = Annotated[str, closed_set(sorted(ITEM_RESULTS), "pass, fail or not applicable")]
+FireArea = Annotated[str, closed_set(FIRE_AREAS, "one of the seven areas of the checklist")]
+InspectionOutcome = Annotated[str, closed_set(
+    [o.value for o in FireOutcome], "the checklist outcome; an open major hazard makes it non_compliant")]
+RepairDecision = Annotated[str, closed_set(REPAIR_DECISIONS, "accept or reject")]
+RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 
 
 class GradingIn(msgspec.Struct, forbid_unknown_fields=True):

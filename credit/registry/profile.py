@@ -8,17 +8,18 @@ generated from the OpenAPI document parses every part of it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
-from credit.api_params import DecimalText, Money, one_of
+from credit.api_params import DecimalText, Money, closed_set
 from credit.listings.schemas import ListedOut
 from credit.public.queries import FIRE_STATUSES, LEVELS
 from credit.records.schemas import FireInspectionOut, GradingOut, ListingBehaviour, Severity, SubjectKind
 from credit.registry.schemas import InstitutionStatus, OwnerType
 
-CreditLevel = one_of(LEVELS, "A (best) to D; a listed subject is D whatever its score")
-FireStatus = one_of(FIRE_STATUSES, "the latest inspection's outcome; none: never inspected")
+CreditLevel = Annotated[str, closed_set(LEVELS, "A (best) to D; a listed subject is D whatever its score")]
+FireStatus = Annotated[str, closed_set(FIRE_STATUSES, "the latest inspection's outcome; none: never inspected")]
 
 
 class Contribution(msgspec.Struct):

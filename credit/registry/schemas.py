@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
-from credit.api_params import StoredInt, Version, one_of
+from credit.api_params import StoredInt, Version, closed_set
 from credit.registry.service import OWNER_TYPES, PRACTITIONER_ROLES, STATUSES
 
-OwnerType = one_of(OWNER_TYPES, "who runs the home")
-InstitutionStatus = one_of(STATUSES, "active, or closed")
-PractitionerRole = one_of(PRACTITIONER_ROLES, "the practitioner's role in the home")
+OwnerType = Annotated[str, closed_set(OWNER_TYPES, "who runs the home")]
+InstitutionStatus = Annotated[str, closed_set(STATUSES, "active, or closed")]
+PractitionerRole = Annotated[str, closed_set(PRACTITIONER_ROLES, "the practitioner's role in the home")]
 
 
 class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import msgspec
 
-from credit.api_params import one_of
+from credit.api_params import closed_set
 from credit.records.schemas import PenaltyIn
 from credit.registry.schemas import PractitionerRole
 from credit.sharing.measures import MEASURES
 
-Measure = one_of(MEASURES, "the punishment measure applied (联合惩戒措施)")
+Measure = Annotated[str, closed_set(MEASURES, "the punishment measure applied (联合惩戒措施)")]
 
 
 class PenaltyReport(PenaltyIn, forbid_unknown_fields=True):

@@ -112,3 +112,27 @@ async def test_money_is_a_decimal_string_with_a_pattern(client):
     fine = document["components"]["schemas"]["PenaltyOut"]["properties"]["fine_yuan"]
     assert {"type": "string"} in fine["oneOf"] and {"type": "number"} not in fine["oneOf"]
     assert fine["pattern"] == r"^-?\d{1,13}(\.\d{1,2})?$" and fine["examples"] == ["5000.50"]
+
+
+async def test_the_examples_on_the_main_operations_fit_their_own_schemas(client):
+    """An agency copies the examples first: each must be a body the schema allows (issue 20)."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    document = await served_document(client)
+    registry = Registry().with_resource("urn:api", Resource(contents=document, specification=DRAFT202012))
+    examples: dict[str, list[str]] = {}
+    for _, _, operation in operations(document):
+        bodies = [operation.get("requestBody", {}).get("content", {}).get("application/json", {})]
+        bodies += [r.get("content", {}).get("application/json", {}) for s, r in operation["responses"].items()
+                   if s.startswith("2")]
+        for body in bodies:
+            if "example" in body:
+                schema = {"$ref": f"urn:api{body['schema']['$ref']}"} if "$ref" in body["schema"] else {
+                    **body["schema"], "items": {"$ref": f"urn:api{body['schema']['items']['$ref']}"}}
+                errors = [e.message for e in Draft202012Validator(schema, registry=registry).iter_errors(
+                    body["example"])]
+                examples.setdefault(operation["operationId"], []).extend(errors)
+    assert set(examples) >= {"reportPenalty", "readFeed", "matchSubject", "reportMeasure", "proposeListEntry"}
+    assert {op: errors for op, errors in examples.items() if errors} == {}
