@@ -6,29 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 
 from credit.openapi_examples import add_examples
+from credit.problems import Problem
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "title": "Problem",
-    "description": "An RFC 9457 problem: what went wrong, and for input problems each field with its reason",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemField"}},
-        "current": {"type": "object", "additionalProperties": True,
-                    "description": "the stored record, when a stale version or another payload conflicted"},
-        "current_state": {"type": "string", "description": "the entry's state, when a step is not allowed in it"},
-    },
-}
-PROBLEM_FIELD_SCHEMA = {
-    "type": "object", "title": "ProblemField", "required": ["field", "reason"],
-    "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
-}
+PROBLEM_COMPONENTS = msgspec.json.schema_components([Problem], ref_template="#/components/schemas/{name}")[1]
 # A download's body beside the JSON one Litestar declares: operation id -> media type -> what it is.
 DOWNLOADS = {
     "getDisclosure": {"text/csv": "`YYYY-MM-DD.csv`: the day's CSV",
@@ -50,7 +35,7 @@ def document_problems(app: Litestar) -> None:
     """Add the problem responses to every operation of the served schema (once, at start)."""
     schema: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components["Problem"], components["ProblemField"] = PROBLEM_SCHEMA, PROBLEM_FIELD_SCHEMA
+    components.update(PROBLEM_COMPONENTS)
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in {"get", "post", "put", "patch", "delete"}:
