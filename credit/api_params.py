@@ -4,6 +4,8 @@ Every integer a client sends is bounded by what the column that stores it can ho
 32-bit; SQLite takes 64): a number past that is a 400 problem naming the field, never a database error.
 """
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
@@ -31,3 +33,24 @@ record is reported at once, as a 422."""
 def present_fields(body: msgspec.Struct) -> dict[str, Any]:
     """A request body as a dict without the fields left out (None), so the services' defaults apply."""
     return {k: v for k, v in msgspec.structs.asdict(body).items() if v is not None}
+
+
+def closed_set(values: Iterable[str], description: str = "", nullable: bool = False) -> msgspec.Meta:
+    """The metadata of a text field whose allowed values are the service's own constants: `Annotated[str,
+    closed_set(SEVERITIES)]` declares them in the OpenAPI document as an enum. Decoding still takes any text, so
+    that the service reports a value outside the set as a 422 naming the field, together with the record's other
+    problems (the wire stays as it was). `nullable`: the field may also be null (declare it `... | None`)."""
+    allowed: list[str | None] = [*values, *([None] if nullable else [])]
+    return msgspec.Meta(description=description or None, extra_json_schema={"extra": {"enum": allowed}})
+
+
+MONEY_PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"
+Money = Annotated[Decimal, msgspec.Meta(
+    description="yuan as an exact decimal string, at most two places (fen)",
+    extra_json_schema={"examples": ["5000.50"], "extra": {"pattern": MONEY_PATTERN}})]
+"""An amount in yuan on the wire: a decimal string, never a float."""
+
+DecimalText = Annotated[Decimal, msgspec.Meta(
+    description="an exact decimal number as a string",
+    extra_json_schema={"examples": ["86.50"], "extra": {"pattern": r"^-?\d+(\.\d+)?$"}})]
+"""A score or points on the wire (`"86.50"`)."""

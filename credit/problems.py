@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
+import msgspec
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -24,6 +25,28 @@ from credit.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
+
+
+class ProblemField(msgspec.Struct):
+    """A field of the request and why it was refused (`penalty_ids[0]`, `version`, `body`)."""
+
+    field: str
+    reason: str
+
+
+class Problem(msgspec.Struct):
+    """An error (RFC 9457 problem details): what went wrong; for input problems `errors` names each field with its
+    reason. The schema of every error response in the OpenAPI document (credit.openapi_docs); `problem` writes it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField] = []
+    current: Annotated[dict[str, Any], msgspec.Meta(
+        description="the stored record, when a stale version or another payload conflicted")] | None = None
+    current_state: Annotated[str, msgspec.Meta(
+        description="the entry's state, when a step is not allowed in it")] | None = None
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+
+from credit.accounts.roles import AGENCY, ROLES
+from credit.api_params import closed_set
 
 
 class LoginForm(msgspec.Struct):
@@ -18,10 +23,10 @@ class CurrentUser(msgspec.Struct):
 
     user_id: int
     username: str
-    role: str
+    role: Annotated[str, closed_set((*ROLES, AGENCY), "what the caller may do")]
     district_code: str
     agency_code: str
-    via: str
+    via: Annotated[str, closed_set(("session", "token", "key"), "signed in, an API token, or an agency key")]
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):

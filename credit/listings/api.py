@@ -18,6 +18,8 @@ from credit.listings.schemas import (
     DecisionIn,
     EarlyRemovalDecisionIn,
     EarlyRemovalIn,
+    ListEntryOut,
+    ListPage,
     ObjectionIn,
     ProposalIn,
     PublicEntryOut,
@@ -35,64 +37,68 @@ def _values(data: msgspec.Struct) -> dict[str, Any]:
     return values
 
 
+def _out(entry: dict[str, Any]) -> ListEntryOut:
+    return msgspec.convert(entry, ListEntryOut)
+
+
 class ListingController(Controller):
     path = "/api/v1/listings"
     tags = ["listings"]
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/", operation_id="currentList")
-    async def current(self, page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
+    async def current(self, page: int = Parameter(default=1, ge=1, le=100000)) -> ListPage:
         """The joint-punishment list in force (失信联合惩戒对象名单); removed entries are not shown."""
         found = await current_list(page)
-        return {"items": [msgspec.convert(i, PublicEntryOut) for i in found.items], "total": found.total,
-                "page": found.page}
+        return ListPage(items=[msgspec.convert(i, PublicEntryOut) for i in found.items], total=found.total,
+                        page=found.page)
 
     @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
-    async def detail(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> dict[str, Any]:
+    async def detail(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> ListEntryOut:
         """An entry with its dates, basis penalties, steps and early-removal applications (for an agency,
         ID and mobile numbers in the facts, basis, objection and application texts masked)."""
         entry = await service.entry_detail(entry_id)
-        return mask_free_text_fields(entry) if principal.role in (AGENCY, AGENCY_OFFICER) else entry
+        return _out(mask_free_text_fields(entry) if principal.role in (AGENCY, AGENCY_OFFICER) else entry)
 
     @post("/", operation_id="proposeListEntry", guards=[requires_login])
-    async def propose(self, data: JSONBody[ProposalIn], principal: NamedDependency[Principal]) -> dict[str, Any]:
+    async def propose(self, data: JSONBody[ProposalIn], principal: NamedDependency[Principal]) -> ListEntryOut:
         """Propose a subject; a court's dishonest-debtor designation goes straight to notified."""
         values = _values(data)
         values["institution_id"] = (await get_institution_by_uscc(values.pop("uscc")))["id"]
-        return await service.propose(values, principal)
+        return _out(await service.propose(values, principal))
 
     @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
     async def notify(self, entry_id: RecordId, data: JSONBody[StepIn],
-                     principal: NamedDependency[Principal]) -> dict[str, Any]:
+                     principal: NamedDependency[Principal]) -> ListEntryOut:
         """Serve the notice; the objection deadline is counted in China's working days."""
-        return await service.notify(entry_id, _values(data), principal)
+        return _out(await service.notify(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
     async def objection(self, entry_id: RecordId, data: JSONBody[ObjectionIn],
-                        principal: NamedDependency[Principal]) -> dict[str, Any]:
+                        principal: NamedDependency[Principal]) -> ListEntryOut:
         """Record the subject's objection, within the objection window."""
-        return await service.object_to(entry_id, _values(data), principal)
+        return _out(await service.object_to(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
     async def decision(self, entry_id: RecordId, data: JSONBody[DecisionIn],
-                       principal: NamedDependency[Principal]) -> dict[str, Any]:
+                       principal: NamedDependency[Principal]) -> ListEntryOut:
         """Decide an objection after review: upheld (listed) or withdrawn."""
-        return await service.decide(entry_id, _values(data), principal)
+        return _out(await service.decide(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
     async def removal(self, entry_id: RecordId, data: JSONBody[RemovalIn],
-                      principal: NamedDependency[Principal]) -> dict[str, Any]:
+                      principal: NamedDependency[Principal]) -> ListEntryOut:
         """Remove a listed entry: expired, revoked_basis or error."""
-        return await service.remove(entry_id, _values(data), principal)
+        return _out(await service.remove(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
     async def early_removal(self, entry_id: RecordId, data: JSONBody[EarlyRemovalIn],
-                            principal: NamedDependency[Principal]) -> dict[str, Any]:
+                            principal: NamedDependency[Principal]) -> ListEntryOut:
         """Record an application for early removal (after two full years on the list)."""
-        return await service.apply_early_removal(entry_id, _values(data), principal)
+        return _out(await service.apply_early_removal(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
     async def early_removal_decision(self, entry_id: RecordId, data: JSONBody[EarlyRemovalDecisionIn],
-                                     principal: NamedDependency[Principal]) -> dict[str, Any]:
+                                     principal: NamedDependency[Principal]) -> ListEntryOut:
         """Approve (removed as repaired) or reject the pending early-removal application."""
-        return await service.decide_early_removal(entry_id, _values(data), principal)
+        return _out(await service.decide_early_removal(entry_id, _values(data), principal))

@@ -18,6 +18,10 @@ from credit.listings.tables import (  # noqa: E402
 )
 
 SUBJECT_KINDS = ("institution", "practitioner")
+REVIEW_OUTCOMES = ("upheld", "withdrawn")  # of an objection
+REMOVAL_STEPS = ("expired", "revoked_basis", "error", "court_removed")  # the reasons a regulator removes with
+EARLY_REMOVAL_DECISIONS = ("approved", "rejected")
+APPLICATION_STATES = ("pending", *EARLY_REMOVAL_DECISIONS)
 
 # state -> the states it may move to
 TRANSITIONS = {

@@ -324,7 +324,7 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
     check = Checker(data)
     step = _on(check)
     on = step.on
-    outcome = check.choice("outcome", ("upheld", "withdrawn"))
+    outcome = check.choice("outcome", rules.REVIEW_OUTCOMES)
     reasons = check.text("reasons", max_length=4000)
     check.done()
     async with db.transaction():
@@ -363,7 +363,7 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
     check = Checker(data)
     step = _on(check)
     on = step.on
-    reason = check.choice("reason", ("expired", "revoked_basis", "error", "court_removed"))
+    reason = check.choice("reason", rules.REMOVAL_STEPS)
     text = check.text("reasons", required=False, max_length=4000)
     check.done()
     async with db.transaction():
@@ -422,7 +422,7 @@ async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Princ
     check = Checker(data)
     step = _on(check)
     on = step.on
-    decision = check.choice("decision", ("approved", "rejected"))
+    decision = check.choice("decision", rules.EARLY_REMOVAL_DECISIONS)
     reasons = check.text("reasons", max_length=4000)
     check.done()
     async with db.transaction():

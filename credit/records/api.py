@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
@@ -13,6 +11,7 @@ from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import Principal
 from credit.api_params import RecordId, present_fields
 from credit.audit.queries import history_of
+from credit.audit.schemas import HistoryEntry
 from credit.records import service
 from credit.records.schemas import (
     FireInspectionIn,
@@ -76,7 +75,7 @@ class RecordsController(Controller):
         return msgspec.convert(await service.update_penalty(penalty_id, values, version, principal), PenaltyOut)
 
     @get("/penalties/{penalty_id:int}/history", operation_id="penaltyHistory")
-    async def penalty_history(self, penalty_id: RecordId) -> list[dict[str, Any]]:
+    async def penalty_history(self, penalty_id: RecordId) -> list[HistoryEntry]:
         """Who changed the penalty, when, and what."""
         await service.get_penalty(penalty_id)
-        return await history_of("penalty", penalty_id)
+        return msgspec.convert(await history_of("penalty", penalty_id), list[HistoryEntry])

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated
 
 import msgspec
 
-from credit.api_params import StoredInt, Version
+from credit.api_params import Money, StoredInt, Version, closed_set
+from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
+from credit.records.repair import DECISIONS as REPAIR_DECISIONS
+from credit.records.repair import STATUSES as REPAIR_STATUSES
+from credit.records.service import SEVERITIES, SUBJECT_KINDS
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES
+from scoring.facts import ITEM_RESULTS
+from scoring.fire import FireOutcome
+
+Severity = Annotated[str, closed_set(SEVERITIES, "the class of failure information (NDRC Order No. 36)")]
+StatedSeverity = Annotated[str, closed_set(
+    SEVERITIES, "the class if the agency states it; else from the policy's classification table", nullable=True)]
+SubjectKind = Annotated[str, closed_set(SUBJECT_KINDS, "who was penalised (行政相对人类别)")]
+ListingBehaviour = Annotated[str, closed_set(
+    ("", *BEHAVIOUR_CODES), "the listing behaviour the penalty shows, if any (民发〔2019〕103号)")]
+HazardCategory = Annotated[str, closed_set(HAZARD_CATEGORIES, "the major accident hazard criterion (MCA 2023)")]
+ItemResult = Annotated[str, closed_set(sorted(ITEM_RESULTS), "pass, fail or not applicable")]
+FireArea = Annotated[str, closed_set(FIRE_AREAS, "one of the seven areas of the checklist")]
+InspectionOutcome = Annotated[str, closed_set(
+    [o.value for o in FireOutcome], "the checklist outcome; an open major hazard makes it non_compliant")]
+RepairDecision = Annotated[str, closed_set(REPAIR_DECISIONS, "accept or reject")]
+RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 
 
 class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,7 +60,7 @@ class GradingOut(msgspec.Struct):
 
 
 class HazardIn(msgspec.Struct, forbid_unknown_fields=True):
-    category: str
+    category: HazardCategory
     description: str
     rectify_by: dt.date
     found_on: dt.date | None = None
@@ -49,7 +69,7 @@ class HazardIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class FireInspectionIn(msgspec.Struct, forbid_unknown_fields=True):
     inspected_on: dt.date
-    checklist: dict[str, str]
+    checklist: dict[FireArea, ItemResult]
     hazards: list[HazardIn] = []
     inspector: str = ""
     note: str = ""
@@ -59,7 +79,7 @@ class HazardOut(msgspec.Struct):
     id: int
     institution: int
     inspection: int | None
-    category: str
+    category: HazardCategory
     description: str
     found_on: dt.date
     rectify_by: dt.date
@@ -72,9 +92,9 @@ class FireInspectionOut(msgspec.Struct):
     institution: int
     inspected_on: dt.date
     inspector: str
-    outcome: str
+    outcome: InspectionOutcome
     note: str
-    checklist: dict[str, str]
+    checklist: dict[FireArea, ItemResult]
     hazards: list[HazardOut]
     version: int
 
@@ -98,16 +118,16 @@ class PenaltyIn(msgspec.Struct, forbid_unknown_fields=True):
     decision_date: dt.date
     deciding_agency: str
     subject_name: str | None = None
-    subject_kind: str = "legal_person"
+    subject_kind: SubjectKind = "legal_person"
     uscc: str | None = None
     legal_representative: str | None = None
     violation_type: str = ""
     fine_yuan: str | int | float | None = None  # floats are read only to refuse them by name (validation.amount)
     source_agency: str = ""
     publication_end: dt.date | None = None
-    severity: str | None = None
+    severity: StatedSeverity | None = None
     is_fire_safety: bool = False
-    listing_behaviour: str = ""
+    listing_behaviour: ListingBehaviour = ""
     rectified_on: dt.date | None = None
 
 
@@ -121,7 +141,7 @@ class PenaltyOut(msgspec.Struct):
     id: int
     institution: int | None
     subject_name: str
-    subject_kind: str
+    subject_kind: SubjectKind
     uscc: str
     legal_representative: str
     decision_number: str
@@ -130,14 +150,14 @@ class PenaltyOut(msgspec.Struct):
     legal_basis: str
     penalty_kind: str
     content: str
-    fine_yuan: Decimal | None
+    fine_yuan: Money | None
     decision_date: dt.date
     deciding_agency: str
     source_agency: str
     publication_end: dt.date | None
-    severity: str
+    severity: Severity
     is_fire_safety: bool
-    listing_behaviour: str
+    listing_behaviour: ListingBehaviour
     rectified_on: dt.date | None
     revoked: bool
     revoked_on: dt.date | None
@@ -159,7 +179,7 @@ class RepairApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RepairDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    decision: str  # accept | reject
+    decision: RepairDecision
     reasons: str
     version: Version
 
@@ -178,7 +198,7 @@ class RepairApplicationOut(msgspec.Struct):
     obligations_met_on: dt.date
     evidence: str
     commitment: str
-    status: str
+    status: RepairStatus
     applied_on: dt.date
     due_on: dt.date
     due_confirmed: bool

@@ -14,11 +14,14 @@ from credit.accounts.auth import provide_principal, requires_login, requires_rol
 from credit.accounts.roles import Principal, REGULATORS
 from credit.api_params import MAX_SEARCH_LENGTH
 from credit.audit.queries import history_of
+from credit.audit.schemas import HistoryEntry
 from credit.public import queries as public_queries
 from credit.registry import service
+from credit.registry.profile import InstitutionProfile
 from credit.registry.schemas import (
     InstitutionIn,
     InstitutionOut,
+    InstitutionPage,
     InstitutionUpdate,
     PractitionerIn,
     PractitionerOut,
@@ -41,16 +44,16 @@ class InstitutionController(Controller):
     async def search(self, q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH), district: FromQuery[str] = "",
                      level: FromQuery[str] = "",
                      min_grade: int | None = Parameter(default=None, ge=1, le=5),
-                     page: int = Parameter(default=1, ge=1, le=100000)) -> dict[str, Any]:
+                     page: int = Parameter(default=1, ge=1, le=100000)) -> InstitutionPage:
         """Search institutions by name or USCC, district, credit level and minimum grade (by name)."""
         found = await public_queries.search(public_queries.Filters(q=q, district=district, level=level,
                                                                    min_grade=min_grade), sort="name", page=page)
         docs = await public_queries.documents([r["id"] for r in found.items])
-        items = [{k: docs[r["id"]][k] for k in PUBLIC_FIELDS} for r in found.items]
-        return {"items": items, "total": found.total, "page": found.page}
+        items = [msgspec.convert({k: docs[r["id"]][k] for k in PUBLIC_FIELDS}, InstitutionOut) for r in found.items]
+        return InstitutionPage(items=items, total=found.total, page=found.page)
 
     @get("/{uscc:str}", operation_id="getInstitution")
-    async def profile(self, uscc: FromPath[str]) -> dict[str, Any]:
+    async def profile(self, uscc: FromPath[str]) -> InstitutionProfile:
         """An institution's public profile: registry facts, credit with reasons, grades, fire safety (`fire`:
         the current status and failed areas), the penalties inside their publication period (revoked and
         ended ones are not shown; see credit.public.view) and the entries on the public list (`listed`).
@@ -87,7 +90,7 @@ class InstitutionController(Controller):
         return [PractitionerOut(**p) for p in await service.list_practitioners(current["id"])]
 
     @get("/{uscc:str}/history", operation_id="institutionHistory", guards=[requires_login])
-    async def history(self, uscc: FromPath[str]) -> list[dict[str, Any]]:
+    async def history(self, uscc: FromPath[str]) -> list[HistoryEntry]:
         """Who changed what and when, for the institution record."""
         current = await service.get_institution_by_uscc(uscc)
-        return await history_of("institution", current["id"])
+        return msgspec.convert(await history_of("institution", current["id"]), list[HistoryEntry])

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody, Parameter
 from litestar.response import Stream
 
@@ -21,6 +20,7 @@ from credit.sharing.schemas import (
     FeedPage,
     MatchIn,
     MeasureIn,
+    MeasureOut,
     PenaltyReport,
 )
 from credit.timeutil import today
@@ -38,7 +38,8 @@ class AgencyController(Controller):
         """Change events after the cursor, in commit order; pass `next` back as `after` to continue."""
         return msgspec.convert(await events_after(after, limit), FeedPage)
 
-    @post("/penalties", operation_id="reportPenalty", status_code=201)
+    @post("/penalties", operation_id="reportPenalty", status_code=201, responses={200: ResponseSpec(
+          PenaltyOut, generate_examples=False, description="Reported before with the same content: the stored record")})
     async def report(self, data: JSONBody[PenaltyReport],
                      principal: NamedDependency[Principal]) -> Response[PenaltyOut]:
         """Report a penalty. Same decision number and payload again -> 200 with the stored record;
@@ -50,17 +51,19 @@ class AgencyController(Controller):
     async def match(self, data: JSONBody[MatchIn]) -> list[CandidateOut]:
         """Ranked candidates for a USCC, an ID number and/or a name (+ district), with the reasons."""
         found = await matching.match(data.uscc, data.id_number, data.name, data.district)
-        return [CandidateOut(c.uscc, c.name, c.district_code, c.score, c.reasons, c.practitioner) for c in found]
+        return [msgspec.convert({"uscc": c.uscc, "name": c.name, "district_code": c.district_code, "score": c.score,
+                                 "reasons": c.reasons, "practitioner": c.practitioner}, CandidateOut) for c in found]
 
-    @post("/listings/{entry_id:int}/measures", operation_id="reportMeasure")
+    @post("/listings/{entry_id:int}/measures", operation_id="reportMeasure", responses={200: ResponseSpec(
+          MeasureOut, generate_examples=False, description="Reported before on the same day: the stored measure")})
     async def measure(self, entry_id: RecordId, data: JSONBody[MeasureIn],
-                      principal: NamedDependency[Principal]) -> Response[dict[str, Any]]:
+                      principal: NamedDependency[Principal]) -> Response[MeasureOut]:
         """Record the punishment measure the agency applied to a listed subject, and when. The same
         measure on the same day again -> 200 with the stored one (stored once)."""
         values = msgspec.structs.asdict(data)
         values["applied_on"] = data.applied_on.isoformat()
         result = await measures.record_measure(entry_id, values, principal)
-        return Response(result.measure, status_code=201 if result.created else 200)
+        return Response(msgspec.convert(result.measure, MeasureOut), status_code=201 if result.created else 200)
 
 
 class ExportController(Controller):

@@ -1,0 +1,86 @@
+"""Response bodies of the disclosures API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from credit.listings.schemas import ListedOut
+
+
+class DisclosureSummary(msgspec.Struct):
+    """A published disclosure: its day, digest and the previous one's (a hash chain)."""
+
+    day: dt.date
+    published_at: dt.datetime
+    policy_version: str
+    institutions_count: int
+    digest: str
+    previous_digest: str
+
+
+class DisclosurePage(msgspec.Struct):
+    items: list[DisclosureSummary]
+    total: int
+    page: int
+
+
+class InspectionTeam(msgspec.Struct):
+    unit: str
+    unit_en: str
+    inspectors: int
+
+
+class DrawnInstitution(msgspec.Struct):
+    uscc: str
+    name: str
+    district_code: str
+    credit_level: str
+
+
+class InspectionDrawOut(msgspec.Struct):
+    """A monthly random inspection draw (双随机) with its seed; inspectors named by unit and counted."""
+
+    id: int
+    month: str
+    drawn_on: dt.date
+    seed: str
+    institutions: list[DrawnInstitution]
+    inspection_teams: dict[str, list[InspectionTeam]]
+
+
+class InspectionDrawPage(msgspec.Struct):
+    items: list[InspectionDrawOut]
+    total: int
+    page: int
+
+
+class DisclosureLine(msgspec.Struct):
+    """One institution in a day's snapshot."""
+
+    uscc: str
+    name: str
+    district_code: str
+    level: str
+    score: str
+    policy_version: str
+    grade: int | None
+    fire_status: str
+    active_penalties: int
+    list_state: str
+
+
+class DisclosureDocument(msgspec.Struct):
+    """A day's signed snapshot (`format` eldercredit-disclosure/2): canonical JSON (sorted keys, no whitespace,
+    UTF-8); verify the exact bytes against `.sig` with the public key, never a re-encoding."""
+
+    format: str
+    day: dt.date
+    policy_version: str
+    previous_digest: str
+    csv_format: str
+    csv_sha256: str
+    institutions_count: int
+    institutions: list[DisclosureLine]
+    listed: list[ListedOut] = msgspec.field(name="list")  # the list in force that day
