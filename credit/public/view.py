@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from scoring import Penalty as PenaltyFacts
 from scoring import Policy, is_publicly_active, policy_for, publication_end
+from scoring.policy import available_policies
 
 from credit.identifiers import mask_free_text, mask_free_text_fields, mask_name
 from credit.money import penalty_values
@@ -62,6 +63,14 @@ def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = No
     if row.get("repaired_on") is not None and row["repaired_on"] <= on:
         return False
     return is_publicly_active(_facts(row), policy or policy_for(on), on)
+
+
+def oldest_public_decision(on: date, policy: Policy) -> date:
+    """A day before which no decision can be public on `on` under any policy (the longest window of any
+    severity, fire-safety floor included, plus a year's margin): a query's bound, counts_publicly decides."""
+    months = max(max(max(p.penalties.for_severity(s).maximum_months for s in ("minor", "general", "serious")),
+                     p.penalties.fire_safety_minimum_months) for p in (*available_policies(), policy))
+    return date(on.year - months // 12 - 2, 1, 1)
 
 
 def public_form(row: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
