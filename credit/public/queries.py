@@ -7,9 +7,12 @@ The name/USCC text condition is `text_condition`, the one place a typed query be
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from litestar.serialization import encode_json
 
 from credit.db import current_engine
 from credit.errors import NotFound
@@ -123,6 +126,26 @@ async def documents(ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = await PublicProfile.select(PublicProfile.institution, PublicProfile.document).where(
         PublicProfile.institution.is_in(ids)).run()
     return {r["institution"]: json.loads(r["document"]) for r in rows}
+
+
+async def documents_of_day(on: date, batch: int = 500) -> AsyncIterator[dict[str, Any]]:
+    """Every home's profile document as the public sees it on `on`, in institution id order: the stored
+    rows, and for rows computed for another day (a day being caught up, or before the day's first rescore)
+    the documents of `on` computed from the tables without writing. What every public bulk output reads."""
+    from credit.public.projection import documents_on  # computes from the tables; only for other-day rows
+
+    last_id = 0
+    while True:
+        rows = await PublicProfile.select(PublicProfile.institution, PublicProfile.as_of,
+                                          PublicProfile.document).where(
+            PublicProfile.institution > last_id).order_by(PublicProfile.institution).limit(batch).run()
+        if not rows:
+            return
+        last_id = rows[-1]["institution"]
+        other_day = [r["institution"] for r in rows if r["as_of"] != on]
+        computed = json.loads(encode_json(await documents_on(other_day, on))) if other_day else {}
+        for row in rows:
+            yield computed.get(str(row["institution"])) or json.loads(row["document"])
 
 
 async def profile_bytes(uscc: str) -> bytes:
