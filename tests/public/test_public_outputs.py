@@ -39,7 +39,8 @@ def penalty(number: str, decided_days_ago: int, severity: str = "general") -> di
     return {"decision_number": number, "facts": "未按规定配备护理人员，联系电话13812345678",
             "legal_basis": "《养老机构管理办法》第四十六条", "penalty_kind": "罚款", "content": "罚款五千元",
             "fine_yuan": "5000.00", "severity": severity,
-            "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(), "deciding_agency": "天宁区民政局"}
+            "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(),
+            "deciding_agency": "天宁区民政局"}
 
 
 @pytest.fixture
