@@ -18,6 +18,7 @@ from scoring import Penalty as PenaltyFacts
 from scoring import Policy, is_publicly_active, policy_for, publication_end
 from scoring.policy import available_policies
 
+from credit.db import read
 from credit.identifiers import mask_free_text, mask_free_text_fields, mask_name
 from credit.money import penalty_values
 from credit.records.tables import Penalty, RepairApplication
@@ -111,5 +112,5 @@ async def public_decision_numbers(penalty_ids: list[int], on: date) -> dict[int,
     if not penalty_ids:
         return {}
     policy = policy_for(on)
-    rows = await Penalty.select(*PUBLIC_COLUMNS).where(Penalty.id.is_in(sorted(set(penalty_ids)))).run()
+    rows = await read(Penalty.select(*PUBLIC_COLUMNS).where(Penalty.id.is_in(sorted(set(penalty_ids)))))
     return {r["id"]: r["decision_number"] for r in rows if counts_publicly(r, on, policy)}
