@@ -30,7 +30,7 @@ from credit.accounts.sessions import (
     session_middleware,
     session_store,
 )
-from credit.db import close_pool, current_engine, open_pool
+from credit.db import SQLiteReader, close_pool, current_engine, open_pool, read_engine_for_url, use_read_engine
 from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
@@ -78,6 +78,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(_: Litestar) -> AsyncIterator[None]:
         engine = current_engine()
         await open_pool(engine, settings.db_pool_size)
+        reader = read_engine_for_url(settings.database_read_url) if settings.database_read_url else None
+        if reader is not None:
+            await open_pool(reader, settings.db_pool_size)  # min_size 0: starts while the replica is down
+        use_read_engine(reader)
         scheduler = build_scheduler() if settings.scheduler_enabled else None
         if scheduler:
             signing_key()  # created at first start, before any job needs it
@@ -88,6 +92,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if scheduler:
                 scheduler.shutdown(wait=False)
             await close_pool(engine)
+            use_read_engine(None)
+            if reader is not None:
+                await close_pool(reader)
+                if isinstance(reader, SQLiteReader):
+                    await reader.close()
             await close_stores(stores.values())
 
     limits = rate_limit_config(settings)

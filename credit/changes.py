@@ -6,6 +6,9 @@ appends the change-feed event (credit.changefeed), the audit entry when the call
 (credit.public.projection: rescored at once, so the public never sees new facts beside an old level).
 No domain writes another domain's tables: this hook is the only shared write path.
 
+A change of the registry itself (an `institution` event: name, USCC) also reindexes that home for search
+(credit.search.index) in the same transaction; a bulk load says what it wrote with `institutions_loaded`.
+
 `deferred()` collects the institutions of many changes (an import, a seed) and refreshes each once when
 the block ends, still inside the transaction.
 """
@@ -22,6 +25,7 @@ from credit import changefeed
 from credit.audit import service as audit_log
 from credit.db import transaction
 from credit.public import projection
+from credit.search import index as search_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class Audit:
 
 
 _pending: ContextVar[set[int] | None] = ContextVar("eldercredit_pending_refresh", default=None)
+# The events whose entity is an institution: its name or USCC may have changed, so its search rows too.
+REGISTRY_EVENT = "institution"
 
 
 async def record_changed(event: Event | None = None, audit: Audit | None = None,
@@ -57,15 +63,29 @@ async def record_changed(event: Event | None = None, audit: Audit | None = None,
         seq = (await changefeed.append([(event.type, event.op, event.entity_id, dict(event.data))]))[-1]
     if audit is not None:
         await audit_log.record(audit.actor, audit.action, audit.entity_type, audit.entity_id, dict(audit.changes))
+    if event is not None and event.type == REGISTRY_EVENT:
+        await search_index.reindex([event.entity_id])
     await _touch(institutions)
     return seq
 
 
 async def record_many(events: Iterable[Event], institutions: Iterable[int | None] = ()) -> list[int]:
     """Several events of one write (a job's batch) in order, and one refresh of the homes they touch."""
+    events = list(events)
     seqs = await changefeed.append([(e.type, e.op, e.entity_id, dict(e.data)) for e in events])
+    if registry := [e.entity_id for e in events if e.type == REGISTRY_EVENT]:
+        await search_index.reindex(registry)
     await _touch(institutions)
     return seqs
+
+
+async def institutions_loaded(institution_ids: Iterable[int], on: date | None = None) -> None:
+    """A bulk load (the demo seed) wrote these homes and their records inside the caller's transaction:
+    index them for search and build their public rows, rescored as of `on`."""
+    ids = sorted(set(institution_ids))
+    if ids:
+        await search_index.reindex(ids)
+        await projection.refresh(ids, on)
 
 
 async def _touch(institutions: Iterable[int | None]) -> None:

@@ -1,19 +1,24 @@
-"""Database engines: build one from a URL, swap it in, and run one transaction."""
+"""Database engines: build one from a URL, swap it in, and run one transaction; the read engine of the
+public read side (DATABASE_READ_URL) and `read`, which runs a query there."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, TypeVar
 from urllib.parse import urlparse
 
+import aiosqlite
 from asyncpg.exceptions import UniqueViolationError
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.methods.select import First
 
 T = TypeVar("T")
+_read_engine: Engine | None = None
 
 
 def _sqlite_path(url: str) -> Path:
@@ -120,3 +125,81 @@ async def pooled(work: Awaitable[T], size: int = 4) -> T:
         return await work
     finally:
         await close_pool(engine)
+
+
+class ReadEngineUnavailable(ConnectionError):
+    """The read engine (DATABASE_READ_URL) cannot be reached: a public read answers 503, never 500."""
+
+
+class SQLiteReader(SQLiteEngine):
+    """A read-only SQLite engine that keeps one connection open per event loop (Piccolo's engine opens one per
+    query, ~2 ms). The connection is in autocommit mode, so each statement sees the last commit (WAL)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path=str(path), timeout=30)
+        self.connection_kwargs = {**self.connection_kwargs, "database": f"file:{path}?mode=ro", "uri": True}
+        self._connections: dict[asyncio.AbstractEventLoop, aiosqlite.Connection] = {}
+
+    async def _connection(self) -> aiosqlite.Connection:
+        loop = asyncio.get_running_loop()
+        connection = self._connections.get(loop)
+        if connection is None:
+            try:
+                connection = await aiosqlite.connect(**self.connection_kwargs)
+            except sqlite3.OperationalError as error:
+                raise ReadEngineUnavailable(f"the read database cannot be opened: {error}") from error
+            self._connections[loop] = connection
+        return connection
+
+    async def run_querystring(self, querystring, in_pool: bool = False):
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        connection = await self._connection()
+        try:
+            return await self._run_in_existing_connection(connection, query, args)
+        except sqlite3.OperationalError:
+            await self.close()  # the next read opens the file again (replaced, or back after a fault)
+            raise
+
+    async def close(self) -> None:
+        connection = self._connections.pop(asyncio.get_running_loop(), None)
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
+def read_engine_for_url(url: str) -> Engine:
+    """The read engine of DATABASE_READ_URL: a PostgreSQL replica, or a SQLite file read through one open
+    read-only connection per worker (the primary's file, or a copy)."""
+    if urlparse(url).scheme == "sqlite":
+        return SQLiteReader(_sqlite_path(url))
+    return engine_for_url(url)
+
+
+def use_read_engine(engine: Engine | None) -> None:
+    """Send the public read side's queries (`read`) to `engine`; None sends them to the primary."""
+    global _read_engine
+    _read_engine = engine
+
+
+def read_engine() -> Engine | None:
+    return _read_engine
+
+
+async def read(query: Any) -> Any:
+    """Run a read-only query of the public read side: on the read engine when one is set, except inside a
+    transaction (a writer reads its own writes on the primary). Raises ReadEngineUnavailable (a
+    ConnectionError: 503) when the read engine cannot be reached."""
+    engine = _read_engine
+    if engine is None or current_engine().transaction_exists():
+        return await query.run()
+    if isinstance(query, First):  # `.first()` wraps the select
+        rows = await read(query.query)
+        return rows[0] if rows else None
+    querystrings = query.querystrings
+    if len(querystrings) != 1:
+        return await query.run()
+    try:
+        results = await engine.run_querystring(querystrings[0], in_pool=True)
+    except OSError as error:  # a PostgreSQL replica refusing connections
+        raise ReadEngineUnavailable(f"the read database cannot be reached: {error}") from error
+    return await query._process_results(results)  # Piccolo's own row conversion, as `run` does

@@ -208,7 +208,7 @@ def _add_listings(rnd: random.Random, city: DemoCity, as_of: date) -> None:
 
 
 def city_facts(city: DemoCity) -> list[InstitutionFacts]:
-    """The scoring facts of every home of the city, as `credit.records.facts.load_facts` reads them once seeded."""
+    """The scoring facts of every home of the city, as `credit.public.facts.load_facts` reads them once seeded."""
     by_uscc: dict[str, dict[str, list]] = {i["uscc"]: {"g": [], "i": [], "h": [], "p": []} for i in city.institutions}
     for n, g in enumerate(city.gradings):
         by_uscc[g["uscc"]]["g"].append(GradingFacts(id=n, decided_on=g["decided_on"], level=g["level"]))

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any, Mapping
 
 from stdnum.cn import ric, uscc
@@ -73,6 +74,7 @@ FREE_TEXT_FIELDS = frozenset({
     "objection_text", "text", "statement", "reason", "reasons",
 })
 _DIGIT_RUN = re.compile(r"[0-9]+[Xx]?")
+_SCALARS = (str, int, float, Decimal, date, type(None))
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 ID_LENGTH, OLD_ID_LENGTH = 18, 15
 
@@ -121,9 +123,11 @@ def mask_free_text(text: str) -> str:
 
 def mask_free_text_fields(value: Any) -> Any:
     """A copy of a JSON-like value with the free-text fields (FREE_TEXT_FIELDS, at any depth) masked."""
-    if isinstance(value, Mapping):
-        return {k: mask_free_text(v) if k in FREE_TEXT_FIELDS and isinstance(v, str) else mask_free_text_fields(v)
-                for k, v in value.items()}
+    if isinstance(value, _SCALARS):  # most of a document; checked first, the Mapping check is slow
+        return value
+    if isinstance(value, (dict, Mapping)):
+        return {k: (mask_free_text(v) if k in FREE_TEXT_FIELDS else v) if isinstance(v, str)
+                else mask_free_text_fields(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [mask_free_text_fields(v) for v in value]
     return value

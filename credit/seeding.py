@@ -13,11 +13,10 @@ from scoring import MajorHazard as HazardFacts
 from scoring import fire_outcome, policy_for
 from scoring.dates import add_months
 
-from credit import db
+from credit import changes, db
 from credit.accounts.passwords import generate_password, hash_password
 from credit.accounts.tables import User
 from credit.audit import service as audit
-from credit.public import projection
 from credit.demo import DemoCity
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition
@@ -27,7 +26,6 @@ from credit.records.tables import FireChecklistItem, FireInspection, Grading, Ma
 from credit.identifiers import id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
-from credit.search.index import reindex
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc
@@ -80,7 +78,6 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         result.skipped_institutions = len(city.institutions) - len(new)
         ids = await insert_many(Institution, [{**i, "created_at": at, "updated_at": at} for i in new])
         by_uscc = {i["uscc"]: new_id for i, new_id in zip(new, ids, strict=True)}
-        await reindex(ids)
         result.institutions = len(ids)
         result.records = await _load_records(city, by_uscc, as_of, at)
         result.listings = await _load_listings(city, by_uscc, agencies["civil_affairs"], as_of, at)
@@ -88,7 +85,7 @@ async def load_city(city: DemoCity, as_of: date) -> SeedResult:
         if result.institutions or result.passwords:
             await audit.record("seed", "seed.demo", "city", 0, {
                 "institutions": result.institutions, "records": result.records, "listings": result.listings})
-        await projection.refresh(ids, as_of)  # the new homes are public at once, rescored as of the seed day
+        await changes.institutions_loaded(ids, as_of)  # searchable and public at once, rescored as of the seed day
     return result
 
 

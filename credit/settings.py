@@ -30,6 +30,9 @@ class Settings:
     environment: str
     log_format: str
     db_pool_size: int = 10
+    # DATABASE_READ_URL: where the public read side (portal pages, public API) reads; None: the primary. A
+    # PostgreSQL streaming replica, or on SQLite the primary's file kept open read-only (one connection a worker).
+    database_read_url: str | None = None
     # Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES, IPs/CIDRs; none by default).
     trusted_proxies: tuple[Network, ...] = ()
     # The public page store: how long a rendered page is kept, and how many pages at most (per store).
@@ -70,6 +73,7 @@ def load_settings() -> Settings:
         environment=environment,
         log_format=os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
         db_pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+        database_read_url=os.environ.get("DATABASE_READ_URL") or None,
         trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
         page_store_ttl_seconds=int(os.environ.get("PAGE_STORE_TTL_SECONDS", "300")),
         page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),

@@ -64,3 +64,23 @@ async def test_the_users_cover_every_role_with_working_passwords(db):
     assert {u["role"] for u in users.values()} == {"admin", "city_regulator", "district_regulator",
                                                    "agency_officer"}
     assert all(verify_password(users[name]["password_hash"], pw) for name, pw in result.passwords.items())
+
+
+async def test_a_seeded_home_is_found_at_once_and_a_rescore_the_same_day_adds_no_history(db):
+    # issue 14: the seed goes through the write hook (search index and public row in its transaction), and
+    # its score history is one row a home until something changes (README "Public read side").
+    from credit.disclosures.rescoring import rescore_all
+    from credit.disclosures.tables import CreditScore
+    from credit.public.queries import Filters, search
+
+    city = build_demo_city(2020, AS_OF, count=12)
+    await load_city(city, AS_OF)
+    home = city.institutions[3]
+    found = await search(Filters(q=home["name"]))
+    assert home["uscc"] in {row["uscc"] for row in found.items}
+    assert (await search(Filters(q=home["uscc"][:10]))).total >= 1
+    before = await CreditScore.count().run()
+    assert before == 12
+    result = await rescore_all(AS_OF)
+    assert result.evaluated == 12 and result.changed == 0
+    assert await CreditScore.count().run() == before

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, AsyncIterator
 
-from litestar.serialization import encode_json
 from scoring import policy_for
 
 from credit import db
@@ -20,8 +19,7 @@ from credit.disclosures.tables import Disclosure
 from credit.errors import NotFound
 from credit.listings import rules
 from credit.public.listed import current_list
-from credit.public.projection import documents_on
-from credit.public.tables import PublicProfile
+from credit.public.queries import documents_of_day
 from credit.settings import settings
 from credit.changes import Event, record_changed
 from credit.timeutil import now_utc
@@ -84,19 +82,8 @@ def institution_line(doc: dict[str, Any]) -> dict[str, Any]:
 async def snapshot_lines(on: date) -> AsyncIterator[dict[str, Any]]:
     """Every institution's line of the day's snapshot, in id order, read from the public projection; rows
     not computed for `on` (a day being caught up) are computed for it without being written."""
-    last_id = 0
-    while True:
-        rows = await PublicProfile.select(PublicProfile.institution, PublicProfile.as_of,
-                                          PublicProfile.document).where(
-            PublicProfile.institution > last_id).order_by(PublicProfile.institution).limit(BATCH).run()
-        if not rows:
-            return
-        last_id = rows[-1]["institution"]
-        other_day = [r["institution"] for r in rows if r["as_of"] != on]
-        computed = json.loads(encode_json(await documents_on(other_day, on))) if other_day else {}
-        for row in rows:
-            doc = computed.get(str(row["institution"])) or json.loads(row["document"])
-            yield institution_line(doc)
+    async for doc in documents_of_day(on, BATCH):
+        yield institution_line(doc)
 
 
 async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from credit.db import read
 from credit.identifiers import mask_free_text, mask_name
 from credit.listings.tables import BEHAVIOURS, LISTED, ListingBasis, ListingEntry
 from credit.public.view import public_decision_numbers, public_entry
@@ -46,11 +47,11 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
     else:
         query = query.order_by(ListingEntry.listed_on, ascending=False).order_by(ListingEntry.id).offset(
             (page - 1) * page_size)
-    rows = await query.limit(page_size).run()
+    rows = await read(query.limit(page_size))
     numbers: dict[int, list[str]] = {r["id"]: [] for r in rows}
     if rows:
-        links = await ListingBasis.select(ListingBasis.entry, ListingBasis.penalty).where(
-            ListingBasis.entry.is_in(list(numbers))).order_by(ListingBasis.id).run()
+        links = await read(ListingBasis.select(ListingBasis.entry, ListingBasis.penalty).where(
+            ListingBasis.entry.is_in(list(numbers))).order_by(ListingBasis.id))
         public = await public_decision_numbers([link["penalty"] for link in links], on or today())
         for link in links:
             if link["penalty"] in public:
@@ -67,5 +68,5 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
 async def current_list(page: int = 1, page_size: int = PAGE_SIZE) -> ListPage:
     """One page of the entries in force, as the public sees them."""
     rows = await listed_entries(page, page_size)
-    total = await ListingEntry.count().where(ListingEntry.status == LISTED).run()
+    total = await read(ListingEntry.count().where(ListingEntry.status == LISTED))
     return ListPage([public_entry(r) for r in rows], total, page)

@@ -7,11 +7,14 @@ The name/USCC text condition is `text_condition`, the one place a typed query be
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from credit.db import current_engine
+from litestar.serialization import encode_json
+
+from credit.db import current_engine, read
 from credit.errors import NotFound
 from credit.public.tables import PublicProfile
 from credit.search.match import TextMatch, text_match
@@ -109,10 +112,10 @@ async def search(filters: Filters, sort: str = "credit", page: int = 1, page_siz
         order, order_args = f"{matched.rank} ASC, {order}", matched.rank_args
     clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     page = max(page, 1)
-    total = (await PublicProfile.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args).run())[0]["n"]
-    rows = await PublicProfile.raw(
+    total = (await read(PublicProfile.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args)))[0]["n"]
+    rows = await read(PublicProfile.raw(
         f"SELECT {COLUMNS} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
-        f"OFFSET {int((page - 1) * page_size)}", *args, *order_args).run()
+        f"OFFSET {int((page - 1) * page_size)}", *args, *order_args))
     return SearchPage(rows, total, page, page_size)
 
 
@@ -120,15 +123,35 @@ async def documents(ids: list[int]) -> dict[int, dict[str, Any]]:
     """The profile documents of the given institutions (those with a row), keyed by id."""
     if not ids:
         return {}
-    rows = await PublicProfile.select(PublicProfile.institution, PublicProfile.document).where(
-        PublicProfile.institution.is_in(ids)).run()
+    rows = await read(PublicProfile.select(PublicProfile.institution, PublicProfile.document).where(
+        PublicProfile.institution.is_in(ids)))
     return {r["institution"]: json.loads(r["document"]) for r in rows}
+
+
+async def documents_of_day(on: date, batch: int = 500) -> AsyncIterator[dict[str, Any]]:
+    """Every home's profile document as the public sees it on `on`, in institution id order: the stored
+    rows, and for rows computed for another day (a day being caught up, or before the day's first rescore)
+    the documents of `on` computed from the tables without writing. What every public bulk output reads."""
+    from credit.public.projection import documents_on  # computes from the tables; only for other-day rows
+
+    last_id = 0
+    while True:
+        rows = await read(PublicProfile.select(PublicProfile.institution, PublicProfile.as_of,
+                                          PublicProfile.document).where(
+            PublicProfile.institution > last_id).order_by(PublicProfile.institution).limit(batch))
+        if not rows:
+            return
+        last_id = rows[-1]["institution"]
+        other_day = [r["institution"] for r in rows if r["as_of"] != on]
+        computed = json.loads(encode_json(await documents_on(other_day, on))) if other_day else {}
+        for row in rows:
+            yield computed.get(str(row["institution"])) or json.loads(row["document"])
 
 
 async def profile_bytes(uscc: str) -> bytes:
     """The public profile document of the home with `uscc`, as stored (JSON bytes). Raises NotFound."""
-    row = await PublicProfile.select(PublicProfile.document).where(
-        PublicProfile.uscc == uscc.strip().upper()).first().run()
+    row = await read(PublicProfile.select(PublicProfile.document).where(
+        PublicProfile.uscc == uscc.strip().upper()).first())
     if row is None:
         raise NotFound(f"institution {uscc}")
     return row["document"].encode()
@@ -143,8 +166,8 @@ async def profiles(codes: list[str]) -> dict[str, dict[str, Any]]:
     """The documents of the given USCCs (those that exist), keyed by USCC: one query."""
     if not codes:
         return {}
-    rows = await PublicProfile.select(PublicProfile.uscc, PublicProfile.document).where(
-        PublicProfile.uscc.is_in([c.strip().upper() for c in codes])).run()
+    rows = await read(PublicProfile.select(PublicProfile.uscc, PublicProfile.document).where(
+        PublicProfile.uscc.is_in([c.strip().upper() for c in codes])))
     return {r["uscc"]: json.loads(r["document"]) for r in rows}
 
 
@@ -156,8 +179,9 @@ class ProfileRow:
 
 async def profile_row(uscc: str) -> ProfileRow:
     """One home's row: its version and its document (one indexed read). Raises NotFound."""
-    row = await PublicProfile.select(PublicProfile.version, PublicProfile.updated_at, PublicProfile.document).where(
-        PublicProfile.uscc == uscc.strip().upper()).first().run()
+    row = await read(PublicProfile.select(PublicProfile.version, PublicProfile.updated_at,
+                                          PublicProfile.document).where(
+        PublicProfile.uscc == uscc.strip().upper()).first())
     if row is None:
         raise NotFound(f"institution {uscc}")
     return ProfileRow(RowVersion(row["version"], row["updated_at"]), row["document"].encode())
@@ -165,36 +189,36 @@ async def profile_row(uscc: str) -> ProfileRow:
 
 async def row_version(uscc: str) -> RowVersion | None:
     """The version of one home's row (one indexed read), or None when there is no such home."""
-    row = await PublicProfile.select(PublicProfile.version, PublicProfile.updated_at).where(
-        PublicProfile.uscc == uscc.strip().upper()).first().run()
+    row = await read(PublicProfile.select(PublicProfile.version, PublicProfile.updated_at).where(
+        PublicProfile.uscc == uscc.strip().upper()).first())
     return RowVersion(row["version"], row["updated_at"]) if row else None
 
 
 async def row_versions(codes: list[str]) -> list[RowVersion | None]:
     """The versions of several homes' rows, in the order asked (None for an unknown USCC)."""
     wanted = [c.strip().upper() for c in codes]
-    rows = await PublicProfile.select(PublicProfile.uscc, PublicProfile.version, PublicProfile.updated_at).where(
-        PublicProfile.uscc.is_in(wanted or [""])).run()
+    rows = await read(PublicProfile.select(PublicProfile.uscc, PublicProfile.version,
+                                           PublicProfile.updated_at).where(PublicProfile.uscc.is_in(wanted or [""])))
     found = {r["uscc"]: RowVersion(r["version"], r["updated_at"]) for r in rows}
     return [found.get(c) for c in wanted]
 
 
 async def counts_by_level() -> dict[str, int]:
     """How many homes have each credit level ("" for not rated yet)."""
-    rows = await PublicProfile.raw("SELECT level, COUNT(*) AS n FROM public_profile GROUP BY level").run()
+    rows = await read(PublicProfile.raw("SELECT level, COUNT(*) AS n FROM public_profile GROUP BY level"))
     return {r["level"] or "": r["n"] for r in rows}
 
 
 async def data_version() -> DataVersion:
     """The change feed's tail (one index lookup): what pages listing many homes are cached by."""
-    row = await ChangeEvent.select(ChangeEvent.seq, ChangeEvent.at).order_by(
-        ChangeEvent.seq, ascending=False).first().run()
+    row = await read(ChangeEvent.select(ChangeEvent.seq, ChangeEvent.at).order_by(
+        ChangeEvent.seq, ascending=False).first())
     return DataVersion(row["seq"], row["at"]) if row else DataVersion(0, None)
 
 
 async def latest_disclosure_day() -> date | None:
     """The day of the newest published disclosure, if any."""
-    rows = await PublicProfile.raw("SELECT MAX(day) AS day FROM disclosure").run()
+    rows = await read(PublicProfile.raw("SELECT MAX(day) AS day FROM disclosure"))
     day = rows[0]["day"] if rows else None
     if isinstance(day, str):  # SQLite's MAX() loses the column type
         day = date.fromisoformat(day)

@@ -16,7 +16,9 @@ from typing import Any, Mapping
 
 from scoring import Penalty as PenaltyFacts
 from scoring import Policy, is_publicly_active, policy_for, publication_end
+from scoring.policy import available_policies
 
+from credit.db import read
 from credit.identifiers import mask_free_text, mask_free_text_fields, mask_name
 from credit.money import penalty_values
 from credit.records.tables import Penalty, RepairApplication
@@ -64,6 +66,14 @@ def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = No
     return is_publicly_active(_facts(row), policy or policy_for(on), on)
 
 
+def oldest_public_decision(on: date, policy: Policy) -> date:
+    """A day before which no decision can be public on `on` under any policy (the longest window of any
+    severity, fire-safety floor included, plus a year's margin): a query's bound, counts_publicly decides."""
+    months = max(max(max(p.penalties.for_severity(s).maximum_months for s in ("minor", "general", "serious")),
+                     p.penalties.fire_safety_minimum_months) for p in (*available_policies(), policy))
+    return date(on.year - months // 12 - 2, 1, 1)
+
+
 def public_form(row: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
     """A public penalty as shown: persons and free text masked, the publication end the one that applies
     (the stored end clamped into the legal window of its class, never past the maximum)."""
@@ -102,5 +112,5 @@ async def public_decision_numbers(penalty_ids: list[int], on: date) -> dict[int,
     if not penalty_ids:
         return {}
     policy = policy_for(on)
-    rows = await Penalty.select(*PUBLIC_COLUMNS).where(Penalty.id.is_in(sorted(set(penalty_ids)))).run()
+    rows = await read(Penalty.select(*PUBLIC_COLUMNS).where(Penalty.id.is_in(sorted(set(penalty_ids)))))
     return {r["id"]: r["decision_number"] for r in rows if counts_publicly(r, on, policy)}

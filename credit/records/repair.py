@@ -5,7 +5,7 @@ met), stating that the conduct is corrected and the obligations met, with eviden
 commitment (信用承诺). For now a civil-affairs regulator records the application on the subject's behalf; the
 same calls take any principal, so a later institution self-service portal can use them. Civil affairs in scope
 accepts or rejects with reasons within the policy's working days. An accepted application sets the penalty's
-`repaired_on`: from that day it leaves every public and agency output (credit.records.public_view) and stops
+`repaired_on`: from that day it leaves every public and agency output (credit.public.view) and stops
 counting in the score (scoring.penalties), and stays in the internal history. One transaction per call.
 """
 

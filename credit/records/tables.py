@@ -93,7 +93,7 @@ class Penalty(Table):
     legal_basis = Text(default="")
     penalty_kind = Varchar(length=100, default="")
     content = Text(default="")
-    fine_fen = BigInt(null=True, default=None)  # the fine in fen (0.01 yuan), exact; see credit/records/money.py
+    fine_fen = BigInt(null=True, default=None)  # the fine in fen (0.01 yuan), exact; see credit/money.py
     decision_date = Date()
     deciding_agency = Varchar(length=200)
     source_agency = Varchar(length=200)

@@ -12,7 +12,6 @@ from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.registry.districts import is_known_district
 from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_id
 from credit.registry.tables import Institution, Practitioner
-from credit.search.index import reindex
 from credit.settings import settings
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
@@ -61,7 +60,6 @@ async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     await record_changed(Event("institution", "created", row.id, data),
                          Audit(actor, "institution.create", "institution", row.id, {"after": data}),
                          institutions=[row.id])
-    await reindex([row.id])
     return row.id
 
 
@@ -111,7 +109,6 @@ async def update_institution(institution_id: int, data: Mapping[str, Any], versi
         await record_changed(Event("institution", "updated", institution_id, after),
                              Audit(actor, "institution.update", "institution", institution_id, {"changes": changes}),
                              institutions=[institution_id])
-        await reindex([institution_id])
     return await get_institution(institution_id)
 
 

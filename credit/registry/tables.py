@@ -1,7 +1,6 @@
 """Registry tables: eldercare institutions (养老机构) and their practitioners (从业人员)."""
 
 from piccolo.columns import (
-    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -29,8 +28,8 @@ class Institution(Table):
     phone = Varchar(length=40, default="")
     established_on = Date(null=True, default=None)
     status = Varchar(length=16, default="active")  # active | closed
-    needs_rescore = Boolean(default=True, index=True)
-    # Current values kept by the rescoring job, so searches can filter without scanning the history.
+    # The current credit values, kept by the projection's rescore (credit.public.projection) for the workspace
+    # and the random inspection draw; the public read side reads its own copy (public_profile).
     credit_level = Varchar(length=1, default="", index=True)
     credit_score = Numeric(digits=(6, 2), null=True, default=None)
     grade = Integer(null=True, default=None, index=True)

@@ -12,6 +12,7 @@ from scoring import policy_for
 from credit.csv_safe import BOM, SafeCsv
 from credit.importer.layouts import PENALTIES
 from credit.public.listed import listed_entries
+from credit.public.queries import documents_of_day
 from credit.public.view import public_entry
 from credit.public.view import counts_publicly, public_form
 from credit.records.tables import Penalty
@@ -37,8 +38,15 @@ async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
 
 
 async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str, Any]]:
-    """The penalties the public sees on `on` (credit.public.view), in their public form; agencies
-    also get the persons' names unmasked (ID and mobile numbers in the free text stay masked for them too)."""
+    """The penalties the public sees on `on` (credit.public.view), in their public form. The public export
+    reads them from the public projection (the profile documents of the day, home by home, newest decision
+    first), so it cannot disagree with the profiles; agencies also get the persons' names unmasked (ID and
+    mobile numbers in the free text stay masked for them too), read through the public view, in id order."""
+    if masked:
+        async for doc in documents_of_day(on, BATCH):
+            for shown in doc["penalties"]:
+                yield {k: v for k, v in shown.items() if k != "repair"}
+        return
     policy = policy_for(on)
     last_id = 0
     while True:

@@ -22,7 +22,7 @@ from credit.disclosures.service import snapshot_lines
 from credit.listings.calendar import WorkingCalendar
 from credit.records import service as records
 from credit.records.tables import Penalty, RepairApplication
-from credit.records.facts import load_facts
+from credit.public.facts import load_facts
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.exports import active_penalty_rows
