@@ -32,6 +32,7 @@ from credit.accounts.sessions import (
 )
 from credit.db import close_pool, current_engine, open_pool
 from credit.disclosures.api import DisclosureController, InspectionDrawController
+from credit.supervision.api import SupervisionController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
 from credit.listings.api import ListingController
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListingController,
             DisclosureController,
             InspectionDrawController,
+            SupervisionController,
             AgencyController,
             ExportController,
             NoticeController,
