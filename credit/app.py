@@ -53,6 +53,7 @@ from portal.filters import register_filters
 from portal.notices import NoticeController
 from credit.listings.calendar import load_extra_years
 from portal.public import PublicController
+from portal.public.supervision_pages import SupervisionPages
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             MetricsController,
             PublicController,
+            SupervisionPages,
             InstitutionController,
             RecordsController,
             RepairController,

@@ -3,6 +3,7 @@ the published results and statistics of a month (anyone)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Annotated, Any
 
@@ -99,7 +100,7 @@ class SupervisionController(Controller):
         month = checked_month(month, required=True)
         items = await public.published_results(month)
         return {"items": items, "total": len(items), "page": 1,
-                "statistics": [msgspec.structs.asdict(s) for s in public.statistics_of(items)]}
+                "statistics": [dataclasses.asdict(s) for s in public.statistics_of(items)]}
 
     @get("/statistics.csv", operation_id="supervisionStatisticsCsv", media_type="text/csv")
     async def statistics_csv(self, month: Month = "") -> Response[bytes]:
