@@ -174,6 +174,19 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                                        lambda w: {}, "api"),
     "api_confirm_supervision_rectification": ("POST", "/api/v1/supervision/tasks/{rectify_task}/rectification",
                                               lambda w: {"rectified_on": days_ago(0)}, "api"),
+    "form_add_inspector": ("POST", "/workspace/supervision/inspectors",
+                           lambda w: {"name": "李建国", "certificate_number": "32040299001",
+                                      "agency_code": "civil_affairs", "district_code": TIANNING}, "form"),
+    "form_record_conflict": ("POST", "/workspace/supervision/inspectors/{inspector}/conflicts",
+                             lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"}, "form"),
+    "form_record_supervision_result": ("POST", "/workspace/supervision/tasks/{open_task}/result",
+                                       lambda w: {"kind": "general", "inspected_on": days_ago(0), "outcome": "no_problem",
+                                                  **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()}},
+                                       "form"),
+    "form_publish_supervision_result": ("POST", "/workspace/supervision/tasks/{recorded_task}/publication",
+                                        lambda w: {}, "form"),
+    "form_confirm_supervision_rectification": ("POST", "/workspace/supervision/tasks/{rectify_task}/rectification",
+                                               lambda w: {"rectified_on": days_ago(0)}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
@@ -222,7 +235,8 @@ for prefix in ("api", "form"):
 # The supervision loop: regulators in scope of the home (the roster: of the inspector's district).
 for operation in ("add_inspector", "record_conflict", "record_supervision_result", "publish_supervision_result",
                   "confirm_supervision_rectification"):
-    EXPECTED[f"api_{operation}"] = expect(f"api_{operation}", IN_SCOPE)
+    for prefix in ("api", "form"):
+        EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
 # The agency API takes agency keys only (401 for everyone else, signed-in people included).
 EXPECTED["api_report_penalty"] = {role: 201 if role in KEYS else 401 for role in API_ROLES}
 EXPECTED["api_match_subject"] = {role: 200 if role in KEYS else 401 for role in API_ROLES}

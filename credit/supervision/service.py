@@ -325,3 +325,9 @@ async def overdue(by: Principal, on: date | None = None) -> Overdue:
         inspections=[t for t in rows if t["status"] == OPEN and t["due_on"] < on],
         publications=[t for t in rows if t["status"] == RECORDED and t["publish_by"] and t["publish_by"] < on],
         rectifications=[t for t in rows if public.rectification_state(t, on) == "overdue"])
+
+
+async def agencies() -> list[tuple[str, str, str]]:
+    """(code, Chinese name, English name) of the agencies an inspector may belong to."""
+    rows = await Agency.select(Agency.code, Agency.name_zh, Agency.name_en).order_by(Agency.id).run()
+    return [(r["code"], r["name_zh"], r["name_en"]) for r in rows]
