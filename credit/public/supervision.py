@@ -67,21 +67,38 @@ def _task_columns():
             SupervisionTask.institution.name.as_alias("name"))
 
 
-async def published_results(month: str | None = None, institution_id: int | None = None,
-                            task_id: int | None = None, on: date | None = None) -> list[dict[str, Any]]:
-    """The published results of a month (or of one home, or one task), by district then home name."""
+async def published_results(month: str | None = None, institution_ids: list[int] | None = None,
+                            task_id: int | None = None, on: date | None = None,
+                            published_on: date | None = None) -> list[dict[str, Any]]:
+    """The published results of a month (or of some homes, one task, or published on one day), by district."""
     on = on or today()
     query = SupervisionTask.select(*_task_columns()).where(SupervisionTask.status == "published")
     if month is not None:
         query = query.where(SupervisionTask.month == month)
-    if institution_id is not None:
-        query = query.where(SupervisionTask.institution == institution_id)
+    if institution_ids is not None:
+        query = query.where(SupervisionTask.institution.is_in(institution_ids or [0]))
     if task_id is not None:
         query = query.where(SupervisionTask.id == task_id)
+    if published_on is not None:
+        query = query.where(SupervisionTask.published_on == published_on)
     rows = await query.order_by(SupervisionTask.district_code).order_by(SupervisionTask.id).output(
         load_json=True).run()
     inspectors = await inspectors_by_id(i for r in rows for i in r["inspectors"])
     return [public_result(r, inspectors, on) for r in rows]
+
+
+async def results_by_institution(ids: list[int], on: date) -> dict[int, list[dict[str, Any]]]:
+    """Each home's published results, newest first (the `supervision` part of its public profile)."""
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    rows = await SupervisionTask.select(SupervisionTask.id, SupervisionTask.institution).where(
+        (SupervisionTask.status == "published") & SupervisionTask.institution.is_in(ids or [0])).run()
+    owners = {r["id"]: r["institution"] for r in rows}
+    if owners:
+        for result in await published_results(institution_ids=sorted(set(owners.values())), on=on):
+            found[owners[result["task"]]].append(result)
+    for results in found.values():
+        results.sort(key=lambda r: (r["month"], r["task"]), reverse=True)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from credit.accounts.service import create_user, issue_token
+from credit.disclosures.jobs import publish_disclosure
 from credit.errors import ValidationFailed
 from credit.records import service as records
 from credit.sharing.tables import ChangeEvent
@@ -72,6 +73,13 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
     assert "tianning" not in str(results) and "setup" not in str(results)
     events = await ChangeEvent.select().where(ChangeEvent.type == "supervision_result").run()
     assert len(events) == 2
+    profile = (await client.get(f"/api/v1/institutions/{general_task['uscc']}")).json()
+    assert [r["outcome"] for r in profile["supervision"]] == ["rectify"]
+    shown = (await client.get(f"/institutions/{general_task['uscc']}")).text
+    assert 'data-testid="supervision-results"' in shown and "责令整改" in shown
+    await publish_disclosure(today())
+    disclosure = (await client.get(f"/api/v1/disclosures/{today().isoformat()}")).json()
+    assert sorted(r["task"] for r in disclosure["supervision_results"]) == sorted(t["id"] for t in tasks)
 
     # The rectification is confirmed in time; the statistics count it.
     confirmed = await client.post(f"/api/v1/supervision/tasks/{general_task['id']}/rectification", headers=headers,
