@@ -5,14 +5,13 @@ published draws. The portal page, its CSV, the agency feed, the daily disclosure
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from credit.csv_safe import csv_text
 from credit.identifiers import mask_free_text, mask_name
-from credit.registry.districts import district_name
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
@@ -103,9 +102,9 @@ async def results_by_institution(ids: list[int], on: date) -> dict[int, list[dic
 
 @dataclass(frozen=True, slots=True)
 class DistrictStatistics:
+    """One district's counts ("" is the whole city)."""
+
     district_code: str
-    district_name: str
-    district_name_en: str
     checks: int = 0
     with_problems: int = 0
     rectification_notices: int = 0
@@ -128,8 +127,7 @@ def statistics_of(results: list[dict[str, Any]]) -> list[DistrictStatistics]:
             c["cases"] += r["outcome"] == "case_opened"
             c["rectified_on_time"] += r["rectification"] == "on_time"
     ordered = sorted(code for code in counts if code) + ([""] if counts else [])
-    return [DistrictStatistics(code, district_name(code) if code else "全市",
-                               district_name(code, "en") if code else "City", **counts[code]) for code in ordered]
+    return [DistrictStatistics(code, **counts[code]) for code in ordered]
 
 
 async def statistics(month: str) -> list[DistrictStatistics]:
@@ -140,10 +138,10 @@ CSV_HEADER = ("区县代码 district code", "区县 district", "检查数 checks
               "整改通知 rectification notices", "约谈 interviews", "立案 cases", "按期整改 rectified on time")
 
 
-def statistics_csv(rows: list[DistrictStatistics]) -> str:
-    """The statistics as CSV through the one safe CSV writer; the city total is the last row."""
-    return csv_text(CSV_HEADER, ([r.district_code, r.district_name, *(getattr(r, k) for k in STATISTICS)]
-                                 for r in rows))
+def statistics_csv(rows: list[DistrictStatistics], district_name: Callable[[str], str]) -> str:
+    """The statistics as CSV through the one safe CSV writer; the city total (全市) is the last row."""
+    return csv_text(CSV_HEADER, ([r.district_code, district_name(r.district_code) if r.district_code else "全市",
+                                  *(getattr(r, k) for k in STATISTICS)] for r in rows))
 
 
 async def months_published() -> list[str]:

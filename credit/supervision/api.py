@@ -18,6 +18,7 @@ from credit.accounts.roles import REGULATORS, Principal
 from credit.api_params import RecordId, present_fields
 from credit.errors import FieldError, ValidationFailed
 from credit.public import supervision as public
+from credit.registry.districts import district_name
 from credit.supervision import service
 from credit.supervision.schemas import (
     ConflictIn,
@@ -106,7 +107,7 @@ class SupervisionController(Controller):
     async def statistics_csv(self, month: Month = "") -> Response[bytes]:
         """The month's statistics by district as CSV (UTF-8 with BOM)."""
         month = checked_month(month, required=True)
-        return Response(public.statistics_csv(await public.statistics(month)).encode(),
+        return Response(public.statistics_csv(await public.statistics(month), district_name).encode(),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'})
 

@@ -10,6 +10,7 @@ from litestar import Controller, Request, get
 from litestar.response import Response
 
 from credit.public import supervision as public
+from credit.registry.districts import district_name
 from portal.public import caching
 from portal.public.pages import page
 from portal.public.preferences import Preferences
@@ -29,7 +30,7 @@ def chart(rows: list[public.DistrictStatistics], lang: str) -> dict[str, Any] | 
     bars = []
     for n, r in enumerate(districts):
         y = 10 + n * (BAR_HEIGHT * 2 + 16)
-        bars.append({"label": r.district_name if lang == "zh" else r.district_name_en, "y": y,
+        bars.append({"label": district_name(r.district_code, lang), "y": y,
                      "checks": r.checks, "problems": r.with_problems,
                      "checks_width": max(r.checks * scale, 1), "problems_width": max(r.with_problems * scale, 1)})
     return {"width": CHART_WIDTH, "height": 20 + len(districts) * (BAR_HEIGHT * 2 + 16), "left": LABEL_WIDTH,
@@ -63,6 +64,7 @@ class SupervisionPages(Controller):
         month = asked if MONTH.match(asked or "") else (months[0] if months else "")
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            return {"body": public.statistics_csv(await public.statistics(month) if month else []).encode()}
+            return {"body": public.statistics_csv(await public.statistics(month) if month else [],
+                                                 district_name).encode()}
         return await page(request, "supervision.csv", build, media_type="text/csv; charset=utf-8",
                           extra_headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'})

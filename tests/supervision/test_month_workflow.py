@@ -112,3 +112,9 @@ async def test_a_result_of_another_district_is_refused_and_a_failed_item_is_not_
     with pytest.raises(ValidationFailed) as inconsistent:
         await supervision.record_result(task["id"], body, SETUP)
     assert [e.field for e in inconsistent.value.errors] == ["outcome"]
+
+
+async def test_a_malformed_month_is_a_problem_naming_the_month(client):
+    response = await client.get("/api/v1/supervision/results", params={"month": "2026-13"})
+    assert response.status_code == 422 and response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == "month"
