@@ -1,6 +1,6 @@
 """A month of the supervision loop (issue 19, done-when): draw -> tasks -> inspections -> publication ->
 statistics, through the API as a district regulator and the public sees it (seed report: 开展双随机检查 … 发整改通知
-… 约谈). Rules: 国办发〔2019〕5号 and 国发〔2015〕58号 (results public within 20 working days)."""
+… 约谈). Rules: 国办发〔2015〕58号 (随机抽查) and 国发〔2019〕5号 (results public within 20 working days)."""
 
 from __future__ import annotations
 
