@@ -17,7 +17,7 @@ from credit.disclosures.tables import Disclosure
 from credit.errors import Duplicate, NotFound, ProcedureRefused
 from credit.listings.service import calendar as working_calendar
 from credit.public import supervision as public
-from credit.records.tables import FireInspection
+from credit.records.tables import FireInspection, MajorHazard
 from credit.registry.districts import is_known_district
 from credit.registry.service import institution_in_scope
 from credit.registry.tables import Institution
@@ -183,11 +183,21 @@ def _check_checklist(check: Checker, raw: Any, items: tuple) -> dict[str, str]:
     return clean
 
 
+async def earliest_open_hazard(inspection_id: int) -> date | None:
+    """The soonest rectify-by date of the inspection's open major hazards (重大事故隐患), None without any."""
+    row = await MajorHazard.select(MajorHazard.rectify_by).where(
+        (MajorHazard.inspection == inspection_id) & MajorHazard.rectified_on.is_null()).order_by(
+        MajorHazard.rectify_by).first().run()
+    return row["rectify_by"] if row else None
+
+
 async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """Record the inspection of a task: the fire-safety inspection of the home (`kind` fire, `fire_inspection_id`)
     or a general inspection with the policy's checklist (`kind` general), and its outcome (no_problem / rectify
-    with `rectify_by` / interview / case_opened). The result is then due for publication within the policy's
-    working days of the inspection.
+    with `rectify_by` / interview / case_opened). A fire-safety inspection with an open major hazard cannot be
+    "no problem", and an order to rectify without a date takes the hazard's own deadline: past it, the hazard is
+    the behaviour-4 proposal the list procedure already makes (credit.listings.jobs). The result is then due for
+    publication within the policy's working days of the inspection.
 
     Returns the task. Raises NotFound, Forbidden (scope), ValidationFailed (fields), ProcedureRefused (the task's
     result is already recorded).
@@ -197,6 +207,7 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
         InspectionDraw.id == task["draw"]).first().run()
     _, rules = drawing.rules_on(drawn_on["drawn_on"])
     check = Checker(data)
+    hazard_deadline = None
     kind = check.choice("kind", KINDS)
     clean: dict[str, Any] = {"kind": kind, "checklist": {}, "fire_inspection": None,
                              "findings": check.text("findings", required=False, max_length=2000)}
@@ -210,11 +221,16 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
                 check.fail("fire_inspection_id", "is not a fire-safety inspection of this home", inspection_id)
             else:
                 clean["fire_inspection"], inspected_on = inspection_id, inspection["inspected_on"]
+                hazard_deadline = await earliest_open_hazard(inspection_id)
     elif kind == "general":
         clean["checklist"] = _check_checklist(check, data.get("checklist"), rules.checklist)
     if inspected_on is not None and inspected_on < drawn_on["drawn_on"]:
         check.fail("inspected_on", "must not be before the draw", inspected_on.isoformat())
     outcome = check.choice("outcome", public.OUTCOMES)
+    if hazard_deadline is not None and outcome == "no_problem":
+        check.fail("outcome", "cannot be no_problem: the fire-safety inspection found a major hazard", outcome)
+    if hazard_deadline is not None and outcome == "rectify" and not data.get("rectify_by"):
+        check.data = {**data, "rectify_by": hazard_deadline}  # the hazard's own deadline (behaviour 4 follows it)
     rectify_by = check.day("rectify_by", required=outcome == "rectify")
     if outcome != "rectify":
         rectify_by = None

@@ -118,3 +118,21 @@ async def test_a_malformed_month_is_a_problem_naming_the_month(client):
     response = await client.get("/api/v1/supervision/results", params={"month": "2026-13"})
     assert response.status_code == 422 and response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"][0]["field"] == "month"
+
+
+async def test_a_fire_inspection_with_a_major_hazard_is_never_no_problem_and_its_order_keeps_the_hazard_deadline(db):
+    # DESIGN, fire safety: an open major hazard is rectified by its date; past it, behaviour 4 of the list follows.
+    world = await small_city(homes=1)
+    await supervision.draw_month(first_of_month())
+    task = await SupervisionTask.select().where(SupervisionTask.district_code == TIANNING).first().run()
+    deadline = today() + timedelta(days=30)
+    inspection = await records.create_fire_inspection(world["homes"][next(iter(world["homes"]))], {
+        "inspected_on": today().isoformat(), "checklist": {**FIRE_PASS, "evacuation": "fail"}, "hazards": [
+            {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": deadline.isoformat()}]},
+        SETUP)
+    fire = {"kind": "fire", "fire_inspection_id": inspection["id"]}
+    with pytest.raises(ValidationFailed) as refused:
+        await supervision.record_result(task["id"], {**fire, "outcome": "no_problem"}, SETUP)
+    assert [e.field for e in refused.value.errors] == ["outcome"]
+    recorded = await supervision.record_result(task["id"], {**fire, "outcome": "rectify"}, SETUP)
+    assert recorded["rectify_by"] == deadline
