@@ -32,6 +32,7 @@ from credit.accounts.sessions import (
 )
 from credit.db import SQLiteReader, close_pool, current_engine, open_pool, read_engine_for_url, use_read_engine
 from credit.disclosures.api import DisclosureController, InspectionDrawController
+from credit.supervision.api import SupervisionController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
 from credit.listings.api import ListingController
@@ -52,6 +53,7 @@ from portal.filters import register_filters
 from portal.notices import NoticeController
 from credit.listings.calendar import load_extra_years
 from portal.public import PublicController
+from portal.public.supervision_pages import SupervisionPages
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
@@ -113,12 +115,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             MetricsController,
             PublicController,
+            SupervisionPages,
             InstitutionController,
             RecordsController,
             RepairController,
             ListingController,
             DisclosureController,
             InspectionDrawController,
+            SupervisionController,
             AgencyController,
             ExportController,
             NoticeController,

@@ -17,6 +17,7 @@ from credit.disclosures.commands import add_parsers as add_disclosure_parsers
 from credit.disclosures.commands import disclosures, jobs
 from credit.listings.commands import add_listings_parser, listings
 from credit.sharing.commands import add_agencies_parser, agencies
+from credit.supervision.commands import add_draw_parser, draw
 
 console = Console()
 errors = Console(stderr=True)
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     add_listings_parser(commands)
     add_disclosure_parsers(commands)
     add_agencies_parser(commands)
+    add_draw_parser(commands)
     audit = commands.add_parser("audit", help="the audit log")
     audit_actions = audit.add_subparsers(dest="audit_command", required=True)
     audit_actions.add_parser("verify", help="check every entry's hash chain; exit 1 at the first broken link")
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
                "users": users, "audit": _audit, "listings": listings,
-               "disclosures": disclosures, "jobs": jobs, "agencies": agencies}[args.command]
+               "disclosures": disclosures, "jobs": jobs, "agencies": agencies,
+               "draw": draw}[args.command]
     return handler(args) or 0
 
 

@@ -17,7 +17,8 @@ from credit.listings.tables import (
 )
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
 from credit.registry.tables import Institution, Practitioner
-from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.scheduling.tables import JobRun
+from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
 from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
 
@@ -45,6 +46,9 @@ TABLES = [
     AuditEntry,
     JobRun,
     InspectionDraw,
+    Inspector,
+    InspectorConflict,
+    SupervisionTask,
     RepairApplication,
     PublicProfile,
     InstitutionSearch,

@@ -182,6 +182,31 @@ class InspectionDraw:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One item of the general inspection checklist (section [supervision], `checklist`)."""
+
+    code: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision:
+    """The supervision loop (双随机、一公开) (section [supervision]).
+
+    A drawn home's task is due at the end of the draw's month (`due = "end_of_month"`) or `due_days` after the
+    draw; each task gets `inspectors_per_task` inspectors from the roster; a recorded result is published within
+    `publication_working_days` working days of the inspection; a general inspection covers `checklist`.
+    """
+
+    due: str
+    due_days: int
+    inspectors_per_task: int
+    publication_working_days: int
+    checklist: tuple[ChecklistItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A validated scoring policy; `levels` maps A..D to the lowest score of each, A first."""
 
@@ -197,6 +222,7 @@ class Policy:
     order36: Order36Rules | None = None  # NDRC Order No. 36 (policies from 2026.1); None before it
     caps: LevelCaps = LevelCaps()
     inspection_draw: InspectionDraw | None = None
+    supervision: Supervision | None = None
 
 
 # --------------------------------------------------------------------------- Order No. 36
@@ -337,7 +363,7 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         data,
         "",
         ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing"),
-        optional=("caps", "inspection_draw"),
+        optional=("caps", "inspection_draw", "supervision"),
     )
 
     version = root["version"]
@@ -364,6 +390,7 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         order36=None if order36_raw is None else _order36(r, order36_raw, penalties),
         caps=_caps(r, root["caps"]) if "caps" in root else LevelCaps(),
         inspection_draw=_inspection_draw(r, root["inspection_draw"]) if "inspection_draw" in root else None,
+        supervision=_supervision(r, root["supervision"]) if "supervision" in root else None,
     )
 
 
@@ -617,6 +644,36 @@ def _inspection_draw(r: _Reader, raw: Any) -> InspectionDraw:
                 f"a worse level must not be drawn less often than {better} ({weights[better]})",
             )
     return InspectionDraw(share=share, weights=MappingProxyType(weights))
+
+
+DUE_RULES = ("end_of_month", "days")
+
+
+def _supervision(r: _Reader, raw: Any) -> Supervision:
+    t = r.table(raw, "supervision", ("checklist",),
+                optional=("due", "due_days", "inspectors_per_task", "publication_working_days"))
+    due = t.get("due", "end_of_month")
+    if due not in DUE_RULES:
+        raise r.fail("supervision.due", f"must be one of {', '.join(DUE_RULES)}, got {due!r}")
+    items, seen = [], set()
+    if not isinstance(t["checklist"], list) or not t["checklist"]:
+        raise r.fail("supervision.checklist", "expected a non-empty array of tables")
+    for n, item in enumerate(t["checklist"]):
+        path = f"supervision.checklist[{n}]"
+        entry = r.table(item, path, ("code", "zh", "en"))
+        code = entry["code"]
+        if not isinstance(code, str) or not code or code in seen:
+            raise r.fail(f"{path}.code", f"must be a unique non-empty name, got {code!r}")
+        seen.add(code)
+        items.append(ChecklistItem(code, str(entry["zh"]), str(entry["en"])))
+    return Supervision(
+        due=due,
+        due_days=r.integer(t.get("due_days", 30), "supervision.due_days", 1),
+        inspectors_per_task=r.integer(t.get("inspectors_per_task", 2), "supervision.inspectors_per_task", 2),
+        publication_working_days=r.integer(t.get("publication_working_days", 20),
+                                           "supervision.publication_working_days", 1),
+        checklist=tuple(items),
+    )
 
 
 # --------------------------------------------------------------------------- bundled policies

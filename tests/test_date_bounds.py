@@ -14,8 +14,10 @@ from credit.records import service as records
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
+from credit.timeutil import today
 from tests.test_api_records import GRADING, INSPECTION, PENALTY, institution_body, make_uscc, tokens  # noqa: F401
 from tests.test_body_bounds import request_bodies
+from tests.test_write_matrix import supervision_tasks
 
 OUT_OF_RANGE = ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"]
 HAZARD = {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": "2025-07-01"}
@@ -42,6 +44,10 @@ def with_hazard(field: str, day: str) -> dict:
 
 REPAIR = {"applicant_name": "张三", "applicant_contact": "0519-1234567", "statement": "已整改并缴清罚款",
           "obligations_met_on": "2026-06-01", "evidence": "缴款凭证", "commitment": "守法经营"}
+
+
+RESULT = {"kind": "general", "inspected_on": today().isoformat(), "outcome": "no_problem",
+          "checklist": dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")}
 
 
 # (method, path, body with the date, the field the problem names); {uscc}, {penalty}, {hazard}, {entry} filled in.
@@ -89,6 +95,13 @@ CASES = {
                           ("decision", {"outcome": "upheld", "reasons": "r"}), ("removal", {"reason": "error"}),
                           ("early-removal", {"statement": "已整改"}),
                           ("early-removal/decision", {"decision": "approved", "reasons": "r"})]},
+    # the supervision loop (issue 19): a task's result and its confirmed rectification
+    "inspected_on (supervision)": ("POST", "/api/v1/supervision/tasks/{open_task}/result",
+                                   lambda d: {**RESULT, "inspected_on": d}, "inspected_on"),
+    "rectify_by": ("POST", "/api/v1/supervision/tasks/{open_task}/result",
+                   lambda d: {**RESULT, "outcome": "rectify", "rectify_by": d}, "rectify_by"),
+    "rectified_on (supervision)": ("POST", "/api/v1/supervision/tasks/{rectify_task}/rectification",
+                                   lambda d: {"rectified_on": d}, "rectified_on"),
 }
 AGENCY_ROUTES = ("/api/v1/penalties", "/api/v1/listings/{entry}/measures")
 
@@ -110,7 +123,7 @@ async def existing(client, tokens):  # noqa: F811
     entry = await listings.propose({"institution_id": home["id"], "behaviour": "9", "facts": "f", "basis": "b",
                                    "penalty_ids": [penalty["id"]]}, admin)
     return {"ids": {"uscc": home["uscc"], "penalty": penalty["id"], "hazard": inspection["hazards"][0]["id"],
-                    "entry": entry["id"]},
+                    "entry": entry["id"], **await supervision_tasks(home["id"])},
             "admin": tokens["admin"], "agency": {"Authorization": f"Bearer {(await issue_key('health', 't')).key}"}}
 
 

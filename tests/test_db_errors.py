@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from credit.db import is_unique_violation
-from credit.scheduling.tables import InspectionDraw, JobRun
+from credit.scheduling.tables import JobRun
+from credit.supervision.tables import InspectionDraw
 from credit.timeutil import now_utc
 
 

@@ -30,6 +30,8 @@ from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
+from credit.supervision import service as supervision
+from credit.supervision.tables import InspectionDraw, SupervisionTask
 from credit.timeutil import today
 
 TIANNING, WUJIN = "320402", "320412"
@@ -157,7 +159,36 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                            lambda w: {"decision": "reject", "reasons": "证明材料不全", "version": "1"}, "form"),
     "form_withdraw_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/withdrawal",
                              lambda w: {"withdraw_reasons": "申请人撤回", "version": "1"}, "form"),
+    # The supervision loop (issue 19): the roster, conflicts of interest, and a task's result, publication and
+    # confirmed rectification. {open_task} has no result yet, {recorded_task} an unpublished result,
+    # {rectify_task} a published order to rectify.
+    "api_add_inspector": ("POST", "/api/v1/supervision/inspectors",
+                          lambda w: {"name": "李建国", "certificate_number": "32040299001",
+                                     "agency_code": "civil_affairs", "district_code": TIANNING}, "api"),
+    "api_record_conflict": ("POST", "/api/v1/supervision/inspectors/{inspector}/conflicts",
+                            lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"}, "api"),
+    "api_record_supervision_result": ("POST", "/api/v1/supervision/tasks/{open_task}/result",
+                                      lambda w: {"kind": "general", "inspected_on": days_ago(0),
+                                                 "checklist": SUPERVISION_CHECKLIST, "outcome": "no_problem"}, "api"),
+    "api_publish_supervision_result": ("POST", "/api/v1/supervision/tasks/{recorded_task}/publication",
+                                       lambda w: {}, "api"),
+    "api_confirm_supervision_rectification": ("POST", "/api/v1/supervision/tasks/{rectify_task}/rectification",
+                                              lambda w: {"rectified_on": days_ago(0)}, "api"),
+    "form_add_inspector": ("POST", "/workspace/supervision/inspectors",
+                           lambda w: {"name": "李建国", "certificate_number": "32040299001",
+                                      "agency_code": "civil_affairs", "district_code": TIANNING}, "form"),
+    "form_record_conflict": ("POST", "/workspace/supervision/inspectors/{inspector}/conflicts",
+                             lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"}, "form"),
+    "form_record_supervision_result": ("POST", "/workspace/supervision/tasks/{open_task}/result",
+                                       lambda w: {"kind": "general", "inspected_on": days_ago(0), "outcome": "no_problem",
+                                                  **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()}},
+                                       "form"),
+    "form_publish_supervision_result": ("POST", "/workspace/supervision/tasks/{recorded_task}/publication",
+                                        lambda w: {}, "form"),
+    "form_confirm_supervision_rectification": ("POST", "/workspace/supervision/tasks/{rectify_task}/rectification",
+                                               lambda w: {"rectified_on": days_ago(0)}, "form"),
 }
+SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
 API_OK = {"POST": 201, "PUT": 200}
 FORM_OK = 303
@@ -201,6 +232,11 @@ for prefix in ("api", "form"):
     for operation in ("apply_repair", "decide_repair", "withdraw_repair"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
     EXPECTED[f"{prefix}_apply_repair_unmatched"] = expect(f"{prefix}_apply_repair_unmatched", set())
+# The supervision loop: regulators in scope of the home (the roster: of the inspector's district).
+for operation in ("add_inspector", "record_conflict", "record_supervision_result", "publish_supervision_result",
+                  "confirm_supervision_rectification"):
+    for prefix in ("api", "form"):
+        EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
 # The agency API takes agency keys only (401 for everyone else, signed-in people included).
 EXPECTED["api_report_penalty"] = {role: 201 if role in KEYS else 401 for role in API_ROLES}
 EXPECTED["api_match_subject"] = {role: 200 if role in KEYS else 401 for role in API_ROLES}
@@ -236,8 +272,32 @@ async def world(client) -> dict[str, Any]:
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
     ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
            "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
-           "application": application["id"]}
+           "application": application["id"], **await supervision_tasks(home["id"])}
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
+
+
+async def supervision_tasks(home_id: int) -> dict[str, int]:
+    """An inspector of 天宁 and three tasks of the home (one per draw): open, recorded, published with an order to
+    rectify."""
+    inspector = await supervision.add_inspector({"name": "王建华", "certificate_number": "32040200001",
+                                                 "agency_code": "civil_affairs", "district_code": TIANNING}, SETUP)
+    ids = {"inspector": inspector["id"]}
+    for n, name in enumerate(("open_task", "recorded_task", "rectify_task")):
+        draw = InspectionDraw(month=f"2000-0{n + 1}", drawn_on=today().replace(day=1), seed="s", institutions=[],
+                              inspectors={})
+        await draw.save().run()
+        task = SupervisionTask(draw=draw.id, month=draw.month, institution=home_id, district_code=TIANNING,
+                               inspectors=[inspector["id"]], due_on=today())
+        await task.save().run()
+        ids[name] = task.id
+    general = {"kind": "general", "inspected_on": today(), "checklist": SUPERVISION_CHECKLIST}
+    await supervision.record_result(ids["recorded_task"], {**general, "outcome": "interview"}, SETUP)
+    await supervision.record_result(ids["rectify_task"], {**general, "checklist": {**SUPERVISION_CHECKLIST,
+                                                                                   "fees": "fail"},
+                                                          "outcome": "rectify", "rectify_by": today() + timedelta(days=10)},
+                                    SETUP)
+    await supervision.publish_result(ids["rectify_task"], SETUP)
+    return ids
 
 
 async def sign_in(http, username: str) -> str:
@@ -304,7 +364,8 @@ def write_routes() -> set[tuple[str, str]]:
 def matrix_routes() -> set[tuple[str, str]]:
     """The routes the matrix calls, with their path parameters as the app names them."""
     names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
-             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id"}
+             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id",
+             "inspector": "inspector_id", "open_task": "task_id", "recorded_task": "task_id", "rectify_task": "task_id"}
     return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
             for method, template, _, _ in OPERATIONS.values()}
 

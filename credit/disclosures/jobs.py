@@ -1,32 +1,22 @@
-"""Scheduled work of the disclosures domain: rescoring, publishing, retiring penalties, the random draw."""
+"""Scheduled work of the disclosures domain: rescoring, publishing, retiring penalties; the random draw is
+credit.supervision's (called from here for the scheduler)."""
 
 from __future__ import annotations
 
-import hashlib
-import math
-import random
-from datetime import date, timedelta
-
-from scoring import Penalty as PenaltyFacts
-from scoring import policy_for, publication_end
-from scoring.policy import InspectionDraw as InspectionDrawRules
+from datetime import date
 
 from credit import db
-from credit.accounts.tables import User
+from credit.changes import Event, record_many
 from credit.disclosures.days import days_to_publish, refuse_future
-from credit.accounts.units import public_teams
 from credit.disclosures.rescoring import rescore_all, rescore_marked
 from credit.disclosures.service import publish
 from credit.disclosures.tables import Disclosure
 from credit.records.tables import Penalty
-from credit.registry.tables import Institution
-from credit.scheduling.tables import InspectionDraw
-from credit.changes import Event, record_changed, record_many
+from credit.supervision.service import draw_month
 from credit.timeutil import today as local_today
+from scoring import Penalty as PenaltyFacts
+from scoring import policy_for, publication_end
 
-# Random inspection (双随机): the share of homes drawn and the weight of each level are policy data
-# ([inspection_draw] of the policy in force on the draw's day).
-INSPECTORS_PER_DISTRICT = 2
 BATCH = 1000
 
 
@@ -89,56 +79,5 @@ async def retire_penalties(on: date) -> str:
 
 
 async def draw_random_inspections(on: date) -> str:
-    """The month's random inspection list (双随机): homes drawn with a higher share of C and D, and
-    inspectors drawn from each district's regulators. The seed is stored so anyone can redo the draw."""
-    month = on.strftime("%Y-%m")
-    if await InspectionDraw.exists().where(InspectionDraw.month == month).run():
-        return f"{month} already drawn"
-    latest = await Disclosure.select(Disclosure.digest).order_by(Disclosure.day, ascending=False).first().run()
-    seed = hashlib.sha256(f"{month}:{latest['digest'] if latest else ''}".encode()).hexdigest()
-    homes, inspectors = await draw(seed, on)
-    async with db.transaction():
-        await InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=homes, inspectors=inspectors).save().run()
-        await record_changed(Event("inspection_draw", "published", 0, {
-            "month": month, "seed": seed, "institutions": homes, "inspection_teams": await public_teams(inspectors)}))
-    return f"{month}: {len(homes)} institutions drawn"
-
-
-def pick_homes(rnd: random.Random, candidates: list[dict], rules: InspectionDrawRules) -> list[dict]:
-    """Draw `rules.share` of `candidates` (at least one) without replacement, each pick weighted by the
-    home's credit level (`credit_level`, "" when not yet rated)."""
-    wanted = max(1, math.ceil(len(candidates) * rules.share))
-    pool, picked = list(candidates), []
-    for _ in range(min(wanted, len(pool))):
-        pick = rnd.choices(range(len(pool)), [float(rules.weight(r["credit_level"])) for r in pool])[0]
-        picked.append(pool.pop(pick))
-    return picked
-
-
-async def draw(seed: str, on: date) -> tuple[list[dict], dict[str, list[str]]]:
-    """The draw for a seed on `on`: the same seed, day and registry give the same result.
-
-    Each district's share and each level's weight come from the policy in force on `on`; a lower level
-    is drawn more often (SAMR 国市监信发〔2022〕6号). The draw comes on top of every home's yearly inspection.
-    """
-    rules = policy_for(on).inspection_draw
-    if rules is None:
-        raise ValueError(f"the policy in force on {on} has no [inspection_draw] section")
-    rnd = random.Random(seed)
-    rows = await Institution.select(Institution.uscc, Institution.name, Institution.district_code,
-                                    Institution.credit_level).where(Institution.status == "active").order_by(
-        Institution.uscc).run()
-    by_district: dict[str, list[dict]] = {}
-    for row in rows:
-        by_district.setdefault(row["district_code"], []).append(row)
-    homes, inspectors = [], {}
-    for district in sorted(by_district):
-        homes.extend(pick_homes(rnd, by_district[district], rules))
-        regulators = [u["username"] for u in await User.select(User.username).where(
-            (User.role == "district_regulator") & (User.district_code == district) & (User.active == True)  # noqa: E712
-        ).order_by(User.username).run()]
-        if not regulators:
-            regulators = [u["username"] for u in await User.select(User.username).where(
-                (User.role == "city_regulator") & (User.active == True)).order_by(User.username).run()]  # noqa: E712
-        inspectors[district] = rnd.sample(regulators, min(INSPECTORS_PER_DISTRICT, len(regulators)))
-    return homes, inspectors
+    """The month's random inspection (双随机) and its tasks: credit.supervision owns the draw."""
+    return await draw_month(on)

@@ -9,8 +9,9 @@ from scoring import evaluate, policy_for
 
 from credit.accounts.units import public_teams
 from credit.disclosures.tables import CreditScore
-from credit.scheduling.tables import InspectionDraw
+from credit.supervision.tables import InspectionDraw
 from credit.public.facts import load_facts
+from credit.public.supervision import public_teams_of
 from credit.timeutil import today
 
 
@@ -38,14 +39,24 @@ async def credit_of(institution_id: int) -> dict[str, Any]:
 
 async def published_draws(page: int = 1, page_size: int | None = None) -> list[dict[str, Any]]:
     """The monthly random inspection draws (双随机), newest first, with their seeds, as the public sees them:
-    the inspectors of each district are named by their unit and counted (`inspection_teams`), never by
-    their login names (those stay in the stored draw, for the regulators)."""
-    query = InspectionDraw.select().order_by(InspectionDraw.month, ascending=False).output(load_json=True)
+    each drawn home's inspectors from the roster masked (`teams`: uscc -> [{name, certificate}], see
+    credit.public.supervision) and the digest of the snapshot drawn from. Draws made before the roster named the
+    regulators of each district: those are named by their unit and counted (`inspection_teams`), never by their
+    login names."""
+    query = InspectionDraw.select(InspectionDraw.id, InspectionDraw.month, InspectionDraw.drawn_on,
+                                  InspectionDraw.seed, InspectionDraw.institutions, InspectionDraw.inspectors,
+                                  InspectionDraw.snapshot_digest).order_by(
+        InspectionDraw.month, ascending=False).output(load_json=True)
     if page_size is not None:
         query = query.limit(page_size).offset((page - 1) * page_size)
-    rows = await query.run()
-    return [{**{k: v for k, v in row.items() if k != "inspectors"},
-             "inspection_teams": await public_teams(row["inspectors"] or {})} for row in rows]
+    out = []
+    for row in await query.run():
+        teams = row.pop("inspectors") or {}
+        if row["snapshot_digest"]:
+            out.append({**row, "teams": await public_teams_of(teams)})
+        else:
+            out.append({**row, "inspection_teams": await public_teams(teams)})
+    return out
 
 
 async def draws_count() -> int:

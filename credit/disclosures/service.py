@@ -20,6 +20,7 @@ from credit.errors import NotFound
 from credit.listings import rules
 from credit.public.listed import current_list
 from credit.public.queries import documents_of_day
+from credit.public.supervision import published_results
 from credit.settings import settings
 from credit.changes import Event, record_changed
 from credit.timeutil import now_utc
@@ -106,7 +107,9 @@ async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
     head = {"format": FORMAT, "day": on.isoformat(), "policy_version": policy_for(on).version,
             "previous_digest": previous_digest, "csv_format": CSV_FORMAT,
             "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
-            "institutions_count": len(lines), "list": listed}
+            "institutions_count": len(lines), "list": listed,
+            # The random-inspection results published that day (双随机、一公开; credit.public.supervision).
+            "supervision_results": await published_results(published_on=on, on=on)}
     # The institutions array is spliced in at its sorted place so the lines need not be parsed again: the result
     # is canonical JSON (sorted keys, no whitespace, UTF-8), the same bytes as _canonical of the whole document.
     body = _canonical({**head, "institutions": _SPLICE}).replace(

@@ -8,7 +8,7 @@ fire-safety status with the failed areas; `listed`: the entries on the public li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
@@ -75,6 +75,7 @@ class Inputs:
     inspections: list[dict[str, Any]]
     penalties: list[dict[str, Any]]  # public form, newest first
     listed: list[dict[str, Any]]  # public list entries
+    supervision: list[dict[str, Any]] = field(default_factory=list)  # published random-inspection results
 
 
 def build(inputs: Inputs, policy: Policy, on: date) -> dict[str, Any]:
@@ -93,5 +94,6 @@ def build(inputs: Inputs, policy: Policy, on: date) -> dict[str, Any]:
                  # the regulator's yearly inspection is due (MCA Order 66); it costs the home nothing under 2026.1
                  "inspection_due": inspection_due(inputs.facts.inspections, policy, on)},
         "listed": inputs.listed,
+        "supervision": inputs.supervision,
         "grade": current_grade(inputs.facts, policy, on),
     }

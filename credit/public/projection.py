@@ -24,6 +24,7 @@ from credit.disclosures.tables import CreditScore
 from credit.public import document
 from credit.public.facts import load_facts
 from credit.public.listed import listed_entries
+from credit.public.supervision import results_by_institution
 from credit.public.tables import PublicProfile
 from credit.public.view import counts_publicly, oldest_public_decision, public_entry, public_form, running_repairs
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
@@ -100,6 +101,7 @@ async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
     gradings = await _gradings(ids)
     inspections = await _inspections(ids, {x.id: x.checklist for i in ids for x in loaded.facts[i].inspections})
     penalties = await _penalties(ids, on, loaded.policy)
+    supervision = await results_by_institution(ids, on)
     listed_ids = [i for i in ids if loaded.facts[i].listed]
     listed: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if listed_ids:
@@ -108,7 +110,8 @@ async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
     return {i: document.build(document.Inputs(
         institution=loaded.institutions[i], facts=loaded.facts[i], assessment=loaded.assessments[i],
         assessed_on=history[i][-1]["as_of"] if history[i] else on, history=history[i],
-        gradings=gradings[i], inspections=inspections[i], penalties=penalties[i], listed=listed[i]),
+        gradings=gradings[i], inspections=inspections[i], penalties=penalties[i], listed=listed[i],
+        supervision=supervision[i]),
         loaded.policy, on) for i in ids}
 
 

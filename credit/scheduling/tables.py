@@ -1,7 +1,6 @@
-"""Scheduler state shared by every replica: job-run claims and the monthly random-inspection draws."""
+"""Scheduler state shared by every replica: job-run claims (the monthly draws are credit.supervision's)."""
 
-from piccolo.columns import Date, JSON, Text, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -18,13 +17,5 @@ class JobRun(Table):
     detail = Text(default="")
 
 
-class InspectionDraw(Table):
-    """A monthly random inspection draw (双随机); the seed is kept so the draw can be audited."""
-
-    id: Serial  # created by Piccolo; declared so type checkers know it
-
-    month = Varchar(length=7, unique=True)  # YYYY-MM
-    drawn_on = Date()
-    seed = Varchar(length=64)
-    institutions = JSON()
-    inspectors = JSON()
+# The monthly draw moved to credit.supervision (issue 19); kept importable from here for older imports.
+from credit.supervision.tables import InspectionDraw  # noqa: E402, F401

@@ -61,6 +61,8 @@ PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "/listings.csv": (),
     "/disclosures": ("page",),
     "/about": (),
+    "/supervision": ("month",),
+    "/supervision.csv": ("month",),
 }
 VARY = "Cookie, Accept-Encoding"
 # How long one process may reuse the data version it read (0: read it on every request). A page may thus

@@ -124,6 +124,8 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
                  "inspection_months": policy.fire.recent_inspection_months},
         "penalties": doc["penalties"],
         "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in doc["listed"]],
+        "supervision": [{**r, "inspected_on": _day(r["inspected_on"]), "rectify_by": _day(r["rectify_by"])}
+                        for r in doc.get("supervision", [])],
         "history": history,
         "chart": chart(history, policy),
     }

@@ -7,6 +7,7 @@ from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
 from portal.workspace.repairs import RepairPages
 from portal.workspace.review import ReviewPages
+from portal.workspace.supervision import SupervisionPages
 
 CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
-               RepairPages]
+               RepairPages, SupervisionPages]

@@ -12,6 +12,7 @@ from credit.records.queries import count_open_hazards, due_for_inspection, gradi
 from credit.timeutil import today
 from scoring import policy_for
 from credit.registry.queries import institution_counts_by_district, search_institutions
+from credit.supervision.service import overdue as supervision_overdue
 from portal.workspace.base import WorkspaceController, district_scope, page
 
 LEVELS = ("A", "B", "C", "D")
@@ -38,4 +39,5 @@ class DashboardController(WorkspaceController):
                     calendar_holds=await calendar_holds(district),
                     lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
                     grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district),
-                    due=due, due_count=due_count, due_months=months)
+                    due=due, due_count=due_count, due_months=months,
+                    supervision=await supervision_overdue(principal))

@@ -1,0 +1,80 @@
+"""Request and response bodies of the supervision API (dates ISO 8601)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from credit.api_params import BodyId
+
+
+class InspectorIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    certificate_number: str  # 执法证号
+    agency_code: str
+    district_code: str
+
+
+class InspectorOut(msgspec.Struct):
+    id: int
+    name: str
+    certificate_number: str
+    agency_code: str
+    district_code: str
+    active: bool
+    conflicts: list[dict[str, str]] = []
+
+
+class ConflictIn(msgspec.Struct, forbid_unknown_fields=True):
+    uscc: str
+    reason: str
+
+
+class ConflictOut(msgspec.Struct):
+    id: int
+    inspector: int
+    uscc: str
+    reason: str
+    recorded_on: dt.date
+
+
+class ResultIn(msgspec.Struct, forbid_unknown_fields=True):
+    """`kind` fire: `fire_inspection_id` of the home's fire-safety inspection; `kind` general: `inspected_on` and
+    `checklist` (each item of the policy's checklist: pass | fail). `rectify_by` when `outcome` is rectify."""
+
+    kind: str
+    outcome: str
+    inspected_on: dt.date | None = None
+    fire_inspection_id: BodyId | None = None
+    checklist: dict[str, str] | None = None
+    rectify_by: dt.date | None = None
+    findings: str = ""
+
+
+class RectificationIn(msgspec.Struct, forbid_unknown_fields=True):
+    rectified_on: dt.date
+
+
+class TaskOut(msgspec.Struct):
+    id: int
+    month: str
+    uscc: str
+    name: str
+    district_code: str
+    inspectors: list[int]
+    inspector_names: list[str]
+    due_on: dt.date
+    status: str
+    kind: str
+    outcome: str
+    inspected_on: dt.date | None
+    rectify_by: dt.date | None
+    rectified_on: dt.date | None
+    rectification: str
+    publish_by: dt.date | None
+    published_on: dt.date | None
+    fire_inspection: int | None
+    checklist: dict[str, str]
+    findings: str
+    version: int

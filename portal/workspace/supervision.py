@@ -1,0 +1,163 @@
+"""The supervision loop in the workspace (双随机、一公开): the district's inspection tasks with what is overdue, each
+task's result form, publication and rectification; the inspector roster with its conflicts of interest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from credit.accounts.roles import Principal
+from credit.errors import Duplicate, FieldError, ProcedureRefused, ValidationFailed
+from credit.public.supervision import OUTCOME_NAMES
+from credit.registry.districts import DISTRICTS
+from credit.supervision import service
+from credit.supervision.draw import rules_on
+from credit.supervision.tables import InspectionDraw
+from credit.timeutil import today
+from portal.workspace.base import WorkspaceController, district_scope, page
+from portal.workspace.forms import posted, reason_zh
+from portal.workspace.labels import field_label
+
+LABELS = {"certificate_number": ("执法证号", "Certificate number"), "agency_code": ("所属部门", "Agency"),
+          "kind": ("检查方式", "Kind of inspection"),
+          "fire_inspection_id": ("消防安全检查记录", "Fire-safety inspection"),
+          "findings": ("发现的问题", "Findings"), "reason": ("回避理由", "Reason"), "outcome": ("处理结果", "Outcome"),
+          "rectify_by": ("整改期限", "Rectify by"), "task": ("检查任务", "Task")}
+STATUS_NAMES = {"open": ("待检查", "to inspect"), "recorded": ("待公开", "to publish"),
+                "published": ("已公开", "published")}
+SAVED = {"inspector": ("已加入执法人员名录。", "The inspector is on the roster."),
+         "conflict": ("回避情形已登记。", "The conflict of interest was recorded."),
+         "result": ("检查结果已登记，请在公开期限内公开。", "The result was recorded; publish it before its deadline."),
+         "published": ("检查结果已公开。", "The result is public."),
+         "rectified": ("整改情况已确认。", "The rectification was confirmed.")}
+
+
+def messages(errors: list[FieldError]) -> dict[str, dict[str, str]]:
+    """Field -> {zh, en} in plain words, with the labels of the supervision forms."""
+    found: dict[str, dict[str, str]] = {}
+    for error in errors:
+        zh, en = LABELS.get(error.field) or field_label(error.field)
+        found[error.field] = {"zh": f"{zh}{reason_zh(error.reason)}。", "en": f"{en} {error.reason}."}
+    return found
+
+
+def refusal(error: ProcedureRefused | Duplicate) -> dict[str, dict[str, str]]:
+    if isinstance(error, Duplicate):
+        return {error.field: {"zh": "已经登记，不能重复登记。", "en": str(error)}}
+    return {"form": {"zh": error.reason, "en": error.reason}}
+
+
+def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
+    """The posted result form as the service takes it (`checklist.<item>` fields gathered)."""
+    body: dict[str, Any] = {k: values.get(k, "") for k in ("kind", "outcome", "inspected_on", "fire_inspection_id",
+                                                           "rectify_by", "findings")}
+    if body["kind"] == "general":
+        body["checklist"] = {i.code: values.get(f"checklist.{i.code}", "") for i in checklist}
+    return {k: v for k, v in body.items() if v != ""}
+
+
+async def checklist_of(task: Mapping[str, Any]) -> tuple:
+    drawn = await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    return rules_on(drawn["drawn_on"])[1].checklist
+
+
+class SupervisionPages(WorkspaceController):
+
+    @get("/supervision", operation_id="workspaceSupervision")
+    async def index(self, principal: NamedDependency[Principal], month: FromQuery[str] = "") -> Template:
+        """The tasks of the principal's district (all months, or one), and what is overdue."""
+        tasks = await service.tasks(principal, month or None)
+        return page("supervision_tasks.html", principal, tasks=tasks, month=month, statuses=STATUS_NAMES,
+                    outcomes=OUTCOME_NAMES, overdue=await service.overdue(principal),
+                    district=district_scope(principal))
+
+    async def _task_page(self, principal: Principal, task_id: int, *, status: int = 200, saved: str = "",
+                         values: Mapping[str, str] | None = None, errors: Mapping[str, Any] | None = None) -> Template:
+        task = await service.task_in_scope(task_id, principal)
+        shown = next(t for t in await service.tasks(principal, task["month"]) if t["id"] == task_id)
+        return page("supervision_task.html", principal, status=status, task=shown, checklist=await checklist_of(task),
+                    statuses=STATUS_NAMES, outcomes=OUTCOME_NAMES, saved=SAVED.get(saved), values=values or {},
+                    errors=errors or {}, today=today())
+
+    @get("/supervision/tasks/{task_id:int}", operation_id="workspaceSupervisionTask")
+    async def task(self, principal: NamedDependency[Principal], task_id: FromPath[int],
+                   saved: FromQuery[str] = "") -> Template:
+        return await self._task_page(principal, task_id, saved=saved)
+
+    @post("/supervision/tasks/{task_id:int}/result", operation_id="workspaceRecordSupervisionResult")
+    async def record(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                     task_id: FromPath[int]) -> Template | Redirect:
+        values = await posted(request)
+        task = await service.task_in_scope(task_id, principal)
+        try:
+            await service.record_result(task_id, result_body(values, await checklist_of(task)), principal)
+        except ValidationFailed as error:
+            return await self._task_page(principal, task_id, status=422, values=values, errors=messages(error.errors))
+        except ProcedureRefused as error:
+            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+        return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=result", status_code=303)
+
+    @post("/supervision/tasks/{task_id:int}/publication", operation_id="workspacePublishSupervisionResult")
+    async def publish(self, principal: NamedDependency[Principal], task_id: FromPath[int]) -> Template | Redirect:
+        try:
+            await service.publish_result(task_id, principal)
+        except ProcedureRefused as error:
+            return await self._task_page(principal, task_id, status=409, errors=refusal(error))
+        return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=published", status_code=303)
+
+    @post("/supervision/tasks/{task_id:int}/rectification", operation_id="workspaceConfirmSupervisionRectification")
+    async def rectified(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                        task_id: FromPath[int]) -> Template | Redirect:
+        values = await posted(request)
+        try:
+            await service.confirm_rectification(task_id, {"rectified_on": values.get("rectified_on", "")}, principal)
+        except ValidationFailed as error:
+            return await self._task_page(principal, task_id, status=422, values=values, errors=messages(error.errors))
+        except ProcedureRefused as error:
+            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+        return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=rectified", status_code=303)
+
+    async def _roster_page(self, principal: Principal, *, status: int = 200, saved: str = "",
+                           values: Mapping[str, str] | None = None,
+                           errors: Mapping[str, Any] | None = None) -> Template:
+        district = district_scope(principal)
+        districts = [(code, zh, en) for code, (zh, en) in DISTRICTS.items() if not district or code == district]
+        return page("inspectors.html", principal, status=status, roster=await service.roster(principal),
+                    districts=districts, agencies=await service.agencies(), saved=SAVED.get(saved),
+                    values=values or {}, errors=errors or {})
+
+    @get("/supervision/inspectors", operation_id="workspaceInspectors")
+    async def roster(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template:
+        """The roster of the principal's district (the city's for city regulators), with conflicts."""
+        return await self._roster_page(principal, saved=saved)
+
+    @post("/supervision/inspectors", operation_id="workspaceAddInspector")
+    async def add_inspector(self, request: Request[Any, Any, Any],
+                            principal: NamedDependency[Principal]) -> Template | Redirect:
+        values = await posted(request)
+        try:
+            await service.add_inspector({k: values.get(k, "") for k in ("name", "certificate_number", "agency_code",
+                                                                         "district_code")}, principal)
+        except ValidationFailed as error:
+            return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
+        except Duplicate as error:
+            return await self._roster_page(principal, status=409, values=values, errors=refusal(error))
+        return Redirect("/workspace/supervision/inspectors?saved=inspector", status_code=303)
+
+    @post("/supervision/inspectors/{inspector_id:int}/conflicts", operation_id="workspaceRecordInspectorConflict")
+    async def add_conflict(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                           inspector_id: FromPath[int]) -> Template | Redirect:
+        values = await posted(request)
+        try:
+            await service.record_conflict(inspector_id, {"uscc": values.get("uscc", ""),
+                                                         "reason": values.get("reason", "")}, principal)
+        except ValidationFailed as error:
+            return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
+        except Duplicate as error:
+            return await self._roster_page(principal, status=409, values=values, errors=refusal(error))
+        return Redirect("/workspace/supervision/inspectors?saved=conflict", status_code=303)
