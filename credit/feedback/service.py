@@ -104,8 +104,9 @@ async def submit(data: Mapping[str, Any]) -> Filed:
                        received_on=received, due_on=due.day, due_confirmed=due.confirmed, version=1,
                        created_at=now_utc())
         await row.save().run()
+        # the home's public counts (credit.public.feedback_stats) are part of its profile
         await record_changed(audit=Audit(CITIZEN, "feedback.file", "citizen_feedback", row.id,
-                                         {"after": _audited(row.to_dict())}))
+                                         {"after": _audited(row.to_dict())}), institutions=[home_id])
     return Filed(row.reference, duplicate=False)
 
 
@@ -266,5 +267,6 @@ async def _answer(current: Mapping[str, Any], version: int, status: str, reply: 
                         replied_at=now_utc()).save().run()
     await record_changed(audit=Audit(by.username, f"feedback.{status}", "citizen_feedback", current["id"], {
         "changes": {"status": [current["status"], status]}, "reply": mask_free_text(reply),
-        **({"transferred_to": values[Feedback.transferred_to]} if Feedback.transferred_to in values else {})}))
+        **({"transferred_to": values[Feedback.transferred_to]} if Feedback.transferred_to in values else {})}),
+        institutions=[current["institution"]])
     return await _row(current["id"])

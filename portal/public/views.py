@@ -126,6 +126,7 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
         "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in doc["listed"]],
         "history": history,
         "chart": chart(history, policy),
+        "feedback": doc.get("feedback", []),  # monthly counts only (credit.public.feedback_stats)
     }
 
 
