@@ -130,3 +130,23 @@ async def test_an_agency_officer_sees_no_feedback_on_the_dashboard(client):
     await sign_in(client, "health", role="agency_officer", agency_code="health")
     assert row["reference"] not in (await client.get("/workspace")).text
     assert (await client.get("/workspace/feedback")).status_code == 403
+
+
+async def test_the_complainants_name_and_phone_are_erased_three_years_after_closing(db):
+    """Retention (README): closed feedback keeps its text and answers; name and phone go after 3 years."""
+    from credit.feedback.jobs import RETENTION_YEARS, erase_feedback_pii
+    from credit.scheduler import run_job
+    from scoring.dates import add_months
+
+    old, recent = await filed(), await filed("", "另一条意见")
+    for row in (old, recent):
+        await feedback.close(row["id"], {"reply": "已答复", "substantiated": "no", "version": 1}, CITY)
+    await Feedback.update({Feedback.closed_on: add_months(today(), -12 * RETENTION_YEARS)}).where(
+        Feedback.id == old["id"]).run()
+    outcome = await run_job("erase_feedback_pii", manual=True)
+    assert outcome.status == "succeeded" and outcome.detail.startswith("1 complainants"), outcome
+    rows = {r["id"]: r for r in await Feedback.select().run()}
+    assert rows[old["id"]]["complainant_name"] == "" and rows[old["id"]]["complainant_phone"] == ""
+    assert rows[old["id"]]["pii_erased_on"] == today() and rows[old["id"]]["what_happened"] == TEXT
+    assert rows[recent["id"]]["complainant_name"] == "王小明"
+    assert "0 complainants" in await erase_feedback_pii(today())
