@@ -48,12 +48,13 @@ from credit.security_headers import security_headers
 from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
-from credit.stores import close_stores, shared_store
+from credit.stores import close_stores
 from portal.filters import register_filters
 from portal.notices import NoticeController
 from credit.listings.calendar import load_extra_years
 from portal.public import PublicController
 from portal.public.supervision_pages import SupervisionPages
+from portal.public.feedback import FeedbackPages
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
@@ -103,7 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     limits = rate_limit_config(settings)
     stores = {SESSION_STORE: session_store(settings),
-              RATE_LIMIT_STORE: shared_store(settings, "eldercredit-rate-limit"),
+              # counting: the feedback form's own per-address limit counts there too (credit.feedback.abuse)
+              RATE_LIMIT_STORE: throttle_store(settings, "eldercredit-rate-limit"),
               LOGIN_THROTTLE_STORE: throttle_store(settings),
               PAGE_STORE: page_store(settings)}
     prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MetricsController,
             PublicController,
             SupervisionPages,
+            FeedbackPages,
             InstitutionController,
             RecordsController,
             RepairController,

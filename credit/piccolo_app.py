@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from credit.accounts.tables import ApiToken, User
 from credit.audit.tables import AuditEntry
 from credit.disclosures.tables import CreditScore, Disclosure
+from credit.feedback.tables import Feedback, FeedbackReply
 from credit.public.tables import PublicProfile
 from credit.listings.tables import (
     ListingBasis,
@@ -52,6 +53,8 @@ TABLES = [
     RepairApplication,
     PublicProfile,
     InstitutionSearch,
+    Feedback,
+    FeedbackReply,
 ]
 
 APP_CONFIG = AppConfig(

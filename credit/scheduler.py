@@ -13,6 +13,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from credit.disclosures import jobs as disclosure_jobs
+from credit.feedback.jobs import erase_feedback_pii
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.scheduling.service import RunOutcome, run_once
 from credit.search.jobs import reindex_everything
@@ -68,6 +69,8 @@ JOBS = {job.name: job for job in (
         lambda moment: moment.strftime("%Y-%m"), disclosure_jobs.draw_random_inspections),
     Job("reindex", "rebuild the institution search index (names, pinyin, traditional forms, USCC)",
         lambda: CronTrigger(hour=1, minute=0, timezone=settings.timezone), _daily, reindex_everything),
+    Job("erase_feedback_pii", "erase complainants' name and phone 3 years after their feedback was closed",
+        lambda: CronTrigger(hour=2, minute=30, timezone=settings.timezone), _daily, erase_feedback_pii),
 )}
 
 

@@ -207,6 +207,13 @@ class Supervision:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedbackRules:
+    """Citizen feedback (section [feedback]): a regulator answers within this many working days."""
+
+    due_working_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A validated scoring policy; `levels` maps A..D to the lowest score of each, A first."""
 
@@ -223,6 +230,7 @@ class Policy:
     caps: LevelCaps = LevelCaps()
     inspection_draw: InspectionDraw | None = None
     supervision: Supervision | None = None
+    feedback: FeedbackRules | None = None  # citizen feedback (投诉与意见, issue 18); None before 2026.1
 
 
 # --------------------------------------------------------------------------- Order No. 36
@@ -363,7 +371,7 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         data,
         "",
         ("version", "effective_from", "score", "levels", "grading", "fire", "penalties", "listing"),
-        optional=("caps", "inspection_draw", "supervision"),
+        optional=("caps", "inspection_draw", "supervision", "feedback"),
     )
 
     version = root["version"]
@@ -391,7 +399,13 @@ def parse_policy(data: str | Mapping[str, Any], source: str = "<string>") -> Pol
         caps=_caps(r, root["caps"]) if "caps" in root else LevelCaps(),
         inspection_draw=_inspection_draw(r, root["inspection_draw"]) if "inspection_draw" in root else None,
         supervision=_supervision(r, root["supervision"]) if "supervision" in root else None,
+        feedback=_feedback(r, root["feedback"]) if "feedback" in root else None,
     )
+
+
+def _feedback(r: _Reader, raw: Any) -> FeedbackRules:
+    t = r.table(raw, "feedback", ("due_working_days",))
+    return FeedbackRules(due_working_days=r.integer(t["due_working_days"], "feedback.due_working_days", minimum=1))
 
 
 def _score(r: _Reader, raw: Any) -> ScoreRules:

@@ -23,6 +23,8 @@ from stdnum.cn import uscc as uscc_rules
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
+from credit.feedback import service as feedback
+from credit.feedback.tables import Feedback
 from credit.piccolo_app import TABLES
 from credit.records import repair
 from credit.records import service as records
@@ -87,6 +89,7 @@ CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separat
              "fire_facilities": "pass", "fire_management": "fail", "micro_fire_station": "na"}
 GRADING = {"decided_on": days_ago(3), "environment": 110, "facilities": 120, "operations": 140, "services": 560}
 PERSON = {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"}
+FEEDBACK = {"what_happened": "夜间无人值守", "uscc": code(1), "website": ""}
 REPAIR = {"applicant_name": "王芳", "applicant_contact": "13912345678", "statement": "罚款已缴清，已整改",
           "obligations_met_on": days_ago(5), "evidence": "缴款凭证", "commitment": "本机构承诺依法诚信经营。"}
 
@@ -187,6 +190,15 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                                         lambda w: {}, "form"),
     "form_confirm_supervision_rectification": ("POST", "/workspace/supervision/tasks/{rectify_task}/rectification",
                                                lambda w: {"rectified_on": days_ago(0)}, "form"),
+    # Citizen feedback (投诉与意见, issue 18): anyone files (a public write, rate limited per address); civil
+    # affairs in scope answers. {feedback} is a received report about the 天宁 home.
+    "form_file_feedback": ("POST", "/feedback", lambda w: FEEDBACK, "form"),
+    "form_accept_feedback": ("POST", "/workspace/feedback/{feedback}/accept",
+                             lambda w: {"reply": "已受理，将现场检查", "version": "1"}, "form"),
+    "form_transfer_feedback": ("POST", "/workspace/feedback/{feedback}/transfer",
+                               lambda w: {"to": "12345", "reply": "已转12345热线", "version": "1"}, "form"),
+    "form_close_feedback": ("POST", "/workspace/feedback/{feedback}/close",
+                            lambda w: {"reply": "经核查不属实", "substantiated": "no", "version": "1"}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
@@ -237,6 +249,10 @@ for operation in ("add_inspector", "record_conflict", "record_supervision_result
                   "confirm_supervision_rectification"):
     for prefix in ("api", "form"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
+# Citizen feedback: the form is public (every role, anonymous included); the queue is civil affairs' in scope.
+EXPECTED["form_file_feedback"] = {role: FORM_OK for role in FORM_ROLES}
+for operation in ("accept_feedback", "transfer_feedback", "close_feedback"):
+    EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", IN_SCOPE)
 # The agency API takes agency keys only (401 for everyone else, signed-in people included).
 EXPECTED["api_report_penalty"] = {role: 201 if role in KEYS else 401 for role in API_ROLES}
 EXPECTED["api_match_subject"] = {role: 200 if role in KEYS else 401 for role in API_ROLES}
@@ -263,6 +279,7 @@ async def world(client) -> dict[str, Any]:
     repair_penalty = (await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)),
                                            HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
+    report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
@@ -272,7 +289,9 @@ async def world(client) -> dict[str, Any]:
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
     ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
            "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
-           "application": application["id"], **await supervision_tasks(home["id"])}
+           "application": application["id"], **await supervision_tasks(home["id"]),
+           "feedback": (await Feedback.select(Feedback.id).where(Feedback.reference == report.reference)
+                        .first().run())["id"]}
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
 
@@ -365,7 +384,8 @@ def matrix_routes() -> set[tuple[str, str]]:
     """The routes the matrix calls, with their path parameters as the app names them."""
     names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
              "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id",
-             "inspector": "inspector_id", "open_task": "task_id", "recorded_task": "task_id", "rectify_task": "task_id"}
+             "inspector": "inspector_id", "open_task": "task_id", "recorded_task": "task_id", "rectify_task": "task_id",
+             "feedback": "feedback_id"}
     return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
             for method, template, _, _ in OPERATIONS.values()}
 

@@ -48,6 +48,7 @@ SESSION_COOKIE = "ec_session"
 CSRF_COOKIE = "ec_csrf"
 SESSION_CSRF_KEY = "csrf"  # the session's own CSRF token
 SESSION_SIGNED_IN_AT_KEY = "signed_in_at"  # Unix time of the sign-in
+ANONYMOUS_FORMS = frozenset({LOGIN_PATH, "/feedback"})  # forms shown to anonymous visitors: they get the cookie
 _NEW_SESSION_ID = "eldercredit.new_session_id"
 _OLD_SESSION_ID = "eldercredit.old_session_id"
 
@@ -137,8 +138,8 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
     """CSRF bound to the session for signed-in sessions, Litestar's double-submit check otherwise; skipped
     only for bearer-authenticated requests and cookie-less API calls.
 
-    On safe methods the CSRF cookie is issued only to signed-in users and on the login page, so anonymous
-    public pages carry no Set-Cookie. (A form shown to anonymous visitors elsewhere would need adding here.)
+    On safe methods the CSRF cookie is issued only to signed-in users and on the pages of ANONYMOUS_FORMS (the
+    login page, the citizen feedback form), so other anonymous public pages carry no Set-Cookie.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -156,7 +157,7 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
                 await self._check_session_token(cast("HTTPScope", scope), receive, send, bound)
                 return
             if (cast("HTTPScope", scope)["method"] in self.config.safe_methods and scope.get("user") is None
-                    and scope["path"] != LOGIN_PATH):
+                    and scope["path"] not in ANONYMOUS_FORMS):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, self._cookie_follows_session(scope, send, None))

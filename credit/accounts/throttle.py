@@ -76,10 +76,11 @@ def _redis_counting_store(url: str, namespace: str) -> CountingStore:
     return RedisCountingStore.with_client(url=url, namespace=namespace)  # type: ignore[return-value]  # with_client builds cls
 
 
-def throttle_store(settings: Settings) -> CountingStore:
-    """The store for sign-in counts: Redis when `settings.redis_url` is set, process memory otherwise."""
+def throttle_store(settings: Settings, namespace: str = "eldercredit-login-throttle") -> CountingStore:
+    """A store that counts (sign-in failures; the rate limits): Redis when `settings.redis_url` is set,
+    process memory otherwise."""
     if settings.redis_url:
-        return _redis_counting_store(settings.redis_url, "eldercredit-login-throttle")
+        return _redis_counting_store(settings.redis_url, namespace)
     return MemoryCountingStore()
 
 

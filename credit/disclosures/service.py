@@ -18,6 +18,7 @@ from credit.disclosures.signing import load_or_create_key, public_key_pem, sign
 from credit.disclosures.tables import Disclosure
 from credit.errors import NotFound
 from credit.listings import rules
+from credit.public import feedback_stats
 from credit.public.listed import current_list
 from credit.public.queries import documents_of_day
 from credit.public.supervision import published_results
@@ -109,7 +110,9 @@ async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
             "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
             "institutions_count": len(lines), "list": listed,
             # The random-inspection results published that day (双随机、一公开; credit.public.supervision).
-            "supervision_results": await published_results(published_on=on, on=on)}
+            "supervision_results": await published_results(published_on=on, on=on),
+            # citizen feedback: monthly counts per district, never the content (credit.public.feedback_stats)
+            "feedback": {"districts": await feedback_stats.by_district(on)}}
     # The institutions array is spliced in at its sorted place so the lines need not be parsed again: the result
     # is canonical JSON (sorted keys, no whitespace, UTF-8), the same bytes as _canonical of the whole document.
     body = _canonical({**head, "institutions": _SPLICE}).replace(

@@ -21,7 +21,7 @@ from scoring import Assessment, Policy, evaluate_many, policy_for
 
 from credit import changefeed, db
 from credit.disclosures.tables import CreditScore
-from credit.public import document
+from credit.public import document, feedback_stats
 from credit.public.facts import load_facts
 from credit.public.listed import listed_entries
 from credit.public.supervision import results_by_institution
@@ -107,12 +107,13 @@ async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
     if listed_ids:
         for entry in await listed_entries(page_size=100000, institution_ids=listed_ids, on=on):
             listed[entry["institution"]].append(public_entry(entry))
-    return {i: document.build(document.Inputs(
+    feedback = await feedback_stats.by_home(ids, on)  # counts only (credit.public.feedback_stats)
+    return {i: {**document.build(document.Inputs(
         institution=loaded.institutions[i], facts=loaded.facts[i], assessment=loaded.assessments[i],
         assessed_on=history[i][-1]["as_of"] if history[i] else on, history=history[i],
         gradings=gradings[i], inspections=inspections[i], penalties=penalties[i], listed=listed[i],
         supervision=supervision[i]),
-        loaded.policy, on) for i in ids}
+        loaded.policy, on), "feedback": feedback.get(i, [])} for i in ids}
 
 
 async def documents_on(ids: list[int], on: date) -> dict[int, dict[str, Any]]:

@@ -128,6 +128,7 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
                         for r in doc.get("supervision", [])],
         "history": history,
         "chart": chart(history, policy),
+        "feedback": doc.get("feedback", []),  # monthly counts only (credit.public.feedback_stats)
     }
 
 

@@ -1,6 +1,7 @@
 """The regulator workspace (HTML, under /workspace): one controller module per area."""
 
 from portal.workspace.dashboard import DashboardController
+from portal.workspace.feedback import FeedbackQueue
 from portal.workspace.history import HistoryController
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
@@ -10,4 +11,4 @@ from portal.workspace.review import ReviewPages
 from portal.workspace.supervision import SupervisionPages
 
 CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
-               RepairPages, SupervisionPages]
+               RepairPages, SupervisionPages, FeedbackQueue]

@@ -6,14 +6,15 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from credit.accounts.roles import Principal
+from credit.accounts.roles import REGULATORS, Principal
+from credit.feedback.queries import inspections_requested, overdue_feedback
 from credit.listings.queries import OBJECTION_WARNING_DAYS, calendar_holds, count_listed, objection_windows_closing
 from credit.records.queries import count_open_hazards, due_for_inspection, gradings_lapsing, overdue_major_hazards
-from credit.timeutil import today
-from scoring import policy_for
 from credit.registry.queries import institution_counts_by_district, search_institutions
 from credit.supervision.service import overdue as supervision_overdue
+from credit.timeutil import today
 from portal.workspace.base import WorkspaceController, district_scope, page
+from scoring import policy_for
 
 LEVELS = ("A", "B", "C", "D")
 GRADING_WARNING_DAYS = 90
@@ -25,6 +26,7 @@ class DashboardController(WorkspaceController):
     async def dashboard(self, principal: NamedDependency[Principal]) -> Template:
         """Counts for the principal's city or district, and what needs doing soon."""
         district = district_scope(principal)
+        civil_affairs = principal.role in REGULATORS
         total = (await search_institutions(district=district, page_size=1)).total
         by_level = [(level, (await search_institutions(district=district, level=level, page_size=1)).total)
                     for level in LEVELS]
@@ -40,4 +42,7 @@ class DashboardController(WorkspaceController):
                     lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
                     grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district),
                     due=due, due_count=due_count, due_months=months,
-                    supervision=await supervision_overdue(principal))
+                    supervision=await supervision_overdue(principal),
+                    # citizen feedback is civil affairs' to handle: agency officers do not see its references
+                    feedback_overdue=await overdue_feedback(district) if civil_affairs else [],
+                    feedback_inspections=await inspections_requested(district) if civil_affairs else [])

@@ -132,6 +132,9 @@ FIELDS: dict[str, Label] = {
     "decision": ("决定", "Decision"),
     "reasons": ("理由", "Reasons"),
     "penalty": ("行政处罚", "Penalty"),
+    "reply": ("答复（在查询页公开）", "Reply (shown on the status page)"),
+    "to": ("转办单位", "Transfer to"),
+    "substantiated": ("反映是否属实", "Substantiated"),
 }
 
 
