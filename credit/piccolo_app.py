@@ -12,6 +12,7 @@ from credit.listings.tables import (
     ListingBasis,
     ListingEntry,
     ListingTransition,
+    NoticeReceipt,
     PunishmentMeasure,
     RemovalApplication,
 )
@@ -48,6 +49,7 @@ TABLES = [
     RepairApplication,
     PublicProfile,
     InstitutionSearch,
+    NoticeReceipt,
 ]
 
 APP_CONFIG = AppConfig(

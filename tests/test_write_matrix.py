@@ -23,6 +23,7 @@ from stdnum.cn import uscc as uscc_rules
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
+from credit.listings import service as listings
 from credit.piccolo_app import TABLES
 from credit.records import repair
 from credit.records import service as records
@@ -44,6 +45,7 @@ USERS = {
     "district_out": {"role": "district_regulator", "district_code": WUJIN},
     "officer_own": {"role": "agency_officer", "agency_code": "health"},
     "officer_other": {"role": "agency_officer", "agency_code": "fire_rescue"},
+    "home_own": {"role": "institution", "institution_uscc": "{uscc}"},  # a user of the 天宁 home (机构端)
 }
 KEYS = {"key_own": "health", "key_other": "fire_rescue"}
 API_ROLES = (*USERS, *KEYS, "anonymous")
@@ -55,6 +57,8 @@ EXCLUDED = {
     ("POST", "/logout"): "signing out writes no record; covered in tests/accounts",
     ("POST", "/api/v1/me/password"): "any signed-in user changes only their own password, with the current one; "
                                      "tests/accounts/test_password_policy.py",
+    ("POST", "/my/password"): "a home's user changes only their own password, with the current one; "
+                              "tests/institution/test_home_self_service.py",
 }
 # The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
 # own role x step matrix in tests/listings/test_listing_roles.py.
@@ -157,6 +161,11 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                            lambda w: {"decision": "reject", "reasons": "证明材料不全", "version": "1"}, "form"),
     "form_withdraw_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/withdrawal",
                              lambda w: {"withdraw_reasons": "申请人撤回", "version": "1"}, "form"),
+    # Institution self-service (机构端): civil affairs opens the home's accounts; the home objects to its notice.
+    "form_create_home_account": ("POST", "/workspace/institutions/{home}/accounts/new",
+                                 lambda w: {"username": "kangle.new", "display_name": "新用户"}, "form"),
+    "form_home_objection": ("POST", "/my/notices/{entry}/objection",
+                            lambda w: {"text": "已全部履行判决义务"}, "form"),
 }
 
 API_OK = {"POST": 201, "PUT": 200}
@@ -194,6 +203,11 @@ for prefix in ("api", "form"):
     EXPECTED[f"{prefix}_edit_unmatched_penalty"] = expect(f"{prefix}_edit_unmatched_penalty", CITY | REPORTING_AGENCY)
     EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(f"{prefix}_revoke_unmatched_penalty",
                                                             CITY | REPORTING_AGENCY)
+# The account is opened on its own page, which shows the initial password once: 201, not a redirect.
+EXPECTED["form_create_home_account"] = {role: 201 if status == FORM_OK else status for role, status in
+                                        expect("form_create_home_account", IN_SCOPE).items()}
+# Only the home's own user objects from /my; staff are refused there (403), whatever their scope.
+EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.
@@ -227,16 +241,19 @@ async def world(client) -> dict[str, Any]:
     repair_penalty = (await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)),
                                            HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
+    entry = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
+                                    "facts": "人民法院认定为失信被执行人", "basis": "（2026）苏04执1号"}, SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
-        await create_user(username, password=PASSWORD, actor="test", **extra)
+        await create_user(username, password=PASSWORD, actor="test",
+                          **{k: v.format(uscc=home["uscc"]) for k, v in extra.items()})
         headers[username] = {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
     for name, agency in KEYS.items():
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
     ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
            "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
-           "application": application["id"]}
+           "application": application["id"], "entry": entry["id"]}
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
 
@@ -304,7 +321,8 @@ def write_routes() -> set[tuple[str, str]]:
 def matrix_routes() -> set[tuple[str, str]]:
     """The routes the matrix calls, with their path parameters as the app names them."""
     names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
-             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id"}
+             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id",
+             "entry": "entry_id"}
     return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
             for method, template, _, _ in OPERATIONS.values()}
 

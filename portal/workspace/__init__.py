@@ -2,6 +2,7 @@
 
 from portal.workspace.dashboard import DashboardController
 from portal.workspace.history import HistoryController
+from portal.workspace.home_accounts import HomeAccountPages
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
@@ -9,4 +10,4 @@ from portal.workspace.repairs import RepairPages
 from portal.workspace.review import ReviewPages
 
 CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
-               RepairPages]
+               RepairPages, HomeAccountPages]
