@@ -57,6 +57,7 @@ from portal.public.supervision_pages import SupervisionPages
 from portal.public.feedback import FeedbackPages
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.i18n import configure as configure_public_templates
+from portal.my import CONTROLLERS as MY_HOME_CONTROLLERS
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             AccountController,
             *WORKSPACE_CONTROLLERS,
+            *MY_HOME_CONTROLLERS,
             create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"],
                                        include_in_schema=False),
         ],

@@ -13,6 +13,7 @@ from credit.listings.tables import (
     ListingBasis,
     ListingEntry,
     ListingTransition,
+    NoticeReceipt,
     PunishmentMeasure,
     RemovalApplication,
 )
@@ -55,6 +56,7 @@ TABLES = [
     InstitutionSearch,
     Feedback,
     FeedbackReply,
+    NoticeReceipt,
 ]
 
 APP_CONFIG = AppConfig(

@@ -40,6 +40,7 @@ class Settings:
     page_store_max_keys: int = 5000
     list_separation_of_duties: bool = True  # the proposer of a list entry does not decide its review
     token_ttl_days: int = 90  # a user API token stops working this long after it was issued
+    institution_users_max: int = 5  # active accounts one home (机构端) may have
     session_max_hours: int = 12  # a session ends this long after sign-in, however busy
     session_idle_minutes: int = 60  # ... and after this long without a request
     calendar_dir: Path | None = None  # CALENDAR_DIR: extra years of working-day data (default scoring/calendars)
@@ -79,6 +80,7 @@ def load_settings() -> Settings:
         page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),
         list_separation_of_duties=_flag("LIST_SEPARATION_OF_DUTIES", True),
         token_ttl_days=int(os.environ.get("TOKEN_TTL_DAYS", "90")),
+        institution_users_max=int(os.environ.get("INSTITUTION_USERS_MAX", "5")),
         session_max_hours=int(os.environ.get("SESSION_MAX_HOURS", "12")),
         session_idle_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         calendar_dir=Path(os.environ["CALENDAR_DIR"]) if os.environ.get("CALENDAR_DIR") else None,

@@ -25,6 +25,7 @@ from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
 from credit.feedback import service as feedback
 from credit.feedback.tables import Feedback
+from credit.listings import service as listings
 from credit.piccolo_app import TABLES
 from credit.records import repair
 from credit.records import service as records
@@ -48,6 +49,7 @@ USERS = {
     "district_out": {"role": "district_regulator", "district_code": WUJIN},
     "officer_own": {"role": "agency_officer", "agency_code": "health"},
     "officer_other": {"role": "agency_officer", "agency_code": "fire_rescue"},
+    "home_own": {"role": "institution", "institution_uscc": "{uscc}"},  # a user of the 天宁 home (机构端)
 }
 KEYS = {"key_own": "health", "key_other": "fire_rescue"}
 API_ROLES = (*USERS, *KEYS, "anonymous")
@@ -59,6 +61,8 @@ EXCLUDED = {
     ("POST", "/logout"): "signing out writes no record; covered in tests/accounts",
     ("POST", "/api/v1/me/password"): "any signed-in user changes only their own password, with the current one; "
                                      "tests/accounts/test_password_policy.py",
+    ("POST", "/my/password"): "a home's user changes only their own password, with the current one; "
+                              "tests/institution/test_home_self_service.py",
 }
 # The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
 # own role x step matrix in tests/listings/test_listing_roles.py.
@@ -199,6 +203,11 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
                                lambda w: {"to": "12345", "reply": "已转12345热线", "version": "1"}, "form"),
     "form_close_feedback": ("POST", "/workspace/feedback/{feedback}/close",
                             lambda w: {"reply": "经核查不属实", "substantiated": "no", "version": "1"}, "form"),
+    # Institution self-service (机构端): civil affairs opens the home's accounts; the home objects to its notice.
+    "form_create_home_account": ("POST", "/workspace/institutions/{home}/accounts/new",
+                                 lambda w: {"username": "kangle.new", "display_name": "新用户"}, "form"),
+    "form_home_objection": ("POST", "/my/notices/{entry}/objection",
+                            lambda w: {"text": "已全部履行判决义务"}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
@@ -237,6 +246,11 @@ for prefix in ("api", "form"):
     EXPECTED[f"{prefix}_edit_unmatched_penalty"] = expect(f"{prefix}_edit_unmatched_penalty", CITY | REPORTING_AGENCY)
     EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(f"{prefix}_revoke_unmatched_penalty",
                                                             CITY | REPORTING_AGENCY)
+# The account is opened on its own page, which shows the initial password once: 201, not a redirect.
+EXPECTED["form_create_home_account"] = {role: 201 if status == FORM_OK else status for role, status in
+                                        expect("form_create_home_account", IN_SCOPE).items()}
+# Only the home's own user objects from /my; staff are refused there (403), whatever their scope.
+EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.
@@ -280,10 +294,13 @@ async def world(client) -> dict[str, Any]:
                                            HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
     report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
+    entry = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
+                                    "facts": "人民法院认定为失信被执行人", "basis": "（2026）苏04执1号"}, SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
-        await create_user(username, password=PASSWORD, actor="test", **extra)
+        await create_user(username, password=PASSWORD, actor="test",
+                          **{k: v.format(uscc=home["uscc"]) for k, v in extra.items()})
         headers[username] = {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
     for name, agency in KEYS.items():
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
@@ -291,7 +308,7 @@ async def world(client) -> dict[str, Any]:
            "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
            "application": application["id"], **await supervision_tasks(home["id"]),
            "feedback": (await Feedback.select(Feedback.id).where(Feedback.reference == report.reference)
-                        .first().run())["id"]}
+                        .first().run())["id"], "entry": entry["id"]}
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
 
@@ -385,7 +402,7 @@ def matrix_routes() -> set[tuple[str, str]]:
     names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
              "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id",
              "inspector": "inspector_id", "open_task": "task_id", "recorded_task": "task_id", "rectify_task": "task_id",
-             "feedback": "feedback_id"}
+             "feedback": "feedback_id", "entry": "entry_id"}
     return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
             for method, template, _, _ in OPERATIONS.values()}
 

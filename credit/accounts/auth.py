@@ -23,7 +23,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.accounts import service
-from credit.accounts.roles import AGENCY, Principal
+from credit.accounts.roles import AGENCY, INSTITUTION, Principal
 from credit.errors import Forbidden
 from credit.problems import problem
 from credit.sharing.keys import KEY_PREFIX, principal_for_key
@@ -89,11 +89,30 @@ class LoginRequired(NotAuthorizedException):
     """Raised by `requires_login`; answered with 401 problem+json under /api/, a redirect to /login elsewhere."""
 
 
-def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the request must carry a signed-in session or a valid user API token."""
+def requires_account(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the request must carry a signed-in session or a valid user API token (any role)."""
     if principal_of(connection) is None:
         raise LoginRequired(connection.scope.get(AUTH_REFUSAL)
                             or "sign in or send a valid API token (Authorization: Bearer ...)")
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard for the workspace and the regulator API: signed in (else 401 / to the sign-in page) as staff.
+
+    A home's own account (role institution) is refused with 403: it sees only its own home, under /my.
+    """
+    requires_account(connection, handler)
+    principal = principal_of(connection)
+    if principal is not None and principal.role == INSTITUTION:
+        raise Forbidden("an institution's account reaches only its own home's pages under /my")
+
+
+def requires_institution(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard for /my: signed in as a home's own user (staff get 403: the workspace is theirs)."""
+    requires_account(connection, handler)
+    principal = principal_of(connection)
+    if principal is None or principal.role != INSTITUTION or not principal.institution_uscc:
+        raise Forbidden("these pages are for an institution's own users")
 
 
 def requires_roles(*roles: str):

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
-from credit.accounts.roles import ROLES
+from credit.accounts.roles import INSTITUTION, ROLES
 
 console = Console()
 errors = Console(stderr=True)
@@ -24,6 +24,8 @@ def add_users_parser(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--role", required=True, help=" | ".join(ROLES))
     create.add_argument("--district", default="", help="district code (district_regulator only)")
     create.add_argument("--agency", default="", help="agency code (agency_officer only)")
+    create.add_argument("--uscc", default="", help="the home's USCC (institution only); its user sets a password "
+                                                   "at the first sign-in")
     create.add_argument("--display-name", default="")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.add_argument("--actor", default="cli", help="name recorded in the audit log")
@@ -67,7 +69,8 @@ def _create(args: argparse.Namespace) -> int:
     try:
         user = asyncio.run(service.create_user(
             args.username, args.role, password, district_code=args.district, agency_code=args.agency,
-            display_name=args.display_name, actor=args.actor))
+            institution_uscc=args.uscc, display_name=args.display_name,
+            must_change_password=args.role == INSTITUTION, actor=args.actor))
     except ValidationFailed as failed:
         errors.print(f"User {args.username!r} not created:", markup=False, highlight=False)
         for error in failed.errors:
@@ -79,6 +82,9 @@ def _create(args: argparse.Namespace) -> int:
     console.print(f"Created user {user['username']} ({user['role']}).", markup=False, highlight=False)
     if not args.password_stdin:
         console.print(f"Password (shown once): {password}", markup=False, highlight=False)
+    if args.role == INSTITUTION:
+        console.print("The home's user must replace this password at the first sign-in (/login, then /my).",
+                      markup=False, highlight=False)
     return 0
 
 

@@ -114,5 +114,6 @@ async def change_password(username: str, current_password: str, new_password: st
         raise ValidationFailed(errors)
     password_hash = await asyncio.to_thread(hash_password, new_password)
     async with db.transaction():
-        await User.update({User.password_hash: password_hash}).where(User.id == user["id"]).run()
+        await User.update({User.password_hash: password_hash, User.must_change_password: False}).where(
+            User.id == user["id"]).run()
         await audit.record(actor, "user.password_change", "user", user["id"], {})

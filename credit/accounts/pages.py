@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from credit.accounts import service
 from credit.accounts.auth import SESSION_USER_KEY, principal_of, safe_next
+from credit.accounts.roles import INSTITUTION, Principal
 from credit.accounts.schemas import LoginForm
 from credit.accounts.sessions import start_session
 from credit.accounts.throttle import LOGIN_THROTTLE_STORE, CountingStore, LoginThrottle
@@ -28,6 +29,17 @@ def _page(status: int, *, username: str = "", next_path: str = "", errors: dict[
         "username": username, "next": next_path, "errors": errors or {}, "notice": notice})
 
 
+def after_sign_in(principal: Principal, next_path: str) -> str:
+    """Where a signed-in user goes: `next` when it is theirs to see; a home's users only under /my (and first to
+    the password form while civil affairs' initial password is still theirs)."""
+    if principal.role != INSTITUTION:
+        return safe_next(next_path)
+    if principal.password_change_required:
+        return "/my/password"
+    target = safe_next(next_path, "/my")
+    return target if target == "/my" or target.startswith("/my/") else "/my"
+
+
 class LoginController(Controller):
     include_in_schema = False
 
@@ -35,8 +47,8 @@ class LoginController(Controller):
     async def login_page(self, request: Request[Any, Any, Any],
                          next_path: Annotated[str, QueryParameter(name="next")] = "") -> Response[Any]:
         """The sign-in form; a signed-in user goes straight on."""
-        if principal_of(request) is not None:
-            return Redirect(safe_next(next_path), status_code=303)
+        if (principal := principal_of(request)) is not None:
+            return Redirect(after_sign_in(principal, next_path), status_code=303)
         return _page(200, next_path=safe_next(next_path, ""))
 
     @post("/login", operation_id="login")
@@ -63,7 +75,7 @@ class LoginController(Controller):
         except service.InvalidCredentials:
             return _page(401, username=username, next_path=next_path, errors={"password": WRONG_CREDENTIALS})
         start_session(request, {SESSION_USER_KEY: principal.user_id}, settings.secret_key)
-        return Redirect(safe_next(next_path), status_code=303)
+        return Redirect(after_sign_in(principal, next_path), status_code=303)
 
     @post("/logout", operation_id="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -5,6 +5,9 @@
 - district_regulator (区县民政): only institutions of its own district code.
 - agency_officer (成员单位) and agency (its system, with the agency key): only its own agency's records; reads
   the rest like anyone else.
+- institution (机构端): a home's own users, bound to its USCC. They see that home's full record and answer for it
+  (notices, objections) under /my; they write no regulator record and reach neither the workspace nor the
+  regulator API (`requires_login` refuses them).
 
 A scope rule never passes because a record has no district or institution yet:
 - an empty district code is inside no district regulator's scope (only city-level regulators and admin);
@@ -25,8 +28,10 @@ CITY_REGULATOR = "city_regulator"
 DISTRICT_REGULATOR = "district_regulator"
 AGENCY_OFFICER = "agency_officer"
 AGENCY = "agency"  # an agency's system calling with an agency API key, not a person
+INSTITUTION = "institution"  # a home's own user (机构端), bound to one USCC
 
-ROLES = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR, AGENCY_OFFICER)
+ROLES = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR, AGENCY_OFFICER, INSTITUTION)
+STAFF = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR, AGENCY_OFFICER)  # the workspace and the regulator API
 REGULATORS = (ADMIN, CITY_REGULATOR, DISTRICT_REGULATOR)
 
 
@@ -40,6 +45,8 @@ class Principal:
     district_code: str = ""
     agency_code: str = ""
     via: Literal["session", "token", "key"] = "session"
+    institution_uscc: str = ""  # role institution only: the one home it answers for
+    password_change_required: bool = False  # set by civil affairs' account creation; cleared by the first change
 
 
 def can_write_institution(principal: Principal | None, district_code: str) -> bool:

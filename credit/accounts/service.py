@@ -20,7 +20,7 @@ from typing import Any, Literal
 from credit import db
 from credit.accounts.password_policy import password_problems
 from credit.accounts.passwords import hash_password, verify_password
-from credit.accounts.roles import AGENCY_OFFICER, DISTRICT_REGULATOR, ROLES, Principal
+from credit.accounts.roles import AGENCY_OFFICER, DISTRICT_REGULATOR, INSTITUTION, ROLES, Principal
 from credit.accounts.tables import ApiToken, User
 from credit.accounts.throttle import ClientThrottled, LoginThrottle
 from credit.audit import service as audit
@@ -28,6 +28,7 @@ from credit.errors import Duplicate, DomainError, FieldError, NotFound, Validati
 from credit.registry.districts import is_known_district
 from credit.settings import settings
 from credit.sharing.tables import Agency
+from credit.registry.tables import Institution
 from credit.timeutil import now_utc
 
 TOKEN_PREFIX = "ect_"
@@ -81,38 +82,35 @@ def _token_hash(token: str) -> str:
 
 
 def _principal_columns():
-    return (User.id, User.username, User.role, User.district_code, User.agency.code.as_alias("agency_code"))
+    return (User.id, User.username, User.role, User.district_code, User.agency.code.as_alias("agency_code"),
+            User.institution_uscc, User.must_change_password)
 
 
 def _principal(row: dict[str, Any], via: Literal["session", "token", "key"]) -> Principal:
     return Principal(user_id=row["id"], username=row["username"], role=row["role"],
-                     district_code=row["district_code"] or "", agency_code=row["agency_code"] or "", via=via)
+                     district_code=row["district_code"] or "", agency_code=row["agency_code"] or "", via=via,
+                     institution_uscc=row["institution_uscc"] or "",
+                     password_change_required=bool(row["must_change_password"]))
 
 
 async def create_user(username: str, role: str, password: str, *, district_code: str = "",
-                      agency_code: str = "", display_name: str = "", actor: str) -> dict[str, Any]:
+                      agency_code: str = "", institution_uscc: str = "", display_name: str = "",
+                      must_change_password: bool = False, actor: str) -> dict[str, Any]:
     """Store a new user with an argon2 hash of `password`.
 
-    Returns {id, username, role, district_code, agency_code}. Raises ValidationFailed (every bad field:
-    unknown role, a district regulator without a known district, an agency officer without an existing
-    agency, a district or agency given to a role that has none, a malformed username, a password that
-    breaks the password policy: one error per broken rule)
-    or Duplicate (username taken). Nothing is written when it raises.
+    Returns {id, username, role, district_code, agency_code, institution_uscc}. Raises ValidationFailed (every bad
+    field: unknown role, a district regulator without a known district, an agency officer without an existing
+    agency, an institution user without a registered home or past the home's `INSTITUTION_USERS_MAX` active
+    accounts, a district, agency or home given to a role that has none, a malformed username, a password that
+    breaks the password policy: one error per broken rule) or Duplicate (username taken). Nothing is written when
+    it raises.
     """
-    username, district_code, agency_code = username.strip(), district_code.strip(), agency_code.strip()
-    errors: list[FieldError] = []
+    username, district_code = username.strip(), district_code.strip()
+    agency_code, institution_uscc = agency_code.strip(), institution_uscc.strip().upper()
+    errors = _role_binding_problems(role, district_code, agency_code, institution_uscc)
     if not USERNAME.fullmatch(username):
-        errors.append(FieldError("username", "use 3-64 lowercase letters, digits, '.', '_' or '-', "
-                                             "starting with a letter or digit", username))
-    if role not in ROLES:
-        errors.append(FieldError("role", f"is not a role; use one of {', '.join(ROLES)}", role))
-    if role == DISTRICT_REGULATOR and not is_known_district(district_code):
-        errors.append(FieldError("district_code", "a district regulator needs a known district code"
-                                 if not district_code else "is not a known district code", district_code))
-    elif role != DISTRICT_REGULATOR and district_code:
-        errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
-    if role != AGENCY_OFFICER and agency_code:
-        errors.append(FieldError("agency_code", "only an agency officer belongs to an agency", agency_code))
+        errors.insert(0, FieldError("username", "use 3-64 lowercase letters, digits, '.', '_' or '-', "
+                                                "starting with a letter or digit", username))
     errors.extend(FieldError("password", reason) for reason in password_problems(password, username))
     agency_id = None
     if role == AGENCY_OFFICER:
@@ -129,13 +127,46 @@ async def create_user(username: str, role: str, password: str, *, district_code:
     async with db.transaction():
         if await User.exists().where(User.username == username).run():
             raise Duplicate("username", username)
+        if role == INSTITUTION:
+            await _check_home_accounts(institution_uscc)
         user = User(username=username, display_name=display_name or username, password_hash=password_hash,
-                    role=role, district_code=district_code, agency=agency_id, created_at=now_utc())
+                    role=role, district_code=district_code, agency=agency_id, institution_uscc=institution_uscc,
+                    must_change_password=must_change_password, created_at=now_utc())
         await user.save().run()
         stored = {"id": user.id, "username": username, "role": role, "district_code": district_code,
-                  "agency_code": agency_code}
+                  "agency_code": agency_code, "institution_uscc": institution_uscc}
         await audit.record(actor, "user.create", "user", user.id, {"after": stored})
     return stored
+
+
+def _role_binding_problems(role: str, district_code: str, agency_code: str, institution_uscc: str) -> list[FieldError]:
+    """What is wrong with the role and what it is bound to (a district, an agency, a home), before any read."""
+    errors: list[FieldError] = []
+    if role not in ROLES:
+        errors.append(FieldError("role", f"is not a role; use one of {', '.join(ROLES)}", role))
+    if role == DISTRICT_REGULATOR and not is_known_district(district_code):
+        errors.append(FieldError("district_code", "a district regulator needs a known district code"
+                                 if not district_code else "is not a known district code", district_code))
+    elif role != DISTRICT_REGULATOR and district_code:
+        errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
+    if role != AGENCY_OFFICER and agency_code:
+        errors.append(FieldError("agency_code", "only an agency officer belongs to an agency", agency_code))
+    if role == INSTITUTION and not institution_uscc:
+        errors.append(FieldError("institution_uscc", "an institution user needs the home's USCC"))
+    elif role != INSTITUTION and institution_uscc:
+        errors.append(FieldError("institution_uscc", "only an institution user belongs to a home", institution_uscc))
+    return errors
+
+
+async def _check_home_accounts(uscc: str) -> None:
+    """Inside the creating transaction: the home is registered and has room for one more active account."""
+    if not await Institution.exists().where(Institution.uscc == uscc).run():
+        raise ValidationFailed([FieldError("institution_uscc", "is not a registered institution", uscc)])
+    active = await User.count().where((User.institution_uscc == uscc) & (User.active == True)).run()  # noqa: E712
+    if active >= settings.institution_users_max:
+        raise ValidationFailed([FieldError(
+            "institution_uscc", f"the home already has {active} active accounts "
+                                f"(at most {settings.institution_users_max})", uscc)])
 
 
 async def authenticate(username: str, password: str, *, throttle: LoginThrottle | None = None) -> Principal:

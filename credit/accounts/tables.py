@@ -15,9 +15,11 @@ class User(Table, tablename="account_user"):
     username = Varchar(length=64, unique=True)
     display_name = Varchar(length=100, default="")
     password_hash = Varchar(length=200)
-    role = Varchar(length=32)  # admin | city_regulator | district_regulator | agency_officer
+    role = Varchar(length=32)  # admin | city_regulator | district_regulator | agency_officer | institution
     district_code = Varchar(length=6, default="")
     agency = ForeignKey(references=Agency, null=True)
+    institution_uscc = Varchar(length=18, default="", index=True)  # role institution: the home it answers for
+    must_change_password = Boolean(default=False)  # an account civil affairs created for a home: set on first sign-in
     active = Boolean(default=True)
     deactivated_at = Timestamptz(null=True, default=None)
     last_login_at = Timestamptz(null=True, default=None)

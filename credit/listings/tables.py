@@ -103,3 +103,17 @@ class PunishmentMeasure(Table):
     text = Text(default="")
     applied_on = Date()
     recorded_at = Timestamptz()
+
+
+class NoticeReceipt(Table):
+    """Electronic service (电子送达): the first time one of the home's own users opened the list notice.
+
+    It records receipt only; the legal notice date and the objection window stay the regulator's (`notified_on`).
+    One row per entry (unique), so two users opening at once leave the first.
+    """
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
+    entry = ForeignKey(references=ListingEntry, unique=True)
+    opened_at = Timestamptz()
+    opened_by = Varchar(length=64)  # the home user's username

@@ -3,6 +3,7 @@
 from portal.workspace.dashboard import DashboardController
 from portal.workspace.feedback import FeedbackQueue
 from portal.workspace.history import HistoryController
+from portal.workspace.home_accounts import HomeAccountPages
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
@@ -11,4 +12,4 @@ from portal.workspace.review import ReviewPages
 from portal.workspace.supervision import SupervisionPages
 
 CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
-               RepairPages, SupervisionPages, FeedbackQueue]
+               RepairPages, SupervisionPages, FeedbackQueue, HomeAccountPages]

@@ -65,6 +65,11 @@ ENTITY_TYPES: dict[str, Label] = {
 }
 
 FIELDS: dict[str, Label] = {
+    "current_password": ("当前密码", "Current password"),
+    "username": ("用户名", "Username"),
+    "display_name": ("姓名", "Name"),
+    "institution_uscc": ("机构", "Home"),
+    "new_password": ("新密码", "New password"),
     "uscc": ("统一社会信用代码", "USCC"),
     "name": ("名称", "Name"),
     "district_code": ("所属区县", "District"),

@@ -16,6 +16,7 @@ from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, can_write_i
 from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
+from credit.listings.self_service import receipt_of
 from credit.listings.queries import count_entries_by_state, search_entries
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
@@ -173,6 +174,7 @@ async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, 
                 today=today().isoformat(), saved=SAVED.get(saved), step=step, values=values or {},
                 errors=errors or {}, refused=refused, S=STATE_LABELS, R=REMOVAL_LABELS, O=OUTCOME_LABELS,
                 outcomes=decision_outcomes(entry),
+                receipt=await receipt_of(entry_id),
                 D=DECISION_LABELS, M=MEASURES, B=rules.BEHAVIOURS,
                 removal_reasons=(("court_removed", "revoked_basis", "error") if entry["behaviour"] == COURT_DEBTOR
                                  else ("expired", "revoked_basis", "error")))

@@ -1,0 +1,123 @@
+"""The list procedure as a home's own users meet it (机构端): their entries, the notice served electronically
+(电子送达: the first opening is recorded), and an objection from the portal within the window.
+
+Receipt changes nothing of the procedure: the legal notice date and the objection deadline stay the regulator's
+(`notified_on`, `objection_deadline`). An entry of another home is NotFound, never Forbidden, so a home cannot
+learn which entry numbers exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit import db
+from credit.accounts.roles import INSTITUTION, Principal
+from credit.changes import Audit, record_changed
+from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused
+from credit.listings import rules
+from credit.listings.service import entry_detail, move
+from credit.listings.tables import ListingEntry, NoticeReceipt
+from credit.registry.tables import Institution
+from credit.settings import settings
+from credit.timeutil import now_utc, today
+from credit.validation import Checker
+
+OBJECTION_MAX_LENGTH = 4000
+
+
+def _home_of(by: Principal) -> str:
+    if by.role != INSTITUTION or not by.institution_uscc:
+        raise Forbidden("only the home's own users answer its notices")
+    return by.institution_uscc
+
+
+async def home_id(by: Principal) -> int:
+    """The registry id of the home `by` answers for. Raises Forbidden or NotFound (the home is gone)."""
+    row = await Institution.select(Institution.id).where(Institution.uscc == _home_of(by)).first().run()
+    if row is None:
+        raise NotFound(f"institution {by.institution_uscc}")
+    return row["id"]
+
+
+async def entries_of_home(by: Principal) -> list[dict[str, Any]]:
+    """Every list entry of the home (the home itself or its staff), newest first, in every state, with the
+    notice's receipt when there is one."""
+    rows = await ListingEntry.select(ListingEntry.id).where(ListingEntry.institution == await home_id(by)).order_by(
+        ListingEntry.id, ascending=False).run()
+    return [await _for_home(await entry_detail(r["id"])) for r in rows]
+
+
+async def _for_home(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as its home sees it: every date and reason, but not the regulators' login names."""
+    receipt = await receipt_of(entry["id"])
+    return {**entry, "steps": [{k: v for k, v in s.items() if k != "actor"} for s in entry["steps"]],
+            "receipt": receipt, "objection_open": objection_window(entry) is not None}
+
+
+async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
+    entry = await entry_detail(entry_id) if await ListingEntry.exists().where(
+        ListingEntry.id == entry_id).run() else None
+    if entry is None or entry["uscc"] != _home_of(by):
+        raise NotFound(f"list entry {entry_id}")
+    return entry
+
+
+def objection_window(entry: dict[str, Any]) -> Any:
+    """The last day the home may object today, or None when no window is open (not yet notified, closed, decided)."""
+    on = today()
+    if entry["status"] == rules.NOTIFIED and entry["objection_deadline"] and on <= entry["objection_deadline"]:
+        return entry["objection_deadline"]
+    until = entry.get("calendar_review_until")
+    if entry["status"] == rules.LISTED and until and on <= until:
+        return until  # the official calendar moved the deadline later: the window is reopened
+    return None
+
+
+async def receipt_of(entry_id: int) -> dict[str, Any] | None:
+    """{opened_at, opened_by, opened_local} of the notice's first opening by the home (local time as
+    "YYYY-MM-DD HH:MM"), or None."""
+    row = await NoticeReceipt.select(NoticeReceipt.opened_at, NoticeReceipt.opened_by).where(
+        NoticeReceipt.entry == entry_id).first().run()
+    if row is None:
+        return None
+    return {**row, "opened_local": row["opened_at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M")}
+
+
+async def open_notice(entry_id: int, by: Principal) -> dict[str, Any]:
+    """The home's user reads the notice of one of its entries. The first opening after the notice was served is
+    recorded (date and user) and audited; later openings change nothing. Raises NotFound for an entry of
+    another home and Forbidden for any other role."""
+    entry = await _own_entry(entry_id, by)
+    if entry["notified_on"] is not None and await receipt_of(entry_id) is None:
+        try:
+            async with db.transaction():
+                await NoticeReceipt(entry=entry_id, opened_at=now_utc(), opened_by=by.username).save().run()
+                await record_changed(None, Audit(by.username, "listing.notice_opened", "listing", entry_id,
+                                                 {"notified_on": entry["notified_on"]}))
+        except Exception as error:  # a second user of the home opened it at the same moment: the first stands
+            if not db.is_unique_violation(error):
+                raise
+    return await _for_home(entry)
+
+
+async def object_as_home(entry_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:
+    """The home objects (异议) to one of its entries from the portal: notified -> objected, dated today, only
+    within the objection window; one objection per entry (the entry is then objected).
+
+    Raises ValidationFailed (text missing or too long), ProcedureRefused naming `text`'s window when it closed
+    (with the date), IllegalTransition when the entry is past that step, NotFound or Forbidden.
+    """
+    check = Checker(data)
+    text = check.text("text", max_length=OBJECTION_MAX_LENGTH)
+    check.done()
+    async with db.transaction():
+        entry = await _own_entry(entry_id, by)
+        row = await ListingEntry.select().where(ListingEntry.id == entry_id).first().run()
+        assert row is not None  # _own_entry found it
+        until = objection_window(entry)
+        if until is None:
+            if entry["status"] == rules.NOTIFIED:
+                raise ProcedureRefused("text", f"the objection window closed on {entry['objection_deadline']}")
+            raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
+        on = today()
+        return await move(row, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)

@@ -1,0 +1,5 @@
+"""Institution self-service (机构端): a home's own users see its full record and answer its notices, under /my."""
+
+from portal.my.views import MyHomeController
+
+CONTROLLERS = [MyHomeController]
