@@ -39,15 +39,28 @@ class DrawnInstitution(msgspec.Struct):
     credit_level: str
 
 
+class MaskedInspector(msgspec.Struct):
+    """An inspector of the roster as the public sees them (name and certificate number masked)."""
+
+    name: str
+    certificate: str
+
+
 class InspectionDrawOut(msgspec.Struct):
-    """A monthly random inspection draw (双随机) with its seed; inspectors named by unit and counted."""
+    """A monthly random inspection draw (双随机) with its seed and the digest of the snapshot it was drawn from.
+
+    `teams`: each drawn home's inspectors (uscc -> masked inspectors). Draws made before the inspector roster carry
+    `inspection_teams` instead (inspectors named by unit and counted) and an empty `snapshot_digest`.
+    """
 
     id: int
     month: str
     drawn_on: dt.date
     seed: str
     institutions: list[DrawnInstitution]
-    inspection_teams: dict[str, list[InspectionTeam]]
+    snapshot_digest: str = ""
+    teams: dict[str, list[MaskedInspector]] | None = None
+    inspection_teams: dict[str, list[InspectionTeam]] | None = None
 
 
 class InspectionDrawPage(msgspec.Struct):

@@ -22,10 +22,12 @@ from credit.registry.districts import district_name
 from credit.supervision import service
 from credit.supervision.schemas import (
     ConflictIn,
+    PublishedResultOut,
+    PublishedResultsPage,
     ConflictOut,
     InspectorIn,
     InspectorOut,
-    RectificationIn,
+    SupervisionRectificationIn,
     ResultIn,
     TaskOut,
 )
@@ -83,25 +85,26 @@ class SupervisionController(Controller):
 
     @post("/tasks/{task_id:int}/publication", operation_id="publishSupervisionResult",
           guards=[requires_roles(*REGULATORS)])
-    async def publish(self, task_id: RecordId, principal: NamedDependency[Principal]) -> dict[str, Any]:
+    async def publish(self, task_id: RecordId, principal: NamedDependency[Principal]) -> PublishedResultOut:
         """Publish the recorded result (一公开): portal, profile, agency feed, daily disclosure."""
-        return await service.publish_result(task_id, principal)
+        return msgspec.convert(await service.publish_result(task_id, principal), PublishedResultOut)
 
     @post("/tasks/{task_id:int}/rectification", operation_id="confirmSupervisionRectification",
           guards=[requires_roles(*REGULATORS)])
-    async def rectified(self, task_id: RecordId, data: JSONBody[RectificationIn],
+    async def rectified(self, task_id: RecordId, data: JSONBody[SupervisionRectificationIn],
                         principal: NamedDependency[Principal]) -> TaskOut:
         """Confirm that the ordered rectification was done (on time or late, against its deadline)."""
         stored = await service.confirm_rectification(task_id, msgspec.structs.asdict(data), principal)
         return _task(await _with_home(stored, principal))
 
     @get("/results", operation_id="listSupervisionResults")
-    async def results(self, month: Month = "") -> dict[str, Any]:
+    async def results(self, month: Month = "") -> PublishedResultsPage:
         """The published results of a month (inspectors masked) and its statistics by district (anyone)."""
         month = checked_month(month, required=True)
         items = await public.published_results(month)
-        return {"items": items, "total": len(items), "page": 1,
-                "statistics": [dataclasses.asdict(s) for s in public.statistics_of(items)]}
+        return msgspec.convert({"items": items, "total": len(items), "page": 1,
+                                "statistics": [dataclasses.asdict(s) for s in public.statistics_of(items)]},
+                               PublishedResultsPage)
 
     @get("/statistics.csv", operation_id="supervisionStatisticsCsv", media_type="text/csv")
     async def statistics_csv(self, month: Month = "") -> Response[bytes]:

@@ -52,7 +52,7 @@ class ResultIn(msgspec.Struct, forbid_unknown_fields=True):
     findings: str = ""
 
 
-class RectificationIn(msgspec.Struct, forbid_unknown_fields=True):
+class SupervisionRectificationIn(msgspec.Struct, forbid_unknown_fields=True):
     rectified_on: dt.date
 
 
@@ -78,3 +78,48 @@ class TaskOut(msgspec.Struct):
     checklist: dict[str, str]
     findings: str
     version: int
+
+
+class PublicInspectorOut(msgspec.Struct):
+    """An inspector as the public sees them: the name and certificate number masked."""
+
+    name: str
+    certificate: str
+
+
+class PublishedResultOut(msgspec.Struct):
+    """One published random-inspection result (一公开), as on the portal's monthly page."""
+
+    task: int
+    month: str
+    uscc: str
+    institution_name: str
+    district_code: str
+    inspected_on: dt.date | None
+    kind: str
+    inspectors: list[PublicInspectorOut]
+    outcome: str
+    findings: str
+    rectify_by: dt.date | None
+    rectified_on: dt.date | None
+    rectification: str  # "" | on_time | late | overdue | pending
+    published_on: dt.date | None
+
+
+class DistrictStatisticsOut(msgspec.Struct):
+    """A district's counts for the month ("" totals the city)."""
+
+    district_code: str
+    checks: int
+    with_problems: int
+    rectification_notices: int
+    interviews: int
+    cases: int
+    rectified_on_time: int
+
+
+class PublishedResultsPage(msgspec.Struct):
+    items: list[PublishedResultOut]
+    total: int
+    page: int
+    statistics: list[DistrictStatisticsOut]
