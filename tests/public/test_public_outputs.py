@@ -26,8 +26,11 @@ ADMIN = system_principal("setup")
 # The public form of a penalty (credit.public.view.public_form): its fields, the masked legal representative,
 # and on a profile the running repair's public commitment.
 PENALTY_FIELDS = {*PUBLIC_PENALTY_FIELDS, "legal_representative"}
+# `supervision`: the home's published random-inspection results (credit.public.supervision, inspectors masked);
+# `feedback`: citizen feedback counts per month, never the content (credit.public.feedback_stats).
 PROFILE_FIELDS = {*INSTITUTION_FIELDS, "credit", "score_history", "gradings", "fire_inspections", "penalties", "fire",
-                  "listed", "grade"}
+                  "listed", "grade", "supervision", "feedback"}
+FEEDBACK_COUNT_FIELDS = {"month", "received", "substantiated", "closed_on_time"}
 
 
 def code(n: int) -> str:
@@ -80,6 +83,7 @@ async def test_every_public_output_has_only_fields_of_the_public_view(client, ho
     for doc in shown.values():
         assert set(doc) <= PROFILE_FIELDS
         assert doc["penalties"] and all(set(p) <= PENALTY_FIELDS | {"repair"} for p in doc["penalties"])
+        assert all(set(month) <= FEEDBACK_COUNT_FIELDS for month in doc.get("feedback", []))
     exported = [json.loads(line) for line in (await client.get("/api/v1/exports/penalties.jsonl")).text.splitlines()]
     assert exported and all(set(row) <= PENALTY_FIELDS for row in exported)
     entries = [json.loads(line) for line in (await client.get("/api/v1/exports/listings.jsonl")).text.splitlines()]
