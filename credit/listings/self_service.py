@@ -55,9 +55,8 @@ async def _for_home(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
-    entry = await entry_detail(entry_id) if await ListingEntry.exists().where(
-        ListingEntry.id == entry_id).run() else None
-    if entry is None or entry["uscc"] != _home_of(by):
+    entry = await entry_detail(entry_id)  # NotFound when there is no such entry
+    if entry["uscc"] != _home_of(by):
         raise NotFound(f"list entry {entry_id}")
     return entry
 
