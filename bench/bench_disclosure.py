@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-
 async def run(database_url: str) -> None:
     from credit.db import engine_for_url, open_pool, use_engine
     from credit.disclosures.service import publish
@@ -40,12 +39,18 @@ async def run(database_url: str) -> None:
     published = await publish(bench_day, today=bench_day)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    row = await Disclosure.select(Disclosure.institutions_count, Disclosure.json_body, Disclosure.csv_body).where(
-        Disclosure.day == bench_day).first().run()
+    row = (
+        await Disclosure.select(Disclosure.institutions_count, Disclosure.json_body, Disclosure.csv_body)
+        .where(Disclosure.day == bench_day)
+        .first()
+        .run()
+    )
     count = row["institutions_count"]
-    print(f"published {count:,} institutions in {seconds:.2f} s ({count / seconds:,.0f} institutions/s); "
-          f"JSON {len(row['json_body'].encode()) / 2**20:.1f} MiB, CSV {len(row['csv_body'].encode()) / 2**20:.1f} MiB; "
-          f"peak RSS {peak / 1024:.0f} MiB (before publishing {before / 1024:.0f} MiB); digest {published.digest[:16]}")
+    print(
+        f"published {count:,} institutions in {seconds:.2f} s ({count / seconds:,.0f} institutions/s); "
+        f"JSON {len(row['json_body'].encode()) / 2**20:.1f} MiB, CSV {len(row['csv_body'].encode()) / 2**20:.1f} MiB; "
+        f"peak RSS {peak / 1024:.0f} MiB (before publishing {before / 1024:.0f} MiB); digest {published.digest[:16]}"
+    )
     await Disclosure.delete().where(Disclosure.day == bench_day).run()
 
 

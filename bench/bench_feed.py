@@ -15,7 +15,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,7 +29,7 @@ CHUNK = 50_000
 
 async def append_events(database_url: str, start: int, count: int) -> None:
     """Bulk-append `count` synthetic events after seq `start` (bench only: straight to the table)."""
-    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
     data = json.dumps({"institution": 1, "level": "B", "score": "80.00"})
     if database_url.startswith("sqlite"):
         import sqlite3
@@ -39,8 +39,11 @@ async def append_events(database_url: str, start: int, count: int) -> None:
             for offset in range(0, count, CHUNK):
                 connection.executemany(
                     "INSERT INTO change_event (seq, type, op, entity_id, data, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(start + offset + n + 1, "rating", "rescored", n, data, at.isoformat())
-                     for n in range(min(CHUNK, count - offset))])
+                    [
+                        (start + offset + n + 1, "rating", "rescored", n, data, at.isoformat())
+                        for n in range(min(CHUNK, count - offset))
+                    ],
+                )
         connection.close()
         return
     import asyncpg
@@ -48,10 +51,14 @@ async def append_events(database_url: str, start: int, count: int) -> None:
     connection = await asyncpg.connect(database_url)
     try:
         for offset in range(0, count, CHUNK):
-            await connection.copy_records_to_table("change_event", columns=["seq", "type", "op", "entity_id", "data",
-                                                                            "at"],
-                                                   records=[(start + offset + n + 1, "rating", "rescored", n, data, at)
-                                                            for n in range(min(CHUNK, count - offset))])
+            await connection.copy_records_to_table(
+                "change_event",
+                columns=["seq", "type", "op", "entity_id", "data", "at"],
+                records=[
+                    (start + offset + n + 1, "rating", "rescored", n, data, at)
+                    for n in range(min(CHUNK, count - offset))
+                ],
+            )
     finally:
         await connection.close()
 
@@ -65,8 +72,9 @@ async def measure(app, key: str, total: int) -> dict[str, float]:
             times = []
             for _ in range(REQUESTS):
                 started = time.perf_counter()
-                response = await client.get("/api/v1/feed", params={"after": cursor, "limit": PAGE},
-                                            headers={"Authorization": f"Bearer {key}"})
+                response = await client.get(
+                    "/api/v1/feed", params={"after": cursor, "limit": PAGE}, headers={"Authorization": f"Bearer {key}"}
+                )
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200 and len(response.json()["events"]) == PAGE
             times.sort()
@@ -105,8 +113,9 @@ async def run(database_url: str, events: int, growth: int) -> None:
         figures.append(result)
         print(f"{total:>12,} events: " + ", ".join(f"{k} {v:.1f} ms" for k, v in result.items()))
     short, long = figures
-    print("ratio long/short (median): " + ", ".join(f"{k} {long[k] / short[k]:.2f}" for k in ("start", "middle",
-                                                                                              "tail")))
+    print(
+        "ratio long/short (median): " + ", ".join(f"{k} {long[k] / short[k]:.2f}" for k in ("start", "middle", "tail"))
+    )
 
 
 def main() -> None:

@@ -59,9 +59,12 @@ def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | Non
 
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency("50%"),
-            "p99": latency("99%"), "errors": (int(non_2xx.group(1)) if non_2xx else 0)
-            + (sum(int(g) for g in sockets.groups()) if sockets else 0)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50%"),
+        "p99": latency("99%"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0) + (sum(int(g) for g in sockets.groups()) if sockets else 0),
+    }
 
 
 def main() -> None:
@@ -75,11 +78,20 @@ def main() -> None:
         sys.exit("wrk is not installed (apt-get install -y wrk)")
     key, usccs = asyncio.run(prepare(args.database_url))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": args.database_url, "SCHEDULER_ENABLED": "false",
-           "RATE_LIMIT_PER_MINUTE": "0", "LOG_FORMAT": "json", "DB_POOL_SIZE": "10",
-           "SIGNING_KEY_PATH": str(Path(tempfile.mkdtemp()) / "key.pem")}
-    server = subprocess.Popen([sys.executable, "-m", "credit.cli", "serve", "--port", str(port), "--workers",
-                               str(args.workers)], env=env, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SCHEDULER_ENABLED": "false",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "LOG_FORMAT": "json",
+        "DB_POOL_SIZE": "10",
+        "SIGNING_KEY_PATH": str(Path(tempfile.mkdtemp()) / "key.pem"),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "credit.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -95,15 +107,13 @@ def main() -> None:
             ("portal: institution page", f"{base}/institutions/{usccs[0]}", None),
             ("api: institution profile", f"{base}/api/v1/institutions/{usccs[1]}", None),
             ("api: search", f"{base}/api/v1/institutions?level=B&page=3", None),
-            ("agency: feed page of 500", f"{base}/api/v1/feed?after=0&limit=500",
-             {"Authorization": f"Bearer {key}"}),
+            ("agency: feed page of 500", f"{base}/api/v1/feed?after=0&limit=500", {"Authorization": f"Bearer {key}"}),
         ]
         print(f"{args.workers} uvicorn workers, wrk {args.connections} connections x {args.duration} s each")
         print(f"{'scenario':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, url, headers in scenarios:
             figures = wrk(url, args.duration, args.connections, headers)
-            print(f"{name:32} {figures['rps']:9.0f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
-                  f"{figures['errors']:7d}")
+            print(f"{name:32} {figures['rps']:9.0f} {figures['p50']:8.1f} {figures['p99']:8.1f} {figures['errors']:7d}")
     finally:
         server.terminate()
         server.wait(timeout=15)

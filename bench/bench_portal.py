@@ -122,14 +122,14 @@ def search_params(homes: list[dict], count: int, rng: random.Random) -> list[dic
         if kind in (0, 1):  # a fragment of a name
             size = rng.randint(2, 4)
             start = rng.randrange(max(len(name) - size, 0) + 1)
-            params["q"] = name[start:start + size]
+            params["q"] = name[start : start + size]
         elif kind == 2:  # full pinyin of a fragment
             start = rng.randrange(max(len(name) - 2, 0) + 1)
-            params["q"] = "".join(lazy_pinyin(name[start:start + 2]))
+            params["q"] = "".join(lazy_pinyin(name[start : start + 2]))
         elif kind == 3:  # initials of the whole name
-            params["q"] = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))[:rng.randint(2, 4)]
+            params["q"] = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))[: rng.randint(2, 4)]
         elif kind == 4:  # a USCC prefix
-            params["q"] = home["uscc"][:rng.randint(6, 12)]
+            params["q"] = home["uscc"][: rng.randint(6, 12)]
         elif kind == 5:  # a district, maybe with a level
             params["district"] = rng.choice(districts)
             if rng.random() < 0.5:
@@ -167,10 +167,12 @@ def wrk(base: str, seconds: int, connections: int, threads: int, script: Path | 
     output = subprocess.run([*command, base], capture_output=True, text=True, check=True).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50": latency_ms(output, "50"), "p99": latency_ms(output, "99"),
-            "errors": (int(non_2xx.group(1)) if non_2xx else 0)
-            + (sum(int(g) for g in errors.groups()) if errors else 0)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency_ms(output, "50"),
+        "p99": latency_ms(output, "99"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0) + (sum(int(g) for g in errors.groups()) if errors else 0),
+    }
 
 
 def worker_rss_mib(server_pid: int, workers: int) -> list[float]:
@@ -178,8 +180,11 @@ def worker_rss_mib(server_pid: int, workers: int) -> list[float]:
     pids = [server_pid]
     if workers > 1:
         children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-        pids = [int(p) for p in children
-                if "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+        pids = [
+            int(p)
+            for p in children
+            if "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+        ]
     sizes = []
     for pid in pids:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -206,8 +211,14 @@ def main() -> int:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="bench-portal-"))
-    env = {**os.environ, "DATABASE_URL": args.database_url, "SCHEDULER_ENABLED": "false",
-           "SIGNING_KEY_PATH": str(folder / "key.pem"), "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SCHEDULER_ENABLED": "false",
+        "SIGNING_KEY_PATH": str(folder / "key.pem"),
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
     env.pop("REDIS_URL", None)
     prepare(args.database_url, env)
     homes = asyncio.run(_homes(args.database_url))
@@ -217,12 +228,26 @@ def main() -> int:
         "institution page": write_paths(folder, "pages", [f"/institutions/{h['uscc']}" for h in homes]),
         "API profile": write_paths(folder, "profiles", [f"/api/v1/institutions/{h['uscc']}" for h in homes]),
         "search page": write_paths(folder, "searches", [f"/?{urlencode(s)}" for s in searches]),
-        "API search": write_paths(folder, "api_searches", [
-            f"/api/v1/institutions?{urlencode({k: v for k, v in s.items() if k != 'sort'})}" for s in searches]),
+        "API search": write_paths(
+            folder,
+            "api_searches",
+            [f"/api/v1/institutions?{urlencode({k: v for k, v in s.items() if k != 'sort'})}" for s in searches],
+        ),
     }
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "credit.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if args.workers > 1:
         command += ["--workers", str(args.workers)]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
@@ -235,8 +260,12 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        for path in (f"/institutions/{homes[0]['uscc']}", f"/api/v1/institutions/{homes[0]['uscc']}",
-                     f"/?{urlencode(searches[0])}", f"/api/v1/institutions?{urlencode(searches[0])}"):
+        for path in (
+            f"/institutions/{homes[0]['uscc']}",
+            f"/api/v1/institutions/{homes[0]['uscc']}",
+            f"/?{urlencode(searches[0])}",
+            f"/api/v1/institutions?{urlencode(searches[0])}",
+        ):
             check(base, path)
         results["/healthz"] = wrk(base + "/healthz", args.seconds, args.connections, args.threads, None)
         for name, script in scripts.items():
@@ -248,8 +277,10 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
     trivial = results["/healthz"]["rps"]
     engine = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    print(f"\n{len(homes):,} homes, {engine}, {args.workers} uvicorn worker(s), wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.seconds}s; every request a random home / one of {len(searches)} searches")
+    print(
+        f"\n{len(homes):,} homes, {engine}, {args.workers} uvicorn worker(s), wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.seconds}s; every request a random home / one of {len(searches)} searches"
+    )
     print(f"{'workload':28} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'ratio':>7}")
     missed = False
     for name, r in results.items():

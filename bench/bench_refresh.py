@@ -39,9 +39,11 @@ async def bench(database_url: str, runs: int, profile: bool) -> None:
             profiler.disable()
         seconds = time.perf_counter() - started
         rate = homes / seconds
-        print(f"run {run}: {homes:,} homes in {seconds:.1f} s, {rate:,.0f} homes/s "
-              f"({result.changed:,} rescored, {result.rows:,} rows written); "
-              f"{NATIONAL_INSTITUTIONS:,} homes at this rate: {NATIONAL_INSTITUTIONS / rate:.1f} s")
+        print(
+            f"run {run}: {homes:,} homes in {seconds:.1f} s, {rate:,.0f} homes/s "
+            f"({result.changed:,} rescored, {result.rows:,} rows written); "
+            f"{NATIONAL_INSTITUTIONS:,} homes at this rate: {NATIONAL_INSTITUTIONS / rate:.1f} s"
+        )
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 

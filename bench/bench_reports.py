@@ -21,8 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-AGENCY_CODES = ("civil_affairs", "housing", "health", "fire_rescue", "market_regulation", "public_security",
-                "development_reform")
+AGENCY_CODES = (
+    "civil_affairs",
+    "housing",
+    "health",
+    "fire_rescue",
+    "market_regulation",
+    "public_security",
+    "development_reform",
+)
 CONCURRENCY_PER_AGENCY = 4
 
 
@@ -51,10 +58,20 @@ async def prepare(database_url: str) -> tuple[dict[str, str], list[dict]]:
 
 
 def reports_for(agency: str, count: int, homes: list[dict]) -> list[dict]:
-    return [{"subject_name": homes[n % len(homes)]["name"], "uscc": homes[n % len(homes)]["uscc"],
-             "decision_number": f"{agency}-bench-{n}", "facts": "抽查发现问题", "legal_basis": "相关条例",
-             "penalty_kind": "警告", "content": "警告", "decision_date": "2026-01-05", "deciding_agency": agency}
-            for n in range(count)]
+    return [
+        {
+            "subject_name": homes[n % len(homes)]["name"],
+            "uscc": homes[n % len(homes)]["uscc"],
+            "decision_number": f"{agency}-bench-{n}",
+            "facts": "抽查发现问题",
+            "legal_basis": "相关条例",
+            "penalty_kind": "警告",
+            "content": "警告",
+            "decision_date": "2026-01-05",
+            "deciding_agency": agency,
+        }
+        for n in range(count)
+    ]
 
 
 async def post_all(base: str, keys: dict[str, str], homes: list[dict], total: int) -> collections.Counter:
@@ -96,11 +113,28 @@ def main() -> None:
     args = parser.parse_args()
     keys, homes = asyncio.run(prepare(args.database_url))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": args.database_url, "SCHEDULER_ENABLED": "false",
-           "RATE_LIMIT_PER_MINUTE": "0", "LOG_FORMAT": "json",
-           "SIGNING_KEY_PATH": str(Path(tempfile.mkdtemp()) / "key.pem")}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port),
-                               "--log-level", "warning", "--no-access-log"], env=env)
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SCHEDULER_ENABLED": "false",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "LOG_FORMAT": "json",
+        "SIGNING_KEY_PATH": str(Path(tempfile.mkdtemp()) / "key.pem"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "credit.asgi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -115,9 +149,11 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     stored = asyncio.run(stored_count(args.database_url))
-    print(f"{args.reports:,} reports (each sent twice) by {len(keys)} agencies in {seconds:.1f} s: "
-          f"{args.reports / seconds:,.0f} reports/s, {2 * args.reports / seconds:,.0f} requests/s; "
-          f"statuses {dict(statuses)}; stored {stored:,} ({'exactly once' if stored == args.reports else 'MISMATCH'})")
+    print(
+        f"{args.reports:,} reports (each sent twice) by {len(keys)} agencies in {seconds:.1f} s: "
+        f"{args.reports / seconds:,.0f} reports/s, {2 * args.reports / seconds:,.0f} requests/s; "
+        f"statuses {dict(statuses)}; stored {stored:,} ({'exactly once' if stored == args.reports else 'MISMATCH'})"
+    )
 
 
 if __name__ == "__main__":

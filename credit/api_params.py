@@ -45,12 +45,20 @@ def closed_set(values: Iterable[str], description: str = "", nullable: bool = Fa
 
 
 MONEY_PATTERN = r"^-?\d{1,13}(\.\d{1,2})?$"
-Money = Annotated[Decimal, msgspec.Meta(
-    description="yuan as an exact decimal string, at most two places (fen)",
-    extra_json_schema={"examples": ["5000.50"], "extra": {"pattern": MONEY_PATTERN}})]
+Money = Annotated[
+    Decimal,
+    msgspec.Meta(
+        description="yuan as an exact decimal string, at most two places (fen)",
+        extra_json_schema={"examples": ["5000.50"], "extra": {"pattern": MONEY_PATTERN}},
+    ),
+]
 """An amount in yuan on the wire: a decimal string, never a float."""
 
-DecimalText = Annotated[Decimal, msgspec.Meta(
-    description="an exact decimal number as a string",
-    extra_json_schema={"examples": ["86.50"], "extra": {"pattern": r"^-?\d+(\.\d+)?$"}})]
+DecimalText = Annotated[
+    Decimal,
+    msgspec.Meta(
+        description="an exact decimal number as a string",
+        extra_json_schema={"examples": ["86.50"], "extra": {"pattern": r"^-?\d+(\.\d+)?$"}},
+    ),
+]
 """A score or points on the wire (`"86.50"`)."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -23,19 +23,19 @@ from credit.accounts.auth import (
     on_login_required,
 )
 from credit.accounts.pages import LoginController
-from credit.accounts.throttle import LOGIN_THROTTLE_STORE, throttle_store
 from credit.accounts.sessions import (
     SESSION_STORE,
     csrf_middleware,
     session_middleware,
     session_store,
 )
+from credit.accounts.throttle import LOGIN_THROTTLE_STORE, throttle_store
 from credit.db import SQLiteReader, close_pool, current_engine, open_pool, read_engine_for_url, use_read_engine
 from credit.disclosures.api import DisclosureController, InspectionDrawController
-from credit.supervision.api import SupervisionController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
 from credit.listings.api import ListingController
+from credit.listings.calendar import load_extra_years
 from credit.logs import configure_logging
 from credit.openapi_docs import document_problems
 from credit.problems import EXCEPTION_HANDLERS
@@ -49,15 +49,15 @@ from credit.settings import Settings
 from credit.settings import settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
 from credit.stores import close_stores
+from credit.supervision.api import SupervisionController
 from portal.filters import register_filters
-from portal.notices import NoticeController
-from credit.listings.calendar import load_extra_years
-from portal.public import PublicController
-from portal.public.supervision_pages import SupervisionPages
-from portal.public.feedback import FeedbackPages
-from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
-from portal.public.i18n import configure as configure_public_templates
 from portal.my import CONTROLLERS as MY_HOME_CONTROLLERS
+from portal.notices import NoticeController
+from portal.public import PublicController
+from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
+from portal.public.feedback import FeedbackPages
+from portal.public.i18n import configure as configure_public_templates
+from portal.public.supervision_pages import SupervisionPages
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
@@ -104,15 +104,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await close_stores(stores.values())
 
     limits = rate_limit_config(settings)
-    stores = {SESSION_STORE: session_store(settings),
-              # counting: the feedback form's own per-address limit counts there too (credit.feedback.abuse)
-              RATE_LIMIT_STORE: throttle_store(settings, "eldercredit-rate-limit"),
-              LOGIN_THROTTLE_STORE: throttle_store(settings),
-              PAGE_STORE: page_store(settings)}
-    prometheus = PrometheusConfig(app_name="eldercredit", prefix="eldercredit", group_path=True,
-                                  exclude=["^/metrics$", "^/static/"])
-    templates = TemplateConfig(directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine,
-                               engine_callback=_configure_templates)
+    stores = {
+        SESSION_STORE: session_store(settings),
+        # counting: the feedback form's own per-address limit counts there too (credit.feedback.abuse)
+        RATE_LIMIT_STORE: throttle_store(settings, "eldercredit-rate-limit"),
+        LOGIN_THROTTLE_STORE: throttle_store(settings),
+        PAGE_STORE: page_store(settings),
+    }
+    prometheus = PrometheusConfig(
+        app_name="eldercredit", prefix="eldercredit", group_path=True, exclude=["^/metrics$", "^/static/"]
+    )
+    templates = TemplateConfig(
+        directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates
+    )
     return Litestar(
         route_handlers=[
             HealthController,
@@ -134,19 +138,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountController,
             *WORKSPACE_CONTROLLERS,
             *MY_HOME_CONTROLLERS,
-            create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"],
-                                       include_in_schema=False),
+            create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"], include_in_schema=False),
         ],
         lifespan=[database],
         # Session -> who is asking -> rate limit (per agency or address) -> CSRF (bearer requests exempt).
         # Public pages see only their own query parameters (one cache key per page, see portal.public.caching):
         # first, before anything reads the URL.
-        middleware=[KnownParameters, prometheus.middleware, session_middleware(settings), AuthenticationMiddleware(),
-                    *([limits.middleware] if limits else []), csrf_middleware(settings)],
+        middleware=[
+            KnownParameters,
+            prometheus.middleware,
+            session_middleware(settings),
+            AuthenticationMiddleware(),
+            *([limits.middleware] if limits else []),
+            csrf_middleware(settings),
+        ],
         stores=stores,
         # Public pages keep their gzip copy in the page store and say so with this opt (see portal.public.caching).
-        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6,
-                                              exclude_opt_key=COMPRESSED_OPT),
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, exclude_opt_key=COMPRESSED_OPT),
         template_config=templates,
         exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
         logging_config=None,  # configure_logging above: scrubbed, JSON in production

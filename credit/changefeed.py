@@ -6,7 +6,8 @@ Only the write hook (credit.changes) appends; agencies read it through credit.sh
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from credit.db import lock_log_tail
 from credit.identifiers import mask_free_text_fields
@@ -33,5 +34,5 @@ async def append(events: Iterable[tuple[str, str, int, dict[str, Any]]]) -> list
         payload = mask_free_text_fields(json.loads(json.dumps(data, ensure_ascii=False, default=str)))
         rows.append(ChangeEvent(seq=seq, type=type_, op=op, entity_id=entity_id, data=payload, at=at))
     for start in range(0, len(rows), CHUNK):
-        await ChangeEvent.insert(*rows[start:start + CHUNK]).run()
+        await ChangeEvent.insert(*rows[start : start + CHUNK]).run()
     return [row.seq for row in rows]

@@ -16,10 +16,11 @@ the block ends, still inside the transaction.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, AsyncIterator, Iterable, Mapping
+from typing import Any
 
 from credit import changefeed
 from credit.audit import service as audit_log
@@ -54,8 +55,9 @@ _pending: ContextVar[set[int] | None] = ContextVar("eldercredit_pending_refresh"
 REGISTRY_EVENT = "institution"
 
 
-async def record_changed(event: Event | None = None, audit: Audit | None = None,
-                         institutions: Iterable[int | None] = ()) -> int | None:
+async def record_changed(
+    event: Event | None = None, audit: Audit | None = None, institutions: Iterable[int | None] = ()
+) -> int | None:
     """Record one change inside the caller's transaction; returns the feed sequence number (None without an
     event). `institutions` are the homes whose public profile the change may alter (None entries ignored)."""
     seq = None

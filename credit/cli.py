@@ -67,10 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     except CalendarFileError as error:
         errors.print(f"Calendar file refused: {error}", markup=False, highlight=False)
         return 2
-    handler = {"serve": _serve, "migrate": _migrate, "seed": _seed, "import": _import,
-               "users": users, "audit": _audit, "listings": listings,
-               "disclosures": disclosures, "jobs": jobs, "agencies": agencies,
-               "draw": draw}[args.command]
+    handler = {
+        "serve": _serve,
+        "migrate": _migrate,
+        "seed": _seed,
+        "import": _import,
+        "users": users,
+        "audit": _audit,
+        "listings": listings,
+        "disclosures": disclosures,
+        "jobs": jobs,
+        "agencies": agencies,
+        "draw": draw,
+    }[args.command]
     return handler(args) or 0
 
 
@@ -82,8 +91,15 @@ def _serve(args: argparse.Namespace) -> int:
     from credit.settings import settings
 
     # uvicorn believes X-Forwarded-For/-Proto only from TRUSTED_PROXIES too (its default trusts 127.0.0.1).
-    uvicorn.run("credit.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, forwarded_allow_ips=[str(n) for n in settings.trusted_proxies], log_config=None)
+    uvicorn.run(
+        "credit.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=[str(n) for n in settings.trusted_proxies],
+        log_config=None,
+    )
     return 0
 
 
@@ -124,13 +140,17 @@ def _seed(args: argparse.Namespace) -> int:
     if result is None:
         console.print("The database already holds institutions; demo city not loaded.")
         return 0
-    console.print(f"Demo city: {result.institutions} institutions added "
-                  f"({result.skipped_institutions} already there), {result.records} records, "
-                  f"{result.listings} list entries.")
+    console.print(
+        f"Demo city: {result.institutions} institutions added "
+        f"({result.skipped_institutions} already there), {result.records} records, "
+        f"{result.listings} list entries."
+    )
     mix = level_mix(city, as_of)
     homes = sum(mix.values()) or 1
-    console.print(f"Level mix on {as_of} (policy {policy_for(as_of).version}): "
-                  + ", ".join(f"{level} {n} ({100 * n / homes:.0f} %)" for level, n in mix.items()))
+    console.print(
+        f"Level mix on {as_of} (policy {policy_for(as_of).version}): "
+        + ", ".join(f"{level} {n} ({100 * n / homes:.0f} %)" for level, n in mix.items())
+    )
     for username, password in result.passwords.items():
         console.print(f"  user [bold]{username}[/bold]  password [bold]{password}[/bold]  (shown once)")
     return 0
@@ -140,8 +160,14 @@ def _import(args: argparse.Namespace) -> int:
     from credit.importer.reader import UnreadableFile
     from credit.importer.service import import_file
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=errors, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
         tasks: dict[str, TaskID] = {}
 
         def report(phase: str, done: int, total: int) -> None:
@@ -161,8 +187,9 @@ def _import(args: argparse.Namespace) -> int:
     for column in ("row", "column", "value", "reason"):
         table.add_column(column)
     for problem in result.problems:
-        table.add_row(str(problem.row), problem.column, "" if problem.value is None else str(problem.value),
-                      problem.reason)
+        table.add_row(
+            str(problem.row), problem.column, "" if problem.value is None else str(problem.value), problem.reason
+        )
     errors.print(table)
     return 1
 
@@ -174,8 +201,11 @@ def _audit(_: argparse.Namespace) -> int:
     if broken is None:
         console.print(f"{checked} entries verified, chain intact")
         return 0
-    errors.print(f"Audit chain broken at entry {broken.seq}: {broken.reason} "
-                 f"({checked} entries before it verified)", markup=False, highlight=False)
+    errors.print(
+        f"Audit chain broken at entry {broken.seq}: {broken.reason} ({checked} entries before it verified)",
+        markup=False,
+        highlight=False,
+    )
     return 1
 
 

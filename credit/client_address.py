@@ -9,7 +9,8 @@ client writes into the header itself lies to the left of that and is never used.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -10,14 +10,13 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
+from credit.registry.districts import DEFAULT_FILE, load_districts
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES, InstitutionFacts, evaluate_many, grading_level, policy_for
 from scoring import FireInspection as InspectionFacts
 from scoring import Grading as GradingFacts
 from scoring import MajorHazard as HazardFacts
 from scoring import Penalty as PenaltyFacts
 from scoring.dates import add_months
-
-from credit.registry.districts import DEFAULT_FILE, load_districts
 
 DISTRICTS = load_districts(DEFAULT_FILE)  # the demo city is 常州 whatever districts the installation serves
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -30,30 +29,105 @@ TOWNS = {
     "320413": ["金城", "儒林", "直溪", "朱林", "薛埠", "指前"],
     "320481": ["溧城", "埭头", "上黄", "戴埠", "天目湖", "别桥", "上兴", "竹箦", "南渡", "社渚"],
 }
-BRANDS = ["康乐", "福寿", "颐和", "椿萱", "松鹤", "惠民", "安康", "长青", "和煦", "仁爱", "乐龄", "夕阳红",
-          "孝亲", "九如", "延年", "百福", "德馨", "瑞祥", "同心", "春晖"]
+BRANDS = [
+    "康乐",
+    "福寿",
+    "颐和",
+    "椿萱",
+    "松鹤",
+    "惠民",
+    "安康",
+    "长青",
+    "和煦",
+    "仁爱",
+    "乐龄",
+    "夕阳红",
+    "孝亲",
+    "九如",
+    "延年",
+    "百福",
+    "德馨",
+    "瑞祥",
+    "同心",
+    "春晖",
+]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾蒋") + ["欧阳", "司马"]
 GIVEN = list("建国秀英志强丽华伟敏静芳军平明红霞玉兰桂珍海燕德福永春梅文杰宏斌")
 STREETS = ["人民路", "延陵路", "晋陵路", "通江大道", "长江路", "武宜路", "常武路", "金坛大道", "燕山路", "平陵路"]
 OWNER_BY_PREFIX = {"12": "public", "52": "private_nonprofit", "91": "enterprise"}
 PENALTY_SAMPLES = [
     # (severity, fire, 处罚类别, 违法行为类型, 事实, 依据, content, fine 元)
-    ("minor", False, "警告", "未按规定公开服务信息", "未在醒目位置公示收费标准", "《养老机构管理办法》第四十六条",
-     "警告", None),
-    ("minor", False, "警告", "未按规定建立档案", "入住老年人档案不全", "《养老机构管理办法》第四十六条", "警告",
-     None),
-    ("general", False, "罚款", "未与老年人签订服务协议", "3名入住老年人未签订服务协议",
-     "《养老机构管理办法》第四十六条", "罚款人民币一万元", Decimal("10000")),
-    ("general", True, "罚款", "消防设施未保持完好有效", "部分楼层火灾报警探测器损坏",
-     "《中华人民共和国消防法》第六十条", "罚款人民币八千五百元", Decimal("8500")),
-    ("general", False, "罚款", "食品安全管理不规范", "食堂未落实食品留样制度", "《中华人民共和国食品安全法》第一百二十六条",
-     "罚款人民币五千元", Decimal("5000")),
-    ("serious", True, "罚款、责令停产停业", "占用堵塞疏散通道", "安全出口上锁、疏散通道堆放杂物",
-     "《中华人民共和国消防法》第六十条", "责令停业整改并罚款人民币三万元", Decimal("30000")),
-    ("serious", False, "罚款", "虐待老年人", "护理员殴打入住老年人", "《中华人民共和国老年人权益保障法》第七十八条",
-     "罚款人民币五万元", Decimal("50000")),
-    ("serious", False, "没收违法所得、罚款", "骗取养老服务补贴", "虚报床位骗取运营补贴",
-     "《养老机构管理办法》第四十九条", "没收违法所得并罚款人民币两万元", Decimal("20000.50")),
+    (
+        "minor",
+        False,
+        "警告",
+        "未按规定公开服务信息",
+        "未在醒目位置公示收费标准",
+        "《养老机构管理办法》第四十六条",
+        "警告",
+        None,
+    ),
+    ("minor", False, "警告", "未按规定建立档案", "入住老年人档案不全", "《养老机构管理办法》第四十六条", "警告", None),
+    (
+        "general",
+        False,
+        "罚款",
+        "未与老年人签订服务协议",
+        "3名入住老年人未签订服务协议",
+        "《养老机构管理办法》第四十六条",
+        "罚款人民币一万元",
+        Decimal("10000"),
+    ),
+    (
+        "general",
+        True,
+        "罚款",
+        "消防设施未保持完好有效",
+        "部分楼层火灾报警探测器损坏",
+        "《中华人民共和国消防法》第六十条",
+        "罚款人民币八千五百元",
+        Decimal("8500"),
+    ),
+    (
+        "general",
+        False,
+        "罚款",
+        "食品安全管理不规范",
+        "食堂未落实食品留样制度",
+        "《中华人民共和国食品安全法》第一百二十六条",
+        "罚款人民币五千元",
+        Decimal("5000"),
+    ),
+    (
+        "serious",
+        True,
+        "罚款、责令停产停业",
+        "占用堵塞疏散通道",
+        "安全出口上锁、疏散通道堆放杂物",
+        "《中华人民共和国消防法》第六十条",
+        "责令停业整改并罚款人民币三万元",
+        Decimal("30000"),
+    ),
+    (
+        "serious",
+        False,
+        "罚款",
+        "虐待老年人",
+        "护理员殴打入住老年人",
+        "《中华人民共和国老年人权益保障法》第七十八条",
+        "罚款人民币五万元",
+        Decimal("50000"),
+    ),
+    (
+        "serious",
+        False,
+        "没收违法所得、罚款",
+        "骗取养老服务补贴",
+        "虚报床位骗取运营补贴",
+        "《养老机构管理办法》第四十九条",
+        "没收违法所得并罚款人民币两万元",
+        Decimal("20000.50"),
+    ),
 ]
 NEW_SHARE = 0.05  # homes opened within the last year
 GRADED_SHARE = 0.8  # homes ever graded (等级评定 is voluntary)
@@ -101,8 +175,10 @@ def _parts_for(rnd: random.Random, target_level: int, policy) -> dict[str, int]:
     floor = {5: 0.91, 4: 0.81, 3: 0.62, 2: 0.46, 1: 0.31}[target_level]
     ceiling = {5: 0.99, 4: 0.89, 3: 0.79, 2: 0.59, 1: 0.44}[target_level]
     share = rnd.uniform(floor, ceiling)
-    return {name: min(getattr(maxima, name), round(getattr(maxima, name) * share))
-            for name in ("environment", "facilities", "operations", "services")}
+    return {
+        name: min(getattr(maxima, name), round(getattr(maxima, name) * share))
+        for name in ("environment", "facilities", "operations", "services")
+    }
 
 
 def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
@@ -126,58 +202,104 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
         # About 5 % opened within the last year (level at most B under 2026.1): no grading yet, and
         # no record older than the home.
         age = rnd.randrange(60, 360) if rnd.random() < NEW_SHARE else rnd.randrange(400, 365 * 25)
-        city.institutions.append({
-            "uscc": code, "name": institution_name(rnd, prefix, district, town), "district_code": district,
-            "address": f"江苏省常州市{DISTRICTS[district][0]}{town}{rnd.choice(STREETS)}{rnd.randrange(1, 400)}号",
-            "beds": beds, "owner_type": OWNER_BY_PREFIX[prefix] if rnd.random() > 0.1 else "public_private",
-            "legal_representative": person_name(rnd), "phone": f"0519-8{rnd.randrange(1000000, 9999999)}",
-            "established_on": as_of - timedelta(days=age),
-        })
+        city.institutions.append(
+            {
+                "uscc": code,
+                "name": institution_name(rnd, prefix, district, town),
+                "district_code": district,
+                "address": f"江苏省常州市{DISTRICTS[district][0]}{town}{rnd.choice(STREETS)}{rnd.randrange(1, 400)}号",
+                "beds": beds,
+                "owner_type": OWNER_BY_PREFIX[prefix] if rnd.random() > 0.1 else "public_private",
+                "legal_representative": person_name(rnd),
+                "phone": f"0519-8{rnd.randrange(1000000, 9999999)}",
+                "established_on": as_of - timedelta(days=age),
+            }
+        )
         for role in ("legal_representative", "manager", "care_staff"):
-            city.practitioners.append({"uscc": code, "name": person_name(rnd), "role": role,
-                                       "id_number": make_id_number(rnd, district)})
+            city.practitioners.append(
+                {"uscc": code, "name": person_name(rnd), "role": role, "id_number": make_id_number(rnd, district)}
+            )
         if age >= 400 and rnd.random() < GRADED_SHARE:
             level = rnd.choices([1, 2, 3, 4, 5], [8, 20, 35, 25, 12])[0]
             parts = _parts_for(rnd, level, policy)
             decided = as_of - timedelta(days=rnd.randrange(30, min(age, 365 * 7 // 2)))
-            city.gradings.append({
-                "uscc": code, "decided_on": decided, "expires_on": add_months(decided, 36),
-                "level": grading_level(**parts, policy=policy) or 1, **parts,
-                "decision_number": f"常民评〔{decided.year}〕{index + 1}号", "assessor": "常州市养老机构等级评定委员会",
-            })
+            city.gradings.append(
+                {
+                    "uscc": code,
+                    "decided_on": decided,
+                    "expires_on": add_months(decided, 36),
+                    "level": grading_level(**parts, policy=policy) or 1,
+                    **parts,
+                    "decision_number": f"常民评〔{decided.year}〕{index + 1}号",
+                    "assessor": "常州市养老机构等级评定委员会",
+                }
+            )
         if rnd.random() < 0.9:
             inspected = as_of - timedelta(days=rnd.randrange(10, min(age, 540)))
             fail_rate = rnd.choice([0.0, 0.0, 0.05, 0.15, 0.3])
-            checklist = {area: ("na" if area == "micro_fire_station" and beds < 50
-                                else "fail" if rnd.random() < fail_rate else "pass") for area in FIRE_AREAS}
+            checklist = {
+                area: (
+                    "na"
+                    if area == "micro_fire_station" and beds < 50
+                    else "fail"
+                    if rnd.random() < fail_rate
+                    else "pass"
+                )
+                for area in FIRE_AREAS
+            }
             hazards = []
             if rnd.random() < 0.08:
                 rectify_by = inspected + timedelta(days=rnd.choice((30, 60, 90)))
                 rectified = rnd.random() < 0.5 and rectify_by < as_of
-                hazards.append({
-                    "category": rnd.choice(list(HAZARD_CATEGORIES)), "description": "疏散楼梯间防火门损坏未整改",
-                    "found_on": inspected, "rectify_by": rectify_by,
-                    "rectified_on": rectify_by - timedelta(days=3) if rectified else None,
-                })
-            city.inspections.append({"uscc": code, "inspected_on": inspected, "inspector": "常州市消防救援支队",
-                                     "checklist": checklist, "hazards": hazards})
+                hazards.append(
+                    {
+                        "category": rnd.choice(list(HAZARD_CATEGORIES)),
+                        "description": "疏散楼梯间防火门损坏未整改",
+                        "found_on": inspected,
+                        "rectify_by": rectify_by,
+                        "rectified_on": rectify_by - timedelta(days=3) if rectified else None,
+                    }
+                )
+            city.inspections.append(
+                {
+                    "uscc": code,
+                    "inspected_on": inspected,
+                    "inspector": "常州市消防救援支队",
+                    "checklist": checklist,
+                    "hazards": hazards,
+                }
+            )
         if rnd.random() < 0.3:
             for _ in range(rnd.choice((1, 1, 2, 3))):
                 penalty_number += 1
                 severity, fire, kind, violation, facts, basis, content, fine = rnd.choice(PENALTY_SAMPLES)
                 decided = as_of - timedelta(days=rnd.randrange(5, min(age, 365 * 3)))
                 agency = "常州市消防救援支队" if fire else f"常州市{DISTRICTS[district][0]}民政局"
-                city.penalties.append({
-                    "uscc": code, "subject_name": city.institutions[-1]["name"], "subject_kind": "legal_person",
-                    "legal_representative": city.institutions[-1]["legal_representative"],
-                    "decision_number": f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号",
-                    "violation_type": violation, "facts": facts, "legal_basis": basis, "penalty_kind": kind,
-                    "content": content, "fine_yuan": fine, "decision_date": decided, "deciding_agency": agency,
-                    "source_agency": agency, "publication_end": None, "severity": severity,
-                    "is_fire_safety": fire, "listing_behaviour": "",
-                    "rectified_on": decided + timedelta(days=30) if rnd.random() < 0.5 and
-                    decided + timedelta(days=30) < as_of else None,
-                })
+                city.penalties.append(
+                    {
+                        "uscc": code,
+                        "subject_name": city.institutions[-1]["name"],
+                        "subject_kind": "legal_person",
+                        "legal_representative": city.institutions[-1]["legal_representative"],
+                        "decision_number": f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号",
+                        "violation_type": violation,
+                        "facts": facts,
+                        "legal_basis": basis,
+                        "penalty_kind": kind,
+                        "content": content,
+                        "fine_yuan": fine,
+                        "decision_date": decided,
+                        "deciding_agency": agency,
+                        "source_agency": agency,
+                        "publication_end": None,
+                        "severity": severity,
+                        "is_fire_safety": fire,
+                        "listing_behaviour": "",
+                        "rectified_on": decided + timedelta(days=30)
+                        if rnd.random() < 0.5 and decided + timedelta(days=30) < as_of
+                        else None,
+                    }
+                )
                 if penalty_number % 23 == 0:
                     city.penalties[-1]["revoked"] = True
                     city.penalties[-1]["revoked_on"] = decided + timedelta(days=60)
@@ -200,11 +322,17 @@ def _add_listings(rnd: random.Random, city: DemoCity, as_of: date) -> None:
             active.add((penalty["uscc"], behaviour))
         state = states.pop(0)
         penalty["listing_behaviour"] = behaviour
-        city.listings.append({
-            "uscc": penalty["uscc"], "state": state, "behaviour": behaviour,
-            "penalty_numbers": [penalty["decision_number"]], "facts": penalty["facts"],
-            "basis": penalty["legal_basis"], "decided_on": penalty["decision_date"],
-        })
+        city.listings.append(
+            {
+                "uscc": penalty["uscc"],
+                "state": state,
+                "behaviour": behaviour,
+                "penalty_numbers": [penalty["decision_number"]],
+                "facts": penalty["facts"],
+                "basis": penalty["legal_basis"],
+                "decided_on": penalty["decision_date"],
+            }
+        )
 
 
 def city_facts(city: DemoCity) -> list[InstitutionFacts]:
@@ -216,17 +344,40 @@ def city_facts(city: DemoCity) -> list[InstitutionFacts]:
         records = by_uscc[i["uscc"]]
         records["i"].append(InspectionFacts(id=n, inspected_on=i["inspected_on"], checklist=i["checklist"]))
         for m, h in enumerate(i["hazards"]):
-            records["h"].append(HazardFacts(id=f"{n}.{m}", category=h["category"], found_on=h["found_on"],
-                                            rectify_by=h["rectify_by"], rectified_on=h["rectified_on"]))
+            records["h"].append(
+                HazardFacts(
+                    id=f"{n}.{m}",
+                    category=h["category"],
+                    found_on=h["found_on"],
+                    rectify_by=h["rectify_by"],
+                    rectified_on=h["rectified_on"],
+                )
+            )
     for n, p in enumerate(city.penalties):
-        by_uscc[p["uscc"]]["p"].append(PenaltyFacts(
-            id=n, severity=p["severity"], decision_date=p["decision_date"], is_fire_safety=p["is_fire_safety"],
-            publication_end=p["publication_end"], rectified_on=p["rectified_on"], revoked=p.get("revoked", False)))
+        by_uscc[p["uscc"]]["p"].append(
+            PenaltyFacts(
+                id=n,
+                severity=p["severity"],
+                decision_date=p["decision_date"],
+                is_fire_safety=p["is_fire_safety"],
+                publication_end=p["publication_end"],
+                rectified_on=p["rectified_on"],
+                revoked=p.get("revoked", False),
+            )
+        )
     listed = {entry["uscc"] for entry in city.listings if entry["state"] == "listed"}
-    return [InstitutionFacts(institution_id=i["uscc"], gradings=by_uscc[i["uscc"]]["g"],
-                             inspections=by_uscc[i["uscc"]]["i"], hazards=by_uscc[i["uscc"]]["h"],
-                             penalties=by_uscc[i["uscc"]]["p"], listed=i["uscc"] in listed,
-                             opened_on=i.get("established_on")) for i in city.institutions]
+    return [
+        InstitutionFacts(
+            institution_id=i["uscc"],
+            gradings=by_uscc[i["uscc"]]["g"],
+            inspections=by_uscc[i["uscc"]]["i"],
+            hazards=by_uscc[i["uscc"]]["h"],
+            penalties=by_uscc[i["uscc"]]["p"],
+            listed=i["uscc"] in listed,
+            opened_on=i.get("established_on"),
+        )
+        for i in city.institutions
+    ]
 
 
 def level_mix(city: DemoCity, as_of: date) -> dict[str, int]:

@@ -30,9 +30,12 @@ class HealthController(Controller):
             pending = await pending_migrations()
         except Exception as error:  # any failure to reach the database means not ready
             log.warning("readiness check failed: %s", type(error).__name__)
-            return Response({"status": "unavailable", "database": "unreachable"},
-                            status_code=HTTP_503_SERVICE_UNAVAILABLE)
+            return Response(
+                {"status": "unavailable", "database": "unreachable"}, status_code=HTTP_503_SERVICE_UNAVAILABLE
+            )
         if pending:
-            return Response({"status": "unavailable", "database": "ok", "pending_migrations": pending},
-                            status_code=HTTP_503_SERVICE_UNAVAILABLE)
+            return Response(
+                {"status": "unavailable", "database": "ok", "pending_migrations": pending},
+                status_code=HTTP_503_SERVICE_UNAVAILABLE,
+            )
         return Response({"status": "ok", "database": "ok"}, status_code=HTTP_200_OK)

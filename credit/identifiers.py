@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -63,16 +64,50 @@ def mask_name(name: str) -> str:
 
 
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里".split()
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "百里",
+    ]
 )
 
 
 # Free text (facts, content, notes, objections, measure text) may quote a person's ID or mobile number.
 # Every public and agency output passes it through mask_free_text; the stored record keeps the original.
-FREE_TEXT_FIELDS = frozenset({
-    "facts", "content", "legal_basis", "basis", "violation_type", "note", "notes", "description",
-    "objection_text", "text", "statement", "reason", "reasons",
-})
+FREE_TEXT_FIELDS = frozenset(
+    {
+        "facts",
+        "content",
+        "legal_basis",
+        "basis",
+        "violation_type",
+        "note",
+        "notes",
+        "description",
+        "objection_text",
+        "text",
+        "statement",
+        "reason",
+        "reasons",
+    }
+)
 _DIGIT_RUN = re.compile(r"[0-9]+[Xx]?")
 _SCALARS = (str, int, float, Decimal, date, type(None))
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
@@ -93,8 +128,11 @@ def looks_like_id_number(candidate: str) -> bool:
 def _looks_like_old_id_number(candidate: str) -> bool:
     """A 15-digit number of the first generation (region + YYMMDD birth date + sequence, no check digit)."""
     try:
-        return len(candidate) == OLD_ID_LENGTH and candidate.isdigit() and bool(
-            date(1900 + int(candidate[6:8]), int(candidate[8:10]), int(candidate[10:12])))
+        return (
+            len(candidate) == OLD_ID_LENGTH
+            and candidate.isdigit()
+            and bool(date(1900 + int(candidate[6:8]), int(candidate[8:10]), int(candidate[10:12])))
+        )
     except ValueError:
         return False
 
@@ -106,7 +144,7 @@ def _mask_run(run: str) -> str:
         return f"{run[:6]}*****{run[-4:]}"
     hidden: set[int] = set()
     for start in range(len(run) - ID_LENGTH + 1):
-        if looks_like_id_number(run[start:start + ID_LENGTH]):
+        if looks_like_id_number(run[start : start + ID_LENGTH]):
             hidden.update(range(start + 6, start + ID_LENGTH - 4))
     return "".join("*" if i in hidden else c for i, c in enumerate(run)) if hidden else run
 
@@ -126,8 +164,10 @@ def mask_free_text_fields(value: Any) -> Any:
     if isinstance(value, _SCALARS):  # most of a document; checked first, the Mapping check is slow
         return value
     if isinstance(value, (dict, Mapping)):
-        return {k: (mask_free_text(v) if k in FREE_TEXT_FIELDS else v) if isinstance(v, str)
-                else mask_free_text_fields(v) for k, v in value.items()}
+        return {
+            k: (mask_free_text(v) if k in FREE_TEXT_FIELDS else v) if isinstance(v, str) else mask_free_text_fields(v)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [mask_free_text_fields(v) for v in value]
     return value
@@ -136,5 +176,13 @@ def mask_free_text_fields(value: Any) -> Any:
 def keep_stored_free_text(submitted: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     """`submitted` with each free-text field that came back exactly as the masked form of the stored text
     replaced by the stored text: a form filled from a masked read must not overwrite the record's original."""
-    return {k: stored[k] if k in FREE_TEXT_FIELDS and isinstance(v, str) and isinstance(stored.get(k), str)
-            and v != stored[k] and v == mask_free_text(stored[k]) else v for k, v in submitted.items()}
+    return {
+        k: stored[k]
+        if k in FREE_TEXT_FIELDS
+        and isinstance(v, str)
+        and isinstance(stored.get(k), str)
+        and v != stored[k]
+        and v == mask_free_text(stored[k])
+        else v
+        for k, v in submitted.items()
+    }

@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from credit.identifiers import mask_free_text
 
@@ -15,8 +15,10 @@ _ENCODED_DIGIT = re.compile(r"%(3[0-9]|58|78)")
 # 18-character 身份证 numbers, long digit runs (cards, phones) and secrets in key=value form.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_SECRET = re.compile(r"(?i)(password|passwd|token|secret|api[_-]?key|authorization)([\"']?\s*[:=]\s*[\"']?)"
-                     r"(bearer\s+)?[^\s\"',;&]+")
+_SECRET = re.compile(
+    r"(?i)(password|passwd|token|secret|api[_-]?key|authorization)([\"']?\s*[:=]\s*[\"']?)"
+    r"(bearer\s+)?[^\s\"',;&]+"
+)
 
 
 def scrub(text: str) -> str:
@@ -42,7 +44,7 @@ class ScrubFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

@@ -3,8 +3,9 @@ and integer fen (分, 0.01 yuan) in the database, so that SQLite, which has no e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 FEN = Decimal("0.01")
 MAX_INTEGER_DIGITS = 12  # up to 999,999,999,999.99 yuan

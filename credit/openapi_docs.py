@@ -16,8 +16,10 @@ from credit.problems import Problem
 PROBLEM_COMPONENTS = msgspec.json.schema_components([Problem], ref_template="#/components/schemas/{name}")[1]
 # A download's body beside the JSON one Litestar declares: operation id -> media type -> what it is.
 DOWNLOADS = {
-    "getDisclosure": {"text/csv": "`YYYY-MM-DD.csv`: the day's CSV",
-                      "text/plain": "`YYYY-MM-DD.sig`: the base64 Ed25519 signature of the JSON bytes"},
+    "getDisclosure": {
+        "text/csv": "`YYYY-MM-DD.csv`: the day's CSV",
+        "text/plain": "`YYYY-MM-DD.sig`: the base64 Ed25519 signature of the JSON bytes",
+    },
 }
 PROBLEMS = {
     "400": "Malformed request (body or parameters of the wrong shape)",
@@ -42,8 +44,10 @@ def document_problems(app: Litestar) -> None:
                 responses = operation.setdefault("responses", {})
                 for status, description in PROBLEMS.items():
                     # replaces Litestar's own 400 body: credit.problems answers every error as problem+json
-                    responses[status] = {"description": description, "content": {
-                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                    responses[status] = {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    }
                 document_downloads(operation)
     add_examples(schema)
 

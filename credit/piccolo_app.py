@@ -8,7 +8,6 @@ from credit.accounts.tables import ApiToken, User
 from credit.audit.tables import AuditEntry
 from credit.disclosures.tables import CreditScore, Disclosure
 from credit.feedback.tables import Feedback, FeedbackReply
-from credit.public.tables import PublicProfile
 from credit.listings.tables import (
     ListingBasis,
     ListingEntry,
@@ -17,12 +16,13 @@ from credit.listings.tables import (
     PunishmentMeasure,
     RemovalApplication,
 )
+from credit.public.tables import PublicProfile
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
 from credit.registry.tables import Institution, Practitioner
 from credit.scheduling.tables import JobRun
-from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
 from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
+from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
 
 # Ordered so that every table comes after the tables it references.
 TABLES = [

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import asyncpg
 import msgspec
-
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandler
@@ -43,10 +42,16 @@ class Problem(msgspec.Struct):
     status: int
     detail: str
     errors: list[ProblemField] = []
-    current: Annotated[dict[str, Any], msgspec.Meta(
-        description="the stored record, when a stale version or another payload conflicted")] | None = None
-    current_state: Annotated[str, msgspec.Meta(
-        description="the entry's state, when a step is not allowed in it")] | None = None
+    current: (
+        Annotated[
+            dict[str, Any],
+            msgspec.Meta(description="the stored record, when a stale version or another payload conflicted"),
+        ]
+        | None
+    ) = None
+    current_state: (
+        Annotated[str, msgspec.Meta(description="the entry's state, when a step is not allowed in it")] | None
+    ) = None
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
@@ -64,9 +69,13 @@ def on_duplicate(_: Request, error: Duplicate) -> Response:
 
 
 def on_report_conflict(_: Request, error: ReportConflict) -> Response:
-    return problem(409, "Decision number already reported with different content", str(error),
-                   errors=[{"field": "decision_number", "reason": "already reported with different content"}],
-                   current=error.current)
+    return problem(
+        409,
+        "Decision number already reported with different content",
+        str(error),
+        errors=[{"field": "decision_number", "reason": "already reported with different content"}],
+        current=error.current,
+    )
 
 
 def on_stale(_: Request, error: StaleVersion) -> Response:
@@ -92,10 +101,14 @@ def on_forbidden(_: Request, error: Forbidden) -> Response:
 def on_http(request: Request, error: HTTPException) -> Response:
     extra: dict[str, Any] = {}
     if isinstance(error, ValidationException) and isinstance(error.extra, list):
-        extra["errors"] = [{"field": e.get("key") or e.get("source") or "body", "reason": e.get("message", "")}
-                           for e in error.extra if isinstance(e, dict)]
-    response = problem(error.status_code, error.__class__.__name__.replace("Exception", "") or "Error",
-                       error.detail, **extra)
+        extra["errors"] = [
+            {"field": e.get("key") or e.get("source") or "body", "reason": e.get("message", "")}
+            for e in error.extra
+            if isinstance(e, dict)
+        ]
+    response = problem(
+        error.status_code, error.__class__.__name__.replace("Exception", "") or "Error", error.detail, **extra
+    )
     response.headers.update(error.headers or {})  # e.g. Allow on 405, Retry-After on 429
     return response
 
@@ -110,16 +123,24 @@ def on_database_unavailable(request: Request, error: Exception) -> Response:
 
 def on_too_deep(request: Request, error: RecursionError) -> Response:
     log.warning("refused a body nested too deeply on %s %s", request.method, request.url.path)
-    return problem(400, "Invalid body", "the request body is nested too deeply",
-                   errors=[{"field": "body", "reason": "is nested too deeply"}])
+    return problem(
+        400,
+        "Invalid body",
+        "the request body is nested too deeply",
+        errors=[{"field": "body", "reason": "is nested too deeply"}],
+    )
 
 
 def on_unrepresentable(request: Request, error: Exception) -> Response:
     """A value the database or the calendar cannot hold (a NUL byte in text, a number or date out of range) that
     slipped past the field checks: the transaction was rolled back, so nothing was written."""
     log.warning("refused an unrepresentable value on %s %s: %s", request.method, request.url.path, error)
-    return problem(422, "Invalid input", "a value is out of range or holds a character that cannot be stored",
-                   errors=[{"field": "body", "reason": str(error).splitlines()[0][:200]}])
+    return problem(
+        422,
+        "Invalid input",
+        "a value is out of range or holds a character that cannot be stored",
+        errors=[{"field": "body", "reason": str(error).splitlines()[0][:200]}],
+    )
 
 
 def on_unexpected(request: Request, error: Exception) -> Response:

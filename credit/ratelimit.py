@@ -26,5 +26,9 @@ def rate_limit_config(settings: Settings) -> RateLimitConfig | None:
     per_minute = settings.rate_limit_per_minute
     if per_minute <= 0:
         return None
-    return RateLimitConfig(rate_limit=("minute", per_minute), identifier_for_request=identify,
-                           exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"], store=RATE_LIMIT_STORE)
+    return RateLimitConfig(
+        rate_limit=("minute", per_minute),
+        identifier_for_request=identify,
+        exclude=["^/healthz$", "^/readyz$", "^/metrics$", "^/static/"],
+        store=RATE_LIMIT_STORE,
+    )

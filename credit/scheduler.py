@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -26,9 +26,11 @@ PUBLISH_CRON = settings.publish_cron
 async def _advance_list(on: date) -> str:
     result = await advance_list(on)
     proposed = await detect_unrectified_fire_hazards(on)
-    return (f"{len(result.listed)} listed, {len(result.expired)} expired, {len(result.confirmed)} deadlines "
-            f"confirmed, {len(proposed)} behaviour-4 proposals, {len(result.waiting)} waiting for the official "
-            f"calendar, {len(result.flagged)} flagged for review")
+    return (
+        f"{len(result.listed)} listed, {len(result.expired)} expired, {len(result.confirmed)} deadlines "
+        f"confirmed, {len(proposed)} behaviour-4 proposals, {len(result.waiting)} waiting for the official "
+        f"calendar, {len(result.flagged)} flagged for review"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,33 +47,72 @@ def _daily(moment: datetime) -> str:
 
 
 def _every_minutes(moment: datetime) -> str:
-    return moment.replace(minute=moment.minute - moment.minute % RESCORE_MINUTES, second=0,
-                          microsecond=0).isoformat(timespec="minutes")
+    return moment.replace(minute=moment.minute - moment.minute % RESCORE_MINUTES, second=0, microsecond=0).isoformat(
+        timespec="minutes"
+    )
 
 
-JOBS = {job.name: job for job in (
-    Job("rescore", "rebuild the public rows not yet computed for today (writes rebuild theirs at once)",
-        lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone), _every_minutes,
-        disclosure_jobs.rescore_changed),
-    Job("rescore_all", "rescore every institution (gradings lapse, penalty periods end)",
-        lambda: CronTrigger(hour=1, minute=30, timezone=settings.timezone), _daily,
-        disclosure_jobs.rescore_everything),
-    Job("publish_disclosure", "publish the signed daily disclosure",
-        lambda: CronTrigger.from_crontab(PUBLISH_CRON, timezone=settings.timezone), _daily,
-        disclosure_jobs.publish_disclosure),
-    Job("advance_list", "close objection windows, expire listings, propose behaviour 4",
-        lambda: CronTrigger(hour=0, minute=10, timezone=settings.timezone), _daily, _advance_list),
-    Job("retire_penalties", "take penalties past their publication end out of the public view",
-        lambda: CronTrigger(hour=0, minute=20, timezone=settings.timezone), _daily,
-        disclosure_jobs.retire_penalties),
-    Job("inspection_draw", "draw the monthly random inspection list (双随机)",
-        lambda: CronTrigger(day=1, hour=3, minute=0, timezone=settings.timezone),
-        lambda moment: moment.strftime("%Y-%m"), disclosure_jobs.draw_random_inspections),
-    Job("reindex", "rebuild the institution search index (names, pinyin, traditional forms, USCC)",
-        lambda: CronTrigger(hour=1, minute=0, timezone=settings.timezone), _daily, reindex_everything),
-    Job("erase_feedback_pii", "erase complainants' name and phone 3 years after their feedback was closed",
-        lambda: CronTrigger(hour=2, minute=30, timezone=settings.timezone), _daily, erase_feedback_pii),
-)}
+JOBS = {
+    job.name: job
+    for job in (
+        Job(
+            "rescore",
+            "rebuild the public rows not yet computed for today (writes rebuild theirs at once)",
+            lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone),
+            _every_minutes,
+            disclosure_jobs.rescore_changed,
+        ),
+        Job(
+            "rescore_all",
+            "rescore every institution (gradings lapse, penalty periods end)",
+            lambda: CronTrigger(hour=1, minute=30, timezone=settings.timezone),
+            _daily,
+            disclosure_jobs.rescore_everything,
+        ),
+        Job(
+            "publish_disclosure",
+            "publish the signed daily disclosure",
+            lambda: CronTrigger.from_crontab(PUBLISH_CRON, timezone=settings.timezone),
+            _daily,
+            disclosure_jobs.publish_disclosure,
+        ),
+        Job(
+            "advance_list",
+            "close objection windows, expire listings, propose behaviour 4",
+            lambda: CronTrigger(hour=0, minute=10, timezone=settings.timezone),
+            _daily,
+            _advance_list,
+        ),
+        Job(
+            "retire_penalties",
+            "take penalties past their publication end out of the public view",
+            lambda: CronTrigger(hour=0, minute=20, timezone=settings.timezone),
+            _daily,
+            disclosure_jobs.retire_penalties,
+        ),
+        Job(
+            "inspection_draw",
+            "draw the monthly random inspection list (双随机)",
+            lambda: CronTrigger(day=1, hour=3, minute=0, timezone=settings.timezone),
+            lambda moment: moment.strftime("%Y-%m"),
+            disclosure_jobs.draw_random_inspections,
+        ),
+        Job(
+            "reindex",
+            "rebuild the institution search index (names, pinyin, traditional forms, USCC)",
+            lambda: CronTrigger(hour=1, minute=0, timezone=settings.timezone),
+            _daily,
+            reindex_everything,
+        ),
+        Job(
+            "erase_feedback_pii",
+            "erase complainants' name and phone 3 years after their feedback was closed",
+            lambda: CronTrigger(hour=2, minute=30, timezone=settings.timezone),
+            _daily,
+            erase_feedback_pii,
+        ),
+    )
+}
 
 
 async def run_job(name: str, moment: datetime | None = None, manual: bool = False) -> RunOutcome:
@@ -92,18 +133,23 @@ def build_scheduler(now: datetime | None = None) -> AsyncIOScheduler:
     A process that starts after today's publication time also runs today's publication at once (the same
     slot as the scheduled run, so it runs once across replicas): the job catches up every missed day in order.
     """
-    scheduler = AsyncIOScheduler(timezone=settings.timezone, job_defaults={
-        "coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+    scheduler = AsyncIOScheduler(
+        timezone=settings.timezone, job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+    )
     now = (now or datetime.now(settings.timezone)).astimezone(settings.timezone)
     for job in JOBS.values():
         trigger = job.trigger()
-        scheduler.add_job(run_job, trigger, args=[job.name], id=job.name, name=job.description,
-                          replace_existing=True)
+        scheduler.add_job(run_job, trigger, args=[job.name], id=job.name, name=job.description, replace_existing=True)
         due = _todays_fire_time(trigger, now)
         if job.name in CATCH_UP_ON_START and due is not None:
-            scheduler.add_job(run_job, DateTrigger(now, timezone=settings.timezone), args=[job.name, due],
-                              id=f"{job.name}-catch-up", name=f"{job.description} (catch-up at start)",
-                              replace_existing=True)
+            scheduler.add_job(
+                run_job,
+                DateTrigger(now, timezone=settings.timezone),
+                args=[job.name, due],
+                id=f"{job.name}-catch-up",
+                name=f"{job.description} (catch-up at start)",
+                replace_existing=True,
+            )
     return scheduler
 
 

@@ -11,4 +11,3 @@ from __future__ import annotations
 def like_escape(text: str) -> str:
     """`text` with the LIKE wildcards and the escape character itself escaped."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-

@@ -18,15 +18,18 @@ response can leave without them. One policy for the whole site:
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from litestar.types import Message, Scope
 
 from credit.accounts.roles import Principal
 from credit.settings import Settings
 
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                           "form-action 'self'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 ALWAYS = {
     b"content-security-policy": CONTENT_SECURITY_POLICY.encode(),
@@ -50,10 +53,8 @@ def security_headers(settings: Settings) -> Hook:
         replace = dict(fixed)
         if is_private(scope):
             replace[b"cache-control"] = b"no-store"
-        headers = [(name, value) for name, value in message.get("headers") or ()
-                   if name.lower() not in replace]
-        headers = [(name, one_charset(value) if name.lower() == b"content-type" else value)
-                   for name, value in headers]
+        headers = [(name, value) for name, value in message.get("headers") or () if name.lower() not in replace]
+        headers = [(name, one_charset(value) if name.lower() == b"content-type" else value) for name, value in headers]
         message["headers"] = headers + list(replace.items())
 
     return before_send

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -44,7 +45,7 @@ class BudgetedRedisStore(RedisStore):
     max_keys = 5000
     ttl = 300
 
-    def bounded(self, max_keys: int, ttl: int) -> "BudgetedRedisStore":
+    def bounded(self, max_keys: int, ttl: int) -> BudgetedRedisStore:
         self.max_keys, self.ttl = max_keys, max(int(ttl), 1)
         return self
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from credit.errors import FieldError, ValidationFailed
 
@@ -38,8 +39,15 @@ class Checker:
             self.fail(field, "must not contain a NUL character", value.replace("\x00", ""))
         return value
 
-    def integer(self, field: str, *, minimum: int | None = None, maximum: int | None = None,
-                required: bool = True, default: int | None = None) -> int | None:
+    def integer(
+        self,
+        field: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        required: bool = True,
+        default: int | None = None,
+    ) -> int | None:
         value = self.raw(field)
         if value is None or value == "":
             if required:
@@ -72,8 +80,11 @@ class Checker:
                 self.fail(field, "is required")
             return None
         if isinstance(value, (bool, float)):
-            self.fail(field, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point '
-                             "number", value)
+            self.fail(
+                field,
+                'must be a decimal string such as "5000.50" or a whole number, not a floating-point number',
+                value,
+            )
             return None
         text = _amount_text(value)
         if text.startswith("-") and _AMOUNT.fullmatch(text[1:]):

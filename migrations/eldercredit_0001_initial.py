@@ -1,22 +1,24 @@
+import decimal
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Numeric
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
-import decimal
 
 
 class Agency(Table, tablename="agency", schema=None):
@@ -116,13 +118,9 @@ DESCRIPTION = "initial schema"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="eldercredit", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="eldercredit", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="User", tablename="account_user", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="account_user", schema=None, columns=None)
 
     manager.add_table(
         class_name="CreditScore",
@@ -138,13 +136,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Penalty", tablename="penalty", schema=None, columns=None
-    )
+    manager.add_table(class_name="Penalty", tablename="penalty", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Agency", tablename="agency", schema=None, columns=None
-    )
+    manager.add_table(class_name="Agency", tablename="agency", schema=None, columns=None)
 
     manager.add_table(
         class_name="FireChecklistItem",
@@ -153,9 +147,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="ApiToken", tablename="api_token", schema=None, columns=None
-    )
+    manager.add_table(class_name="ApiToken", tablename="api_token", schema=None, columns=None)
 
     manager.add_table(
         class_name="AuditEntry",
@@ -178,17 +170,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Disclosure", tablename="disclosure", schema=None, columns=None
-    )
+    manager.add_table(class_name="Disclosure", tablename="disclosure", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="AgencyKey", tablename="agency_key", schema=None, columns=None
-    )
+    manager.add_table(class_name="AgencyKey", tablename="agency_key", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Grading", tablename="grading", schema=None, columns=None
-    )
+    manager.add_table(class_name="Grading", tablename="grading", schema=None, columns=None)
 
     manager.add_table(
         class_name="MajorHazard",
@@ -225,9 +211,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="JobRun", tablename="job_run", schema=None, columns=None
-    )
+    manager.add_table(class_name="JobRun", tablename="job_run", schema=None, columns=None)
 
     manager.add_table(
         class_name="ListingBasis",

@@ -16,27 +16,38 @@ DESCRIPTION = "listing constraints"
 ACTIVE = "('proposed', 'notified', 'objected', 'listed')"
 
 INDEXES = [
-    ("listing_entry_one_active",
-     f"CREATE UNIQUE INDEX listing_entry_one_active ON listing_entry "
-     f"(institution, COALESCE(practitioner, 0), behaviour) WHERE status IN {ACTIVE}"),
-    ("removal_application_one_pending",
-     "CREATE UNIQUE INDEX removal_application_one_pending ON removal_application (entry) "
-     "WHERE decision = 'pending'"),
-    ("punishment_measure_once",
-     "CREATE UNIQUE INDEX punishment_measure_once ON punishment_measure (agency, entry, measure, applied_on)"),
+    (
+        "listing_entry_one_active",
+        f"CREATE UNIQUE INDEX listing_entry_one_active ON listing_entry "
+        f"(institution, COALESCE(practitioner, 0), behaviour) WHERE status IN {ACTIVE}",
+    ),
+    (
+        "removal_application_one_pending",
+        "CREATE UNIQUE INDEX removal_application_one_pending ON removal_application (entry) WHERE decision = 'pending'",
+    ),
+    (
+        "punishment_measure_once",
+        "CREATE UNIQUE INDEX punishment_measure_once ON punishment_measure (agency, entry, measure, applied_on)",
+    ),
 ]
 
 DUPLICATES = [
-    ("active list entries for the same subject and behaviour (withdraw all but one)",
-     f"SELECT institution, COALESCE(practitioner, 0) AS practitioner, behaviour, COUNT(*) AS n, "
-     f"MIN(id) AS first_id, MAX(id) AS last_id FROM listing_entry WHERE status IN {ACTIVE} "
-     f"GROUP BY institution, COALESCE(practitioner, 0), behaviour HAVING COUNT(*) > 1"),
-    ("pending early-removal applications for the same entry (decide all but one)",
-     "SELECT entry, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id FROM removal_application "
-     "WHERE decision = 'pending' GROUP BY entry HAVING COUNT(*) > 1"),
-    ("punishment measures stored more than once (delete the later copies)",
-     "SELECT agency, entry, measure, applied_on, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id "
-     "FROM punishment_measure GROUP BY agency, entry, measure, applied_on HAVING COUNT(*) > 1"),
+    (
+        "active list entries for the same subject and behaviour (withdraw all but one)",
+        f"SELECT institution, COALESCE(practitioner, 0) AS practitioner, behaviour, COUNT(*) AS n, "
+        f"MIN(id) AS first_id, MAX(id) AS last_id FROM listing_entry WHERE status IN {ACTIVE} "
+        f"GROUP BY institution, COALESCE(practitioner, 0), behaviour HAVING COUNT(*) > 1",
+    ),
+    (
+        "pending early-removal applications for the same entry (decide all but one)",
+        "SELECT entry, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id FROM removal_application "
+        "WHERE decision = 'pending' GROUP BY entry HAVING COUNT(*) > 1",
+    ),
+    (
+        "punishment measures stored more than once (delete the later copies)",
+        "SELECT agency, entry, measure, applied_on, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id "
+        "FROM punishment_measure GROUP BY agency, entry, measure, applied_on HAVING COUNT(*) > 1",
+    ),
 ]
 
 

@@ -35,8 +35,10 @@ async def to_fen() -> None:
     bad = await engine.run_ddl(OUT_OF_RANGE)
     if bad:
         ids = ", ".join(str(r["id"]) for r in bad[:20])
-        raise FinesOutOfRange(f"penalties with a negative fine or one of 13 or more integer digits: {ids}; "
-                              "correct them, then migrate again")
+        raise FinesOutOfRange(
+            f"penalties with a negative fine or one of 13 or more integer digits: {ids}; "
+            "correct them, then migrate again"
+        )
     await engine.run_ddl("ALTER TABLE penalty ADD COLUMN fine_fen BIGINT NULL")
     await engine.run_ddl(TO_FEN[engine.engine_type])
     await engine.run_ddl("ALTER TABLE penalty DROP COLUMN fine_yuan")

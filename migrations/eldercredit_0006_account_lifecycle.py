@@ -26,8 +26,11 @@ async def backfill_token_expiry() -> None:
 
     _ApiToken._meta.db = engine_finder()  # the engine migrating now, not the one this class first saw
     for row in await _ApiToken.select(_ApiToken.id, _ApiToken.created_at).where(_ApiToken.expires_at.is_null()).run():
-        await _ApiToken.update({_ApiToken.expires_at: row["created_at"] + timedelta(
-            days=EXISTING_TOKEN_TTL_DAYS)}).where(_ApiToken.id == row["id"]).run()
+        await (
+            _ApiToken.update({_ApiToken.expires_at: row["created_at"] + timedelta(days=EXISTING_TOKEN_TTL_DAYS)})
+            .where(_ApiToken.id == row["id"])
+            .run()
+        )
 
 
 async def forwards():

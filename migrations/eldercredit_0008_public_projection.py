@@ -34,13 +34,16 @@ async def forwards():
             "as_of DATE NOT NULL, "
             "document TEXT NOT NULL, "
             "version INTEGER NOT NULL DEFAULT 1, "
-            "updated_at TIMESTAMPTZ NOT NULL)")
+            "updated_at TIMESTAMPTZ NOT NULL)"
+        )
         for column in INDEXED:
             await engine.run_ddl(f"CREATE INDEX public_profile_{column} ON public_profile ({column})")
         # The default sort (credit, then name) and the district filter with it, without a sort step.
         await engine.run_ddl("CREATE INDEX public_profile_by_credit ON public_profile (score DESC, name, institution)")
-        await engine.run_ddl("CREATE INDEX public_profile_district_credit ON public_profile "
-                             "(district_code, score DESC, name, institution)")
+        await engine.run_ddl(
+            "CREATE INDEX public_profile_district_credit ON public_profile "
+            "(district_code, score DESC, name, institution)"
+        )
 
     async def drop_table():
         await engine_finder().run_ddl("DROP TABLE public_profile")

@@ -60,8 +60,13 @@ async def backfill() -> None:
     _Institution._meta.db = engine  # the engine migrating now, not the one this class first saw
     last_id = 0
     while True:
-        rows = await _Institution.select(_Institution.id, _Institution.uscc, _Institution.name).where(
-            _Institution.id > last_id).order_by(_Institution.id).limit(BATCH).run()
+        rows = (
+            await _Institution.select(_Institution.id, _Institution.uscc, _Institution.name)
+            .where(_Institution.id > last_id)
+            .order_by(_Institution.id)
+            .limit(BATCH)
+            .run()
+        )
         if not rows:
             return
         last_id = rows[-1]["id"]
@@ -70,8 +75,9 @@ async def backfill() -> None:
             terms = terms_of(row["name"], row["uscc"])
             values.append("({}, {}, {}, {})")
             args += [row["id"], terms.uscc, terms.name, terms.terms]
-        await _Institution.raw("INSERT INTO institution_search (institution, uscc, name, terms) VALUES "
-                               + ", ".join(values), *args).run()
+        await _Institution.raw(
+            "INSERT INTO institution_search (institution, uscc, name, terms) VALUES " + ", ".join(values), *args
+        ).run()
 
 
 async def forwards():

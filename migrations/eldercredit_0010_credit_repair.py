@@ -37,8 +37,7 @@ class _RepairApplication(Table, tablename="repair_application"):
     created_at = Timestamptz()
 
 
-ONE_OPEN = ("CREATE UNIQUE INDEX repair_application_one_open ON repair_application (penalty) "
-            "WHERE status = 'applied'")
+ONE_OPEN = "CREATE UNIQUE INDEX repair_application_one_open ON repair_application (penalty) WHERE status = 'applied'"
 
 
 async def forwards():

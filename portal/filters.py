@@ -6,8 +6,8 @@ from datetime import date
 
 from jinja2 import Environment
 
-from credit.registry.districts import district_name
 from credit.identifiers import mask_name
+from credit.registry.districts import district_name
 
 
 def format_date(value: date | str | None) -> str:

@@ -11,8 +11,8 @@ from credit.accounts.auth import requires_login
 from credit.errors import NotFound
 from credit.listings.behaviours import BEHAVIOURS
 from credit.listings.service import entry_detail
-from credit.sharing.measures import MEASURES
 from credit.registry.districts import district_name
+from credit.sharing.measures import MEASURES
 
 
 class NoticeController(Controller):
@@ -23,8 +23,10 @@ class NoticeController(Controller):
     async def notice(self, entry_id: FromPath[int]) -> Template:
         """Facts, basis, the subject's rights and the objection deadline, ready to print."""
         entry = await entry_detail(entry_id)
-        return Template("listings/notice.html", context={
-            "entry": entry, "authority": f"{district_name(entry['district_code'])}民政局"})
+        return Template(
+            "listings/notice.html",
+            context={"entry": entry, "authority": f"{district_name(entry['district_code'])}民政局"},
+        )
 
     @get("/workspace/listings/{entry_id:int}/decision-document", operation_id="listingDecisionDocument")
     async def decision(self, entry_id: FromPath[int]) -> Template:
@@ -33,6 +35,12 @@ class NoticeController(Controller):
         entry = await entry_detail(entry_id)
         if entry["listed_on"] is None:
             raise NotFound(f"a listing decision for entry {entry_id}: it has not been listed (now {entry['status']})")
-        return Template("listings/decision.html", context={
-            "entry": entry, "behaviour": BEHAVIOURS[entry["behaviour"]], "measures": MEASURES,
-            "authority": f"{district_name(entry['district_code'])}民政局"})
+        return Template(
+            "listings/decision.html",
+            context={
+                "entry": entry,
+                "behaviour": BEHAVIOURS[entry["behaviour"]],
+                "measures": MEASURES,
+                "authority": f"{district_name(entry['district_code'])}民政局",
+            },
+        )

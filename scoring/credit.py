@@ -72,19 +72,27 @@ class _Scorer:
         self.maximum = quantize(policy.score.maximum)
         bounds = {"minimum": policy.score.minimum, "maximum": policy.score.maximum}
         if policy.score.clamp_is_note:
-            self.clamp_lines = (("note.capped", *label("note.capped", **bounds)),
-                                ("note.floored", *label("note.floored", **bounds)))
+            self.clamp_lines = (
+                ("note.capped", *label("note.capped", **bounds)),
+                ("note.floored", *label("note.floored", **bounds)),
+            )
         else:
             self.clamp_lines = (("clamp", *label("clamp", **bounds)),) * 2
         self.levels = tuple(policy.levels.items())
         self.level_rank = {name: rank for rank, (name, _) in enumerate(self.levels)}
         caps = policy.caps
         self.cap_lines = {
-            name: (level, Contribution(f"cap.{name}", *label(f"cap.{name}", level=level,
-                                                             months=caps.new_institution_months), ZERO))
-            for name, level in (("open_major_hazard", caps.open_major_hazard),
-                                ("fire_non_compliant", caps.fire_non_compliant),
-                                ("new_institution", caps.new_institution))
+            name: (
+                level,
+                Contribution(
+                    f"cap.{name}", *label(f"cap.{name}", level=level, months=caps.new_institution_months), ZERO
+                ),
+            )
+            for name, level in (
+                ("open_major_hazard", caps.open_major_hazard),
+                ("fire_non_compliant", caps.fire_non_compliant),
+                ("new_institution", caps.new_institution),
+            )
             if level is not None
         }
         self.opened_recently_after = last_start_ending_by(as_of, caps.new_institution_months)
@@ -271,7 +279,6 @@ class _Scorer:
             level = self._capped(level, facts, inspection, outcome, hazards, lines)
         return Assessment(total, level, tuple(lines), self.policy.version, facts.institution_id, as_of)
 
-
     def _capped(self, level, facts, inspection, outcome, hazards, lines) -> str:
         """Apply the policy's level caps, each shown as a zero-point line; returns the capped level."""
         caps = self.cap_lines
@@ -281,12 +288,17 @@ class _Scorer:
         if hazards and "open_major_hazard" in caps:
             applying.append(("open_major_hazard", tuple(h.id for h in hazards)))
         non_compliant = hazards or (
-            inspection is not None and (outcome or self._outcome(inspection)) is FireOutcome.NON_COMPLIANT)
+            inspection is not None and (outcome or self._outcome(inspection)) is FireOutcome.NON_COMPLIANT
+        )
         if non_compliant and "fire_non_compliant" in caps:
             applying.append(("fire_non_compliant", () if inspection is None else (inspection.id,)))
         opened = facts.opened_on
-        if opened is not None and opened <= self.as_of and opened > self.opened_recently_after and (
-                "new_institution" in caps):
+        if (
+            opened is not None
+            and opened <= self.as_of
+            and opened > self.opened_recently_after
+            and ("new_institution" in caps)
+        ):
             applying.append(("new_institution", ()))
         rank = self.level_rank
         for name, records in applying:

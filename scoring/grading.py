@@ -106,9 +106,7 @@ def grading_eligibility(facts: InstitutionFacts, policy: Policy, on: date) -> tu
     other = tuple(
         p.id
         for p in facts.penalties
-        if p.id not in recent
-        and not p.revoked
-        and p.decision_date <= on < add_months(p.decision_date, 12 * any_years)
+        if p.id not in recent and not p.revoked and p.decision_date <= on < add_months(p.decision_date, 12 * any_years)
     )
     if any_years and other:
         code = "grading.ineligible.any_penalty"

@@ -91,7 +91,9 @@ class GradingRules:
     level_thresholds: Mapping[int, int]  # level -> lowest total, level 5 first
     points: Mapping[int, Decimal]  # level -> points for a valid grading
     eligibility: GradingEligibility = GradingEligibility()
-    part_minimums: Mapping[int, Mapping[str, int]] = field(default_factory=lambda: MappingProxyType({}))  # level -> part -> lowest
+    part_minimums: Mapping[int, Mapping[str, int]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # level -> part -> lowest
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,7 +556,8 @@ def _listing(r: _Reader, raw: Any) -> ListingRules:
     extra: dict[str, Any] = {}
     if "confirmation_margin_working_days" in optional:
         extra["confirmation_margin_working_days"] = r.integer(
-            optional["confirmation_margin_working_days"], "listing.confirmation_margin_working_days")
+            optional["confirmation_margin_working_days"], "listing.confirmation_margin_working_days"
+        )
     if "source" in optional:
         if not isinstance(optional["source"], str):
             raise r.fail("listing.source", f"expected a string, got {_kind(optional['source'])}")
@@ -576,22 +579,28 @@ def _order36(r: _Reader, raw: Any, penalties: PenaltyRules) -> Order36Rules:
     for severity in SEVERITIES:
         path = f"order36.legal_windows.{severity}"
         w = r.table(lw[severity], path, ("minimum_months", "maximum_months"))
-        window = LegalWindow(r.integer(w["minimum_months"], f"{path}.minimum_months"),
-                             r.integer(w["maximum_months"], f"{path}.maximum_months"))
+        window = LegalWindow(
+            r.integer(w["minimum_months"], f"{path}.minimum_months"),
+            r.integer(w["maximum_months"], f"{path}.maximum_months"),
+        )
         if window.maximum_months < window.minimum_months:
             raise r.fail(f"{path}.maximum_months", f"must not be below {path}.minimum_months")
         rules = penalties.for_severity(severity)
         if not window.minimum_months <= rules.minimum_months <= rules.maximum_months <= window.maximum_months:
-            raise r.fail(f"penalties.{severity}", f"the publication period must lie inside {path} "
-                         f"({window.minimum_months}..{window.maximum_months} months)")
+            raise r.fail(
+                f"penalties.{severity}",
+                f"the publication period must lie inside {path} "
+                f"({window.minimum_months}..{window.maximum_months} months)",
+            )
         windows[severity] = window
     rp = r.table(t["repair"], "order36.repair", ("decision_working_days",))
     return Order36Rules(
         publish_minor=t["publish_minor"],
         legal_windows=MappingProxyType(windows),
         classification=_classification(r, t["classification"]),
-        repair_decision_working_days=r.integer(rp["decision_working_days"], "order36.repair.decision_working_days",
-                                               minimum=1),
+        repair_decision_working_days=r.integer(
+            rp["decision_working_days"], "order36.repair.decision_working_days", minimum=1
+        ),
     )
 
 
@@ -630,6 +639,8 @@ def _classification(r: _Reader, raw: Any) -> Classification:
         fine_without_amount=_class(r, t["fine_without_amount"], f"{path}.fine_without_amount"),
         unknown=_class(r, t["unknown"], f"{path}.unknown"),
     )
+
+
 def _caps(r: _Reader, raw: Any) -> LevelCaps:
     names = ("open_major_hazard", "fire_non_compliant", "new_institution", "new_institution_months")
     t = r.table(raw, "caps", (), optional=names)
@@ -664,8 +675,12 @@ DUE_RULES = ("end_of_month", "days")
 
 
 def _supervision(r: _Reader, raw: Any) -> Supervision:
-    t = r.table(raw, "supervision", ("checklist",),
-                optional=("due", "due_days", "inspectors_per_task", "publication_working_days"))
+    t = r.table(
+        raw,
+        "supervision",
+        ("checklist",),
+        optional=("due", "due_days", "inspectors_per_task", "publication_working_days"),
+    )
     due = t.get("due", "end_of_month")
     if due not in DUE_RULES:
         raise r.fail("supervision.due", f"must be one of {', '.join(DUE_RULES)}, got {due!r}")
@@ -684,8 +699,9 @@ def _supervision(r: _Reader, raw: Any) -> Supervision:
         due=due,
         due_days=r.integer(t.get("due_days", 30), "supervision.due_days", 1),
         inspectors_per_task=r.integer(t.get("inspectors_per_task", 2), "supervision.inspectors_per_task", 2),
-        publication_working_days=r.integer(t.get("publication_working_days", 20),
-                                           "supervision.publication_working_days", 1),
+        publication_working_days=r.integer(
+            t.get("publication_working_days", 20), "supervision.publication_working_days", 1
+        ),
         checklist=tuple(items),
     )
 

@@ -23,8 +23,10 @@ from credit.migrate import migrate
 from credit.piccolo_app import TABLES
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
-    not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set"))]
+ENGINES = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set")),
+]
 # pytest-xdist names its workers gw0, gw1, ...; without xdist there is one process and no name. The run's id
 # keeps two runs at once (two engineers, or CI beside a developer) from dropping each other's databases.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")

@@ -1,8 +1,8 @@
 """The audit log is a hash chain: any edit or removal is found at the first broken link."""
 
+from credit import db as database
 from credit.audit import service as audit
 from credit.audit.tables import AuditEntry
-from credit import db as database
 
 
 async def write_entries(count: int) -> None:

@@ -28,17 +28,24 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def eldercredit(url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "ELDERCREDIT_DATA_DIR": str(data_dir), "COLUMNS": "200",
-           "SCHEDULER_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ELDERCREDIT_DATA_DIR": str(data_dir),
+        "COLUMNS": "200",
+        "SCHEDULER_ENABLED": "false",
+    }
     return run(sys.executable, "-m", "credit.cli", *args, env=env)
 
 
 def institution_count(url: str, data_dir: Path) -> int:
-    code = ("import asyncio, sys\n"
-            "from credit.db import engine_for_url, use_engine\n"
-            "from credit.registry.tables import Institution\n"
-            "use_engine(engine_for_url(sys.argv[1]))\n"
-            "print(asyncio.run(Institution.count().run()))\n")
+    code = (
+        "import asyncio, sys\n"
+        "from credit.db import engine_for_url, use_engine\n"
+        "from credit.registry.tables import Institution\n"
+        "use_engine(engine_for_url(sys.argv[1]))\n"
+        "print(asyncio.run(Institution.count().run()))\n"
+    )
     result = run(sys.executable, "-c", code, url, env={**os.environ, "ELDERCREDIT_DATA_DIR": str(data_dir)})
     assert result.returncode == 0, result.stderr
     return int(result.stdout.strip().splitlines()[-1])

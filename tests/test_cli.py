@@ -11,12 +11,17 @@ import pytest
 
 @pytest.fixture
 def cli(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-           "ELDERCREDIT_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "ELDERCREDIT_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     return run
 
@@ -60,8 +65,9 @@ def test_listings_commands_show_the_demo_entries_and_refuse_an_illegal_step(cli)
     cli("seed", "--demo", "--count", "120", "--seed", "2020", "--as-of", "2026-06-30")
     listed = cli("listings", "list", "--status", "proposed")
     assert listed.returncode == 0 and "proposed" in listed.stdout
-    entry = next(line.split("│")[1].strip() for line in listed.stdout.splitlines()
-                 if "proposed" in line and "│" in line)
+    entry = next(
+        line.split("│")[1].strip() for line in listed.stdout.splitlines() if "proposed" in line and "│" in line
+    )
     refused = cli("listings", "step", entry, "decide", "--outcome", "upheld", "--reasons", "x", "--actor", "admin")
     assert refused.returncode == 1 and "is proposed" in refused.stderr
     done = cli("listings", "step", entry, "notify", "--actor", "admin")

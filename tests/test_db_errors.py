@@ -26,8 +26,9 @@ async def test_a_second_row_for_a_unique_column_is_a_unique_violation(db):
 
 async def test_a_missing_required_value_is_an_integrity_error_but_no_unique_violation(db):
     with pytest.raises(Exception) as refused:
-        await JobRun.raw("INSERT INTO job_run (job, slot, started_at, status, detail) VALUES (NULL, 's', {}, 'x', '')",
-                         now_utc()).run()
+        await JobRun.raw(
+            "INSERT INTO job_run (job, slot, started_at, status, detail) VALUES (NULL, 's', {}, 'x', '')", now_utc()
+        ).run()
     assert type(refused.value).__name__ in {"IntegrityError", "NotNullViolationError"}
     assert not is_unique_violation(refused.value)
 

@@ -29,21 +29,31 @@ def test_the_city_has_valid_codes_in_every_district_and_records_of_every_kind():
     assert all(i["uscc"][2:8] == i["district_code"] for i in city.institutions)
     assert {i["district_code"] for i in city.institutions} == set(DISTRICTS)
     assert {p["severity"] for p in city.penalties} == {"minor", "general", "serious"}
-    assert {entry["state"] for entry in city.listings} == {"proposed", "notified", "objected", "listed", "removed",
-                                                   "withdrawn"}
+    assert {entry["state"] for entry in city.listings} == {
+        "proposed",
+        "notified",
+        "objected",
+        "listed",
+        "removed",
+        "withdrawn",
+    }
     assert any(i["hazards"] for i in city.inspections)
 
 
 async def test_loading_twice_adds_nothing_the_second_time(db):
     city = build_demo_city(2020, AS_OF, count=60)
     first = await load_city(city, AS_OF)
-    counts = [await t.count().run() for t in (Institution, Practitioner, Grading, FireInspection, Penalty,
-                                               ListingEntry, User, Agency)]
+    counts = [
+        await t.count().run()
+        for t in (Institution, Practitioner, Grading, FireInspection, Penalty, ListingEntry, User, Agency)
+    ]
     second = await load_city(city, AS_OF)
     assert first.institutions == 60 and set(first.passwords) == {"admin", "city", "tianning", "fire"}
     assert second.institutions == 0 and second.passwords == {}
-    assert counts == [await t.count().run() for t in (Institution, Practitioner, Grading, FireInspection,
-                                                       Penalty, ListingEntry, User, Agency)]
+    assert counts == [
+        await t.count().run()
+        for t in (Institution, Practitioner, Grading, FireInspection, Penalty, ListingEntry, User, Agency)
+    ]
     assert counts[-1] == 7
 
 
@@ -61,8 +71,7 @@ async def test_the_users_cover_every_role_with_working_passwords(db):
 
     result = await load_city(build_demo_city(1, AS_OF, count=5), AS_OF)
     users = {u["username"]: u for u in await User.select().run()}
-    assert {u["role"] for u in users.values()} == {"admin", "city_regulator", "district_regulator",
-                                                   "agency_officer"}
+    assert {u["role"] for u in users.values()} == {"admin", "city_regulator", "district_regulator", "agency_officer"}
     assert all(verify_password(users[name]["password_hash"], pw) for name, pw in result.passwords.items())
 
 

@@ -30,55 +30,80 @@ def code(n: int) -> str:
 
 
 def report(number: str, fine) -> dict:
-    return {"subject_name": "常州市天宁区康乐养老院", "uscc": code(1), "decision_number": number,
-            "facts": "医疗废物处置不规范", "legal_basis": "《医疗废物管理条例》第四十六条", "penalty_kind": "罚款",
-            "content": "罚款", "fine_yuan": fine, "decision_date": (today() - timedelta(days=10)).isoformat(),
-            "deciding_agency": "常州市卫生健康委员会", "severity": "general"}
+    return {
+        "subject_name": "常州市天宁区康乐养老院",
+        "uscc": code(1),
+        "decision_number": number,
+        "facts": "医疗废物处置不规范",
+        "legal_basis": "《医疗废物管理条例》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款",
+        "fine_yuan": fine,
+        "decision_date": (today() - timedelta(days=10)).isoformat(),
+        "deciding_agency": "常州市卫生健康委员会",
+        "severity": "general",
+    }
 
 
 @pytest.fixture
 async def health(client) -> dict[str, str]:
     await ensure_agencies()
-    await registry.create_institution({"uscc": code(1), "name": "常州市天宁区康乐养老院", "district_code": "320402",
-                                       "beds": 100, "owner_type": "private_nonprofit"}, ADMIN)
+    await registry.create_institution(
+        {
+            "uscc": code(1),
+            "name": "常州市天宁区康乐养老院",
+            "district_code": "320402",
+            "beds": 100,
+            "owner_type": "private_nonprofit",
+        },
+        ADMIN,
+    )
     return {"Authorization": f"Bearer {(await issue_key('health', 'test')).key}"}
 
 
-@pytest.mark.parametrize("fine, reason", [
-    ("1e9", "must be a decimal number written in digits, such as 5000.50"),
-    ("1e30", "must be a decimal number written in digits, such as 5000.50"),
-    ("99999999999999999999.99", "must have at most 12 digits before the decimal point"),
-    ("1000000000000", "must have at most 12 digits before the decimal point"),
-    (10 ** 12, "must have at most 12 digits before the decimal point"),
-    (10 ** 30, "must have at most 12 digits before the decimal point"),
-    ("NaN", "must be a decimal number written in digits, such as 5000.50"),
-    ("Infinity", "must be a decimal number written in digits, such as 5000.50"),
-    ("-0.01", "must not be negative"),
-    (-5, "must not be negative"),
-    ("5000.505", "has more precision than one fen (0.01 yuan)"),
-    (5000.5, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point number'),
-    (1e30, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point number'),
-])
+@pytest.mark.parametrize(
+    "fine, reason",
+    [
+        ("1e9", "must be a decimal number written in digits, such as 5000.50"),
+        ("1e30", "must be a decimal number written in digits, such as 5000.50"),
+        ("99999999999999999999.99", "must have at most 12 digits before the decimal point"),
+        ("1000000000000", "must have at most 12 digits before the decimal point"),
+        (10**12, "must have at most 12 digits before the decimal point"),
+        (10**30, "must have at most 12 digits before the decimal point"),
+        ("NaN", "must be a decimal number written in digits, such as 5000.50"),
+        ("Infinity", "must be a decimal number written in digits, such as 5000.50"),
+        ("-0.01", "must not be negative"),
+        (-5, "must not be negative"),
+        ("5000.505", "has more precision than one fen (0.01 yuan)"),
+        (5000.5, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point number'),
+        (1e30, 'must be a decimal string such as "5000.50" or a whole number, not a floating-point number'),
+    ],
+)
 async def test_a_fine_that_is_not_exact_yuan_in_range_is_422_naming_fine_yuan_and_writes_nothing(
-        client, health, fine, reason):
+    client, health, fine, reason
+):
     response = await client.post("/api/v1/penalties", json=report("常卫罚〔2026〕1号", fine), headers=health)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert {"field": "fine_yuan", "reason": reason} in [
-        {k: e[k] for k in ("field", "reason")} for e in response.json()["errors"]]
+        {k: e[k] for k in ("field", "reason")} for e in response.json()["errors"]
+    ]
     assert await Penalty.count().run() == 0
 
 
 async def test_a_whole_number_and_the_largest_fine_are_accepted_exactly(client, health):
     whole = await client.post("/api/v1/penalties", json=report("常卫罚〔2026〕1号", 5000), headers=health)
-    largest = await client.post("/api/v1/penalties", json=report("常卫罚〔2026〕2号", "999999999999.99"), headers=health)
+    largest = await client.post(
+        "/api/v1/penalties", json=report("常卫罚〔2026〕2号", "999999999999.99"), headers=health
+    )
     assert whole.json()["fine_yuan"] == "5000.00" and largest.json()["fine_yuan"] == "999999999999.99"
     stored = {r["decision_number"]: r["fine_fen"] for r in await Penalty.select().run()}
     assert stored == {"常卫罚〔2026〕1号": 500000, "常卫罚〔2026〕2号": 99999999999999}
 
 
-AMOUNTS = st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False,
-                      allow_infinity=False)
+AMOUNTS = st.decimals(
+    min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -90,8 +115,10 @@ async def test_any_fine_survives_write_read_api_and_export_to_the_fen(client, he
         answered = await client.post("/api/v1/penalties", json=report(number, str(amount)), headers=health)
         assert answered.status_code == 201, answered.text
         assert Decimal(answered.json()["fine_yuan"]) == amount and answered.json()["fine_yuan"] == f"{amount:.2f}"
-    stored = {r["decision_number"]: r["fine_fen"] for r in await Penalty.select().where(
-        Penalty.decision_number.is_in(numbers)).run()}
+    stored = {
+        r["decision_number"]: r["fine_fen"]
+        for r in await Penalty.select().where(Penalty.decision_number.is_in(numbers)).run()
+    }
     assert stored == {n: int(a * 100) for n, a in zip(numbers, amounts, strict=True)}
     jsonl = await client.get("/api/v1/exports/penalties.jsonl")
     exported = {row["decision_number"]: row["fine_yuan"] for row in map(json.loads, jsonl.text.splitlines())}
@@ -111,9 +138,16 @@ async def _penalties_with_old_fines(fines: list[str]) -> list[int]:
 
     ids = []
     for n, _ in enumerate(fines):
-        row = Penalty(subject_name="某养老院", subject_kind="legal_person", decision_number=f"旧〔2025〕{n}号",
-                      decision_date=today(), deciding_agency="民政局", source_agency="民政局", severity="general",
-                      created_at=system_now())
+        row = Penalty(
+            subject_name="某养老院",
+            subject_kind="legal_person",
+            decision_number=f"旧〔2025〕{n}号",
+            decision_date=today(),
+            deciding_agency="民政局",
+            source_agency="民政局",
+            severity="general",
+            created_at=system_now(),
+        )
         await row.save().run()
         ids.append(row.id)
     await to_yuan()

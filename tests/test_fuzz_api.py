@@ -23,9 +23,10 @@ ST = Path(sys.executable).with_name("st")
 # "positive data" check expect 2xx for inputs we rightly refuse; Litestar answers OPTIONS with its own Allow.
 EXCLUDED = "positive_data_acceptance,allow_header_conformance"
 # Reads whose success bodies must have been checked against their schema in every run (the list pages, the feed).
-CHECKED_READS = {"admin": {"GET /api/v1/institutions", "GET /api/v1/listings", "GET /api/v1/disclosures",
-                           "GET /api/v1/me"},
-                 "agency": {"GET /api/v1/institutions", "GET /api/v1/listings", "GET /api/v1/feed", "GET /api/v1/me"}}
+CHECKED_READS = {
+    "admin": {"GET /api/v1/institutions", "GET /api/v1/listings", "GET /api/v1/disclosures", "GET /api/v1/me"},
+    "agency": {"GET /api/v1/institutions", "GET /api/v1/listings", "GET /api/v1/feed", "GET /api/v1/me"},
+}
 
 
 def free_port() -> int:
@@ -39,12 +40,23 @@ def server(tmp_path_factory):
     if not ST.exists() and shutil.which("st") is None:
         pytest.skip("schemathesis is not installed")
     folder = tmp_path_factory.mktemp("fuzz")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}", "SCHEDULER_ENABLED": "false",
-           "RATE_LIMIT_PER_MINUTE": "0", "SIGNING_KEY_PATH": str(folder / "key.pem")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}",
+        "SCHEDULER_ENABLED": "false",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "SIGNING_KEY_PATH": str(folder / "key.pem"),
+    }
 
     def cli(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, check=True, capture_output=True,
-                              text=True, timeout=120).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
 
     cli("migrate")
     cli("seed", "--demo", "--count", "40", "--as-of", "2026-06-30")
@@ -52,8 +64,12 @@ def server(tmp_path_factory):
     admin = re.findall(r"ect_[\w-]+", cli("users", "token", "admin"))[-1]
     agency = re.findall(r"eca_[\w-]+", cli("agencies", "key", "health"))[-1]
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port),
-                                "--log-level", "warning"], env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -77,7 +93,8 @@ def bodies_checked_against_their_schema(report: Path) -> set[str]:
         for case, checks in recorder.get("checks", {}).items():
             response = (recorder.get("interactions", {}).get(case) or {}).get("response") or {}
             if 200 <= response.get("status_code", 0) < 300 and any(
-                    c["name"] == "response_schema_conformance" and c["status"] == "success" for c in checks):
+                c["name"] == "response_schema_conformance" and c["status"] == "success" for c in checks
+            ):
                 checked.add(recorder["label"])
     return checked
 
@@ -86,9 +103,29 @@ def bodies_checked_against_their_schema(report: Path) -> set[str]:
 def test_no_operation_answers_5xx_or_breaks_its_own_schema(server, caller, tmp_path):
     report = tmp_path / "events.ndjson"
     result = subprocess.run(
-        [str(ST) if ST.exists() else "st", "run", server["url"], "-H", f"Authorization: Bearer {server[caller]}",
-         "--max-examples", EXAMPLES, "--checks", "all", "--exclude-checks", EXCLUDED, "--seed", "1",
-         "--report", "ndjson", "--report-ndjson-path", str(report)],
-        capture_output=True, text=True, timeout=600, env=server["env"])
+        [
+            str(ST) if ST.exists() else "st",
+            "run",
+            server["url"],
+            "-H",
+            f"Authorization: Bearer {server[caller]}",
+            "--max-examples",
+            EXAMPLES,
+            "--checks",
+            "all",
+            "--exclude-checks",
+            EXCLUDED,
+            "--seed",
+            "1",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=server["env"],
+    )
     assert result.returncode == 0, result.stdout[-6000:]
     assert CHECKED_READS[caller] <= bodies_checked_against_their_schema(report)

@@ -22,8 +22,10 @@ def local_variant(monkeypatch, *, minimums=None, first_cap=0):
     """The records service decides under a local policy variant (part minimums, a first-grading cap)."""
     national = policy_for(records.today())
     grading = dataclasses.replace(
-        national.grading, part_minimums=MappingProxyType(minimums or {}),
-        eligibility=dataclasses.replace(national.grading.eligibility, first_grading_max_level=first_cap))
+        national.grading,
+        part_minimums=MappingProxyType(minimums or {}),
+        eligibility=dataclasses.replace(national.grading.eligibility, first_grading_max_level=first_cap),
+    )
     monkeypatch.setattr(records, "policy_for", lambda on: dataclasses.replace(national, grading=grading))
 
 
@@ -50,23 +52,26 @@ async def test_a_decided_level_outside_one_to_five_is_refused_naming_the_field(c
     assert await Grading.count().run() == 0
 
 
-async def test_a_level_whose_part_minimum_is_not_reached_is_refused_naming_the_part(client, tokens, homes,
-                                                                                   monkeypatch):
+async def test_a_level_whose_part_minimum_is_not_reached_is_refused_naming_the_part(client, tokens, homes, monkeypatch):
     local_variant(monkeypatch, minimums={5: {"services": 540}})
     response = await post_grading(client, tokens, homes, {**EARNS_3, "level": 5})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "services",
-                                          "reason": "level 5 needs at least 540 for services, got 300"}]
+    assert response.json()["errors"] == [
+        {"field": "services", "reason": "level 5 needs at least 540 for services, got 300"}
+    ]
     assert await Grading.count().run() == 0
     assert (await post_grading(client, tokens, homes, {**EARNS_3, "level": 4})).status_code == 201
 
 
-async def test_a_first_grading_above_the_local_cap_is_refused_and_a_later_one_may_reach_higher(client, tokens, homes,
-                                                                                               monkeypatch):
+async def test_a_first_grading_above_the_local_cap_is_refused_and_a_later_one_may_reach_higher(
+    client, tokens, homes, monkeypatch
+):
     local_variant(monkeypatch, first_cap=3)
     refused = await post_grading(client, tokens, homes, {**GRADING, "level": 5})
     assert refused.status_code == 422
-    assert refused.json()["errors"] == [{"field": "level", "reason": "a first grading may reach level 3 at most, got 5"}]
+    assert refused.json()["errors"] == [
+        {"field": "level", "reason": "a first grading may reach level 3 at most, got 5"}
+    ]
     assert (await post_grading(client, tokens, homes, {**GRADING, "level": 3})).status_code == 201
     later = await post_grading(client, tokens, homes, {**GRADING, "decided_on": "2025-09-01", "level": 5})
     assert later.status_code == 201 and later.json()["level"] == 5

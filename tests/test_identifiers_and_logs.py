@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from credit.logs import JsonFormatter, ScrubFilter, scrub
 from credit.identifiers import check_id_number, id_hmac, mask_id, mask_name
+from credit.logs import JsonFormatter, ScrubFilter, scrub
 
 ID_NUMBER = "11010519491231002X"
 
@@ -38,8 +38,9 @@ def test_scrub_masks_id_and_phone_numbers_and_drops_secrets():
 
 
 def test_json_log_lines_are_scrubbed_objects():
-    record = logging.LogRecord("t", logging.INFO, __file__, 1, "user %s logged in with password=%s",
-                               (ID_NUMBER, "s3cret"), None)
+    record = logging.LogRecord(
+        "t", logging.INFO, __file__, 1, "user %s logged in with password=%s", (ID_NUMBER, "s3cret"), None
+    )
     ScrubFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "info" and "s3cret" not in entry["message"] and ID_NUMBER not in entry["message"]

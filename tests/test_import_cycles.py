@@ -39,8 +39,12 @@ def import_graph() -> dict[str, set[str]]:
             targets: list[str] = []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 targets = [node.module] if node.module != "credit" else [f"credit.{a.name}" for a in node.names]
-                targets += [f"{node.module}.{a.name}" for a in node.names if node.module != "credit"
-                            and (CREDIT / node.module.removeprefix("credit.").replace(".", "/") / a.name).exists()]
+                targets += [
+                    f"{node.module}.{a.name}"
+                    for a in node.names
+                    if node.module != "credit"
+                    and (CREDIT / node.module.removeprefix("credit.").replace(".", "/") / a.name).exists()
+                ]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             for target in targets:

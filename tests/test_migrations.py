@@ -1,6 +1,7 @@
 """The schema: migrations apply on both engines, twice without harm, and readiness reflects them."""
 
 import sqlite3
+from datetime import UTC
 
 import asyncpg
 
@@ -25,13 +26,13 @@ async def test_readyz_is_ok_when_all_migrations_are_applied(client):
 
 
 async def test_composite_unique_index_refuses_a_second_claim_on_one_job_slot(db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import pytest
 
     from credit.scheduling.tables import JobRun
 
-    at = datetime.now(timezone.utc)
+    at = datetime.now(UTC)
     await JobRun(job="publish", slot="2026-01-01T02:00", started_at=at, status="running").save().run()
     with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         await JobRun(job="publish", slot="2026-01-01T02:00", started_at=at, status="running").save().run()

@@ -8,15 +8,14 @@ from datetime import timedelta
 import pytest
 from stdnum.cn import uscc as uscc_rules
 
-from scoring.dates import add_months
-
 from credit.accounts.system import system_principal
 from credit.disclosures.service import publish
 from credit.listings.tables import ListingBasis, ListingEntry
-from credit.records import service as records
 from credit.public.view import counts_publicly
+from credit.records import service as records
 from credit.registry import service as registry
 from credit.timeutil import now_utc, today
+from scoring.dates import add_months
 
 ADMIN = system_principal("setup")
 ACTIVE = "常民罚〔2026〕ACTIVE7号"
@@ -30,28 +29,55 @@ def code(n: int) -> str:
 
 
 def penalty(number: str, decided_days_ago: int) -> dict:
-    return {"decision_number": number, "facts": "未按规定配备护理人员", "legal_basis": "《养老机构管理办法》第四十六条",
-            "penalty_kind": "罚款", "content": "罚款五千元", "fine_yuan": "5000.00",
-            "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(),
-            "deciding_agency": "天宁区民政局"}
+    return {
+        "decision_number": number,
+        "facts": "未按规定配备护理人员",
+        "legal_basis": "《养老机构管理办法》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000.00",
+        "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(),
+        "deciding_agency": "天宁区民政局",
+    }
 
 
 @pytest.fixture
 async def home(db) -> dict:
     """A home with a penalty in force, a revoked one, one past its publication end (a general penalty is
     public for at most a year), and a list entry citing all three."""
-    home = await registry.create_institution({
-        "uscc": code(77), "name": "常州市天宁区公示测试养老院", "district_code": "320402", "beds": 60,
-        "owner_type": "private_nonprofit", "legal_representative": "张建国"}, ADMIN)
+    home = await registry.create_institution(
+        {
+            "uscc": code(77),
+            "name": "常州市天宁区公示测试养老院",
+            "district_code": "320402",
+            "beds": 60,
+            "owner_type": "private_nonprofit",
+            "legal_representative": "张建国",
+        },
+        ADMIN,
+    )
     active = await records.create_penalty(home["id"], penalty(ACTIVE, 20), ADMIN)
     revoked = await records.create_penalty(home["id"], penalty(REVOKED, 10), ADMIN)
-    await records.update_penalty(revoked["id"], {**penalty(REVOKED, 10), "revoked": True,
-                                                 "revoked_on": today().isoformat()}, revoked["version"], ADMIN)
+    await records.update_penalty(
+        revoked["id"],
+        {**penalty(REVOKED, 10), "revoked": True, "revoked_on": today().isoformat()},
+        revoked["version"],
+        ADMIN,
+    )
     expired = await records.create_penalty(home["id"], penalty(EXPIRED, 2 * 365), ADMIN)
-    entry = ListingEntry(subject_kind="institution", institution=home["id"], behaviour="2", status="listed",
-                         facts="f", basis="b", proposed_on=today() - timedelta(days=40),
-                         listed_on=today() - timedelta(days=5), expires_on=today() + timedelta(days=3 * 365),
-                         created_at=now_utc(), updated_at=now_utc())
+    entry = ListingEntry(
+        subject_kind="institution",
+        institution=home["id"],
+        behaviour="2",
+        status="listed",
+        facts="f",
+        basis="b",
+        proposed_on=today() - timedelta(days=40),
+        listed_on=today() - timedelta(days=5),
+        expires_on=today() + timedelta(days=3 * 365),
+        created_at=now_utc(),
+        updated_at=now_utc(),
+    )
     await entry.save().run()
     for p in (active, revoked, expired):
         await ListingBasis(entry=entry.id, penalty=p["id"]).save().run()
@@ -62,11 +88,25 @@ async def public_outputs(client, uscc: str) -> dict[str, str]:
     """Every public output that could name a penalty, by URL (the daily disclosure published first)."""
     await publish(today())
     day = today().isoformat()
-    urls = ["/", "/?q=公示测试", f"/institutions/{uscc}", f"/compare?uscc={uscc}", "/listings", "/listings.csv",
-            "/disclosures", f"/api/v1/disclosures/{day}", f"/api/v1/disclosures/{day}.csv", "/api/v1/disclosures",
-            "/api/v1/institutions?q=公示测试", f"/api/v1/institutions/{uscc}", "/api/v1/listings",
-            "/api/v1/exports/listings.csv", "/api/v1/exports/listings.jsonl", "/api/v1/exports/penalties.csv",
-            "/api/v1/exports/penalties.jsonl"]
+    urls = [
+        "/",
+        "/?q=公示测试",
+        f"/institutions/{uscc}",
+        f"/compare?uscc={uscc}",
+        "/listings",
+        "/listings.csv",
+        "/disclosures",
+        f"/api/v1/disclosures/{day}",
+        f"/api/v1/disclosures/{day}.csv",
+        "/api/v1/disclosures",
+        "/api/v1/institutions?q=公示测试",
+        f"/api/v1/institutions/{uscc}",
+        "/api/v1/listings",
+        "/api/v1/exports/listings.csv",
+        "/api/v1/exports/listings.jsonl",
+        "/api/v1/exports/penalties.csv",
+        "/api/v1/exports/penalties.jsonl",
+    ]
     found = {}
     for url in urls:
         response = await client.get(url)
@@ -83,9 +123,16 @@ async def test_revoked_and_ended_penalties_appear_in_no_public_output(client, ho
 
 async def test_the_penalty_in_force_is_shown_by_the_page_the_api_the_list_and_the_exports(client, home):
     outputs = await public_outputs(client, home["uscc"])
-    for url in (f"/institutions/{home['uscc']}", f"/api/v1/institutions/{home['uscc']}", "/listings",
-                "/listings.csv", "/api/v1/listings", "/api/v1/exports/penalties.csv",
-                "/api/v1/exports/penalties.jsonl", "/api/v1/exports/listings.csv"):
+    for url in (
+        f"/institutions/{home['uscc']}",
+        f"/api/v1/institutions/{home['uscc']}",
+        "/listings",
+        "/listings.csv",
+        "/api/v1/listings",
+        "/api/v1/exports/penalties.csv",
+        "/api/v1/exports/penalties.jsonl",
+        "/api/v1/exports/listings.csv",
+    ):
         assert ACTIVE in outputs[url], url
 
 
@@ -104,18 +151,28 @@ async def test_the_daily_disclosure_counts_only_the_penalty_in_force(client, hom
     assert body["list"][0]["penalty_numbers"] == [ACTIVE]
 
 
-@pytest.mark.parametrize("changes, public", [
-    ({}, True),
-    ({"revoked": True}, False),
-    ({"retired_on": "today"}, False),
-    ({"decision_date": "tomorrow"}, False),
-    ({"publication_end": "today"}, False),  # past the minimum, the end is its first day no longer public
-    ({"publication_end": "in ten years"}, True),  # clamped to the legal window: still public today
-])
+@pytest.mark.parametrize(
+    "changes, public",
+    [
+        ({}, True),
+        ({"revoked": True}, False),
+        ({"retired_on": "today"}, False),
+        ({"decision_date": "tomorrow"}, False),
+        ({"publication_end": "today"}, False),  # past the minimum, the end is its first day no longer public
+        ({"publication_end": "in ten years"}, True),  # clamped to the legal window: still public today
+    ],
+)
 def test_a_penalty_counts_publicly_only_inside_its_clamped_window_and_unrevoked(changes, public):
     on = today()
     days = {"today": on, "tomorrow": on + timedelta(days=1), "in ten years": on + timedelta(days=3650)}
-    row = {"id": 1, "severity": "general", "decision_date": on - timedelta(days=200), "is_fire_safety": False,
-           "publication_end": None, "revoked": False, "retired_on": None}
+    row = {
+        "id": 1,
+        "severity": "general",
+        "decision_date": on - timedelta(days=200),
+        "is_fire_safety": False,
+        "publication_end": None,
+        "revoked": False,
+        "retired_on": None,
+    }
     row.update({k: days.get(v, v) for k, v in changes.items()})
     assert counts_publicly(row, on) is public

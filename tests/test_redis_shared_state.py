@@ -55,8 +55,9 @@ async def two_replicas(address: str, **changes) -> AsyncIterator[tuple[httpx.Asy
 
 
 def client_on(app, address: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)),
-                             base_url="http://testserver")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver"
+    )
 
 
 async def sign_in(http: httpx.AsyncClient) -> httpx.Response:

@@ -7,15 +7,20 @@ import pytest
 from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.errors import Duplicate, StaleVersion, ValidationFailed
-from credit.registry import service
 from credit.public.tables import PublicProfile
+from credit.registry import service
 from credit.registry.tables import Institution
 from credit.sharing.tables import ChangeEvent
 
 GOOD = {
-    "uscc": "52320402MJ5678901X", "name": "常州市天宁区康乐养老院", "district_code": "320402",
-    "address": "常州市天宁区延陵路1号", "beds": 120, "owner_type": "private_nonprofit",
-    "legal_representative": "张建国", "established_on": "2015-06-01",
+    "uscc": "52320402MJ5678901X",
+    "name": "常州市天宁区康乐养老院",
+    "district_code": "320402",
+    "address": "常州市天宁区延陵路1号",
+    "beds": 120,
+    "owner_type": "private_nonprofit",
+    "legal_representative": "张建国",
+    "established_on": "2015-06-01",
 }
 
 
@@ -37,23 +42,28 @@ async def test_a_valid_institution_is_stored_with_a_feed_event_and_an_audit_entr
     assert stored["established_on"] == date(2015, 6, 1)
     events = await ChangeEvent.select().run()
     # The new home is rated at once (the write hook rescores it in the same transaction: issue 14).
-    assert [(e["type"], e["op"], e["seq"]) for e in events] == [("institution", "created", 1),
-                                                                ("rating", "rescored", 2)]
+    assert [(e["type"], e["op"], e["seq"]) for e in events] == [
+        ("institution", "created", 1),
+        ("rating", "rescored", 2),
+    ]
     audit = await AuditEntry.select().run()
     assert audit[0]["actor"] == "tester" and audit[0]["action"] == "institution.create"
 
 
-@pytest.mark.parametrize("field, value, reason", [
-    ("uscc", "52320402MJ5678901Y", "check character does not match"),
-    ("uscc", "5232040", "must be 18 characters"),
-    ("district_code", "110101", "is not a known district code"),
-    ("beds", -3, "must be at least 0"),
-    ("beds", "many", "must be a whole number"),
-    ("established_on", (date.today() + timedelta(days=30)).isoformat(), "must not be in the future"),
-    ("established_on", "next spring", "must be a date"),
-    ("owner_type", "charity", "must be one of"),
-    ("name", "", "is required"),
-])
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("uscc", "52320402MJ5678901Y", "check character does not match"),
+        ("uscc", "5232040", "must be 18 characters"),
+        ("district_code", "110101", "is not a known district code"),
+        ("beds", -3, "must be at least 0"),
+        ("beds", "many", "must be a whole number"),
+        ("established_on", (date.today() + timedelta(days=30)).isoformat(), "must not be in the future"),
+        ("established_on", "next spring", "must be a date"),
+        ("owner_type", "charity", "must be one of"),
+        ("name", "", "is required"),
+    ],
+)
 async def test_bad_field_is_refused_with_field_and_reason_and_nothing_is_written(db, good, field, value, reason):
     with pytest.raises(ValidationFailed) as refused:
         await service.create_institution({**good, field: value}, by=system_principal("tester"))
@@ -96,10 +106,17 @@ def test_a_city_serves_its_own_districts_from_a_file(tmp_path):
 
     path = tmp_path / "districts.toml"
     path.write_text('[districts]\n"110105" = ["朝阳区", "Chaoyang"]\n', encoding="utf-8")
-    script = ("from credit.registry.districts import is_known_district, district_name;"
-              "print(is_known_district('110105'), is_known_district('320402'), district_name('110105', 'en'))")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env={**os.environ, "DISTRICTS_FILE": str(path)}, check=True)
+    script = (
+        "from credit.registry.districts import is_known_district, district_name;"
+        "print(is_known_district('110105'), is_known_district('320402'), district_name('110105', 'en'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DISTRICTS_FILE": str(path)},
+        check=True,
+    )
     assert result.stdout.split() == ["True", "False", "Chaoyang"]
 
 

@@ -9,9 +9,9 @@ import pytest
 from credit.disclosures import service as disclosures
 from credit.listings.queries import search_entries
 from credit.listings.tables import ListingEntry
+from credit.public import projection
 from credit.registry.queries import search_institutions
 from credit.registry.tables import Institution
-from credit.public import projection
 from credit.search.index import reindex
 from credit.timeutil import now_utc, today
 from tests.test_api_records import make_uscc
@@ -23,8 +23,16 @@ NAMES = ("百分%养老院", "百分之百养老院", "下划_线养老院", "�
 async def named_homes(db) -> dict[str, int]:
     ids = {}
     for n, name in enumerate(NAMES, start=1):
-        row = Institution(uscc=make_uscc(n), name=name, district_code="320402", beds=10,
-                          owner_type="private_nonprofit", created_at=now_utc(), updated_at=now_utc(), version=1)
+        row = Institution(
+            uscc=make_uscc(n),
+            name=name,
+            district_code="320402",
+            beds=10,
+            owner_type="private_nonprofit",
+            created_at=now_utc(),
+            updated_at=now_utc(),
+            version=1,
+        )
         await row.save().run()
         ids[name] = row.id
     await reindex(ids.values())  # rows written beside the registry service: index them as it would
@@ -32,8 +40,10 @@ async def named_homes(db) -> dict[str, int]:
     return ids
 
 
-@pytest.mark.parametrize("typed, found", [("%", {"百分%养老院"}), ("_", {"下划_线养老院"}),
-                                          ("百分%", {"百分%养老院"}), ("划_", {"下划_线养老院"})])
+@pytest.mark.parametrize(
+    "typed, found",
+    [("%", {"百分%养老院"}), ("_", {"下划_线养老院"}), ("百分%", {"百分%养老院"}), ("划_", {"下划_线养老院"})],
+)
 async def test_the_api_search_matches_percent_and_underscore_literally(client, named_homes, typed, found):
     response = await client.get("/api/v1/institutions", params={"q": typed})
     assert response.status_code == 200, response.text
@@ -51,10 +61,22 @@ async def test_the_portal_search_matches_percent_and_underscore_literally(client
 async def test_the_registry_and_list_searches_of_the_services_escape_wildcards(named_homes):
     assert {r["name"] for r in (await search_institutions(q="_")).items} == {"下划_线养老院"}
     for institution_id in named_homes.values():
-        await ListingEntry(subject_kind="institution", institution=institution_id, behaviour="8",
-                           status="proposed", facts="未报送年度报告", basis="民发〔2019〕103号",
-                           proposed_on=today(), created_at=now_utc(), updated_at=now_utc(), version=1
-                           ).save().run()
+        await (
+            ListingEntry(
+                subject_kind="institution",
+                institution=institution_id,
+                behaviour="8",
+                status="proposed",
+                facts="未报送年度报告",
+                basis="民发〔2019〕103号",
+                proposed_on=today(),
+                created_at=now_utc(),
+                updated_at=now_utc(),
+                version=1,
+            )
+            .save()
+            .run()
+        )
     found = await search_entries(q="%")
     assert [item["institution_name"] for item in found.items] == ["百分%养老院"]
 
@@ -77,8 +99,9 @@ async def test_the_disclosure_archive_pages_and_a_page_past_the_end_is_empty(cli
     assert (past["items"], past["total"], past["page"]) == ([], 3, 2)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/disclosures", "/api/v1/inspection-draws", "/api/v1/institutions",
-                                  "/api/v1/listings"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/disclosures", "/api/v1/inspection-draws", "/api/v1/institutions", "/api/v1/listings"]
+)
 @pytest.mark.parametrize("page", ["0", "100001", "2147483648", "x"])
 async def test_a_page_number_out_of_bounds_is_a_problem_naming_page(client, path, page):
     response = await client.get(path, params={"page": page})
@@ -100,8 +123,10 @@ async def test_a_60_kb_search_on_the_api_is_a_problem_naming_q(client):
     assert [e["field"] for e in response.json()["errors"]] == ["q"]
 
 
-@pytest.mark.parametrize("lang, message", [("zh", "搜索内容过长：只按前 100 个字查找。"),
-                                           ("en", "only its first 100 characters were searched")])
+@pytest.mark.parametrize(
+    "lang, message",
+    [("zh", "搜索内容过长：只按前 100 个字查找。"), ("en", "only its first 100 characters were searched")],
+)
 async def test_a_60_kb_search_on_the_portal_says_it_was_cut(client, named_homes, lang, message):
     # issue 13, item 8: a 64 KB q is never a 500; the page says what it did, in the visitor's language
     response = await client.get("/", params={"q": "a" * 60000, "lang": lang})

@@ -110,5 +110,6 @@ async def test_hsts_is_sent_in_production_only(client, db, monkeypatch):
     production = dataclasses.replace(load_settings(), environment="production")
     async with running(create_app(production)) as http:
         for path in ("/healthz", "/nothing-here", "/login"):
-            assert (await http.get(path)).headers["strict-transport-security"] == \
-                "max-age=31536000; includeSubDomains", path
+            assert (await http.get(path)).headers[
+                "strict-transport-security"
+            ] == "max-age=31536000; includeSubDomains", path

@@ -20,21 +20,33 @@ def environment_reads(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os" \
-                and node.attr in {"environ", "getenv", "environb", "getenvb"}:
-            found.append(node)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" \
-                and any(a.name in {"environ", "getenv", "environb", "getenvb"} for a in node.names):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in {"environ", "getenv", "environb", "getenvb"}
+            or isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and any(a.name in {"environ", "getenv", "environb", "getenvb"} for a in node.names)
+        ):
             found.append(node)
     relative = path.relative_to(ROOT).as_posix()
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [f"{relative}:{n.lineno}: {lines[n.lineno - 1].strip()}" for n in found
-            if (relative, lines[n.lineno - 1].strip()) not in ALLOWED]
+    return [
+        f"{relative}:{n.lineno}: {lines[n.lineno - 1].strip()}"
+        for n in found
+        if (relative, lines[n.lineno - 1].strip()) not in ALLOWED
+    ]
 
 
 def test_no_module_but_settings_reads_the_environment():
-    offenders = [hit for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
-                 if path.relative_to(ROOT).as_posix() != "credit/settings.py" for hit in environment_reads(path)]
+    offenders = [
+        hit
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path.relative_to(ROOT).as_posix() != "credit/settings.py"
+        for hit in environment_reads(path)
+    ]
     assert offenders == [], "read the environment in credit/settings.py only:\n" + "\n".join(offenders)
 
 
@@ -47,15 +59,35 @@ def test_the_check_finds_a_module_that_reads_the_environment(tmp_path, monkeypat
 
 
 def test_the_settings_that_moved_here_are_read_from_the_environment(monkeypatch, tmp_path):
-    for name, value in {"RATE_LIMIT_PER_MINUTE": "7", "RESCORE_MINUTES": "5", "PUBLISH_CRON": "30 1 * * *",
-                        "DISTRICTS_FILE": str(tmp_path / "d.toml"), "PORTAL_VERSION_TTL_SECONDS": "0.5"}.items():
+    for name, value in {
+        "RATE_LIMIT_PER_MINUTE": "7",
+        "RESCORE_MINUTES": "5",
+        "PUBLISH_CRON": "30 1 * * *",
+        "DISTRICTS_FILE": str(tmp_path / "d.toml"),
+        "PORTAL_VERSION_TTL_SECONDS": "0.5",
+    }.items():
         monkeypatch.setenv(name, value)
     loaded = load_settings()
-    assert (loaded.rate_limit_per_minute, loaded.rescore_minutes, loaded.publish_cron, loaded.districts_file,
-            loaded.portal_version_ttl_seconds) == (7, 5, "30 1 * * *", tmp_path / "d.toml", 0.5)
-    for name in ("RATE_LIMIT_PER_MINUTE", "RESCORE_MINUTES", "PUBLISH_CRON", "DISTRICTS_FILE",
-                 "PORTAL_VERSION_TTL_SECONDS"):
+    assert (
+        loaded.rate_limit_per_minute,
+        loaded.rescore_minutes,
+        loaded.publish_cron,
+        loaded.districts_file,
+        loaded.portal_version_ttl_seconds,
+    ) == (7, 5, "30 1 * * *", tmp_path / "d.toml", 0.5)
+    for name in (
+        "RATE_LIMIT_PER_MINUTE",
+        "RESCORE_MINUTES",
+        "PUBLISH_CRON",
+        "DISTRICTS_FILE",
+        "PORTAL_VERSION_TTL_SECONDS",
+    ):
         monkeypatch.delenv(name)
     defaults = load_settings()
-    assert (defaults.rate_limit_per_minute, defaults.rescore_minutes, defaults.publish_cron, defaults.districts_file,
-            defaults.portal_version_ttl_seconds) == (600, 3, "0 2 * * *", None, 1.0)
+    assert (
+        defaults.rate_limit_per_minute,
+        defaults.rescore_minutes,
+        defaults.publish_cron,
+        defaults.districts_file,
+        defaults.portal_version_ttl_seconds,
+    ) == (600, 3, "0 2 * * *", None, 1.0)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -17,8 +16,11 @@ PROXIES = parse_networks("10.0.0.0/24, 2001:db8:1::1")
 
 
 def scope(peer: str | None, *forwarded: str) -> dict:
-    return {"type": "http", "client": (peer, 50000) if peer else None,
-            "headers": [(b"x-forwarded-for", value.encode()) for value in forwarded]}
+    return {
+        "type": "http",
+        "client": (peer, 50000) if peer else None,
+        "headers": [(b"x-forwarded-for", value.encode()) for value in forwarded],
+    }
 
 
 def test_without_trusted_proxies_the_header_is_ignored():
@@ -79,14 +81,22 @@ async def app_seen_from(peer: str, trusted: str, monkeypatch) -> AsyncIterator[h
 
 async def test_a_spoofed_forwarded_for_does_not_change_the_rate_limit_bucket(db, monkeypatch):
     async with app_seen_from("203.0.113.7", "10.0.0.0/24", monkeypatch) as http:
-        codes = [(await http.get("/api/v1/disclosures/public-key",
-                                 headers={"X-Forwarded-For": f"198.51.100.{n}"})).status_code for n in range(4)]
+        codes = [
+            (
+                await http.get("/api/v1/disclosures/public-key", headers={"X-Forwarded-For": f"198.51.100.{n}"})
+            ).status_code
+            for n in range(4)
+        ]
     assert codes == [200, 200, 200, 429]
 
 
 async def test_via_a_trusted_proxy_each_forwarded_client_has_its_own_bucket(db, monkeypatch):
     async with app_seen_from("10.0.0.2", "10.0.0.0/24", monkeypatch) as http:
-        first = [(await http.get("/api/v1/disclosures/public-key",
-                                 headers={"X-Forwarded-For": "9.9.9.9, 198.51.100.1"})).status_code for _ in range(4)]
+        first = [
+            (
+                await http.get("/api/v1/disclosures/public-key", headers={"X-Forwarded-For": "9.9.9.9, 198.51.100.1"})
+            ).status_code
+            for _ in range(4)
+        ]
         other = await http.get("/api/v1/disclosures/public-key", headers={"X-Forwarded-For": "198.51.100.2"})
     assert first == [200, 200, 200, 429] and other.status_code == 200

@@ -7,15 +7,18 @@ import pytest
 from credit.listings.calendar import WorkingCalendar, YearData
 
 
-@pytest.mark.parametrize("start, days, expected", [
-    # National Day 2025: Oct 1-8 off, Sunday Sep 28 and Saturday Oct 11 are make-up working days.
-    (date(2025, 9, 26), 5, date(2025, 10, 10)),  # Sep 28 counts, Oct 1-8 do not
-    (date(2025, 9, 30), 1, date(2025, 10, 9)),
-    (date(2025, 10, 9), 2, date(2025, 10, 11)),  # the make-up Saturday counts
-    # Spring Festival 2026: Feb 15-23 off, Saturday Feb 14 and Saturday Feb 28 are make-up days.
-    (date(2026, 2, 12), 5, date(2026, 2, 26)),
-    (date(2026, 2, 13), 1, date(2026, 2, 14)),
-])
+@pytest.mark.parametrize(
+    "start, days, expected",
+    [
+        # National Day 2025: Oct 1-8 off, Sunday Sep 28 and Saturday Oct 11 are make-up working days.
+        (date(2025, 9, 26), 5, date(2025, 10, 10)),  # Sep 28 counts, Oct 1-8 do not
+        (date(2025, 9, 30), 1, date(2025, 10, 9)),
+        (date(2025, 10, 9), 2, date(2025, 10, 11)),  # the make-up Saturday counts
+        # Spring Festival 2026: Feb 15-23 off, Saturday Feb 14 and Saturday Feb 28 are make-up days.
+        (date(2026, 2, 12), 5, date(2026, 2, 26)),
+        (date(2026, 2, 13), 1, date(2026, 2, 14)),
+    ],
+)
 def test_deadlines_skip_official_holidays_and_count_make_up_days(start, days, expected):
     result = WorkingCalendar(extra_years={}).add_working_days(start, days)
     assert result.day == expected and result.confirmed

@@ -14,8 +14,9 @@ regulators may edit, revoke or match.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from stdnum.cn import uscc as uscc_rules
@@ -60,9 +61,9 @@ EXCLUDED = {
     ("POST", "/login"): "signing in writes no record; covered in tests/accounts",
     ("POST", "/logout"): "signing out writes no record; covered in tests/accounts",
     ("POST", "/api/v1/me/password"): "any signed-in user changes only their own password, with the current one; "
-                                     "tests/accounts/test_password_policy.py",
+    "tests/accounts/test_password_policy.py",
     ("POST", "/my/password"): "a home's user changes only their own password, with the current one; "
-                              "tests/institution/test_home_self_service.py",
+    "tests/institution/test_home_self_service.py",
 }
 # The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
 # own role x step matrix in tests/listings/test_listing_roles.py.
@@ -79,23 +80,51 @@ def days_ago(n: int) -> str:
 
 
 def institution(n: int, **changes: Any) -> dict[str, Any]:
-    return {"uscc": code(n), "name": f"测试养老院{n}", "district_code": TIANNING, "beds": 80,
-            "owner_type": "private_nonprofit", "status": "active", **changes}
+    return {
+        "uscc": code(n),
+        "name": f"测试养老院{n}",
+        "district_code": TIANNING,
+        "beds": 80,
+        "owner_type": "private_nonprofit",
+        "status": "active",
+        **changes,
+    }
 
 
 def penalty(number: str, **changes: Any) -> dict[str, Any]:
-    return {"decision_number": number, "facts": "医务室未取得许可开展诊疗", "legal_basis": "《医疗机构管理条例》第四十三条",
-            "penalty_kind": "罚款", "content": "罚款三千元", "fine_yuan": "3000.00", "decision_date": days_ago(20),
-            "deciding_agency": "常州市卫生健康委员会", **changes}
+    return {
+        "decision_number": number,
+        "facts": "医务室未取得许可开展诊疗",
+        "legal_basis": "《医疗机构管理条例》第四十三条",
+        "penalty_kind": "罚款",
+        "content": "罚款三千元",
+        "fine_yuan": "3000.00",
+        "decision_date": days_ago(20),
+        "deciding_agency": "常州市卫生健康委员会",
+        **changes,
+    }
 
 
-CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "pass", "evacuation": "pass",
-             "fire_facilities": "pass", "fire_management": "fail", "micro_fire_station": "na"}
+CHECKLIST = {
+    "fire_resistance": "pass",
+    "resident_floors": "pass",
+    "fire_separation": "pass",
+    "evacuation": "pass",
+    "fire_facilities": "pass",
+    "fire_management": "fail",
+    "micro_fire_station": "na",
+}
 GRADING = {"decided_on": days_ago(3), "environment": 110, "facilities": 120, "operations": 140, "services": 560}
 PERSON = {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"}
 FEEDBACK = {"what_happened": "夜间无人值守", "uscc": code(1), "website": ""}
-REPAIR = {"applicant_name": "王芳", "applicant_contact": "13912345678", "statement": "罚款已缴清，已整改",
-          "obligations_met_on": days_ago(5), "evidence": "缴款凭证", "commitment": "本机构承诺依法诚信经营。"}
+REPAIR = {
+    "applicant_name": "王芳",
+    "applicant_contact": "13912345678",
+    "statement": "罚款已缴清，已整改",
+    "obligations_met_on": days_ago(5),
+    "evidence": "缴款凭证",
+    "commitment": "本机构承诺依法诚信经营。",
+}
 
 
 def as_form(body: dict[str, Any]) -> dict[str, str]:
@@ -107,107 +136,250 @@ def as_form(body: dict[str, Any]) -> dict[str, str]:
 Body = Callable[[dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
     "api_create_institution": ("POST", "/api/v1/institutions", lambda w: institution(9), "api"),
-    "api_update_institution": ("PUT", "/api/v1/institutions/{uscc}",
-                               lambda w: {**institution(1), "beds": 90, "version": 1}, "api"),
+    "api_update_institution": (
+        "PUT",
+        "/api/v1/institutions/{uscc}",
+        lambda w: {**institution(1), "beds": 90, "version": 1},
+        "api",
+    ),
     "api_add_practitioner": ("POST", "/api/v1/institutions/{uscc}/practitioners", lambda w: PERSON, "api"),
     "api_create_grading": ("POST", "/api/v1/institutions/{uscc}/gradings", lambda w: GRADING, "api"),
-    "api_create_fire_inspection": ("POST", "/api/v1/institutions/{uscc}/fire-inspections",
-                                   lambda w: {"inspected_on": days_ago(2), "checklist": CHECKLIST}, "api"),
-    "api_rectify_hazard": ("POST", "/api/v1/hazards/{hazard}/rectification",
-                           lambda w: {"rectified_on": days_ago(1), "version": 1}, "api"),
-    "api_create_penalty": ("POST", "/api/v1/institutions/{uscc}/penalties",
-                           lambda w: penalty("天民罚字〔2026〕9号"), "api"),
-    "api_edit_matched_penalty": ("PUT", "/api/v1/penalties/{matched}",
-                                 lambda w: {**w["matched_body"], "rectified_on": days_ago(1), "version": 1}, "api"),
-    "api_edit_unmatched_penalty": ("PUT", "/api/v1/penalties/{unmatched}",
-                                   lambda w: {**w["unmatched_body"], "rectified_on": days_ago(1), "version": 1},
-                                   "api"),
-    "api_revoke_unmatched_penalty": ("PUT", "/api/v1/penalties/{unmatched}",
-                                     lambda w: {**w["unmatched_body"], "revoked": True, "revoked_on": days_ago(1),
-                                                "version": 1}, "api"),
-    "api_report_penalty": ("POST", "/api/v1/penalties",
-                           lambda w: penalty("常卫罚〔2026〕9号", subject_name="测试养老院1", uscc=code(1)), "api"),
+    "api_create_fire_inspection": (
+        "POST",
+        "/api/v1/institutions/{uscc}/fire-inspections",
+        lambda w: {"inspected_on": days_ago(2), "checklist": CHECKLIST},
+        "api",
+    ),
+    "api_rectify_hazard": (
+        "POST",
+        "/api/v1/hazards/{hazard}/rectification",
+        lambda w: {"rectified_on": days_ago(1), "version": 1},
+        "api",
+    ),
+    "api_create_penalty": (
+        "POST",
+        "/api/v1/institutions/{uscc}/penalties",
+        lambda w: penalty("天民罚字〔2026〕9号"),
+        "api",
+    ),
+    "api_edit_matched_penalty": (
+        "PUT",
+        "/api/v1/penalties/{matched}",
+        lambda w: {**w["matched_body"], "rectified_on": days_ago(1), "version": 1},
+        "api",
+    ),
+    "api_edit_unmatched_penalty": (
+        "PUT",
+        "/api/v1/penalties/{unmatched}",
+        lambda w: {**w["unmatched_body"], "rectified_on": days_ago(1), "version": 1},
+        "api",
+    ),
+    "api_revoke_unmatched_penalty": (
+        "PUT",
+        "/api/v1/penalties/{unmatched}",
+        lambda w: {**w["unmatched_body"], "revoked": True, "revoked_on": days_ago(1), "version": 1},
+        "api",
+    ),
+    "api_report_penalty": (
+        "POST",
+        "/api/v1/penalties",
+        lambda w: penalty("常卫罚〔2026〕9号", subject_name="测试养老院1", uscc=code(1)),
+        "api",
+    ),
     "api_match_subject": ("POST", "/api/v1/match", lambda w: {"uscc": code(1)}, "api"),
     "form_create_institution": ("POST", "/workspace/institutions/new", lambda w: as_form(institution(9)), "form"),
-    "form_update_institution": ("POST", "/workspace/institutions/{home}/edit",
-                                lambda w: as_form({**institution(1), "beds": 90, "version": 1}), "form"),
-    "form_add_practitioner": ("POST", "/workspace/institutions/{home}/practitioners/new",
-                              lambda w: as_form(PERSON), "form"),
-    "form_create_grading": ("POST", "/workspace/institutions/{home}/gradings/new", lambda w: as_form(GRADING),
-                            "form"),
-    "form_create_fire_inspection": ("POST", "/workspace/institutions/{home}/fire-inspections/new",
-                                    lambda w: {"inspected_on": days_ago(2),
-                                               **{f"checklist.{k}": v for k, v in CHECKLIST.items()}}, "form"),
-    "form_rectify_hazard": ("POST", "/workspace/hazards/{hazard}/rectify",
-                            lambda w: {"rectified_on": days_ago(1), "version": "1"}, "form"),
-    "form_create_penalty": ("POST", "/workspace/institutions/{home}/penalties/new",
-                            lambda w: as_form(penalty("天民罚字〔2026〕9号")), "form"),
-    "form_edit_matched_penalty": ("POST", "/workspace/penalties/{matched}/edit",
-                                  lambda w: as_form({**w["matched_body"], "rectified_on": days_ago(1), "version": 1}),
-                                  "form"),
-    "form_edit_unmatched_penalty": ("POST", "/workspace/penalties/{unmatched}/edit",
-                                    lambda w: as_form({**w["unmatched_body"], "rectified_on": days_ago(1),
-                                                       "version": 1}), "form"),
-    "form_revoke_unmatched_penalty": ("POST", "/workspace/penalties/{unmatched}/edit",
-                                      lambda w: as_form({**w["unmatched_body"], "revoked": True,
-                                                         "revoked_on": days_ago(1), "version": 1}), "form"),
+    "form_update_institution": (
+        "POST",
+        "/workspace/institutions/{home}/edit",
+        lambda w: as_form({**institution(1), "beds": 90, "version": 1}),
+        "form",
+    ),
+    "form_add_practitioner": (
+        "POST",
+        "/workspace/institutions/{home}/practitioners/new",
+        lambda w: as_form(PERSON),
+        "form",
+    ),
+    "form_create_grading": ("POST", "/workspace/institutions/{home}/gradings/new", lambda w: as_form(GRADING), "form"),
+    "form_create_fire_inspection": (
+        "POST",
+        "/workspace/institutions/{home}/fire-inspections/new",
+        lambda w: {"inspected_on": days_ago(2), **{f"checklist.{k}": v for k, v in CHECKLIST.items()}},
+        "form",
+    ),
+    "form_rectify_hazard": (
+        "POST",
+        "/workspace/hazards/{hazard}/rectify",
+        lambda w: {"rectified_on": days_ago(1), "version": "1"},
+        "form",
+    ),
+    "form_create_penalty": (
+        "POST",
+        "/workspace/institutions/{home}/penalties/new",
+        lambda w: as_form(penalty("天民罚字〔2026〕9号")),
+        "form",
+    ),
+    "form_edit_matched_penalty": (
+        "POST",
+        "/workspace/penalties/{matched}/edit",
+        lambda w: as_form({**w["matched_body"], "rectified_on": days_ago(1), "version": 1}),
+        "form",
+    ),
+    "form_edit_unmatched_penalty": (
+        "POST",
+        "/workspace/penalties/{unmatched}/edit",
+        lambda w: as_form({**w["unmatched_body"], "rectified_on": days_ago(1), "version": 1}),
+        "form",
+    ),
+    "form_revoke_unmatched_penalty": (
+        "POST",
+        "/workspace/penalties/{unmatched}/edit",
+        lambda w: as_form({**w["unmatched_body"], "revoked": True, "revoked_on": days_ago(1), "version": 1}),
+        "form",
+    ),
     "form_match_unmatched_penalty": ("POST", "/workspace/review/{unmatched}", lambda w: {"uscc": code(1)}, "form"),
     # Credit repair (信用修复, NDRC Order No. 36). The matched penalty is a 3,000-yuan fine: minor information,
     # repairable at once; {repair_penalty} has an open application {application}.
     "api_apply_repair": ("POST", "/api/v1/penalties/{matched}/repair", lambda w: REPAIR, "api"),
     "api_apply_repair_unmatched": ("POST", "/api/v1/penalties/{unmatched}/repair", lambda w: REPAIR, "api"),
-    "api_decide_repair": ("POST", "/api/v1/penalties/{repair_penalty}/repair/{application}/decision",
-                          lambda w: {"decision": "accept", "reasons": "缴款凭证核实无误", "version": 1}, "api"),
-    "api_withdraw_repair": ("POST", "/api/v1/penalties/{repair_penalty}/repair/{application}/withdrawal",
-                            lambda w: {"reasons": "申请人撤回", "version": 1}, "api"),
+    "api_decide_repair": (
+        "POST",
+        "/api/v1/penalties/{repair_penalty}/repair/{application}/decision",
+        lambda w: {"decision": "accept", "reasons": "缴款凭证核实无误", "version": 1},
+        "api",
+    ),
+    "api_withdraw_repair": (
+        "POST",
+        "/api/v1/penalties/{repair_penalty}/repair/{application}/withdrawal",
+        lambda w: {"reasons": "申请人撤回", "version": 1},
+        "api",
+    ),
     "form_apply_repair": ("POST", "/workspace/penalties/{matched}/repair", lambda w: REPAIR, "form"),
     "form_apply_repair_unmatched": ("POST", "/workspace/penalties/{unmatched}/repair", lambda w: REPAIR, "form"),
-    "form_decide_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/decision",
-                           lambda w: {"decision": "reject", "reasons": "证明材料不全", "version": "1"}, "form"),
-    "form_withdraw_repair": ("POST", "/workspace/penalties/{repair_penalty}/repair/{application}/withdrawal",
-                             lambda w: {"withdraw_reasons": "申请人撤回", "version": "1"}, "form"),
+    "form_decide_repair": (
+        "POST",
+        "/workspace/penalties/{repair_penalty}/repair/{application}/decision",
+        lambda w: {"decision": "reject", "reasons": "证明材料不全", "version": "1"},
+        "form",
+    ),
+    "form_withdraw_repair": (
+        "POST",
+        "/workspace/penalties/{repair_penalty}/repair/{application}/withdrawal",
+        lambda w: {"withdraw_reasons": "申请人撤回", "version": "1"},
+        "form",
+    ),
     # The supervision loop (issue 19): the roster, conflicts of interest, and a task's result, publication and
     # confirmed rectification. {open_task} has no result yet, {recorded_task} an unpublished result,
     # {rectify_task} a published order to rectify.
-    "api_add_inspector": ("POST", "/api/v1/supervision/inspectors",
-                          lambda w: {"name": "李建国", "certificate_number": "32040299001",
-                                     "agency_code": "civil_affairs", "district_code": TIANNING}, "api"),
-    "api_record_conflict": ("POST", "/api/v1/supervision/inspectors/{inspector}/conflicts",
-                            lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"}, "api"),
-    "api_record_supervision_result": ("POST", "/api/v1/supervision/tasks/{open_task}/result",
-                                      lambda w: {"kind": "general", "inspected_on": days_ago(0),
-                                                 "checklist": SUPERVISION_CHECKLIST, "outcome": "no_problem"}, "api"),
-    "api_publish_supervision_result": ("POST", "/api/v1/supervision/tasks/{recorded_task}/publication",
-                                       lambda w: {}, "api"),
-    "api_confirm_supervision_rectification": ("POST", "/api/v1/supervision/tasks/{rectify_task}/rectification",
-                                              lambda w: {"rectified_on": days_ago(0)}, "api"),
-    "form_add_inspector": ("POST", "/workspace/supervision/inspectors",
-                           lambda w: {"name": "李建国", "certificate_number": "32040299001",
-                                      "agency_code": "civil_affairs", "district_code": TIANNING}, "form"),
-    "form_record_conflict": ("POST", "/workspace/supervision/inspectors/{inspector}/conflicts",
-                             lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"}, "form"),
-    "form_record_supervision_result": ("POST", "/workspace/supervision/tasks/{open_task}/result",
-                                       lambda w: {"kind": "general", "inspected_on": days_ago(0), "outcome": "no_problem",
-                                                  **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()}},
-                                       "form"),
-    "form_publish_supervision_result": ("POST", "/workspace/supervision/tasks/{recorded_task}/publication",
-                                        lambda w: {}, "form"),
-    "form_confirm_supervision_rectification": ("POST", "/workspace/supervision/tasks/{rectify_task}/rectification",
-                                               lambda w: {"rectified_on": days_ago(0)}, "form"),
+    "api_add_inspector": (
+        "POST",
+        "/api/v1/supervision/inspectors",
+        lambda w: {
+            "name": "李建国",
+            "certificate_number": "32040299001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+        "api",
+    ),
+    "api_record_conflict": (
+        "POST",
+        "/api/v1/supervision/inspectors/{inspector}/conflicts",
+        lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
+        "api",
+    ),
+    "api_record_supervision_result": (
+        "POST",
+        "/api/v1/supervision/tasks/{open_task}/result",
+        lambda w: {
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "checklist": SUPERVISION_CHECKLIST,
+            "outcome": "no_problem",
+        },
+        "api",
+    ),
+    "api_publish_supervision_result": (
+        "POST",
+        "/api/v1/supervision/tasks/{recorded_task}/publication",
+        lambda w: {},
+        "api",
+    ),
+    "api_confirm_supervision_rectification": (
+        "POST",
+        "/api/v1/supervision/tasks/{rectify_task}/rectification",
+        lambda w: {"rectified_on": days_ago(0)},
+        "api",
+    ),
+    "form_add_inspector": (
+        "POST",
+        "/workspace/supervision/inspectors",
+        lambda w: {
+            "name": "李建国",
+            "certificate_number": "32040299001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+        "form",
+    ),
+    "form_record_conflict": (
+        "POST",
+        "/workspace/supervision/inspectors/{inspector}/conflicts",
+        lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
+        "form",
+    ),
+    "form_record_supervision_result": (
+        "POST",
+        "/workspace/supervision/tasks/{open_task}/result",
+        lambda w: {
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "outcome": "no_problem",
+            **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()},
+        },
+        "form",
+    ),
+    "form_publish_supervision_result": (
+        "POST",
+        "/workspace/supervision/tasks/{recorded_task}/publication",
+        lambda w: {},
+        "form",
+    ),
+    "form_confirm_supervision_rectification": (
+        "POST",
+        "/workspace/supervision/tasks/{rectify_task}/rectification",
+        lambda w: {"rectified_on": days_ago(0)},
+        "form",
+    ),
     # Citizen feedback (投诉与意见, issue 18): anyone files (a public write, rate limited per address); civil
     # affairs in scope answers. {feedback} is a received report about the 天宁 home.
     "form_file_feedback": ("POST", "/feedback", lambda w: FEEDBACK, "form"),
-    "form_accept_feedback": ("POST", "/workspace/feedback/{feedback}/accept",
-                             lambda w: {"reply": "已受理，将现场检查", "version": "1"}, "form"),
-    "form_transfer_feedback": ("POST", "/workspace/feedback/{feedback}/transfer",
-                               lambda w: {"to": "12345", "reply": "已转12345热线", "version": "1"}, "form"),
-    "form_close_feedback": ("POST", "/workspace/feedback/{feedback}/close",
-                            lambda w: {"reply": "经核查不属实", "substantiated": "no", "version": "1"}, "form"),
+    "form_accept_feedback": (
+        "POST",
+        "/workspace/feedback/{feedback}/accept",
+        lambda w: {"reply": "已受理，将现场检查", "version": "1"},
+        "form",
+    ),
+    "form_transfer_feedback": (
+        "POST",
+        "/workspace/feedback/{feedback}/transfer",
+        lambda w: {"to": "12345", "reply": "已转12345热线", "version": "1"},
+        "form",
+    ),
+    "form_close_feedback": (
+        "POST",
+        "/workspace/feedback/{feedback}/close",
+        lambda w: {"reply": "经核查不属实", "substantiated": "no", "version": "1"},
+        "form",
+    ),
     # Institution self-service (机构端): civil affairs opens the home's accounts; the home objects to its notice.
-    "form_create_home_account": ("POST", "/workspace/institutions/{home}/accounts/new",
-                                 lambda w: {"username": "kangle.new", "display_name": "新用户"}, "form"),
-    "form_home_objection": ("POST", "/my/notices/{entry}/objection",
-                            lambda w: {"text": "已全部履行判决义务"}, "form"),
+    "form_create_home_account": (
+        "POST",
+        "/workspace/institutions/{home}/accounts/new",
+        lambda w: {"username": "kangle.new", "display_name": "新用户"},
+        "form",
+    ),
+    "form_home_objection": ("POST", "/my/notices/{entry}/objection", lambda w: {"text": "已全部履行判决义务"}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
@@ -221,8 +393,10 @@ def expect(operation: str, allowed: set[str]) -> dict[str, int | str]:
     method, _, _, kind = OPERATIONS[operation]
     ok = API_OK[method] if kind == "api" else FORM_OK
     roles = API_ROLES if kind == "api" else FORM_ROLES
-    return {role: ok if role in allowed else (LOGIN if kind == "form" else 401) if role == "anonymous" else 403
-            for role in roles}
+    return {
+        role: ok if role in allowed else (LOGIN if kind == "form" else 401) if role == "anonymous" else 403
+        for role in roles
+    }
 
 
 CITY = {"admin", "city"}
@@ -235,20 +409,24 @@ for prefix in ("api", "form"):
     EXPECTED[f"{prefix}_add_practitioner"] = expect(f"{prefix}_add_practitioner", IN_SCOPE)
     EXPECTED[f"{prefix}_create_grading"] = expect(f"{prefix}_create_grading", IN_SCOPE)
     # Fire rescue officers record inspections and rectifications of any home; other agencies do not.
-    EXPECTED[f"{prefix}_create_fire_inspection"] = expect(f"{prefix}_create_fire_inspection",
-                                                          IN_SCOPE | {"officer_other"})
+    EXPECTED[f"{prefix}_create_fire_inspection"] = expect(
+        f"{prefix}_create_fire_inspection", IN_SCOPE | {"officer_other"}
+    )
     EXPECTED[f"{prefix}_rectify_hazard"] = expect(f"{prefix}_rectify_hazard", IN_SCOPE | {"officer_other"})
     # Any agency officer records its own agency's penalty against any home; keys report through /penalties.
-    EXPECTED[f"{prefix}_create_penalty"] = expect(f"{prefix}_create_penalty",
-                                                  IN_SCOPE | {"officer_own", "officer_other"})
+    EXPECTED[f"{prefix}_create_penalty"] = expect(
+        f"{prefix}_create_penalty", IN_SCOPE | {"officer_own", "officer_other"}
+    )
     EXPECTED[f"{prefix}_edit_matched_penalty"] = expect(f"{prefix}_edit_matched_penalty", IN_SCOPE | REPORTING_AGENCY)
     # The review queue: the reporting agency and city-level regulators only, never a district regulator.
     EXPECTED[f"{prefix}_edit_unmatched_penalty"] = expect(f"{prefix}_edit_unmatched_penalty", CITY | REPORTING_AGENCY)
-    EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(f"{prefix}_revoke_unmatched_penalty",
-                                                            CITY | REPORTING_AGENCY)
+    EXPECTED[f"{prefix}_revoke_unmatched_penalty"] = expect(
+        f"{prefix}_revoke_unmatched_penalty", CITY | REPORTING_AGENCY
+    )
 # The account is opened on its own page, which shows the initial password once: 201, not a redirect.
-EXPECTED["form_create_home_account"] = {role: 201 if status == FORM_OK else status for role, status in
-                                        expect("form_create_home_account", IN_SCOPE).items()}
+EXPECTED["form_create_home_account"] = {
+    role: 201 if status == FORM_OK else status for role, status in expect("form_create_home_account", IN_SCOPE).items()
+}
 # Only the home's own user objects from /my; staff are refused there (403), whatever their scope.
 EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
@@ -259,8 +437,13 @@ for prefix in ("api", "form"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
     EXPECTED[f"{prefix}_apply_repair_unmatched"] = expect(f"{prefix}_apply_repair_unmatched", set())
 # The supervision loop: regulators in scope of the home (the roster: of the inspector's district).
-for operation in ("add_inspector", "record_conflict", "record_supervision_result", "publish_supervision_result",
-                  "confirm_supervision_rectification"):
+for operation in (
+    "add_inspector",
+    "record_conflict",
+    "record_supervision_result",
+    "publish_supervision_result",
+    "confirm_supervision_rectification",
+):
     for prefix in ("api", "form"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
 # Citizen feedback: the form is public (every role, anonymous included); the queue is civil affairs' in scope.
@@ -283,55 +466,99 @@ async def world(client) -> dict[str, Any]:
     users and keys of every role, and one signed-in client per role."""
     await ensure_agencies()
     home = await registry.create_institution(institution(1), SETUP)
-    inspection = await records.create_fire_inspection(home["id"], {
-        "inspected_on": days_ago(5), "checklist": CHECKLIST, "hazards": [
-            {"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}]}, SETUP)
+    inspection = await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": days_ago(5),
+            "checklist": CHECKLIST,
+            "hazards": [{"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}],
+        },
+        SETUP,
+    )
     matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
     unmatched_body = penalty("常卫罚〔2026〕2号", subject_name="某养老院（报送名称）", uscc=code(99))
     matched = (await report_penalty(matched_body, HEALTH_KEY)).penalty
     unmatched = (await report_penalty(unmatched_body, HEALTH_KEY)).penalty
-    repair_penalty = (await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)),
-                                           HEALTH_KEY)).penalty
+    repair_penalty = (
+        await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)), HEALTH_KEY)
+    ).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
     report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
-    entry = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
-                                    "facts": "人民法院认定为失信被执行人", "basis": "（2026）苏04执1号"}, SETUP)
+    entry = await listings.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "court_debtor",
+            "facts": "人民法院认定为失信被执行人",
+            "basis": "（2026）苏04执1号",
+        },
+        SETUP,
+    )
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
-        await create_user(username, password=PASSWORD, actor="test",
-                          **{k: v.format(uscc=home["uscc"]) for k, v in extra.items()})
+        await create_user(
+            username, password=PASSWORD, actor="test", **{k: v.format(uscc=home["uscc"]) for k, v in extra.items()}
+        )
         headers[username] = {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
     for name, agency in KEYS.items():
         headers[name] = {"Authorization": f"Bearer {(await issue_key(agency, 'test')).key}"}
-    ids = {"uscc": home["uscc"], "home": home["id"], "hazard": inspection["hazards"][0]["id"],
-           "matched": matched["id"], "unmatched": unmatched["id"], "repair_penalty": repair_penalty["id"],
-           "application": application["id"], **await supervision_tasks(home["id"]),
-           "feedback": (await Feedback.select(Feedback.id).where(Feedback.reference == report.reference)
-                        .first().run())["id"], "entry": entry["id"]}
+    ids = {
+        "uscc": home["uscc"],
+        "home": home["id"],
+        "hazard": inspection["hazards"][0]["id"],
+        "matched": matched["id"],
+        "unmatched": unmatched["id"],
+        "repair_penalty": repair_penalty["id"],
+        "application": application["id"],
+        **await supervision_tasks(home["id"]),
+        "feedback": (await Feedback.select(Feedback.id).where(Feedback.reference == report.reference).first().run())[
+            "id"
+        ],
+        "entry": entry["id"],
+    }
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
 
 async def supervision_tasks(home_id: int) -> dict[str, int]:
     """An inspector of 天宁 and three tasks of the home (one per draw): open, recorded, published with an order to
     rectify."""
-    inspector = await supervision.add_inspector({"name": "王建华", "certificate_number": "32040200001",
-                                                 "agency_code": "civil_affairs", "district_code": TIANNING}, SETUP)
+    inspector = await supervision.add_inspector(
+        {
+            "name": "王建华",
+            "certificate_number": "32040200001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+        SETUP,
+    )
     ids = {"inspector": inspector["id"]}
     for n, name in enumerate(("open_task", "recorded_task", "rectify_task")):
-        draw = InspectionDraw(month=f"2000-0{n + 1}", drawn_on=today().replace(day=1), seed="s", institutions=[],
-                              inspectors={})
+        draw = InspectionDraw(
+            month=f"2000-0{n + 1}", drawn_on=today().replace(day=1), seed="s", institutions=[], inspectors={}
+        )
         await draw.save().run()
-        task = SupervisionTask(draw=draw.id, month=draw.month, institution=home_id, district_code=TIANNING,
-                               inspectors=[inspector["id"]], due_on=today())
+        task = SupervisionTask(
+            draw=draw.id,
+            month=draw.month,
+            institution=home_id,
+            district_code=TIANNING,
+            inspectors=[inspector["id"]],
+            due_on=today(),
+        )
         await task.save().run()
         ids[name] = task.id
     general = {"kind": "general", "inspected_on": today(), "checklist": SUPERVISION_CHECKLIST}
     await supervision.record_result(ids["recorded_task"], {**general, "outcome": "interview"}, SETUP)
-    await supervision.record_result(ids["rectify_task"], {**general, "checklist": {**SUPERVISION_CHECKLIST,
-                                                                                   "fees": "fail"},
-                                                          "outcome": "rectify", "rectify_by": today() + timedelta(days=10)},
-                                    SETUP)
+    await supervision.record_result(
+        ids["rectify_task"],
+        {
+            **general,
+            "checklist": {**SUPERVISION_CHECKLIST, "fees": "fail"},
+            "outcome": "rectify",
+            "rectify_by": today() + timedelta(days=10),
+        },
+        SETUP,
+    )
     await supervision.publish_result(ids["rectify_task"], SETUP)
     return ids
 
@@ -341,8 +568,7 @@ async def sign_in(http, username: str) -> str:
     page = await http.get("/login")
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
     if username != "anonymous":
-        response = await http.post("/login", data={"username": username, "password": PASSWORD,
-                                                   "_csrf_token": token})
+        response = await http.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
         assert response.status_code == 303, response.text
     return http.cookies["ec_csrf"]
 
@@ -399,17 +625,33 @@ def write_routes() -> set[tuple[str, str]]:
 
 def matrix_routes() -> set[tuple[str, str]]:
     """The routes the matrix calls, with their path parameters as the app names them."""
-    names = {"uscc": "uscc", "home": "institution_id", "hazard": "hazard_id", "matched": "penalty_id",
-             "unmatched": "penalty_id", "repair_penalty": "penalty_id", "application": "application_id",
-             "inspector": "inspector_id", "open_task": "task_id", "recorded_task": "task_id", "rectify_task": "task_id",
-             "feedback": "feedback_id", "entry": "entry_id"}
-    return {(method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
-            for method, template, _, _ in OPERATIONS.values()}
+    names = {
+        "uscc": "uscc",
+        "home": "institution_id",
+        "hazard": "hazard_id",
+        "matched": "penalty_id",
+        "unmatched": "penalty_id",
+        "repair_penalty": "penalty_id",
+        "application": "application_id",
+        "inspector": "inspector_id",
+        "open_task": "task_id",
+        "recorded_task": "task_id",
+        "rectify_task": "task_id",
+        "feedback": "feedback_id",
+        "entry": "entry_id",
+    }
+    return {
+        (method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))
+        for method, template, _, _ in OPERATIONS.values()
+    }
 
 
 def test_every_write_route_is_in_the_matrix_or_excluded_with_a_reason():
-    missing = {(method, path) for method, path in write_routes() - matrix_routes() - set(EXCLUDED)
-               if not path.startswith(EXCLUDED_PREFIXES)}
+    missing = {
+        (method, path)
+        for method, path in write_routes() - matrix_routes() - set(EXCLUDED)
+        if not path.startswith(EXCLUDED_PREFIXES)
+    }
     assert missing == set(), f"write routes without a row in the matrix: {sorted(missing)}"
     assert matrix_routes() <= write_routes(), "the matrix names a route the app does not have"
 

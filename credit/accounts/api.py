@@ -21,9 +21,14 @@ class AccountController(Controller):
         """The signed-in user or the owner of the bearer token; 401 for anonymous callers."""
         principal = principal_of(request)
         assert principal is not None  # requires_account
-        return CurrentUser(user_id=principal.user_id, username=principal.username, role=principal.role,
-                           district_code=principal.district_code, agency_code=principal.agency_code,
-                           via=principal.via)
+        return CurrentUser(
+            user_id=principal.user_id,
+            username=principal.username,
+            role=principal.role,
+            district_code=principal.district_code,
+            agency_code=principal.agency_code,
+            via=principal.via,
+        )
 
     @post("/me/password", operation_id="changeOwnPassword", guards=[requires_account], status_code=204)
     async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordChange]) -> None:
@@ -32,5 +37,6 @@ class AccountController(Controller):
         containing the username); 422 names the field and the rule otherwise, and nothing is written."""
         principal = principal_of(request)
         assert principal is not None  # requires_account
-        await lifecycle.change_password(principal.username, data.current_password, data.new_password,
-                                        actor=principal.username)
+        await lifecycle.change_password(
+            principal.username, data.current_password, data.new_password, actor=principal.username
+        )

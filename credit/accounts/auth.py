@@ -15,11 +15,11 @@ from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.response import Redirect
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.accounts import service
@@ -92,8 +92,9 @@ class LoginRequired(NotAuthorizedException):
 def requires_account(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: the request must carry a signed-in session or a valid user API token (any role)."""
     if principal_of(connection) is None:
-        raise LoginRequired(connection.scope.get(AUTH_REFUSAL)
-                            or "sign in or send a valid API token (Authorization: Bearer ...)")
+        raise LoginRequired(
+            connection.scope.get(AUTH_REFUSAL) or "sign in or send a valid API token (Authorization: Bearer ...)"
+        )
 
 
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
@@ -156,10 +157,15 @@ def on_login_required(request: Request[Any, Any, Any], error: LoginRequired) -> 
     path = request.url.path
     if path.startswith("/api/"):
         if request.scope.get(AUTH_REFUSAL):
-            response = problem(401, "API token expired", error.detail,
-                               errors=[{"field": "Authorization", "reason": "the token has expired"}])
-            response.headers["WWW-Authenticate"] = ('Bearer realm="eldercredit", error="invalid_token", '
-                                                    'error_description="the token has expired"')
+            response = problem(
+                401,
+                "API token expired",
+                error.detail,
+                errors=[{"field": "Authorization", "reason": "the token has expired"}],
+            )
+            response.headers["WWW-Authenticate"] = (
+                'Bearer realm="eldercredit", error="invalid_token", error_description="the token has expired"'
+            )
             return response
         response = problem(401, "Not signed in", error.detail)
         response.headers["WWW-Authenticate"] = 'Bearer realm="eldercredit"'

@@ -24,23 +24,24 @@ def add_users_parser(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--role", required=True, help=" | ".join(ROLES))
     create.add_argument("--district", default="", help="district code (district_regulator only)")
     create.add_argument("--agency", default="", help="agency code (agency_officer only)")
-    create.add_argument("--uscc", default="", help="the home's USCC (institution only); its user sets a password "
-                                                   "at the first sign-in")
+    create.add_argument(
+        "--uscc", default="", help="the home's USCC (institution only); its user sets a password at the first sign-in"
+    )
     create.add_argument("--display-name", default="")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.add_argument("--actor", default="cli", help="name recorded in the audit log")
     token = actions.add_parser("token", help="issue a bearer API token for a user; printed once")
     token.add_argument("username")
     token.add_argument("--actor", default="cli", help="name recorded in the audit log")
-    deactivate = actions.add_parser("deactivate", help="switch a user off: no sign-in, sessions and tokens "
-                                                       "refused at once, tokens revoked")
+    deactivate = actions.add_parser(
+        "deactivate", help="switch a user off: no sign-in, sessions and tokens refused at once, tokens revoked"
+    )
     deactivate.add_argument("username")
     deactivate.add_argument("--reason", default="", help="why, for the audit log")
     deactivate.add_argument("--actor", default="cli", help="name recorded in the audit log")
     tokens = actions.add_parser("tokens", help="list or revoke a user's API tokens")
     token_actions = tokens.add_subparsers(dest="tokens_command", required=True)
-    listing = token_actions.add_parser("list", help="id, prefix, created, expires, last used, state (never "
-                                                    "the token)")
+    listing = token_actions.add_parser("list", help="id, prefix, created, expires, last used, state (never the token)")
     listing.add_argument("username")
     revoke = token_actions.add_parser("revoke", help="revoke one token (--token-id) or all (--all), at once")
     revoke.add_argument("username")
@@ -67,10 +68,19 @@ def _create(args: argparse.Namespace) -> int:
 
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else generate_password(args.username)
     try:
-        user = asyncio.run(service.create_user(
-            args.username, args.role, password, district_code=args.district, agency_code=args.agency,
-            institution_uscc=args.uscc, display_name=args.display_name,
-            must_change_password=args.role == INSTITUTION, actor=args.actor))
+        user = asyncio.run(
+            service.create_user(
+                args.username,
+                args.role,
+                password,
+                district_code=args.district,
+                agency_code=args.agency,
+                institution_uscc=args.uscc,
+                display_name=args.display_name,
+                must_change_password=args.role == INSTITUTION,
+                actor=args.actor,
+            )
+        )
     except ValidationFailed as failed:
         errors.print(f"User {args.username!r} not created:", markup=False, highlight=False)
         for error in failed.errors:
@@ -83,8 +93,11 @@ def _create(args: argparse.Namespace) -> int:
     if not args.password_stdin:
         console.print(f"Password (shown once): {password}", markup=False, highlight=False)
     if args.role == INSTITUTION:
-        console.print("The home's user must replace this password at the first sign-in (/login, then /my).",
-                      markup=False, highlight=False)
+        console.print(
+            "The home's user must replace this password at the first sign-in (/login, then /my).",
+            markup=False,
+            highlight=False,
+        )
     return 0
 
 
@@ -98,8 +111,11 @@ def _token(args: argparse.Namespace) -> int:
         errors.print(f"No token issued: {missing}.", markup=False, highlight=False)
         return 1
     expires = issued.expires_at.isoformat(timespec="minutes")
-    console.print(f"API token for {args.username} (shown once; prefix {issued.prefix}; expires {expires}):",
-                  markup=False, highlight=False)
+    console.print(
+        f"API token for {args.username} (shown once; prefix {issued.prefix}; expires {expires}):",
+        markup=False,
+        highlight=False,
+    )
     console.print(issued.token, markup=False, highlight=False, soft_wrap=True)
     return 0
 
@@ -123,8 +139,7 @@ def _deactivate(args: argparse.Namespace) -> int:
     from credit.accounts.lifecycle import deactivate_user
 
     try:
-        changed = _run_for_user(deactivate_user(args.username, actor=args.actor, reason=args.reason),
-                                "Not deactivated")
+        changed = _run_for_user(deactivate_user(args.username, actor=args.actor, reason=args.reason), "Not deactivated")
     except _Refused:
         return 1
     if not changed:
@@ -151,8 +166,17 @@ def _tokens_list(args: argparse.Namespace) -> int:
     line = "{:>6}  {:<12}  {:<22}  {:<22}  {:<22}  {}"
     _say(console, line.format("id", "prefix", "created", "expires", "last used", "state"))
     for row in rows:  # plain columns, never cut: operators read them and scripts parse them
-        _say(console, line.format(row["id"], row["prefix"], _when(row["created_at"]), _when(row["expires_at"]),
-                                  _when(row["last_used_at"]), row["state"]))
+        _say(
+            console,
+            line.format(
+                row["id"],
+                row["prefix"],
+                _when(row["created_at"]),
+                _when(row["expires_at"]),
+                _when(row["last_used_at"]),
+                row["state"],
+            ),
+        )
     return 0
 
 
@@ -160,13 +184,17 @@ def _tokens_revoke(args: argparse.Namespace) -> int:
     from credit.accounts.lifecycle import revoke_tokens
 
     try:
-        revoked = _run_for_user(revoke_tokens(args.username, token_id=args.token_id, actor=args.actor),
-                                "Nothing revoked")
+        revoked = _run_for_user(
+            revoke_tokens(args.username, token_id=args.token_id, actor=args.actor), "Nothing revoked"
+        )
     except _Refused:
         return 1
     if not revoked:
         _say(console, f"No live token to revoke for {args.username}; nothing changed.")
         return 0
-    _say(console, f"Revoked {len(revoked)} API token(s) of {args.username} "
-                  f"(id {', '.join(map(str, revoked))}); they stop working now.")
+    _say(
+        console,
+        f"Revoked {len(revoked)} API token(s) of {args.username} "
+        f"(id {', '.join(map(str, revoked))}); they stop working now.",
+    )
     return 0

@@ -16,8 +16,9 @@ from credit.errors import Forbidden, NotFound
 from credit.registry.tables import Institution
 
 
-async def create_home_account(uscc: str, username: str, by: Principal, *, display_name: str = "") -> tuple[
-        dict[str, Any], str]:
+async def create_home_account(
+    uscc: str, username: str, by: Principal, *, display_name: str = ""
+) -> tuple[dict[str, Any], str]:
     """Open an account for the home's user: a civil-affairs regulator whose scope covers the home's district.
 
     Returns (the stored user, the initial password to hand over once). Raises Forbidden (another role or
@@ -30,12 +31,25 @@ async def create_home_account(uscc: str, username: str, by: Principal, *, displa
         raise NotFound(f"institution {uscc}")
     require_scope(by, home["district_code"])
     password = generate_password(username)
-    user = await create_user(username, INSTITUTION, password, institution_uscc=uscc, display_name=display_name,
-                             must_change_password=True, actor=by.username)
+    user = await create_user(
+        username,
+        INSTITUTION,
+        password,
+        institution_uscc=uscc,
+        display_name=display_name,
+        must_change_password=True,
+        actor=by.username,
+    )
     return user, password
 
 
 async def accounts_of_home(uscc: str) -> list[dict[str, Any]]:
     """The home's user accounts: username, name, active, first password still to be set, last sign-in."""
-    return await User.select(User.id, User.username, User.display_name, User.active, User.must_change_password,
-                             User.last_login_at).where(User.institution_uscc == uscc).order_by(User.id).run()
+    return (
+        await User.select(
+            User.id, User.username, User.display_name, User.active, User.must_change_password, User.last_login_at
+        )
+        .where(User.institution_uscc == uscc)
+        .order_by(User.id)
+        .run()
+    )

@@ -20,15 +20,19 @@ from credit.timeutil import now_utc
 
 
 async def _user(username: str) -> dict[str, Any]:
-    row = await User.select(User.id, User.username, User.active, User.password_hash).where(
-        User.username == username.strip()).first().run()
+    row = (
+        await User.select(User.id, User.username, User.active, User.password_hash)
+        .where(User.username == username.strip())
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound(f"no user {username!r}")
     return row
 
 
 def token_state(row: dict[str, Any], now=None) -> str:
-    """"revoked", "expired" or "active"."""
+    """ "revoked", "expired" or "active"."""
     now = now or now_utc()
     if row["revoked_at"] is not None:
         return "revoked"
@@ -41,9 +45,19 @@ async def list_tokens(username: str) -> list[dict[str, Any]]:
     """The user's API tokens, oldest first: {id, prefix, created_at, expires_at, last_used_at, revoked_at,
     state}. Never the token itself (it is not stored). Raises NotFound for an unknown user."""
     user = await _user(username)
-    rows = await ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.created_at, ApiToken.expires_at,
-                                 ApiToken.last_used_at, ApiToken.revoked_at).where(
-        ApiToken.user == user["id"]).order_by(ApiToken.id).run()
+    rows = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.user == user["id"])
+        .order_by(ApiToken.id)
+        .run()
+    )
     now = now_utc()
     return [{**row, "state": token_state(row, now)} for row in rows]
 
@@ -54,8 +68,7 @@ async def revoke_tokens(username: str, *, token_id: int | None = None, actor: st
     for an unknown user, or a token id that is not this user's."""
     user = await _user(username)
     async with db.transaction():
-        query = ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.revoked_at).where(
-            ApiToken.user == user["id"])
+        query = ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.revoked_at).where(ApiToken.user == user["id"])
         if token_id is not None:
             query = query.where(ApiToken.id == token_id)
         rows = await query.order_by(ApiToken.id).run()
@@ -73,8 +86,9 @@ async def _revoke(rows: list[dict[str, Any]], username: str, actor: str) -> list
         await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id.is_in(ids)).run()
     for row in rows:
         if row["id"] in ids:
-            await audit.record(actor, "token.revoke", "api_token", row["id"], {"user": username,
-                                                                              "prefix": row["prefix"]})
+            await audit.record(
+                actor, "token.revoke", "api_token", row["id"], {"user": username, "prefix": row["prefix"]}
+            )
     return ids
 
 
@@ -86,16 +100,32 @@ async def deactivate_user(username: str, *, actor: str, reason: str = "") -> boo
         return False
     async with db.transaction():
         now = now_utc()
-        changed = await User.update({User.active: False, User.deactivated_at: now}).where(
-            (User.id == user["id"]) & (User.active == True)).returning(User.id).run()  # noqa: E712
+        changed = (
+            await User.update({User.active: False, User.deactivated_at: now})
+            .where((User.id == user["id"]) & User.active.eq(True))
+            .returning(User.id)
+            .run()
+        )
         if not changed:
             return False  # someone else deactivated it a moment ago
-        tokens = await ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.revoked_at).where(
-            ApiToken.user == user["id"]).run()
+        tokens = (
+            await ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.revoked_at)
+            .where(ApiToken.user == user["id"])
+            .run()
+        )
         revoked = await _revoke(tokens, user["username"], actor)
-        await audit.record(actor, "user.deactivate", "user", user["id"], {
-            "before": {"active": True}, "after": {"active": False, "deactivated_at": now},
-            "tokens_revoked": revoked, "reason": reason})
+        await audit.record(
+            actor,
+            "user.deactivate",
+            "user",
+            user["id"],
+            {
+                "before": {"active": True},
+                "after": {"active": False, "deactivated_at": now},
+                "tokens_revoked": revoked,
+                "reason": reason,
+            },
+        )
     return True
 
 
@@ -114,6 +144,9 @@ async def change_password(username: str, current_password: str, new_password: st
         raise ValidationFailed(errors)
     password_hash = await asyncio.to_thread(hash_password, new_password)
     async with db.transaction():
-        await User.update({User.password_hash: password_hash, User.must_change_password: False}).where(
-            User.id == user["id"]).run()
+        await (
+            User.update({User.password_hash: password_hash, User.must_change_password: False})
+            .where(User.id == user["id"])
+            .run()
+        )
         await audit.record(actor, "user.password_change", "user", user["id"], {})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from credit.client_address import client_address
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -15,6 +14,7 @@ from credit.accounts.roles import INSTITUTION, Principal
 from credit.accounts.schemas import LoginForm
 from credit.accounts.sessions import start_session
 from credit.accounts.throttle import LOGIN_THROTTLE_STORE, CountingStore, LoginThrottle
+from credit.client_address import client_address
 from credit.settings import settings
 from credit.timeutil import now_utc
 
@@ -23,10 +23,14 @@ MISSING_PASSWORD = "请填写密码。Please enter your password."
 WRONG_CREDENTIALS = "用户名或密码不正确。The username or password is incorrect."
 
 
-def _page(status: int, *, username: str = "", next_path: str = "", errors: dict[str, str] | None = None,
-          notice: str = "") -> Template:
-    return Template("accounts/login.html", status_code=status, context={
-        "username": username, "next": next_path, "errors": errors or {}, "notice": notice})
+def _page(
+    status: int, *, username: str = "", next_path: str = "", errors: dict[str, str] | None = None, notice: str = ""
+) -> Template:
+    return Template(
+        "accounts/login.html",
+        status_code=status,
+        context={"username": username, "next": next_path, "errors": errors or {}, "notice": notice},
+    )
 
 
 def after_sign_in(principal: Principal, next_path: str) -> str:
@@ -44,20 +48,23 @@ class LoginController(Controller):
     include_in_schema = False
 
     @get("/login", operation_id="loginPage", name="login")
-    async def login_page(self, request: Request[Any, Any, Any],
-                         next_path: Annotated[str, QueryParameter(name="next")] = "") -> Response[Any]:
+    async def login_page(
+        self, request: Request[Any, Any, Any], next_path: Annotated[str, QueryParameter(name="next")] = ""
+    ) -> Response[Any]:
         """The sign-in form; a signed-in user goes straight on."""
         if (principal := principal_of(request)) is not None:
             return Redirect(after_sign_in(principal, next_path), status_code=303)
         return _page(200, next_path=safe_next(next_path, ""))
 
     @post("/login", operation_id="login")
-    async def login(self, request: Request[Any, Any, Any],
-                    data: URLEncodedBody[LoginForm]) -> Response[Any]:
+    async def login(self, request: Request[Any, Any, Any], data: URLEncodedBody[LoginForm]) -> Response[Any]:
         """Check the form; on success start a fresh session and go to `next` (or the workspace)."""
         username, next_path = data.username.strip(), safe_next(data.next, "")
-        errors = {field: reason for field, reason in (("username", MISSING_USERNAME), ("password", MISSING_PASSWORD))
-                  if not getattr(data, field).strip()}
+        errors = {
+            field: reason
+            for field, reason in (("username", MISSING_USERNAME), ("password", MISSING_PASSWORD))
+            if not getattr(data, field).strip()
+        }
         if errors:
             return _page(422, username=username, next_path=next_path, errors=errors)
         store = request.app.stores.get(LOGIN_THROTTLE_STORE)
@@ -67,8 +74,10 @@ class LoginController(Controller):
             principal = await service.authenticate(username, data.password, throttle=throttle)
         except service.TooManyFailedLogins as throttled:
             until = throttled.until.astimezone(settings.timezone).strftime("%H:%M")
-            notice = (f"此地址登录失败次数过多，请于 {until} 后再试。"
-                      f"Too many failed sign-ins from this address: try again after {until}.")
+            notice = (
+                f"此地址登录失败次数过多，请于 {until} 后再试。"
+                f"Too many failed sign-ins from this address: try again after {until}."
+            )
             response = _page(429, username=username, next_path=next_path, notice=notice)
             response.headers["Retry-After"] = str(max(1, int((throttled.until - now_utc()).total_seconds())))
             return response

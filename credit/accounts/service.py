@@ -24,17 +24,16 @@ from credit.accounts.roles import AGENCY_OFFICER, DISTRICT_REGULATOR, INSTITUTIO
 from credit.accounts.tables import ApiToken, User
 from credit.accounts.throttle import ClientThrottled, LoginThrottle
 from credit.audit import service as audit
-from credit.errors import Duplicate, DomainError, FieldError, NotFound, ValidationFailed
+from credit.errors import DomainError, Duplicate, FieldError, NotFound, ValidationFailed
 from credit.registry.districts import is_known_district
+from credit.registry.tables import Institution
 from credit.settings import settings
 from credit.sharing.tables import Agency
-from credit.registry.tables import Institution
 from credit.timeutil import now_utc
 
 TOKEN_PREFIX = "ect_"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is refreshed at most this often
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
-
 
 
 @functools.cache
@@ -53,8 +52,9 @@ class TooManyFailedLogins(DomainError):
 
     def __init__(self, until: datetime):
         self.until = until
-        super().__init__(f"too many failed sign-ins from this address; try again after "
-                         f"{until.isoformat(timespec='minutes')}")
+        super().__init__(
+            f"too many failed sign-ins from this address; try again after {until.isoformat(timespec='minutes')}"
+        )
 
 
 class TokenExpired(DomainError):
@@ -63,8 +63,9 @@ class TokenExpired(DomainError):
     def __init__(self, expires_at: datetime | None):
         self.expires_at = expires_at
         when = f" on {expires_at.isoformat(timespec='minutes')}" if expires_at else ""
-        super().__init__(f"this API token expired{when}; ask an administrator for a new one "
-                         f"(eldercredit users token USERNAME)")
+        super().__init__(
+            f"this API token expired{when}; ask an administrator for a new one (eldercredit users token USERNAME)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +83,42 @@ def _token_hash(token: str) -> str:
 
 
 def _principal_columns():
-    return (User.id, User.username, User.role, User.district_code, User.agency.code.as_alias("agency_code"),
-            User.institution_uscc, User.must_change_password)
+    return (
+        User.id,
+        User.username,
+        User.role,
+        User.district_code,
+        User.agency.code.as_alias("agency_code"),
+        User.institution_uscc,
+        User.must_change_password,
+    )
 
 
 def _principal(row: dict[str, Any], via: Literal["session", "token", "key"]) -> Principal:
-    return Principal(user_id=row["id"], username=row["username"], role=row["role"],
-                     district_code=row["district_code"] or "", agency_code=row["agency_code"] or "", via=via,
-                     institution_uscc=row["institution_uscc"] or "",
-                     password_change_required=bool(row["must_change_password"]))
+    return Principal(
+        user_id=row["id"],
+        username=row["username"],
+        role=row["role"],
+        district_code=row["district_code"] or "",
+        agency_code=row["agency_code"] or "",
+        via=via,
+        institution_uscc=row["institution_uscc"] or "",
+        password_change_required=bool(row["must_change_password"]),
+    )
 
 
-async def create_user(username: str, role: str, password: str, *, district_code: str = "",
-                      agency_code: str = "", institution_uscc: str = "", display_name: str = "",
-                      must_change_password: bool = False, actor: str) -> dict[str, Any]:
+async def create_user(
+    username: str,
+    role: str,
+    password: str,
+    *,
+    district_code: str = "",
+    agency_code: str = "",
+    institution_uscc: str = "",
+    display_name: str = "",
+    must_change_password: bool = False,
+    actor: str,
+) -> dict[str, Any]:
     """Store a new user with an argon2 hash of `password`.
 
     Returns {id, username, role, district_code, agency_code, institution_uscc}. Raises ValidationFailed (every bad
@@ -109,16 +132,26 @@ async def create_user(username: str, role: str, password: str, *, district_code:
     agency_code, institution_uscc = agency_code.strip(), institution_uscc.strip().upper()
     errors = _role_binding_problems(role, district_code, agency_code, institution_uscc)
     if not USERNAME.fullmatch(username):
-        errors.insert(0, FieldError("username", "use 3-64 lowercase letters, digits, '.', '_' or '-', "
-                                                "starting with a letter or digit", username))
+        errors.insert(
+            0,
+            FieldError(
+                "username",
+                "use 3-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+                username,
+            ),
+        )
     errors.extend(FieldError("password", reason) for reason in password_problems(password, username))
     agency_id = None
     if role == AGENCY_OFFICER:
-        agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run() \
-            if agency_code else None
+        agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run() if agency_code else None
         if agency is None:
-            errors.append(FieldError("agency_code", "is not an existing agency code" if agency_code
-                                     else "an agency officer needs an agency code", agency_code))
+            errors.append(
+                FieldError(
+                    "agency_code",
+                    "is not an existing agency code" if agency_code else "an agency officer needs an agency code",
+                    agency_code,
+                )
+            )
         else:
             agency_id = agency["id"]
     if errors:
@@ -129,12 +162,26 @@ async def create_user(username: str, role: str, password: str, *, district_code:
             raise Duplicate("username", username)
         if role == INSTITUTION:
             await _check_home_accounts(institution_uscc)
-        user = User(username=username, display_name=display_name or username, password_hash=password_hash,
-                    role=role, district_code=district_code, agency=agency_id, institution_uscc=institution_uscc,
-                    must_change_password=must_change_password, created_at=now_utc())
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            password_hash=password_hash,
+            role=role,
+            district_code=district_code,
+            agency=agency_id,
+            institution_uscc=institution_uscc,
+            must_change_password=must_change_password,
+            created_at=now_utc(),
+        )
         await user.save().run()
-        stored = {"id": user.id, "username": username, "role": role, "district_code": district_code,
-                  "agency_code": agency_code, "institution_uscc": institution_uscc}
+        stored = {
+            "id": user.id,
+            "username": username,
+            "role": role,
+            "district_code": district_code,
+            "agency_code": agency_code,
+            "institution_uscc": institution_uscc,
+        }
         await audit.record(actor, "user.create", "user", user.id, {"after": stored})
     return stored
 
@@ -145,8 +192,15 @@ def _role_binding_problems(role: str, district_code: str, agency_code: str, inst
     if role not in ROLES:
         errors.append(FieldError("role", f"is not a role; use one of {', '.join(ROLES)}", role))
     if role == DISTRICT_REGULATOR and not is_known_district(district_code):
-        errors.append(FieldError("district_code", "a district regulator needs a known district code"
-                                 if not district_code else "is not a known district code", district_code))
+        errors.append(
+            FieldError(
+                "district_code",
+                "a district regulator needs a known district code"
+                if not district_code
+                else "is not a known district code",
+                district_code,
+            )
+        )
     elif role != DISTRICT_REGULATOR and district_code:
         errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
     if role != AGENCY_OFFICER and agency_code:
@@ -162,11 +216,17 @@ async def _check_home_accounts(uscc: str) -> None:
     """Inside the creating transaction: the home is registered and has room for one more active account."""
     if not await Institution.exists().where(Institution.uscc == uscc).run():
         raise ValidationFailed([FieldError("institution_uscc", "is not a registered institution", uscc)])
-    active = await User.count().where((User.institution_uscc == uscc) & (User.active == True)).run()  # noqa: E712
+    active = await User.count().where((User.institution_uscc == uscc) & User.active.eq(True)).run()
     if active >= settings.institution_users_max:
-        raise ValidationFailed([FieldError(
-            "institution_uscc", f"the home already has {active} active accounts "
-                                f"(at most {settings.institution_users_max})", uscc)])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "institution_uscc",
+                    f"the home already has {active} active accounts (at most {settings.institution_users_max})",
+                    uscc,
+                )
+            ]
+        )
 
 
 async def authenticate(username: str, password: str, *, throttle: LoginThrottle | None = None) -> Principal:
@@ -183,8 +243,12 @@ async def authenticate(username: str, password: str, *, throttle: LoginThrottle 
             await throttle.before_attempt()
         except ClientThrottled as refused:
             raise TooManyFailedLogins(refused.until) from None
-    row = await User.select(*_principal_columns(), User.password_hash, User.active).where(
-        User.username == username.strip()).first().run()
+    row = (
+        await User.select(*_principal_columns(), User.password_hash, User.active)
+        .where(User.username == username.strip())
+        .first()
+        .run()
+    )
     if row is None or not row["active"]:
         await asyncio.to_thread(verify_password, _dummy_hash(), password)
         if throttle is not None:
@@ -199,15 +263,19 @@ async def authenticate(username: str, password: str, *, throttle: LoginThrottle 
         return _principal(row, "session")
     failures = await throttle.failed() if throttle is not None else None
     async with db.transaction():
-        await audit.record(row["username"], "user.login_failed", "user", row["id"], {
-            "client": throttle.client if throttle is not None else "", "failures_from_client": failures})
+        await audit.record(
+            row["username"],
+            "user.login_failed",
+            "user",
+            row["id"],
+            {"client": throttle.client if throttle is not None else "", "failures_from_client": failures},
+        )
     raise InvalidCredentials("username or password is incorrect")
 
 
 async def principal_for_user(user_id: int, via: Literal["session", "token", "key"] = "session") -> Principal | None:
     """The Principal of an active user, or None when the user is gone or deactivated."""
-    row = await User.select(*_principal_columns()).where(
-        (User.id == user_id) & (User.active == True)).first().run()  # noqa: E712 (Piccolo needs ==)
+    row = await User.select(*_principal_columns()).where((User.id == user_id) & User.active.eq(True)).first().run()
     return _principal(row, via) if row else None
 
 
@@ -217,7 +285,7 @@ async def issue_token(username: str, *, actor: str) -> IssuedToken:
     Returns the token (shown once; only its SHA-256 hash and prefix are stored). Raises NotFound when no
     active user has that username.
     """
-    user = await User.select(User.id).where((User.username == username) & (User.active == True)).first().run()  # noqa: E712
+    user = await User.select(User.id).where((User.username == username) & User.active.eq(True)).first().run()
     if user is None:
         raise NotFound(f"no active user {username!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -225,11 +293,13 @@ async def issue_token(username: str, *, actor: str) -> IssuedToken:
     issued_at = now_utc()
     expires_at = issued_at + timedelta(days=settings.token_ttl_days)
     async with db.transaction():
-        row = ApiToken(user=user["id"], prefix=prefix, token_hash=_token_hash(token), created_at=issued_at,
-                       expires_at=expires_at)
+        row = ApiToken(
+            user=user["id"], prefix=prefix, token_hash=_token_hash(token), created_at=issued_at, expires_at=expires_at
+        )
         await row.save().run()
-        await audit.record(actor, "token.issue", "api_token", row.id, {"user": username, "prefix": prefix,
-                                                                      "expires_at": expires_at})
+        await audit.record(
+            actor, "token.issue", "api_token", row.id, {"user": username, "prefix": prefix, "expires_at": expires_at}
+        )
     return IssuedToken(token_id=row.id, token=token, prefix=prefix, expires_at=expires_at)
 
 
@@ -237,9 +307,17 @@ async def principal_for_token(token: str) -> Principal | None:
     """The Principal (via "token") a bearer token stands for, or None when the token is unknown, revoked,
     or its user is deactivated. Raises TokenExpired for a token past its expiry (a token without one
     counts as expired). Refreshes the token's last_used_at (at most once a minute; not audited)."""
-    row = await ApiToken.select(
-        ApiToken.id, ApiToken.last_used_at, ApiToken.expires_at, ApiToken.user.id.as_alias("user_id"),
-    ).where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null()).first().run()
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            ApiToken.expires_at,
+            ApiToken.user.id.as_alias("user_id"),
+        )
+        .where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null())
+        .first()
+        .run()
+    )
     if row is None:
         return None
     principal = await principal_for_user(row["user_id"], via="token")
@@ -256,8 +334,12 @@ async def principal_for_token(token: str) -> Principal | None:
 async def revoke_token(token_id: int, *, actor: str) -> None:
     """Revoke a token at once (revoking twice is harmless). Raises NotFound for an unknown token id."""
     async with db.transaction():
-        row = await ApiToken.select(ApiToken.id, ApiToken.revoked_at, ApiToken.prefix).where(
-            ApiToken.id == token_id).first().run()
+        row = (
+            await ApiToken.select(ApiToken.id, ApiToken.revoked_at, ApiToken.prefix)
+            .where(ApiToken.id == token_id)
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFound(f"no API token {token_id}")
         if row["revoked_at"] is None:

@@ -11,9 +11,9 @@ CSRF: a signed-in session carries its own CSRF token, made at sign-in and kept i
 unsafe request of that session must send exactly that token (`_csrf_token` form field or
 `x-csrftoken` header), so a token from one session (or from before sign-in) is refused in another. The
 token is also sent as the `ec_csrf` cookie. Without a signed-in session (the login form), Litestar's
-double-submit check (cookie + field) applies. Both are skipped (1) requests authenticated by `Authorization: Bearer ...`: those ignore the session
-cookie entirely (see credit.accounts.auth), so a forged cross-site request gains nothing from them; and
-(2) /api/ requests without a session cookie: they carry no ambient credentials, so they get the plain 401
+double-submit check (cookie + field) applies. Both are skipped (1) requests authenticated by
+`Authorization: Bearer ...`: those ignore the session cookie entirely (see credit.accounts.auth), so a
+forged cross-site request gains nothing from them; and (2) /api/ requests without a session cookie: they carry no ambient credentials, so they get the plain 401
 (every HTML form, the login form included, is always checked).
 Templates put the token in a form with `{{ csrf_input | safe }}`.
 """
@@ -28,10 +28,10 @@ from typing import Any, cast
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.middleware import DefineMiddleware
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
+from litestar.middleware import DefineMiddleware
 from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
@@ -62,8 +62,9 @@ def start_session(connection: ASGIConnection[Any, Any, Any, Any], data: dict[str
     """Begin a signed-in session holding `data`: a fresh session id, the sign-in time, and a CSRF token of
     its own (call at sign-in)."""
     rotate_session(connection)
-    connection.set_session({**data, SESSION_SIGNED_IN_AT_KEY: time.time(),
-                            SESSION_CSRF_KEY: generate_csrf_token(secret=secret)})
+    connection.set_session(
+        {**data, SESSION_SIGNED_IN_AT_KEY: time.time(), SESSION_CSRF_KEY: generate_csrf_token(secret=secret)}
+    )
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -74,7 +75,7 @@ def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 
 
 class _SessionBackend(ServerSideSessionBackend):
-    config: "_SessionConfig"
+    config: _SessionConfig
 
     async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
         """The stored session, or {} (ended: deleted from the store with the response) once it is past
@@ -94,8 +95,9 @@ class _SessionBackend(ServerSideSessionBackend):
         new_id = connection.scope.get(_NEW_SESSION_ID)
         return new_id if isinstance(new_id, str) else super().get_session_id(connection)
 
-    async def store_in_message(self, scope_session: ScopeSession, message: Message,
-                               connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
         had_cookie = connection.cookies.get(self.config.key, "null") != "null"
         empty = scope_session is Empty or not scope_session
         if empty and not had_cookie:
@@ -113,15 +115,26 @@ class _SessionConfig(ServerSideSessionConfig):
 
 def session_middleware(settings: Settings) -> DefineMiddleware:
     """Idle timeout `settings.session_idle_minutes`, absolute lifetime `settings.session_max_hours`."""
-    return _SessionConfig(key=SESSION_COOKIE, store=SESSION_STORE, max_age=settings.session_idle_minutes * 60,
-                          absolute_max_age=settings.session_max_hours * 60 * 60, httponly=True,
-                          samesite="lax", secure=settings.is_production,
-                          exclude=["^/static/", "^/healthz$", "^/readyz$", "^/metrics$"]).middleware
+    return _SessionConfig(
+        key=SESSION_COOKIE,
+        store=SESSION_STORE,
+        max_age=settings.session_idle_minutes * 60,
+        absolute_max_age=settings.session_max_hours * 60 * 60,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        exclude=["^/static/", "^/healthz$", "^/readyz$", "^/metrics$"],
+    ).middleware
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:
-    return CSRFConfig(secret=settings.secret_key, cookie_name=CSRF_COOKIE, cookie_httponly=True,
-                      cookie_samesite="lax", cookie_secure=settings.is_production)
+    return CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=settings.is_production,
+    )
 
 
 def _has_session_cookie(scope: Scope) -> bool:
@@ -147,17 +160,23 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
             if bearer_token(scope) or (scope["path"].startswith("/api/") and not _has_session_cookie(scope)):
                 await self.app(scope, receive, send)
                 return
-            if should_bypass_middleware(scope=scope, scopes=self.scopes,
-                                        exclude_opt_key=self.config.exclude_from_csrf_key,
-                                        exclude_path_pattern=self.exclude):
+            if should_bypass_middleware(
+                scope=scope,
+                scopes=self.scopes,
+                exclude_opt_key=self.config.exclude_from_csrf_key,
+                exclude_path_pattern=self.exclude,
+            ):
                 await self.app(scope, receive, send)
                 return
             bound = _session_csrf_token(scope)
             if bound is not None:
                 await self._check_session_token(cast("HTTPScope", scope), receive, send, bound)
                 return
-            if (cast("HTTPScope", scope)["method"] in self.config.safe_methods and scope.get("user") is None
-                    and scope["path"] not in ANONYMOUS_FORMS):
+            if (
+                cast("HTTPScope", scope)["method"] in self.config.safe_methods
+                and scope.get("user") is None
+                and scope["path"] not in ANONYMOUS_FORMS
+            ):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, self._cookie_follows_session(scope, send, None))
@@ -167,8 +186,10 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
         if scope["method"] not in self.config.safe_methods:
             request = scope["litestar_app"].request_class(scope=scope, receive=receive)
             sent = request.headers.get(self.config.header_name)
-            if not sent and request.content_type[0] in {RequestEncodingType.URL_ENCODED,
-                                                        RequestEncodingType.MULTI_PART}:
+            if not sent and request.content_type[0] in {
+                RequestEncodingType.URL_ENCODED,
+                RequestEncodingType.MULTI_PART,
+            }:
                 sent = (await request.form()).get("_csrf_token")
             if not isinstance(sent, str) or not compare_digest(sent.encode(), bound.encode()):
                 raise PermissionDeniedException("CSRF token verification failed")
@@ -184,11 +205,19 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
             if message["type"] == "http.response.start":
                 now = _session_csrf_token(scope)
                 if now != bound and (now or bound) and now != cookie_value:
-                    MutableScopeHeaders.from_message(message).add("set-cookie", Cookie(
-                        key=self.config.cookie_name, value=now or "", expires=None if now else 0,
-                        path=self.config.cookie_path, secure=self.config.cookie_secure,
-                        httponly=self.config.cookie_httponly, samesite=self.config.cookie_samesite,
-                        domain=self.config.cookie_domain).to_header(header=""))
+                    MutableScopeHeaders.from_message(message).add(
+                        "set-cookie",
+                        Cookie(
+                            key=self.config.cookie_name,
+                            value=now or "",
+                            expires=None if now else 0,
+                            path=self.config.cookie_path,
+                            secure=self.config.cookie_secure,
+                            httponly=self.config.cookie_httponly,
+                            samesite=self.config.cookie_samesite,
+                            domain=self.config.cookie_domain,
+                        ).to_header(header=""),
+                    )
             await send(message)
 
         return send_wrapper

@@ -1,7 +1,6 @@
 """Accounts: regulator and agency users, and their API tokens."""
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.sharing.tables import Agency

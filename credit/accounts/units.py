@@ -28,12 +28,23 @@ async def units_of(usernames: list[str]) -> dict[str, tuple[str, str]]:
     """username -> (Chinese, English) unit name, for the usernames that exist."""
     if not usernames:
         return {}
-    rows = await User.select(User.username, User.role, User.district_code,
-                             User.agency.name_zh.as_alias("agency_zh"),
-                             User.agency.name_en.as_alias("agency_en")).where(
-        User.username.is_in(sorted(set(usernames)))).run()
-    return {row["username"]: unit_label(row["role"], row["district_code"] or "", row["agency_zh"] or "",
-                                        row["agency_en"] or "") for row in rows}
+    rows = (
+        await User.select(
+            User.username,
+            User.role,
+            User.district_code,
+            User.agency.name_zh.as_alias("agency_zh"),
+            User.agency.name_en.as_alias("agency_en"),
+        )
+        .where(User.username.is_in(sorted(set(usernames))))
+        .run()
+    )
+    return {
+        row["username"]: unit_label(
+            row["role"], row["district_code"] or "", row["agency_zh"] or "", row["agency_en"] or ""
+        )
+        for row in rows
+    }
 
 
 async def public_teams(inspectors: dict[str, list[str]]) -> dict[str, list[dict[str, object]]]:

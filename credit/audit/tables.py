@@ -1,7 +1,6 @@
 """The audit log: append-only, each entry hashing the previous one."""
 
-from piccolo.columns import BigInt, JSON, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import JSON, BigInt, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 

@@ -37,8 +37,18 @@ class DisclosureController(Controller):
         """The PEM Ed25519 public key that verifies every disclosure."""
         return Response(service.served_public_key(), media_type="application/x-pem-file")
 
-    @get("/{name:str}", operation_id="getDisclosure", media_type="application/json", responses={200: ResponseSpec(
-         DisclosureDocument, generate_examples=False, description="The day's signed snapshot (or its CSV, signature)")})
+    @get(
+        "/{name:str}",
+        operation_id="getDisclosure",
+        media_type="application/json",
+        responses={
+            200: ResponseSpec(
+                DisclosureDocument,
+                generate_examples=False,
+                description="The day's signed snapshot (or its CSV, signature)",
+            )
+        },
+    )
     async def download(self, name: FromPath[str]) -> Response[bytes]:
         """`YYYY-MM-DD`: exactly the signed JSON bytes (a DisclosureDocument); `.csv`: the CSV; `.sig`: the base64
         signature."""

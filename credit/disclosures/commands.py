@@ -23,15 +23,22 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     verify.add_argument("--public-key", type=Path, help="the PEM public key (default: this server's key)")
     verify.add_argument("--previous", type=Path, help="the previous day's JSON, to check the chain link")
     verify.add_argument("--csv", type=Path, help="the day's CSV, to check it against the signed digest")
-    verify.add_argument("--stored", action="store_true",
-                        help="check every disclosure stored in the database: signatures, links, no holes, none ahead")
+    verify.add_argument(
+        "--stored",
+        action="store_true",
+        help="check every disclosure stored in the database: signatures, links, no holes, none ahead",
+    )
     jobs = commands.add_parser("jobs", help="scheduled jobs")
     job_actions = jobs.add_subparsers(dest="jobs_command", required=True)
     run = job_actions.add_parser("run", help="run a job now")
     run.add_argument("name")
-    run.add_argument("--at", type=_moment, metavar="ISO_DATETIME",
-                     help="run as the scheduled run of this moment (e.g. 2026-07-01T02:00:00+08:00): processes "
-                          "given the same moment share one claim, so only one of them runs the job")
+    run.add_argument(
+        "--at",
+        type=_moment,
+        metavar="ISO_DATETIME",
+        help="run as the scheduled run of this moment (e.g. 2026-07-01T02:00:00+08:00): processes "
+        "given the same moment share one claim, so only one of them runs the job",
+    )
     job_actions.add_parser("list", help="next run times and the last result of each job")
 
 
@@ -58,9 +65,13 @@ def disclosures(args: argparse.Namespace) -> int:
         if not args.file.exists() or not signature_path.exists():
             errors.print(f"Need the file and its signature: {args.file}, {signature_path}")
             return 2
-        checks = check_file(args.file.read_bytes(), signature_path.read_text(), public_pem,
-                            args.previous.read_bytes() if args.previous else None,
-                            args.csv.read_bytes() if args.csv else None)
+        checks = check_file(
+            args.file.read_bytes(),
+            signature_path.read_text(),
+            public_pem,
+            args.previous.read_bytes() if args.previous else None,
+            args.csv.read_bytes() if args.csv else None,
+        )
     else:
         errors.print("Give a downloaded disclosure FILE, or --stored")
         return 2
@@ -103,7 +114,12 @@ def jobs(args: argparse.Namespace) -> int:
         table.add_column(column)
     for name, job in JOBS.items():
         run = last.get(name) or {}
-        table.add_row(name, str(next_times.get(name) or ""), str(run.get("started_at") or ""),
-                      run.get("status", ""), (run.get("detail") or job.description)[:80])
+        table.add_row(
+            name,
+            str(next_times.get(name) or ""),
+            str(run.get("started_at") or ""),
+            run.get("status", ""),
+            (run.get("detail") or job.description)[:80],
+        )
     console.print(table)
     return 0

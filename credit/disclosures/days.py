@@ -21,23 +21,28 @@ class DayRefused(DomainError):
 class FutureDay(DayRefused):
     def __init__(self, day: date, today: date):
         self.day, self.today = day, today
-        super().__init__(f"the disclosure of {day} cannot be published before that day: today is {today} "
-                         f"(Asia/Shanghai)")
+        super().__init__(
+            f"the disclosure of {day} cannot be published before that day: today is {today} (Asia/Shanghai)"
+        )
 
 
 class BehindTheChain(DayRefused):
     def __init__(self, day: date, latest: date):
         self.day, self.latest = day, latest
-        super().__init__(f"the disclosure of {day} cannot be published: {latest} is already published and the "
-                         f"chain only grows at its end")
+        super().__init__(
+            f"the disclosure of {day} cannot be published: {latest} is already published and the "
+            f"chain only grows at its end"
+        )
 
 
 class MissingDays(DayRefused):
     def __init__(self, day: date, latest: date):
         self.day, self.latest = day, latest
-        super().__init__(f"the disclosure of {day} cannot be published before the days from "
-                         f"{latest + timedelta(days=1)} to {day - timedelta(days=1)}: publish them first "
-                         f"(the publish_disclosure job catches them up in order)")
+        super().__init__(
+            f"the disclosure of {day} cannot be published before the days from "
+            f"{latest + timedelta(days=1)} to {day - timedelta(days=1)}: publish them first "
+            f"(the publish_disclosure job catches them up in order)"
+        )
 
 
 def refuse_future(day: date, today: date) -> None:

@@ -53,28 +53,53 @@ async def retire_penalties(on: date) -> str:
     policy = policy_for(on)
     retired, last_id = 0, 0
     while True:
-        rows = await Penalty.select(Penalty.id, Penalty.severity, Penalty.decision_date, Penalty.is_fire_safety,
-                                    Penalty.publication_end, Penalty.institution).where(
-            (Penalty.id > last_id) & Penalty.retired_on.is_null() & (Penalty.revoked == False)).order_by(  # noqa: E712
-            Penalty.id).limit(BATCH).run()
+        rows = (
+            await Penalty.select(
+                Penalty.id,
+                Penalty.severity,
+                Penalty.decision_date,
+                Penalty.is_fire_safety,
+                Penalty.publication_end,
+                Penalty.institution,
+            )
+            .where((Penalty.id > last_id) & Penalty.retired_on.is_null() & Penalty.revoked.eq(False))
+            .order_by(Penalty.id)
+            .limit(BATCH)
+            .run()
+        )
         if not rows:
             return f"{retired} penalties left the public view"
         last_id = rows[-1]["id"]
         ended = []
         for row in rows:
-            end = publication_end(PenaltyFacts(id=row["id"], severity=row["severity"],
-                                               decision_date=row["decision_date"],
-                                               is_fire_safety=row["is_fire_safety"],
-                                               publication_end=row["publication_end"]), policy)
+            end = publication_end(
+                PenaltyFacts(
+                    id=row["id"],
+                    severity=row["severity"],
+                    decision_date=row["decision_date"],
+                    is_fire_safety=row["is_fire_safety"],
+                    publication_end=row["publication_end"],
+                ),
+                policy,
+            )
             if end <= on:
                 ended.append((row, end))
         if ended:
             async with db.transaction():
                 for row, end in ended:
                     await Penalty.update({Penalty.retired_on: end}).where(Penalty.id == row["id"]).run()
-                await record_many([Event("penalty", "retired", row["id"], {
-                    "penalty": row["id"], "institution": row["institution"], "publication_end": end})
-                    for row, end in ended], institutions=[row["institution"] for row, _ in ended])
+                await record_many(
+                    [
+                        Event(
+                            "penalty",
+                            "retired",
+                            row["id"],
+                            {"penalty": row["id"], "institution": row["institution"], "publication_end": end},
+                        )
+                        for row, end in ended
+                    ],
+                    institutions=[row["institution"] for row, _ in ended],
+                )
             retired += len(ended)
 
 

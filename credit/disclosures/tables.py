@@ -1,7 +1,6 @@
 """Published credit information (信用公示): stored scores and the signed daily disclosures."""
 
-from piccolo.columns import Date, ForeignKey, Integer, JSON, Numeric, Text, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.registry.tables import Institution

@@ -18,26 +18,38 @@ class Check:
     detail: str
 
 
-def check_file(body: bytes, signature: str, public_pem: bytes, previous: bytes | None = None,
-               csv_body: bytes | None = None) -> list[Check]:
+def check_file(
+    body: bytes, signature: str, public_pem: bytes, previous: bytes | None = None, csv_body: bytes | None = None
+) -> list[Check]:
     """The checks a reader of a downloaded disclosure can make without our database."""
-    checks = [Check("signature", verify_signature(public_pem, body, signature.strip()),
-                    "Ed25519 signature of the JSON bytes")]
+    checks = [
+        Check("signature", verify_signature(public_pem, body, signature.strip()), "Ed25519 signature of the JSON bytes")
+    ]
     try:
         head = json.loads(body)
     except ValueError:
         return checks + [Check("format", False, "the file is not JSON")]
     digest = hashlib.sha256(body).hexdigest()
     checks.append(Check("digest", True, f"SHA-256 {digest}"))
-    checks.append(Check("canonical", canonical(head) == body,
-                        "canonical JSON: sorted keys, no whitespace, UTF-8 (the bytes signed are the bytes served)"))
+    checks.append(
+        Check(
+            "canonical",
+            canonical(head) == body,
+            "canonical JSON: sorted keys, no whitespace, UTF-8 (the bytes signed are the bytes served)",
+        )
+    )
     if csv_body is not None:
         actual = hashlib.sha256(csv_body).hexdigest()
         checks.append(Check("csv", actual == head.get("csv_sha256"), f"CSV SHA-256 {actual}"))
     if previous is not None:
         actual = hashlib.sha256(previous).hexdigest()
-        checks.append(Check("chain", actual == head.get("previous_digest"),
-                            f"previous file SHA-256 {actual}, named {head.get('previous_digest') or '(none)'}"))
+        checks.append(
+            Check(
+                "chain",
+                actual == head.get("previous_digest"),
+                f"previous file SHA-256 {actual}, named {head.get('previous_digest') or '(none)'}",
+            )
+        )
     return checks
 
 
@@ -55,13 +67,21 @@ async def check_stored_chain(public_pem: bytes, today: date | None = None) -> li
     checks, previous, previous_day = [], "", None
     for row in await Disclosure.select().order_by(Disclosure.day).run():
         body = row["json_body"].encode()
-        ok = (hashlib.sha256(body).hexdigest() == row["digest"] and row["previous_digest"] == previous
-              and json.loads(body).get("previous_digest") == previous
-              and verify_signature(public_pem, body, row["signature"]))
+        ok = (
+            hashlib.sha256(body).hexdigest() == row["digest"]
+            and row["previous_digest"] == previous
+            and json.loads(body).get("previous_digest") == previous
+            and verify_signature(public_pem, body, row["signature"])
+        )
         checks.append(Check(str(row["day"]), ok, row["digest"]))
         if previous_day is not None and row["day"] != previous_day + timedelta(days=1):
-            checks.append(Check(f"{previous_day + timedelta(days=1)}..{row['day'] - timedelta(days=1)}", False,
-                                "no disclosure for these days (a hole in the chain)"))
+            checks.append(
+                Check(
+                    f"{previous_day + timedelta(days=1)}..{row['day'] - timedelta(days=1)}",
+                    False,
+                    "no disclosure for these days (a hole in the chain)",
+                )
+            )
         if row["day"] > today:
             checks.append(Check(str(row["day"]), False, f"published ahead of its day (today is {today})"))
         previous, previous_day = row["digest"], row["day"]

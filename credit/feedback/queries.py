@@ -8,8 +8,16 @@ from credit.feedback.service import ACCEPTED, OPEN
 from credit.feedback.tables import Feedback
 from credit.timeutil import today
 
-_COLUMNS = (Feedback.id, Feedback.reference, Feedback.institution, Feedback.institution.name, Feedback.district_code,
-            Feedback.status, Feedback.received_on, Feedback.due_on)
+_COLUMNS = (
+    Feedback.id,
+    Feedback.reference,
+    Feedback.institution,
+    Feedback.institution.name,
+    Feedback.district_code,
+    Feedback.status,
+    Feedback.received_on,
+    Feedback.due_on,
+)
 
 
 def _rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -91,22 +91,38 @@ async def submit(data: Mapping[str, Any]) -> Filed:
     home_id = home["id"] if home else None
     digest = _digest(clean["what_happened"], home_id)
     async with db.transaction():
-        earlier = await Feedback.select(Feedback.reference).where(
-            (Feedback.text_digest == digest) & (Feedback.created_at >= now_utc() - DUPLICATE_WINDOW)).first().run()
+        earlier = (
+            await Feedback.select(Feedback.reference)
+            .where((Feedback.text_digest == digest) & (Feedback.created_at >= now_utc() - DUPLICATE_WINDOW))
+            .first()
+            .run()
+        )
         if earlier is not None:
             return Filed(earlier["reference"], duplicate=True)
         received = today()
         due = calendar().add_working_days(received, _due_working_days(received))
-        row = Feedback(reference=references.new_reference(), institution=home_id,
-                       district_code=home["district_code"] if home else "", what_happened=clean["what_happened"],
-                       happened_on=clean["happened_on"], complainant_name=clean["complainant_name"],
-                       complainant_phone=clean["complainant_phone"], text_digest=digest, status=RECEIVED,
-                       received_on=received, due_on=due.day, due_confirmed=due.confirmed, version=1,
-                       created_at=now_utc())
+        row = Feedback(
+            reference=references.new_reference(),
+            institution=home_id,
+            district_code=home["district_code"] if home else "",
+            what_happened=clean["what_happened"],
+            happened_on=clean["happened_on"],
+            complainant_name=clean["complainant_name"],
+            complainant_phone=clean["complainant_phone"],
+            text_digest=digest,
+            status=RECEIVED,
+            received_on=received,
+            due_on=due.day,
+            due_confirmed=due.confirmed,
+            version=1,
+            created_at=now_utc(),
+        )
         await row.save().run()
         # the home's public counts (credit.public.feedback_stats) are part of its profile
-        await record_changed(audit=Audit(CITIZEN, "feedback.file", "citizen_feedback", row.id,
-                                         {"after": _audited(row.to_dict())}), institutions=[home_id])
+        await record_changed(
+            audit=Audit(CITIZEN, "feedback.file", "citizen_feedback", row.id, {"after": _audited(row.to_dict())}),
+            institutions=[home_id],
+        )
     return Filed(row.reference, duplicate=False)
 
 
@@ -117,11 +133,16 @@ def _due_working_days(received: Any) -> int:
 
 def _audited(row: Mapping[str, Any]) -> dict[str, Any]:
     """What the audit log keeps of a filing: the text masked, the complainant's name masked, no phone."""
-    return {"reference": row["reference"], "institution": row["institution"], "district_code": row["district_code"],
-            "what_happened": mask_free_text(row["what_happened"]),
-            "complainant_name": mask_name(row["complainant_name"]),
-            "complainant_phone": "***" if row["complainant_phone"] else "",
-            "received_on": row["received_on"], "due_on": row["due_on"]}
+    return {
+        "reference": row["reference"],
+        "institution": row["institution"],
+        "district_code": row["district_code"],
+        "what_happened": mask_free_text(row["what_happened"]),
+        "complainant_name": mask_name(row["complainant_name"]),
+        "complainant_phone": "***" if row["complainant_phone"] else "",
+        "received_on": row["received_on"],
+        "due_on": row["due_on"],
+    }
 
 
 async def status_of(reference: str) -> dict[str, Any]:
@@ -135,16 +156,28 @@ async def status_of(reference: str) -> dict[str, Any]:
         raise NotFound("feedback reference")
     home = await get_institution(row["institution"]) if row["institution"] else None
     replies = await _replies(row["id"])
-    return {"reference": row["reference"], "status": row["status"], "received_on": row["received_on"],
-            "due_on": row["due_on"], "due_confirmed": row["due_confirmed"], "closed_on": row["closed_on"],
-            "transferred_to": row["transferred_to"], "institution_name": home["name"] if home else "",
-            "uscc": home["uscc"] if home else "", "what_happened": mask_free_text(row["what_happened"]),
-            "replies": [{**r, "text": mask_free_text(r["text"])} for r in replies]}
+    return {
+        "reference": row["reference"],
+        "status": row["status"],
+        "received_on": row["received_on"],
+        "due_on": row["due_on"],
+        "due_confirmed": row["due_confirmed"],
+        "closed_on": row["closed_on"],
+        "transferred_to": row["transferred_to"],
+        "institution_name": home["name"] if home else "",
+        "uscc": home["uscc"] if home else "",
+        "what_happened": mask_free_text(row["what_happened"]),
+        "replies": [{**r, "text": mask_free_text(r["text"])} for r in replies],
+    }
 
 
 async def _replies(feedback_id: int) -> list[dict[str, Any]]:
-    return await FeedbackReply.select(FeedbackReply.action, FeedbackReply.text, FeedbackReply.replied_at).where(
-        FeedbackReply.feedback == feedback_id).order_by(FeedbackReply.id).run()
+    return (
+        await FeedbackReply.select(FeedbackReply.action, FeedbackReply.text, FeedbackReply.replied_at)
+        .where(FeedbackReply.feedback == feedback_id)
+        .order_by(FeedbackReply.id)
+        .run()
+    )
 
 
 def require_handler(by: Principal | None, district_code: str) -> Principal:
@@ -167,9 +200,18 @@ async def queue(by: Principal, *, open_only: bool = True) -> list[dict[str, Any]
     """The feedback the principal handles, the due soonest first (overdue marked), without complainant
     details. Raises Forbidden for anyone who is not civil affairs."""
     district = queue_district(by)
-    query = Feedback.select(Feedback.id, Feedback.reference, Feedback.institution, Feedback.institution.name,
-                            Feedback.district_code, Feedback.what_happened, Feedback.status, Feedback.received_on,
-                            Feedback.due_on, Feedback.due_confirmed)
+    query = Feedback.select(
+        Feedback.id,
+        Feedback.reference,
+        Feedback.institution,
+        Feedback.institution.name,
+        Feedback.district_code,
+        Feedback.what_happened,
+        Feedback.status,
+        Feedback.received_on,
+        Feedback.due_on,
+        Feedback.due_confirmed,
+    )
     if district is not None:
         query = query.where(Feedback.district_code == district)
     if open_only:
@@ -185,8 +227,13 @@ async def item(feedback_id: int, by: Principal) -> dict[str, Any]:
     row = await _row(feedback_id)
     require_handler(by, row["district_code"])
     home = await get_institution(row["institution"]) if row["institution"] else None
-    return {**row, "institution_name": home["name"] if home else "", "uscc": home["uscc"] if home else "",
-            "overdue": row["status"] in OPEN and row["due_on"] < today(), "replies": await _replies(row["id"])}
+    return {
+        **row,
+        "institution_name": home["name"] if home else "",
+        "uscc": home["uscc"] if home else "",
+        "overdue": row["status"] in OPEN and row["due_on"] < today(),
+        "replies": await _replies(row["id"]),
+    }
 
 
 async def _row(feedback_id: int) -> dict[str, Any]:
@@ -227,8 +274,14 @@ async def transfer(feedback_id: int, data: Mapping[str, Any], by: Principal) -> 
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])
         _require_open(current)
-        return await _answer(current, version, TRANSFERRED, reply, by, {
-            Feedback.transferred_to: TRANSFER_TARGETS[to][0], Feedback.closed_on: today()})
+        return await _answer(
+            current,
+            version,
+            TRANSFERRED,
+            reply,
+            by,
+            {Feedback.transferred_to: TRANSFER_TARGETS[to][0], Feedback.closed_on: today()},
+        )
 
 
 async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -245,8 +298,9 @@ async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dic
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])
         _require_open(current)
-        return await _answer(current, version, CLOSED, reply, by, {
-            Feedback.substantiated: substantiated, Feedback.closed_on: today()})
+        return await _answer(
+            current, version, CLOSED, reply, by, {Feedback.substantiated: substantiated, Feedback.closed_on: today()}
+        )
 
 
 def _require_open(current: Mapping[str, Any]) -> None:
@@ -254,19 +308,38 @@ def _require_open(current: Mapping[str, Any]) -> None:
         raise ProcedureRefused("status", f"the feedback is {current['status']}, no longer open")
 
 
-async def _answer(current: Mapping[str, Any], version: int, status: str, reply: str, by: Principal,
-                  values: dict) -> dict[str, Any]:
+async def _answer(
+    current: Mapping[str, Any], version: int, status: str, reply: str, by: Principal, values: dict
+) -> dict[str, Any]:
     """Move the feedback to `status` (optimistic lock on `version`) and store the reply; inside the caller's
     transaction. Returns the feedback as its handler sees it."""
-    updated = await Feedback.update({Feedback.status: status, Feedback.handled_by: by.username,
-                                     Feedback.version: version + 1, **values}).where(
-        (Feedback.id == current["id"]) & (Feedback.version == version)).returning(Feedback.id).run()
+    updated = (
+        await Feedback.update(
+            {Feedback.status: status, Feedback.handled_by: by.username, Feedback.version: version + 1, **values}
+        )
+        .where((Feedback.id == current["id"]) & (Feedback.version == version))
+        .returning(Feedback.id)
+        .run()
+    )
     if not updated:
         raise StaleVersion({k: current[k] for k in ("id", "reference", "status", "version")})
-    await FeedbackReply(feedback=current["id"], action=status, text=reply, replied_by=by.username,
-                        replied_at=now_utc()).save().run()
-    await record_changed(audit=Audit(by.username, f"feedback.{status}", "citizen_feedback", current["id"], {
-        "changes": {"status": [current["status"], status]}, "reply": mask_free_text(reply),
-        **({"transferred_to": values[Feedback.transferred_to]} if Feedback.transferred_to in values else {})}),
-        institutions=[current["institution"]])
+    await (
+        FeedbackReply(feedback=current["id"], action=status, text=reply, replied_by=by.username, replied_at=now_utc())
+        .save()
+        .run()
+    )
+    await record_changed(
+        audit=Audit(
+            by.username,
+            f"feedback.{status}",
+            "citizen_feedback",
+            current["id"],
+            {
+                "changes": {"status": [current["status"], status]},
+                "reply": mask_free_text(reply),
+                **({"transferred_to": values[Feedback.transferred_to]} if Feedback.transferred_to in values else {}),
+            },
+        ),
+        institutions=[current["institution"]],
+    )
     return await _row(current["id"])

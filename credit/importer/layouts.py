@@ -63,13 +63,23 @@ LAYOUTS = (PENALTIES, INSTITUTIONS)
 
 # Values as people write them in the files -> our enumeration codes.
 OWNER_TYPE_WORDS = {
-    "公办": "public", "公办公营": "public", "事业单位": "public",
-    "民办非企业": "private_nonprofit", "民办非营利": "private_nonprofit", "社会服务机构": "private_nonprofit",
-    "企业": "enterprise", "营利": "enterprise", "民办营利": "enterprise",
-    "公建民营": "public_private", "公办民营": "public_private",
+    "公办": "public",
+    "公办公营": "public",
+    "事业单位": "public",
+    "民办非企业": "private_nonprofit",
+    "民办非营利": "private_nonprofit",
+    "社会服务机构": "private_nonprofit",
+    "企业": "enterprise",
+    "营利": "enterprise",
+    "民办营利": "enterprise",
+    "公建民营": "public_private",
+    "公办民营": "public_private",
 }
 SUBJECT_KIND_WORDS = {
-    "法人及非法人组织": "legal_person", "法人": "legal_person", "非法人组织": "legal_person",
-    "自然人": "natural_person", "个体工商户": "individual_business",
+    "法人及非法人组织": "legal_person",
+    "法人": "legal_person",
+    "非法人组织": "legal_person",
+    "自然人": "natural_person",
+    "个体工商户": "individual_business",
 }
 SEVERITY_WORDS = {"轻微": "minor", "一般": "general", "严重": "serious"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -82,11 +83,11 @@ def read_sheet(path: Path) -> Sheet:
         match = _match_layout(cells)
         if match:
             layout, columns, headers = match
-            body = [(n, r) for n, r in enumerate(rows, start=number + 1)
-                    if any(c not in (None, "") for c in r)]
+            body = [(n, r) for n, r in enumerate(rows, start=number + 1) if any(c not in (None, "") for c in r)]
             return Sheet(layout, number, columns, headers, body)
         if number >= HEADER_SEARCH_ROWS:
             break
-    known = " / ".join(f"{layout.kind}: {', '.join(layout.header_of(f) for f in layout.required_headers)}"
-                       for layout in LAYOUTS)
+    known = " / ".join(
+        f"{layout.kind}: {', '.join(layout.header_of(f) for f in layout.required_headers)}" for layout in LAYOUTS
+    )
     raise UnreadableFile(f"no header row found in the first {HEADER_SEARCH_ROWS} rows (expected {known})")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from credit import changes, db
 from credit.errors import FieldError
@@ -52,13 +53,21 @@ def _translate(field_name: str, value: Any) -> Any:
 
 
 def _record(sheet: Sheet, cells: list[Any]) -> dict[str, Any]:
-    return {name: _translate(name, cells[index] if index < len(cells) else None)
-            for name, index in sheet.columns.items()}
+    return {
+        name: _translate(name, cells[index] if index < len(cells) else None) for name, index in sheet.columns.items()
+    }
 
 
 def _problems(sheet: Sheet, number: int, errors: list[FieldError]) -> list[RowProblem]:
-    return [RowProblem(number, sheet.headers.get(e.field, sheet.layout.header_of(e.field))
-                       if e.field in sheet.layout.columns else e.field, e.value, e.reason) for e in errors]
+    return [
+        RowProblem(
+            number,
+            sheet.headers.get(e.field, sheet.layout.header_of(e.field)) if e.field in sheet.layout.columns else e.field,
+            e.value,
+            e.reason,
+        )
+        for e in errors
+    ]
 
 
 async def import_file(path: Path, actor: str, progress: Progress | None = None) -> ImportReport:
@@ -111,10 +120,13 @@ async def _already_stored(sheet: Sheet, checked: list[dict[str, Any]], key_field
     table, column = (Institution, Institution.uscc) if key_field == "uscc" else (Penalty, Penalty.decision_number)
     stored: set[str] = set()
     for start in range(0, len(keys), 500):
-        query = table.select(column).where(column.is_in(keys[start:start + 500]))
+        query = table.select(column).where(column.is_in(keys[start : start + 500]))
         if table is Penalty:
             query = query.where(Penalty.reporting_agency == "")
         stored |= {r[key_field] for r in await query.run()}
     header = sheet.headers[key_field]
-    return [RowProblem(row["row"], header, row[key_field], "is already stored")
-            for row in checked if row.get(key_field) in stored]
+    return [
+        RowProblem(row["row"], header, row[key_field], "is already stored")
+        for row in checked
+        if row.get(key_field) in stored
+    ]

@@ -12,8 +12,8 @@ from litestar.params import JSONBody, Parameter
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
 from credit.api_params import RecordId, present_fields
+from credit.identifiers import mask_free_text_fields
 from credit.listings import service
-from credit.public.listed import current_list
 from credit.listings.schemas import (
     DecisionIn,
     EarlyRemovalDecisionIn,
@@ -26,7 +26,7 @@ from credit.listings.schemas import (
     RemovalIn,
     StepIn,
 )
-from credit.identifiers import mask_free_text_fields
+from credit.public.listed import current_list
 from credit.registry.service import get_institution_by_uscc
 
 
@@ -50,8 +50,9 @@ class ListingController(Controller):
     async def current(self, page: int = Parameter(default=1, ge=1, le=100000)) -> ListPage:
         """The joint-punishment list in force (失信联合惩戒对象名单); removed entries are not shown."""
         found = await current_list(page)
-        return ListPage(items=[msgspec.convert(i, PublicEntryOut) for i in found.items], total=found.total,
-                        page=found.page)
+        return ListPage(
+            items=[msgspec.convert(i, PublicEntryOut) for i in found.items], total=found.total, page=found.page
+        )
 
     @get("/{entry_id:int}", operation_id="getListEntry", guards=[requires_login])
     async def detail(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> ListEntryOut:
@@ -68,37 +69,43 @@ class ListingController(Controller):
         return _out(await service.propose(values, principal))
 
     @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
-    async def notify(self, entry_id: RecordId, data: JSONBody[StepIn],
-                     principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def notify(
+        self, entry_id: RecordId, data: JSONBody[StepIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Serve the notice; the objection deadline is counted in China's working days."""
         return _out(await service.notify(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
-    async def objection(self, entry_id: RecordId, data: JSONBody[ObjectionIn],
-                        principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def objection(
+        self, entry_id: RecordId, data: JSONBody[ObjectionIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Record the subject's objection, within the objection window."""
         return _out(await service.object_to(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
-    async def decision(self, entry_id: RecordId, data: JSONBody[DecisionIn],
-                       principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def decision(
+        self, entry_id: RecordId, data: JSONBody[DecisionIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Decide an objection after review: upheld (listed) or withdrawn."""
         return _out(await service.decide(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
-    async def removal(self, entry_id: RecordId, data: JSONBody[RemovalIn],
-                      principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def removal(
+        self, entry_id: RecordId, data: JSONBody[RemovalIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Remove a listed entry: expired, revoked_basis or error."""
         return _out(await service.remove(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
-    async def early_removal(self, entry_id: RecordId, data: JSONBody[EarlyRemovalIn],
-                            principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def early_removal(
+        self, entry_id: RecordId, data: JSONBody[EarlyRemovalIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Record an application for early removal (after two full years on the list)."""
         return _out(await service.apply_early_removal(entry_id, _values(data), principal))
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
-    async def early_removal_decision(self, entry_id: RecordId, data: JSONBody[EarlyRemovalDecisionIn],
-                                     principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def early_removal_decision(
+        self, entry_id: RecordId, data: JSONBody[EarlyRemovalDecisionIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Approve (removed as repaired) or reject the pending early-removal application."""
         return _out(await service.decide_early_removal(entry_id, _values(data), principal))

@@ -54,8 +54,9 @@ def _dates(path: Path, text: str, data: dict[str, Any], key: str, year: int) -> 
             line = _line_of(text, str(value)) if isinstance(value, (str, int)) else _line_of(text, key)
             raise CalendarFileError(path, line, f"{key}: {value!r} is not a TOML date (write it bare: 2027-01-01)")
         if value.year != year:
-            raise CalendarFileError(path, _line_of(text, value.isoformat()),
-                                    f"{key}: {value.isoformat()} is not in {year}")
+            raise CalendarFileError(
+                path, _line_of(text, value.isoformat()), f"{key}: {value.isoformat()} is not in {year}"
+            )
     return frozenset(values)
 
 
@@ -75,14 +76,16 @@ def read_year_file(path: Path) -> tuple[int, YearData]:
     if isinstance(year, bool) or not isinstance(year, int):
         raise CalendarFileError(path, _line_of(text, "year"), "year must be an integer, e.g. year = 2027")
     if path.stem != str(year):
-        raise CalendarFileError(path, _line_of(text, "year"),
-                                f"the file says year = {year} but is named {path.name}; name it {year}.toml")
+        raise CalendarFileError(
+            path, _line_of(text, "year"), f"the file says year = {year} but is named {path.name}; name it {year}.toml"
+        )
     holidays = _dates(path, text, data, "holidays", year)
     workdays = _dates(path, text, data, "workdays", year)
     both = sorted(holidays & workdays)
     if both:
-        raise CalendarFileError(path, _line_of(text, both[0].isoformat()),
-                                f"{both[0].isoformat()} is both a holiday and a working day")
+        raise CalendarFileError(
+            path, _line_of(text, both[0].isoformat()), f"{both[0].isoformat()} is both a holiday and a working day"
+        )
     return year, YearData(holidays, workdays)
 
 

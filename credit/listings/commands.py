@@ -31,27 +31,39 @@ def add_listings_parser(commands: argparse._SubParsersAction) -> None:
     step.add_argument("--reason", default="", help="remove: expired | revoked_basis | error | court_removed")
     step.add_argument("--reasons", default="", help="reasons for a decision, removal or withdrawal")
     step.add_argument("--backdate-reason", default="", help="why a step dated before today is recorded late")
-    step.add_argument("--actor", required=True,
-                      help="the civil-affairs regulator account taking the step (its role and district apply)")
+    step.add_argument(
+        "--actor",
+        required=True,
+        help="the civil-affairs regulator account taking the step (its role and district apply)",
+    )
     advance = actions.add_parser("advance", help="close objection windows, expire listings, detect behaviour 4")
     advance.add_argument("--on", type=date.fromisoformat, default=None, help="today or a past day (default today)")
-    actions.add_parser("recompute", help="recompute deadlines counted without the year's holiday notice; flag "
-                                         "entries listed before the real deadline for review")
+    actions.add_parser(
+        "recompute",
+        help="recompute deadlines counted without the year's holiday notice; flag "
+        "entries listed before the real deadline for review",
+    )
 
 
 def listings(args: argparse.Namespace) -> int:
-    return {"list": _list, "show": _show, "step": _step, "advance": _advance,
-            "recompute": _recompute}[args.listings_command](args)
+    return {"list": _list, "show": _show, "step": _step, "advance": _advance, "recompute": _recompute}[
+        args.listings_command
+    ](args)
 
 
 def _list(args: argparse.Namespace) -> int:
     from credit.listings.tables import ListingEntry
 
     async def rows():
-        query = ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.behaviour,
-                                    ListingEntry.institution.name, ListingEntry.objection_deadline,
-                                    ListingEntry.listed_on, ListingEntry.expires_on).order_by(
-            ListingEntry.id, ascending=False)
+        query = ListingEntry.select(
+            ListingEntry.id,
+            ListingEntry.status,
+            ListingEntry.behaviour,
+            ListingEntry.institution.name,
+            ListingEntry.objection_deadline,
+            ListingEntry.listed_on,
+            ListingEntry.expires_on,
+        ).order_by(ListingEntry.id, ascending=False)
         return await (query.where(ListingEntry.status == args.status) if args.status else query).run()
 
     table = RichTable(title="joint-punishment list entries")
@@ -72,11 +84,14 @@ def _show(args: argparse.Namespace) -> int:
     except NotFound as error:
         errors.print(f"[red]{error}[/red]")
         return 1
-    console.print(f"#{entry['id']} {entry['institution_name']} ({entry['uscc']}) — {entry['status']}; "
-                  f"behaviour {entry['behaviour']}: {entry['behaviour_label']}")
+    console.print(
+        f"#{entry['id']} {entry['institution_name']} ({entry['uscc']}) — {entry['status']}; "
+        f"behaviour {entry['behaviour']}: {entry['behaviour_label']}"
+    )
     for step in entry["steps"]:
-        console.print(f"  {step['on']}  {step['from_status'] or '—'} -> {step['to_status']}  by {step['actor']}  "
-                      f"{step['reason']}")
+        console.print(
+            f"  {step['on']}  {step['from_status'] or '—'} -> {step['to_status']}  by {step['actor']}  {step['reason']}"
+        )
     return 0
 
 
@@ -98,10 +113,21 @@ def _step(args: argparse.Namespace) -> int:
     from credit.errors import DomainError
     from credit.listings import service
 
-    data = {"on": args.on, "text": args.text, "outcome": args.outcome, "reason": args.reason,
-            "reasons": args.reasons, "backdate_reason": args.backdate_reason}
-    call = {"notify": service.notify, "object": service.object_to, "decide": service.decide,
-            "remove": service.remove, "withdraw": service.withdraw}[args.action]
+    data = {
+        "on": args.on,
+        "text": args.text,
+        "outcome": args.outcome,
+        "reason": args.reason,
+        "reasons": args.reasons,
+        "backdate_reason": args.backdate_reason,
+    }
+    call = {
+        "notify": service.notify,
+        "object": service.object_to,
+        "decide": service.decide,
+        "remove": service.remove,
+        "withdraw": service.withdraw,
+    }[args.action]
 
     async def run():
         return await call(args.entry, data, await regulator_named(args.actor))
@@ -121,17 +147,20 @@ def _advance(args: argparse.Namespace) -> int:
 
     on = args.on or today()
     if on > today():
-        errors.print(f"[red]Refused:[/red] --on {on} is after today ({today()}); the list is never advanced "
-                     "ahead of time")
+        errors.print(
+            f"[red]Refused:[/red] --on {on} is after today ({today()}); the list is never advanced ahead of time"
+        )
         return 2
 
     async def run():
         return await advance_list(on), await detect_unrectified_fire_hazards(on)
 
     result, proposed = asyncio.run(run())
-    console.print(f"{on}: {len(result.listed)} listed, {len(result.expired)} expired, "
-                  f"{len(result.confirmed)} deadlines confirmed, {len(proposed)} behaviour-4 proposals, "
-                  f"{len(result.waiting)} waiting for the official calendar, {len(result.flagged)} flagged for review.")
+    console.print(
+        f"{on}: {len(result.listed)} listed, {len(result.expired)} expired, "
+        f"{len(result.confirmed)} deadlines confirmed, {len(proposed)} behaviour-4 proposals, "
+        f"{len(result.waiting)} waiting for the official calendar, {len(result.flagged)} flagged for review."
+    )
     _explain(result)
     return 0
 
@@ -139,12 +168,20 @@ def _advance(args: argparse.Namespace) -> int:
 def _explain(result) -> None:
     """One line per entry that is waiting or flagged, so that an operator sees why nothing happened."""
     for waiting in result.waiting:
-        console.print(f"  entry {waiting.id}: objection deadline {waiting.deadline} is unconfirmed (no holiday notice "
-                      f"for its year loaded); not listed — it lists on {waiting.lists_from} if the notice is still "
-                      "missing then, or when the notice confirms the deadline", markup=False, highlight=False)
+        console.print(
+            f"  entry {waiting.id}: objection deadline {waiting.deadline} is unconfirmed (no holiday notice "
+            f"for its year loaded); not listed — it lists on {waiting.lists_from} if the notice is still "
+            "missing then, or when the notice confirms the deadline",
+            markup=False,
+            highlight=False,
+        )
     for entry_id in result.flagged:
-        console.print(f"  entry {entry_id}: listed before the deadline of the official calendar; flagged for "
-                      "review, objection window reopened", markup=False, highlight=False)
+        console.print(
+            f"  entry {entry_id}: listed before the deadline of the official calendar; flagged for "
+            "review, objection window reopened",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _recompute(args: argparse.Namespace) -> int:

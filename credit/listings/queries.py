@@ -16,18 +16,26 @@ from credit.timeutil import today
 OBJECTION_WARNING_DAYS = 5
 
 
-async def objection_windows_closing(district: str = "", within_days: int = OBJECTION_WARNING_DAYS,
-                                    on: date | None = None) -> list[dict[str, Any]]:
+async def objection_windows_closing(
+    district: str = "", within_days: int = OBJECTION_WARNING_DAYS, on: date | None = None
+) -> list[dict[str, Any]]:
     """Notified entries whose objection deadline falls within the next `within_days` days (today included),
     soonest first: {id, institution, institution_name, district_code, behaviour, objection_deadline,
     objection_deadline_confirmed}. `district` limits them to one district's institutions."""
     on = on or today()
     query = ListingEntry.select(
-        ListingEntry.id, ListingEntry.institution, ListingEntry.institution.name.as_alias("institution_name"),
-        ListingEntry.institution.district_code.as_alias("district_code"), ListingEntry.behaviour,
-        ListingEntry.objection_deadline, ListingEntry.objection_deadline_confirmed,
-    ).where((ListingEntry.status == "notified") & (ListingEntry.objection_deadline >= on)
-            & (ListingEntry.objection_deadline <= on + timedelta(days=within_days)))
+        ListingEntry.id,
+        ListingEntry.institution,
+        ListingEntry.institution.name.as_alias("institution_name"),
+        ListingEntry.institution.district_code.as_alias("district_code"),
+        ListingEntry.behaviour,
+        ListingEntry.objection_deadline,
+        ListingEntry.objection_deadline_confirmed,
+    ).where(
+        (ListingEntry.status == "notified")
+        & (ListingEntry.objection_deadline >= on)
+        & (ListingEntry.objection_deadline <= on + timedelta(days=within_days))
+    )
     if district:
         query = query.where(ListingEntry.institution.district_code == district)
     return await query.order_by(ListingEntry.objection_deadline).order_by(ListingEntry.id).run()
@@ -40,12 +48,22 @@ async def calendar_holds(district: str = "", on: date | None = None) -> list[dic
     institution_name, district_code, behaviour, status, objection_deadline, calendar_review_until}."""
     on = on or today()
     query = ListingEntry.select(
-        ListingEntry.id, ListingEntry.institution, ListingEntry.institution.name.as_alias("institution_name"),
-        ListingEntry.institution.district_code.as_alias("district_code"), ListingEntry.behaviour,
-        ListingEntry.status, ListingEntry.objection_deadline, ListingEntry.calendar_review_until,
-    ).where((((ListingEntry.status == "notified") & (ListingEntry.objection_deadline_confirmed == False)  # noqa: E712
-              & (ListingEntry.objection_deadline < on))
-             | ((ListingEntry.status == "listed") & (ListingEntry.calendar_review_until >= on))))
+        ListingEntry.id,
+        ListingEntry.institution,
+        ListingEntry.institution.name.as_alias("institution_name"),
+        ListingEntry.institution.district_code.as_alias("district_code"),
+        ListingEntry.behaviour,
+        ListingEntry.status,
+        ListingEntry.objection_deadline,
+        ListingEntry.calendar_review_until,
+    ).where(
+        (
+            (ListingEntry.status == "notified")
+            & ListingEntry.objection_deadline_confirmed.eq(False)
+            & (ListingEntry.objection_deadline < on)
+        )
+        | ((ListingEntry.status == "listed") & (ListingEntry.calendar_review_until >= on))
+    )
     if district:
         query = query.where(ListingEntry.institution.district_code == district)
     return await query.order_by(ListingEntry.objection_deadline).order_by(ListingEntry.id).run()
@@ -81,8 +99,14 @@ def _entry_filters(district: str, behaviour: str, q: str) -> list[Any]:
     return where
 
 
-async def search_entries(status: str = "", behaviour: str = "", q: str = "", district: str = "", page: int = 1,
-                         page_size: int = ENTRY_PAGE_SIZE) -> EntryPage:
+async def search_entries(
+    status: str = "",
+    behaviour: str = "",
+    q: str = "",
+    district: str = "",
+    page: int = 1,
+    page_size: int = ENTRY_PAGE_SIZE,
+) -> EntryPage:
     """List entries matching every given filter (`q`: part of the institution's name or the start of its
     USCC; `district`: one district's institutions), newest first, one page of them, with the total.
     Items: {id, subject_kind, institution, institution_name, uscc, district_code, practitioner_name, behaviour,
@@ -92,27 +116,35 @@ async def search_entries(status: str = "", behaviour: str = "", q: str = "", dis
     if status:
         where.append(ListingEntry.status == status)
     query = ListingEntry.select(
-        ListingEntry.id, ListingEntry.subject_kind, ListingEntry.institution,
-        ListingEntry.institution.name.as_alias("institution_name"), ListingEntry.institution.uscc.as_alias("uscc"),
+        ListingEntry.id,
+        ListingEntry.subject_kind,
+        ListingEntry.institution,
+        ListingEntry.institution.name.as_alias("institution_name"),
+        ListingEntry.institution.uscc.as_alias("uscc"),
         ListingEntry.institution.district_code.as_alias("district_code"),
-        ListingEntry.practitioner.name.as_alias("practitioner_name"), ListingEntry.behaviour, ListingEntry.status,
-        ListingEntry.proposed_on, ListingEntry.notified_on, ListingEntry.objection_deadline,
-        ListingEntry.objection_deadline_confirmed, ListingEntry.listed_on, ListingEntry.expires_on,
-        ListingEntry.removed_on)
+        ListingEntry.practitioner.name.as_alias("practitioner_name"),
+        ListingEntry.behaviour,
+        ListingEntry.status,
+        ListingEntry.proposed_on,
+        ListingEntry.notified_on,
+        ListingEntry.objection_deadline,
+        ListingEntry.objection_deadline_confirmed,
+        ListingEntry.listed_on,
+        ListingEntry.expires_on,
+        ListingEntry.removed_on,
+    )
     count = ListingEntry.count()
     for condition in where:
         query, count = query.where(condition), count.where(condition)
     page = max(page, 1)
-    rows = await query.order_by(ListingEntry.id, ascending=False).limit(page_size).offset(
-        (page - 1) * page_size).run()
+    rows = await query.order_by(ListingEntry.id, ascending=False).limit(page_size).offset((page - 1) * page_size).run()
     return EntryPage(rows, await count.run(), page, page_size)
 
 
 async def count_entries_by_state(behaviour: str = "", q: str = "", district: str = "") -> dict[str, int]:
     """How many entries are in each state (every state named, zero included), under the same filters as
     `search_entries` except the state."""
-    query = ListingEntry.select(ListingEntry.status, Count(ListingEntry.id, alias="n")).group_by(
-        ListingEntry.status)
+    query = ListingEntry.select(ListingEntry.status, Count(ListingEntry.id, alias="n")).group_by(ListingEntry.status)
     for condition in _entry_filters(district, behaviour, q):
         query = query.where(condition)
     found = {row["status"]: row["n"] for row in await query.run()}

@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from scoring import policy_for
-from scoring.dates import add_months
-
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 
 # The states and behaviours are the vocabulary of the list's table columns (credit.listings.tables).
 from credit.listings.tables import (  # noqa: E402
-    ACTIVE_STATES, BEHAVIOURS, LISTED, NOTIFIED, OBJECTED, PROPOSED, REMOVAL_REASONS, REMOVED, SHORT_LABELS, STATES,
+    LISTED,
+    NOTIFIED,
+    OBJECTED,
+    PROPOSED,
+    REMOVED,
     WITHDRAWN,
 )
+from scoring import policy_for
+from scoring.dates import add_months
 
 SUBJECT_KINDS = ("institution", "practitioner")
 REVIEW_OUTCOMES = ("upheld", "withdrawn")  # of an objection
@@ -64,5 +67,8 @@ def listing_dates(listed_on: date, behaviour: str = "") -> dict[str, date | None
     if behaviour == COURT_DEBTOR:
         return {"listed_on": listed_on, "expires_on": None, "early_removal_from": None}
     rules = policy_for(listed_on).listing
-    return {"listed_on": listed_on, "expires_on": add_months(listed_on, 12 * rules.duration_years),
-            "early_removal_from": add_months(listed_on, 12 * rules.early_removal_after_years)}
+    return {
+        "listed_on": listed_on,
+        "expires_on": add_months(listed_on, 12 * rules.duration_years),
+        "early_removal_from": add_months(listed_on, 12 * rules.early_removal_after_years),
+    }

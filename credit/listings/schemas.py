@@ -10,8 +10,9 @@ import msgspec
 from credit.api_params import BodyId, closed_set
 from credit.listings import rules
 
-Behaviour = Annotated[str, closed_set(
-    rules.BEHAVIOURS, "the listing behaviour (1-9 of 民发〔2019〕103号, or a court's designation)")]
+Behaviour = Annotated[
+    str, closed_set(rules.BEHAVIOURS, "the listing behaviour (1-9 of 民发〔2019〕103号, or a court's designation)")
+]
 EntryStatus = Annotated[str, closed_set(rules.STATES, "the step of the procedure the entry is at")]
 SubjectKind = Annotated[str, closed_set(rules.SUBJECT_KINDS, "an institution, or a practitioner of one")]
 

@@ -42,16 +42,24 @@ async def home_id(by: Principal) -> int:
 async def entries_of_home(by: Principal) -> list[dict[str, Any]]:
     """Every list entry of the home (the home itself or its staff), newest first, in every state, with the
     notice's receipt when there is one."""
-    rows = await ListingEntry.select(ListingEntry.id).where(ListingEntry.institution == await home_id(by)).order_by(
-        ListingEntry.id, ascending=False).run()
+    rows = (
+        await ListingEntry.select(ListingEntry.id)
+        .where(ListingEntry.institution == await home_id(by))
+        .order_by(ListingEntry.id, ascending=False)
+        .run()
+    )
     return [await _for_home(await entry_detail(r["id"])) for r in rows]
 
 
 async def _for_home(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry as its home sees it: every date and reason, but not the regulators' login names."""
     receipt = await receipt_of(entry["id"])
-    return {**entry, "steps": [{k: v for k, v in s.items() if k != "actor"} for s in entry["steps"]],
-            "receipt": receipt, "objection_open": objection_window(entry) is not None}
+    return {
+        **entry,
+        "steps": [{k: v for k, v in s.items() if k != "actor"} for s in entry["steps"]],
+        "receipt": receipt,
+        "objection_open": objection_window(entry) is not None,
+    }
 
 
 async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
@@ -75,8 +83,12 @@ def objection_window(entry: dict[str, Any]) -> Any:
 async def receipt_of(entry_id: int) -> dict[str, Any] | None:
     """{opened_at, opened_by, opened_local} of the notice's first opening by the home (local time as
     "YYYY-MM-DD HH:MM"), or None."""
-    row = await NoticeReceipt.select(NoticeReceipt.opened_at, NoticeReceipt.opened_by).where(
-        NoticeReceipt.entry == entry_id).first().run()
+    row = (
+        await NoticeReceipt.select(NoticeReceipt.opened_at, NoticeReceipt.opened_by)
+        .where(NoticeReceipt.entry == entry_id)
+        .first()
+        .run()
+    )
     if row is None:
         return None
     return {**row, "opened_local": row["opened_at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M")}
@@ -91,8 +103,12 @@ async def open_notice(entry_id: int, by: Principal) -> dict[str, Any]:
         try:
             async with db.transaction():
                 await NoticeReceipt(entry=entry_id, opened_at=now_utc(), opened_by=by.username).save().run()
-                await record_changed(None, Audit(by.username, "listing.notice_opened", "listing", entry_id,
-                                                 {"notified_on": entry["notified_on"]}))
+                await record_changed(
+                    None,
+                    Audit(
+                        by.username, "listing.notice_opened", "listing", entry_id, {"notified_on": entry["notified_on"]}
+                    ),
+                )
         except Exception as error:  # a second user of the home opened it at the same moment: the first stands
             if not db.is_unique_violation(error):
                 raise

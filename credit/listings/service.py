@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 from credit import db
 from credit import settings as configuration
@@ -25,8 +26,10 @@ from credit.validation import Checker
 AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
 CIVIL_AFFAIRS = "civil_affairs"
 CIVIL_AFFAIRS_ONLY = "civil affairs decides on the list; agencies propose through their serious penalty reports"
-COURT_FOLLOWS = ("a court's dishonest-debtor designation follows the court's list: a regulator cannot withdraw it; "
-                 "it ends when the court removes the subject (reason court_removed)")
+COURT_FOLLOWS = (
+    "a court's dishonest-debtor designation follows the court's list: a regulator cannot withdraw it; "
+    "it ends when the court removes the subject (reason court_removed)"
+)
 
 
 _calendar: WorkingCalendar | None = None
@@ -52,8 +55,7 @@ def _on(check: Checker) -> StepDay:
     on = check.day("on", required=False, not_after=today()) or today()
     reason = check.text("backdate_reason", required=False, max_length=500)
     if on < today() and not reason:
-        check.fail("on", f"a step dated before today ({today().isoformat()}) needs a backdate_reason",
-                   on.isoformat())
+        check.fail("on", f"a step dated before today ({today().isoformat()}) needs a backdate_reason", on.isoformat())
     return StepDay(on, reason if on < today() else "")
 
 
@@ -66,16 +68,21 @@ def require_civil_affairs(by: Principal | None) -> Principal:
 
 async def proposer_of(entry_id: int) -> str:
     """Who proposed the entry: the actor of its first step."""
-    first = await ListingTransition.select(ListingTransition.actor).where(
-        (ListingTransition.entry == entry_id) & (ListingTransition.from_status == "")).first().run()
+    first = (
+        await ListingTransition.select(ListingTransition.actor)
+        .where((ListingTransition.entry == entry_id) & (ListingTransition.from_status == ""))
+        .first()
+        .run()
+    )
     return first["actor"] if first else ""
 
 
 async def _refuse_self_review(entry: Mapping[str, Any], by: Principal, what: str) -> None:
     """Separation of duties (LIST_SEPARATION_OF_DUTIES, on by default): the proposer does not decide."""
     if configuration.settings.list_separation_of_duties and await proposer_of(entry["id"]) == by.username:
-        raise Forbidden(f"you proposed list entry {entry['id']}; another regulator must decide {what} "
-                        "(separation of duties)")
+        raise Forbidden(
+            f"you proposed list entry {entry['id']}; another regulator must decide {what} (separation of duties)"
+        )
 
 
 async def _entry(entry_id: int) -> dict[str, Any]:
@@ -89,14 +96,16 @@ async def _entry_in_scope(entry_id: int, by: Principal) -> dict[str, Any]:
     """Civil-affairs decisions: regulators in the subject's district (agency officers only propose)."""
     require_civil_affairs(by)
     row = await _entry(entry_id)
-    institution = await Institution.select(Institution.district_code).where(
-        Institution.id == row["institution"]).first().run()
+    institution = (
+        await Institution.select(Institution.district_code).where(Institution.id == row["institution"]).first().run()
+    )
     require_scope(by, institution["district_code"])
     return row
 
 
-async def move(entry: dict[str, Any], to: str, on: date, by: Principal, reason: str = "",
-               backdate_reason: str = "", **values: Any) -> dict[str, Any]:
+async def move(
+    entry: dict[str, Any], to: str, on: date, by: Principal, reason: str = "", backdate_reason: str = "", **values: Any
+) -> dict[str, Any]:
     """Move `entry` to state `to` if it is still in the state and version read; record step, event and audit.
 
     Must run inside the caller's transaction. Raises IllegalTransition naming the current state when the
@@ -104,24 +113,59 @@ async def move(entry: dict[str, Any], to: str, on: date, by: Principal, reason: 
     """
     if to not in rules.TRANSITIONS[entry["status"]]:
         raise IllegalTransition(entry["id"], entry["status"], to)
-    updated = await ListingEntry.update({
-        ListingEntry.status: to, ListingEntry.version: entry["version"] + 1, ListingEntry.updated_at: now_utc(),
-        **{getattr(ListingEntry, k): v for k, v in values.items()},
-    }).where((ListingEntry.id == entry["id"]) & (ListingEntry.status == entry["status"])
-             & (ListingEntry.version == entry["version"])).returning(ListingEntry.id).run()
+    updated = (
+        await ListingEntry.update(
+            {
+                ListingEntry.status: to,
+                ListingEntry.version: entry["version"] + 1,
+                ListingEntry.updated_at: now_utc(),
+                **{getattr(ListingEntry, k): v for k, v in values.items()},
+            }
+        )
+        .where(
+            (ListingEntry.id == entry["id"])
+            & (ListingEntry.status == entry["status"])
+            & (ListingEntry.version == entry["version"])
+        )
+        .returning(ListingEntry.id)
+        .run()
+    )
     if not updated:
         current = await _entry(entry["id"])
         raise IllegalTransition(entry["id"], current["status"], to)
-    await ListingTransition(entry=entry["id"], from_status=entry["status"], to_status=to, on=on,
-                            actor=by.username, reason=reason, backdate_reason=backdate_reason,
-                            at=now_utc()).save().run()
+    await (
+        ListingTransition(
+            entry=entry["id"],
+            from_status=entry["status"],
+            to_status=to,
+            on=on,
+            actor=by.username,
+            reason=reason,
+            backdate_reason=backdate_reason,
+            at=now_utc(),
+        )
+        .save()
+        .run()
+    )
     after = await entry_detail(entry["id"])
     await record_changed(
         Event("listing", to, entry["id"], public_entry(after)),
-        Audit(by.username, f"listing.{to}", "listing", entry["id"],
-              {"from": entry["status"], "to": to, "on": on, "reason": reason,
-               **({"backdate_reason": backdate_reason} if backdate_reason else {}), **values}),
-        institutions=[entry["institution"]])
+        Audit(
+            by.username,
+            f"listing.{to}",
+            "listing",
+            entry["id"],
+            {
+                "from": entry["status"],
+                "to": to,
+                "on": on,
+                "reason": reason,
+                **({"backdate_reason": backdate_reason} if backdate_reason else {}),
+                **values,
+            },
+        ),
+        institutions=[entry["institution"]],
+    )
     return after
 
 
@@ -144,18 +188,29 @@ async def propose_from_report(data: Mapping[str, Any], by: Principal) -> dict[st
     every basis penalty must be one the agency itself reported."""
     if by.role not in AGENCY_ROLES or not by.agency_code:
         raise Forbidden("only an agency's own penalty report proposes through this path")
-    return await _create({k: v for k, v in data.items() if k != "on"}, by, agency_code=by.agency_code,
-                         auto_detected=False, basis_agency=by.agency_code)
+    return await _create(
+        {k: v for k, v in data.items() if k != "on"},
+        by,
+        agency_code=by.agency_code,
+        auto_detected=False,
+        basis_agency=by.agency_code,
+    )
 
 
 async def propose_detected(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     """The detection job proposes behaviour 4 for an overdue major fire hazard (marked auto_detected)."""
-    return await _create({**data, "behaviour": "4"}, by, agency_code=CIVIL_AFFAIRS, auto_detected=True,
-                         machine=True)
+    return await _create({**data, "behaviour": "4"}, by, agency_code=CIVIL_AFFAIRS, auto_detected=True, machine=True)
 
 
-async def _create(data: Mapping[str, Any], by: Principal, *, agency_code: str, auto_detected: bool,
-                  basis_agency: str | None = None, machine: bool = False) -> dict[str, Any]:
+async def _create(
+    data: Mapping[str, Any],
+    by: Principal,
+    *,
+    agency_code: str,
+    auto_detected: bool,
+    basis_agency: str | None = None,
+    machine: bool = False,
+) -> dict[str, Any]:
     check = Checker(data)
     behaviour = check.choice("behaviour", rules.BEHAVIOURS)
     facts = check.text("facts", max_length=4000)
@@ -173,18 +228,30 @@ async def _create(data: Mapping[str, Any], by: Principal, *, agency_code: str, a
     else:
         step = _on(check)
     check.done()
+
     async def insert() -> dict[str, Any]:
-        return await _insert_entry(by, institution_id=institution_id, practitioner_id=practitioner_id,
-                                   behaviour=behaviour, facts=facts, basis=basis, penalty_ids=penalty_ids,
-                                   step=step, agency_code=agency_code, auto_detected=auto_detected,
-                                   basis_agency=basis_agency, check_scope=not machine)
+        return await _insert_entry(
+            by,
+            institution_id=institution_id,
+            practitioner_id=practitioner_id,
+            behaviour=behaviour,
+            facts=facts,
+            basis=basis,
+            penalty_ids=penalty_ids,
+            step=step,
+            agency_code=agency_code,
+            auto_detected=auto_detected,
+            basis_agency=basis_agency,
+            check_scope=not machine,
+        )
 
     try:
         return await _in_own_savepoint(insert)
     except Exception as error:
         if db.is_unique_violation(error):  # a concurrent twin won the partial unique index
-            raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour") \
-                from None
+            raise ProcedureRefused(
+                "behaviour", "the subject already has an active list entry for this behaviour"
+            ) from None
         raise
 
 
@@ -205,43 +272,91 @@ async def _in_own_savepoint(work: Callable[[], Awaitable[dict[str, Any]]]) -> di
     return result
 
 
-async def _insert_entry(by: Principal, *, institution_id: int, practitioner_id: int | None, behaviour: str,
-                        facts: str, basis: str, penalty_ids: list[int], step: StepDay, agency_code: str,
-                        auto_detected: bool, basis_agency: str | None, check_scope: bool) -> dict[str, Any]:
+async def _insert_entry(
+    by: Principal,
+    *,
+    institution_id: int,
+    practitioner_id: int | None,
+    behaviour: str,
+    facts: str,
+    basis: str,
+    penalty_ids: list[int],
+    step: StepDay,
+    agency_code: str,
+    auto_detected: bool,
+    basis_agency: str | None,
+    check_scope: bool,
+) -> dict[str, Any]:
     on = step.on
     institution = await Institution.select().where(Institution.id == institution_id).first().run()
     if institution is None:
         raise NotFound(f"institution {institution_id}")
     if check_scope and by.role not in AGENCY_ROLES:
         require_scope(by, institution["district_code"])
-    if practitioner_id is not None and not await Practitioner.exists().where(
-            (Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id)).run():
-        raise ValidationFailed([FieldError("practitioner_id", "is not a practitioner of this institution",
-                                           practitioner_id)])
+    if (
+        practitioner_id is not None
+        and not await Practitioner.exists()
+        .where((Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id))
+        .run()
+    ):
+        raise ValidationFailed(
+            [FieldError("practitioner_id", "is not a practitioner of this institution", practitioner_id)]
+        )
     await _check_basis(penalty_ids, institution_id, basis_agency)
     await _refuse_duplicate(institution_id, practitioner_id, behaviour)
     agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
     at = now_utc()
     entry = ListingEntry(
-        subject_kind="practitioner" if practitioner_id else "institution", institution=institution_id,
-        practitioner=practitioner_id, behaviour=behaviour, status=rules.PROPOSED, facts=facts, basis=basis,
-        proposing_agency=agency["id"] if agency else None, proposed_on=on,
-        auto_detected=auto_detected, created_at=at, updated_at=at, version=1)
+        subject_kind="practitioner" if practitioner_id else "institution",
+        institution=institution_id,
+        practitioner=practitioner_id,
+        behaviour=behaviour,
+        status=rules.PROPOSED,
+        facts=facts,
+        basis=basis,
+        proposing_agency=agency["id"] if agency else None,
+        proposed_on=on,
+        auto_detected=auto_detected,
+        created_at=at,
+        updated_at=at,
+        version=1,
+    )
     await entry.save().run()
     if penalty_ids:
         await ListingBasis.insert(*[ListingBasis(entry=entry.id, penalty=p) for p in penalty_ids]).run()
-    await ListingTransition(entry=entry.id, from_status="", to_status=rules.PROPOSED, on=on,
-                            actor=by.username, reason=facts[:200], backdate_reason=step.backdate_reason,
-                            at=at).save().run()
-    proposed = Audit(by.username, "listing.proposed", "listing", entry.id,
-                     {"behaviour": behaviour, "penalties": penalty_ids, "subject": institution_id,
-                      **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})})
+    await (
+        ListingTransition(
+            entry=entry.id,
+            from_status="",
+            to_status=rules.PROPOSED,
+            on=on,
+            actor=by.username,
+            reason=facts[:200],
+            backdate_reason=step.backdate_reason,
+            at=at,
+        )
+        .save()
+        .run()
+    )
+    proposed = Audit(
+        by.username,
+        "listing.proposed",
+        "listing",
+        entry.id,
+        {
+            "behaviour": behaviour,
+            "penalties": penalty_ids,
+            "subject": institution_id,
+            **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {}),
+        },
+    )
     if behaviour == "court_debtor":
         await record_changed(audit=proposed)
         return await _notify(await _entry(entry.id), step, by)
     detail = await entry_detail(entry.id)
-    await record_changed(Event("listing", rules.PROPOSED, entry.id, public_entry(detail)), proposed,
-                         institutions=[institution_id])
+    await record_changed(
+        Event("listing", rules.PROPOSED, entry.id, public_entry(detail)), proposed, institutions=[institution_id]
+    )
     return detail
 
 
@@ -250,8 +365,11 @@ async def _check_basis(penalty_ids: list[int], institution_id: int, agency_code:
     proposal, was reported by that agency."""
     if not penalty_ids:
         return
-    rows = await Penalty.select(Penalty.id, Penalty.institution, Penalty.revoked, Penalty.reporting_agency).where(
-        Penalty.id.is_in(penalty_ids)).run()
+    rows = (
+        await Penalty.select(Penalty.id, Penalty.institution, Penalty.revoked, Penalty.reporting_agency)
+        .where(Penalty.id.is_in(penalty_ids))
+        .run()
+    )
     found = {r["id"]: r for r in rows}
     errors = []
     for penalty_id in penalty_ids:
@@ -259,23 +377,30 @@ async def _check_basis(penalty_ids: list[int], institution_id: int, agency_code:
         if row is None:
             errors.append(FieldError("penalty_ids", f"penalty {penalty_id} does not exist", penalty_id))
         elif row["institution"] != institution_id:
-            errors.append(FieldError("penalty_ids", f"penalty {penalty_id} is not against this institution",
-                                     penalty_id))
+            errors.append(
+                FieldError("penalty_ids", f"penalty {penalty_id} is not against this institution", penalty_id)
+            )
         elif row["revoked"]:
             errors.append(FieldError("penalty_ids", f"penalty {penalty_id} was revoked", penalty_id))
         elif agency_code is not None and row["reporting_agency"] != agency_code:
-            errors.append(FieldError("penalty_ids", f"penalty {penalty_id} was not reported by your agency",
-                                     penalty_id))
+            errors.append(
+                FieldError("penalty_ids", f"penalty {penalty_id} was not reported by your agency", penalty_id)
+            )
     if errors:
         raise ValidationFailed(errors)
 
 
 async def _refuse_duplicate(institution_id: int, practitioner_id: int | None, behaviour: str) -> None:
     query = ListingEntry.exists().where(
-        (ListingEntry.institution == institution_id) & (ListingEntry.behaviour == behaviour)
-        & ListingEntry.status.is_in(list(rules.ACTIVE_STATES)))
-    query = query.where(ListingEntry.practitioner == practitioner_id) if practitioner_id else query.where(
-        ListingEntry.practitioner.is_null())
+        (ListingEntry.institution == institution_id)
+        & (ListingEntry.behaviour == behaviour)
+        & ListingEntry.status.is_in(list(rules.ACTIVE_STATES))
+    )
+    query = (
+        query.where(ListingEntry.practitioner == practitioner_id)
+        if practitioner_id
+        else query.where(ListingEntry.practitioner.is_null())
+    )
     if await query.run():
         raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour")
 
@@ -283,8 +408,17 @@ async def _refuse_duplicate(institution_id: int, practitioner_id: int | None, be
 async def _notify(entry: dict[str, Any], step: StepDay, by: Principal) -> dict[str, Any]:
     on = step.on
     deadline = rules.objection_deadline(on, calendar())
-    return await move(entry, rules.NOTIFIED, on, by, "notice served", step.backdate_reason, notified_on=on,
-                       objection_deadline=deadline.day, objection_deadline_confirmed=deadline.confirmed)
+    return await move(
+        entry,
+        rules.NOTIFIED,
+        on,
+        by,
+        "notice served",
+        step.backdate_reason,
+        notified_on=on,
+        objection_deadline=deadline.day,
+        objection_deadline_confirmed=deadline.confirmed,
+    )
 
 
 async def notify(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -316,7 +450,9 @@ async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> di
                 raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
             if on > until:
                 raise ProcedureRefused("on", f"the reopened objection window closed on {until}")
-        return await move(entry, rules.OBJECTED, on, by, text[:200], step.backdate_reason, objected_on=on, objection_text=text)
+        return await move(
+            entry, rules.OBJECTED, on, by, text[:200], step.backdate_reason, objected_on=on, objection_text=text
+        )
 
 
 async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -335,10 +471,21 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         if outcome == "withdrawn" and entry["behaviour"] == COURT_DEBTOR:
             raise ProcedureRefused("outcome", COURT_FOLLOWS)
         if outcome == "upheld":
-            return await move(entry, rules.LISTED, on, by, reasons, step.backdate_reason, reviewed_on=on,
-                              review_outcome=outcome, calendar_review_until=None,
-                              **rules.listing_dates(on, entry["behaviour"]))
-        return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome)
+            return await move(
+                entry,
+                rules.LISTED,
+                on,
+                by,
+                reasons,
+                step.backdate_reason,
+                reviewed_on=on,
+                review_outcome=outcome,
+                calendar_review_until=None,
+                **rules.listing_dates(on, entry["behaviour"]),
+            )
+        return await move(
+            entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason, reviewed_on=on, review_outcome=outcome
+        )
 
 
 async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -374,11 +521,19 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         if reason == "expired" and court:
             raise ProcedureRefused("reason", COURT_FOLLOWS)
         if reason == "court_removed" and entry["status"] in (rules.NOTIFIED, rules.OBJECTED):
-            return await move(entry, rules.WITHDRAWN, on, by, text or "the court removed the subject from its list",
-                              step.backdate_reason)
+            return await move(
+                entry,
+                rules.WITHDRAWN,
+                on,
+                by,
+                text or "the court removed the subject from its list",
+                step.backdate_reason,
+            )
         if reason == "expired" and entry["expires_on"] and on < entry["expires_on"]:
             raise ProcedureRefused("reason", f"the listing runs until {entry['expires_on']}")
-        return await move(entry, rules.REMOVED, on, by, text or reason, step.backdate_reason, removed_on=on, removal_reason=reason)
+        return await move(
+            entry, rules.REMOVED, on, by, text or reason, step.backdate_reason, removed_on=on, removal_reason=reason
+        )
 
 
 async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -406,15 +561,27 @@ async def _record_application(entry_id: int, step: StepDay, statement: str, by: 
             raise ProcedureRefused("entry", COURT_FOLLOWS)
         if on < entry["early_removal_from"]:
             raise ProcedureRefused("on", f"early removal may be applied for from {entry['early_removal_from']}")
-        if await RemovalApplication.exists().where((RemovalApplication.entry == entry_id)
-                                                   & (RemovalApplication.decision == "pending")).run():
+        if (
+            await RemovalApplication.exists()
+            .where((RemovalApplication.entry == entry_id) & (RemovalApplication.decision == "pending"))
+            .run()
+        ):
             raise ProcedureRefused("entry", "an application is already waiting for a decision")
         application = RemovalApplication(entry=entry_id, applied_on=on, statement=statement)
         await application.save().run()
-        await record_changed(audit=Audit(
-            by.username, "listing.early_removal_applied", "listing", entry_id,
-            {"application": application.id, "on": on,
-             **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {})}))
+        await record_changed(
+            audit=Audit(
+                by.username,
+                "listing.early_removal_applied",
+                "listing",
+                entry_id,
+                {
+                    "application": application.id,
+                    "on": on,
+                    **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {}),
+                },
+            )
+        )
 
 
 async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -428,33 +595,58 @@ async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Princ
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
         await _refuse_self_review(entry, by, "the early-removal application")
-        pending = await RemovalApplication.select().where((RemovalApplication.entry == entry_id)
-                                                          & (RemovalApplication.decision == "pending")).first().run()
+        pending = (
+            await RemovalApplication.select()
+            .where((RemovalApplication.entry == entry_id) & (RemovalApplication.decision == "pending"))
+            .first()
+            .run()
+        )
         if pending is None:
             raise ProcedureRefused("entry", "there is no pending early-removal application")
-        decided = await RemovalApplication.update({
-            RemovalApplication.decision: decision, RemovalApplication.decided_on: on,
-            RemovalApplication.decided_by: by.username, RemovalApplication.reasons: reasons,
-        }).where((RemovalApplication.id == pending["id"]) & (RemovalApplication.decision == "pending")).returning(
-            RemovalApplication.id).run()
+        decided = (
+            await RemovalApplication.update(
+                {
+                    RemovalApplication.decision: decision,
+                    RemovalApplication.decided_on: on,
+                    RemovalApplication.decided_by: by.username,
+                    RemovalApplication.reasons: reasons,
+                }
+            )
+            .where((RemovalApplication.id == pending["id"]) & (RemovalApplication.decision == "pending"))
+            .returning(RemovalApplication.id)
+            .run()
+        )
         if not decided:
             raise IllegalTransition(entry_id, entry["status"], "decided again")
         if decision == "approved":
-            return await move(entry, rules.REMOVED, on, by, reasons, step.backdate_reason, removed_on=on,
-                              removal_reason="repaired")
-        await record_changed(audit=Audit(by.username, "listing.early_removal_rejected", "listing", entry_id,
-                                         {"application": pending["id"], "reasons": reasons}))
+            return await move(
+                entry, rules.REMOVED, on, by, reasons, step.backdate_reason, removed_on=on, removal_reason="repaired"
+            )
+        await record_changed(
+            audit=Audit(
+                by.username,
+                "listing.early_removal_rejected",
+                "listing",
+                entry_id,
+                {"application": pending["id"], "reasons": reasons},
+            )
+        )
     return await entry_detail(entry_id)
 
 
 async def on_penalty_revoked(penalty_id: int, on: date, by: Principal) -> None:
     """Inside the revocation's transaction: entries resting on the penalty end (removed or withdrawn)."""
-    entry_ids = [r["entry"] for r in await ListingBasis.select(ListingBasis.entry).where(
-        ListingBasis.penalty == penalty_id).run()]
+    entry_ids = [
+        r["entry"]
+        for r in await ListingBasis.select(ListingBasis.entry).where(ListingBasis.penalty == penalty_id).run()
+    ]
     if not entry_ids:
         return
-    for entry in await ListingEntry.select().where(ListingEntry.id.is_in(entry_ids)
-                                                   & ListingEntry.status.is_in(list(rules.ACTIVE_STATES))).run():
+    for entry in (
+        await ListingEntry.select()
+        .where(ListingEntry.id.is_in(entry_ids) & ListingEntry.status.is_in(list(rules.ACTIVE_STATES)))
+        .run()
+    ):
         reason = f"basis penalty {penalty_id} revoked"
         if entry["status"] == rules.LISTED:
             await move(entry, rules.REMOVED, on, by, reason, removed_on=on, removal_reason="revoked_basis")
@@ -467,23 +659,47 @@ async def entry_detail(entry_id: int) -> dict[str, Any]:
     from credit.identifiers import mask_name
 
     entry = await _entry(entry_id)
-    institution = await Institution.select(Institution.uscc, Institution.name, Institution.district_code).where(
-        Institution.id == entry["institution"]).first().run()
+    institution = (
+        await Institution.select(Institution.uscc, Institution.name, Institution.district_code)
+        .where(Institution.id == entry["institution"])
+        .first()
+        .run()
+    )
     practitioner = None
     if entry["practitioner"]:
-        practitioner = await Practitioner.select(Practitioner.name, Practitioner.id_masked).where(
-            Practitioner.id == entry["practitioner"]).first().run()
-    basis = await ListingBasis.select(ListingBasis.penalty.id, ListingBasis.penalty.decision_number).where(
-        ListingBasis.entry == entry_id).run()
-    steps = await ListingTransition.select(ListingTransition.from_status, ListingTransition.to_status,
-                                           ListingTransition.on, ListingTransition.actor,
-                                           ListingTransition.reason).where(
-        ListingTransition.entry == entry_id).order_by(ListingTransition.id).run()
-    applications = await RemovalApplication.select().where(RemovalApplication.entry == entry_id).order_by(
-        RemovalApplication.id).run()
+        practitioner = (
+            await Practitioner.select(Practitioner.name, Practitioner.id_masked)
+            .where(Practitioner.id == entry["practitioner"])
+            .first()
+            .run()
+        )
+    basis = (
+        await ListingBasis.select(ListingBasis.penalty.id, ListingBasis.penalty.decision_number)
+        .where(ListingBasis.entry == entry_id)
+        .run()
+    )
+    steps = (
+        await ListingTransition.select(
+            ListingTransition.from_status,
+            ListingTransition.to_status,
+            ListingTransition.on,
+            ListingTransition.actor,
+            ListingTransition.reason,
+        )
+        .where(ListingTransition.entry == entry_id)
+        .order_by(ListingTransition.id)
+        .run()
+    )
+    applications = (
+        await RemovalApplication.select()
+        .where(RemovalApplication.entry == entry_id)
+        .order_by(RemovalApplication.id)
+        .run()
+    )
     return {
         **{k: v for k, v in entry.items() if k not in ("created_at", "updated_at")},
-        "uscc": institution["uscc"], "institution_name": institution["name"],
+        "uscc": institution["uscc"],
+        "institution_name": institution["name"],
         "district_code": institution["district_code"],
         "practitioner_name": mask_name(practitioner["name"]) if practitioner else "",
         "practitioner_id_masked": practitioner["id_masked"] if practitioner else "",
@@ -491,5 +707,6 @@ async def entry_detail(entry_id: int) -> dict[str, Any]:
         "behaviour_label_en": rules.BEHAVIOURS[entry["behaviour"]][1],
         "penalty_ids": [b["penalty.id"] for b in basis],
         "penalty_numbers": [b["penalty.decision_number"] for b in basis],
-        "steps": steps, "applications": applications,
+        "steps": steps,
+        "applications": applications,
     }

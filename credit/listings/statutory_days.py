@@ -31,12 +31,17 @@ def _qingming(year: int) -> date:
 def statutory_days_off(year: int) -> frozenset[date]:
     """The 13 statutory days off of `year` under the 2024 rules (whatever weekday they fall on)."""
     spring = _lunar(year, 1, 1)
-    return frozenset({
-        date(year, 1, 1),
-        *(spring + timedelta(days=n) for n in range(-1, 3)),  # eve (the day before the first) to day 3
-        _qingming(year),
-        date(year, 5, 1), date(year, 5, 2),
-        _lunar(year, 5, 5),
-        _lunar(year, 8, 15),
-        date(year, 10, 1), date(year, 10, 2), date(year, 10, 3),
-    })
+    return frozenset(
+        {
+            date(year, 1, 1),
+            *(spring + timedelta(days=n) for n in range(-1, 3)),  # eve (the day before the first) to day 3
+            _qingming(year),
+            date(year, 5, 1),
+            date(year, 5, 2),
+            _lunar(year, 5, 5),
+            _lunar(year, 8, 15),
+            date(year, 10, 1),
+            date(year, 10, 2),
+            date(year, 10, 3),
+        }
+    )

@@ -1,7 +1,6 @@
 """Joint-punishment list tables (失信联合惩戒对象名单, MCA 民发〔2019〕103号)."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.listings.behaviours import BEHAVIOURS as ALL_BEHAVIOURS
@@ -10,7 +9,13 @@ from credit.registry.tables import Institution, Practitioner
 from credit.sharing.tables import Agency
 
 PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
-    "proposed", "notified", "objected", "listed", "removed", "withdrawn")
+    "proposed",
+    "notified",
+    "objected",
+    "listed",
+    "removed",
+    "withdrawn",
+)
 STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
 ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
 REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error", "court_removed")

@@ -8,23 +8,41 @@ fire-safety status with the failed areas; `listed`: the entries on the public li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
-
-from scoring import (
-    Assessment, InstitutionFacts, Policy, fire_outcome, grading_is_valid, inspection_due, level_of, open_hazards,
-)
+from typing import Any
 
 from credit.identifiers import mask_free_text_fields, mask_name
+from scoring import (
+    Assessment,
+    InstitutionFacts,
+    Policy,
+    fire_outcome,
+    grading_is_valid,
+    inspection_due,
+    level_of,
+    open_hazards,
+)
 
-INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type",
-                      "legal_representative", "phone", "established_on", "status", "version")
+INSTITUTION_FIELDS = (
+    "id",
+    "uscc",
+    "name",
+    "district_code",
+    "address",
+    "beds",
+    "owner_type",
+    "legal_representative",
+    "phone",
+    "established_on",
+    "status",
+    "version",
+)
 
 
 def contribution_out(c) -> dict[str, Any]:
-    return {"code": c.code, "label": c.label_zh, "label_en": c.label_en, "points": c.points,
-            "records": list(c.records)}
+    return {"code": c.code, "label": c.label_zh, "label_en": c.label_en, "points": c.points, "records": list(c.records)}
 
 
 def current_grade(facts: InstitutionFacts, policy: Policy, on: date) -> int | None:
@@ -51,8 +69,12 @@ def fire_status(facts: InstitutionFacts, policy: Policy, on: date) -> FireStatus
     latest = max(inspections, key=lambda i: (i.inspected_on, int(i.id)), default=None)
     outcome = fire_outcome(latest, [h for h in facts.hazards if h.found_on <= on], policy, on)
     failed = [area for area, result in (latest.checklist.items() if latest else ()) if result == "fail"]
-    return FireStatus(outcome.value if outcome else "none", latest.inspected_on if latest else None, failed,
-                      len(open_hazards(facts.hazards, on)))
+    return FireStatus(
+        outcome.value if outcome else "none",
+        latest.inspected_on if latest else None,
+        failed,
+        len(open_hazards(facts.hazards, on)),
+    )
 
 
 def public_institution(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,16 +105,25 @@ def build(inputs: Inputs, policy: Policy, on: date) -> dict[str, Any]:
     fire = fire_status(inputs.facts, policy, on)
     return {
         **public_institution(inputs.institution),
-        "credit": {"level": a.level, "score": a.score, "policy_version": a.policy_version,
-                   "as_of": inputs.assessed_on, "contributions": [contribution_out(c) for c in a.contributions]},
+        "credit": {
+            "level": a.level,
+            "score": a.score,
+            "policy_version": a.policy_version,
+            "as_of": inputs.assessed_on,
+            "contributions": [contribution_out(c) for c in a.contributions],
+        },
         "score_history": inputs.history,
         "gradings": inputs.gradings,
         "fire_inspections": mask_free_text_fields(inputs.inspections),
         "penalties": inputs.penalties,
-        "fire": {"status": fire.status, "inspected_on": fire.inspected_on, "failed_areas": fire.failed_areas,
-                 "open_hazards": fire.open_hazards,
-                 # the regulator's yearly inspection is due (MCA Order 66); it costs the home nothing under 2026.1
-                 "inspection_due": inspection_due(inputs.facts.inspections, policy, on)},
+        "fire": {
+            "status": fire.status,
+            "inspected_on": fire.inspected_on,
+            "failed_areas": fire.failed_areas,
+            "open_hazards": fire.open_hazards,
+            # the regulator's yearly inspection is due (MCA Order 66); it costs the home nothing under 2026.1
+            "inspection_due": inspection_due(inputs.facts.inspections, policy, on),
+        },
         "listed": inputs.listed,
         "supervision": inputs.supervision,
         "grade": current_grade(inputs.facts, policy, on),

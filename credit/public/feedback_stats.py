@@ -27,7 +27,8 @@ def first_month(on: date) -> date:
 
 def _counts(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
     table: dict[Any, dict[str, dict[str, int]]] = defaultdict(
-        lambda: defaultdict(lambda: {"received": 0, "substantiated": 0, "closed_on_time": 0}))
+        lambda: defaultdict(lambda: {"received": 0, "substantiated": 0, "closed_on_time": 0})
+    )
     for r in rows:
         month = table[r[key]][r["received_on"].strftime("%Y-%m")]
         month["received"] += 1
@@ -36,8 +37,14 @@ def _counts(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[dict[str
     return {k: [{"month": m, **c} for m, c in sorted(months.items())] for k, months in table.items()}
 
 
-_COLUMNS = (Feedback.institution, Feedback.district_code, Feedback.received_on, Feedback.due_on,
-            Feedback.closed_on, Feedback.substantiated)
+_COLUMNS = (
+    Feedback.institution,
+    Feedback.district_code,
+    Feedback.received_on,
+    Feedback.due_on,
+    Feedback.closed_on,
+    Feedback.substantiated,
+)
 
 
 async def by_home(institution_ids: list[int], on: date) -> dict[int, list[dict[str, Any]]]:
@@ -45,15 +52,24 @@ async def by_home(institution_ids: list[int], on: date) -> dict[int, list[dict[s
     first; homes without a report in the period are left out)."""
     if not institution_ids:
         return {}
-    rows = await Feedback.select(*_COLUMNS).where(
-        Feedback.institution.is_in(institution_ids) & (Feedback.received_on >= first_month(on))
-        & (Feedback.received_on <= on)).run()
+    rows = (
+        await Feedback.select(*_COLUMNS)
+        .where(
+            Feedback.institution.is_in(institution_ids)
+            & (Feedback.received_on >= first_month(on))
+            & (Feedback.received_on <= on)
+        )
+        .run()
+    )
     return _counts(rows, "institution")
 
 
 async def by_district(on: date) -> list[dict[str, Any]]:
     """Every district's months ("" is general feedback, about no home), districts in code order."""
-    rows = await Feedback.select(*_COLUMNS).where(
-        (Feedback.received_on >= first_month(on)) & (Feedback.received_on <= on)).run()
+    rows = (
+        await Feedback.select(*_COLUMNS)
+        .where((Feedback.received_on >= first_month(on)) & (Feedback.received_on <= on))
+        .run()
+    )
     counts = _counts(rows, "district_code")
     return [{"district_code": code, "months": counts[code]} for code in sorted(counts)]

@@ -21,9 +21,14 @@ class ListPage:
     page: int
 
 
-async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: int | None = None,
-                         institution_id: int | None = None, institution_ids: list[int] | None = None,
-                         on=None) -> list[dict[str, Any]]:
+async def listed_entries(
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    after_id: int | None = None,
+    institution_id: int | None = None,
+    institution_ids: list[int] | None = None,
+    on=None,
+) -> list[dict[str, Any]]:
     """Entries in state listed with their subject and basis, in three queries whatever the page size.
 
     Ordered most recently listed first, or by id after `after_id` when walking the whole list;
@@ -31,10 +36,18 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
     only while they are public themselves (credit.public.view); the basis text is masked.
     """
     query = ListingEntry.select(
-        ListingEntry.id, ListingEntry.subject_kind, ListingEntry.institution, ListingEntry.behaviour,
-        ListingEntry.status, ListingEntry.listed_on, ListingEntry.expires_on, ListingEntry.removed_on,
-        ListingEntry.removal_reason, ListingEntry.basis,
-        ListingEntry.institution.uscc.as_alias("uscc"), ListingEntry.institution.name.as_alias("institution_name"),
+        ListingEntry.id,
+        ListingEntry.subject_kind,
+        ListingEntry.institution,
+        ListingEntry.behaviour,
+        ListingEntry.status,
+        ListingEntry.listed_on,
+        ListingEntry.expires_on,
+        ListingEntry.removed_on,
+        ListingEntry.removal_reason,
+        ListingEntry.basis,
+        ListingEntry.institution.uscc.as_alias("uscc"),
+        ListingEntry.institution.name.as_alias("institution_name"),
         ListingEntry.practitioner.name.as_alias("practitioner_full_name"),
         ListingEntry.practitioner.id_masked.as_alias("practitioner_id_masked"),
     ).where(ListingEntry.status == LISTED)
@@ -45,13 +58,19 @@ async def listed_entries(page: int = 1, page_size: int = PAGE_SIZE, after_id: in
     if after_id is not None:
         query = query.where(ListingEntry.id > after_id).order_by(ListingEntry.id)
     else:
-        query = query.order_by(ListingEntry.listed_on, ascending=False).order_by(ListingEntry.id).offset(
-            (page - 1) * page_size)
+        query = (
+            query.order_by(ListingEntry.listed_on, ascending=False)
+            .order_by(ListingEntry.id)
+            .offset((page - 1) * page_size)
+        )
     rows = await read(query.limit(page_size))
     numbers: dict[int, list[str]] = {r["id"]: [] for r in rows}
     if rows:
-        links = await read(ListingBasis.select(ListingBasis.entry, ListingBasis.penalty).where(
-            ListingBasis.entry.is_in(list(numbers))).order_by(ListingBasis.id))
+        links = await read(
+            ListingBasis.select(ListingBasis.entry, ListingBasis.penalty)
+            .where(ListingBasis.entry.is_in(list(numbers)))
+            .order_by(ListingBasis.id)
+        )
         public = await public_decision_numbers([link["penalty"] for link in links], on or today())
         for link in links:
             if link["penalty"] in public:

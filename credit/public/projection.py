@@ -11,13 +11,13 @@ page cached under it stays valid until that home changes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from litestar.serialization import encode_json
-from scoring import Assessment, Policy, evaluate_many, policy_for
 
 from credit import changefeed, db
 from credit.disclosures.tables import CreditScore
@@ -30,6 +30,7 @@ from credit.public.view import counts_publicly, oldest_public_decision, public_e
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.tables import Institution
 from credit.timeutil import now_utc, today
+from scoring import Assessment, Policy, evaluate_many, policy_for
 
 BATCH = 500
 CHUNK = 100  # rows per INSERT statement (parameter limits)
@@ -48,7 +49,7 @@ async def refresh(institution_ids: Iterable[int], on: date | None = None) -> Ref
     ids = sorted(set(institution_ids))
     result = Refreshed()
     for start in range(0, len(ids), BATCH):
-        await _refresh_batch(ids[start:start + BATCH], on or today(), result)
+        await _refresh_batch(ids[start : start + BATCH], on or today(), result)
     return result
 
 
@@ -57,8 +58,13 @@ async def refresh_all(on: date | None = None) -> Refreshed:
     on = on or today()
     result, last_id = Refreshed(), 0
     while True:
-        rows = await Institution.select(Institution.id).where(Institution.id > last_id).order_by(
-            Institution.id).limit(BATCH).run()
+        rows = (
+            await Institution.select(Institution.id)
+            .where(Institution.id > last_id)
+            .order_by(Institution.id)
+            .limit(BATCH)
+            .run()
+        )
         if not rows:
             return result
         last_id = rows[-1]["id"]
@@ -70,7 +76,9 @@ async def stale_ids(on: date, limit: int = BATCH) -> list[int]:
     """Institutions without a row, or whose row was computed for another day than `on`."""
     rows = await Institution.raw(
         "SELECT i.id FROM institution i LEFT JOIN public_profile p ON p.institution = i.id "
-        "WHERE p.institution IS NULL OR p.as_of <> {} ORDER BY i.id LIMIT " + str(int(limit)), on).run()
+        "WHERE p.institution IS NULL OR p.as_of <> {} ORDER BY i.id LIMIT " + str(int(limit)),
+        on,
+    ).run()
     return [r["id"] for r in rows]
 
 
@@ -108,12 +116,28 @@ async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
         for entry in await listed_entries(page_size=100000, institution_ids=listed_ids, on=on):
             listed[entry["institution"]].append(public_entry(entry))
     feedback = await feedback_stats.by_home(ids, on)  # counts only (credit.public.feedback_stats)
-    return {i: {**document.build(document.Inputs(
-        institution=loaded.institutions[i], facts=loaded.facts[i], assessment=loaded.assessments[i],
-        assessed_on=history[i][-1]["as_of"] if history[i] else on, history=history[i],
-        gradings=gradings[i], inspections=inspections[i], penalties=penalties[i], listed=listed[i],
-        supervision=supervision[i]),
-        loaded.policy, on), "feedback": feedback.get(i, [])} for i in ids}
+    return {
+        i: {
+            **document.build(
+                document.Inputs(
+                    institution=loaded.institutions[i],
+                    facts=loaded.facts[i],
+                    assessment=loaded.assessments[i],
+                    assessed_on=history[i][-1]["as_of"] if history[i] else on,
+                    history=history[i],
+                    gradings=gradings[i],
+                    inspections=inspections[i],
+                    penalties=penalties[i],
+                    listed=listed[i],
+                    supervision=supervision[i],
+                ),
+                loaded.policy,
+                on,
+            ),
+            "feedback": feedback.get(i, []),
+        }
+        for i in ids
+    }
 
 
 async def documents_on(ids: list[int], on: date) -> dict[int, dict[str, Any]]:
@@ -134,19 +158,33 @@ async def _refresh_batch(ids: list[int], on: date, result: Refreshed) -> None:
 
 def _row(institution_id: int, doc: dict[str, Any], on: date) -> dict[str, Any]:
     credit = doc["credit"]
-    return {"institution": institution_id, "uscc": doc["uscc"], "name": doc["name"],
-            "district_code": doc["district_code"], "beds": doc["beds"], "owner_type": doc["owner_type"],
-            "status": doc["status"], "level": credit["level"], "score": credit["score"], "grade": doc["grade"],
-            "fire_status": doc["fire"]["status"], "listed": bool(doc["listed"]), "as_of": on,
-            "document": encode_json(doc).decode()}
+    return {
+        "institution": institution_id,
+        "uscc": doc["uscc"],
+        "name": doc["name"],
+        "district_code": doc["district_code"],
+        "beds": doc["beds"],
+        "owner_type": doc["owner_type"],
+        "status": doc["status"],
+        "level": credit["level"],
+        "score": credit["score"],
+        "grade": doc["grade"],
+        "fire_status": doc["fire"]["status"],
+        "listed": bool(doc["listed"]),
+        "as_of": on,
+        "document": encode_json(doc).decode(),
+    }
 
 
 async def _write(rows: list[dict[str, Any]], on: date) -> int:
     """Insert new rows, update changed ones (version + 1), and only move `as_of` on unchanged ones."""
     ids = [r["institution"] for r in rows]
-    stored = {r["institution"]: r for r in await PublicProfile.select(
-        PublicProfile.institution, PublicProfile.document, PublicProfile.version).where(
-        PublicProfile.institution.is_in(ids)).run()}
+    stored = {
+        r["institution"]: r
+        for r in await PublicProfile.select(PublicProfile.institution, PublicProfile.document, PublicProfile.version)
+        .where(PublicProfile.institution.is_in(ids))
+        .run()
+    }
     at = now_utc()
     new = [PublicProfile(**r, version=1, updated_at=at) for r in rows if r["institution"] not in stored]
     changed = [r for r in rows if r["institution"] in stored and stored[r["institution"]]["document"] != r["document"]]
@@ -154,46 +192,88 @@ async def _write(rows: list[dict[str, Any]], on: date) -> int:
     same = [i for i in ids if i in stored and i not in changed_ids]
     for row in changed:
         version = stored[row["institution"]]["version"] + 1
-        await PublicProfile.update({**{getattr(PublicProfile, k): v for k, v in row.items() if k != "institution"},
-                                    PublicProfile.version: version, PublicProfile.updated_at: at}).where(
-            PublicProfile.institution == row["institution"]).run()
+        await (
+            PublicProfile.update(
+                {
+                    **{getattr(PublicProfile, k): v for k, v in row.items() if k != "institution"},
+                    PublicProfile.version: version,
+                    PublicProfile.updated_at: at,
+                }
+            )
+            .where(PublicProfile.institution == row["institution"])
+            .run()
+        )
     if same:
-        await PublicProfile.update({PublicProfile.as_of: on}).where(
-            PublicProfile.institution.is_in(same) & (PublicProfile.as_of != on)).run()
+        await (
+            PublicProfile.update({PublicProfile.as_of: on})
+            .where(PublicProfile.institution.is_in(same) & (PublicProfile.as_of != on))
+            .run()
+        )
     for start in range(0, len(new), CHUNK):
-        await PublicProfile.insert(*new[start:start + CHUNK]).run()
+        await PublicProfile.insert(*new[start : start + CHUNK]).run()
     return len(new) + len(changed)
 
 
-async def _rescore(institutions: dict[int, dict], assessments: dict[int, Assessment], grades: dict[int, int | None],
-                   on: date) -> int:
+async def _rescore(
+    institutions: dict[int, dict], assessments: dict[int, Assessment], grades: dict[int, int | None], on: date
+) -> int:
     """Store what changed: a history row, the institution's current credit columns, a feed event."""
     latest = await _latest_policy_versions(list(assessments))
     changed = []
     for i, a in assessments.items():
         row = institutions[i]
         stored = None if row["credit_score"] is None else Decimal(row["credit_score"])
-        if (stored != a.score or row["credit_level"] != a.level or row["grade"] != grades[i]
-                or latest.get(i) != a.policy_version):
+        if (
+            stored != a.score
+            or row["credit_level"] != a.level
+            or row["grade"] != grades[i]
+            or latest.get(i) != a.policy_version
+        ):
             changed.append(a)
     if not changed:
         return 0
     at = now_utc()
-    history = [CreditScore(institution=a.institution_id, score=a.score, level=a.level,
-                           policy_version=a.policy_version,
-                           contributions=[document.contribution_out(c) for c in a.contributions],
-                           as_of=on, computed_at=at) for a in changed]
+    history = [
+        CreditScore(
+            institution=a.institution_id,
+            score=a.score,
+            level=a.level,
+            policy_version=a.policy_version,
+            contributions=[document.contribution_out(c) for c in a.contributions],
+            as_of=on,
+            computed_at=at,
+        )
+        for a in changed
+    ]
     for start in range(0, len(history), CHUNK):
-        await CreditScore.insert(*history[start:start + CHUNK]).run()
+        await CreditScore.insert(*history[start : start + CHUNK]).run()
     for start in range(0, len(changed), CHUNK):
-        await _store_credit_columns(changed[start:start + CHUNK], grades)
-    await changefeed.append([("rating", "rescored", a.institution_id, {
-        "institution": a.institution_id, "level": a.level, "score": a.score,
-        "previous_level": institutions[a.institution_id]["credit_level"] or None,
-        "policy_version": a.policy_version, "as_of": on}) for a in changed])
+        await _store_credit_columns(changed[start : start + CHUNK], grades)
+    await changefeed.append(
+        [
+            (
+                "rating",
+                "rescored",
+                a.institution_id,
+                {
+                    "institution": a.institution_id,
+                    "level": a.level,
+                    "score": a.score,
+                    "previous_level": institutions[a.institution_id]["credit_level"] or None,
+                    "policy_version": a.policy_version,
+                    "as_of": on,
+                },
+            )
+            for a in changed
+        ]
+    )
     for a in changed:  # the rows read above now match what was stored
-        institutions[a.institution_id] = {**institutions[a.institution_id], "credit_score": a.score,
-                                          "credit_level": a.level, "grade": grades[a.institution_id]}
+        institutions[a.institution_id] = {
+            **institutions[a.institution_id],
+            "credit_score": a.score,
+            "credit_level": a.level,
+            "grade": grades[a.institution_id],
+        }
     return len(changed)
 
 
@@ -201,16 +281,20 @@ async def _store_credit_columns(assessments: list[Assessment], grades: dict[int,
     """The institutions' current credit columns, one UPDATE for the chunk (a statement per home made the
     nightly run of the national data set minutes long)."""
     cases = {"credit_score": "NUMERIC", "credit_level": "VARCHAR", "grade": "INTEGER"}
-    values = {"credit_score": [a.score for a in assessments], "credit_level": [a.level for a in assessments],
-              "grade": [grades[a.institution_id] for a in assessments]}
+    values = {
+        "credit_score": [a.score for a in assessments],
+        "credit_level": [a.level for a in assessments],
+        "grade": [grades[a.institution_id] for a in assessments],
+    }
     ids = [a.institution_id for a in assessments]
     sets, args = [], []
     for column, sql_type in cases.items():
         sets.append(f"{column} = CASE id " + " ".join(f"WHEN {{}} THEN CAST({{}} AS {sql_type})" for _ in ids) + " END")
         for i, value in zip(ids, values[column], strict=True):
             args += [i, value]
-    await Institution.raw(f"UPDATE institution SET {', '.join(sets)} WHERE id IN ({', '.join('{}' for _ in ids)})",
-                          *args, *ids).run()
+    await Institution.raw(
+        f"UPDATE institution SET {', '.join(sets)} WHERE id IN ({', '.join('{}' for _ in ids)})", *args, *ids
+    ).run()
 
 
 async def _latest_policy_versions(ids: list[int]) -> dict[int, str]:
@@ -219,16 +303,24 @@ async def _latest_policy_versions(ids: list[int]) -> dict[int, str]:
     rows = await CreditScore.raw(
         "SELECT cs.institution, cs.policy_version FROM credit_score cs WHERE cs.id IN "
         "(SELECT MAX(id) FROM credit_score WHERE institution IN ({}) GROUP BY institution)".format(
-            ",".join(str(int(i)) for i in ids))).run()
+            ",".join(str(int(i)) for i in ids)
+        )
+    ).run()
     return {r["institution"]: r["policy_version"] for r in rows}
 
 
 async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each stored change of the score, oldest first."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in await CreditScore.select(CreditScore.institution, CreditScore.as_of, CreditScore.score,
-                                      CreditScore.level, CreditScore.policy_version).where(
-            CreditScore.institution.is_in(ids)).order_by(CreditScore.computed_at).order_by(CreditScore.id).run():
+    for r in (
+        await CreditScore.select(
+            CreditScore.institution, CreditScore.as_of, CreditScore.score, CreditScore.level, CreditScore.policy_version
+        )
+        .where(CreditScore.institution.is_in(ids))
+        .order_by(CreditScore.computed_at)
+        .order_by(CreditScore.id)
+        .run()
+    ):
         found[r.pop("institution")].append(r)
     return found
 
@@ -236,8 +328,13 @@ async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 async def _gradings(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Grading decisions, newest first."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in await Grading.select().where(Grading.institution.is_in(ids)).order_by(
-            Grading.decided_on, ascending=False).order_by(Grading.id, ascending=False).run():
+    for r in (
+        await Grading.select()
+        .where(Grading.institution.is_in(ids))
+        .order_by(Grading.decided_on, ascending=False)
+        .order_by(Grading.id, ascending=False)
+        .run()
+    ):
         found[r["institution"]].append({k: v for k, v in r.items() if k != "created_at"})
     return found
 
@@ -245,8 +342,13 @@ async def _gradings(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 async def _inspections(ids: list[int], known: dict[int, dict[str, str]]) -> dict[int, list[dict[str, Any]]]:
     """Fire inspections, newest first, each with its checklist and hazards. `known` holds the checklists the
     facts already loaded (the latest inspections'): checklist items are most of the rows, read each once."""
-    rows = await FireInspection.select().where(FireInspection.institution.is_in(ids)).order_by(
-        FireInspection.inspected_on, ascending=False).order_by(FireInspection.id, ascending=False).run()
+    rows = (
+        await FireInspection.select()
+        .where(FireInspection.institution.is_in(ids))
+        .order_by(FireInspection.inspected_on, ascending=False)
+        .order_by(FireInspection.id, ascending=False)
+        .run()
+    )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not rows:
         return found
@@ -255,27 +357,45 @@ async def _inspections(ids: list[int], known: dict[int, dict[str, str]]) -> dict
     hazards: dict[int, list[dict[str, Any]]] = defaultdict(list)
     unknown = [i for i in inspection_ids if i not in known]
     for start in range(0, len(unknown), BATCH):
-        for item in await FireChecklistItem.select(FireChecklistItem.inspection, FireChecklistItem.area,
-                                                   FireChecklistItem.result).where(
-                FireChecklistItem.inspection.is_in(unknown[start:start + BATCH])).run():
+        for item in (
+            await FireChecklistItem.select(
+                FireChecklistItem.inspection, FireChecklistItem.area, FireChecklistItem.result
+            )
+            .where(FireChecklistItem.inspection.is_in(unknown[start : start + BATCH]))
+            .run()
+        ):
             checklists[item["inspection"]][item["area"]] = item["result"]
     for start in range(0, len(inspection_ids), BATCH):
-        part = inspection_ids[start:start + BATCH]
-        for hazard in await MajorHazard.select().where(MajorHazard.inspection.is_in(part)).order_by(
-                MajorHazard.id).run():
+        part = inspection_ids[start : start + BATCH]
+        for hazard in (
+            await MajorHazard.select().where(MajorHazard.inspection.is_in(part)).order_by(MajorHazard.id).run()
+        ):
             hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
     for r in rows:
-        found[r["institution"]].append({**{k: v for k, v in r.items() if k != "created_at"},
-                                        "checklist": checklists[r["id"]], "hazards": hazards[r["id"]]})
+        found[r["institution"]].append(
+            {
+                **{k: v for k, v in r.items() if k != "created_at"},
+                "checklist": checklists[r["id"]],
+                "hazards": hazards[r["id"]],
+            }
+        )
     return found
 
 
 async def _penalties(ids: list[int], on: date, policy: Policy) -> dict[int, list[dict[str, Any]]]:
     """The penalties the public sees on `on` (credit.public.view), newest decision first."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in await Penalty.select().where(Penalty.institution.is_in(ids) & (Penalty.revoked == False)  # noqa: E712
-                                          & (Penalty.decision_date >= oldest_public_decision(on, policy))).order_by(
-            Penalty.decision_date, ascending=False).order_by(Penalty.id, ascending=False).run():
+    for r in (
+        await Penalty.select()
+        .where(
+            Penalty.institution.is_in(ids)
+            & Penalty.revoked.eq(False)
+            & (Penalty.decision_date >= oldest_public_decision(on, policy))
+        )
+        .order_by(Penalty.decision_date, ascending=False)
+        .order_by(Penalty.id, ascending=False)
+        .run()
+    ):
         if counts_publicly(r, on, policy):
             found[r["institution"]].append(public_form(r, policy))
     # While a repair application runs, its public credit commitment is shown with the penalty (Order No. 36).

@@ -26,8 +26,9 @@ LEVELS = ("A", "B", "C", "D")
 # sort key -> ORDER BY (every one ends on the institution id, so pages never overlap)
 # Ties in score or grade are broken by the other, then by fire safety (compliant first), then name, then id,
 # so equal homes keep one order on every page and a better-run home comes first.
-_FIRE_RANK = ("(CASE p.fire_status WHEN 'compliant' THEN 0 WHEN 'basically_compliant' THEN 1 WHEN 'none' THEN 2 "
-              "ELSE 3 END)")
+_FIRE_RANK = (
+    "(CASE p.fire_status WHEN 'compliant' THEN 0 WHEN 'basically_compliant' THEN 1 WHEN 'none' THEN 2 ELSE 3 END)"
+)
 _SCORE, _GRADE = "COALESCE(p.score, -1) DESC", "COALESCE(p.grade, 0) DESC"
 _TAIL = f"{_FIRE_RANK} ASC, p.name ASC, p.institution ASC"
 SORTS = {
@@ -36,8 +37,10 @@ SORTS = {
     "beds": f"p.beds DESC, {_SCORE}, {_GRADE}, {_TAIL}",
     "name": "p.name ASC, p.institution ASC",
 }
-COLUMNS = ("p.institution AS id, p.uscc, p.name, p.district_code, p.beds, p.owner_type, p.status, "
-           "p.level AS credit_level, p.score AS credit_score, p.grade, p.fire_status, p.version")
+COLUMNS = (
+    "p.institution AS id, p.uscc, p.name, p.district_code, p.beds, p.owner_type, p.status, "
+    "p.level AS credit_level, p.score AS credit_score, p.grade, p.fire_status, p.version"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +91,15 @@ def text_condition(q: str) -> TextMatch | None:
 def _where(filters: Filters) -> tuple[str, list[Any]]:
     parts: list[str] = []
     args: list[Any] = []
-    for value, sql in ((filters.district, "p.district_code = {}"), (filters.level, "p.level = {}"),
-                       (filters.min_grade or None, "p.grade >= {}"), (filters.beds_min, "p.beds >= {}"),
-                       (filters.beds_max, "p.beds <= {}"), (filters.owner_type, "p.owner_type = {}"),
-                       (filters.fire, "p.fire_status = {}")):
+    for value, sql in (
+        (filters.district, "p.district_code = {}"),
+        (filters.level, "p.level = {}"),
+        (filters.min_grade or None, "p.grade >= {}"),
+        (filters.beds_min, "p.beds >= {}"),
+        (filters.beds_max, "p.beds <= {}"),
+        (filters.owner_type, "p.owner_type = {}"),
+        (filters.fire, "p.fire_status = {}"),
+    ):
         if value is not None and value != "":
             parts.append(sql)
             args.append(value)
@@ -103,8 +111,12 @@ async def search(filters: Filters, sort: str = "credit", page: int = 1, page_siz
     the order of `sort`; with the exact total. The one search of the portal, the public API and the workspace."""
     where, args = _where(filters)
     matched = text_condition(filters.q.strip())
-    source, conditions, order, order_args = "public_profile p", [where] if where else [], SORTS.get(
-        sort, SORTS["credit"]), []
+    source, conditions, order, order_args = (
+        "public_profile p",
+        [where] if where else [],
+        SORTS.get(sort, SORTS["credit"]),
+        [],
+    )
     if matched:
         source = "public_profile p JOIN institution_search s ON s.institution = p.institution"
         conditions.insert(0, matched.where)
@@ -113,9 +125,14 @@ async def search(filters: Filters, sort: str = "credit", page: int = 1, page_siz
     clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     page = max(page, 1)
     total = (await read(PublicProfile.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args)))[0]["n"]
-    rows = await read(PublicProfile.raw(
-        f"SELECT {COLUMNS} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
-        f"OFFSET {int((page - 1) * page_size)}", *args, *order_args))
+    rows = await read(
+        PublicProfile.raw(
+            f"SELECT {COLUMNS} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
+            f"OFFSET {int((page - 1) * page_size)}",
+            *args,
+            *order_args,
+        )
+    )
     return SearchPage(rows, total, page, page_size)
 
 
@@ -123,8 +140,11 @@ async def documents(ids: list[int]) -> dict[int, dict[str, Any]]:
     """The profile documents of the given institutions (those with a row), keyed by id."""
     if not ids:
         return {}
-    rows = await read(PublicProfile.select(PublicProfile.institution, PublicProfile.document).where(
-        PublicProfile.institution.is_in(ids)))
+    rows = await read(
+        PublicProfile.select(PublicProfile.institution, PublicProfile.document).where(
+            PublicProfile.institution.is_in(ids)
+        )
+    )
     return {r["institution"]: json.loads(r["document"]) for r in rows}
 
 
@@ -136,9 +156,12 @@ async def documents_of_day(on: date, batch: int = 500) -> AsyncIterator[dict[str
 
     last_id = 0
     while True:
-        rows = await read(PublicProfile.select(PublicProfile.institution, PublicProfile.as_of,
-                                          PublicProfile.document).where(
-            PublicProfile.institution > last_id).order_by(PublicProfile.institution).limit(batch))
+        rows = await read(
+            PublicProfile.select(PublicProfile.institution, PublicProfile.as_of, PublicProfile.document)
+            .where(PublicProfile.institution > last_id)
+            .order_by(PublicProfile.institution)
+            .limit(batch)
+        )
         if not rows:
             return
         last_id = rows[-1]["institution"]
@@ -150,8 +173,9 @@ async def documents_of_day(on: date, batch: int = 500) -> AsyncIterator[dict[str
 
 async def profile_bytes(uscc: str) -> bytes:
     """The public profile document of the home with `uscc`, as stored (JSON bytes). Raises NotFound."""
-    row = await read(PublicProfile.select(PublicProfile.document).where(
-        PublicProfile.uscc == uscc.strip().upper()).first())
+    row = await read(
+        PublicProfile.select(PublicProfile.document).where(PublicProfile.uscc == uscc.strip().upper()).first()
+    )
     if row is None:
         raise NotFound(f"institution {uscc}")
     return row["document"].encode()
@@ -166,8 +190,11 @@ async def profiles(codes: list[str]) -> dict[str, dict[str, Any]]:
     """The documents of the given USCCs (those that exist), keyed by USCC: one query."""
     if not codes:
         return {}
-    rows = await read(PublicProfile.select(PublicProfile.uscc, PublicProfile.document).where(
-        PublicProfile.uscc.is_in([c.strip().upper() for c in codes])))
+    rows = await read(
+        PublicProfile.select(PublicProfile.uscc, PublicProfile.document).where(
+            PublicProfile.uscc.is_in([c.strip().upper() for c in codes])
+        )
+    )
     return {r["uscc"]: json.loads(r["document"]) for r in rows}
 
 
@@ -179,9 +206,11 @@ class ProfileRow:
 
 async def profile_row(uscc: str) -> ProfileRow:
     """One home's row: its version and its document (one indexed read). Raises NotFound."""
-    row = await read(PublicProfile.select(PublicProfile.version, PublicProfile.updated_at,
-                                          PublicProfile.document).where(
-        PublicProfile.uscc == uscc.strip().upper()).first())
+    row = await read(
+        PublicProfile.select(PublicProfile.version, PublicProfile.updated_at, PublicProfile.document)
+        .where(PublicProfile.uscc == uscc.strip().upper())
+        .first()
+    )
     if row is None:
         raise NotFound(f"institution {uscc}")
     return ProfileRow(RowVersion(row["version"], row["updated_at"]), row["document"].encode())
@@ -189,16 +218,22 @@ async def profile_row(uscc: str) -> ProfileRow:
 
 async def row_version(uscc: str) -> RowVersion | None:
     """The version of one home's row (one indexed read), or None when there is no such home."""
-    row = await read(PublicProfile.select(PublicProfile.version, PublicProfile.updated_at).where(
-        PublicProfile.uscc == uscc.strip().upper()).first())
+    row = await read(
+        PublicProfile.select(PublicProfile.version, PublicProfile.updated_at)
+        .where(PublicProfile.uscc == uscc.strip().upper())
+        .first()
+    )
     return RowVersion(row["version"], row["updated_at"]) if row else None
 
 
 async def row_versions(codes: list[str]) -> list[RowVersion | None]:
     """The versions of several homes' rows, in the order asked (None for an unknown USCC)."""
     wanted = [c.strip().upper() for c in codes]
-    rows = await read(PublicProfile.select(PublicProfile.uscc, PublicProfile.version,
-                                           PublicProfile.updated_at).where(PublicProfile.uscc.is_in(wanted or [""])))
+    rows = await read(
+        PublicProfile.select(PublicProfile.uscc, PublicProfile.version, PublicProfile.updated_at).where(
+            PublicProfile.uscc.is_in(wanted or [""])
+        )
+    )
     found = {r["uscc"]: RowVersion(r["version"], r["updated_at"]) for r in rows}
     return [found.get(c) for c in wanted]
 
@@ -211,8 +246,9 @@ async def counts_by_level() -> dict[str, int]:
 
 async def data_version() -> DataVersion:
     """The change feed's tail (one index lookup): what pages listing many homes are cached by."""
-    row = await read(ChangeEvent.select(ChangeEvent.seq, ChangeEvent.at).order_by(
-        ChangeEvent.seq, ascending=False).first())
+    row = await read(
+        ChangeEvent.select(ChangeEvent.seq, ChangeEvent.at).order_by(ChangeEvent.seq, ascending=False).first()
+    )
     return DataVersion(row["seq"], row["at"]) if row else DataVersion(0, None)
 
 

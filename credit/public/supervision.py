@@ -16,8 +16,12 @@ from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
 OUTCOMES = ("no_problem", "rectify", "interview", "case_opened")
-OUTCOME_NAMES = {"no_problem": ("未发现问题", "No problem found"), "rectify": ("责令整改", "Ordered to rectify"),
-                 "interview": ("约谈", "Interview (约谈)"), "case_opened": ("立案调查", "Case opened")}
+OUTCOME_NAMES = {
+    "no_problem": ("未发现问题", "No problem found"),
+    "rectify": ("责令整改", "Ordered to rectify"),
+    "interview": ("约谈", "Interview (约谈)"),
+    "case_opened": ("立案调查", "Case opened"),
+}
 STATISTICS = ("checks", "with_problems", "rectification_notices", "interviews", "cases", "rectified_on_time")
 
 
@@ -34,7 +38,7 @@ def public_inspector(row: dict[str, Any]) -> dict[str, str]:
 
 
 def rectification_state(task: dict[str, Any], on: date) -> str:
-    """"" (nothing ordered), "on_time", "late" (confirmed after the deadline), "overdue", or "pending"."""
+    """ "" (nothing ordered), "on_time", "late" (confirmed after the deadline), "overdue", or "pending"."""
     if task["outcome"] != "rectify" or task["rectify_by"] is None:
         return ""
     if task["rectified_on"] is not None:
@@ -44,31 +48,51 @@ def rectification_state(task: dict[str, Any], on: date) -> str:
 
 def public_result(task: dict[str, Any], inspectors: dict[int, dict[str, Any]], on: date) -> dict[str, Any]:
     """One published result as the public sees it (also the payload of the feed event)."""
-    return {"task": task["id"], "month": task["month"], "uscc": task["uscc"], "institution_name": task["name"],
-            "district_code": task["district_code"], "inspected_on": task["inspected_on"], "kind": task["kind"],
-            "inspectors": [public_inspector(inspectors[i]) for i in task["inspectors"] if i in inspectors],
-            "outcome": task["outcome"], "findings": mask_free_text(task["findings"] or ""),
-            "rectify_by": task["rectify_by"], "rectified_on": task["rectified_on"],
-            "rectification": rectification_state(task, on), "published_on": task["published_on"]}
+    return {
+        "task": task["id"],
+        "month": task["month"],
+        "uscc": task["uscc"],
+        "institution_name": task["name"],
+        "district_code": task["district_code"],
+        "inspected_on": task["inspected_on"],
+        "kind": task["kind"],
+        "inspectors": [public_inspector(inspectors[i]) for i in task["inspectors"] if i in inspectors],
+        "outcome": task["outcome"],
+        "findings": mask_free_text(task["findings"] or ""),
+        "rectify_by": task["rectify_by"],
+        "rectified_on": task["rectified_on"],
+        "rectification": rectification_state(task, on),
+        "published_on": task["published_on"],
+    }
 
 
 async def inspectors_by_id(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     wanted = sorted({int(i) for i in ids})
     if not wanted:
         return {}
-    rows = await Inspector.select(Inspector.id, Inspector.name, Inspector.certificate_number).where(
-        Inspector.id.is_in(wanted)).run()
+    rows = (
+        await Inspector.select(Inspector.id, Inspector.name, Inspector.certificate_number)
+        .where(Inspector.id.is_in(wanted))
+        .run()
+    )
     return {r["id"]: r for r in rows}
 
 
 def _task_columns():
-    return (*SupervisionTask.all_columns(), SupervisionTask.institution.uscc.as_alias("uscc"),
-            SupervisionTask.institution.name.as_alias("name"))
+    return (
+        *SupervisionTask.all_columns(),
+        SupervisionTask.institution.uscc.as_alias("uscc"),
+        SupervisionTask.institution.name.as_alias("name"),
+    )
 
 
-async def published_results(month: str | None = None, institution_ids: list[int] | None = None,
-                            task_id: int | None = None, on: date | None = None,
-                            published_on: date | None = None) -> list[dict[str, Any]]:
+async def published_results(
+    month: str | None = None,
+    institution_ids: list[int] | None = None,
+    task_id: int | None = None,
+    on: date | None = None,
+    published_on: date | None = None,
+) -> list[dict[str, Any]]:
     """The published results of a month (or of some homes, one task, or published on one day), by district."""
     on = on or today()
     query = SupervisionTask.select(*_task_columns()).where(SupervisionTask.status == "published")
@@ -80,8 +104,7 @@ async def published_results(month: str | None = None, institution_ids: list[int]
         query = query.where(SupervisionTask.id == task_id)
     if published_on is not None:
         query = query.where(SupervisionTask.published_on == published_on)
-    rows = await query.order_by(SupervisionTask.district_code).order_by(SupervisionTask.id).output(
-        load_json=True).run()
+    rows = await query.order_by(SupervisionTask.district_code).order_by(SupervisionTask.id).output(load_json=True).run()
     inspectors = await inspectors_by_id(i for r in rows for i in r["inspectors"])
     return [public_result(r, inspectors, on) for r in rows]
 
@@ -89,8 +112,11 @@ async def published_results(month: str | None = None, institution_ids: list[int]
 async def results_by_institution(ids: list[int], on: date) -> dict[int, list[dict[str, Any]]]:
     """Each home's published results, newest first (the `supervision` part of its public profile)."""
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    rows = await SupervisionTask.select(SupervisionTask.id, SupervisionTask.institution).where(
-        (SupervisionTask.status == "published") & SupervisionTask.institution.is_in(ids or [0])).run()
+    rows = (
+        await SupervisionTask.select(SupervisionTask.id, SupervisionTask.institution)
+        .where((SupervisionTask.status == "published") & SupervisionTask.institution.is_in(ids or [0]))
+        .run()
+    )
     owners = {r["id"]: r["institution"] for r in rows}
     if owners:
         for result in await published_results(institution_ids=sorted(set(owners.values())), on=on):
@@ -134,14 +160,31 @@ async def statistics(month: str) -> list[DistrictStatistics]:
     return statistics_of(await published_results(month))
 
 
-CSV_HEADER = ("区县代码 district code", "区县 district", "检查数 checks", "发现问题 homes with problems",
-              "整改通知 rectification notices", "约谈 interviews", "立案 cases", "按期整改 rectified on time")
+CSV_HEADER = (
+    "区县代码 district code",
+    "区县 district",
+    "检查数 checks",
+    "发现问题 homes with problems",
+    "整改通知 rectification notices",
+    "约谈 interviews",
+    "立案 cases",
+    "按期整改 rectified on time",
+)
 
 
 def statistics_csv(rows: list[DistrictStatistics], district_name: Callable[[str], str]) -> str:
     """The statistics as CSV through the one safe CSV writer; the city total (全市) is the last row."""
-    return csv_text(CSV_HEADER, ([r.district_code, district_name(r.district_code) if r.district_code else "全市",
-                                  *(getattr(r, k) for k in STATISTICS)] for r in rows))
+    return csv_text(
+        CSV_HEADER,
+        (
+            [
+                r.district_code,
+                district_name(r.district_code) if r.district_code else "全市",
+                *(getattr(r, k) for k in STATISTICS),
+            ]
+            for r in rows
+        ),
+    )
 
 
 async def months_published() -> list[str]:

@@ -11,27 +11,61 @@ contact never are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
-
-from scoring import Penalty as PenaltyFacts
-from scoring import Policy, is_publicly_active, policy_for, publication_end
-from scoring.policy import available_policies
+from typing import Any
 
 from credit.db import read
 from credit.identifiers import mask_free_text, mask_free_text_fields, mask_name
 from credit.money import penalty_values
 from credit.records.tables import Penalty, RepairApplication
+from scoring import Penalty as PenaltyFacts
+from scoring import Policy, is_publicly_active, policy_for, publication_end
+from scoring.policy import available_policies
 
 PUBLIC_PENALTY_FIELDS = (
-    "id", "institution", "subject_name", "subject_kind", "uscc", "decision_number", "violation_type",
-    "facts", "legal_basis", "penalty_kind", "content", "fine_yuan", "decision_date", "deciding_agency",
-    "source_agency", "publication_end", "severity", "is_fire_safety", "listing_behaviour", "rectified_on",
-    "revoked", "revoked_on", "version", "repaired_on",
+    "id",
+    "institution",
+    "subject_name",
+    "subject_kind",
+    "uscc",
+    "decision_number",
+    "violation_type",
+    "facts",
+    "legal_basis",
+    "penalty_kind",
+    "content",
+    "fine_yuan",
+    "decision_date",
+    "deciding_agency",
+    "source_agency",
+    "publication_end",
+    "severity",
+    "is_fire_safety",
+    "listing_behaviour",
+    "rectified_on",
+    "revoked",
+    "revoked_on",
+    "version",
+    "repaired_on",
 )
-PUBLIC_ENTRY_FIELDS = ("id", "subject_kind", "institution", "uscc", "institution_name", "practitioner_name",
-                       "behaviour", "behaviour_label", "status", "listed_on", "expires_on", "removed_on",
-                       "removal_reason", "basis", "penalty_numbers")
+PUBLIC_ENTRY_FIELDS = (
+    "id",
+    "subject_kind",
+    "institution",
+    "uscc",
+    "institution_name",
+    "practitioner_name",
+    "behaviour",
+    "behaviour_label",
+    "status",
+    "listed_on",
+    "expires_on",
+    "removed_on",
+    "removal_reason",
+    "basis",
+    "penalty_numbers",
+)
 
 
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,9 +85,15 @@ def public_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _facts(row: Mapping[str, Any]) -> PenaltyFacts:
-    return PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
-                        is_fire_safety=bool(row["is_fire_safety"]), publication_end=row["publication_end"],
-                        revoked=bool(row["revoked"]), repaired_on=row.get("repaired_on"))
+    return PenaltyFacts(
+        id=row["id"],
+        severity=row["severity"],
+        decision_date=row["decision_date"],
+        is_fire_safety=bool(row["is_fire_safety"]),
+        publication_end=row["publication_end"],
+        revoked=bool(row["revoked"]),
+        repaired_on=row.get("repaired_on"),
+    )
 
 
 def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = None) -> bool:
@@ -69,8 +109,13 @@ def counts_publicly(row: Mapping[str, Any], on: date, policy: Policy | None = No
 def oldest_public_decision(on: date, policy: Policy) -> date:
     """A day before which no decision can be public on `on` under any policy (the longest window of any
     severity, fire-safety floor included, plus a year's margin): a query's bound, counts_publicly decides."""
-    months = max(max(max(p.penalties.for_severity(s).maximum_months for s in ("minor", "general", "serious")),
-                     p.penalties.fire_safety_minimum_months) for p in (*available_policies(), policy))
+    months = max(
+        max(
+            max(p.penalties.for_severity(s).maximum_months for s in ("minor", "general", "serious")),
+            p.penalties.fire_safety_minimum_months,
+        )
+        for p in (*available_policies(), policy)
+    )
     return date(on.year - months // 12 - 2, 1, 1)
 
 
@@ -85,26 +130,49 @@ async def running_repairs(penalty_ids: list[int]) -> dict[int, dict[str, Any]]:
     the day applied; never the applicant's name or contact."""
     if not penalty_ids:
         return {}
-    rows = await RepairApplication.select(RepairApplication.penalty, RepairApplication.commitment,
-                                          RepairApplication.applied_on).where(
-        RepairApplication.penalty.is_in(sorted(set(penalty_ids))) & (RepairApplication.status == "applied")).run()
-    return {r["penalty"]: {"status": "applied", "commitment": mask_free_text(r["commitment"]),
-                           "applied_on": r["applied_on"]} for r in rows}
+    rows = (
+        await RepairApplication.select(
+            RepairApplication.penalty, RepairApplication.commitment, RepairApplication.applied_on
+        )
+        .where(RepairApplication.penalty.is_in(sorted(set(penalty_ids))) & (RepairApplication.status == "applied"))
+        .run()
+    )
+    return {
+        r["penalty"]: {
+            "status": "applied",
+            "commitment": mask_free_text(r["commitment"]),
+            "applied_on": r["applied_on"],
+        }
+        for r in rows
+    }
 
 
 async def public_penalties_of(institution_id: int, on: date) -> list[dict[str, Any]]:
     """The institution's penalties the public sees on `on`, newest decision first."""
     policy = policy_for(on)
-    rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
-        Penalty.decision_date, ascending=False).order_by(Penalty.id, ascending=False).run()
+    rows = (
+        await Penalty.select()
+        .where(Penalty.institution == institution_id)
+        .order_by(Penalty.decision_date, ascending=False)
+        .order_by(Penalty.id, ascending=False)
+        .run()
+    )
     shown = [public_form(r, policy) for r in rows if counts_publicly(r, on, policy)]
     repairs = await running_repairs([p["id"] for p in shown])
     return [{**p, "repair": repairs.get(p["id"])} for p in shown]
 
 
-PUBLIC_COLUMNS = (Penalty.id, Penalty.decision_number, Penalty.severity, Penalty.decision_date,
-                  Penalty.is_fire_safety, Penalty.publication_end, Penalty.revoked, Penalty.retired_on,
-                  Penalty.repaired_on)
+PUBLIC_COLUMNS = (
+    Penalty.id,
+    Penalty.decision_number,
+    Penalty.severity,
+    Penalty.decision_date,
+    Penalty.is_fire_safety,
+    Penalty.publication_end,
+    Penalty.revoked,
+    Penalty.retired_on,
+    Penalty.repaired_on,
+)
 
 
 async def public_decision_numbers(penalty_ids: list[int], on: date) -> dict[int, str]:

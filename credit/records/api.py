@@ -34,16 +34,18 @@ class RecordsController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @post("/institutions/{uscc:str}/gradings", operation_id="createGrading")
-    async def create_grading(self, uscc: FromPath[str], data: JSONBody[GradingIn],
-                             principal: NamedDependency[Principal]) -> GradingOut:
+    async def create_grading(
+        self, uscc: FromPath[str], data: JSONBody[GradingIn], principal: NamedDependency[Principal]
+    ) -> GradingOut:
         """Record a grading decision; the level follows from the four part scores."""
         institution = await get_institution_by_uscc(uscc)
         stored = await service.create_grading(institution["id"], present_fields(data), principal)
         return msgspec.convert(stored, GradingOut)
 
     @post("/institutions/{uscc:str}/fire-inspections", operation_id="createFireInspection")
-    async def create_fire_inspection(self, uscc: FromPath[str], data: JSONBody[FireInspectionIn],
-                                     principal: NamedDependency[Principal]) -> FireInspectionOut:
+    async def create_fire_inspection(
+        self, uscc: FromPath[str], data: JSONBody[FireInspectionIn], principal: NamedDependency[Principal]
+    ) -> FireInspectionOut:
         """Record a fire-safety inspection: the seven-area checklist and any major hazards."""
         institution = await get_institution_by_uscc(uscc)
         values = present_fields(data)
@@ -52,23 +54,26 @@ class RecordsController(Controller):
         return msgspec.convert(stored, FireInspectionOut)
 
     @post("/hazards/{hazard_id:int}/rectification", operation_id="rectifyHazard")
-    async def rectify(self, hazard_id: RecordId, data: JSONBody[RectificationIn],
-                      principal: NamedDependency[Principal]) -> HazardOut:
+    async def rectify(
+        self, hazard_id: RecordId, data: JSONBody[RectificationIn], principal: NamedDependency[Principal]
+    ) -> HazardOut:
         """Record the date a major hazard was rectified."""
         stored = await service.rectify_hazard(hazard_id, data.rectified_on.isoformat(), data.version, principal)
         return msgspec.convert(stored, HazardOut)
 
     @post("/institutions/{uscc:str}/penalties", operation_id="createInstitutionPenalty")
-    async def create_penalty(self, uscc: FromPath[str], data: JSONBody[PenaltyIn],
-                             principal: NamedDependency[Principal]) -> PenaltyOut:
+    async def create_penalty(
+        self, uscc: FromPath[str], data: JSONBody[PenaltyIn], principal: NamedDependency[Principal]
+    ) -> PenaltyOut:
         """Record a penalty (双公示 fields; fine in yuan) against the institution."""
         institution = await get_institution_by_uscc(uscc)
         stored = await service.create_penalty(institution["id"], present_fields(data), principal)
         return msgspec.convert(stored, PenaltyOut)
 
     @put("/penalties/{penalty_id:int}", operation_id="updatePenalty")
-    async def update_penalty(self, penalty_id: RecordId, data: JSONBody[PenaltyUpdate],
-                             principal: NamedDependency[Principal]) -> PenaltyOut:
+    async def update_penalty(
+        self, penalty_id: RecordId, data: JSONBody[PenaltyUpdate], principal: NamedDependency[Principal]
+    ) -> PenaltyOut:
         """Update a penalty (also to record rectification or revocation); stale `version` -> 409."""
         values = present_fields(data)
         version = values.pop("version")

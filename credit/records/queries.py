@@ -14,33 +14,54 @@ from scoring.dates import last_start_ending_by
 
 
 async def gradings_of(institution_id: int) -> list[dict[str, Any]]:
-    rows = await Grading.select().where(Grading.institution == institution_id).order_by(
-        Grading.decided_on, ascending=False).run()
+    rows = (
+        await Grading.select()
+        .where(Grading.institution == institution_id)
+        .order_by(Grading.decided_on, ascending=False)
+        .run()
+    )
     return [{k: v for k, v in r.items() if k != "created_at"} for r in rows]
 
 
 async def inspections_of(institution_id: int) -> list[dict[str, Any]]:
     """The institution's inspections, newest first, each with its checklist and hazards (three queries)."""
-    rows = await FireInspection.select().where(FireInspection.institution == institution_id).order_by(
-        FireInspection.inspected_on, ascending=False).order_by(FireInspection.id, ascending=False).run()
+    rows = (
+        await FireInspection.select()
+        .where(FireInspection.institution == institution_id)
+        .order_by(FireInspection.inspected_on, ascending=False)
+        .order_by(FireInspection.id, ascending=False)
+        .run()
+    )
     if not rows:
         return []
     ids = [r["id"] for r in rows]
     checklists: dict[int, dict[str, str]] = {i: {} for i in ids}
-    for item in await FireChecklistItem.select(FireChecklistItem.inspection, FireChecklistItem.area,
-                                               FireChecklistItem.result).where(
-            FireChecklistItem.inspection.is_in(ids)).run():
+    for item in (
+        await FireChecklistItem.select(FireChecklistItem.inspection, FireChecklistItem.area, FireChecklistItem.result)
+        .where(FireChecklistItem.inspection.is_in(ids))
+        .run()
+    ):
         checklists[item["inspection"]][item["area"]] = item["result"]
     hazards: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for hazard in await MajorHazard.select().where(MajorHazard.inspection.is_in(ids)).order_by(MajorHazard.id).run():
         hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
-    return [{**{k: v for k, v in r.items() if k != "created_at"}, "checklist": checklists[r["id"]],
-             "hazards": hazards[r["id"]]} for r in rows]
+    return [
+        {
+            **{k: v for k, v in r.items() if k != "created_at"},
+            "checklist": checklists[r["id"]],
+            "hazards": hazards[r["id"]],
+        }
+        for r in rows
+    ]
 
 
 async def penalties_of(institution_id: int) -> list[dict[str, Any]]:
-    rows = await Penalty.select().where(Penalty.institution == institution_id).order_by(
-        Penalty.decision_date, ascending=False).run()
+    rows = (
+        await Penalty.select()
+        .where(Penalty.institution == institution_id)
+        .order_by(Penalty.decision_date, ascending=False)
+        .run()
+    )
     return [public_penalty(r) for r in rows]
 
 
@@ -52,18 +73,24 @@ async def get_hazard(hazard_id: int) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "created_at"}
 
 
-async def gradings_lapsing(district: str = "", within_days: int = 90, on: date | None = None
-                           ) -> list[dict[str, Any]]:
+async def gradings_lapsing(district: str = "", within_days: int = 90, on: date | None = None) -> list[dict[str, Any]]:
     """The latest valid (not revoked) grading of each institution when it expires within `within_days` days
     (today included), soonest first: {id, institution, institution_name, district_code, level, decided_on,
     expires_on}. `district` limits them to one district's institutions."""
     on = on or today()
     query = Grading.select(
-        Grading.id, Grading.institution, Grading.institution.name.as_alias("institution_name"),
-        Grading.institution.district_code.as_alias("district_code"), Grading.level, Grading.decided_on,
+        Grading.id,
+        Grading.institution,
+        Grading.institution.name.as_alias("institution_name"),
+        Grading.institution.district_code.as_alias("district_code"),
+        Grading.level,
+        Grading.decided_on,
         Grading.expires_on,
-    ).where((Grading.revoked == False) & (Grading.expires_on >= on)  # noqa: E712
-            & (Grading.expires_on <= on + timedelta(days=within_days)))
+    ).where(
+        Grading.revoked.eq(False)
+        & (Grading.expires_on >= on)
+        & (Grading.expires_on <= on + timedelta(days=within_days))
+    )
     if district:
         query = query.where(Grading.institution.district_code == district)
     candidates = await query.run()
@@ -71,9 +98,11 @@ async def gradings_lapsing(district: str = "", within_days: int = 90, on: date |
         return []
     # A newer grading of the same institution supersedes a lapsing one.
     latest: dict[int, tuple] = {}
-    for g in await Grading.select(Grading.id, Grading.institution, Grading.decided_on).where(
-            (Grading.revoked == False) & Grading.institution.is_in(  # noqa: E712
-                sorted({c["institution"] for c in candidates}))).run():
+    for g in (
+        await Grading.select(Grading.id, Grading.institution, Grading.decided_on)
+        .where(Grading.revoked.eq(False) & Grading.institution.is_in(sorted({c["institution"] for c in candidates})))
+        .run()
+    ):
         key = (g["decided_on"], g["id"])
         if g["institution"] not in latest or key > latest[g["institution"]]:
             latest[g["institution"]] = key
@@ -86,9 +115,14 @@ async def overdue_major_hazards(district: str = "", on: date | None = None) -> l
     institution_name, district_code, category, description, found_on, rectify_by}."""
     on = on or today()
     query = MajorHazard.select(
-        MajorHazard.id, MajorHazard.institution, MajorHazard.institution.name.as_alias("institution_name"),
-        MajorHazard.institution.district_code.as_alias("district_code"), MajorHazard.category,
-        MajorHazard.description, MajorHazard.found_on, MajorHazard.rectify_by,
+        MajorHazard.id,
+        MajorHazard.institution,
+        MajorHazard.institution.name.as_alias("institution_name"),
+        MajorHazard.institution.district_code.as_alias("district_code"),
+        MajorHazard.category,
+        MajorHazard.description,
+        MajorHazard.found_on,
+        MajorHazard.rectify_by,
     ).where(MajorHazard.rectified_on.is_null() & (MajorHazard.rectify_by < on))
     if district:
         query = query.where(MajorHazard.institution.district_code == district)
@@ -103,8 +137,9 @@ async def count_open_hazards(district: str = "") -> int:
     return await query.run()
 
 
-async def due_for_inspection(months: int, district: str = "", on: date | None = None,
-                             limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+async def due_for_inspection(
+    months: int, district: str = "", on: date | None = None, limit: int = 50
+) -> tuple[int, list[dict[str, Any]]]:
     """Operating homes not inspected in the last `months` months (the policy's yearly interval): civil
     affairs inspects every home yearly (养老机构管理办法, MCA Order 66), so these are the regulator's to do.
 
@@ -123,11 +158,12 @@ async def due_for_inspection(months: int, district: str = "", on: date | None = 
         "MAX(f.inspected_on) AS last_inspected FROM institution i "
         "LEFT JOIN fire_inspection f ON f.institution = i.id AND f.inspected_on <= {} "
         f"WHERE {where} GROUP BY i.id, i.uscc, i.name, i.district_code "
-        "HAVING MAX(f.inspected_on) IS NULL OR MAX(f.inspected_on) <= {}")
+        "HAVING MAX(f.inspected_on) IS NULL OR MAX(f.inspected_on) <= {}"
+    )
     total = (await Institution.raw(f"SELECT COUNT(*) AS n FROM ({due}) d", *params).run())[0]["n"]
     rows = await Institution.raw(
-        f"{due} ORDER BY (MAX(f.inspected_on) IS NOT NULL), MAX(f.inspected_on), i.id LIMIT {int(limit)}",
-        *params).run()
+        f"{due} ORDER BY (MAX(f.inspected_on) IS NOT NULL), MAX(f.inspected_on), i.id LIMIT {int(limit)}", *params
+    ).run()
     for row in rows:
         if isinstance(row["last_inspected"], str):  # SQLite gives an aggregate of dates as text
             row["last_inspected"] = date.fromisoformat(row["last_inspected"])

@@ -11,11 +11,9 @@ counting in the score (scoring.penalties), and stays in the internal history. On
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
-
-from scoring import Penalty as PenaltyFacts
-from scoring import policy_for, repairable_from
+from typing import Any
 
 from credit import db
 from credit.accounts.roles import Principal, can_write_institution
@@ -26,6 +24,8 @@ from credit.records.tables import Penalty, RepairApplication
 from credit.registry.service import institution_in_scope
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
+from scoring import Penalty as PenaltyFacts
+from scoring import policy_for, repairable_from
 
 APPLIED, ACCEPTED, REJECTED, WITHDRAWN = "applied", "accepted", "rejected", "withdrawn"
 STATUSES = (APPLIED, ACCEPTED, REJECTED, WITHDRAWN)
@@ -34,8 +34,13 @@ NO_INSTITUTION = "a penalty not matched to an institution is in no regulator's s
 
 
 def _facts(row: Mapping[str, Any]) -> PenaltyFacts:
-    return PenaltyFacts(id=row["id"], severity=row["severity"], decision_date=row["decision_date"],
-                        is_fire_safety=bool(row["is_fire_safety"]), publication_end=row["publication_end"])
+    return PenaltyFacts(
+        id=row["id"],
+        severity=row["severity"],
+        decision_date=row["decision_date"],
+        is_fire_safety=bool(row["is_fire_safety"]),
+        publication_end=row["publication_end"],
+    )
 
 
 async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
@@ -52,8 +57,12 @@ async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
 
 
 async def _application(application_id: int, penalty_id: int) -> dict[str, Any]:
-    row = await RepairApplication.select().where(
-        (RepairApplication.id == application_id) & (RepairApplication.penalty == penalty_id)).first().run()
+    row = (
+        await RepairApplication.select()
+        .where((RepairApplication.id == application_id) & (RepairApplication.penalty == penalty_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound(f"repair application {application_id} of penalty {penalty_id}")
     return row
@@ -88,8 +97,11 @@ def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> di
         raise ProcedureRefused("penalty", f"already repaired on {penalty['repaired_on'].isoformat()}")
     opens = repairable_from(_facts(penalty), policy_for(penalty["decision_date"]))
     if clean["applied_on"] < opens:
-        raise ProcedureRefused("applied_on", f"repair is open from {opens.isoformat()}, when the shortest "
-                                             f"publication period of this {penalty['severity']} penalty has passed")
+        raise ProcedureRefused(
+            "applied_on",
+            f"repair is open from {opens.isoformat()}, when the shortest "
+            f"publication period of this {penalty['severity']} penalty has passed",
+        )
     return clean
 
 
@@ -100,19 +112,31 @@ async def apply(penalty_id: int, data: Mapping[str, Any], by: Principal) -> dict
     async with db.transaction():
         penalty = await _penalty_in_scope(penalty_id, by)
         clean = check_application(data, penalty)
-        if await RepairApplication.exists().where((RepairApplication.penalty == penalty_id)
-                                                  & (RepairApplication.status == APPLIED)).run():
+        if (
+            await RepairApplication.exists()
+            .where((RepairApplication.penalty == penalty_id) & (RepairApplication.status == APPLIED))
+            .run()
+        ):
             raise ProcedureRefused("penalty", "a repair application for this penalty is already open")
         days = _decision_days(clean["applied_on"])
         due = calendar().add_working_days(clean["applied_on"], days)
-        row = RepairApplication(penalty=penalty_id, **clean, status=APPLIED, due_on=due.day,
-                                due_confirmed=due.confirmed, recorded_by=by.username, created_at=now_utc(),
-                                version=1)
+        row = RepairApplication(
+            penalty=penalty_id,
+            **clean,
+            status=APPLIED,
+            due_on=due.day,
+            due_confirmed=due.confirmed,
+            recorded_by=by.username,
+            created_at=now_utc(),
+            version=1,
+        )
         await row.save().run()
         stored = _out(row.to_dict())
         # the profile shows the commitment while the application runs
-        await record_changed(audit=Audit(by.username, "repair.apply", "repair_application", row.id, {"after": stored}),
-                             institutions=[penalty["institution"]])
+        await record_changed(
+            audit=Audit(by.username, "repair.apply", "repair_application", row.id, {"after": stored}),
+            institutions=[penalty["institution"]],
+        )
     return stored
 
 
@@ -139,19 +163,44 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
         on, status = today(), DECISIONS[decision]
         penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by)
         if status == ACCEPTED:
-            await Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1}).where(
-                Penalty.id == penalty_id).run()
-        await record_changed(audit=Audit(by.username, f"repair.{decision}", "repair_application", application_id,
-                                         {"changes": {"status": [APPLIED, status], "reasons": reasons}}),
-                             institutions=[penalty["institution"]])
+            await (
+                Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1})
+                .where(Penalty.id == penalty_id)
+                .run()
+            )
+        await record_changed(
+            audit=Audit(
+                by.username,
+                f"repair.{decision}",
+                "repair_application",
+                application_id,
+                {"changes": {"status": [APPLIED, status], "reasons": reasons}},
+            ),
+            institutions=[penalty["institution"]],
+        )
         if status == ACCEPTED:
             await record_changed(
-                Event("penalty", "repaired", penalty_id, {
-                    "id": penalty_id, "institution": penalty["institution"], "uscc": penalty["uscc"],
-                    "decision_number": penalty["decision_number"], "repaired_on": on}),
-                Audit(by.username, "penalty.repair", "penalty", penalty_id,
-                      {"changes": {"repaired_on": [None, on]}, "application": application_id}),
-                institutions=[penalty["institution"]])
+                Event(
+                    "penalty",
+                    "repaired",
+                    penalty_id,
+                    {
+                        "id": penalty_id,
+                        "institution": penalty["institution"],
+                        "uscc": penalty["uscc"],
+                        "decision_number": penalty["decision_number"],
+                        "repaired_on": on,
+                    },
+                ),
+                Audit(
+                    by.username,
+                    "penalty.repair",
+                    "penalty",
+                    penalty_id,
+                    {"changes": {"repaired_on": [None, on]}, "application": application_id},
+                ),
+                institutions=[penalty["institution"]],
+            )
     return stored
 
 
@@ -164,23 +213,37 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
     check.done()
     async with db.transaction():
         penalty, stored = await _close(penalty_id, application_id, version, WITHDRAWN, reasons, by)
-        await record_changed(audit=Audit(by.username, "repair.withdraw", "repair_application", application_id,
-                                         {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}}),
-                             institutions=[penalty["institution"]])
+        await record_changed(
+            audit=Audit(
+                by.username,
+                "repair.withdraw",
+                "repair_application",
+                application_id,
+                {"changes": {"status": [APPLIED, WITHDRAWN], "reasons": reasons}},
+            ),
+            institutions=[penalty["institution"]],
+        )
     return stored
 
 
-async def _close(penalty_id: int, application_id: int, version: int, status: str, reasons: str,
-                 by: Principal) -> tuple[dict[str, Any], dict[str, Any]]:
+async def _close(
+    penalty_id: int, application_id: int, version: int, status: str, reasons: str, by: Principal
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Close an open application in scope with `status` and reasons, dated today: (the penalty, the stored
     application). Inside the caller's transaction."""
     penalty = await _penalty_in_scope(penalty_id, by)
     current = await _application(application_id, penalty_id)
     _require_open(current)
-    stored = await _move(current, version, {RepairApplication.status: status,
-                                            RepairApplication.decided_by: by.username,
-                                            RepairApplication.decided_on: today(),
-                                            RepairApplication.reasons: reasons})
+    stored = await _move(
+        current,
+        version,
+        {
+            RepairApplication.status: status,
+            RepairApplication.decided_by: by.username,
+            RepairApplication.decided_on: today(),
+            RepairApplication.reasons: reasons,
+        },
+    )
     return penalty, stored
 
 
@@ -190,9 +253,12 @@ def _require_open(application: Mapping[str, Any]) -> None:
 
 
 async def _move(current: Mapping[str, Any], version: int, values: dict) -> dict[str, Any]:
-    updated = await RepairApplication.update({**values, RepairApplication.version: version + 1}).where(
-        (RepairApplication.id == current["id"]) & (RepairApplication.version == version)).returning(
-        RepairApplication.id).run()
+    updated = (
+        await RepairApplication.update({**values, RepairApplication.version: version + 1})
+        .where((RepairApplication.id == current["id"]) & (RepairApplication.version == version))
+        .returning(RepairApplication.id)
+        .run()
+    )
     if not updated:
         raise StaleVersion(_out(current))
     row = await RepairApplication.select().where(RepairApplication.id == current["id"]).first().run()
@@ -207,8 +273,12 @@ async def applications_of(penalty_id: int, by: Principal) -> list[dict[str, Any]
     """Every repair application of the penalty, oldest first (internal: names and contacts in clear).
     Raises NotFound or Forbidden."""
     await _penalty_in_scope(penalty_id, by)
-    rows = await RepairApplication.select().where(RepairApplication.penalty == penalty_id).order_by(
-        RepairApplication.id).run()
+    rows = (
+        await RepairApplication.select()
+        .where(RepairApplication.penalty == penalty_id)
+        .order_by(RepairApplication.id)
+        .run()
+    )
     return [_out(r) for r in rows]
 
 
@@ -222,11 +292,21 @@ async def open_applications(by: Principal, on: date | None = None) -> list[dict[
     (its due date has passed on `on`), the penalty's decision number and the institution's name."""
     require_civil_affairs(by)
     on = on or today()
-    rows = await RepairApplication.select(
-        *RepairApplication.all_columns(), RepairApplication.penalty.decision_number.as_alias("decision_number"),
-        RepairApplication.penalty.institution.as_alias("institution"),
-        RepairApplication.penalty.institution.name.as_alias("institution_name"),
-        RepairApplication.penalty.institution.district_code.as_alias("district_code")).where(
-        RepairApplication.status == APPLIED).order_by(RepairApplication.due_on).order_by(RepairApplication.id).run()
-    return [{**_out(r), "overdue": r["due_on"] < on} for r in rows
-            if r["institution"] is not None and can_write_institution(by, r["district_code"])]
+    rows = (
+        await RepairApplication.select(
+            *RepairApplication.all_columns(),
+            RepairApplication.penalty.decision_number.as_alias("decision_number"),
+            RepairApplication.penalty.institution.as_alias("institution"),
+            RepairApplication.penalty.institution.name.as_alias("institution_name"),
+            RepairApplication.penalty.institution.district_code.as_alias("district_code"),
+        )
+        .where(RepairApplication.status == APPLIED)
+        .order_by(RepairApplication.due_on)
+        .order_by(RepairApplication.id)
+        .run()
+    )
+    return [
+        {**_out(r), "overdue": r["due_on"] < on}
+        for r in rows
+        if r["institution"] is not None and can_write_institution(by, r["district_code"])
+    ]

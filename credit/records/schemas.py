@@ -17,16 +17,23 @@ from scoring.facts import ITEM_RESULTS
 from scoring.fire import FireOutcome
 
 Severity = Annotated[str, closed_set(SEVERITIES, "the class of failure information (NDRC Order No. 36)")]
-StatedSeverity = Annotated[str, closed_set(
-    SEVERITIES, "the class if the agency states it; else from the policy's classification table", nullable=True)]
+StatedSeverity = Annotated[
+    str,
+    closed_set(
+        SEVERITIES, "the class if the agency states it; else from the policy's classification table", nullable=True
+    ),
+]
 SubjectKind = Annotated[str, closed_set(SUBJECT_KINDS, "who was penalised (行政相对人类别)")]
-ListingBehaviour = Annotated[str, closed_set(
-    ("", *BEHAVIOUR_CODES), "the listing behaviour the penalty shows, if any (民发〔2019〕103号)")]
+ListingBehaviour = Annotated[
+    str, closed_set(("", *BEHAVIOUR_CODES), "the listing behaviour the penalty shows, if any (民发〔2019〕103号)")
+]
 HazardCategory = Annotated[str, closed_set(HAZARD_CATEGORIES, "the major accident hazard criterion (MCA 2023)")]
 ItemResult = Annotated[str, closed_set(sorted(ITEM_RESULTS), "pass, fail or not applicable")]
 FireArea = Annotated[str, closed_set(FIRE_AREAS, "one of the seven areas of the checklist")]
-InspectionOutcome = Annotated[str, closed_set(
-    [o.value for o in FireOutcome], "the checklist outcome; an open major hazard makes it non_compliant")]
+InspectionOutcome = Annotated[
+    str,
+    closed_set([o.value for o in FireOutcome], "the checklist outcome; an open major hazard makes it non_compliant"),
+]
 RepairDecision = Annotated[str, closed_set(REPAIR_DECISIONS, "accept or reject")]
 RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 
@@ -39,8 +46,17 @@ class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
     services: StoredInt
     decision_number: str = ""
     assessor: str = ""
-    level: Annotated[int, msgspec.Meta(ge=1, le=5, description="the level the assessment committee decided; "
-                                       "left out, the level the four part scores earn")] | None = None
+    level: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=5,
+                description="the level the assessment committee decided; left out, the level the four part scores earn",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class GradingOut(msgspec.Struct):

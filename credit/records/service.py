@@ -4,50 +4,55 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
-
-from scoring import FIRE_AREAS, HAZARD_CATEGORIES, grading_eligibility, grading_level, policy_for
-from scoring import decided_level_problems
-from scoring import FireInspection as InspectionFacts
-from scoring import MajorHazard as HazardFacts
-from scoring import fire_outcome
-from scoring.dates import add_months
-from scoring.facts import GRADING_PARTS
+from typing import Any
 
 from credit import db
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from credit.identifiers import check_uscc, keep_stored_free_text
 from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
 from credit.listings.service import on_penalty_revoked
-from credit.records import classes
+from credit.money import penalty_columns, penalty_values
 from credit.public.facts import load_facts
 from credit.public.view import PUBLIC_PENALTY_FIELDS, public_penalty  # noqa: F401  (re-exported)
-from credit.money import penalty_columns, penalty_values
-from credit.registry.service import institution_in_scope
+from credit.records import classes
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
-from credit.identifiers import check_uscc, keep_stored_free_text, mask_free_text_fields, mask_name
+from credit.registry.service import institution_in_scope
 from credit.registry.tables import Institution
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
+from scoring import (
+    FIRE_AREAS,
+    HAZARD_CATEGORIES,
+    decided_level_problems,
+    fire_outcome,
+    grading_eligibility,
+    grading_level,
+    policy_for,
+)
+from scoring import FireInspection as InspectionFacts
+from scoring import MajorHazard as HazardFacts
+from scoring.dates import add_months
+from scoring.facts import GRADING_PARTS
 
 SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
 LISTING_BEHAVIOURS = BEHAVIOUR_CODES  # 民发〔2019〕103号, see credit.listings.behaviours
 
 
-
-def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None,
-                     decision_date: date | None = None) -> str:
+def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None, decision_date: date | None = None) -> str:
     """The class a penalty gets when the reporter states none: the policy's classification table (NDRC Order
     No. 36) over its 处罚类别 (several kinds: the most severe) and the fine (see credit.records.classes)."""
     return classes.severity_of(penalty_kind, fine_yuan, decision_date or today())
 
 
-def check_penalty(data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal = Decimal(1)
-                  ) -> tuple[dict[str, Any], Checker]:
+def check_penalty(
+    data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal = Decimal(1)
+) -> tuple[dict[str, Any], Checker]:
     """Convert and check a penalty in the 双公示 fields. Returns (clean values, checker)."""
     check = Checker(data, prefix)
     clean: dict[str, Any] = {}
@@ -69,14 +74,17 @@ def check_penalty(data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal
     clean["fine_yuan"] = check.amount("fine_yuan", scale=fine_scale)
     clean["decision_date"] = check.day("decision_date", not_after=today())
     clean["deciding_agency"] = check.text("deciding_agency", max_length=200)
-    clean["source_agency"] = check.text("source_agency", required=False, max_length=200) or clean[
-        "deciding_agency"]
+    clean["source_agency"] = check.text("source_agency", required=False, max_length=200) or clean["deciding_agency"]
     clean["publication_end"] = check.day("publication_end", required=False)
     if clean["publication_end"] and clean["decision_date"] and clean["publication_end"] < clean["decision_date"]:
         check.fail("publication_end", "must not be before the decision date", data.get("publication_end"))
     # An agency's explicit severity wins over the policy's classification table.
-    clean["severity"] = check.choice("severity", SEVERITIES, required=False, default=default_severity(
-        clean["penalty_kind"] or "", clean["fine_yuan"], clean["decision_date"]))
+    clean["severity"] = check.choice(
+        "severity",
+        SEVERITIES,
+        required=False,
+        default=default_severity(clean["penalty_kind"] or "", clean["fine_yuan"], clean["decision_date"]),
+    )
     clean["is_fire_safety"] = check.flag("is_fire_safety")
     clean["listing_behaviour"] = check.choice("listing_behaviour", LISTING_BEHAVIOURS, required=False)
     clean["rectified_on"] = check.day("rectified_on", required=False, not_after=today())
@@ -95,22 +103,31 @@ async def insert_penalty(clean: Mapping[str, Any], actor: str, reporting_agency:
     An unknown USCC is kept in the review queue (match_status "review"), never dropped.
     Raises Duplicate when the reporter already used the decision number.
     """
-    if await Penalty.exists().where((Penalty.reporting_agency == reporting_agency)
-                                    & (Penalty.decision_number == clean["decision_number"])).run():
+    if (
+        await Penalty.exists()
+        .where((Penalty.reporting_agency == reporting_agency) & (Penalty.decision_number == clean["decision_number"]))
+        .run()
+    ):
         raise Duplicate("decision_number", clean["decision_number"])
     institution = None
     if clean["uscc"]:
-        institution = await Institution.select(Institution.id).where(
-            Institution.uscc == clean["uscc"]).first().run()
-    row = Penalty(**penalty_columns(clean), reporting_agency=reporting_agency, created_at=now_utc(), version=1,
-                  institution=institution["id"] if institution else None,
-                  match_status="matched" if institution else "review",
-                  payload_digest=payload_digest(clean))
+        institution = await Institution.select(Institution.id).where(Institution.uscc == clean["uscc"]).first().run()
+    row = Penalty(
+        **penalty_columns(clean),
+        reporting_agency=reporting_agency,
+        created_at=now_utc(),
+        version=1,
+        institution=institution["id"] if institution else None,
+        match_status="matched" if institution else "review",
+        payload_digest=payload_digest(clean),
+    )
     await row.save().run()
     data = public_penalty(row.to_dict())
-    await record_changed(Event("penalty", "created", row.id, data),
-                         Audit(actor, "penalty.create", "penalty", row.id, {"after": data}),
-                         institutions=[institution["id"] if institution else None])
+    await record_changed(
+        Event("penalty", "created", row.id, data),
+        Audit(actor, "penalty.create", "penalty", row.id, {"after": data}),
+        institutions=[institution["id"] if institution else None],
+    )
     return row.id
 
 
@@ -119,29 +136,43 @@ async def insert_grading(institution_id: int, values: Mapping[str, Any], actor: 
     row = Grading(institution=institution_id, **values, created_at=now_utc(), version=1)
     await row.save().run()
     data = {k: v for k, v in row.to_dict().items() if k != "created_at"}
-    await record_changed(Event("rating", "created", row.id, data),
-                         Audit(actor, "grading.create", "grading", row.id, {"after": data}),
-                         institutions=[institution_id])
+    await record_changed(
+        Event("rating", "created", row.id, data),
+        Audit(actor, "grading.create", "grading", row.id, {"after": data}),
+        institutions=[institution_id],
+    )
     return row.id
 
 
-async def insert_fire_inspection(institution_id: int, values: Mapping[str, Any], checklist: Mapping[str, str],
-                                 hazards: list[Mapping[str, Any]], actor: str) -> int:
+async def insert_fire_inspection(
+    institution_id: int,
+    values: Mapping[str, Any],
+    checklist: Mapping[str, str],
+    hazards: list[Mapping[str, Any]],
+    actor: str,
+) -> int:
     """Store an inspection with its checklist items and major hazards inside the caller's transaction."""
     inspection = FireInspection(institution=institution_id, **values, created_at=now_utc(), version=1)
     await inspection.save().run()
     if checklist:
-        await FireChecklistItem.insert(*[
-            FireChecklistItem(inspection=inspection.id, area=area, result=result)
-            for area, result in checklist.items()
-        ]).run()
+        await FireChecklistItem.insert(
+            *[
+                FireChecklistItem(inspection=inspection.id, area=area, result=result)
+                for area, result in checklist.items()
+            ]
+        ).run()
     for hazard in hazards:
-        await MajorHazard(institution=institution_id, inspection=inspection.id, **hazard,
-                          created_at=now_utc(), version=1).save().run()
+        await (
+            MajorHazard(institution=institution_id, inspection=inspection.id, **hazard, created_at=now_utc(), version=1)
+            .save()
+            .run()
+        )
     data = {"institution": institution_id, **values, "checklist": dict(checklist), "hazards": hazards}
-    await record_changed(Event("fire_inspection", "created", inspection.id, data),
-                         Audit(actor, "fire_inspection.create", "fire_inspection", inspection.id, {"after": data}),
-                         institutions=[institution_id])
+    await record_changed(
+        Event("fire_inspection", "created", inspection.id, data),
+        Audit(actor, "fire_inspection.create", "fire_inspection", inspection.id, {"after": data}),
+        institutions=[institution_id],
+    )
     return inspection.id
 
 
@@ -179,8 +210,12 @@ async def create_penalty(institution_id: int, data: Mapping[str, Any], by: Princ
     """
     async with db.transaction():
         institution = await _institution_for_record(institution_id, by)
-        data = {"subject_name": institution["name"], "uscc": institution["uscc"],
-                "legal_representative": institution["legal_representative"], **data}
+        data = {
+            "subject_name": institution["name"],
+            "uscc": institution["uscc"],
+            "legal_representative": institution["legal_representative"],
+            **data,
+        }
         clean, check = check_penalty(data)
         if clean["uscc"] and clean["uscc"] != institution["uscc"]:
             check.fail("uscc", "is not the USCC of this institution", clean["uscc"])
@@ -206,20 +241,37 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
     """
     async with db.transaction():
         current = penalty_values(await _penalty_in_scope(penalty_id, by))
-        data = keep_stored_free_text({"subject_name": current["subject_name"], "uscc": current["uscc"],
-                                      "legal_representative": current["legal_representative"], **data}, current)
+        data = keep_stored_free_text(
+            {
+                "subject_name": current["subject_name"],
+                "uscc": current["uscc"],
+                "legal_representative": current["legal_representative"],
+                **data,
+            },
+            current,
+        )
         clean, check = check_penalty(data)
         revoked = check.flag("revoked")
         revoked_on = check.day("revoked_on", required=revoked, not_after=today())
         check.done()
-        if clean["decision_number"] != current["decision_number"] and await Penalty.exists().where(
+        if (
+            clean["decision_number"] != current["decision_number"]
+            and await Penalty.exists()
+            .where(
                 (Penalty.reporting_agency == current["reporting_agency"])
-                & (Penalty.decision_number == clean["decision_number"])).run():
+                & (Penalty.decision_number == clean["decision_number"])
+            )
+            .run()
+        ):
             raise Duplicate("decision_number", clean["decision_number"])
         values = {**clean, "revoked": revoked, "revoked_on": revoked_on if revoked else None}
         changes = {k: [current[k], v] for k, v in values.items() if current.get(k) != v}
-        updated = await Penalty.update({**penalty_columns(values), Penalty.version: version + 1}).where(
-            (Penalty.id == penalty_id) & (Penalty.version == version)).returning(Penalty.id).run()
+        updated = (
+            await Penalty.update({**penalty_columns(values), Penalty.version: version + 1})
+            .where((Penalty.id == penalty_id) & (Penalty.version == version))
+            .returning(Penalty.id)
+            .run()
+        )
         if not updated:
             raise StaleVersion(await get_penalty(penalty_id))
         if revoked and not current["revoked"]:
@@ -228,7 +280,8 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
         await record_changed(
             Event("penalty", "revoked" if revoked and not current["revoked"] else "updated", penalty_id, after),
             Audit(by.username, "penalty.update", "penalty", penalty_id, {"changes": changes}),
-            institutions=[current["institution"]])
+            institutions=[current["institution"]],
+        )
     return after
 
 
@@ -288,11 +341,11 @@ async def create_grading(institution_id: int, data: Mapping[str, Any], by: Princ
         facts = (await load_facts([institution_id], clean["decided_on"]))[institution_id]
         reasons = grading_eligibility(facts, policy, clean["decided_on"])
         if reasons:
-            raise ValidationFailed([FieldError("institution", f"not eligible for grading: {r.label_en}")
-                                    for r in reasons])
+            raise ValidationFailed(
+                [FieldError("institution", f"not eligible for grading: {r.label_en}") for r in reasons]
+            )
         first_grading = not any(g.decided_on <= clean["decided_on"] for g in facts.gradings)
-        problems = decided_level_problems(clean["level"], {p: clean[p] for p in GRADING_PARTS}, first_grading,
-                                          policy)
+        problems = decided_level_problems(clean["level"], {p: clean[p] for p in GRADING_PARTS}, first_grading, policy)
         if problems:
             raise ValidationFailed([FieldError(field, reason) for field, reason in problems])
         grading_id = await insert_grading(institution_id, clean, by.username)
@@ -309,9 +362,11 @@ async def get_grading(grading_id: int) -> dict[str, Any]:
 def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[dict], Checker]:
     """Check an inspection: date, the seven-area checklist (pass / fail / na) and any major hazards."""
     check = Checker(data)
-    values = {"inspected_on": check.day("inspected_on", not_after=today()),
-              "inspector": check.text("inspector", required=False, max_length=200),
-              "note": check.text("note", required=False, max_length=4000)}
+    values = {
+        "inspected_on": check.day("inspected_on", not_after=today()),
+        "inspector": check.text("inspector", required=False, max_length=200),
+        "note": check.text("note", required=False, max_length=4000),
+    }
     raw_checklist = data.get("checklist") or {}
     checklist: dict[str, str] = {}
     for area in FIRE_AREAS:
@@ -326,11 +381,13 @@ def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
     hazards = []
     for n, raw in enumerate(data.get("hazards") or []):
         item = Checker(raw if isinstance(raw, Mapping) else {}, prefix=f"hazards.{n}.")
-        hazard = {"category": item.choice("category", HAZARD_CATEGORIES),
-                  "description": item.text("description", max_length=2000),
-                  "found_on": item.day("found_on", required=False, not_after=today()) or values["inspected_on"],
-                  "rectify_by": item.day("rectify_by"),
-                  "rectified_on": item.day("rectified_on", required=False, not_after=today())}
+        hazard = {
+            "category": item.choice("category", HAZARD_CATEGORIES),
+            "description": item.text("description", max_length=2000),
+            "found_on": item.day("found_on", required=False, not_after=today()) or values["inspected_on"],
+            "rectify_by": item.day("rectify_by"),
+            "rectified_on": item.day("rectified_on", required=False, not_after=today()),
+        }
         if hazard["rectify_by"] and hazard["found_on"] and hazard["rectify_by"] < hazard["found_on"]:
             item.fail("rectify_by", "must not be before the date the hazard was found", raw.get("rectify_by"))
         check.errors += item.errors
@@ -349,14 +406,27 @@ async def create_fire_inspection(institution_id: int, data: Mapping[str, Any], b
     if by.role == AGENCY_OFFICER and by.agency_code != FIRE_INSPECTOR_AGENCY:
         raise Forbidden("only fire rescue officers and regulators record fire inspections")
     policy = policy_for(values["inspected_on"])
-    facts = [HazardFacts(id=n, category=h["category"], found_on=h["found_on"], rectify_by=h["rectify_by"],
-                         rectified_on=h["rectified_on"]) for n, h in enumerate(hazards)]
-    outcome = fire_outcome(InspectionFacts(id=0, inspected_on=values["inspected_on"], checklist=checklist),
-                           facts, policy, values["inspected_on"])
+    facts = [
+        HazardFacts(
+            id=n,
+            category=h["category"],
+            found_on=h["found_on"],
+            rectify_by=h["rectify_by"],
+            rectified_on=h["rectified_on"],
+        )
+        for n, h in enumerate(hazards)
+    ]
+    outcome = fire_outcome(
+        InspectionFacts(id=0, inspected_on=values["inspected_on"], checklist=checklist),
+        facts,
+        policy,
+        values["inspected_on"],
+    )
     async with db.transaction():
         await _institution_for_record(institution_id, by)
-        inspection_id = await insert_fire_inspection(institution_id, {**values, "outcome": outcome.value},
-                                                     checklist, hazards, by.username)
+        inspection_id = await insert_fire_inspection(
+            institution_id, {**values, "outcome": outcome.value}, checklist, hazards, by.username
+        )
     return await get_fire_inspection(inspection_id)
 
 
@@ -366,9 +436,11 @@ async def get_fire_inspection(inspection_id: int) -> dict[str, Any]:
         raise NotFound(f"fire inspection {inspection_id}")
     items = await FireChecklistItem.select().where(FireChecklistItem.inspection == inspection_id).run()
     hazards = await MajorHazard.select().where(MajorHazard.inspection == inspection_id).run()
-    return {**{k: v for k, v in row.items() if k != "created_at"},
-            "checklist": {i["area"]: i["result"] for i in items},
-            "hazards": [{k: v for k, v in h.items() if k != "created_at"} for h in hazards]}
+    return {
+        **{k: v for k, v in row.items() if k != "created_at"},
+        "checklist": {i["area"]: i["result"] for i in items},
+        "hazards": [{k: v for k, v in h.items() if k != "created_at"} for h in hazards],
+    }
 
 
 async def rectify_hazard(hazard_id: int, rectified_on_text: str, version: int, by: Principal) -> dict[str, Any]:
@@ -386,16 +458,28 @@ async def rectify_hazard(hazard_id: int, rectified_on_text: str, version: int, b
         if rectified_on and rectified_on < row["found_on"]:
             check.fail("rectified_on", "must not be before the date the hazard was found", rectified_on_text)
         check.done()
-        updated = await MajorHazard.update({MajorHazard.rectified_on: rectified_on,
-                                            MajorHazard.version: version + 1}).where(
-            (MajorHazard.id == hazard_id) & (MajorHazard.version == version)).returning(MajorHazard.id).run()
+        updated = (
+            await MajorHazard.update({MajorHazard.rectified_on: rectified_on, MajorHazard.version: version + 1})
+            .where((MajorHazard.id == hazard_id) & (MajorHazard.version == version))
+            .returning(MajorHazard.id)
+            .run()
+        )
         if not updated:
             raise StaleVersion({k: v for k, v in row.items() if k != "created_at"})
         await record_changed(
-            Event("fire_inspection", "hazard_rectified", hazard_id,
-                  {"institution": row["institution"], "hazard": hazard_id, "rectified_on": rectified_on}),
-            Audit(by.username, "hazard.rectify", "hazard", hazard_id,
-                  {"changes": {"rectified_on": [row["rectified_on"], rectified_on]}}),
-            institutions=[row["institution"]])
-    return {**{k: v for k, v in row.items() if k != "created_at"}, "rectified_on": rectified_on,
-            "version": version + 1}
+            Event(
+                "fire_inspection",
+                "hazard_rectified",
+                hazard_id,
+                {"institution": row["institution"], "hazard": hazard_id, "rectified_on": rectified_on},
+            ),
+            Audit(
+                by.username,
+                "hazard.rectify",
+                "hazard",
+                hazard_id,
+                {"changes": {"rectified_on": [row["rectified_on"], rectified_on]}},
+            ),
+            institutions=[row["institution"]],
+        )
+    return {**{k: v for k, v in row.items() if k != "created_at"}, "rectified_on": rectified_on, "version": version + 1}

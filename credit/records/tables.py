@@ -6,11 +6,11 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
 )
-from piccolo.columns import Serial
 from piccolo.table import Table
 
 from credit.registry.tables import Institution

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from scoring import policy_for
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from credit.accounts.auth import provide_principal, requires_login, requires_roles
-from credit.accounts.roles import Principal, REGULATORS
+from credit.accounts.roles import REGULATORS, Principal
 from credit.api_params import MAX_SEARCH_LENGTH
 from credit.audit.queries import history_of
 from credit.audit.schemas import HistoryEntry
@@ -27,7 +26,6 @@ from credit.registry.schemas import (
     PractitionerOut,
 )
 
-
 PUBLIC_FIELDS = tuple(InstitutionOut.__struct_fields__)
 
 
@@ -41,13 +39,18 @@ class InstitutionController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/", operation_id="searchInstitutions")
-    async def search(self, q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH), district: FromQuery[str] = "",
-                     level: FromQuery[str] = "",
-                     min_grade: int | None = Parameter(default=None, ge=1, le=5),
-                     page: int = Parameter(default=1, ge=1, le=100000)) -> InstitutionPage:
+    async def search(
+        self,
+        q: str = Parameter(default="", max_length=MAX_SEARCH_LENGTH),
+        district: FromQuery[str] = "",
+        level: FromQuery[str] = "",
+        min_grade: int | None = Parameter(default=None, ge=1, le=5),
+        page: int = Parameter(default=1, ge=1, le=100000),
+    ) -> InstitutionPage:
         """Search institutions by name or USCC, district, credit level and minimum grade (by name)."""
-        found = await public_queries.search(public_queries.Filters(q=q, district=district, level=level,
-                                                                   min_grade=min_grade), sort="name", page=page)
+        found = await public_queries.search(
+            public_queries.Filters(q=q, district=district, level=level, min_grade=min_grade), sort="name", page=page
+        )
         docs = await public_queries.documents([r["id"] for r in found.items])
         items = [msgspec.convert({k: docs[r["id"]][k] for k in PUBLIC_FIELDS}, InstitutionOut) for r in found.items]
         return InstitutionPage(items=items, total=found.total, page=found.page)
@@ -67,8 +70,9 @@ class InstitutionController(Controller):
         return _out(await service.create_institution(msgspec.structs.asdict(data), principal))
 
     @put("/{uscc:str}", operation_id="updateInstitution", guards=[requires_roles(*REGULATORS)])
-    async def update(self, uscc: FromPath[str], data: JSONBody[InstitutionUpdate],
-                     principal: NamedDependency[Principal]) -> InstitutionOut:
+    async def update(
+        self, uscc: FromPath[str], data: JSONBody[InstitutionUpdate], principal: NamedDependency[Principal]
+    ) -> InstitutionOut:
         """Update an institution; `version` must be the one read, else 409 with the current record."""
         current = await service.get_institution_by_uscc(uscc)
         values = msgspec.structs.asdict(data)
@@ -76,8 +80,9 @@ class InstitutionController(Controller):
         return _out(await service.update_institution(current["id"], values, version, principal))
 
     @post("/{uscc:str}/practitioners", operation_id="addPractitioner", guards=[requires_roles(*REGULATORS)])
-    async def add_practitioner(self, uscc: FromPath[str], data: JSONBody[PractitionerIn],
-                               principal: NamedDependency[Principal]) -> PractitionerOut:
+    async def add_practitioner(
+        self, uscc: FromPath[str], data: JSONBody[PractitionerIn], principal: NamedDependency[Principal]
+    ) -> PractitionerOut:
         """Register a practitioner; the ID number is stored only as a keyed hash and a masked form."""
         current = await service.get_institution_by_uscc(uscc)
         stored = await service.add_practitioner(current["id"], msgspec.structs.asdict(data), principal)

@@ -21,9 +21,16 @@ async def institution_counts_by_district() -> list[DistrictCount]:
     return [DistrictCount(row["district_code"], row["n"]) for row in rows]
 
 
-async def search_institutions(q: str = "", district: str = "", level: str = "", min_grade: int | None = None,
-                              owner_type: str = "", page: int = 1, sort: str = "name",
-                              page_size: int = PAGE_SIZE) -> SearchPage:
+async def search_institutions(
+    q: str = "",
+    district: str = "",
+    level: str = "",
+    min_grade: int | None = None,
+    owner_type: str = "",
+    page: int = 1,
+    sort: str = "name",
+    page_size: int = PAGE_SIZE,
+) -> SearchPage:
     """Institutions (their registry rows) matching every given filter, one page of them, with the exact total:
     the one search (credit.public.queries.search, most relevant first when `q` is given) with the workspace's
     filters."""

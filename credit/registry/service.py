@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from credit import db
 from credit.accounts.roles import Principal, require_scope
 from credit.audit import service as audit
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, NotFound, StaleVersion
-from credit.registry.districts import is_known_district
 from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_id
+from credit.registry.districts import is_known_district
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 from credit.timeutil import now_utc, today
@@ -20,8 +21,18 @@ OWNER_TYPES = ("public", "private_nonprofit", "enterprise", "public_private")
 STATUSES = ("active", "closed")
 MAX_BEDS = 20000
 
-EDITABLE_FIELDS = ("uscc", "name", "district_code", "address", "beds", "owner_type",
-                   "legal_representative", "phone", "established_on", "status")
+EDITABLE_FIELDS = (
+    "uscc",
+    "name",
+    "district_code",
+    "address",
+    "beds",
+    "owner_type",
+    "legal_representative",
+    "phone",
+    "established_on",
+    "status",
+)
 
 
 def check_institution(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], Checker]:
@@ -57,9 +68,11 @@ async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     row = Institution(**clean, created_at=at, updated_at=at, version=1)
     await row.save().run()
     data = public_fields(row.to_dict())
-    await record_changed(Event("institution", "created", row.id, data),
-                         Audit(actor, "institution.create", "institution", row.id, {"after": data}),
-                         institutions=[row.id])
+    await record_changed(
+        Event("institution", "created", row.id, data),
+        Audit(actor, "institution.create", "institution", row.id, {"after": data}),
+        institutions=[row.id],
+    )
     return row.id
 
 
@@ -79,8 +92,9 @@ async def create_institution(data: Mapping[str, Any], by: Principal) -> dict[str
     return await get_institution(institution_id)
 
 
-async def update_institution(institution_id: int, data: Mapping[str, Any], version: int,
-                             by: Principal) -> dict[str, Any]:
+async def update_institution(
+    institution_id: int, data: Mapping[str, Any], version: int, by: Principal
+) -> dict[str, Any]:
     """Apply a full update if `version` is current.
 
     Raises NotFound, ValidationFailed, Forbidden (either district outside the principal's scope),
@@ -94,21 +108,29 @@ async def update_institution(institution_id: int, data: Mapping[str, Any], versi
         require_scope(by, clean["district_code"])
         if current["version"] != version:
             raise StaleVersion(public_fields(current))
-        if clean["uscc"] != current["uscc"] and await Institution.exists().where(
-                Institution.uscc == clean["uscc"]).run():
+        if (
+            clean["uscc"] != current["uscc"]
+            and await Institution.exists().where(Institution.uscc == clean["uscc"]).run()
+        ):
             raise Duplicate("uscc", clean["uscc"])
         changes = {k: [current[k], v] for k, v in clean.items() if current[k] != v}
         # The version in the WHERE clause makes a concurrent update of the same version lose, not overwrite.
-        updated = await Institution.update({**clean, Institution.version: version + 1,
-                                            Institution.updated_at: now_utc()},
-                                           ).where((Institution.id == institution_id)
-                                                   & (Institution.version == version)).returning(Institution.id).run()
+        updated = (
+            await Institution.update(
+                {**clean, Institution.version: version + 1, Institution.updated_at: now_utc()},
+            )
+            .where((Institution.id == institution_id) & (Institution.version == version))
+            .returning(Institution.id)
+            .run()
+        )
         if not updated:
             raise StaleVersion(await get_institution(institution_id))
         after = {**public_fields(current), **clean, "version": version + 1}
-        await record_changed(Event("institution", "updated", institution_id, after),
-                             Audit(actor, "institution.update", "institution", institution_id, {"changes": changes}),
-                             institutions=[institution_id])
+        await record_changed(
+            Event("institution", "updated", institution_id, after),
+            Audit(actor, "institution.update", "institution", institution_id, {"changes": changes}),
+            institutions=[institution_id],
+        )
     return await get_institution(institution_id)
 
 
@@ -166,8 +188,15 @@ async def add_practitioner(institution_id: int, data: Mapping[str, Any], by: Pri
         await institution_in_scope(institution_id, by)
         if await Practitioner.exists().where(Practitioner.id_hmac == digest).run():
             raise Duplicate("id_number", mask_id(id_number))
-        row = Practitioner(institution=institution_id, name=name, role=role, id_hmac=digest,
-                           id_masked=mask_id(id_number), created_at=now_utc(), version=1)
+        row = Practitioner(
+            institution=institution_id,
+            name=name,
+            role=role,
+            id_hmac=digest,
+            id_masked=mask_id(id_number),
+            created_at=now_utc(),
+            version=1,
+        )
         await row.save().run()
         data_out = public_practitioner(row.to_dict())
         await audit.record(by.username, "practitioner.create", "practitioner", row.id, {"after": data_out})
@@ -175,6 +204,5 @@ async def add_practitioner(institution_id: int, data: Mapping[str, Any], by: Pri
 
 
 async def list_practitioners(institution_id: int) -> list[dict[str, Any]]:
-    rows = await Practitioner.select().where(Practitioner.institution == institution_id).order_by(
-        Practitioner.id).run()
+    rows = await Practitioner.select().where(Practitioner.institution == institution_id).order_by(Practitioner.id).run()
     return [public_practitioner(r) for r in rows]

@@ -5,11 +5,11 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     Numeric,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
 )
-from piccolo.columns import Serial
 from piccolo.table import Table
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from datetime import timedelta
+from typing import Any
 
 from credit import db
 from credit.metrics import JOB_RUNS
@@ -37,11 +38,26 @@ async def claim(job: str, slot: str) -> int | None:
         if not db.is_unique_violation(error):
             raise
         now = now_utc()
-        rows = await JobRun.update({JobRun.status: "running", JobRun.started_at: now, JobRun.finished_at: None,
-                                    JobRun.detail: "taken over"}).where(
-            (JobRun.job == job) & (JobRun.slot == slot)
-            & ((JobRun.status == "failed") | ((JobRun.status == "running") & (JobRun.started_at < now - STALE_AFTER)))
-        ).returning(JobRun.id).run()
+        rows = (
+            await JobRun.update(
+                {
+                    JobRun.status: "running",
+                    JobRun.started_at: now,
+                    JobRun.finished_at: None,
+                    JobRun.detail: "taken over",
+                }
+            )
+            .where(
+                (JobRun.job == job)
+                & (JobRun.slot == slot)
+                & (
+                    (JobRun.status == "failed")
+                    | ((JobRun.status == "running") & (JobRun.started_at < now - STALE_AFTER))
+                )
+            )
+            .returning(JobRun.id)
+            .run()
+        )
         if not rows:
             return None
     return rows[0]["id"]
@@ -71,13 +87,23 @@ async def run_once(job: str, slot: str, work: Callable[[], Awaitable[Any]]) -> R
         log.exception("job %s (%s) failed", job, slot, extra={"job": job})
         detail, status = f"{type(error).__name__}: {error}"[:2000], "failed"
     try:
-        await JobRun.update({JobRun.status: status, JobRun.finished_at: now_utc(), JobRun.detail: detail}).where(
-            JobRun.id == run_id).run()
+        await (
+            JobRun.update({JobRun.status: status, JobRun.finished_at: now_utc(), JobRun.detail: detail})
+            .where(JobRun.id == run_id)
+            .run()
+        )
     except Exception:
         log.exception("job %s (%s) result could not be recorded", job, slot)
     JOB_RUNS.labels(job, status).inc()
-    log.info("job %s (%s) %s in %.0f ms: %s", job, slot, status, (time.perf_counter() - started) * 1000,
-             detail[:200], extra={"job": job})
+    log.info(
+        "job %s (%s) %s in %.0f ms: %s",
+        job,
+        slot,
+        status,
+        (time.perf_counter() - started) * 1000,
+        detail[:200],
+        extra={"job": job},
+    )
     return RunOutcome(job, slot, status, detail)
 
 

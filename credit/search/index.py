@@ -19,9 +19,12 @@ async def reindex(institution_ids: Iterable[int]) -> int:
     written = 0
     async with transaction():
         for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
-            rows = await Institution.select(Institution.id, Institution.uscc, Institution.name).where(
-                Institution.id.is_in(chunk)).run()
+            chunk = ids[start : start + BATCH]
+            rows = (
+                await Institution.select(Institution.id, Institution.uscc, Institution.name)
+                .where(Institution.id.is_in(chunk))
+                .run()
+            )
             await InstitutionSearch.delete().where(InstitutionSearch.institution.is_in(chunk)).run()
             written += await _insert(rows)
     return written
@@ -34,8 +37,13 @@ async def reindex_all() -> int:
         await InstitutionSearch.delete(force=True).run()
         last_id = 0
         while True:
-            rows = await Institution.select(Institution.id, Institution.uscc, Institution.name).where(
-                Institution.id > last_id).order_by(Institution.id).limit(BATCH).run()
+            rows = (
+                await Institution.select(Institution.id, Institution.uscc, Institution.name)
+                .where(Institution.id > last_id)
+                .order_by(Institution.id)
+                .limit(BATCH)
+                .run()
+            )
             if not rows:
                 return written
             last_id = rows[-1]["id"]
@@ -50,6 +58,7 @@ async def _insert(rows: list[dict]) -> int:
         terms = terms_of(row["name"], row["uscc"])
         values.append("({}, {}, {}, {})")
         args += [row["id"], terms.uscc, terms.name, terms.terms]
-    await InstitutionSearch.raw("INSERT INTO institution_search (institution, uscc, name, terms) VALUES "
-                                + ", ".join(values), *args).run()
+    await InstitutionSearch.raw(
+        "INSERT INTO institution_search (institution, uscc, name, terms) VALUES " + ", ".join(values), *args
+    ).run()
     return len(rows)

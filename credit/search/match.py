@@ -41,8 +41,7 @@ def _uscc_like(token: str) -> str | None:
 
 def _token_condition(token: str, engine_type: str) -> tuple[str, list[Any]]:
     if engine_type == "sqlite" and len(token) >= TRIGRAM:
-        sql = ("s.institution IN (SELECT rowid FROM institution_search_fts WHERE institution_search_fts "
-               "MATCH {})")
+        sql = "s.institution IN (SELECT rowid FROM institution_search_fts WHERE institution_search_fts MATCH {})"
         args: list[Any] = ['"' + token.replace('"', '""') + '"']
     else:
         sql, args = "s.terms LIKE {} ESCAPE '\\'", [f"%{like_escape(token)}%"]
@@ -66,8 +65,10 @@ def text_match(query: str, engine_type: str) -> TextMatch | None:
     escaped = like_escape(whole)
     prefix = _uscc_like(whole)
     uscc_rank = "WHEN s.uscc LIKE {} THEN 1 " if prefix else ""
-    rank = ("(CASE WHEN s.name = {} THEN 0 " + uscc_rank + "WHEN s.name LIKE {} ESCAPE '\\' THEN 1 "
-            "WHEN s.name LIKE {} ESCAPE '\\' THEN 2 ELSE 3 END)")
+    rank = (
+        "(CASE WHEN s.name = {} THEN 0 " + uscc_rank + "WHEN s.name LIKE {} ESCAPE '\\' THEN 1 "
+        "WHEN s.name LIKE {} ESCAPE '\\' THEN 2 ELSE 3 END)"
+    )
     rank_args = [whole, *([prefix] if prefix else []), f"{escaped}%", f"%{escaped}%"]
     return TextMatch(" AND ".join(parts), args, rank, rank_args)
 
@@ -81,5 +82,7 @@ def institution_of_row_matches(q: str, tablename: str) -> WhereRaw:
     matched = text_match(q, current_engine().engine_type)
     if matched is None:
         return WhereRaw("1 = 1")
-    return WhereRaw(f'"{tablename}".institution IN (SELECT s.institution FROM institution_search s '
-                    f"WHERE {matched.where})", *matched.where_args)
+    return WhereRaw(
+        f'"{tablename}".institution IN (SELECT s.institution FROM institution_search s WHERE {matched.where})',
+        *matched.where_args,
+    )

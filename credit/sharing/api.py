@@ -33,15 +33,27 @@ class AgencyController(Controller):
     dependencies = {"principal": Provide(provide_principal)}
 
     @get("/feed", operation_id="readFeed")
-    async def feed(self, after: int = Parameter(default=0, ge=0, le=2**62),
-                   limit: int = Parameter(default=500, ge=1, le=MAX_LIMIT)) -> FeedPage:
+    async def feed(
+        self, after: int = Parameter(default=0, ge=0, le=2**62), limit: int = Parameter(default=500, ge=1, le=MAX_LIMIT)
+    ) -> FeedPage:
         """Change events after the cursor, in commit order; pass `next` back as `after` to continue."""
         return msgspec.convert(await events_after(after, limit), FeedPage)
 
-    @post("/penalties", operation_id="reportPenalty", status_code=201, responses={200: ResponseSpec(
-          PenaltyOut, generate_examples=False, description="Reported before with the same content: the stored record")})
-    async def report(self, data: JSONBody[PenaltyReport],
-                     principal: NamedDependency[Principal]) -> Response[PenaltyOut]:
+    @post(
+        "/penalties",
+        operation_id="reportPenalty",
+        status_code=201,
+        responses={
+            200: ResponseSpec(
+                PenaltyOut,
+                generate_examples=False,
+                description="Reported before with the same content: the stored record",
+            )
+        },
+    )
+    async def report(
+        self, data: JSONBody[PenaltyReport], principal: NamedDependency[Principal]
+    ) -> Response[PenaltyOut]:
         """Report a penalty. Same decision number and payload again -> 200 with the stored record;
         a different payload under the same number -> 409. Unknown USCCs wait in a review queue."""
         result = await reports.report_penalty(present_fields(data), principal)
@@ -51,13 +63,33 @@ class AgencyController(Controller):
     async def match(self, data: JSONBody[MatchIn]) -> list[CandidateOut]:
         """Ranked candidates for a USCC, an ID number and/or a name (+ district), with the reasons."""
         found = await matching.match(data.uscc, data.id_number, data.name, data.district)
-        return [msgspec.convert({"uscc": c.uscc, "name": c.name, "district_code": c.district_code, "score": c.score,
-                                 "reasons": c.reasons, "practitioner": c.practitioner}, CandidateOut) for c in found]
+        return [
+            msgspec.convert(
+                {
+                    "uscc": c.uscc,
+                    "name": c.name,
+                    "district_code": c.district_code,
+                    "score": c.score,
+                    "reasons": c.reasons,
+                    "practitioner": c.practitioner,
+                },
+                CandidateOut,
+            )
+            for c in found
+        ]
 
-    @post("/listings/{entry_id:int}/measures", operation_id="reportMeasure", responses={200: ResponseSpec(
-          MeasureOut, generate_examples=False, description="Reported before on the same day: the stored measure")})
-    async def measure(self, entry_id: RecordId, data: JSONBody[MeasureIn],
-                      principal: NamedDependency[Principal]) -> Response[MeasureOut]:
+    @post(
+        "/listings/{entry_id:int}/measures",
+        operation_id="reportMeasure",
+        responses={
+            200: ResponseSpec(
+                MeasureOut, generate_examples=False, description="Reported before on the same day: the stored measure"
+            )
+        },
+    )
+    async def measure(
+        self, entry_id: RecordId, data: JSONBody[MeasureIn], principal: NamedDependency[Principal]
+    ) -> Response[MeasureOut]:
         """Record the punishment measure the agency applied to a listed subject, and when. The same
         measure on the same day again -> 200 with the stored one (stored once)."""
         values = msgspec.structs.asdict(data)
@@ -79,8 +111,9 @@ class ExportController(Controller):
     @get("/listings.jsonl", operation_id="exportListingsJsonl", media_type="application/x-ndjson")
     async def listings_jsonl(self, request: Request) -> Stream:
         """The current list as JSON Lines."""
-        return _stream(exports.as_jsonl(exports.listing_rows(masked=_masked(request))), "application/x-ndjson",
-                       "listings.jsonl")
+        return _stream(
+            exports.as_jsonl(exports.listing_rows(masked=_masked(request))), "application/x-ndjson", "listings.jsonl"
+        )
 
     @get("/penalties.csv", operation_id="exportPenaltiesCsv", media_type="text/csv")
     async def penalties_csv(self, request: Request) -> Stream:
@@ -101,5 +134,8 @@ def _masked(request: Request) -> bool:
 
 
 def _stream(chunks, media_type: str, filename: str) -> Stream:
-    return Stream(chunks, media_type=media_type,
-                  headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"})
+    return Stream(
+        chunks,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"},
+    )

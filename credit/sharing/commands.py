@@ -51,7 +51,12 @@ def agencies(args: argparse.Namespace) -> int:
         for column in ("agency", "prefix", "created", "last used", "revoked"):
             table.add_column(column)
         for row in result:
-            table.add_row(row["agency"], row["prefix"], str(row["created_at"])[:19],
-                          str(row["last_used_at"] or "")[:19], str(row["revoked_at"] or "")[:19])
+            table.add_row(
+                row["agency"],
+                row["prefix"],
+                str(row["created_at"])[:19],
+                str(row["last_used_at"] or "")[:19],
+                str(row["revoked_at"] or "")[:19],
+            )
         console.print(table)
     return 0

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, AsyncIterator, Callable
-
-from scoring import policy_for
+from typing import Any
 
 from credit.csv_safe import BOM, SafeCsv
 from credit.importer.layouts import PENALTIES
 from credit.public.listed import listed_entries
 from credit.public.queries import documents_of_day
-from credit.public.view import public_entry
-from credit.public.view import counts_publicly, public_form
+from credit.public.view import counts_publicly, public_entry, public_form
 from credit.records.tables import Penalty
+from scoring import policy_for
 
 BATCH = 1000
 WAN = Decimal(10000)
-LISTING_COLUMNS = ("id", "uscc", "institution_name", "subject_kind", "practitioner_name", "behaviour",
-                   "behaviour_label", "status", "listed_on", "expires_on", "basis", "penalty_numbers")
+LISTING_COLUMNS = (
+    "id",
+    "uscc",
+    "institution_name",
+    "subject_kind",
+    "practitioner_name",
+    "behaviour",
+    "behaviour_label",
+    "status",
+    "listed_on",
+    "expires_on",
+    "basis",
+    "penalty_numbers",
+)
 
 
 async def listing_rows(masked: bool) -> AsyncIterator[dict[str, Any]]:
@@ -50,8 +61,13 @@ async def active_penalty_rows(masked: bool, on: date) -> AsyncIterator[dict[str,
     policy = policy_for(on)
     last_id = 0
     while True:
-        rows = await Penalty.select().where((Penalty.id > last_id) & (Penalty.revoked == False)  # noqa: E712
-                                            & Penalty.retired_on.is_null()).order_by(Penalty.id).limit(BATCH).run()
+        rows = (
+            await Penalty.select()
+            .where((Penalty.id > last_id) & Penalty.revoked.eq(False) & Penalty.retired_on.is_null())
+            .order_by(Penalty.id)
+            .limit(BATCH)
+            .run()
+        )
         if not rows:
             return
         last_id = rows[-1]["id"]
@@ -68,8 +84,9 @@ async def as_jsonl(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
         yield (json.dumps(row, ensure_ascii=False, default=str) + "\n").encode()
 
 
-async def as_csv(rows: AsyncIterator[dict[str, Any]], header: list[str],
-                 cells: Callable[[dict[str, Any]], list[Any]]) -> AsyncIterator[bytes]:
+async def as_csv(
+    rows: AsyncIterator[dict[str, Any]], header: list[str], cells: Callable[[dict[str, Any]], list[Any]]
+) -> AsyncIterator[bytes]:
     """UTF-8 with a BOM, so Excel opens the Chinese text correctly; cells through the shared safe writer."""
     writer = SafeCsv()
     yield (BOM + writer.row(header)).encode()
@@ -78,13 +95,31 @@ async def as_csv(rows: AsyncIterator[dict[str, Any]], header: list[str],
 
 
 def listing_csv(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
-    return as_csv(rows, list(LISTING_COLUMNS),
-                  lambda r: [";".join(r[c]) if c == "penalty_numbers" else r[c] for c in LISTING_COLUMNS])
+    return as_csv(
+        rows,
+        list(LISTING_COLUMNS),
+        lambda r: [";".join(r[c]) if c == "penalty_numbers" else r[c] for c in LISTING_COLUMNS],
+    )
 
 
-PENALTY_CSV_FIELDS = ("subject_name", "subject_kind", "uscc", "legal_representative", "decision_number",
-                      "violation_type", "facts", "legal_basis", "penalty_kind", "content", "fine_yuan",
-                      "decision_date", "publication_end", "deciding_agency", "source_agency", "severity")
+PENALTY_CSV_FIELDS = (
+    "subject_name",
+    "subject_kind",
+    "uscc",
+    "legal_representative",
+    "decision_number",
+    "violation_type",
+    "facts",
+    "legal_basis",
+    "penalty_kind",
+    "content",
+    "fine_yuan",
+    "decision_date",
+    "publication_end",
+    "deciding_agency",
+    "source_agency",
+    "severity",
+)
 
 
 def penalty_csv(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:

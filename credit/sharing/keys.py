@@ -39,16 +39,19 @@ async def issue_key(agency_code: str, actor: str) -> IssuedKey:
     async with db.transaction():
         row = AgencyKey(agency=agency["id"], prefix=key[:12], key_hash=key_hash(key), created_at=now_utc())
         await row.save().run()
-        await audit.record(actor, "agency_key.issue", "agency_key", row.id, {"agency": agency_code,
-                                                                              "prefix": key[:12]})
+        await audit.record(actor, "agency_key.issue", "agency_key", row.id, {"agency": agency_code, "prefix": key[:12]})
     return IssuedKey(row.id, key, key[:12])
 
 
 async def revoke_key(prefix: str, actor: str) -> int:
     """Revoke every live key with this prefix at once; returns how many. Raises NotFound if none."""
     async with db.transaction():
-        rows = await AgencyKey.update({AgencyKey.revoked_at: now_utc()}).where(
-            (AgencyKey.prefix == prefix) & AgencyKey.revoked_at.is_null()).returning(AgencyKey.id).run()
+        rows = (
+            await AgencyKey.update({AgencyKey.revoked_at: now_utc()})
+            .where((AgencyKey.prefix == prefix) & AgencyKey.revoked_at.is_null())
+            .returning(AgencyKey.id)
+            .run()
+        )
         if not rows:
             raise NotFound(f"no live key with prefix {prefix!r}")
         for row in rows:
@@ -57,20 +60,38 @@ async def revoke_key(prefix: str, actor: str) -> int:
 
 
 async def list_keys() -> list[dict[str, Any]]:
-    return await AgencyKey.select(AgencyKey.id, AgencyKey.agency.code.as_alias("agency"), AgencyKey.prefix,
-                                  AgencyKey.created_at, AgencyKey.last_used_at, AgencyKey.revoked_at).order_by(
-        AgencyKey.id).run()
+    return (
+        await AgencyKey.select(
+            AgencyKey.id,
+            AgencyKey.agency.code.as_alias("agency"),
+            AgencyKey.prefix,
+            AgencyKey.created_at,
+            AgencyKey.last_used_at,
+            AgencyKey.revoked_at,
+        )
+        .order_by(AgencyKey.id)
+        .run()
+    )
 
 
 async def principal_for_key(key: str) -> Principal | None:
     """The agency a live key stands for (role "agency"), or None. Refreshes last_used_at once a minute."""
-    row = await AgencyKey.select(AgencyKey.id, AgencyKey.last_used_at, AgencyKey.agency.id.as_alias("agency_id"),
-                                 AgencyKey.agency.code.as_alias("agency_code")).where(
-        (AgencyKey.key_hash == key_hash(key)) & AgencyKey.revoked_at.is_null()).first().run()
+    row = (
+        await AgencyKey.select(
+            AgencyKey.id,
+            AgencyKey.last_used_at,
+            AgencyKey.agency.id.as_alias("agency_id"),
+            AgencyKey.agency.code.as_alias("agency_code"),
+        )
+        .where((AgencyKey.key_hash == key_hash(key)) & AgencyKey.revoked_at.is_null())
+        .first()
+        .run()
+    )
     if row is None:
         return None
     now = now_utc()
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOUCH_INTERVAL:
         await AgencyKey.update({AgencyKey.last_used_at: now}).where(AgencyKey.id == row["id"]).run()
-    return Principal(user_id=0, username=f"agency:{row['agency_code']}", role=AGENCY,
-                     agency_code=row["agency_code"], via="key")
+    return Principal(
+        user_id=0, username=f"agency:{row['agency_code']}", role=AGENCY, agency_code=row["agency_code"], via="key"
+    )

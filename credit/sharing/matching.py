@@ -17,8 +17,19 @@ from credit.settings import settings
 # Legal-form suffixes that say nothing about which home is meant.
 SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "民办非企业单位", "（普通合伙）")
 # Words for a care home that people use interchangeably.
-HOME_WORDS = ("养老服务中心", "社会福利中心", "养老院", "敬老院", "护理院", "老年公寓", "颐养院", "福利院", "养护院",
-              "颐养中心", "托老所")
+HOME_WORDS = (
+    "养老服务中心",
+    "社会福利中心",
+    "养老院",
+    "敬老院",
+    "护理院",
+    "老年公寓",
+    "颐养院",
+    "福利院",
+    "养护院",
+    "颐养中心",
+    "托老所",
+)
 NAME_THRESHOLD = 60
 LIMIT = 10
 
@@ -70,14 +81,23 @@ async def match(uscc: str = "", id_number: str = "", name: str = "", district: s
     if id_number:
         number, reason = check_id_number(id_number.strip().upper())
         if not reason:
-            person = await Practitioner.select(Practitioner.name, Practitioner.id_masked, Practitioner.role,
-                                               Practitioner.institution).where(
-                Practitioner.id_hmac == id_hmac(number, settings.secret_key)).first().run()
+            person = (
+                await Practitioner.select(
+                    Practitioner.name, Practitioner.id_masked, Practitioner.role, Practitioner.institution
+                )
+                .where(Practitioner.id_hmac == id_hmac(number, settings.secret_key))
+                .first()
+                .run()
+            )
             if person and person["institution"]:
                 row = await Institution.select(*columns).where(Institution.id == person["institution"]).first().run()
                 if row:
-                    add(row, 100, "exact ID number (by keyed hash)",
-                        {"id_masked": person["id_masked"], "role": person["role"]})
+                    add(
+                        row,
+                        100,
+                        "exact ID number (by keyed hash)",
+                        {"id_masked": person["id_masked"], "role": person["role"]},
+                    )
     if name.strip():
         wanted = normalise_name(name)
         query = Institution.select(*columns)
@@ -85,8 +105,9 @@ async def match(uscc: str = "", id_number: str = "", name: str = "", district: s
             query = query.where(Institution.district_code == district)
         rows = await query.run()
         choices = {i: normalise_name(r["name"]) for i, r in enumerate(rows)}
-        for _, score, index in process.extract(wanted, choices, scorer=fuzz.WRatio, limit=LIMIT,
-                                               score_cutoff=NAME_THRESHOLD):
+        for _, score, index in process.extract(
+            wanted, choices, scorer=fuzz.WRatio, limit=LIMIT, score_cutoff=NAME_THRESHOLD
+        ):
             add(rows[index], round(score * 0.95, 1), f"name similarity {score:.0f} ({choices[index]})")
         if district:
             for candidate in found.values():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from credit import db
 from credit.accounts.roles import Principal
@@ -63,44 +64,84 @@ async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) 
 
 
 async def _stored(key: Mapping[str, Any], agency_code: str) -> dict[str, Any] | None:
-    row = await PunishmentMeasure.select().where(
-        (PunishmentMeasure.entry == key["entry"]) & (PunishmentMeasure.agency == key["agency"])
-        & (PunishmentMeasure.measure == key["measure"]) & (PunishmentMeasure.applied_on == key["applied_on"])
-    ).first().run()
+    row = (
+        await PunishmentMeasure.select()
+        .where(
+            (PunishmentMeasure.entry == key["entry"])
+            & (PunishmentMeasure.agency == key["agency"])
+            & (PunishmentMeasure.measure == key["measure"])
+            & (PunishmentMeasure.applied_on == key["applied_on"])
+        )
+        .first()
+        .run()
+    )
     return None if row is None else _shown(row["id"], key, agency_code, row["text"])
 
 
 def _shown(measure_id: int, key: Mapping[str, Any], agency_code: str, text: str) -> dict[str, Any]:
-    return {"id": measure_id, "entry": key["entry"], "agency": agency_code, "measure": key["measure"],
-            "measure_label": MEASURES[key["measure"]][0], "text": text, "applied_on": key["applied_on"]}
+    return {
+        "id": measure_id,
+        "entry": key["entry"],
+        "agency": agency_code,
+        "measure": key["measure"],
+        "measure_label": MEASURES[key["measure"]][0],
+        "text": text,
+        "applied_on": key["applied_on"],
+    }
 
 
 async def _insert(key: Mapping[str, Any], text: str, by: Principal) -> dict[str, Any]:
     entry_id, applied_on = key["entry"], key["applied_on"]
     async with db.transaction():
-        entry = await ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.listed_on).where(
-            ListingEntry.id == entry_id).first().run()
+        entry = (
+            await ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.listed_on)
+            .where(ListingEntry.id == entry_id)
+            .first()
+            .run()
+        )
         if entry is None:
             raise NotFound(f"list entry {entry_id}")
         if entry["status"] != rules.LISTED:
             raise ProcedureRefused("entry", f"measures apply to listed entries; this one is {entry['status']}")
         if applied_on < entry["listed_on"]:
             raise ProcedureRefused("applied_on", f"the entry was listed on {entry['listed_on']}")
-        row = PunishmentMeasure(entry=entry_id, agency=key["agency"], measure=key["measure"], text=text,
-                                applied_on=applied_on, recorded_at=now_utc())
+        row = PunishmentMeasure(
+            entry=entry_id,
+            agency=key["agency"],
+            measure=key["measure"],
+            text=text,
+            applied_on=applied_on,
+            recorded_at=now_utc(),
+        )
         await row.save().run()
         data_out = _shown(row.id, key, by.agency_code, text)
-        await record_changed(Event("measure", "created", row.id, data_out),
-                             Audit(by.username, "measure.create", "measure", row.id, {"after": data_out}))
+        await record_changed(
+            Event("measure", "created", row.id, data_out),
+            Audit(by.username, "measure.create", "measure", row.id, {"after": data_out}),
+        )
     return data_out
 
 
 async def feedback_of(entry_id: int) -> list[dict[str, Any]]:
     """For each of the seven agencies: the measures it reported for the entry (empty: not yet)."""
-    rows = await PunishmentMeasure.select(
-        PunishmentMeasure.id, PunishmentMeasure.agency.code.as_alias("agency"), PunishmentMeasure.measure,
-        PunishmentMeasure.text, PunishmentMeasure.applied_on).where(PunishmentMeasure.entry == entry_id).order_by(
-        PunishmentMeasure.id).run()
-    return [{"agency": code, "agency_name": zh, "agency_name_en": en,
-             "measures": [{**r, "measure_label": MEASURES[r["measure"]][0]} for r in rows if r["agency"] == code]}
-            for code, zh, en in AGENCIES]
+    rows = (
+        await PunishmentMeasure.select(
+            PunishmentMeasure.id,
+            PunishmentMeasure.agency.code.as_alias("agency"),
+            PunishmentMeasure.measure,
+            PunishmentMeasure.text,
+            PunishmentMeasure.applied_on,
+        )
+        .where(PunishmentMeasure.entry == entry_id)
+        .order_by(PunishmentMeasure.id)
+        .run()
+    )
+    return [
+        {
+            "agency": code,
+            "agency_name": zh,
+            "agency_name_en": en,
+            "measures": [{**r, "measure_label": MEASURES[r["measure"]][0]} for r in rows if r["agency"] == code],
+        }
+        for code, zh, en in AGENCIES
+    ]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from credit import db
 from credit.accounts.roles import AGENCY, Principal, require_unmatched_penalty
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, NotFound, ProcedureRefused, ReportConflict, ValidationFailed
+from credit.identifiers import check_uscc
 from credit.listings import service as listings
 from credit.records.service import check_penalty, get_penalty, insert_penalty, payload_digest, public_penalty
 from credit.records.tables import Penalty
-from credit.identifiers import check_uscc
 from credit.registry.tables import Institution
 
 
@@ -24,8 +25,12 @@ class ReportResult:
 
 
 async def _stored(agency_code: str, decision_number: str) -> dict[str, Any] | None:
-    return await Penalty.select().where((Penalty.reporting_agency == agency_code)
-                                        & (Penalty.decision_number == decision_number)).first().run()
+    return (
+        await Penalty.select()
+        .where((Penalty.reporting_agency == agency_code) & (Penalty.decision_number == decision_number))
+        .first()
+        .run()
+    )
 
 
 async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult:
@@ -64,9 +69,16 @@ async def _propose_if_listing_behaviour(penalty_id: int, clean: Mapping[str, Any
     if row["institution"] is None:
         return None  # proposed once the review queue matches it
     try:
-        entry = await listings.propose_from_report({
-            "institution_id": row["institution"], "behaviour": clean["listing_behaviour"], "facts": clean["facts"],
-            "basis": clean["legal_basis"], "penalty_ids": [penalty_id]}, by)
+        entry = await listings.propose_from_report(
+            {
+                "institution_id": row["institution"],
+                "behaviour": clean["listing_behaviour"],
+                "facts": clean["facts"],
+                "basis": clean["legal_basis"],
+                "penalty_ids": [penalty_id],
+            },
+            by,
+        )
     except ProcedureRefused:
         return None  # the subject already has an active entry for this behaviour
     return entry["id"]
@@ -89,24 +101,50 @@ async def resolve_review(penalty_id: int, uscc: str, by: Principal) -> dict[str,
     if reason:
         raise ValidationFailed([FieldError("uscc", reason, uscc)])
     async with db.transaction():
-        row = await Penalty.select().where((Penalty.id == penalty_id) & (Penalty.match_status == "review")).first().run()
+        row = (
+            await Penalty.select().where((Penalty.id == penalty_id) & (Penalty.match_status == "review")).first().run()
+        )
         if row is None:
             raise NotFound(f"penalty {penalty_id} is not waiting for review")
         require_unmatched_penalty(by, row["reporting_agency"])
-        institution = await Institution.select(Institution.id, Institution.district_code).where(
-            Institution.uscc == code).first().run()
+        institution = (
+            await Institution.select(Institution.id, Institution.district_code)
+            .where(Institution.uscc == code)
+            .first()
+            .run()
+        )
         if institution is None:
             raise NotFound(f"no institution with USCC {code}")
-        await Penalty.update({Penalty.institution: institution["id"], Penalty.uscc: code,
-                              Penalty.match_status: "matched", Penalty.version: row["version"] + 1}).where(
-            Penalty.id == penalty_id).run()
+        await (
+            Penalty.update(
+                {
+                    Penalty.institution: institution["id"],
+                    Penalty.uscc: code,
+                    Penalty.match_status: "matched",
+                    Penalty.version: row["version"] + 1,
+                }
+            )
+            .where(Penalty.id == penalty_id)
+            .run()
+        )
         after = await get_penalty(penalty_id)
         await record_changed(
             Event("penalty", "matched", penalty_id, after),
-            Audit(by.username, "penalty.match", "penalty", penalty_id,
-                  {"changes": {"institution": [None, institution["id"]], "uscc": [row["uscc"], code]}}),
-            institutions=[institution["id"]])
-        reporter = Principal(user_id=0, username=f"agency:{row['reporting_agency']}", role=AGENCY,
-                             agency_code=row["reporting_agency"], via="key")
+            Audit(
+                by.username,
+                "penalty.match",
+                "penalty",
+                penalty_id,
+                {"changes": {"institution": [None, institution["id"]], "uscc": [row["uscc"], code]}},
+            ),
+            institutions=[institution["id"]],
+        )
+        reporter = Principal(
+            user_id=0,
+            username=f"agency:{row['reporting_agency']}",
+            role=AGENCY,
+            agency_code=row["reporting_agency"],
+            via="key",
+        )
         await _propose_if_listing_behaviour(penalty_id, row, reporter)
     return after

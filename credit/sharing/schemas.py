@@ -67,8 +67,13 @@ class FeedEvent(msgspec.Struct):
 
     seq: int
     # Open on purpose: a new domain adds kinds of records, and a client must skip a kind it does not know.
-    type: Annotated[str, msgspec.Meta(description="the kind of record: disclosure, fire_inspection, inspection_draw, "
-                                                  "institution, listing, measure, penalty, rating (more may come)")]
+    type: Annotated[
+        str,
+        msgspec.Meta(
+            description="the kind of record: disclosure, fire_inspection, inspection_draw, "
+            "institution, listing, measure, penalty, rating (more may come)"
+        ),
+    ]
     op: str
     at: dt.datetime
     data: dict

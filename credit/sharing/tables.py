@@ -1,7 +1,6 @@
 """Sharing tables: the seven agencies, their hashed API keys and the change feed."""
 
-from piccolo.columns import BigInt, ForeignKey, JSON, Timestamptz, Varchar
-from piccolo.columns import Serial
+from piccolo.columns import JSON, BigInt, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 

@@ -22,13 +22,13 @@ from credit.registry.districts import district_name
 from credit.supervision import service
 from credit.supervision.schemas import (
     ConflictIn,
-    PublishedResultOut,
-    PublishedResultsPage,
     ConflictOut,
     InspectorIn,
     InspectorOut,
-    SupervisionRectificationIn,
+    PublishedResultOut,
+    PublishedResultsPage,
     ResultIn,
+    SupervisionRectificationIn,
     TaskOut,
 )
 
@@ -62,10 +62,14 @@ class SupervisionController(Controller):
         """Put a law-enforcement officer (name, 执法证号, agency, district) on the roster (in scope)."""
         return msgspec.convert(await service.add_inspector(msgspec.structs.asdict(data), principal), InspectorOut)
 
-    @post("/inspectors/{inspector_id:int}/conflicts", operation_id="recordInspectorConflict",
-          guards=[requires_roles(*REGULATORS)])
-    async def add_conflict(self, inspector_id: RecordId, data: JSONBody[ConflictIn],
-                           principal: NamedDependency[Principal]) -> ConflictOut:
+    @post(
+        "/inspectors/{inspector_id:int}/conflicts",
+        operation_id="recordInspectorConflict",
+        guards=[requires_roles(*REGULATORS)],
+    )
+    async def add_conflict(
+        self, inspector_id: RecordId, data: JSONBody[ConflictIn], principal: NamedDependency[Principal]
+    ) -> ConflictOut:
         """Record a conflict of interest (回避): the inspector is never drawn for that home."""
         stored = await service.record_conflict(inspector_id, msgspec.structs.asdict(data), principal)
         return msgspec.convert(stored, ConflictOut)
@@ -76,23 +80,31 @@ class SupervisionController(Controller):
         return [_task(t) for t in await service.tasks(principal, checked_month(month) or None)]
 
     @post("/tasks/{task_id:int}/result", operation_id="recordSupervisionResult", guards=[requires_roles(*REGULATORS)])
-    async def record(self, task_id: RecordId, data: JSONBody[ResultIn],
-                     principal: NamedDependency[Principal]) -> TaskOut:
+    async def record(
+        self, task_id: RecordId, data: JSONBody[ResultIn], principal: NamedDependency[Principal]
+    ) -> TaskOut:
         """Record the task's inspection (the home's fire-safety inspection, or a general one with the policy's
         checklist) and its outcome; the result is then due for publication."""
         stored = await service.record_result(task_id, present_fields(data), principal)
         return _task(await _with_home(stored, principal))
 
-    @post("/tasks/{task_id:int}/publication", operation_id="publishSupervisionResult",
-          guards=[requires_roles(*REGULATORS)])
+    @post(
+        "/tasks/{task_id:int}/publication",
+        operation_id="publishSupervisionResult",
+        guards=[requires_roles(*REGULATORS)],
+    )
     async def publish(self, task_id: RecordId, principal: NamedDependency[Principal]) -> PublishedResultOut:
         """Publish the recorded result (一公开): portal, profile, agency feed, daily disclosure."""
         return msgspec.convert(await service.publish_result(task_id, principal), PublishedResultOut)
 
-    @post("/tasks/{task_id:int}/rectification", operation_id="confirmSupervisionRectification",
-          guards=[requires_roles(*REGULATORS)])
-    async def rectified(self, task_id: RecordId, data: JSONBody[SupervisionRectificationIn],
-                        principal: NamedDependency[Principal]) -> TaskOut:
+    @post(
+        "/tasks/{task_id:int}/rectification",
+        operation_id="confirmSupervisionRectification",
+        guards=[requires_roles(*REGULATORS)],
+    )
+    async def rectified(
+        self, task_id: RecordId, data: JSONBody[SupervisionRectificationIn], principal: NamedDependency[Principal]
+    ) -> TaskOut:
         """Confirm that the ordered rectification was done (on time or late, against its deadline)."""
         stored = await service.confirm_rectification(task_id, msgspec.structs.asdict(data), principal)
         return _task(await _with_home(stored, principal))
@@ -102,17 +114,25 @@ class SupervisionController(Controller):
         """The published results of a month (inspectors masked) and its statistics by district (anyone)."""
         month = checked_month(month, required=True)
         items = await public.published_results(month)
-        return msgspec.convert({"items": items, "total": len(items), "page": 1,
-                                "statistics": [dataclasses.asdict(s) for s in public.statistics_of(items)]},
-                               PublishedResultsPage)
+        return msgspec.convert(
+            {
+                "items": items,
+                "total": len(items),
+                "page": 1,
+                "statistics": [dataclasses.asdict(s) for s in public.statistics_of(items)],
+            },
+            PublishedResultsPage,
+        )
 
     @get("/statistics.csv", operation_id="supervisionStatisticsCsv", media_type="text/csv")
     async def statistics_csv(self, month: Month = "") -> Response[bytes]:
         """The month's statistics by district as CSV (UTF-8 with BOM)."""
         month = checked_month(month, required=True)
-        return Response(public.statistics_csv(await public.statistics(month), district_name).encode(),
-                        media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'})
+        return Response(
+            public.statistics_csv(await public.statistics(month), district_name).encode(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'},
+        )
 
 
 async def _with_home(task: dict[str, Any], principal: Principal) -> dict[str, Any]:

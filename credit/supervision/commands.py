@@ -32,8 +32,11 @@ def draw(args: argparse.Namespace) -> int:
     console.print(f"{args.month}: mismatch", markup=False)
     if not result.snapshot_intact:
         console.print("  the stored snapshot does not match its digest", markup=False)
-    for label, homes in (("drawn then, not now", result.missing), ("drawn now, not then", result.extra),
-                         ("other inspectors", result.other_teams)):
+    for label, homes in (
+        ("drawn then, not now", result.missing),
+        ("drawn now, not then", result.extra),
+        ("other inspectors", result.other_teams),
+    ):
         if homes:
             console.print(f"  {label}: {', '.join(homes)}", markup=False)
     return 1

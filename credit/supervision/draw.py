@@ -86,23 +86,48 @@ def rules_on(on: date) -> tuple[DrawRules, SupervisionRules]:
 async def take_snapshot(month: str) -> dict[str, Any]:
     """What a draw of `month` is drawn from, as it stands now: the active homes (by USCC), the active roster (by
     id), the conflicts (uscc -> inspector ids) and the teams of the latest earlier draw (uscc -> inspector ids)."""
-    candidates = await Institution.select(Institution.id, Institution.uscc, Institution.name,
-                                          Institution.district_code, Institution.credit_level).where(
-        Institution.status == "active").order_by(Institution.uscc).run()
-    roster = await Inspector.select(Inspector.id, Inspector.district_code).where(
-        Inspector.active == True).order_by(Inspector.id).run()  # noqa: E712
+    candidates = (
+        await Institution.select(
+            Institution.id, Institution.uscc, Institution.name, Institution.district_code, Institution.credit_level
+        )
+        .where(Institution.status == "active")
+        .order_by(Institution.uscc)
+        .run()
+    )
+    roster = (
+        await Inspector.select(Inspector.id, Inspector.district_code)
+        .whereInspector.active.eq(True)
+        .order_by(Inspector.id)
+        .run()
+    )
     conflicts: dict[str, list[int]] = {}
-    for row in await InspectorConflict.select(InspectorConflict.inspector, InspectorConflict.institution.uscc.as_alias(
-            "uscc")).order_by(InspectorConflict.id).run():
+    for row in (
+        await InspectorConflict.select(InspectorConflict.inspector, InspectorConflict.institution.uscc.as_alias("uscc"))
+        .order_by(InspectorConflict.id)
+        .run()
+    ):
         conflicts.setdefault(row["uscc"], []).append(row["inspector"])
-    last = await InspectionDraw.select(InspectionDraw.inspectors).where(InspectionDraw.month < month).order_by(
-        InspectionDraw.month, ascending=False).output(load_json=True).first().run()
-    previous = {uscc: ids for uscc, ids in ((last or {}).get("inspectors") or {}).items()
-                if all(isinstance(i, int) for i in ids)}  # draws before the roster named login names
+    last = (
+        await InspectionDraw.select(InspectionDraw.inspectors)
+        .where(InspectionDraw.month < month)
+        .order_by(InspectionDraw.month, ascending=False)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    previous = {
+        uscc: ids
+        for uscc, ids in ((last or {}).get("inspectors") or {}).items()
+        if all(isinstance(i, int) for i in ids)
+    }  # draws before the roster named login names
     for row in candidates:
         row["credit_level"] = row["credit_level"] or ""
-    return {"candidates": candidates, "roster": roster, "conflicts": {k: sorted(set(v)) for k, v in conflicts.items()},
-            "previous": previous}
+    return {
+        "candidates": candidates,
+        "roster": roster,
+        "conflicts": {k: sorted(set(v)) for k, v in conflicts.items()},
+        "previous": previous,
+    }
 
 
 @dataclass(frozen=True, slots=True)

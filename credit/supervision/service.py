@@ -42,10 +42,12 @@ async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any
     principal's scope) or Duplicate (certificate number already on the roster).
     """
     check = Checker(data)
-    clean = {"name": check.text("name", max_length=100),
-             "certificate_number": check.text("certificate_number", max_length=40),
-             "agency_code": check.text("agency_code", max_length=32),
-             "district_code": check.text("district_code", max_length=6)}
+    clean = {
+        "name": check.text("name", max_length=100),
+        "certificate_number": check.text("certificate_number", max_length=40),
+        "agency_code": check.text("agency_code", max_length=32),
+        "district_code": check.text("district_code", max_length=6),
+    }
     if clean["district_code"] and not is_known_district(clean["district_code"]):
         check.fail("district_code", "is not a known district code", clean["district_code"])
     if clean["agency_code"] and not await Agency.exists().where(Agency.code == clean["agency_code"]).run():
@@ -78,23 +80,39 @@ async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Princi
     check = Checker(data)
     uscc = check.text("uscc", max_length=18).upper()
     reason = check.text("reason", max_length=500)
-    home = await Institution.select(Institution.id, Institution.district_code).where(
-        Institution.uscc == uscc).first().run() if uscc else None
+    home = (
+        await Institution.select(Institution.id, Institution.district_code)
+        .where(Institution.uscc == uscc)
+        .first()
+        .run()
+        if uscc
+        else None
+    )
     if uscc and home is None:
         check.fail("uscc", "is not a registered institution", uscc)
     check.done()
     require_scope(by, home["district_code"])
     async with db.transaction():
-        if await InspectorConflict.exists().where((InspectorConflict.inspector == inspector_id)
-                                                  & (InspectorConflict.institution == home["id"])).run():
+        if (
+            await InspectorConflict.exists()
+            .where((InspectorConflict.inspector == inspector_id) & (InspectorConflict.institution == home["id"]))
+            .run()
+        ):
             raise Duplicate("uscc", uscc)
-        row = InspectorConflict(inspector=inspector_id, institution=home["id"], reason=reason,
-                                recorded_by=by.username, recorded_on=today())
+        row = InspectorConflict(
+            inspector=inspector_id, institution=home["id"], reason=reason, recorded_by=by.username, recorded_on=today()
+        )
         await row.save().run()
-        stored = {"id": row.id, "inspector": inspector_id, "uscc": uscc, "reason": reason,
-                  "recorded_on": row.recorded_on}
-        await record_changed(audit=Audit(by.username, "inspector.conflict", "inspector", inspector_id,
-                                         {"after": stored}))
+        stored = {
+            "id": row.id,
+            "inspector": inspector_id,
+            "uscc": uscc,
+            "reason": reason,
+            "recorded_on": row.recorded_on,
+        }
+        await record_changed(
+            audit=Audit(by.username, "inspector.conflict", "inspector", inspector_id, {"after": stored})
+        )
     return stored
 
 
@@ -106,9 +124,12 @@ async def roster(by: Principal, district_code: str = "") -> list[dict[str, Any]]
         query = query.where(Inspector.district_code == scope)
     rows = [inspector_out(r) for r in await query.run()]
     conflicts: dict[int, list[dict[str, Any]]] = {}
-    for c in await InspectorConflict.select(InspectorConflict.inspector, InspectorConflict.reason,
-                                            InspectorConflict.institution.uscc.as_alias("uscc"),
-                                            InspectorConflict.institution.name.as_alias("name")).run():
+    for c in await InspectorConflict.select(
+        InspectorConflict.inspector,
+        InspectorConflict.reason,
+        InspectorConflict.institution.uscc.as_alias("uscc"),
+        InspectorConflict.institution.name.as_alias("name"),
+    ).run():
         conflicts.setdefault(c["inspector"], []).append({"uscc": c["uscc"], "name": c["name"], "reason": c["reason"]})
     return [{**r, "conflicts": conflicts.get(r["id"], [])} for r in rows]
 
@@ -137,16 +158,43 @@ async def draw_month(on: date) -> str:
     drawn = drawing.compute(seed, snapshot, rules, supervision)
     due_on = due_date(month, on, supervision.due, supervision.due_days)
     async with db.transaction():
-        row = InspectionDraw(month=month, drawn_on=on, seed=seed, institutions=drawn.homes, inspectors=drawn.teams,
-                             snapshot=snapshot, snapshot_digest=drawing.snapshot_digest(snapshot))
+        row = InspectionDraw(
+            month=month,
+            drawn_on=on,
+            seed=seed,
+            institutions=drawn.homes,
+            inspectors=drawn.teams,
+            snapshot=snapshot,
+            snapshot_digest=drawing.snapshot_digest(snapshot),
+        )
         await row.save().run()
         for home in drawn.homes:
-            await SupervisionTask(draw=row.id, month=month, institution=home["id"],
-                                  district_code=home["district_code"], inspectors=drawn.teams[home["uscc"]],
-                                  due_on=due_on).save().run()
-        await record_changed(Event("inspection_draw", "published", row.id, {
-            "month": month, "seed": seed, "snapshot_digest": row.snapshot_digest, "institutions": drawn.homes,
-            "inspectors": await public.public_teams_of(drawn.teams)}))
+            await (
+                SupervisionTask(
+                    draw=row.id,
+                    month=month,
+                    institution=home["id"],
+                    district_code=home["district_code"],
+                    inspectors=drawn.teams[home["uscc"]],
+                    due_on=due_on,
+                )
+                .save()
+                .run()
+            )
+        await record_changed(
+            Event(
+                "inspection_draw",
+                "published",
+                row.id,
+                {
+                    "month": month,
+                    "seed": seed,
+                    "snapshot_digest": row.snapshot_digest,
+                    "institutions": drawn.homes,
+                    "inspectors": await public.public_teams_of(drawn.teams),
+                },
+            )
+        )
     short = sum(1 for team in drawn.teams.values() if len(team) < supervision.inspectors_per_task)
     note = f"; {short} short of inspectors" if short else ""
     return f"{month}: {len(drawn.homes)} institutions drawn{note}"
@@ -185,9 +233,13 @@ def _check_checklist(check: Checker, raw: Any, items: tuple) -> dict[str, str]:
 
 async def earliest_open_hazard(inspection_id: int) -> date | None:
     """The soonest rectify-by date of the inspection's open major hazards (重大事故隐患), None without any."""
-    row = await MajorHazard.select(MajorHazard.rectify_by).where(
-        (MajorHazard.inspection == inspection_id) & MajorHazard.rectified_on.is_null()).order_by(
-        MajorHazard.rectify_by).first().run()
+    row = (
+        await MajorHazard.select(MajorHazard.rectify_by)
+        .where((MajorHazard.inspection == inspection_id) & MajorHazard.rectified_on.is_null())
+        .order_by(MajorHazard.rectify_by)
+        .first()
+        .run()
+    )
     return row["rectify_by"] if row else None
 
 
@@ -203,20 +255,29 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
     result is already recorded).
     """
     task = await task_in_scope(task_id, by)
-    drawn_on = await InspectionDraw.select(InspectionDraw.drawn_on).where(
-        InspectionDraw.id == task["draw"]).first().run()
+    drawn_on = (
+        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    )
     _, rules = drawing.rules_on(drawn_on["drawn_on"])
     check = Checker(data)
     hazard_deadline = None
     kind = check.choice("kind", KINDS)
-    clean: dict[str, Any] = {"kind": kind, "checklist": {}, "fire_inspection": None,
-                             "findings": check.text("findings", required=False, max_length=2000)}
+    clean: dict[str, Any] = {
+        "kind": kind,
+        "checklist": {},
+        "fire_inspection": None,
+        "findings": check.text("findings", required=False, max_length=2000),
+    }
     inspected_on = check.day("inspected_on", required=kind == "general", not_after=today())
     if kind == "fire":
         inspection_id = check.integer("fire_inspection_id", minimum=1, maximum=2147483647)
         if inspection_id is not None:
-            inspection = await FireInspection.select(FireInspection.institution, FireInspection.inspected_on).where(
-                FireInspection.id == inspection_id).first().run()
+            inspection = (
+                await FireInspection.select(FireInspection.institution, FireInspection.inspected_on)
+                .where(FireInspection.id == inspection_id)
+                .first()
+                .run()
+            )
             if inspection is None or inspection["institution"] != task["institution"]:
                 check.fail("fire_inspection_id", "is not a fire-safety inspection of this home", inspection_id)
             else:
@@ -240,22 +301,40 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
         check.fail("outcome", "cannot be no_problem when a checklist item failed", outcome)
     check.done()
     publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days).day
-    values = {SupervisionTask.status: RECORDED, SupervisionTask.kind: kind,
-              SupervisionTask.fire_inspection: clean["fire_inspection"], SupervisionTask.checklist: clean["checklist"],
-              SupervisionTask.findings: clean["findings"], SupervisionTask.inspected_on: inspected_on,
-              SupervisionTask.outcome: outcome, SupervisionTask.rectify_by: rectify_by,
-              SupervisionTask.publish_by: publish_by, SupervisionTask.recorded_by: by.username,
-              SupervisionTask.version: task["version"] + 1}
+    values = {
+        SupervisionTask.status: RECORDED,
+        SupervisionTask.kind: kind,
+        SupervisionTask.fire_inspection: clean["fire_inspection"],
+        SupervisionTask.checklist: clean["checklist"],
+        SupervisionTask.findings: clean["findings"],
+        SupervisionTask.inspected_on: inspected_on,
+        SupervisionTask.outcome: outcome,
+        SupervisionTask.rectify_by: rectify_by,
+        SupervisionTask.publish_by: publish_by,
+        SupervisionTask.recorded_by: by.username,
+        SupervisionTask.version: task["version"] + 1,
+    }
     async with db.transaction():
-        updated = await SupervisionTask.update(values).where(
-            (SupervisionTask.id == task_id) & (SupervisionTask.status == OPEN)).returning(SupervisionTask.id).run()
+        updated = (
+            await SupervisionTask.update(values)
+            .where((SupervisionTask.id == task_id) & (SupervisionTask.status == OPEN))
+            .returning(SupervisionTask.id)
+            .run()
+        )
         if not updated:
             raise ProcedureRefused("task", "the result of this task is already recorded")
-        changes = {"kind": kind, "outcome": outcome, "inspected_on": inspected_on, "rectify_by": rectify_by,
-                   "publish_by": publish_by, "checklist": clean["checklist"],
-                   "fire_inspection": clean["fire_inspection"]}
-        await record_changed(audit=Audit(by.username, "supervision.record", "supervision_task", task_id,
-                                         {"after": changes}))
+        changes = {
+            "kind": kind,
+            "outcome": outcome,
+            "inspected_on": inspected_on,
+            "rectify_by": rectify_by,
+            "publish_by": publish_by,
+            "checklist": clean["checklist"],
+            "fire_inspection": clean["fire_inspection"],
+        }
+        await record_changed(
+            audit=Audit(by.username, "supervision.record", "supervision_task", task_id, {"after": changes})
+        )
     return await task_in_scope(task_id, by)
 
 
@@ -265,17 +344,31 @@ async def publish_result(task_id: int, by: Principal) -> dict[str, Any]:
     task = await task_in_scope(task_id, by)
     on = today()
     async with db.transaction():
-        updated = await SupervisionTask.update({SupervisionTask.status: PUBLISHED, SupervisionTask.published_on: on,
-                                                SupervisionTask.version: task["version"] + 1}).where(
-            (SupervisionTask.id == task_id) & (SupervisionTask.status == RECORDED)).returning(
-            SupervisionTask.id).run()
+        updated = (
+            await SupervisionTask.update(
+                {
+                    SupervisionTask.status: PUBLISHED,
+                    SupervisionTask.published_on: on,
+                    SupervisionTask.version: task["version"] + 1,
+                }
+            )
+            .where((SupervisionTask.id == task_id) & (SupervisionTask.status == RECORDED))
+            .returning(SupervisionTask.id)
+            .run()
+        )
         if not updated:
-            raise ProcedureRefused("task", "only a recorded, unpublished result can be published"
-                                   if task["status"] != OPEN else "the result of this task is not recorded yet")
+            raise ProcedureRefused(
+                "task",
+                "only a recorded, unpublished result can be published"
+                if task["status"] != OPEN
+                else "the result of this task is not recorded yet",
+            )
         result = (await public.published_results(task_id=task_id, on=on))[0]
-        await record_changed(Event("supervision_result", "published", task_id, result),
-                             Audit(by.username, "supervision.publish", "supervision_task", task_id,
-                                   {"published_on": on}), institutions=[task["institution"]])
+        await record_changed(
+            Event("supervision_result", "published", task_id, result),
+            Audit(by.username, "supervision.publish", "supervision_task", task_id, {"published_on": on}),
+            institutions=[task["institution"]],
+        )
     return result
 
 
@@ -289,18 +382,30 @@ async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Princ
         check.fail("rectified_on", "must not be before the inspection", rectified_on.isoformat())
     check.done()
     async with db.transaction():
-        updated = await SupervisionTask.update({SupervisionTask.rectified_on: rectified_on,
-                                                SupervisionTask.version: task["version"] + 1}).where(
-            (SupervisionTask.id == task_id) & (SupervisionTask.outcome == "rectify")
-            & SupervisionTask.rectified_on.is_null()).returning(SupervisionTask.id).run()
+        updated = (
+            await SupervisionTask.update(
+                {SupervisionTask.rectified_on: rectified_on, SupervisionTask.version: task["version"] + 1}
+            )
+            .where(
+                (SupervisionTask.id == task_id)
+                & (SupervisionTask.outcome == "rectify")
+                & SupervisionTask.rectified_on.is_null()
+            )
+            .returning(SupervisionTask.id)
+            .run()
+        )
         if not updated:
             raise ProcedureRefused("task", "no open rectification order on this task")
         event = None
         if task["status"] == PUBLISHED:
-            event = Event("supervision_result", "rectified", task_id,
-                          (await public.published_results(task_id=task_id))[0])
-        await record_changed(event, Audit(by.username, "supervision.rectified", "supervision_task", task_id,
-                                          {"rectified_on": rectified_on}), institutions=[task["institution"]])
+            event = Event(
+                "supervision_result", "rectified", task_id, (await public.published_results(task_id=task_id))[0]
+            )
+        await record_changed(
+            event,
+            Audit(by.username, "supervision.rectified", "supervision_task", task_id, {"rectified_on": rectified_on}),
+            institutions=[task["institution"]],
+        )
     return await task_in_scope(task_id, by)
 
 
@@ -320,9 +425,15 @@ class Overdue:
 async def tasks(by: Principal, month: str | None = None) -> list[dict[str, Any]]:
     """The tasks in the principal's scope (a district regulator: its district), newest month first, with the home
     and the inspectors' names (regulators see them in full)."""
-    query = SupervisionTask.select(*SupervisionTask.all_columns(), SupervisionTask.institution.uscc.as_alias("uscc"),
-                                   SupervisionTask.institution.name.as_alias("name")).order_by(
-        SupervisionTask.month, ascending=False).order_by(SupervisionTask.id)
+    query = (
+        SupervisionTask.select(
+            *SupervisionTask.all_columns(),
+            SupervisionTask.institution.uscc.as_alias("uscc"),
+            SupervisionTask.institution.name.as_alias("name"),
+        )
+        .order_by(SupervisionTask.month, ascending=False)
+        .order_by(SupervisionTask.id)
+    )
     if by.role == "district_regulator":
         query = query.where(SupervisionTask.district_code == by.district_code)
     if month:
@@ -330,8 +441,14 @@ async def tasks(by: Principal, month: str | None = None) -> list[dict[str, Any]]
     rows = await query.output(load_json=True).run()
     people = await public.inspectors_by_id(i for r in rows for i in r["inspectors"])
     on = today()
-    return [{**r, "inspector_names": [people[i]["name"] for i in r["inspectors"] if i in people],
-             "rectification": public.rectification_state(r, on)} for r in rows]
+    return [
+        {
+            **r,
+            "inspector_names": [people[i]["name"] for i in r["inspectors"] if i in people],
+            "rectification": public.rectification_state(r, on),
+        }
+        for r in rows
+    ]
 
 
 async def overdue(by: Principal, on: date | None = None) -> Overdue:
@@ -340,7 +457,8 @@ async def overdue(by: Principal, on: date | None = None) -> Overdue:
     return Overdue(
         inspections=[t for t in rows if t["status"] == OPEN and t["due_on"] < on],
         publications=[t for t in rows if t["status"] == RECORDED and t["publish_by"] and t["publish_by"] < on],
-        rectifications=[t for t in rows if public.rectification_state(t, on) == "overdue"])
+        rectifications=[t for t in rows if public.rectification_state(t, on) == "overdue"],
+    )
 
 
 async def agencies() -> list[tuple[str, str, str]]:

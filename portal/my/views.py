@@ -27,25 +27,49 @@ from portal.workspace.forms import field_messages, posted
 from portal.workspace.listings import STATE_LABELS, step_errors
 
 PASSWORD_PATH = "/my/password"
-SAVED = {"password": ("密码已设置。", "Your password is set."),
-         "objection": ("异议已提交，民政部门将复核并答复。", "Your objection is recorded; civil affairs will review it and answer.")}
+SAVED = {
+    "password": ("密码已设置。", "Your password is set."),
+    "objection": (
+        "异议已提交，民政部门将复核并答复。",
+        "Your objection is recorded; civil affairs will review it and answer.",
+    ),
+}
 
 
 def page(template: str, principal: Principal | None, *, status: int = 200, **context: Any) -> Template:
-    return Template(f"my/{template}", status_code=status, context={
-        "principal": principal, "role_name": ("养老机构", "Institution"), "L": labels, "S": STATE_LABELS, **context})
+    return Template(
+        f"my/{template}",
+        status_code=status,
+        context={
+            "principal": principal,
+            "role_name": ("养老机构", "Institution"),
+            "L": labels,
+            "S": STATE_LABELS,
+            **context,
+        },
+    )
 
 
 def on_forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Template:
-    return page("error.html", principal_of(request), status=403, heading=("无权访问", "Not allowed"),
-                text=("这些页面只供养老机构本机构的账号使用。", "These pages are for an institution's own accounts."),
-                detail=str(error))
+    return page(
+        "error.html",
+        principal_of(request),
+        status=403,
+        heading=("无权访问", "Not allowed"),
+        text=("这些页面只供养老机构本机构的账号使用。", "These pages are for an institution's own accounts."),
+        detail=str(error),
+    )
 
 
 def on_not_found(request: Request[Any, Any, Any], error: NotFound) -> Template:
-    return page("error.html", principal_of(request), status=404, heading=("找不到该记录", "Not found"),
-                text=("本机构没有这条记录，或地址有误。", "Your home has no such record, or the address is wrong."),
-                detail="")
+    return page(
+        "error.html",
+        principal_of(request),
+        status=404,
+        heading=("找不到该记录", "Not found"),
+        text=("本机构没有这条记录，或地址有误。", "Your home has no such record, or the address is wrong."),
+        detail="",
+    )
 
 
 def password_first(principal: Principal) -> Redirect | None:
@@ -68,11 +92,18 @@ class MyHomeController(Controller):
             return redirect
         home_id = await self_service.home_id(principal)
         institution = await registry.get_institution(home_id)
-        return page("home.html", principal, institution=institution,
-                    district=district_name(institution["district_code"]), credit=await credit_of(home_id),
-                    entries=await self_service.entries_of_home(principal), penalties=await penalties_of(home_id),
-                    inspections=await inspections_of(home_id), gradings=await gradings_of(home_id),
-                    saved=SAVED.get(saved))
+        return page(
+            "home.html",
+            principal,
+            institution=institution,
+            district=district_name(institution["district_code"]),
+            credit=await credit_of(home_id),
+            entries=await self_service.entries_of_home(principal),
+            penalties=await penalties_of(home_id),
+            inspections=await inspections_of(home_id),
+            gradings=await gradings_of(home_id),
+            saved=SAVED.get(saved),
+        )
 
     @get("/notices/{entry_id:int}", operation_id="myNotice")
     async def notice(self, principal: NamedDependency[Principal], entry_id: FromPath[int]) -> Template | Redirect:
@@ -83,8 +114,9 @@ class MyHomeController(Controller):
         return page("notice.html", principal, entry=entry, values={}, errors={})
 
     @post("/notices/{entry_id:int}/objection", operation_id="myObjection")
-    async def objection(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                        entry_id: FromPath[int]) -> Template | Redirect:
+    async def objection(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         """The home's objection, dated today, within the window; refused beside the text with the date after it."""
         if redirect := password_first(principal):
             return redirect
@@ -93,8 +125,14 @@ class MyHomeController(Controller):
             await self_service.object_as_home(entry_id, values, principal)
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
             entry = await self_service.open_notice(entry_id, principal)
-            return page("notice.html", principal, status=422 if isinstance(error, ValidationFailed) else 409,
-                        entry=entry, values=values, errors=_messages(error))
+            return page(
+                "notice.html",
+                principal,
+                status=422 if isinstance(error, ValidationFailed) else 409,
+                entry=entry,
+                values=values,
+                errors=_messages(error),
+            )
         return Redirect("/my?saved=objection", status_code=303)
 
     @get("/password", operation_id="myPasswordForm")
@@ -102,17 +140,27 @@ class MyHomeController(Controller):
         return page("password.html", principal, errors={}, first=principal.password_change_required)
 
     @post("/password", operation_id="mySetPassword")
-    async def set_password(self, request: Request[Any, Any, Any],
-                           principal: NamedDependency[Principal]) -> Template | Redirect:
+    async def set_password(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         """Replace the password (the first time: the one civil affairs handed over); the rules of the password
         policy are shown beside the field when broken."""
         form = await posted(request)
         try:
-            await lifecycle.change_password(principal.username, form.get("current_password", ""),
-                                            form.get("new_password", ""), actor=principal.username)
+            await lifecycle.change_password(
+                principal.username,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                actor=principal.username,
+            )
         except ValidationFailed as error:
-            return page("password.html", principal, status=422, errors=field_messages(error.errors),
-                        first=principal.password_change_required)
+            return page(
+                "password.html",
+                principal,
+                status=422,
+                errors=field_messages(error.errors),
+                first=principal.password_change_required,
+            )
         return Redirect("/my?saved=password", status_code=303)
 
 

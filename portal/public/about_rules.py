@@ -27,32 +27,45 @@ def score_rules(policy: Policy) -> list[dict[str, str]]:
     s, top = policy.score, max(policy.grading.points.values())
     out = []
     if s.base + top <= s.maximum:
-        out.append(_say(
-            f"基础分为{_n(s.base)}分，有效等级评定另加最多{_n(top)}分，一家没有扣分的五级机构正好得到{_n(s.base + top)}分；"
-            "等级越高得分越高，高等级的加分不会被上限抹掉。",
-            f"The base is {_n(s.base)} points and a valid grading adds up to {_n(top)}, so a home with nothing "
-            f"deducted and a level-5 grading reaches {_n(s.base + top)}: a higher grade always shows in the score."))
+        out.append(
+            _say(
+                f"基础分为{_n(s.base)}分，有效等级评定另加最多{_n(top)}分，一家没有扣分的五级机构正好得到{_n(s.base + top)}分；"
+                "等级越高得分越高，高等级的加分不会被上限抹掉。",
+                f"The base is {_n(s.base)} points and a valid grading adds up to {_n(top)}, so a home with nothing "
+                f"deducted and a level-5 grading reaches {_n(s.base + top)}: a higher grade always shows in the score.",
+            )
+        )
     if s.clamp_is_note:
-        out.append(_say(
-            f"分数保持在{_n(s.minimum)}至{_n(s.maximum)}分之间；超出的部分只作为说明（“最高{_n(s.maximum)}分”）列出，"
-            "不算作扣分理由。",
-            f"The score stays between {_n(s.minimum)} and {_n(s.maximum)}; keeping it there is shown as a note "
-            f"(\"capped at {_n(s.maximum)}\"), never as a reason for a deduction."))
+        out.append(
+            _say(
+                f"分数保持在{_n(s.minimum)}至{_n(s.maximum)}分之间；超出的部分只作为说明（“最高{_n(s.maximum)}分”）列出，"
+                "不算作扣分理由。",
+                f"The score stays between {_n(s.minimum)} and {_n(s.maximum)}; keeping it there is shown as a note "
+                f'("capped at {_n(s.maximum)}"), never as a reason for a deduction.',
+            )
+        )
     return out
 
 
 def cap_rules(policy: Policy) -> list[dict[str, str]]:
     """The level caps: the best level a home can have whatever its score."""
     caps, out = policy.caps, []
-    for name, level in (("open_major_hazard", caps.open_major_hazard), ("fire_non_compliant", caps.fire_non_compliant),
-                        ("new_institution", caps.new_institution)):
+    for name, level in (
+        ("open_major_hazard", caps.open_major_hazard),
+        ("fire_non_compliant", caps.fire_non_compliant),
+        ("new_institution", caps.new_institution),
+    ):
         if level is None:
             continue
         zh, en = LABELS[f"cap.{name}"]
         values = {"level": level, "months": caps.new_institution_months}
         words = LEVEL_WORDS[level]
-        out.append(_say(f"{zh.format(**values)}（{words[0]}），无论分数多高。",
-                        f"{en.format(**values)} ({words[1]}), whatever the score."))
+        out.append(
+            _say(
+                f"{zh.format(**values)}（{words[0]}），无论分数多高。",
+                f"{en.format(**values)} ({words[1]}), whatever the score.",
+            )
+        )
     return out
 
 
@@ -60,14 +73,21 @@ def inspection_rules(policy: Policy) -> list[dict[str, str]]:
     """The yearly inspection: whether a missing one costs the home points."""
     months, points = policy.fire.recent_inspection_months, policy.fire.points.no_recent_inspection
     if points == 0:
-        return [_say(
-            f"民政部门每{months}个月至少检查每家机构一次（《养老机构管理办法》）。超过{months}个月未检查的机构显示为“待检查”，"
-            "这是监管部门的责任，不扣机构的分。",
-            f"Civil affairs inspects every home at least once in {months} months (Measures for eldercare "
-            f"institutions, MCA Order 66). A home not inspected for {months} months is shown as \"due for "
-            "inspection\": that is the regulator's duty and costs the home nothing.")]
-    return [_say(f"近{months}个月无消防安全检查的机构扣{_n(-points)}分。",
-                 f"A home without a fire-safety inspection in the last {months} months loses {_n(-points)} points.")]
+        return [
+            _say(
+                f"民政部门每{months}个月至少检查每家机构一次（《养老机构管理办法》）。超过{months}个月未检查的机构显示为“待检查”，"
+                "这是监管部门的责任，不扣机构的分。",
+                f"Civil affairs inspects every home at least once in {months} months (Measures for eldercare "
+                f'institutions, MCA Order 66). A home not inspected for {months} months is shown as "due for '
+                "inspection\": that is the regulator's duty and costs the home nothing.",
+            )
+        ]
+    return [
+        _say(
+            f"近{months}个月无消防安全检查的机构扣{_n(-points)}分。",
+            f"A home without a fire-safety inspection in the last {months} months loses {_n(-points)} points.",
+        )
+    ]
 
 
 def draw_rules(policy: Policy) -> list[dict[str, str]]:
@@ -79,12 +99,15 @@ def draw_rules(policy: Policy) -> list[dict[str, str]]:
     weights_zh = "、".join(f"{level}级{_n(draw.weight(level))}" for level in policy.levels)
     weights_en = ", ".join(f"{level} {_n(draw.weight(level))}" for level in policy.levels)
     unrated = _n(draw.weight(""))
-    return [_say(
-        f"每月在每个区县随机抽取{share}%的机构检查（“双随机、一公开”），按信用等级加权：{weights_zh}，未评级{unrated}"
-        "（信用风险分类监管，国市监信发〔2022〕6号）。抽查是在每年的例行检查之外进行的。",
-        f"Each month {share} % of the homes of every district are drawn at random for an inspection, weighted by "
-        f"credit level: {weights_en}, not yet rated {unrated} (supervision by credit risk, SAMR 国市监信发〔2022〕6号). "
-        "The draw comes on top of every home's yearly inspection.")]
+    return [
+        _say(
+            f"每月在每个区县随机抽取{share}%的机构检查（“双随机、一公开”），按信用等级加权：{weights_zh}，未评级{unrated}"
+            "（信用风险分类监管，国市监信发〔2022〕6号）。抽查是在每年的例行检查之外进行的。",
+            f"Each month {share} % of the homes of every district are drawn at random for an inspection, weighted by "
+            f"credit level: {weights_en}, not yet rated {unrated} (supervision by credit risk, SAMR 国市监信发〔2022〕6号). "
+            "The draw comes on top of every home's yearly inspection.",
+        )
+    ]
 
 
 def eligibility_rules(policy: Policy) -> list[dict[str, str]]:
@@ -92,11 +115,19 @@ def eligibility_rules(policy: Policy) -> list[dict[str, str]]:
     g, out = policy.grading, []
     e = g.eligibility
     if e.any_penalty_years:
-        out.append(_say(f"近{e.any_penalty_years}年内受到任何行政处罚的机构不得参加等级评定。",
-                        f"A home with any penalty in the last {e.any_penalty_years} years may not be graded."))
+        out.append(
+            _say(
+                f"近{e.any_penalty_years}年内受到任何行政处罚的机构不得参加等级评定。",
+                f"A home with any penalty in the last {e.any_penalty_years} years may not be graded.",
+            )
+        )
     if e.first_grading_max_level:
-        out.append(_say(f"机构首次参加等级评定最高评为{e.first_grading_max_level}级。",
-                        f"A home's first grading is level {e.first_grading_max_level} at most."))
+        out.append(
+            _say(
+                f"机构首次参加等级评定最高评为{e.first_grading_max_level}级。",
+                f"A home's first grading is level {e.first_grading_max_level} at most.",
+            )
+        )
     for level, minimums in sorted(g.part_minimums.items(), reverse=True):
         if minimums:
             parts_zh = "、".join(f"{PART_NAMES[p][0]}不低于{m}分" for p, m in minimums.items())
@@ -105,11 +136,20 @@ def eligibility_rules(policy: Policy) -> list[dict[str, str]]:
     return out
 
 
-PART_NAMES = {"environment": ("环境", "environment"), "facilities": ("设施设备", "facilities and equipment"),
-              "operations": ("运营管理", "operations management"), "services": ("服务", "services")}
+PART_NAMES = {
+    "environment": ("环境", "environment"),
+    "facilities": ("设施设备", "facilities and equipment"),
+    "operations": ("运营管理", "operations management"),
+    "services": ("服务", "services"),
+}
 
 
 def about_rules(policy: Policy) -> dict[str, list[dict[str, str]]]:
     """Every generated section of the about page, keyed by section."""
-    return {"score": score_rules(policy), "caps": cap_rules(policy), "inspection": inspection_rules(policy),
-            "draw": draw_rules(policy), "eligibility": eligibility_rules(policy)}
+    return {
+        "score": score_rules(policy),
+        "caps": cap_rules(policy),
+        "inspection": inspection_rules(policy),
+        "draw": draw_rules(policy),
+        "eligibility": eligibility_rules(policy),
+    }

@@ -24,12 +24,12 @@ import gzip
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable
-
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
@@ -100,8 +100,10 @@ class BoundedMemoryStore(Store):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else (expires_in or self._ttl)
-        self._items[key] = (value.encode() if isinstance(value, str) else value,
-                            time.monotonic() + min(seconds, self._ttl))
+        self._items[key] = (
+            value.encode() if isinstance(value, str) else value,
+            time.monotonic() + min(seconds, self._ttl),
+        )
         self._items.move_to_end(key)
         while len(self._items) > self._entries:
             self._items.popitem(last=False)
@@ -135,14 +137,15 @@ def page_store(settings: Settings) -> Store:
     PAGE_STORE_TTL_SECONDS and PAGE_STORE_MAX_KEYS."""
     if settings.redis_url:
         return redis_store(settings, "eldercredit-pages", BudgetedRedisStore).bounded(
-            settings.page_store_max_keys, settings.page_store_ttl_seconds)
+            settings.page_store_max_keys, settings.page_store_ttl_seconds
+        )
     return BoundedMemoryStore(settings.page_store_max_keys, settings.page_store_ttl_seconds)
 
 
 def known_parameters(path: str) -> tuple[str, ...] | None:
     """The query parameters the public page at `path` reads, or None when `path` is no public page."""
     found = PAGE_PARAMETERS.get(path)
-    if found is None and path.startswith("/institutions/") and "/" not in path[len("/institutions/"):]:
+    if found is None and path.startswith("/institutions/") and "/" not in path[len("/institutions/") :]:
         found = PAGE_PARAMETERS["/institutions/"]
     return None if found is None else found + PREFERENCE_PARAMETERS
 
@@ -221,8 +224,12 @@ class Validators:
     def headers(self, prefs: Preferences) -> dict[str, str]:
         # A response that sets a preference cookie is the visitor's own: no shared cache may keep it.
         scope = "private" if prefs.cookies else "public"
-        return {"ETag": self.etag, "Last-Modified": format_datetime(self.last_modified, usegmt=True),
-                "Cache-Control": f"{scope}, max-age={MAX_AGE_SECONDS}", "Vary": VARY}
+        return {
+            "ETag": self.etag,
+            "Last-Modified": format_datetime(self.last_modified, usegmt=True),
+            "Cache-Control": f"{scope}, max-age={MAX_AGE_SECONDS}",
+            "Vary": VARY,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +262,9 @@ async def disclosure_day() -> Any:
     return day
 
 
-async def validators(request: Request[Any, Any, Any], prefs: Preferences, depends_on: Version | None = None
-                     ) -> Validators:
+async def validators(
+    request: Request[Any, Any, Any], prefs: Preferences, depends_on: Version | None = None
+) -> Validators:
     """ETag and Last-Modified of a page: of the rows it shows when `depends_on` says so (a write to another
     home leaves it valid), else of the change feed's tail (pages listing many homes)."""
     if depends_on is None:
@@ -267,11 +275,21 @@ async def validators(request: Request[Any, Any, Any], prefs: Preferences, depend
         data_day = str(await disclosure_day() or "")
     version = depends_on
     day = today()
-    key = "|".join((BUILD_ID, version.tag, data_day, day.isoformat(), prefs.lang, prefs.mode, request.url.path,
-                    request.url.query or ""))
+    key = "|".join(
+        (
+            BUILD_ID,
+            version.tag,
+            data_day,
+            day.isoformat(),
+            prefs.lang,
+            prefs.mode,
+            request.url.path,
+            request.url.query or "",
+        )
+    )
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     midnight = datetime(day.year, day.month, day.day, tzinfo=default_settings.timezone)  # today began
-    changed = max(version.at or midnight, midnight).astimezone(timezone.utc).replace(microsecond=0)
+    changed = max(version.at or midnight, midnight).astimezone(UTC).replace(microsecond=0)
     return Validators(etag, changed)
 
 

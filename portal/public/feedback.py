@@ -32,13 +32,22 @@ FORM_FIELDS = ("what_happened", "happened_on", "complainant_name", "complainant_
 NO_STORE = {"Cache-Control": "no-store", **SECURITY_HEADERS}
 
 
-def _html(request: Request[Any, Any, Any], template: str, context: Mapping[str, Any], status: int = 200,
-          headers: Mapping[str, str] | None = None) -> Response[bytes]:
+def _html(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: Mapping[str, Any],
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response[bytes]:
     prefs = preferences_of(request)
-    body = render(request, f"public/{template}", {**base_context(request, prefs), "data_day": None,
-                                                 "csrf_input": _csrf_input(request), **context})
-    return Response(body, status_code=status, media_type=HTML, cookies=prefs.cookies,
-                    headers={**NO_STORE, **(headers or {})})
+    body = render(
+        request,
+        f"public/{template}",
+        {**base_context(request, prefs), "data_day": None, "csrf_input": _csrf_input(request), **context},
+    )
+    return Response(
+        body, status_code=status, media_type=HTML, cookies=prefs.cookies, headers={**NO_STORE, **(headers or {})}
+    )
 
 
 def _csrf_input(request: Request[Any, Any, Any]) -> str:
@@ -63,8 +72,11 @@ class FeedbackPages(Controller):
     @get("/", operation_id="portalFeedbackForm")
     async def form(self, request: Request[Any, Any, Any], uscc: FromQuery[str] = "") -> Response[bytes]:
         """The feedback form: about the home of `uscc` (from its profile), or general without one."""
-        return _html(request, "feedback_form.html", {"home": await _home(uscc), "values": {}, "errors": {},
-                                                      "today": today(), "max_text": feedback.MAX_TEXT})
+        return _html(
+            request,
+            "feedback_form.html",
+            {"home": await _home(uscc), "values": {}, "errors": {}, "today": today(), "max_text": feedback.MAX_TEXT},
+        )
 
     @post("/", operation_id="portalFeedbackFile", request_max_body_size=abuse.MAX_BODY_BYTES)
     async def file(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -77,17 +89,37 @@ class FeedbackPages(Controller):
             await abuse.count_filing(store, client_address(request))
         except abuse.TooManyFilings as throttled:
             seconds = max(1, int((throttled.until - now_utc()).total_seconds()))
-            return _html(request, "feedback_form.html", {
-                "home": await _home(values.get("uscc", "")), "values": values, "errors": {}, "today": today(),
-                "max_text": feedback.MAX_TEXT, "throttled": True}, status=429, headers={"Retry-After": str(seconds)})
+            return _html(
+                request,
+                "feedback_form.html",
+                {
+                    "home": await _home(values.get("uscc", "")),
+                    "values": values,
+                    "errors": {},
+                    "today": today(),
+                    "max_text": feedback.MAX_TEXT,
+                    "throttled": True,
+                },
+                status=429,
+                headers={"Retry-After": str(seconds)},
+            )
         if abuse.is_robot(values):
             return _html(request, "feedback_thanks.html", {})
         try:
             filed = await feedback.submit({k: values.get(k, "") for k in FORM_FIELDS})
         except ValidationFailed as error:
-            return _html(request, "feedback_form.html", {
-                "home": await _home(values.get("uscc", "")), "values": values, "today": today(),
-                "errors": {e.field: True for e in error.errors}, "max_text": feedback.MAX_TEXT}, status=422)
+            return _html(
+                request,
+                "feedback_form.html",
+                {
+                    "home": await _home(values.get("uscc", "")),
+                    "values": values,
+                    "today": today(),
+                    "errors": {e.field: True for e in error.errors},
+                    "max_text": feedback.MAX_TEXT,
+                },
+                status=422,
+            )
         outcome = "duplicate" if filed.duplicate else "new"
         return Redirect(f"/feedback/{filed.reference}?filed={outcome}", status_code=303)
 
@@ -97,12 +129,15 @@ class FeedbackPages(Controller):
         reference = references.normalise(ref)
         if reference and references.is_valid(reference):
             return Redirect(f"/feedback/{reference}", status_code=303)
-        return _html(request, "feedback_lookup.html", {"ref": ref, "invalid": bool(ref)},
-                     status=422 if ref else 200)
+        return _html(request, "feedback_lookup.html", {"ref": ref, "invalid": bool(ref)}, status=422 if ref else 200)
 
     @get("/{reference:str}", operation_id="portalFeedbackStatus")
-    async def status(self, request: Request[Any, Any, Any], reference: FromPath[str],
-                     filed: FromQuery[str] = "") -> Response[bytes]:
+    async def status(
+        self, request: Request[Any, Any, Any], reference: FromPath[str], filed: FromQuery[str] = ""
+    ) -> Response[bytes]:
         """A reference's status: received, accepted, transferred or closed, the due date and every answer."""
-        return _html(request, "feedback_status.html", {"f": await feedback.status_of(reference),
-                                                        "filed": filed if filed in ("new", "duplicate") else ""})
+        return _html(
+            request,
+            "feedback_status.html",
+            {"f": await feedback.status_of(reference), "filed": filed if filed in ("new", "duplicate") else ""},
+        )

@@ -48,7 +48,8 @@ def install(environment: Environment) -> None:
     """Add the i18n extension; gettext reads the language from each template's context."""
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        _gettext, _ngettext, newstyle=True, pgettext=_pgettext)
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext
+    )
 
 
 def number(value) -> str:

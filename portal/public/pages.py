@@ -7,14 +7,13 @@ Each handler reads the visitor's preferences, answers 304 or a stored copy when 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from math import ceil
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Response
-
-from scoring import policy_for
 
 from credit.api_params import MAX_SEARCH_LENGTH
 from credit.csv_safe import csv_text
@@ -28,17 +27,25 @@ from credit.timeutil import today
 from portal.public import caching, views
 from portal.public.i18n import HTML_LANG
 from portal.public.preferences import Preferences, preferences_of, url_with
+from scoring import policy_for
 
 HTML = "text/html; charset=utf-8"
 # Our pages load only our own CSS and script; nothing inline may run, whatever a stored text contains.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'",
+    "form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-LISTING_CSV_HEADER = ("机构名称 institution", "统一社会信用代码 uscc", "列入对象 subject", "失信行为 behaviour",
-                      "依据 basis", "列入日期 listed on", "到期日期 expires on")
+LISTING_CSV_HEADER = (
+    "机构名称 institution",
+    "统一社会信用代码 uscc",
+    "列入对象 subject",
+    "失信行为 behaviour",
+    "依据 basis",
+    "列入日期 listed on",
+    "到期日期 expires on",
+)
 MAX_COMPARE = 3
 SORTS = ("credit", "grade", "beds", "name")
 
@@ -46,19 +53,30 @@ Builder = Callable[[Preferences], Awaitable[dict[str, Any]]]  # the page's conte
 
 
 def base_context(request: Request[Any, Any, Any], prefs: Preferences) -> dict[str, Any]:
-    return {"lang": prefs.lang, "html_lang": HTML_LANG[prefs.lang], "elder": prefs.elder, "mode": prefs.mode,
-            "path": request.url.path,
-            "lang_url": url_with(request, lang="en" if prefs.lang == "zh" else "zh"),
-            "mode_url": url_with(request, mode="standard" if prefs.elder else "elder")}
+    return {
+        "lang": prefs.lang,
+        "html_lang": HTML_LANG[prefs.lang],
+        "elder": prefs.elder,
+        "mode": prefs.mode,
+        "path": request.url.path,
+        "lang_url": url_with(request, lang="en" if prefs.lang == "zh" else "zh"),
+        "mode_url": url_with(request, mode="standard" if prefs.elder else "elder"),
+    }
 
 
 def render(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
     return request.app.template_engine.get_template(template).render(**context).encode()
 
 
-async def page(request: Request[Any, Any, Any], template: str, build: Builder, *, media_type: str = HTML,
-               extra_headers: dict[str, str] | None = None, depends_on: caching.Version | None = None
-               ) -> Response[bytes]:
+async def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    build: Builder,
+    *,
+    media_type: str = HTML,
+    extra_headers: dict[str, str] | None = None,
+    depends_on: caching.Version | None = None,
+) -> Response[bytes]:
     """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one.
     `depends_on`: the version of the rows the page shows (default: the change feed's tail)."""
     prefs = preferences_of(request)
@@ -91,8 +109,13 @@ async def page(request: Request[Any, Any, Any], template: str, build: Builder, *
 def not_found_page(request: Request[Any, Any, Any], error: NotFound) -> Response[bytes]:
     prefs = preferences_of(request)
     body = render(request, "public/not_found.html", {**base_context(request, prefs), "data_day": None})
-    return Response(body, status_code=404, media_type=HTML, cookies=prefs.cookies,
-                    headers={"Cache-Control": "no-cache", "Vary": caching.VARY, **SECURITY_HEADERS})
+    return Response(
+        body,
+        status_code=404,
+        media_type=HTML,
+        cookies=prefs.cookies,
+        headers={"Cache-Control": "no-cache", "Vary": caching.VARY, **SECURITY_HEADERS},
+    )
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -112,16 +135,29 @@ def search_form(request: Request[Any, Any, Any]) -> tuple[public_queries.Filters
     owner = q.get("owner_type") if q.get("owner_type") in OWNER_TYPES else ""
     fire = q.get("fire") if q.get("fire") in public_queries.FIRE_STATUSES else ""
     filters = public_queries.Filters(
-        q=typed[:MAX_SEARCH_LENGTH], district=district[:6], level=level or "",
-        min_grade=_int(q.get("min_grade"), 1, 5), beds_min=_int(q.get("beds_min"), 0, 100000),
-        beds_max=_int(q.get("beds_max"), 0, 100000), owner_type=owner or "", fire=fire or "")
+        q=typed[:MAX_SEARCH_LENGTH],
+        district=district[:6],
+        level=level or "",
+        min_grade=_int(q.get("min_grade"), 1, 5),
+        beds_min=_int(q.get("beds_min"), 0, 100000),
+        beds_max=_int(q.get("beds_max"), 0, 100000),
+        owner_type=owner or "",
+        fire=fire or "",
+    )
     sort = q.get("sort") if q.get("sort") in SORTS else "credit"
     number = _int(q.get("page"), 1, 1_000_000) or 1
-    values = {"q": filters.q, "district": filters.district, "level": filters.level,
-              "min_grade": str(filters.min_grade or ""), "beds_min": "" if filters.beds_min is None
-              else str(filters.beds_min), "beds_max": "" if filters.beds_max is None else str(filters.beds_max),
-              "owner_type": filters.owner_type, "fire": filters.fire, "sort": sort,
-              "q_cut": "yes" if len(typed) > MAX_SEARCH_LENGTH else ""}  # only the first characters searched
+    values = {
+        "q": filters.q,
+        "district": filters.district,
+        "level": filters.level,
+        "min_grade": str(filters.min_grade or ""),
+        "beds_min": "" if filters.beds_min is None else str(filters.beds_min),
+        "beds_max": "" if filters.beds_max is None else str(filters.beds_max),
+        "owner_type": filters.owner_type,
+        "fire": filters.fire,
+        "sort": sort,
+        "q_cut": "yes" if len(typed) > MAX_SEARCH_LENGTH else "",
+    }  # only the first characters searched
     return filters, sort, number, values
 
 
@@ -137,6 +173,7 @@ class PublicController(Controller):
     @get("/", operation_id="portalHome", name="home")
     async def home(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """Search by name or USCC with filters, sorted, a page at a time; the URL holds the whole search."""
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             filters, sort, number, values = search_form(request)
             found = await public_queries.search(filters, sort=sort, page=number)
@@ -144,17 +181,33 @@ class PublicController(Controller):
             districts = [(code, names[0] if prefs.lang == "zh" else names[1]) for code, names in DISTRICTS.items()]
             if filters.district and filters.district not in DISTRICTS:
                 districts.append((filters.district, filters.district))
-            items = [{**r, "district_name": district_name(r["district_code"], prefs.lang),
-                      "credit_score": views.decimal(r["credit_score"]),
-                      "words": views.level_words(r["credit_level"] or "")} for r in found.items]
-            return {"values": values, "items": items, "total": found.total, "page": found.page, "pages": pages,
-                    "districts": districts, "owner_types": OWNER_TYPES, "levels": public_queries.LEVELS,
-                    "fire_statuses": public_queries.FIRE_STATUSES, "sorts": SORTS,
-                    "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
-                    "next_url": page_url(request, found.page + 1) if found.page < pages else None,
-                    "level_counts": await public_queries.counts_by_level(),
-                    "searched": any(values[k] for k in values if k != "sort"),
-                    "max_search_length": MAX_SEARCH_LENGTH}
+            items = [
+                {
+                    **r,
+                    "district_name": district_name(r["district_code"], prefs.lang),
+                    "credit_score": views.decimal(r["credit_score"]),
+                    "words": views.level_words(r["credit_level"] or ""),
+                }
+                for r in found.items
+            ]
+            return {
+                "values": values,
+                "items": items,
+                "total": found.total,
+                "page": found.page,
+                "pages": pages,
+                "districts": districts,
+                "owner_types": OWNER_TYPES,
+                "levels": public_queries.LEVELS,
+                "fire_statuses": public_queries.FIRE_STATUSES,
+                "sorts": SORTS,
+                "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
+                "next_url": page_url(request, found.page + 1) if found.page < pages else None,
+                "level_counts": await public_queries.counts_by_level(),
+                "searched": any(values[k] for k in values if k != "sort"),
+                "max_search_length": MAX_SEARCH_LENGTH,
+            }
+
         return await page(request, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")
@@ -167,8 +220,8 @@ class PublicController(Controller):
             on = today()
             policy = policy_for(on)
             return {"p": views.profile_of(json.loads(row.document), policy, on, prefs.lang), "policy": policy}
-        return await page(request, "public/institution.html", build,
-                          depends_on=caching.row_version([row.version]))
+
+        return await page(request, "public/institution.html", build, depends_on=caching.row_version([row.version]))
 
     @get("/compare", operation_id="portalCompare")
     async def compare(self, request: Request[Any, Any, Any]) -> Response[bytes]:
@@ -184,50 +237,82 @@ class PublicController(Controller):
             docs = await public_queries.profiles(codes)
             homes = [views.profile_of(docs[c], policy, on, prefs.lang) for c in codes if c in docs]
             return {"too_many": 0, "homes": homes, "unknown": [c for c in codes if c not in docs], "codes": codes}
-        return await page(request, "public/compare.html", build,
-                          depends_on=caching.row_version(await public_queries.row_versions(shown)))
+
+        return await page(
+            request,
+            "public/compare.html",
+            build,
+            depends_on=caching.row_version(await public_queries.row_versions(shown)),
+        )
 
     @get("/listings", operation_id="portalListings")
     async def listings(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """The joint-punishment list in force: who, why, on what basis, since and until when."""
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             number = _int(request.query_params.get("page"), 1, 1_000_000) or 1
             found = await current_list(number)
             pages = max(ceil(found.total / 50), 1)
             items = [{**e, "behaviour_text": views.behaviour_text(e["behaviour"], prefs.lang)} for e in found.items]
-            return {"items": items, "total": found.total, "page": number, "pages": pages,
-                    "prev_url": page_url(request, number - 1) if number > 1 else None,
-                    "next_url": page_url(request, number + 1) if number < pages else None}
+            return {
+                "items": items,
+                "total": found.total,
+                "page": number,
+                "pages": pages,
+                "prev_url": page_url(request, number - 1) if number > 1 else None,
+                "next_url": page_url(request, number + 1) if number < pages else None,
+            }
+
         return await page(request, "public/listings.html", build)
 
     @get("/listings.csv", operation_id="portalListingsCsv")
     async def listings_csv(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """The same list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             rows = []
             number = 1
             while True:
                 found = await current_list(number, page_size=500)
-                rows += [(e["institution_name"], e["uscc"], e["practitioner_name"] or e["institution_name"],
-                          views.behaviour_text(e["behaviour"], "zh"), "；".join(e["penalty_numbers"] or []),
-                          e["listed_on"], e["expires_on"]) for e in found.items]
+                rows += [
+                    (
+                        e["institution_name"],
+                        e["uscc"],
+                        e["practitioner_name"] or e["institution_name"],
+                        views.behaviour_text(e["behaviour"], "zh"),
+                        "；".join(e["penalty_numbers"] or []),
+                        e["listed_on"],
+                        e["expires_on"],
+                    )
+                    for e in found.items
+                ]
                 if number * 500 >= found.total:
                     break
                 number += 1
             return {"body": csv_text(LISTING_CSV_HEADER, rows).encode()}
-        return await page(request, "listings.csv", build, media_type="text/csv; charset=utf-8",
-                          extra_headers={"Content-Disposition": 'attachment; filename="eldercredit-list.csv"'})
+
+        return await page(
+            request,
+            "listings.csv",
+            build,
+            media_type="text/csv; charset=utf-8",
+            extra_headers={"Content-Disposition": 'attachment; filename="eldercredit-list.csv"'},
+        )
 
     @get("/disclosures", operation_id="portalDisclosures")
     async def disclosure_archive(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """Every daily disclosure with its downloads, the public key and how to check a signature."""
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             return {"items": await disclosures.archive()}
+
         return await page(request, "public/disclosures.html", build)
 
     @get("/about", operation_id="portalAbout")
     async def about(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """How ratings are made, generated from the policy in force."""
+
         async def build(prefs: Preferences) -> dict[str, Any]:
             return {"a": views.about(policy_for(today()))}
+
         return await page(request, "public/about.html", build)

@@ -29,14 +29,16 @@ class Preferences:
         return self.mode == "elder"
 
 
-def _choice(request: Request[Any, Any, Any], name: str, cookie: str, allowed, default: str
-            ) -> tuple[str, Cookie | None]:
+def _choice(
+    request: Request[Any, Any, Any], name: str, cookie: str, allowed, default: str
+) -> tuple[str, Cookie | None]:
     asked = request.query_params.get(name)
     stored = request.cookies.get(cookie)
     if asked is not None and asked in allowed:
         if asked != stored:
-            return asked, Cookie(key=cookie, value=asked, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
-                                 samesite="lax")
+            return asked, Cookie(
+                key=cookie, value=asked, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="lax"
+            )
         return asked, None
     return (stored if stored is not None and stored in allowed else default), None
 

@@ -30,11 +30,23 @@ def chart(rows: list[public.DistrictStatistics], lang: str) -> dict[str, Any] | 
     bars = []
     for n, r in enumerate(districts):
         y = 10 + n * (BAR_HEIGHT * 2 + 16)
-        bars.append({"label": district_name(r.district_code, lang), "y": y,
-                     "checks": r.checks, "problems": r.with_problems,
-                     "checks_width": max(r.checks * scale, 1), "problems_width": max(r.with_problems * scale, 1)})
-    return {"width": CHART_WIDTH, "height": 20 + len(districts) * (BAR_HEIGHT * 2 + 16), "left": LABEL_WIDTH,
-            "bar": BAR_HEIGHT, "bars": bars}
+        bars.append(
+            {
+                "label": district_name(r.district_code, lang),
+                "y": y,
+                "checks": r.checks,
+                "problems": r.with_problems,
+                "checks_width": max(r.checks * scale, 1),
+                "problems_width": max(r.with_problems * scale, 1),
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": 20 + len(districts) * (BAR_HEIGHT * 2 + 16),
+        "left": LABEL_WIDTH,
+        "bar": BAR_HEIGHT,
+        "bars": bars,
+    }
 
 
 class SupervisionPages(Controller):
@@ -52,8 +64,15 @@ class SupervisionPages(Controller):
         async def build(prefs: Preferences) -> dict[str, Any]:
             results = await public.published_results(month) if month else []
             stats = public.statistics_of(results)
-            return {"month": month, "months": months, "results": results, "stats": stats,
-                    "chart": chart(stats, prefs.lang), "outcomes": public.OUTCOME_NAMES}
+            return {
+                "month": month,
+                "months": months,
+                "results": results,
+                "stats": stats,
+                "chart": chart(stats, prefs.lang),
+                "outcomes": public.OUTCOME_NAMES,
+            }
+
         return await page(request, "public/supervision.html", build)
 
     @get("/supervision.csv", operation_id="portalSupervisionCsv")
@@ -64,7 +83,14 @@ class SupervisionPages(Controller):
         month = asked if MONTH.match(asked or "") else (months[0] if months else "")
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            return {"body": public.statistics_csv(await public.statistics(month) if month else [],
-                                                 district_name).encode()}
-        return await page(request, "supervision.csv", build, media_type="text/csv; charset=utf-8",
-                          extra_headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'})
+            return {
+                "body": public.statistics_csv(await public.statistics(month) if month else [], district_name).encode()
+            }
+
+        return await page(
+            request,
+            "supervision.csv",
+            build,
+            media_type="text/csv; charset=utf-8",
+            extra_headers={"Content-Disposition": f'attachment; filename="supervision-{month}.csv"'},
+        )

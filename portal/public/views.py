@@ -6,18 +6,18 @@ never see a query object. No person's full name or ID number is ever put in a vi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
-
-from scoring import FIRE_AREAS, NOTE_CODES, Policy, grading_expires_on, grading_is_valid, publication_months
-from scoring import Grading as GradingFacts
+from typing import Any
 
 from credit.listings import rules
 from credit.public import queries as public_queries
 from credit.registry.districts import district_name
 from portal.public.about_rules import about_rules
 from portal.workspace.labels import AREAS
+from scoring import FIRE_AREAS, NOTE_CODES, Policy, grading_expires_on, grading_is_valid, publication_months
+from scoring import Grading as GradingFacts
 
 PUBLIC_INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type", "status")
 
@@ -45,8 +45,14 @@ def contribution_rows(contributions: list[Mapping[str, Any]], lang: str) -> list
     rows = []
     for c in contributions:
         points = decimal(c.get("points")) or Decimal(0)
-        rows.append({"code": c["code"], "label": c.get("label_en") if lang == "en" and c.get("label_en")
-                     else c.get("label"), "points": points, "records": len(c.get("records") or ())})
+        rows.append(
+            {
+                "code": c["code"],
+                "label": c.get("label_en") if lang == "en" and c.get("label_en") else c.get("label"),
+                "points": points,
+                "records": len(c.get("records") or ()),
+            }
+        )
     return rows
 
 
@@ -81,13 +87,27 @@ def chart(history: list[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | 
     points = []
     for i, h in enumerate(history):
         x = round(left + (i * step if n > 1 else (width - left - right) / 2), 1)
-        points.append({"x": x, "y": y(float(h["score"])), "score": decimal(h["score"]), "level": h["level"],
-                       "as_of": h["as_of"]})
-    bands = [{"level": name, "y": y(float(minimum)), "score": minimum}
-             for name, minimum in policy.levels.items() if float(minimum) > low]
-    return {"width": width, "height": height, "left": left, "right": width - right, "bottom": height - bottom,
-            "top": top, "points": points, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-            "bands": bands, "first": points[0], "last": points[-1]}
+        points.append(
+            {"x": x, "y": y(float(h["score"])), "score": decimal(h["score"]), "level": h["level"], "as_of": h["as_of"]}
+        )
+    bands = [
+        {"level": name, "y": y(float(minimum)), "score": minimum}
+        for name, minimum in policy.levels.items()
+        if float(minimum) > low
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "bottom": height - bottom,
+        "top": top,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "bands": bands,
+        "first": points[0],
+        "last": points[-1],
+    }
 
 
 def _day(value: Any) -> date | None:
@@ -108,24 +128,37 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
     fire = doc["fire"]
     return {
         "institution": institution,
-        "credit": {"level": level, "words": level_words(level), "score": decimal(credit["score"]),
-                   "as_of": _day(credit["as_of"]), "policy_version": credit["policy_version"],
-                   "minimum": minimum, "better": better, "veto": any(c["code"] == "listed" for c in contributions),
-                   "contributions": contributions,
-                   "lowered": sorted((c for c in contributions if c["points"] < 0 and c["code"] not in NOTE_CODES),
-                                     key=lambda c: c["points"]),
-                   "caps": [c for c in contributions if c["code"].startswith("cap.")],
-                   "notes": [c for c in contributions if c["code"] in NOTE_CODES]},
+        "credit": {
+            "level": level,
+            "words": level_words(level),
+            "score": decimal(credit["score"]),
+            "as_of": _day(credit["as_of"]),
+            "policy_version": credit["policy_version"],
+            "minimum": minimum,
+            "better": better,
+            "veto": any(c["code"] == "listed" for c in contributions),
+            "contributions": contributions,
+            "lowered": sorted(
+                (c for c in contributions if c["points"] < 0 and c["code"] not in NOTE_CODES), key=lambda c: c["points"]
+            ),
+            "caps": [c for c in contributions if c["code"].startswith("cap.")],
+            "notes": [c for c in contributions if c["code"] in NOTE_CODES],
+        },
         "grading": current_grading(gradings, policy, on),
-        "fire": {"status": fire["status"], "inspected_on": _day(fire["inspected_on"]),
-                 "failed_areas": [area_name(a, lang) for a in fire["failed_areas"]],
-                 "open_hazards": fire["open_hazards"],
-                 "inspection_due": fire.get("inspection_due", False),
-                 "inspection_months": policy.fire.recent_inspection_months},
+        "fire": {
+            "status": fire["status"],
+            "inspected_on": _day(fire["inspected_on"]),
+            "failed_areas": [area_name(a, lang) for a in fire["failed_areas"]],
+            "open_hazards": fire["open_hazards"],
+            "inspection_due": fire.get("inspection_due", False),
+            "inspection_months": policy.fire.recent_inspection_months,
+        },
         "penalties": doc["penalties"],
         "listed": [{**e, "behaviour_text": behaviour_text(e["behaviour"], lang)} for e in doc["listed"]],
-        "supervision": [{**r, "inspected_on": _day(r["inspected_on"]), "rectify_by": _day(r["rectify_by"])}
-                        for r in doc.get("supervision", [])],
+        "supervision": [
+            {**r, "inspected_on": _day(r["inspected_on"]), "rectify_by": _day(r["rectify_by"])}
+            for r in doc.get("supervision", [])
+        ],
         "history": history,
         "chart": chart(history, policy),
         "feedback": doc.get("feedback", []),  # monthly counts only (credit.public.feedback_stats)
@@ -158,16 +191,30 @@ def about(policy: Policy) -> dict[str, Any]:
     for severity in ("minor", "general", "serious"):
         r = policy.penalties.for_severity(severity)
         fire_low, fire_high = publication_months(severity, True, policy)
-        severities.append({"severity": severity, "points": r.points, "minimum_months": r.minimum_months,
-                           "maximum_months": r.maximum_months, "fire_minimum_months": fire_low,
-                           "fire_maximum_months": fire_high})
+        severities.append(
+            {
+                "severity": severity,
+                "points": r.points,
+                "minimum_months": r.minimum_months,
+                "maximum_months": r.maximum_months,
+                "fire_minimum_months": fire_low,
+                "fire_maximum_months": fire_high,
+            }
+        )
     return {
-        "version": policy.version, "effective_from": policy.effective_from, "score": policy.score,
-        "bands": bands, "grading_points": sorted(policy.grading.points.items(), reverse=True),
-        "grading": policy.grading, "fire": policy.fire,
-        "critical_areas": [{"code": a, "zh": AREAS[a][0], "en": AREAS[a][1]} for a in FIRE_AREAS
-                           if a in policy.fire.critical_areas],
-        "severities": severities, "penalties": policy.penalties, "listing": policy.listing,
+        "version": policy.version,
+        "effective_from": policy.effective_from,
+        "score": policy.score,
+        "bands": bands,
+        "grading_points": sorted(policy.grading.points.items(), reverse=True),
+        "grading": policy.grading,
+        "fire": policy.fire,
+        "critical_areas": [
+            {"code": a, "zh": AREAS[a][0], "en": AREAS[a][1]} for a in FIRE_AREAS if a in policy.fire.critical_areas
+        ],
+        "severities": severities,
+        "penalties": policy.penalties,
+        "listing": policy.listing,
         "order36": order36_about(policy),
         "rules": about_rules(policy),
     }
@@ -185,7 +232,12 @@ def order36_about(policy: Policy) -> dict[str, Any] | None:
         previous = up_to
     if previous is not None:
         fines.append({"up_to": None, "above": previous, "severity": table.fine_above_thresholds})
-    return {"publish_minor": rules.publish_minor, "windows": rules.legal_windows,
-            "kinds": [{"kind": k, "severity": v} for k, v in table.kinds.items()],
-            "fine_kinds": "、".join(sorted(table.fine_kinds)), "fines": fines, "unknown": table.unknown,
-            "repair_days": rules.repair_decision_working_days}
+    return {
+        "publish_minor": rules.publish_minor,
+        "windows": rules.legal_windows,
+        "kinds": [{"kind": k, "severity": v} for k, v in table.kinds.items()],
+        "fine_kinds": "、".join(sorted(table.fine_kinds)),
+        "fines": fines,
+        "unknown": table.unknown,
+        "repair_days": rules.repair_decision_working_days,
+    }

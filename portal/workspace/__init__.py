@@ -11,5 +11,15 @@ from portal.workspace.repairs import RepairPages
 from portal.workspace.review import ReviewPages
 from portal.workspace.supervision import SupervisionPages
 
-CONTROLLERS = [DashboardController, InstitutionPages, RecordPages, HistoryController, ListingPages, ReviewPages,
-               RepairPages, SupervisionPages, FeedbackQueue, HomeAccountPages]
+CONTROLLERS = [
+    DashboardController,
+    InstitutionPages,
+    RecordPages,
+    HistoryController,
+    ListingPages,
+    ReviewPages,
+    RepairPages,
+    SupervisionPages,
+    FeedbackQueue,
+    HomeAccountPages,
+]

@@ -24,9 +24,16 @@ ROLE_NAMES = {
 
 def page(template: str, principal: Principal | None, *, status: int = 200, **context: Any) -> Template:
     """A workspace page: the template gets the principal, the label tables and `context` (plain data)."""
-    return Template(f"workspace/{template}", status_code=status, context={
-        "principal": principal, "role_name": ROLE_NAMES.get(principal.role) if principal else None,
-        "L": labels, **context})
+    return Template(
+        f"workspace/{template}",
+        status_code=status,
+        context={
+            "principal": principal,
+            "role_name": ROLE_NAMES.get(principal.role) if principal else None,
+            "L": labels,
+            **context,
+        },
+    )
 
 
 def district_scope(principal: Principal) -> str:
@@ -38,9 +45,13 @@ def permissions(principal: Principal, district_code: str) -> dict[str, bool]:
     """What the principal may do on an institution's page (the services check again on every write)."""
     regulator = can_write_institution(principal, district_code)
     agency = principal.role == AGENCY_OFFICER
-    return {"edit": regulator, "grading": regulator, "practitioner": regulator,
-            "fire": regulator or (agency and principal.agency_code == FIRE_INSPECTOR_AGENCY),
-            "penalty": regulator or agency}
+    return {
+        "edit": regulator,
+        "grading": regulator,
+        "practitioner": regulator,
+        "fire": regulator or (agency and principal.agency_code == FIRE_INSPECTOR_AGENCY),
+        "penalty": regulator or agency,
+    }
 
 
 def require(allowed: bool, what: str) -> None:
@@ -49,16 +60,28 @@ def require(allowed: bool, what: str) -> None:
 
 
 def on_forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Template:
-    return page("error.html", principal_of(request), status=403, heading=("无权操作", "Not allowed"),
-                text=("您的角色或辖区不允许此操作。", "Your role or district does not allow this."),
-                detail=str(error))
+    return page(
+        "error.html",
+        principal_of(request),
+        status=403,
+        heading=("无权操作", "Not allowed"),
+        text=("您的角色或辖区不允许此操作。", "Your role or district does not allow this."),
+        detail=str(error),
+    )
 
 
 def on_not_found(request: Request[Any, Any, Any], error: NotFound) -> Template:
-    return page("error.html", principal_of(request), status=404, heading=("找不到该记录", "Not found"),
-                text=("您要找的记录不存在，可能已被删除或地址有误。",
-                      "The record you asked for does not exist, or the address is wrong."),
-                detail=str(error))
+    return page(
+        "error.html",
+        principal_of(request),
+        status=404,
+        heading=("找不到该记录", "Not found"),
+        text=(
+            "您要找的记录不存在，可能已被删除或地址有误。",
+            "The record you asked for does not exist, or the address is wrong.",
+        ),
+        detail=str(error),
+    )
 
 
 class WorkspaceController(Controller):

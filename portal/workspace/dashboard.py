@@ -21,28 +21,41 @@ GRADING_WARNING_DAYS = 90
 
 
 class DashboardController(WorkspaceController):
-
     @get("/", operation_id="workspaceDashboard", name="workspace")
     async def dashboard(self, principal: NamedDependency[Principal]) -> Template:
         """Counts for the principal's city or district, and what needs doing soon."""
         district = district_scope(principal)
         civil_affairs = principal.role in REGULATORS
         total = (await search_institutions(district=district, page_size=1)).total
-        by_level = [(level, (await search_institutions(district=district, level=level, page_size=1)).total)
-                    for level in LEVELS]
-        by_district = [(c.code, c.count) for c in await institution_counts_by_district()
-                       if not district or c.code == district]
+        by_level = [
+            (level, (await search_institutions(district=district, level=level, page_size=1)).total) for level in LEVELS
+        ]
+        by_district = [
+            (c.code, c.count) for c in await institution_counts_by_district() if not district or c.code == district
+        ]
         months = policy_for(today()).fire.recent_inspection_months
         due_count, due = await due_for_inspection(months, district)
-        return page("dashboard.html", principal, district=district, total=total, by_level=by_level,
-                    unrated=total - sum(n for _, n in by_level), by_district=by_district,
-                    open_hazards=await count_open_hazards(district), listed=await count_listed(district),
-                    objections=await objection_windows_closing(district), objection_days=OBJECTION_WARNING_DAYS,
-                    calendar_holds=await calendar_holds(district),
-                    lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
-                    grading_days=GRADING_WARNING_DAYS, overdue=await overdue_major_hazards(district),
-                    due=due, due_count=due_count, due_months=months,
-                    supervision=await supervision_overdue(principal),
-                    # citizen feedback is civil affairs' to handle: agency officers do not see its references
-                    feedback_overdue=await overdue_feedback(district) if civil_affairs else [],
-                    feedback_inspections=await inspections_requested(district) if civil_affairs else [])
+        return page(
+            "dashboard.html",
+            principal,
+            district=district,
+            total=total,
+            by_level=by_level,
+            unrated=total - sum(n for _, n in by_level),
+            by_district=by_district,
+            open_hazards=await count_open_hazards(district),
+            listed=await count_listed(district),
+            objections=await objection_windows_closing(district),
+            objection_days=OBJECTION_WARNING_DAYS,
+            calendar_holds=await calendar_holds(district),
+            lapsing=await gradings_lapsing(district, GRADING_WARNING_DAYS),
+            grading_days=GRADING_WARNING_DAYS,
+            overdue=await overdue_major_hazards(district),
+            due=due,
+            due_count=due_count,
+            due_months=months,
+            supervision=await supervision_overdue(principal),
+            # citizen feedback is civil affairs' to handle: agency officers do not see its references
+            feedback_overdue=await overdue_feedback(district) if civil_affairs else [],
+            feedback_inspections=await inspections_requested(district) if civil_affairs else [],
+        )

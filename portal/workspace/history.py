@@ -28,31 +28,57 @@ def shown(value: Any) -> str:
 def change_rows(changes: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per field: its label, the value before and after (a create has only "after")."""
     if "changes" in changes:
-        pairs = [(field, values[0] if isinstance(values, list) else None,
-                  values[1] if isinstance(values, list) else values)
-                 for field, values in changes["changes"].items()]
+        pairs = [
+            (field, values[0] if isinstance(values, list) else None, values[1] if isinstance(values, list) else values)
+            for field, values in changes["changes"].items()
+        ]
     else:
         pairs = [(field, None, value) for field, value in (changes.get("after") or {}).items()]
-    return [{"field": field, "label": field_label(field), "before": shown(before), "after": shown(after)}
-            for field, before, after in pairs]
+    return [
+        {"field": field, "label": field_label(field), "before": shown(before), "after": shown(after)}
+        for field, before, after in pairs
+    ]
 
 
 class HistoryController(WorkspaceController):
-
     @get("/history/{entity_type:str}/{entity_id:int}", operation_id="workspaceHistory")
-    async def history(self, entity_type: FromPath[str], entity_id: FromPath[int],
-                      principal: NamedDependency[Principal]) -> Template:
+    async def history(
+        self, entity_type: FromPath[str], entity_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> Template:
         """Every audit entry of the record, oldest first."""
         if entity_type not in ENTITY_TYPES:
             raise NotFound(f"no history kind {entity_type}")
         entries = await history_of(entity_type, entity_id)
         if not entries:
             raise NotFound(f"{entity_type} {entity_id} has no history")
-        institution_id = entity_id if entity_type == "institution" else next(
-            (e["changes"].get("after", {}).get("institution") for e in entries
-             if isinstance(e["changes"].get("after"), dict) and e["changes"]["after"].get("institution")), None)
-        rows = [{"seq": e["seq"], "at": e["at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M:%S"),
-                 "actor": e["actor"], "action": e["action"], "changes": change_rows(e["changes"] or {})}
-                for e in entries]
-        return page("history.html", principal, kind=ENTITY_TYPES[entity_type], entity_type=entity_type,
-                    entity_id=entity_id, entries=rows, institution_id=institution_id)
+        institution_id = (
+            entity_id
+            if entity_type == "institution"
+            else next(
+                (
+                    e["changes"].get("after", {}).get("institution")
+                    for e in entries
+                    if isinstance(e["changes"].get("after"), dict) and e["changes"]["after"].get("institution")
+                ),
+                None,
+            )
+        )
+        rows = [
+            {
+                "seq": e["seq"],
+                "at": e["at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M:%S"),
+                "actor": e["actor"],
+                "action": e["action"],
+                "changes": change_rows(e["changes"] or {}),
+            }
+            for e in entries
+        ]
+        return page(
+            "history.html",
+            principal,
+            kind=ENTITY_TYPES[entity_type],
+            entity_type=entity_type,
+            entity_id=entity_id,
+            entries=rows,
+            institution_id=institution_id,
+        )

@@ -18,16 +18,29 @@ from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import field_messages, posted
 
 
-async def accounts_page(principal: Principal, institution: dict[str, Any], *, status: int = 200,
-                        values: dict[str, str] | None = None, errors: dict | None = None,
-                        created: dict[str, str] | None = None) -> Template:
-    return page("home_accounts.html", principal, status=status, institution=institution,
-                accounts=await accounts_of_home(institution["uscc"]), values=values or {}, errors=errors or {},
-                created=created, limit=settings.institution_users_max)
+async def accounts_page(
+    principal: Principal,
+    institution: dict[str, Any],
+    *,
+    status: int = 200,
+    values: dict[str, str] | None = None,
+    errors: dict | None = None,
+    created: dict[str, str] | None = None,
+) -> Template:
+    return page(
+        "home_accounts.html",
+        principal,
+        status=status,
+        institution=institution,
+        accounts=await accounts_of_home(institution["uscc"]),
+        values=values or {},
+        errors=errors or {},
+        created=created,
+        limit=settings.institution_users_max,
+    )
 
 
 class HomeAccountPages(WorkspaceController):
-
     @get("/institutions/{institution_id:int}/accounts", operation_id="workspaceHomeAccounts")
     async def index(self, principal: NamedDependency[Principal], institution_id: FromPath[int]) -> Template:
         """The home's user accounts and the form to open one (civil affairs of the home's district)."""
@@ -36,18 +49,29 @@ class HomeAccountPages(WorkspaceController):
         return await accounts_page(principal, institution)
 
     @post("/institutions/{institution_id:int}/accounts/new", operation_id="workspaceCreateHomeAccount")
-    async def create(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                     institution_id: FromPath[int]) -> Template:
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], institution_id: FromPath[int]
+    ) -> Template:
         """Open the account; its initial password is shown on this page once, to hand over to the home."""
         institution = await registry.get_institution(institution_id)
         values = await posted(request)
         try:
-            user, password = await create_home_account(institution["uscc"], values.get("username", ""), principal,
-                                                       display_name=values.get("display_name", ""))
+            user, password = await create_home_account(
+                institution["uscc"], values.get("username", ""), principal, display_name=values.get("display_name", "")
+            )
         except (ValidationFailed, Duplicate) as error:
-            problems = error.errors if isinstance(error, ValidationFailed) else [
-                FieldError(error.field, "is already taken", error.value)]
-            return await accounts_page(principal, institution, status=422 if isinstance(error, ValidationFailed)
-                                       else 409, values=values, errors=field_messages(problems))
-        return await accounts_page(principal, institution, status=201,
-                                   created={"username": user["username"], "password": password})
+            problems = (
+                error.errors
+                if isinstance(error, ValidationFailed)
+                else [FieldError(error.field, "is already taken", error.value)]
+            )
+            return await accounts_page(
+                principal,
+                institution,
+                status=422 if isinstance(error, ValidationFailed) else 409,
+                values=values,
+                errors=field_messages(problems),
+            )
+        return await accounts_page(
+            principal, institution, status=201, created={"username": user["username"], "password": password}
+        )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from scoring import FIRE_AREAS, HAZARD_CATEGORIES
-
 from credit.listings.behaviours import BEHAVIOURS
 from credit.registry.districts import DISTRICTS
+from scoring import FIRE_AREAS, HAZARD_CATEGORIES
 
 Label = tuple[str, str]  # (zh, en)
 
@@ -21,8 +20,11 @@ PRACTITIONER_ROLES: dict[str, Label] = {
     "manager": ("管理人员", "Manager"),
     "care_staff": ("护理员", "Care staff"),
 }
-SEVERITIES: dict[str, Label] = {"minor": ("轻微", "Minor"), "general": ("一般", "General"),
-                                "serious": ("严重", "Serious")}
+SEVERITIES: dict[str, Label] = {
+    "minor": ("轻微", "Minor"),
+    "general": ("一般", "General"),
+    "serious": ("严重", "Serious"),
+}
 SUBJECT_KINDS: dict[str, Label] = {
     "legal_person": ("法人及非法人组织", "Legal person"),
     "natural_person": ("自然人", "Natural person"),

@@ -4,7 +4,8 @@ procedure as a form (the services decide what is legal; the page offers only wha
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
@@ -16,8 +17,8 @@ from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, can_write_i
 from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
-from credit.listings.self_service import receipt_of
 from credit.listings.queries import count_entries_by_state, search_entries
+from credit.listings.self_service import receipt_of
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
 from credit.sharing.measures import MEASURES, feedback_of
@@ -41,10 +42,12 @@ REMOVAL_LABELS: dict[str, Label] = {
     "error": ("列入错误", "Listed in error"),
     "court_removed": ("人民法院已将其移出失信被执行人名单", "Removed from the court's list"),
 }
-OUTCOME_LABELS: dict[str, Label] = {"upheld": ("维持列入", "Upheld (list it)"),
-                                    "withdrawn": ("撤回", "Withdrawn")}
-DECISION_LABELS: dict[str, Label] = {"approved": ("同意提前移出", "Approve"), "rejected": ("不予同意", "Reject"),
-                                     "pending": ("待决定", "Pending")}
+OUTCOME_LABELS: dict[str, Label] = {"upheld": ("维持列入", "Upheld (list it)"), "withdrawn": ("撤回", "Withdrawn")}
+DECISION_LABELS: dict[str, Label] = {
+    "approved": ("同意提前移出", "Approve"),
+    "rejected": ("不予同意", "Reject"),
+    "pending": ("待决定", "Pending"),
+}
 STEP_FIELDS: dict[str, Label] = {
     "on": ("日期", "Date"),
     "backdate_reason": ("补录理由", "Reason for back-dating"),
@@ -80,15 +83,23 @@ _REASONS_ZH: list[tuple[str, str]] = [
     (r"penalty (\d+) is not against this institution", r"第 \1 号处罚记录不是针对本机构的"),
     (r"penalty (\d+) was revoked", r"第 \1 号处罚决定已撤销"),
     (r"is not a practitioner of this institution", "不是本机构的从业人员"),
-    (r"the subject already has an active list entry for this behaviour", "该对象已有同一失信行为的名单事项在办理或在列"),
+    (
+        r"the subject already has an active list entry for this behaviour",
+        "该对象已有同一失信行为的名单事项在办理或在列",
+    ),
     (r"the objection window closed on (\S+)", r"异议期已于 \1 届满"),
     (r"the listing runs until (\S+)", r"列入期限至 \1，尚未期满"),
     (r"early removal may be applied for from (\S+)", r"自 \1 起方可申请提前移出"),
     (r"an application is already waiting for a decision", "已有一份申请等待决定"),
     (r"there is no pending early-removal application", "没有待决定的提前移出申请"),
-    (r"a court's dishonest-debtor designation follows the court's list: .*",
-     "失信被执行人名单以人民法院的认定为准，民政部门复核不得撤回；人民法院将其移出后，以“人民法院已移出”为由移出本名单"),
-    (r"only a court's dishonest-debtor designation ends by the court's removal", "只有失信被执行人事项才能以“人民法院已移出”为由移出"),
+    (
+        r"a court's dishonest-debtor designation follows the court's list: .*",
+        "失信被执行人名单以人民法院的认定为准，民政部门复核不得撤回；人民法院将其移出后，以“人民法院已移出”为由移出本名单",
+    ),
+    (
+        r"only a court's dishonest-debtor designation ends by the court's removal",
+        "只有失信被执行人事项才能以“人民法院已移出”为由移出",
+    ),
     (r"the reopened objection window closed on (\S+)", r"重新开放的异议期已于 \1 届满"),
 ]
 PAGE_SIZE = 20
@@ -117,11 +128,12 @@ def refusal(error: IllegalTransition | ProcedureRefused) -> dict[str, str]:
     """A refused step in plain words, naming the entry's current state or the rule that was not met."""
     if isinstance(error, IllegalTransition):
         zh, en = STATE_LABELS.get(error.current, (error.current, error.current))
-        return {"zh": f"未执行：该事项当前状态为“{zh}”，此操作在该状态下不可办理，请刷新后查看。",
-                "en": f"Not done: the entry is now {en.lower()} ({error.current}); this step is not allowed "
-                      f"from there.", "state": error.current}
-    return {"zh": f"未执行：{plain_reason(error.reason)}。", "en": f"Not done: {error.reason}.",
-            "field": error.field}
+        return {
+            "zh": f"未执行：该事项当前状态为“{zh}”，此操作在该状态下不可办理，请刷新后查看。",
+            "en": f"Not done: the entry is now {en.lower()} ({error.current}); this step is not allowed from there.",
+            "state": error.current,
+        }
+    return {"zh": f"未执行：{plain_reason(error.reason)}。", "en": f"Not done: {error.reason}.", "field": error.field}
 
 
 def may_decide(principal: Principal, district_code: str) -> bool:
@@ -163,31 +175,73 @@ def decision_outcomes(entry: Mapping[str, Any]) -> dict[str, Label]:
     return OUTCOME_LABELS
 
 
-async def entry_page(principal: Principal, entry_id: int, *, status: int = 200, saved: str = "",
-                     step: str = "", values: Mapping[str, str] | None = None,
-                     errors: Mapping[str, Any] | None = None, refused: Mapping[str, str] | None = None) -> Template:
+async def entry_page(
+    principal: Principal,
+    entry_id: int,
+    *,
+    status: int = 200,
+    saved: str = "",
+    step: str = "",
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, Any] | None = None,
+    refused: Mapping[str, str] | None = None,
+) -> Template:
     """The entry with its dates, basis, steps, applications, the agencies' feedback and the step forms."""
     entry = await service.entry_detail(entry_id)
-    return page("listings_entry.html", principal, status=status, entry=entry, feedback=await feedback_of(entry_id),
-                basis=list(zip(entry["penalty_ids"], entry["penalty_numbers"], strict=True)),
-                may=may_decide(principal, entry["district_code"]), steps=offered_steps(entry),
-                today=today().isoformat(), saved=SAVED.get(saved), step=step, values=values or {},
-                errors=errors or {}, refused=refused, S=STATE_LABELS, R=REMOVAL_LABELS, O=OUTCOME_LABELS,
-                outcomes=decision_outcomes(entry),
-                receipt=await receipt_of(entry_id),
-                D=DECISION_LABELS, M=MEASURES, B=rules.BEHAVIOURS,
-                removal_reasons=(("court_removed", "revoked_basis", "error") if entry["behaviour"] == COURT_DEBTOR
-                                 else ("expired", "revoked_basis", "error")))
+    return page(
+        "listings_entry.html",
+        principal,
+        status=status,
+        entry=entry,
+        feedback=await feedback_of(entry_id),
+        basis=list(zip(entry["penalty_ids"], entry["penalty_numbers"], strict=True)),
+        may=may_decide(principal, entry["district_code"]),
+        steps=offered_steps(entry),
+        today=today().isoformat(),
+        saved=SAVED.get(saved),
+        step=step,
+        values=values or {},
+        errors=errors or {},
+        refused=refused,
+        S=STATE_LABELS,
+        R=REMOVAL_LABELS,
+        O=OUTCOME_LABELS,
+        outcomes=decision_outcomes(entry),
+        receipt=await receipt_of(entry_id),
+        D=DECISION_LABELS,
+        M=MEASURES,
+        B=rules.BEHAVIOURS,
+        removal_reasons=(
+            ("court_removed", "revoked_basis", "error")
+            if entry["behaviour"] == COURT_DEBTOR
+            else ("expired", "revoked_basis", "error")
+        ),
+    )
 
 
-async def proposal_form(principal: Principal, institution_id: int, *, status: int = 200,
-                        values: Mapping[str, Any] | None = None, errors: Mapping[str, Any] | None = None,
-                        refused: Mapping[str, str] | None = None) -> Template:
+async def proposal_form(
+    principal: Principal,
+    institution_id: int,
+    *,
+    status: int = 200,
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, Any] | None = None,
+    refused: Mapping[str, str] | None = None,
+) -> Template:
     institution = await get_institution(institution_id)
     penalties = [p for p in await penalties_of(institution_id) if not p["revoked"]]
-    return page("listings_form.html", principal, status=status, institution=institution, penalties=penalties,
-                practitioners=await list_practitioners(institution_id), values=values or {"on": today().isoformat()},
-                errors=errors or {}, refused=refused, B=rules.BEHAVIOURS)
+    return page(
+        "listings_form.html",
+        principal,
+        status=status,
+        institution=institution,
+        penalties=penalties,
+        practitioners=await list_practitioners(institution_id),
+        values=values or {"on": today().isoformat()},
+        errors=errors or {},
+        refused=refused,
+        B=rules.BEHAVIOURS,
+    )
 
 
 def penalty_ids(raw: list[str]) -> list[Any]:
@@ -199,33 +253,48 @@ Step = Callable[[int, Mapping[str, Any], Principal], Awaitable[dict[str, Any]]]
 
 
 class ListingPages(WorkspaceController):
-
     @get("/listings", operation_id="workspaceListings")
-    async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "",
-                    behaviour: FromQuery[str] = "", q: FromQuery[str] = "", district: FromQuery[str] = "",
-                    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1) -> Template:
+    async def index(
+        self,
+        principal: NamedDependency[Principal],
+        status: FromQuery[str] = "",
+        behaviour: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        district: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+    ) -> Template:
         """List entries matching the filters, one page at a time, with the count in each state."""
         district = district_scope(principal) or district
         status = status if status in rules.STATES else ""
         behaviour = behaviour if behaviour in rules.BEHAVIOURS else ""
-        found = await search_entries(status=status, behaviour=behaviour, q=q, district=district,
-                                     page=page_number, page_size=PAGE_SIZE)
+        found = await search_entries(
+            status=status, behaviour=behaviour, q=q, district=district, page=page_number, page_size=PAGE_SIZE
+        )
         counts = await count_entries_by_state(behaviour=behaviour, q=q, district=district)
         pages = max(1, -(-found.total // found.page_size))
-        base = {k: v for k, v in (("status", status), ("behaviour", behaviour), ("q", q), ("district", district))
-                if v}
+        base = {k: v for k, v in (("status", status), ("behaviour", behaviour), ("q", q), ("district", district)) if v}
 
         def link(**changes: Any) -> str:
             query = urlencode({k: v for k, v in {**base, **changes}.items() if v})
             return "/workspace/listings" + (f"?{query}" if query else "")
 
-        return page("listings.html", principal, items=found.items, total=found.total, page_number=found.page,
-                    pages=pages, filters={"status": status, "behaviour": behaviour, "q": q, "district": district},
-                    district_locked=bool(district_scope(principal)), counts=counts,
-                    state_links={s: link(status=s, page="") for s in rules.STATES}, all_link=link(status="", page=""),
-                    previous=link(page=found.page - 1) if found.page > 1 else "",
-                    next=link(page=found.page + 1) if found.page < pages else "",
-                    S=STATE_LABELS, B=rules.SHORT_LABELS)
+        return page(
+            "listings.html",
+            principal,
+            items=found.items,
+            total=found.total,
+            page_number=found.page,
+            pages=pages,
+            filters={"status": status, "behaviour": behaviour, "q": q, "district": district},
+            district_locked=bool(district_scope(principal)),
+            counts=counts,
+            state_links={s: link(status=s, page="") for s in rules.STATES},
+            all_link=link(status="", page=""),
+            previous=link(page=found.page - 1) if found.page > 1 else "",
+            next=link(page=found.page + 1) if found.page < pages else "",
+            S=STATE_LABELS,
+            B=rules.SHORT_LABELS,
+        )
 
     @get("/listings/new", operation_id="workspaceNewListing")
     async def new(self, principal: NamedDependency[Principal], institution: FromQuery[int | None] = None) -> Template:
@@ -233,14 +302,17 @@ class ListingPages(WorkspaceController):
         if institution is None:
             raise NotFound("choose the institution first: open its page and follow “propose for the list”")
         district = (await get_institution(institution))["district_code"]
-        require(may_decide(principal, district),
-                "only civil-affairs regulators of the institution's district propose here; "
-                "agencies propose through their serious penalty reports")
+        require(
+            may_decide(principal, district),
+            "only civil-affairs regulators of the institution's district propose here; "
+            "agencies propose through their serious penalty reports",
+        )
         return await proposal_form(principal, institution)
 
     @post("/listings/new", operation_id="workspaceProposeListing")
-    async def propose(self, request: Request[Any, Any, Any],
-                      principal: NamedDependency[Principal]) -> Template | Redirect:
+    async def propose(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         values = await posted(request)
         chosen = (await request.form()).getall("penalty_ids") if "penalty_ids" in values else []
         try:
@@ -252,64 +324,77 @@ class ListingPages(WorkspaceController):
         try:
             entry = await service.propose(data, principal)
         except ValidationFailed as error:
-            return await proposal_form(principal, institution_id, status=422, values=shown,
-                                       errors=step_errors(error.errors))
+            return await proposal_form(
+                principal, institution_id, status=422, values=shown, errors=step_errors(error.errors)
+            )
         except ProcedureRefused as error:
-            return await proposal_form(principal, institution_id, status=409, values=shown,
-                                       refused=refusal(error))
+            return await proposal_form(principal, institution_id, status=409, values=shown, refused=refusal(error))
         return Redirect(f"/workspace/listings/{entry['id']}?saved=proposed", status_code=303)
 
     @get("/listings/{entry_id:int}", operation_id="workspaceListing")
-    async def show(self, principal: NamedDependency[Principal], entry_id: FromPath[int],
-                   saved: FromQuery[str] = "") -> Template:
+    async def show(
+        self, principal: NamedDependency[Principal], entry_id: FromPath[int], saved: FromQuery[str] = ""
+    ) -> Template:
         return await entry_page(principal, entry_id, saved=saved)
 
-    async def _step(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int], step: str,
-                    action: Step) -> Template | Redirect:
+    async def _step(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
+        step: str,
+        action: Step,
+    ) -> Template | Redirect:
         """Run one step of the procedure from its form; a refusal re-shows the page with nothing changed."""
         values = await posted(request)
         try:
             await action(entry_id, values, principal)
         except ValidationFailed as error:
-            return await entry_page(principal, entry_id, status=422, step=step, values=values,
-                                    errors=step_errors(error.errors))
+            return await entry_page(
+                principal, entry_id, status=422, step=step, values=values, errors=step_errors(error.errors)
+            )
         except (IllegalTransition, ProcedureRefused) as error:
-            return await entry_page(principal, entry_id, status=409, step=step, values=values,
-                                    refused=refusal(error))
+            return await entry_page(principal, entry_id, status=409, step=step, values=values, refused=refusal(error))
         return Redirect(f"/workspace/listings/{entry_id}?saved={step}", status_code=303)
 
     @post("/listings/{entry_id:int}/notify", operation_id="workspaceNotifyListing")
-    async def notify(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                     entry_id: FromPath[int]) -> Template | Redirect:
+    async def notify(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "notify", service.notify)
 
     @post("/listings/{entry_id:int}/objection", operation_id="workspaceObjectToListing")
-    async def objection(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                        entry_id: FromPath[int]) -> Template | Redirect:
+    async def objection(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "objection", service.object_to)
 
     @post("/listings/{entry_id:int}/decision", operation_id="workspaceDecideListing")
-    async def decision(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                       entry_id: FromPath[int]) -> Template | Redirect:
+    async def decision(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "decision", service.decide)
 
     @post("/listings/{entry_id:int}/withdrawal", operation_id="workspaceWithdrawListing")
-    async def withdrawal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                         entry_id: FromPath[int]) -> Template | Redirect:
+    async def withdrawal(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "withdrawal", service.withdraw)
 
     @post("/listings/{entry_id:int}/removal", operation_id="workspaceRemoveListing")
-    async def removal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                      entry_id: FromPath[int]) -> Template | Redirect:
+    async def removal(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "removal", service.remove)
 
     @post("/listings/{entry_id:int}/early-removal", operation_id="workspaceApplyEarlyRemoval")
-    async def early_removal(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                            entry_id: FromPath[int]) -> Template | Redirect:
+    async def early_removal(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._step(request, principal, entry_id, "early-removal", service.apply_early_removal)
 
     @post("/listings/{entry_id:int}/early-removal/decision", operation_id="workspaceDecideEarlyRemoval")
-    async def early_removal_decision(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                                     entry_id: FromPath[int]) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "early-removal-decision",
-                                service.decide_early_removal)
+    async def early_removal_decision(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await self._step(request, principal, entry_id, "early-removal-decision", service.decide_early_removal)

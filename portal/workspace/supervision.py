@@ -23,18 +23,29 @@ from portal.workspace.base import WorkspaceController, district_scope, page
 from portal.workspace.forms import posted, reason_zh
 from portal.workspace.labels import field_label
 
-LABELS = {"certificate_number": ("执法证号", "Certificate number"), "agency_code": ("所属部门", "Agency"),
-          "kind": ("检查方式", "Kind of inspection"),
-          "fire_inspection_id": ("消防安全检查记录", "Fire-safety inspection"),
-          "findings": ("发现的问题", "Findings"), "reason": ("回避理由", "Reason"), "outcome": ("处理结果", "Outcome"),
-          "rectify_by": ("整改期限", "Rectify by"), "task": ("检查任务", "Task")}
-STATUS_NAMES = {"open": ("待检查", "to inspect"), "recorded": ("待公开", "to publish"),
-                "published": ("已公开", "published")}
-SAVED = {"inspector": ("已加入执法人员名录。", "The inspector is on the roster."),
-         "conflict": ("回避情形已登记。", "The conflict of interest was recorded."),
-         "result": ("检查结果已登记，请在公开期限内公开。", "The result was recorded; publish it before its deadline."),
-         "published": ("检查结果已公开。", "The result is public."),
-         "rectified": ("整改情况已确认。", "The rectification was confirmed.")}
+LABELS = {
+    "certificate_number": ("执法证号", "Certificate number"),
+    "agency_code": ("所属部门", "Agency"),
+    "kind": ("检查方式", "Kind of inspection"),
+    "fire_inspection_id": ("消防安全检查记录", "Fire-safety inspection"),
+    "findings": ("发现的问题", "Findings"),
+    "reason": ("回避理由", "Reason"),
+    "outcome": ("处理结果", "Outcome"),
+    "rectify_by": ("整改期限", "Rectify by"),
+    "task": ("检查任务", "Task"),
+}
+STATUS_NAMES = {
+    "open": ("待检查", "to inspect"),
+    "recorded": ("待公开", "to publish"),
+    "published": ("已公开", "published"),
+}
+SAVED = {
+    "inspector": ("已加入执法人员名录。", "The inspector is on the roster."),
+    "conflict": ("回避情形已登记。", "The conflict of interest was recorded."),
+    "result": ("检查结果已登记，请在公开期限内公开。", "The result was recorded; publish it before its deadline."),
+    "published": ("检查结果已公开。", "The result is public."),
+    "rectified": ("整改情况已确认。", "The rectification was confirmed."),
+}
 
 
 def messages(errors: list[FieldError]) -> dict[str, dict[str, str]]:
@@ -54,8 +65,10 @@ def refusal(error: ProcedureRefused | Duplicate) -> dict[str, dict[str, str]]:
 
 def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
     """The posted result form as the service takes it (`checklist.<item>` fields gathered)."""
-    body: dict[str, Any] = {k: values.get(k, "") for k in ("kind", "outcome", "inspected_on", "fire_inspection_id",
-                                                           "rectify_by", "findings")}
+    body: dict[str, Any] = {
+        k: values.get(k, "")
+        for k in ("kind", "outcome", "inspected_on", "fire_inspection_id", "rectify_by", "findings")
+    }
     if body["kind"] == "general":
         body["checklist"] = {i.code: values.get(f"checklist.{i.code}", "") for i in checklist}
     return {k: v for k, v in body.items() if v != ""}
@@ -67,31 +80,57 @@ async def checklist_of(task: Mapping[str, Any]) -> tuple:
 
 
 class SupervisionPages(WorkspaceController):
-
     @get("/supervision", operation_id="workspaceSupervision")
     async def index(self, principal: NamedDependency[Principal], month: FromQuery[str] = "") -> Template:
         """The tasks of the principal's district (all months, or one), and what is overdue."""
         tasks = await service.tasks(principal, month or None)
-        return page("supervision_tasks.html", principal, tasks=tasks, month=month, statuses=STATUS_NAMES,
-                    outcomes=OUTCOME_NAMES, overdue=await service.overdue(principal),
-                    district=district_scope(principal))
+        return page(
+            "supervision_tasks.html",
+            principal,
+            tasks=tasks,
+            month=month,
+            statuses=STATUS_NAMES,
+            outcomes=OUTCOME_NAMES,
+            overdue=await service.overdue(principal),
+            district=district_scope(principal),
+        )
 
-    async def _task_page(self, principal: Principal, task_id: int, *, status: int = 200, saved: str = "",
-                         values: Mapping[str, str] | None = None, errors: Mapping[str, Any] | None = None) -> Template:
+    async def _task_page(
+        self,
+        principal: Principal,
+        task_id: int,
+        *,
+        status: int = 200,
+        saved: str = "",
+        values: Mapping[str, str] | None = None,
+        errors: Mapping[str, Any] | None = None,
+    ) -> Template:
         task = await service.task_in_scope(task_id, principal)
         shown = next(t for t in await service.tasks(principal, task["month"]) if t["id"] == task_id)
-        return page("supervision_task.html", principal, status=status, task=shown, checklist=await checklist_of(task),
-                    statuses=STATUS_NAMES, outcomes=OUTCOME_NAMES, saved=SAVED.get(saved), values=values or {},
-                    errors=errors or {}, today=today())
+        return page(
+            "supervision_task.html",
+            principal,
+            status=status,
+            task=shown,
+            checklist=await checklist_of(task),
+            statuses=STATUS_NAMES,
+            outcomes=OUTCOME_NAMES,
+            saved=SAVED.get(saved),
+            values=values or {},
+            errors=errors or {},
+            today=today(),
+        )
 
     @get("/supervision/tasks/{task_id:int}", operation_id="workspaceSupervisionTask")
-    async def task(self, principal: NamedDependency[Principal], task_id: FromPath[int],
-                   saved: FromQuery[str] = "") -> Template:
+    async def task(
+        self, principal: NamedDependency[Principal], task_id: FromPath[int], saved: FromQuery[str] = ""
+    ) -> Template:
         return await self._task_page(principal, task_id, saved=saved)
 
     @post("/supervision/tasks/{task_id:int}/result", operation_id="workspaceRecordSupervisionResult")
-    async def record(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                     task_id: FromPath[int]) -> Template | Redirect:
+    async def record(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await posted(request)
         task = await service.task_in_scope(task_id, principal)
         try:
@@ -111,8 +150,9 @@ class SupervisionPages(WorkspaceController):
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=published", status_code=303)
 
     @post("/supervision/tasks/{task_id:int}/rectification", operation_id="workspaceConfirmSupervisionRectification")
-    async def rectified(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                        task_id: FromPath[int]) -> Template | Redirect:
+    async def rectified(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await posted(request)
         try:
             await service.confirm_rectification(task_id, {"rectified_on": values.get("rectified_on", "")}, principal)
@@ -122,14 +162,28 @@ class SupervisionPages(WorkspaceController):
             return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=rectified", status_code=303)
 
-    async def _roster_page(self, principal: Principal, *, status: int = 200, saved: str = "",
-                           values: Mapping[str, str] | None = None,
-                           errors: Mapping[str, Any] | None = None) -> Template:
+    async def _roster_page(
+        self,
+        principal: Principal,
+        *,
+        status: int = 200,
+        saved: str = "",
+        values: Mapping[str, str] | None = None,
+        errors: Mapping[str, Any] | None = None,
+    ) -> Template:
         district = district_scope(principal)
         districts = [(code, zh, en) for code, (zh, en) in DISTRICTS.items() if not district or code == district]
-        return page("inspectors.html", principal, status=status, roster=await service.roster(principal),
-                    districts=districts, agencies=await service.agencies(), saved=SAVED.get(saved),
-                    values=values or {}, errors=errors or {})
+        return page(
+            "inspectors.html",
+            principal,
+            status=status,
+            roster=await service.roster(principal),
+            districts=districts,
+            agencies=await service.agencies(),
+            saved=SAVED.get(saved),
+            values=values or {},
+            errors=errors or {},
+        )
 
     @get("/supervision/inspectors", operation_id="workspaceInspectors")
     async def roster(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template:
@@ -137,12 +191,15 @@ class SupervisionPages(WorkspaceController):
         return await self._roster_page(principal, saved=saved)
 
     @post("/supervision/inspectors", operation_id="workspaceAddInspector")
-    async def add_inspector(self, request: Request[Any, Any, Any],
-                            principal: NamedDependency[Principal]) -> Template | Redirect:
+    async def add_inspector(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         values = await posted(request)
         try:
-            await service.add_inspector({k: values.get(k, "") for k in ("name", "certificate_number", "agency_code",
-                                                                         "district_code")}, principal)
+            await service.add_inspector(
+                {k: values.get(k, "") for k in ("name", "certificate_number", "agency_code", "district_code")},
+                principal,
+            )
         except ValidationFailed as error:
             return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
         except Duplicate as error:
@@ -150,12 +207,14 @@ class SupervisionPages(WorkspaceController):
         return Redirect("/workspace/supervision/inspectors?saved=inspector", status_code=303)
 
     @post("/supervision/inspectors/{inspector_id:int}/conflicts", operation_id="workspaceRecordInspectorConflict")
-    async def add_conflict(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                           inspector_id: FromPath[int]) -> Template | Redirect:
+    async def add_conflict(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], inspector_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await posted(request)
         try:
-            await service.record_conflict(inspector_id, {"uscc": values.get("uscc", ""),
-                                                         "reason": values.get("reason", "")}, principal)
+            await service.record_conflict(
+                inspector_id, {"uscc": values.get("uscc", ""), "reason": values.get("reason", "")}, principal
+            )
         except ValidationFailed as error:
             return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
         except Duplicate as error:

@@ -26,12 +26,15 @@ def count(table) -> int:
     return asyncio.run(table.count().run())
 
 
-@pytest.mark.parametrize("args, reason", [
-    (["--role", "superuser"], "role: is not a role"),
-    (["--role", "district_regulator", "--district", "999999"], "district_code: is not a known district code"),
-    (["--role", "district_regulator"], "district_code: a district regulator needs a known district code"),
-    (["--role", "agency_officer", "--agency", "nowhere"], "agency_code: is not an existing agency code"),
-])
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["--role", "superuser"], "role: is not a role"),
+        (["--role", "district_regulator", "--district", "999999"], "district_code: is not a known district code"),
+        (["--role", "district_regulator"], "district_code: a district regulator needs a known district code"),
+        (["--role", "agency_officer", "--agency", "nowhere"], "agency_code: is not an existing agency code"),
+    ],
+)
 def test_users_create_refuses_a_bad_user_with_the_reason_and_writes_nothing(cli_db, capsys, args, reason):
     assert main(["users", "create", "bob", *args]) == 1
     captured = capsys.readouterr()

@@ -24,14 +24,17 @@ async def test_a_created_user_is_stored_hashed_and_audited(db):
     assert "password" not in str(audit[0]["changes"])
 
 
-@pytest.mark.parametrize("username, role, extra, field", [
-    ("bob", "superuser", {}, "role"),
-    ("bob", "district_regulator", {}, "district_code"),
-    ("bob", "district_regulator", {"district_code": "999999"}, "district_code"),
-    ("bob", "agency_officer", {"agency_code": "no_such_agency"}, "agency_code"),
-    ("bob", "city_regulator", {"district_code": "320402"}, "district_code"),
-    ("Bob Smith", "admin", {}, "username"),
-])
+@pytest.mark.parametrize(
+    "username, role, extra, field",
+    [
+        ("bob", "superuser", {}, "role"),
+        ("bob", "district_regulator", {}, "district_code"),
+        ("bob", "district_regulator", {"district_code": "999999"}, "district_code"),
+        ("bob", "agency_officer", {"agency_code": "no_such_agency"}, "agency_code"),
+        ("bob", "city_regulator", {"district_code": "320402"}, "district_code"),
+        ("Bob Smith", "admin", {}, "username"),
+    ],
+)
 async def test_an_invalid_user_is_refused_with_the_field_and_nothing_is_written(db, username, role, extra, field):
     with pytest.raises(ValidationFailed) as refused:
         await service.create_user(username, role, PASSWORD, actor="tester", **extra)
@@ -61,7 +64,11 @@ async def test_a_good_sign_in_after_a_wrong_password_records_the_time(db):
         await service.authenticate("tianning", "wrong password")
     principal = await service.authenticate("tianning", PASSWORD)
     assert (principal.user_id, principal.role, principal.district_code, principal.via) == (
-        user["id"], "district_regulator", "320402", "session")
+        user["id"],
+        "district_regulator",
+        "320402",
+        "session",
+    )
     row = await User.select().where(User.id == user["id"]).first().run()
     assert row["last_login_at"] is not None
 

@@ -48,8 +48,7 @@ def csrf_from(page) -> str:
 
 async def sign_in(http, username="alice", password=PASSWORD, **extra):
     token = csrf_from(await http.get("/login"))
-    return await http.post("/login", data={"username": username, "password": password, "_csrf_token": token,
-                                           **extra})
+    return await http.post("/login", data={"username": username, "password": password, "_csrf_token": token, **extra})
 
 
 async def failed_sign_ins() -> int:

@@ -56,8 +56,16 @@ def test_users_tokens_list_shows_id_dates_and_state_never_the_token(cli_db, caps
     assert main(["users", "tokens", "list", "alice"]) == 0
     out = capsys.readouterr().out
     assert issued.token not in out and issued.token[12:20] not in out
-    for shown in ("id", "created", "expires", "last used", str(issued.token_id), issued.prefix, "active",
-                  issued.expires_at.isoformat(timespec="minutes")):
+    for shown in (
+        "id",
+        "created",
+        "expires",
+        "last used",
+        str(issued.token_id),
+        issued.prefix,
+        "active",
+        issued.expires_at.isoformat(timespec="minutes"),
+    ):
         assert shown in out, shown
 
 

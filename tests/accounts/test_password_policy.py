@@ -19,16 +19,19 @@ from tests.accounts.test_accounts_web import http, sign_in  # noqa: F401  (fixtu
 PASSWORD = "correct horse battery"
 
 
-@pytest.mark.parametrize("password, rule", [
-    ("short pass", "rule 'length'"),
-    (" " * 16, "rule 'not blank'"),
-    ("\t\n  \u3000        ", "rule 'not blank'"),
-    ("qwertyuiop123", "rule 'not common'"),
-    ("Password123456", "rule 'not common'"),
-    ("1qaz2wsx3edc", "rule 'not common'"),
-    ("woaini1314520", "rule 'not common'"),
-    ("my name is ALICE, ok?", "rule 'not the username'"),
-])
+@pytest.mark.parametrize(
+    "password, rule",
+    [
+        ("short pass", "rule 'length'"),
+        (" " * 16, "rule 'not blank'"),
+        ("\t\n  \u3000        ", "rule 'not blank'"),
+        ("qwertyuiop123", "rule 'not common'"),
+        ("Password123456", "rule 'not common'"),
+        ("1qaz2wsx3edc", "rule 'not common'"),
+        ("woaini1314520", "rule 'not common'"),
+        ("my name is ALICE, ok?", "rule 'not the username'"),
+    ],
+)
 def test_a_password_breaking_a_rule_is_refused_naming_the_rule(password, rule):
     problems = password_problems(password, "alice")
     assert any(problem.startswith(rule) for problem in problems), problems
@@ -60,8 +63,9 @@ async def test_creating_a_user_with_a_common_password_is_refused_with_the_rule_a
 
 async def test_a_password_holding_the_username_is_refused_even_in_other_case(db):
     with pytest.raises(ValidationFailed) as refused:
-        await service.create_user("tianning", "district_regulator", "TianNing-office-2026",
-                                  district_code="320402", actor="tester")
+        await service.create_user(
+            "tianning", "district_regulator", "TianNing-office-2026", district_code="320402", actor="tester"
+        )
     assert "rule 'not the username'" in str(refused.value)
     assert await User.count().run() == 0
 
@@ -77,14 +81,22 @@ def test_users_create_names_the_broken_rule_on_the_console(cli_db, capsys, monke
 async def test_changing_ones_own_password_checks_the_current_one_and_the_policy(http):  # noqa: F811
     issued = await service.issue_token("alice", actor="tester")
     headers = {"Authorization": f"Bearer {issued.token}"}
-    refused = await http.post("/api/v1/me/password", headers=headers, json={
-        "current_password": "not it at all", "new_password": "qwertyuiop123"})
+    refused = await http.post(
+        "/api/v1/me/password",
+        headers=headers,
+        json={"current_password": "not it at all", "new_password": "qwertyuiop123"},
+    )
     assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/problem+json")
     assert sorted((e["field"], e["reason"].split(":")[0]) for e in refused.json()["errors"]) == [
-        ("current_password", "is not the current password"), ("new_password", "rule 'not common'")]
+        ("current_password", "is not the current password"),
+        ("new_password", "rule 'not common'"),
+    ]
     assert (await sign_in(http)).status_code == 303  # the old password still works: nothing written
-    changed = await http.post("/api/v1/me/password", headers=headers, json={
-        "current_password": PASSWORD, "new_password": "a much better passphrase"})
+    changed = await http.post(
+        "/api/v1/me/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "a much better passphrase"},
+    )
     assert changed.status_code == 204
     assert (await service.authenticate("alice", "a much better passphrase")).username == "alice"
     with pytest.raises(service.InvalidCredentials):

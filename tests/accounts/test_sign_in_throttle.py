@@ -57,8 +57,9 @@ async def test_refusing_an_address_for_one_account_leaves_its_other_accounts_alo
     for name in ("alice", "bob"):
         await service.create_user(name, "city_regulator", PASSWORD, actor="t")
     await fail(store, "10.1.2.3", "alice", times=throttle.CLIENT_FAILURES)
-    assert (await service.authenticate("bob", PASSWORD, throttle=LoginThrottle(store, "10.1.2.3", "bob"))).username \
-        == "bob"
+    assert (
+        await service.authenticate("bob", PASSWORD, throttle=LoginThrottle(store, "10.1.2.3", "bob"))
+    ).username == "bob"
 
 
 async def test_unknown_usernames_are_throttled_like_real_ones(db, store):
@@ -72,8 +73,9 @@ async def test_a_good_sign_in_clears_its_own_address_count(db, store):
     await fail(store, "10.1.2.3", times=throttle.CLIENT_FAILURES - 1)
     await service.authenticate("alice", PASSWORD, throttle=LoginThrottle(store, "10.1.2.3", "alice"))
     await fail(store, "10.1.2.3", times=throttle.CLIENT_FAILURES - 1)
-    assert (await service.authenticate("alice", PASSWORD, throttle=LoginThrottle(store, "10.1.2.3", "alice"))
-            ).username == "alice"
+    assert (
+        await service.authenticate("alice", PASSWORD, throttle=LoginThrottle(store, "10.1.2.3", "alice"))
+    ).username == "alice"
 
 
 async def test_an_account_attacked_from_many_addresses_is_slowed_never_refused(db, store, monkeypatch):
@@ -94,8 +96,9 @@ async def test_failures_counted_at_the_same_moment_are_all_counted(db, store):
 
 
 def client_on(app, address: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)),
-                             base_url="http://testserver")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver"
+    )
 
 
 async def sign_in_from(http, password: str):

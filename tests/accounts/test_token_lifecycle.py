@@ -34,8 +34,11 @@ async def test_an_expired_token_is_refused_with_a_401_problem_saying_it_expired(
     issued = await service.issue_token("alice", actor="tester")
     headers = {"Authorization": f"Bearer {issued.token}"}
     assert (await http.get("/api/v1/me", headers=headers)).status_code == 200
-    await ApiToken.update({ApiToken.expires_at: now_utc() - timedelta(seconds=1)}).where(
-        ApiToken.id == issued.token_id).run()
+    await (
+        ApiToken.update({ApiToken.expires_at: now_utc() - timedelta(seconds=1)})
+        .where(ApiToken.id == issued.token_id)
+        .run()
+    )
     refused = await http.get("/api/v1/me", headers=headers)
     assert refused.status_code == 401 and refused.headers["content-type"].startswith("application/problem+json")
     body = refused.json()
@@ -58,8 +61,11 @@ async def test_tokens_issued_before_expiry_existed_get_ninety_days_from_their_is
     await service.create_user("alice", "city_regulator", PASSWORD, actor="tester")
     old = await service.issue_token("alice", actor="tester")
     issued_on = now_utc() - timedelta(days=100)
-    await ApiToken.update({ApiToken.created_at: issued_on, ApiToken.expires_at: None}).where(
-        ApiToken.id == old.token_id).run()
+    await (
+        ApiToken.update({ApiToken.created_at: issued_on, ApiToken.expires_at: None})
+        .where(ApiToken.id == old.token_id)
+        .run()
+    )
     recent = await service.issue_token("alice", actor="tester")
     await ApiToken.update({ApiToken.expires_at: None}).where(ApiToken.id == recent.token_id).run()
     await backfill_token_expiry()

@@ -42,18 +42,36 @@ def server(request, database_urls, tmp_path_factory):
     url = database_urls[request.param]
     asyncio.run(empty_all_tables(engine_for_url(url)))
     folder = tmp_path_factory.mktemp("live")
-    env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "DATABASE_URL": url, "PYTHONPATH": str(ROOT),
-           "SCHEDULER_ENABLED": "false", "RATE_LIMIT_PER_MINUTE": "0", "SIGNING_KEY_PATH": str(folder / "key.pem")}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "SCHEDULER_ENABLED": "false",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "SIGNING_KEY_PATH": str(folder / "key.pem"),
+    }
 
     def cli(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, check=True, capture_output=True,
-                              text=True, timeout=300, cwd=ROOT).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        ).stdout
 
     cli("seed", "--demo", "--count", "30", "--as-of", "2026-06-30")
     key = re.findall(r"eca_[\w-]+", cli("agencies", "key", "health"))[-1]
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port),
-                                "--log-level", "warning"], env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     for _ in range(150):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -72,14 +90,31 @@ def generated(server, tmp_path_factory):
     """The generator's output and the imported client package."""
     folder = tmp_path_factory.mktemp("client")
     run = subprocess.run(
-        [str(GENERATOR), "generate", "--url", f"{server['base']}/schema/openapi.json", "--output-path",
-         str(folder / PACKAGE), "--meta", "none", "--config", str(CONFIG)],
-        capture_output=True, text=True, timeout=300, cwd=folder,
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"})
+        [
+            str(GENERATOR),
+            "generate",
+            "--url",
+            f"{server['base']}/schema/openapi.json",
+            "--output-path",
+            str(folder / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(CONFIG),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=folder,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+    )
     sys.path.insert(0, str(folder))
     try:
-        yield {"output": run.stdout + run.stderr, "returncode": run.returncode,
-               "package": importlib.import_module(PACKAGE) if run.returncode == 0 else None}
+        yield {
+            "output": run.stdout + run.stderr,
+            "returncode": run.returncode,
+            "package": importlib.import_module(PACKAGE) if run.returncode == 0 else None,
+        }
     finally:
         sys.path.remove(str(folder))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
@@ -92,8 +127,9 @@ def module(name: str):
 
 @pytest.fixture(scope="module")
 def agency(generated, server):
-    return module("client").AuthenticatedClient(base_url=server["base"], token=server["key"],
-                                                raise_on_unexpected_status=True)
+    return module("client").AuthenticatedClient(
+        base_url=server["base"], token=server["key"], raise_on_unexpected_status=True
+    )
 
 
 def test_the_generator_warns_about_nothing(generated):
@@ -108,17 +144,25 @@ def test_an_agency_reports_a_penalty_and_reads_it_back_from_the_feed(generated, 
         assert isinstance(page, models.FeedPage)
         cursor = page.next_
     home = module("api.institutions.search_institutions").sync(client=agency).items[0]
-    report = models.PenaltyReport.from_dict({
-        "decision_number": "常卫医罚〔2026〕第0099号", "subject_name": home.name, "uscc": home.uscc,
-        "facts": "医疗废物处置不规范", "legal_basis": "《医疗废物管理条例》第四十六条", "penalty_kind": "罚款",
-        "content": "罚款五千元五角", "fine_yuan": "5000.50", "decision_date": "2026-05-06",
-        "deciding_agency": "常州市卫生健康委员会"})
+    report = models.PenaltyReport.from_dict(
+        {
+            "decision_number": "常卫医罚〔2026〕第0099号",
+            "subject_name": home.name,
+            "uscc": home.uscc,
+            "facts": "医疗废物处置不规范",
+            "legal_basis": "《医疗废物管理条例》第四十六条",
+            "penalty_kind": "罚款",
+            "content": "罚款五千元五角",
+            "fine_yuan": "5000.50",
+            "decision_date": "2026-05-06",
+            "deciding_agency": "常州市卫生健康委员会",
+        }
+    )
 
     stored = importlib.import_module(f"{api.__name__}.report_penalty").sync(client=agency, body=report)
 
     assert isinstance(stored, models.PenaltyOut)
-    assert (stored.fine_yuan, stored.severity, stored.uscc) == ("5000.50", models.PenaltyOutSeverity.GENERAL,
-                                                                 home.uscc)
+    assert (stored.fine_yuan, stored.severity, stored.uscc) == ("5000.50", models.PenaltyOutSeverity.GENERAL, home.uscc)
     events = module("api.agencies.read_feed").sync(client=agency, after=cursor, limit=1000).events
     created = [e for e in events if (e.type_, e.op) == ("penalty", "created")]
     assert [e.data["decision_number"] for e in created] == ["常卫医罚〔2026〕第0099号"]
@@ -138,14 +182,16 @@ def test_an_agency_matches_a_name_to_ranked_candidates(generated, agency):
 def test_an_agency_records_a_measure_on_a_listed_subject(generated, agency):
     models = module("models")
     entry = module("api.listings.current_list").sync(client=agency).items[0]
-    body = models.MeasureIn(measure=models.MeasureInMeasure.RESTRICT_SUBSIDIES,
-                            applied_on=date(2026, 6, 30))
+    body = models.MeasureIn(measure=models.MeasureInMeasure.RESTRICT_SUBSIDIES, applied_on=date(2026, 6, 30))
 
     measure = module("api.agencies.report_measure").sync(client=agency, entry_id=entry.id, body=body)
 
     assert isinstance(measure, models.MeasureOut)
-    assert (measure.entry, measure.measure, measure.agency) == (entry.id, models.MeasureOutMeasure.RESTRICT_SUBSIDIES,
-                                                                "health")
+    assert (measure.entry, measure.measure, measure.agency) == (
+        entry.id,
+        models.MeasureOutMeasure.RESTRICT_SUBSIDIES,
+        "health",
+    )
 
 
 def test_an_agency_downloads_the_list_export(generated, agency):

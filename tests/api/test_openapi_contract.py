@@ -53,8 +53,11 @@ def success_responses_without_a_schema(document: dict) -> list[str]:
             content = response.get("content") or {}
             if not content:
                 missing.append(f"{method.upper()} {path} {status}: no content")
-            missing += [f"{method.upper()} {path} {status} {media}: {entry.get('schema')}"
-                        for media, entry in content.items() if not names_a_schema(media, entry.get("schema") or {})]
+            missing += [
+                f"{method.upper()} {path} {status} {media}: {entry.get('schema')}"
+                for media, entry in content.items()
+                if not names_a_schema(media, entry.get("schema") or {})
+            ]
     return missing
 
 
@@ -64,8 +67,11 @@ async def test_the_served_document_is_valid_openapi(client):
 
 async def test_every_operation_has_an_explicit_operation_id(client):
     document = await served_document(client)
-    implicit = [f"{m.upper()} {p}" for m, p, op in operations(document)
-                if not op.get("operationId") or not op["operationId"][0].islower() or "_" in op["operationId"]]
+    implicit = [
+        f"{m.upper()} {p}"
+        for m, p, op in operations(document)
+        if not op.get("operationId") or not op["operationId"][0].islower() or "_" in op["operationId"]
+    ]
     assert implicit == []
 
 
@@ -80,24 +86,33 @@ async def test_every_success_response_names_its_schema(client):
 
 async def test_every_error_response_is_the_shared_problem_schema(client):
     document = await served_document(client)
-    others = [f"{m.upper()} {p} {status}" for m, p, op in operations(document)
-              for status, response in op["responses"].items() if status[0] in "45"
-              if response.get("content") != {"application/problem+json": {
-                  "schema": {"$ref": "#/components/schemas/Problem"}}}]
+    others = [
+        f"{m.upper()} {p} {status}"
+        for m, p, op in operations(document)
+        for status, response in op["responses"].items()
+        if status[0] in "45"
+        if response.get("content") != {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    ]
     assert others == []
 
 
-@pytest.mark.parametrize(("schema", "field", "values"), [
-    ("PenaltyOut", "severity", {"minor", "general", "serious"}),
-    ("PenaltyOut", "subject_kind", {"legal_person", "natural_person", "individual_business"}),
-    ("ProposalIn", "behaviour", {*(str(n) for n in range(1, 10)), "court_debtor"}),
-    ("MeasureIn", "measure", {"restrict_subsidies", "restrict_procurement", "more_inspections", "no_honours",
-                              "other"}),
-    ("PractitionerIn", "role", {"legal_representative", "manager", "care_staff"}),
-    ("DecisionIn", "outcome", {"upheld", "withdrawn"}),
-    ("PublicEntryOut", "status", {"proposed", "notified", "objected", "listed", "removed", "withdrawn"}),
-    ("FireInspectionOut", "outcome", {"compliant", "basically_compliant", "non_compliant"}),
-])
+@pytest.mark.parametrize(
+    ("schema", "field", "values"),
+    [
+        ("PenaltyOut", "severity", {"minor", "general", "serious"}),
+        ("PenaltyOut", "subject_kind", {"legal_person", "natural_person", "individual_business"}),
+        ("ProposalIn", "behaviour", {*(str(n) for n in range(1, 10)), "court_debtor"}),
+        (
+            "MeasureIn",
+            "measure",
+            {"restrict_subsidies", "restrict_procurement", "more_inspections", "no_honours", "other"},
+        ),
+        ("PractitionerIn", "role", {"legal_representative", "manager", "care_staff"}),
+        ("DecisionIn", "outcome", {"upheld", "withdrawn"}),
+        ("PublicEntryOut", "status", {"proposed", "notified", "objected", "listed", "removed", "withdrawn"}),
+        ("FireInspectionOut", "outcome", {"compliant", "basically_compliant", "non_compliant"}),
+    ],
+)
 async def test_closed_sets_declare_their_allowed_values(client, schema, field, values):
     """The values a client may send or receive are in the document, not learned from a 422."""
     document = await served_document(client)
@@ -125,14 +140,21 @@ async def test_the_examples_on_the_main_operations_fit_their_own_schemas(client)
     examples: dict[str, list[str]] = {}
     for _, _, operation in operations(document):
         bodies = [operation.get("requestBody", {}).get("content", {}).get("application/json", {})]
-        bodies += [r.get("content", {}).get("application/json", {}) for s, r in operation["responses"].items()
-                   if s.startswith("2")]
+        bodies += [
+            r.get("content", {}).get("application/json", {})
+            for s, r in operation["responses"].items()
+            if s.startswith("2")
+        ]
         for body in bodies:
             if "example" in body:
-                schema = {"$ref": f"urn:api{body['schema']['$ref']}"} if "$ref" in body["schema"] else {
-                    **body["schema"], "items": {"$ref": f"urn:api{body['schema']['items']['$ref']}"}}
-                errors = [e.message for e in Draft202012Validator(schema, registry=registry).iter_errors(
-                    body["example"])]
+                schema = (
+                    {"$ref": f"urn:api{body['schema']['$ref']}"}
+                    if "$ref" in body["schema"]
+                    else {**body["schema"], "items": {"$ref": f"urn:api{body['schema']['items']['$ref']}"}}
+                )
+                errors = [
+                    e.message for e in Draft202012Validator(schema, registry=registry).iter_errors(body["example"])
+                ]
                 examples.setdefault(operation["operationId"], []).extend(errors)
     assert set(examples) >= {"reportPenalty", "readFeed", "matchSubject", "reportMeasure", "proposeListEntry"}
     assert {op: errors for op, errors in examples.items() if errors} == {}

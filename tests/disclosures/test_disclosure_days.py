@@ -55,8 +55,9 @@ async def test_the_job_publishes_every_missed_day_oldest_first_before_its_own(ci
     message = await publish_disclosure(TODAY, today=TODAY)
     assert await stored_days() == [AS_OF - timedelta(days=6) + timedelta(days=n) for n in range(10)]
     assert message.startswith("2026-07-03 published") and "caught up 2026-06-25, 2026-06-26" in message
-    published_at = [r["published_at"] for r in await Disclosure.select(Disclosure.published_at).order_by(
-        Disclosure.day).run()]
+    published_at = [
+        r["published_at"] for r in await Disclosure.select(Disclosure.published_at).order_by(Disclosure.day).run()
+    ]
     assert published_at == sorted(published_at)  # each day its own publication, in day order
     assert await chain_verifies()
 
@@ -127,12 +128,17 @@ async def test_any_sequence_of_publish_requests_leaves_a_contiguous_chain_that_v
 
 def test_the_cli_refuses_a_future_moment_with_a_readable_message_and_a_non_zero_exit(tmp_path):
     database = tmp_path / "days.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ELDERCREDIT_DATA_DIR": str(tmp_path),
-           "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ELDERCREDIT_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+    }
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     assert cli("migrate").returncode == 0
     future = cli("jobs", "run", "publish_disclosure", "--at", "2099-01-01T02:00:00+08:00")

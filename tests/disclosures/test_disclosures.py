@@ -41,8 +41,9 @@ async def test_a_disclosure_holds_every_institution_and_verifies_with_the_served
     document = json.loads(body)
     assert published.created and document["day"] == "2026-06-30" and document["institutions_count"] == 40
     assert {i["uscc"] for i in document["institutions"]} == {r["uscc"] for r in await Institution.select().run()}
-    assert all(i["level"] in "ABCD" and i["policy_version"] == policy_for(AS_OF).version
-               for i in document["institutions"])
+    assert all(
+        i["level"] in "ABCD" and i["policy_version"] == policy_for(AS_OF).version for i in document["institutions"]
+    )
     assert hashlib.sha256(body).hexdigest() == row["digest"] == published.digest
     assert verify(service.served_public_key(), body, row["signature"])
     assert hashlib.sha256(service.csv_bytes(row)).hexdigest() == document["csv_sha256"]
@@ -127,14 +128,24 @@ async def test_a_change_is_rescored_at_once_with_a_history_row_and_a_feed_event(
     from credit.accounts.system import system_principal
     from credit.records.service import create_penalty
 
-    await create_penalty(institution["id"], {
-        "decision_number": "测试〔2026〕1号", "facts": "f", "legal_basis": "b", "penalty_kind": "罚款",
-        "content": "c", "decision_date": "2026-06-01", "deciding_agency": "民政局", "severity": "serious"},
-        system_principal())
+    await create_penalty(
+        institution["id"],
+        {
+            "decision_number": "测试〔2026〕1号",
+            "facts": "f",
+            "legal_basis": "b",
+            "penalty_kind": "罚款",
+            "content": "c",
+            "decision_date": "2026-06-01",
+            "deciding_agency": "民政局",
+            "severity": "serious",
+        },
+        system_principal(),
+    )
     after = await Institution.select().where(Institution.id == institution["id"]).first().run()
     assert after["credit_score"] < institution["credit_score"]
     assert await CreditScore.count().run() == rows_before + 1
-    events = await ChangeEvent.select().where((ChangeEvent.type == "rating")).run()
+    events = await ChangeEvent.select().where(ChangeEvent.type == "rating").run()
     assert events[-1]["entity_id"] == institution["id"]
 
 
@@ -180,8 +191,11 @@ async def test_a_killed_run_loses_neither_its_slot_nor_its_day(city):
     first = datetime(2026, 6, 1, 2, 0, tzinfo=settings.timezone)
     assert (await run_job("publish_disclosure", first)).status == "succeeded"
     # The next day's run was killed after claiming: its claim says "running" for ever.
-    await JobRun(job="publish_disclosure", slot="2026-06-02", started_at=now_utc() - STALE_AFTER * 2,
-                 status="running").save().run()
+    await (
+        JobRun(job="publish_disclosure", slot="2026-06-02", started_at=now_utc() - STALE_AFTER * 2, status="running")
+        .save()
+        .run()
+    )
     retried = await run_job("publish_disclosure", first + timedelta(days=1))
     assert retried.status == "succeeded"
     # A day nobody ran at all is published by the next day's run before its own.

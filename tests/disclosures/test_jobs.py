@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from credit.demo import build_demo_city
 from credit.disclosures.jobs import draw_random_inspections, retire_penalties
-from credit.supervision.draw import pick_homes, verify
 from credit.records.tables import Penalty
 from credit.scheduler import run_job
 from credit.scheduling.tables import JobRun
-from credit.supervision.tables import InspectionDraw
 from credit.seeding import load_city
 from credit.settings import settings
 from credit.sharing.tables import ChangeEvent
+from credit.supervision.draw import pick_homes, verify
+from credit.supervision.tables import InspectionDraw
 
 AS_OF = date(2026, 6, 30)
 
@@ -23,10 +23,12 @@ async def test_penalties_past_their_publication_end_are_retired_once_with_a_feed
     message = await retire_penalties(AS_OF)
     retired = await Penalty.count().where(Penalty.retired_on.is_not_null()).run()
     assert retired > 0 and message.startswith(f"{retired} ")
-    assert await ChangeEvent.count().where((ChangeEvent.type == "penalty") & (ChangeEvent.op == "retired")).run() \
+    assert (
+        await ChangeEvent.count().where((ChangeEvent.type == "penalty") & (ChangeEvent.op == "retired")).run()
         == retired
+    )
     assert (await retire_penalties(AS_OF)).startswith("0 ")
-    still_public = await Penalty.select().where(Penalty.retired_on.is_null() & (Penalty.revoked == False)).run()  # noqa: E712
+    still_public = await Penalty.select().where(Penalty.retired_on.is_null() & (Penalty.revoked == False)).run()
     assert all(p["decision_date"] > date(2023, 6, 30) for p in still_public)
 
 
@@ -71,12 +73,17 @@ def test_jobs_run_at_a_moment_is_that_scheduled_run_so_a_second_process_skips_it
     import sys
 
     database = tmp_path / "jobs.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ELDERCREDIT_DATA_DIR": str(tmp_path),
-           "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ELDERCREDIT_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+    }
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     assert cli("migrate").returncode == 0
     first = cli("jobs", "run", "retire_penalties", "--at", "2026-07-01T00:20:00+08:00")
@@ -88,6 +95,7 @@ def test_jobs_run_at_a_moment_is_that_scheduled_run_so_a_second_process_skips_it
     bad = cli("jobs", "run", "retire_penalties", "--at", "yesterday")
     assert bad.returncode == 2 and "not an ISO date-time" in bad.stderr
     with sqlite3.connect(database) as connection:
-        slots = [row[0] for row in connection.execute(
-            "SELECT slot FROM job_run WHERE job = 'retire_penalties' ORDER BY id")]
+        slots = [
+            row[0] for row in connection.execute("SELECT slot FROM job_run WHERE job = 'retire_penalties' ORDER BY id")
+        ]
     assert slots[0] == "2026-07-01" and len(slots) == 2 and slots[1].startswith("manual-")

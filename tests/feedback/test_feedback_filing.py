@@ -28,9 +28,16 @@ def make_uscc(n: int, district: str = TIANNING) -> str:
 
 
 async def a_home(n: int = 1, district: str = TIANNING) -> dict:
-    return await registry.create_institution({"uscc": make_uscc(n, district), "name": f"测试养老院{n}",
-                                              "district_code": district, "beds": 60,
-                                              "owner_type": "private_nonprofit"}, SETUP)
+    return await registry.create_institution(
+        {
+            "uscc": make_uscc(n, district),
+            "name": f"测试养老院{n}",
+            "district_code": district,
+            "beds": 60,
+            "owner_type": "private_nonprofit",
+        },
+        SETUP,
+    )
 
 
 async def form_token(http, query: str = "") -> str:
@@ -41,8 +48,15 @@ async def form_token(http, query: str = "") -> str:
 
 async def file(http, uscc: str = "", **fields: str):
     token = await form_token(http, f"?uscc={uscc}" if uscc else "")
-    data = {"what_happened": TEXT, "happened_on": "", "complainant_name": "王小明", "complainant_phone": "13800001111",
-            "website": "", "_csrf_token": token, **fields}
+    data = {
+        "what_happened": TEXT,
+        "happened_on": "",
+        "complainant_name": "王小明",
+        "complainant_phone": "13800001111",
+        "website": "",
+        "_csrf_token": token,
+        **fields,
+    }
     if uscc:
         data["uscc"] = uscc
     return await http.post("/feedback", data=data)
@@ -135,7 +149,9 @@ async def test_an_unknown_or_mistyped_reference_is_not_found(client, reference):
 async def test_the_audit_log_keeps_no_complainant_phone_nor_full_name(client):
     """Issue 18: PII masked in logs and audit."""
     reference_of(await file(client))
-    entries = " ".join(json.dumps(e["changes"] if isinstance(e["changes"], dict) else json.loads(e["changes"]),
-                                  ensure_ascii=False) for e in await AuditEntry.select().run())
+    entries = " ".join(
+        json.dumps(e["changes"] if isinstance(e["changes"], dict) else json.loads(e["changes"]), ensure_ascii=False)
+        for e in await AuditEntry.select().run()
+    )
     assert "13800001111" not in entries and "王小明" not in entries and "13912345678" not in entries
     assert "王**" in entries

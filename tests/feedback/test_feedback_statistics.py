@@ -20,8 +20,9 @@ SECRET = "王小明"
 async def three_reports(uscc: str) -> list[int]:
     ids = []
     for n in range(3):
-        ref = (await feedback.submit({"what_happened": f"{TEXT}（{n}）", "complainant_name": SECRET,
-                                      "uscc": uscc})).reference
+        ref = (
+            await feedback.submit({"what_happened": f"{TEXT}（{n}）", "complainant_name": SECRET, "uscc": uscc})
+        ).reference
         ids.append((await Feedback.select(Feedback.id).where(Feedback.reference == ref).first().run())["id"])
     await feedback.close(ids[0], {"reply": "经核查属实，已整改", "substantiated": "yes", "version": 1}, CITY)
     await feedback.transfer(ids[1], {"to": "health", "reply": "转卫健委", "version": 1}, CITY)
@@ -34,7 +35,7 @@ async def test_the_profile_shows_each_months_counts_and_never_the_content(client
     page = await client.get(f"/institutions/{home['uscc']}")
     table = page.text.split('data-testid="feedback-stats"')[1].split("</table>")[0]
     month = today().strftime("%Y-%m")
-    assert f"<th scope=\"row\">{month}</th><td>3</td><td>1</td><td>2</td>" in table
+    assert f'<th scope="row">{month}</th><td>3</td><td>1</td><td>2</td>' in table
     for secret in (SECRET, "护理员夜间", "经核查属实"):
         assert secret not in page.text
     api = (await client.get(f"/api/v1/institutions/{home['uscc']}")).text

@@ -39,8 +39,11 @@ async def sign_in(http, username: str, **extra) -> str:
 
 
 async def filed(uscc: str = "", text: str = TEXT) -> dict:
-    reference = (await feedback.submit({"what_happened": text, "complainant_name": "王小明",
-                                        "complainant_phone": "13800001111", "uscc": uscc})).reference
+    reference = (
+        await feedback.submit(
+            {"what_happened": text, "complainant_name": "王小明", "complainant_phone": "13800001111", "uscc": uscc}
+        )
+    ).reference
     return await Feedback.select().where(Feedback.reference == reference).first().run()
 
 
@@ -61,8 +64,15 @@ async def test_a_citizen_files_a_regulator_transfers_and_replies_and_the_status_
     assert row["reference"] in queue.text
     item = await client.get(f"/workspace/feedback/{row['id']}")
     assert "王小明" in item.text and "13800001111" in item.text  # the handling regulator sees them
-    response = await client.post(f"/workspace/feedback/{row['id']}/transfer", data={
-        "to": "12345", "reply": "已转12345热线办理，联系人手机13912345678。", "version": "1", "_csrf_token": token})
+    response = await client.post(
+        f"/workspace/feedback/{row['id']}/transfer",
+        data={
+            "to": "12345",
+            "reply": "已转12345热线办理，联系人手机13912345678。",
+            "version": "1",
+            "_csrf_token": token,
+        },
+    )
     assert response.status_code == 303, response.text
     status = await client.get(f"/feedback/{row['reference']}")
     assert "12345政务服务便民热线" in status.text and "已转12345热线办理" in status.text
@@ -75,14 +85,26 @@ async def test_accepting_requests_an_inspection_on_the_dashboard_until_closed_wi
     home = await a_home()
     row = await filed(home["uscc"])
     token = await sign_in(client, "city", role="city_regulator")
-    assert (await client.post(f"/workspace/feedback/{row['id']}/accept", data={
-        "reply": "已受理，将安排现场检查。", "version": "1", "_csrf_token": token})).status_code == 303
+    assert (
+        await client.post(
+            f"/workspace/feedback/{row['id']}/accept",
+            data={"reply": "已受理，将安排现场检查。", "version": "1", "_csrf_token": token},
+        )
+    ).status_code == 303
     dashboard = await client.get("/workspace")
     inspections = dashboard.text.split('data-testid="feedback-inspections"')[1].split("</table>")[0]
     assert "测试养老院1" in inspections and row["reference"] in inspections
-    assert (await client.post(f"/workspace/feedback/{row['id']}/close", data={
-        "reply": "经现场检查，情况属实，已责令整改。", "substantiated": "yes", "version": "2",
-        "_csrf_token": token})).status_code == 303
+    assert (
+        await client.post(
+            f"/workspace/feedback/{row['id']}/close",
+            data={
+                "reply": "经现场检查，情况属实，已责令整改。",
+                "substantiated": "yes",
+                "version": "2",
+                "_csrf_token": token,
+            },
+        )
+    ).status_code == 303
     assert 'data-testid="feedback-inspections"' not in (await client.get("/workspace")).text
     status = await client.get(f"/feedback/{row['reference']}")
     assert "已受理，将安排现场检查。" in status.text and "已责令整改" in status.text
@@ -141,8 +163,11 @@ async def test_the_complainants_name_and_phone_are_erased_three_years_after_clos
     old, recent = await filed(), await filed("", "另一条意见")
     for row in (old, recent):
         await feedback.close(row["id"], {"reply": "已答复", "substantiated": "no", "version": 1}, CITY)
-    await Feedback.update({Feedback.closed_on: add_months(today(), -12 * RETENTION_YEARS)}).where(
-        Feedback.id == old["id"]).run()
+    await (
+        Feedback.update({Feedback.closed_on: add_months(today(), -12 * RETENTION_YEARS)})
+        .where(Feedback.id == old["id"])
+        .run()
+    )
     outcome = await run_job("erase_feedback_pii", manual=True)
     assert outcome.status == "succeeded" and outcome.detail.startswith("1 complainants"), outcome
     rows = {r["id"]: r for r in await Feedback.select().run()}

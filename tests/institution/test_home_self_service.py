@@ -40,11 +40,25 @@ async def homes(db) -> dict:
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
     found = {}
     for n, district in ((1, TIANNING), (2, WUJIN)):
-        home = await registry.create_institution({
-            "uscc": make_uscc(n, district), "name": f"康乐养老院{n}", "district_code": district, "beds": 80,
-            "owner_type": "private_nonprofit"}, SYSTEM)
-        entry = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
-                                        "facts": "人民法院认定为失信被执行人", "basis": f"（2026）苏04执{n}号"}, SYSTEM)
+        home = await registry.create_institution(
+            {
+                "uscc": make_uscc(n, district),
+                "name": f"康乐养老院{n}",
+                "district_code": district,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+            },
+            SYSTEM,
+        )
+        entry = await listings.propose(
+            {
+                "institution_id": home["id"],
+                "behaviour": "court_debtor",
+                "facts": "人民法院认定为失信被执行人",
+                "basis": f"（2026）苏04执{n}号",
+            },
+            SYSTEM,
+        )
         found[district] = {**home, "entry_id": entry["id"]}
     return found
 
@@ -52,8 +66,11 @@ async def homes(db) -> dict:
 async def open_account(client, homes, district: str = TIANNING, username: str = "kangle.zhang") -> str:
     """A regulator of the home's district opens the account in the workspace; returns the initial password."""
     await sign_in(client, "tianning" if district == TIANNING else "wujin")
-    response = await post(client, f"/workspace/institutions/{homes[district]['id']}/accounts/new",
-                          {"username": username, "display_name": "张院长"})
+    response = await post(
+        client,
+        f"/workspace/institutions/{homes[district]['id']}/accounts/new",
+        {"username": username, "display_name": "张院长"},
+    )
     assert response.status_code == 201, response.text
     password = re.search(r'data-testid="initial-password">([^<]+)<', response.text).group(1)
     await client.post("/logout", data={"_csrf_token": csrf(client)})
@@ -83,12 +100,14 @@ async def test_the_first_sign_in_leads_to_the_password_form_until_the_initial_pa
     assert done.status_code == 303
     record = await client.get("/my")
     assert record.status_code == 200 and homes[TIANNING]["uscc"] in record.text
-    assert not (await User.select(User.must_change_password).where(User.username == "kangle.zhang").first().run()
-                )["must_change_password"]
+    assert not (await User.select(User.must_change_password).where(User.username == "kangle.zhang").first().run())[
+        "must_change_password"
+    ]
 
 
-async def test_only_civil_affairs_of_the_homes_district_opens_its_accounts_and_at_most_the_limit(client, homes,
-                                                                                                 monkeypatch):
+async def test_only_civil_affairs_of_the_homes_district_opens_its_accounts_and_at_most_the_limit(
+    client, homes, monkeypatch
+):
     home = homes[TIANNING]["id"]
     for outsider in ("wujin", "doctor"):
         await sign_in(client, outsider)
@@ -148,10 +167,18 @@ async def test_a_home_objects_within_the_window_once(client, homes):
 
 
 async def test_an_objection_after_the_window_is_refused_with_the_date(client, homes):
-    late = await listings.propose({"institution_id": homes[TIANNING]["id"], "behaviour": "4",
-                                   "facts": "重大火灾隐患逾期未整改", "basis": "民发〔2019〕103号 第六条第四项"}, SYSTEM)
-    await listings.notify(late["id"], {"on": (today() - timedelta(days=40)).isoformat(), "backdate_reason": "补录"},
-                          SYSTEM)
+    late = await listings.propose(
+        {
+            "institution_id": homes[TIANNING]["id"],
+            "behaviour": "4",
+            "facts": "重大火灾隐患逾期未整改",
+            "basis": "民发〔2019〕103号 第六条第四项",
+        },
+        SYSTEM,
+    )
+    await listings.notify(
+        late["id"], {"on": (today() - timedelta(days=40)).isoformat(), "backdate_reason": "补录"}, SYSTEM
+    )
     await sign_in_home(client, await open_account(client, homes))
     refused = await post(client, f"/my/notices/{late['id']}/objection", {"text": "逾期异议"})
     deadline = (await listings.entry_detail(late["id"]))["objection_deadline"]

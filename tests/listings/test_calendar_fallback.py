@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit.listings.calendar import CalendarFileError, WorkingCalendar, load_extra_years, read_year_file
 from credit.listings.statutory_days import statutory_days_off
@@ -27,9 +28,20 @@ def test_the_fallback_knows_the_thirteen_days_off_of_2027():
     # Dragon Boat 1, Mid-Autumn 1, National Day 3 = 13 days. Lunar 2027: new year 6 Feb, 5/5 = 9 Jun,
     # 8/15 = 15 Sep; Qingming 5 Apr.
     assert statutory_days_off(2027) == {
-        date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8),
-        date(2027, 4, 5), date(2027, 5, 1), date(2027, 5, 2), date(2027, 6, 9), date(2027, 9, 15),
-        date(2027, 10, 1), date(2027, 10, 2), date(2027, 10, 3)}
+        date(2027, 1, 1),
+        date(2027, 2, 5),
+        date(2027, 2, 6),
+        date(2027, 2, 7),
+        date(2027, 2, 8),
+        date(2027, 4, 5),
+        date(2027, 5, 1),
+        date(2027, 5, 2),
+        date(2027, 6, 9),
+        date(2027, 9, 15),
+        date(2027, 10, 1),
+        date(2027, 10, 2),
+        date(2027, 10, 3),
+    }
 
 
 def test_the_fallback_matches_the_statutory_days_the_library_knows_for_2026():
@@ -53,8 +65,7 @@ def test_fallback_working_days_are_never_a_weekend_or_a_statutory_day_off(start,
     result = NO_DATA.add_working_days(start, count)
     assert not result.confirmed
     assert result.day.weekday() < 5 and result.day not in statutory_days_off(result.day.year)
-    counted = sum(NO_DATA.is_working_day(start + timedelta(days=n))[0]
-                  for n in range(1, (result.day - start).days + 1))
+    counted = sum(NO_DATA.is_working_day(start + timedelta(days=n))[0] for n in range(1, (result.day - start).days + 1))
     assert counted == count
 
 
@@ -72,15 +83,22 @@ def test_a_good_file_loads_and_confirms_the_year(tmp_path):
     assert calendar.add_working_days(date(2031, 1, 1), 2).confirmed
 
 
-@pytest.mark.parametrize("name, text, line, reason", [
-    ("2031.toml", "year = 2031\nholidays = [\n  2031-01-01,\n  \"2031-01-02\",\n]\n", 4, "is not a TOML date"),
-    ("2031.toml", "year = 2030\nholidays = [2030-01-01]\n", 1, "named 2031.toml"),
-    ("2031.toml", "year = 2031\nholidays = [2031-01-01,\n  2031-02-01]\nworkdays = [2031-02-01]\n", 3,
-     "both a holiday and a working day"),
-    ("2031.toml", "year = 2031\nholidays = [2031-01-01\n", 2, "invalid TOML"),
-    ("2031.toml", "year = 2031\nholidays = [2032-01-01]\n", 2, "is not in 2031"),
-    ("2031.toml", "year = 2031\nholiday = [2031-01-01]\n", 2, "unknown key"),
-])
+@pytest.mark.parametrize(
+    "name, text, line, reason",
+    [
+        ("2031.toml", 'year = 2031\nholidays = [\n  2031-01-01,\n  "2031-01-02",\n]\n', 4, "is not a TOML date"),
+        ("2031.toml", "year = 2030\nholidays = [2030-01-01]\n", 1, "named 2031.toml"),
+        (
+            "2031.toml",
+            "year = 2031\nholidays = [2031-01-01,\n  2031-02-01]\nworkdays = [2031-02-01]\n",
+            3,
+            "both a holiday and a working day",
+        ),
+        ("2031.toml", "year = 2031\nholidays = [2031-01-01\n", 2, "invalid TOML"),
+        ("2031.toml", "year = 2031\nholidays = [2032-01-01]\n", 2, "is not in 2031"),
+        ("2031.toml", "year = 2031\nholiday = [2031-01-01]\n", 2, "unknown key"),
+    ],
+)
 def test_a_bad_file_is_refused_with_its_line(tmp_path, name, text, line, reason):
     path = write(tmp_path, name, text)
     with pytest.raises(CalendarFileError) as refused:
@@ -91,10 +109,16 @@ def test_a_bad_file_is_refused_with_its_line(tmp_path, name, text, line, reason)
 
 def test_a_bad_file_stops_the_cli_with_the_file_and_line_and_no_traceback(tmp_path):
     write(tmp_path, "2031.toml", "year = 2031\nholidays = [2031-01-01]\nworkdays = [2031-01-01]\n")
-    env = {**os.environ, "CALENDAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-           "ELDERCREDIT_DATA_DIR": str(tmp_path), "COLUMNS": "300"}
-    done = subprocess.run([sys.executable, "-m", "credit.cli", "migrate"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CALENDAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "ELDERCREDIT_DATA_DIR": str(tmp_path),
+        "COLUMNS": "300",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "credit.cli", "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2
     assert f"{tmp_path / '2031.toml'}:2: 2031-01-01 is both a holiday and a working day" in done.stderr
     assert "Traceback" not in done.stderr
@@ -105,8 +129,15 @@ def test_a_bad_file_stops_the_app_factory(tmp_path, monkeypatch):
     from credit.app import create_app
 
     write(tmp_path, "2031.toml", "year = 2031\nholidays = [2031-13-01]\n")
-    monkeypatch.setattr(configuration, "settings", configuration.Settings(
-        **{**{f: getattr(configuration.settings, f) for f in configuration.Settings.__dataclass_fields__},
-           "calendar_dir": tmp_path}))
+    monkeypatch.setattr(
+        configuration,
+        "settings",
+        configuration.Settings(
+            **{
+                **{f: getattr(configuration.settings, f) for f in configuration.Settings.__dataclass_fields__},
+                "calendar_dir": tmp_path,
+            }
+        ),
+    )
     with pytest.raises(CalendarFileError, match="2031.toml:2"):
         create_app()

@@ -28,10 +28,17 @@ class WithoutNotice2025(WorkingCalendar):
 async def guessed_entry(home: dict) -> dict:
     """An entry notified on Thu 2 Jan 2025 while 2025 had no data: deadline counted as Thu 9 Jan (unconfirmed)."""
     entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
-    await ListingEntry.update({ListingEntry.notified_on: date(2025, 1, 2),
-                               ListingEntry.objection_deadline: date(2025, 1, 9),
-                               ListingEntry.objection_deadline_confirmed: False}).where(
-        ListingEntry.id == entry["id"]).run()
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.notified_on: date(2025, 1, 2),
+                ListingEntry.objection_deadline: date(2025, 1, 9),
+                ListingEntry.objection_deadline_confirmed: False,
+            }
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
     return entry
 
 
@@ -58,22 +65,37 @@ async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_on
     entry = await guessed_entry(home)
     monkeypatch.setattr(service, "_calendar", WithoutNotice2025(extra_years={}))
     await advance_list(date(2025, 1, 15))
-    await ListingEntry.update({ListingEntry.calendar_review_until: date(2025, 1, 20),
-                               ListingEntry.calendar_review_note: "reopened"}).where(
-        ListingEntry.id == entry["id"]).run()
-    objected = await service.object_to(entry["id"], {"text": "异议期不足", "on": "2025-01-17",
-                                                     "backdate_reason": "补录"}, ADMIN)
+    await (
+        ListingEntry.update(
+            {ListingEntry.calendar_review_until: date(2025, 1, 20), ListingEntry.calendar_review_note: "reopened"}
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
+    objected = await service.object_to(
+        entry["id"], {"text": "异议期不足", "on": "2025-01-17", "backdate_reason": "补录"}, ADMIN
+    )
     assert objected["status"] == "objected"
-    other = await service.notify((await proposal(home, behaviour="9"))["id"],
-                                 {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    other = await service.notify(
+        (await proposal(home, behaviour="9"))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN
+    )
     await advance_list(date(2025, 10, 20))
     with pytest.raises(IllegalTransition):
         await service.object_to(other["id"], {"text": "x", "on": "2025-10-21", "backdate_reason": "补录"}, ADMIN)
 
 
 async def court_entry(home: dict) -> dict:
-    return await service.propose({"institution_id": home["id"], "behaviour": "court_debtor", "facts": "（2025）苏04执12号",
-                                  "basis": "失信被执行人名单", "on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    return await service.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "court_debtor",
+            "facts": "（2025）苏04执12号",
+            "basis": "失信被执行人名单",
+            "on": "2025-09-26",
+            "backdate_reason": "补录",
+        },
+        ADMIN,
+    )
 
 
 async def test_a_court_designation_cannot_be_withdrawn_by_review_and_has_no_fixed_end(home):

@@ -15,15 +15,16 @@ from credit.listings import service
 from credit.listings.jobs import advance_list
 from credit.listings.tables import ListingEntry, PunishmentMeasure, RemovalApplication
 from credit.sharing.measures import record_measure
-from migrations.eldercredit_0004_listing_constraints import DuplicatesPresent, INDEXES, refuse_duplicates
+from migrations.eldercredit_0004_listing_constraints import INDEXES, DuplicatesPresent, refuse_duplicates
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
 
 
 async def listed(home) -> int:
-    entry = await service.notify((await proposal(home, on="2023-09-01"))["id"],
-                                 {"on": "2023-09-04", "backdate_reason": "补录"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home, on="2023-09-01"))["id"], {"on": "2023-09-04", "backdate_reason": "补录"}, ADMIN
+    )
     await advance_list(date(2023, 9, 20))
     return entry["id"]
 
@@ -41,8 +42,9 @@ async def test_ten_concurrent_early_removal_applications_leave_one_pending(home)
     entry_id = await listed(home)
 
     async def apply():
-        return await service.apply_early_removal(entry_id, {"statement": "已整改", "on": "2025-09-12",
-                                                             "backdate_reason": "补录"}, ADMIN)
+        return await service.apply_early_removal(
+            entry_id, {"statement": "已整改", "on": "2025-09-12", "backdate_reason": "补录"}, ADMIN
+        )
 
     results = await asyncio.gather(*[apply() for _ in range(10)], return_exceptions=True)
     assert sum(isinstance(r, dict) for r in results) == 1
@@ -62,8 +64,9 @@ async def test_the_same_measure_reported_twice_is_stored_once_and_the_repeat_ret
 
 async def test_ten_concurrent_identical_measures_are_stored_once(home):
     entry_id = await listed(home)
-    results = await asyncio.gather(*[record_measure(entry_id, {"measure": "no_honours", "applied_on": "2025-10-20"},
-                                                    HEALTH) for _ in range(10)])
+    results = await asyncio.gather(
+        *[record_measure(entry_id, {"measure": "no_honours", "applied_on": "2025-10-20"}, HEALTH) for _ in range(10)]
+    )
     assert len({r.measure["id"] for r in results}) == 1 and sum(r.created for r in results) == 1
     assert await PunishmentMeasure.count().run() == 1
 
@@ -74,8 +77,11 @@ async def test_the_migration_refuses_readably_when_duplicate_active_entries_are_
     first = await proposal(home)
     await engine.run_ddl(f"DROP INDEX {name}")
     try:
-        copy = {k: v for k, v in (await ListingEntry.select().where(ListingEntry.id == first["id"]).first().run()
-                                  ).items() if k != "id"}
+        copy = {
+            k: v
+            for k, v in (await ListingEntry.select().where(ListingEntry.id == first["id"]).first().run()).items()
+            if k != "id"
+        }
         await ListingEntry.insert(ListingEntry(**copy)).run()
         with pytest.raises(DuplicatesPresent, match="active list entries for the same subject and behaviour"):
             await refuse_duplicates(engine)
@@ -89,8 +95,9 @@ async def test_concurrent_serious_reports_on_one_subject_store_every_penalty_and
     from credit.sharing.reports import report_penalty
     from tests.listings.test_listing_sources import serious_report
 
-    results = await asyncio.gather(*[report_penalty(serious_report(home, f"常卫罚〔2025〕{n}号"), HEALTH)
-                                     for n in range(20, 30)])
+    results = await asyncio.gather(
+        *[report_penalty(serious_report(home, f"常卫罚〔2025〕{n}号"), HEALTH) for n in range(20, 30)]
+    )
     assert all(r.created for r in results)
     assert await Penalty.count().where(Penalty.reporting_agency == "health").run() == 10
     assert sum(r.proposed_entry is not None for r in results) == 1

@@ -27,12 +27,25 @@ from tests.listings.test_listing_procedure import code
 SETUP = system_principal("setup")  # proposes and prepares; never one of the callers (separation of duties)
 TIANNING, WUJIN = "320402", "320412"
 
-CALLERS = ("admin", "city", "district_in_scope", "district_out_of_scope", "agency_officer", "agency_key",
-           "anonymous")
-CIVIL_AFFAIRS = {"admin": 201, "city": 201, "district_in_scope": 201, "district_out_of_scope": 403,
-                 "agency_officer": 403, "agency_key": 403, "anonymous": 401}
-AGENCY_ONLY = {"admin": 401, "city": 401, "district_in_scope": 401, "district_out_of_scope": 401,
-               "agency_officer": 401, "agency_key": 201, "anonymous": 401}
+CALLERS = ("admin", "city", "district_in_scope", "district_out_of_scope", "agency_officer", "agency_key", "anonymous")
+CIVIL_AFFAIRS = {
+    "admin": 201,
+    "city": 201,
+    "district_in_scope": 201,
+    "district_out_of_scope": 403,
+    "agency_officer": 403,
+    "agency_key": 403,
+    "anonymous": 401,
+}
+AGENCY_ONLY = {
+    "admin": 401,
+    "city": 401,
+    "district_in_scope": 401,
+    "district_out_of_scope": 401,
+    "agency_officer": 401,
+    "agency_key": 201,
+    "anonymous": 401,
+}
 
 # step -> (state the entry is prepared in, path under the entry or "" for a proposal, body, who may)
 STEPS = {
@@ -42,17 +55,24 @@ STEPS = {
     "decision": ("objected", "decision", {"outcome": "upheld", "reasons": "复核维持"}, CIVIL_AFFAIRS),
     "removal": ("listed", "removal", {"reason": "error", "reasons": "录入错误"}, CIVIL_AFFAIRS),
     "early-removal": ("listed", "early-removal", {"statement": "已整改到位"}, CIVIL_AFFAIRS),
-    "early-removal-decision": ("applied", "early-removal/decision", {"decision": "rejected", "reasons": "整改不到位"},
-                               CIVIL_AFFAIRS),
+    "early-removal-decision": (
+        "applied",
+        "early-removal/decision",
+        {"decision": "rejected", "reasons": "整改不到位"},
+        CIVIL_AFFAIRS,
+    ),
     "measures": ("listed", "measures", {"measure": "restrict_subsidies"}, AGENCY_ONLY),
 }
 
 
 async def headers_for(caller: str) -> dict[str, str]:
-    users = {"admin": ("admin", {}), "city": ("city_regulator", {}),
-             "district_in_scope": ("district_regulator", {"district_code": TIANNING}),
-             "district_out_of_scope": ("district_regulator", {"district_code": WUJIN}),
-             "agency_officer": ("agency_officer", {"agency_code": "fire_rescue"})}
+    users = {
+        "admin": ("admin", {}),
+        "city": ("city_regulator", {}),
+        "district_in_scope": ("district_regulator", {"district_code": TIANNING}),
+        "district_out_of_scope": ("district_regulator", {"district_code": WUJIN}),
+        "agency_officer": ("agency_officer", {"agency_code": "fire_rescue"}),
+    }
     if caller == "anonymous":
         return {}
     if caller == "agency_key":
@@ -65,21 +85,47 @@ async def headers_for(caller: str) -> dict[str, str]:
 async def prepared(state: str) -> dict:
     """A Tianning home with a serious penalty and, unless `state` is none, an entry in `state`."""
     await ensure_agencies()
-    home = await registry.create_institution({
-        "uscc": code(31), "name": "天宁区福寿养老院", "district_code": TIANNING, "beds": 80,
-        "owner_type": "private_nonprofit"}, SETUP)
-    penalty = await records.create_penalty(home["id"], {
-        "decision_number": "天民罚字〔2024〕31号", "facts": "骗取运营补贴", "legal_basis": "《养老机构管理办法》第四十九条",
-        "penalty_kind": "罚款", "content": "罚款两万元", "decision_date": "2024-01-02", "deciding_agency": "天宁区民政局",
-        "severity": "serious"}, SETUP)
+    home = await registry.create_institution(
+        {
+            "uscc": code(31),
+            "name": "天宁区福寿养老院",
+            "district_code": TIANNING,
+            "beds": 80,
+            "owner_type": "private_nonprofit",
+        },
+        SETUP,
+    )
+    penalty = await records.create_penalty(
+        home["id"],
+        {
+            "decision_number": "天民罚字〔2024〕31号",
+            "facts": "骗取运营补贴",
+            "legal_basis": "《养老机构管理办法》第四十九条",
+            "penalty_kind": "罚款",
+            "content": "罚款两万元",
+            "decision_date": "2024-01-02",
+            "deciding_agency": "天宁区民政局",
+            "severity": "serious",
+        },
+        SETUP,
+    )
     found = {"home": home, "penalty_id": penalty["id"], "entry_id": None}
     if state == "none":
         return found
     # listed more than two years ago (early removal open), less than three (still listed)
     began = today() - timedelta(days=800) if state in ("listed", "applied") else today()
     back = {"on": began.isoformat(), "backdate_reason": "补录"} if began < today() else {}
-    entry = await service.propose({"institution_id": home["id"], "behaviour": "6", "facts": "骗取运营补贴",
-                                   "basis": "第六条第六项", "penalty_ids": [penalty["id"]], **back}, SETUP)
+    entry = await service.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "6",
+            "facts": "骗取运营补贴",
+            "basis": "第六条第六项",
+            "penalty_ids": [penalty["id"]],
+            **back,
+        },
+        SETUP,
+    )
     found["entry_id"] = entry["id"]
     if state == "proposed":
         return found
@@ -96,11 +142,19 @@ async def prepared(state: str) -> dict:
 
 async def written() -> tuple:
     """Everything a list step could write."""
-    entries = await ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.version).order_by(
-        ListingEntry.id).run()
+    entries = (
+        await ListingEntry.select(ListingEntry.id, ListingEntry.status, ListingEntry.version)
+        .order_by(ListingEntry.id)
+        .run()
+    )
     applications = await RemovalApplication.select(RemovalApplication.id, RemovalApplication.decision).run()
-    return (entries, applications, await ListingTransition.count().run(), await PunishmentMeasure.count().run(),
-            await AuditEntry.count().run())
+    return (
+        entries,
+        applications,
+        await ListingTransition.count().run(),
+        await PunishmentMeasure.count().run(),
+        await AuditEntry.count().run(),
+    )
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -110,8 +164,16 @@ async def test_each_list_step_is_taken_only_by_whom_the_rule_allows(client, step
     found = await prepared(state)
     headers = await headers_for(caller)
     if step == "propose":
-        url, body = "/api/v1/listings", {"uscc": found["home"]["uscc"], "behaviour": "6", "facts": "骗取运营补贴",
-                                          "basis": "第六条第六项", "penalty_ids": [found["penalty_id"]]}
+        url, body = (
+            "/api/v1/listings",
+            {
+                "uscc": found["home"]["uscc"],
+                "behaviour": "6",
+                "facts": "骗取运营补贴",
+                "basis": "第六条第六项",
+                "penalty_ids": [found["penalty_id"]],
+            },
+        )
     else:
         url = f"/api/v1/listings/{found['entry_id']}/{path}"
     if step == "measures":

@@ -24,10 +24,20 @@ FIRE = Principal(user_id=0, username="agency:fire_rescue", role="agency", agency
 
 
 def serious_report(home: dict, number: str) -> dict:
-    return {"subject_name": home["name"], "uscc": home["uscc"], "decision_number": number,
-            "facts": "向老年人欺骗销售保健品", "legal_basis": "《老年人权益保障法》第七十八条", "penalty_kind": "罚款",
-            "content": "罚款十万元", "fine_yuan": "100000", "decision_date": "2025-05-06",
-            "deciding_agency": "常州市卫生健康委员会", "severity": "serious", "listing_behaviour": "3"}
+    return {
+        "subject_name": home["name"],
+        "uscc": home["uscc"],
+        "decision_number": number,
+        "facts": "向老年人欺骗销售保健品",
+        "legal_basis": "《老年人权益保障法》第七十八条",
+        "penalty_kind": "罚款",
+        "content": "罚款十万元",
+        "fine_yuan": "100000",
+        "decision_date": "2025-05-06",
+        "deciding_agency": "常州市卫生健康委员会",
+        "severity": "serious",
+        "listing_behaviour": "3",
+    }
 
 
 async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys_own_penalty(home):
@@ -40,8 +50,16 @@ async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys
 async def test_an_agency_proposal_may_not_rest_on_another_agencys_penalty(home):
     other = await report_penalty({**serious_report(home, "常卫罚〔2025〕8号"), "listing_behaviour": ""}, HEALTH)
     with pytest.raises(ValidationFailed, match="not reported by your agency"):
-        await service.propose_from_report({"institution_id": home["id"], "behaviour": "3", "facts": "f",
-                                           "basis": "b", "penalty_ids": [other.penalty["id"]]}, FIRE)
+        await service.propose_from_report(
+            {
+                "institution_id": home["id"],
+                "behaviour": "3",
+                "facts": "f",
+                "basis": "b",
+                "penalty_ids": [other.penalty["id"]],
+            },
+            FIRE,
+        )
     assert await ListingEntry.count().run() == 0
 
 
@@ -49,56 +67,125 @@ async def test_a_basis_penalty_must_be_against_the_subject_also_for_a_practition
     from credit.registry import service as registry
     from tests.listings.test_listing_procedure import code
 
-    person = await registry.add_practitioner(home["id"], {"name": "王芳", "role": "manager",
-                                                          "id_number": "11010519491231002X"}, ADMIN)
-    other = await registry.create_institution({
-        "uscc": code(99), "name": "别家养老院", "district_code": "320402", "beds": 10,
-        "owner_type": "private_nonprofit"}, ADMIN)
-    foreign = await records.create_penalty(other["id"], {
-        "decision_number": "天民罚字〔2025〕99号", "facts": "f", "legal_basis": "b", "penalty_kind": "罚款",
-        "content": "罚款", "decision_date": "2025-01-06", "deciding_agency": "天宁区民政局", "severity": "serious"}, ADMIN)
+    person = await registry.add_practitioner(
+        home["id"], {"name": "王芳", "role": "manager", "id_number": "11010519491231002X"}, ADMIN
+    )
+    other = await registry.create_institution(
+        {
+            "uscc": code(99),
+            "name": "别家养老院",
+            "district_code": "320402",
+            "beds": 10,
+            "owner_type": "private_nonprofit",
+        },
+        ADMIN,
+    )
+    foreign = await records.create_penalty(
+        other["id"],
+        {
+            "decision_number": "天民罚字〔2025〕99号",
+            "facts": "f",
+            "legal_basis": "b",
+            "penalty_kind": "罚款",
+            "content": "罚款",
+            "decision_date": "2025-01-06",
+            "deciding_agency": "天宁区民政局",
+            "severity": "serious",
+        },
+        ADMIN,
+    )
     with pytest.raises(ValidationFailed, match="is not against this institution"):
-        await service.propose({"institution_id": home["id"], "practitioner_id": person["id"], "behaviour": "2",
-                               "facts": "f", "basis": "b", "penalty_ids": [foreign["id"]]}, ADMIN)
+        await service.propose(
+            {
+                "institution_id": home["id"],
+                "practitioner_id": person["id"],
+                "behaviour": "2",
+                "facts": "f",
+                "basis": "b",
+                "penalty_ids": [foreign["id"]],
+            },
+            ADMIN,
+        )
     assert await ListingEntry.count().run() == 0 and await ListingBasis.count().run() == 0
 
 
 async def test_auto_detected_in_a_request_is_ignored_only_the_detection_job_sets_it(home):
-    typed = await service.propose({"institution_id": home["id"], "behaviour": "4", "facts": "f", "basis": "b",
-                                   "auto_detected": True}, ADMIN)
+    typed = await service.propose(
+        {"institution_id": home["id"], "behaviour": "4", "facts": "f", "basis": "b", "auto_detected": True}, ADMIN
+    )
     assert typed["auto_detected"] is False
     await service.withdraw(typed["id"], {"reasons": "测试"}, ADMIN)
-    await records.create_fire_inspection(home["id"], {
-        "inspected_on": "2025-06-01", "checklist": {a: "pass" for a in (
-            "fire_resistance", "resident_floors", "fire_separation", "evacuation", "fire_facilities",
-            "fire_management", "micro_fire_station")},
-        "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪",
-                     "rectify_by": "2025-07-01"}]}, ADMIN)
+    await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": "2025-06-01",
+            "checklist": {
+                a: "pass"
+                for a in (
+                    "fire_resistance",
+                    "resident_floors",
+                    "fire_separation",
+                    "evacuation",
+                    "fire_facilities",
+                    "fire_management",
+                    "micro_fire_station",
+                )
+            },
+            "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪", "rectify_by": "2025-07-01"}],
+        },
+        ADMIN,
+    )
     proposed = await detect_unrectified_fire_hazards(date(2025, 7, 2))
     assert len(proposed) == 1 and (await service.entry_detail(proposed[0]))["auto_detected"] is True
 
 
-ALL_PASS = {a: "pass" for a in ("fire_resistance", "resident_floors", "fire_separation", "evacuation",
-                                "fire_facilities", "fire_management", "micro_fire_station")}
+ALL_PASS = {
+    a: "pass"
+    for a in (
+        "fire_resistance",
+        "resident_floors",
+        "fire_separation",
+        "evacuation",
+        "fire_facilities",
+        "fire_management",
+        "micro_fire_station",
+    )
+}
 
 
 async def test_only_an_overdue_major_fire_hazard_proposes_behaviour_4_citing_its_item(home):
     # 民发〔2019〕103号 art. 6(1)(4): "存在重大火灾隐患，无故拖延，逾期不改的" — a fire hazard, not any major
     # accident hazard of the MCA 2023 criteria (a missing medical licence is not behaviour 4).
-    await records.create_fire_inspection(home["id"], {
-        "inspected_on": "2025-06-01", "checklist": ALL_PASS,
-        "hazards": [{"category": "safety_licence", "description": "未取得医疗机构执业许可证", "rectify_by": "2025-07-01"},
-                    {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"}]},
-        ADMIN)
+    await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": "2025-06-01",
+            "checklist": ALL_PASS,
+            "hazards": [
+                {"category": "safety_licence", "description": "未取得医疗机构执业许可证", "rectify_by": "2025-07-01"},
+                {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"},
+            ],
+        },
+        ADMIN,
+    )
     assert await detect_unrectified_fire_hazards(date(2025, 7, 2)) == []
-    await records.create_fire_inspection(home["id"], {
-        "inspected_on": "2025-06-10", "checklist": ALL_PASS,
-        "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}]}, ADMIN)
+    await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": "2025-06-10",
+            "checklist": ALL_PASS,
+            "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}],
+        },
+        ADMIN,
+    )
     [entry_id] = await detect_unrectified_fire_hazards(date(2025, 7, 2))
     entry = await service.entry_detail(entry_id)
     assert entry["behaviour"] == "4" and "疏散楼梯间防火门损坏" in entry["facts"]
     assert "未取得医疗机构执业许可证" not in entry["facts"]
-    assert entry["basis"] == "《养老服务市场失信联合惩戒对象名单管理办法（试行）》（民发〔2019〕103号）第六条第一款第（四）项"
+    assert (
+        entry["basis"]
+        == "《养老服务市场失信联合惩戒对象名单管理办法（试行）》（民发〔2019〕103号）第六条第一款第（四）项"
+    )
     assert entry["behaviour_label"] == "存在重大火灾隐患，无故拖延，逾期不改的"
 
 
@@ -107,16 +194,24 @@ async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monk
 
     entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
     # notified in a year without official calendar data: the deadline was counted Monday-Friday, a guess
-    await ListingEntry.update({ListingEntry.notified_on: date(2031, 1, 2),
-                               ListingEntry.objection_deadline: date(2031, 1, 9),
-                               ListingEntry.objection_deadline_confirmed: False}).where(
-        ListingEntry.id == entry["id"]).run()
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.notified_on: date(2031, 1, 2),
+                ListingEntry.objection_deadline: date(2031, 1, 9),
+                ListingEntry.objection_deadline_confirmed: False,
+            }
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
     monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
     # Policy 2026.1 [listing] confirmation_margin_working_days = 3: after the guessed deadline (Thu 9 Jan
     # 2031) the list waits three more working days (10, 13, 14 Jan) and says so.
     waiting = await advance_list(date(2031, 1, 14))
     assert waiting.listed == [] and [(w.id, w.deadline, w.lists_from) for w in waiting.waiting] == [
-        (entry["id"], date(2031, 1, 9), date(2031, 1, 15))]
+        (entry["id"], date(2031, 1, 9), date(2031, 1, 15))
+    ]
     assert (await service.entry_detail(entry["id"]))["status"] == "notified"
     listed = await advance_list(date(2031, 1, 15))
     after = await service.entry_detail(entry["id"])
@@ -129,10 +224,17 @@ async def test_the_cli_explains_an_entry_waiting_for_the_official_calendar(home,
     from credit.listings.commands import _explain
 
     entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
-    await ListingEntry.update({ListingEntry.notified_on: date(2031, 1, 2),
-                               ListingEntry.objection_deadline: date(2031, 1, 9),
-                               ListingEntry.objection_deadline_confirmed: False}).where(
-        ListingEntry.id == entry["id"]).run()
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.notified_on: date(2031, 1, 2),
+                ListingEntry.objection_deadline: date(2031, 1, 9),
+                ListingEntry.objection_deadline_confirmed: False,
+            }
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
     monkeypatch.setattr(service, "_calendar", WorkingCalendar(extra_years={}))
     _explain(await advance_list(date(2031, 1, 12)))
     out = capsys.readouterr().out
@@ -145,8 +247,9 @@ def cli(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "ELDERCREDIT_DATA_DIR": str(tmp_path)}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     return run
 

@@ -21,12 +21,19 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 if not CHROMIUM.exists():
-    pytest.skip("Debian chromium is not installed (/usr/bin/chromium): apt-get install -y chromium",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian chromium is not installed (/usr/bin/chromium): apt-get install -y chromium", allow_module_level=True
+    )
 if not AXE.exists():
     pytest.skip("axe-core is not installed (node_modules/axe-core): run npm install", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (dev extras)")
@@ -62,13 +69,32 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """uvicorn in a subprocess on a free port, on a migrated and seeded temporary SQLite file."""
     folder = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}", "SCHEDULER_ENABLED": "false",
-           "SIGNING_KEY_PATH": str(folder / "key.pem"), "RATE_LIMIT_PER_MINUTE": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
+        "SCHEDULER_ENABLED": "false",
+        "SIGNING_KEY_PATH": str(folder / "key.pem"),
+        "RATE_LIMIT_PER_MINUTE": "0",
+    }
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, check=True, timeout=300)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--host", "127.0.0.1",
-                                "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "credit.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -114,13 +140,16 @@ def serious_violations(page) -> list[dict]:
 
 
 def small_targets(page, minimum: int) -> list[str]:
-    return page.evaluate("""(minimum) => Array.from(document.querySelectorAll(
+    return page.evaluate(
+        """(minimum) => Array.from(document.querySelectorAll(
         'a[href], button, input:not([type=hidden]), select')).filter(e => {
           const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
           return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('.skip')
             && (r.height < minimum - 0.5 || r.width < minimum - 0.5);
         }).map(e => e.outerHTML.slice(0, 120) + ' ' + Math.round(e.getBoundingClientRect().width) + 'x'
-          + Math.round(e.getBoundingClientRect().height))""", minimum)
+          + Math.round(e.getBoundingClientRect().height))""",
+        minimum,
+    )
 
 
 def test_search_open_compare_and_elderly_mode(server, page):
@@ -150,8 +179,13 @@ def test_search_open_compare_and_elderly_mode(server, page):
     page.wait_for_load_state()
     assert "elder" in page.locator("body").get_attribute("class")
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 24
-    assert page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) / "
-                         "parseFloat(getComputedStyle(document.body).fontSize)") >= 1.3
+    assert (
+        page.evaluate(
+            "parseFloat(getComputedStyle(document.body).lineHeight) / "
+            "parseFloat(getComputedStyle(document.body).fontSize)"
+        )
+        >= 1.3
+    )
     shot(page, "compare-elder")
     page.goto(f"{server}/")
     assert "elder" in page.locator("body").get_attribute("class")  # remembered by the cookie
@@ -184,9 +218,16 @@ def test_main_pages_pass_axe_and_target_sizes(server, page, mode, minimum):
     second = page.locator('[data-testid="result"] h3 a').nth(1).get_attribute("href")
     a, b = first.rsplit("/", 1)[1], second.rsplit("/", 1)[1]
     problems = {}
-    for name, url in (("search", "/"), ("institution", first), ("compare", f"/compare?uscc={a}&uscc={b}"),
-                      ("listings", "/listings"), ("disclosures", "/disclosures"), ("about", "/about"),
-                      ("search-en", "/?lang=en"), ("institution-en", first)):
+    for name, url in (
+        ("search", "/"),
+        ("institution", first),
+        ("compare", f"/compare?uscc={a}&uscc={b}"),
+        ("listings", "/listings"),
+        ("disclosures", "/disclosures"),
+        ("about", "/about"),
+        ("search-en", "/?lang=en"),
+        ("institution-en", first),
+    ):
         page.goto(server + url)
         shot(page, f"{name}-{mode}")
         violations = serious_violations(page)

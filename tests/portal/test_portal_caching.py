@@ -15,8 +15,15 @@ from portal.public import caching
 
 async def test_repeated_request_with_the_etag_gets_304(city, client):
     uscc = city.institutions[0]["uscc"]
-    for url in ("/", f"/institutions/{uscc}", f"/compare?uscc={uscc}", "/listings", "/listings.csv", "/disclosures",
-                "/about"):
+    for url in (
+        "/",
+        f"/institutions/{uscc}",
+        f"/compare?uscc={uscc}",
+        "/listings",
+        "/listings.csv",
+        "/disclosures",
+        "/about",
+    ):
         first = await client.get(url)
         assert first.headers["etag"].startswith('W/"')
         assert first.headers["cache-control"] == "public, max-age=60"
@@ -50,8 +57,10 @@ async def test_a_new_disclosure_shows_at_once(city, client):
 
 
 async def test_etag_differs_by_language_and_mode(city, client):
-    tags = {(await client.get("/about", cookies=cookies)).headers["etag"]
-            for cookies in ({}, {"ec_lang": "en"}, {"ec_mode": "elder"}, {"ec_lang": "en", "ec_mode": "elder"})}
+    tags = {
+        (await client.get("/about", cookies=cookies)).headers["etag"]
+        for cookies in ({}, {"ec_lang": "en"}, {"ec_mode": "elder"}, {"ec_lang": "en", "ec_mode": "elder"})
+    }
     client.cookies.clear()
     assert len(tags) == 4
 
@@ -121,8 +130,12 @@ needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not se
 
 async def test_junk_and_reordered_parameters_share_the_pages_cache_key(city, client):
     plain = await client.get("/?q=常州&level=A")
-    for url in ("/?level=A&q=常州", "/?q=常州&level=A&utm_source=wechat&utm_campaign=x",
-                "/?fbclid=1&q=%E5%B8%B8%E5%B7%9E&level=A&district=&zzz=9", "/?q=常州&level=A&page="):
+    for url in (
+        "/?level=A&q=常州",
+        "/?q=常州&level=A&utm_source=wechat&utm_campaign=x",
+        "/?fbclid=1&q=%E5%B8%B8%E5%B7%9E&level=A&district=&zzz=9",
+        "/?q=常州&level=A&page=",
+    ):
         again = await client.get(url)
         assert again.headers["etag"] == plain.headers["etag"], url
         assert again.text == plain.text, url
@@ -144,8 +157,12 @@ def test_every_public_page_declares_its_query_parameters():
 
     from portal.public.pages import PublicController
 
-    paths = {path for handler in vars(PublicController).values() if isinstance(handler, HTTPRouteHandler)
-             for path in handler.paths}
+    paths = {
+        path
+        for handler in vars(PublicController).values()
+        if isinstance(handler, HTTPRouteHandler)
+        for path in handler.paths
+    }
     assert "/" in paths and len(paths) >= 7
     for path in paths:
         concrete = path.replace("{uscc:str}", "52320402MJ0000001X")
@@ -163,7 +180,8 @@ async def test_the_memory_store_caps_every_entrys_lifetime():
 @pytest.fixture
 async def redis_pages():
     store = BudgetedRedisStore.with_client(url=REDIS_URL, namespace=f"test-pages-{uuid.uuid4().hex[:8]}").bounded(
-        10, 60)
+        10, 60
+    )
     yield store
     await store.delete_all()
     await store._redis.aclose()
@@ -192,8 +210,9 @@ async def test_pages_served_through_redis_share_one_key_and_stay_within_the_budg
     try:
         async with running(app) as http:
             for n in range(10):
-                assert (await http.get(f"/about?utm_source={n}", headers={"Accept-Encoding": "identity"})
-                        ).status_code == 200
+                assert (
+                    await http.get(f"/about?utm_source={n}", headers={"Accept-Encoding": "identity"})
+                ).status_code == 200
             assert await store.stored_keys() == 1
             for n in range(20):
                 assert (await http.get(f"/?q=home{n}", headers={"Accept-Encoding": "identity"})).status_code == 200

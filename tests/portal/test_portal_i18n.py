@@ -17,8 +17,10 @@ def template_messages() -> set:
     found = set()
     for folder in ("_base", "public"):
         for _, _, message, _, _ in extract_from_dir(
-                ROOT / "portal" / "templates" / folder, method_map=[("**.html", "jinja2")],
-                options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
+            ROOT / "portal" / "templates" / folder,
+            method_map=[("**.html", "jinja2")],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        ):
             found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -26,8 +28,11 @@ def template_messages() -> set:
 def test_every_template_message_has_a_chinese_translation():
     with open(I18N / "zh_CN" / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalog = read_po(f)
-    translated = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog
-                  if m.id and (m.string if isinstance(m.string, str) else all(m.string))}
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+    }
     missing = template_messages() - translated
     assert not missing, f"untranslated (run make i18n and translate): {sorted(missing)[:5]}"
 

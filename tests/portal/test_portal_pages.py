@@ -7,14 +7,13 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from scoring import fire_outcome, policy_for
-
 from credit.disclosures.service import publish
-from credit.public.facts import load_facts
 from credit.public import queries as portal_queries
+from credit.public.facts import load_facts
 from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.timeutil import today
+from scoring import fire_outcome, policy_for
 
 RESULT = re.compile(r'<li class="card" data-testid="result">\s*<h3><a href="/institutions/([0-9A-Z]{18})">')
 
@@ -33,8 +32,10 @@ FIRE_RANK = {"compliant": 0, "basically_compliant": 1, "none": 2, "non_compliant
 async def all_rows() -> list[dict]:
     """Every institution with its fire status' rank in the credit order (compliant first)."""
     rows = await Institution.select().order_by(Institution.id).run()
-    statuses = {r["institution"]: r["fire_status"] for r in await PublicProfile.select(
-        PublicProfile.institution, PublicProfile.fire_status).run()}
+    statuses = {
+        r["institution"]: r["fire_status"]
+        for r in await PublicProfile.select(PublicProfile.institution, PublicProfile.fire_status).run()
+    }
     return [{**r, "fire_rank": FIRE_RANK[statuses.get(r["id"], "none")]} for r in rows]
 
 
@@ -120,11 +121,28 @@ async def test_every_sort_orders_the_results(city, client):
 
 
 async def test_the_search_url_holds_the_whole_search(city, client):
-    html = (await client.get("/", params={"q": "养老", "level": "B", "min_grade": "2", "beds_max": "300",
-                                          "owner_type": "public", "fire": "compliant", "sort": "beds"})).text
+    html = (
+        await client.get(
+            "/",
+            params={
+                "q": "养老",
+                "level": "B",
+                "min_grade": "2",
+                "beds_max": "300",
+                "owner_type": "public",
+                "fire": "compliant",
+                "sort": "beds",
+            },
+        )
+    ).text
     assert 'form method="get" action="/"' in html
-    for selected in ('<option value="B" selected>', '<option value="2" selected>', '<option value="public" selected>',
-                     '<option value="compliant" selected>', '<option value="beds" selected>'):
+    for selected in (
+        '<option value="B" selected>',
+        '<option value="2" selected>',
+        '<option value="public" selected>',
+        '<option value="compliant" selected>',
+        '<option value="beds" selected>',
+    ):
         assert selected in html
     assert 'name="beds_max" type="number" inputmode="numeric" min="0" value="300"' in html
 
@@ -136,12 +154,21 @@ async def test_unusable_filter_values_are_ignored_not_an_error(city, client):
 
 async def test_profile_explains_the_level_and_shows_every_section(city, client):
     row = (await Institution.select().where(Institution.credit_level == "C").first().run()) or (
-        await Institution.select().order_by(Institution.credit_score).first().run())
+        await Institution.select().order_by(Institution.credit_score).first().run()
+    )
     html = (await client.get(f"/institutions/{row['uscc']}")).text
     assert row["name"] in html and row["uscc"] in html
     assert f"{row['credit_level']}级" in html
-    for heading in ("为什么是这个信用等级", "扣分原因", "信用分明细", "等级评定", "消防安全", "公示期内的行政处罚",
-                    "失信联合惩戒对象名单", "信用分变化"):
+    for heading in (
+        "为什么是这个信用等级",
+        "扣分原因",
+        "信用分明细",
+        "等级评定",
+        "消防安全",
+        "公示期内的行政处罚",
+        "失信联合惩戒对象名单",
+        "信用分变化",
+    ):
         assert heading in html, heading
     assert "<svg" in html and 'role="img"' in html and "信用分变化表" in html
     assert row["legal_representative"] not in html
@@ -202,8 +229,12 @@ async def test_listings_csv_is_utf8_with_bom(city, client):
 async def test_disclosures_page_links_every_download_and_explains_verification(city, client):
     await publish(date(2026, 6, 30))
     html = (await client.get("/disclosures")).text
-    for link in ("/api/v1/disclosures/2026-06-30", "/api/v1/disclosures/2026-06-30.csv",
-                 "/api/v1/disclosures/2026-06-30.sig", "/api/v1/disclosures/public-key"):
+    for link in (
+        "/api/v1/disclosures/2026-06-30",
+        "/api/v1/disclosures/2026-06-30.csv",
+        "/api/v1/disclosures/2026-06-30.sig",
+        "/api/v1/disclosures/public-key",
+    ):
         assert f'href="{link}"' in html
     assert "eldercredit disclosures verify" in html and "openssl pkeyutl -verify" in html
     home = (await client.get("/")).text
@@ -271,7 +302,15 @@ async def test_elderly_mode_css_meets_the_ageing_friendly_sizes():
 
 async def test_anonymous_pages_set_no_cookie(city, client):
     await publish(date(2026, 6, 30))
-    for url in ("/", f"/institutions/{city.institutions[0]['uscc']}", "/compare", "/listings", "/listings.csv",
-                "/disclosures", "/about", "/institutions/91320000MA1XXXXX0X"):
+    for url in (
+        "/",
+        f"/institutions/{city.institutions[0]['uscc']}",
+        "/compare",
+        "/listings",
+        "/listings.csv",
+        "/disclosures",
+        "/about",
+        "/institutions/91320000MA1XXXXX0X",
+    ):
         response = await client.get(url)
         assert "set-cookie" not in response.headers, url

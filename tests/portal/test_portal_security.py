@@ -38,8 +38,13 @@ async def hostile_city(db):
 async def test_a_hostile_name_shows_as_text_everywhere(hostile_city, client):
     demo, uscc = hostile_city
     other = next(i["uscc"] for i in demo.institutions if i["uscc"] != uscc)
-    for url in ("/?sort=name", f"/?q={uscc}", f"/institutions/{uscc}", f"/compare?uscc={uscc}&uscc={other}",
-                "/listings"):
+    for url in (
+        "/?sort=name",
+        f"/?q={uscc}",
+        f"/institutions/{uscc}",
+        f"/compare?uscc={uscc}&uscc={other}",
+        "/listings",
+    ):
         html = (await client.get(url)).text
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
@@ -77,15 +82,27 @@ def assert_no_pii(text: str, names: list[str], where: str) -> None:
 
 async def portal_urls(client, demo) -> list[str]:
     usccs = [i["uscc"] for i in demo.institutions]
-    return ["/", "/?page=2", *(f"/institutions/{u}" for u in usccs), f"/compare?uscc={usccs[0]}&uscc={usccs[1]}",
-            "/listings", "/listings.csv", "/disclosures", "/about", "/?lang=en",
-            f"/institutions/{usccs[3]}?lang=en"]
+    return [
+        "/",
+        "/?page=2",
+        *(f"/institutions/{u}" for u in usccs),
+        f"/compare?uscc={usccs[0]}&uscc={usccs[1]}",
+        "/listings",
+        "/listings.csv",
+        "/disclosures",
+        "/about",
+        "/?lang=en",
+        f"/institutions/{usccs[3]}?lang=en",
+    ]
 
 
 async def test_no_full_name_or_id_number_on_any_public_page(city, client):
     await publish(AS_OF)
-    names = [r["legal_representative"] for r in await Institution.select(Institution.legal_representative).run()
-             if len(r["legal_representative"]) >= 2]
+    names = [
+        r["legal_representative"]
+        for r in await Institution.select(Institution.legal_representative).run()
+        if len(r["legal_representative"]) >= 2
+    ]
     names += [r["name"] for r in await Practitioner.select(Practitioner.name).run() if len(r["name"]) >= 2]
     assert names
     for url in await portal_urls(client, city):
@@ -99,8 +116,11 @@ async def test_no_full_name_or_id_number_on_any_public_page(city, client):
 
 
 async def test_no_full_name_in_the_public_institution_api(city, client):
-    names = [r["legal_representative"] for r in await Institution.select(Institution.legal_representative).run()
-             if len(r["legal_representative"]) >= 2]
+    names = [
+        r["legal_representative"]
+        for r in await Institution.select(Institution.legal_representative).run()
+        if len(r["legal_representative"]) >= 2
+    ]
     for url in ("/api/v1/institutions", f"/api/v1/institutions/{city.institutions[0]['uscc']}"):
         response = await client.get(url)
         assert response.status_code == 200, url

@@ -22,8 +22,15 @@ from credit.registry import service as registry
 from credit.timeutil import today
 
 ADMIN = system_principal("setup")
-CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "fail", "evacuation": "pass",
-             "fire_facilities": "pass", "fire_management": "pass", "micro_fire_station": "na"}
+CHECKLIST = {
+    "fire_resistance": "pass",
+    "resident_floors": "pass",
+    "fire_separation": "fail",
+    "evacuation": "pass",
+    "fire_facilities": "pass",
+    "fire_management": "pass",
+    "micro_fire_station": "na",
+}
 
 
 def code(n: int) -> str:
@@ -32,14 +39,29 @@ def code(n: int) -> str:
 
 
 def home_data(n: int, **extra) -> dict:
-    return {"uscc": code(n), "name": f"常州市天宁区投影测试{n}号养老院", "district_code": "320402", "beds": 50 + n,
-            "owner_type": "private_nonprofit", "legal_representative": "张建国", **extra}
+    return {
+        "uscc": code(n),
+        "name": f"常州市天宁区投影测试{n}号养老院",
+        "district_code": "320402",
+        "beds": 50 + n,
+        "owner_type": "private_nonprofit",
+        "legal_representative": "张建国",
+        **extra,
+    }
 
 
 def penalty(number: str, days_ago: int = 10, severity: str = "serious") -> dict:
-    return {"decision_number": number, "facts": "未按规定配备护理人员", "legal_basis": "《养老机构管理办法》第四十六条",
-            "penalty_kind": "罚款", "content": "罚款五千元", "fine_yuan": "5000.00", "severity": severity,
-            "decision_date": (today() - timedelta(days=days_ago)).isoformat(), "deciding_agency": "天宁区民政局"}
+    return {
+        "decision_number": number,
+        "facts": "未按规定配备护理人员",
+        "legal_basis": "《养老机构管理办法》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000.00",
+        "severity": severity,
+        "decision_date": (today() - timedelta(days=days_ago)).isoformat(),
+        "deciding_agency": "天宁区民政局",
+    }
 
 
 async def test_a_penalty_is_public_at_once_on_the_page_the_api_and_the_search(client):
@@ -52,8 +74,9 @@ async def test_a_penalty_is_public_at_once_on_the_page_the_api_and_the_search(cl
     assert float(after["credit"]["score"]) < float(before["credit"]["score"])
     page = (await client.get(f"/institutions/{home['uscc']}")).text
     assert "常民罚〔2026〕51号" in page and f"{after['credit']['level']}级" in page
-    found = (await client.get("/api/v1/institutions", params={"q": "投影测试1号", "level": after["credit"]["level"]}
-                              )).json()
+    found = (
+        await client.get("/api/v1/institutions", params={"q": "投影测试1号", "level": after["credit"]["level"]})
+    ).json()
     assert [i["uscc"] for i in found["items"]] == [home["uscc"]]
 
 
@@ -62,8 +85,12 @@ async def test_a_revoked_penalty_leaves_the_api_profile_at_once(client):
     home = await registry.create_institution(home_data(2), ADMIN)
     clean = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     stored = await records.create_penalty(home["id"], penalty("常民罚〔2026〕52号"), ADMIN)
-    await records.update_penalty(stored["id"], {**penalty("常民罚〔2026〕52号"), "revoked": True,
-                                                "revoked_on": today().isoformat()}, stored["version"], ADMIN)
+    await records.update_penalty(
+        stored["id"],
+        {**penalty("常民罚〔2026〕52号"), "revoked": True, "revoked_on": today().isoformat()},
+        stored["version"],
+        ADMIN,
+    )
     profile = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     assert profile["penalties"] == [] and profile["credit"]["score"] == clean["credit"]["score"]
 
@@ -71,16 +98,31 @@ async def test_a_revoked_penalty_leaves_the_api_profile_at_once(client):
 async def test_the_page_shows_the_level_and_the_reasons_of_the_same_row(client):
     # Issue 14: never "A · 100" beside a non-compliant inspection; the level is recomputed with the facts.
     home = await registry.create_institution(home_data(3), ADMIN)
-    await records.create_fire_inspection(home["id"], {
-        "inspected_on": (today() - timedelta(days=3)).isoformat(), "checklist": CHECKLIST, "hazards": [
-            {"category": "facility_equipment", "description": "防火门损坏",
-             "rectify_by": (today() + timedelta(days=20)).isoformat()}]}, ADMIN)
+    await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": (today() - timedelta(days=3)).isoformat(),
+            "checklist": CHECKLIST,
+            "hazards": [
+                {
+                    "category": "facility_equipment",
+                    "description": "防火门损坏",
+                    "rectify_by": (today() + timedelta(days=20)).isoformat(),
+                }
+            ],
+        },
+        ADMIN,
+    )
     profile = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     assert profile["fire"]["status"] == "non_compliant" and profile["fire"]["failed_areas"] == ["fire_separation"]
     codes = {c["code"] for c in profile["credit"]["contributions"]}
     assert any(c.startswith("fire") or c.startswith("hazard") for c in codes - {"base", "clamp"})
-    row = await PublicProfile.select(PublicProfile.level, PublicProfile.fire_status).where(
-        PublicProfile.uscc == home["uscc"]).first().run()
+    row = (
+        await PublicProfile.select(PublicProfile.level, PublicProfile.fire_status)
+        .where(PublicProfile.uscc == home["uscc"])
+        .first()
+        .run()
+    )
     assert row == {"level": profile["credit"]["level"], "fire_status": "non_compliant"}
 
 
@@ -95,9 +137,15 @@ async def test_a_write_to_one_home_leaves_the_other_homes_pages_valid(client):
     assert other.status_code == 304 and own.status_code == 200 and "常民罚〔2026〕54号" in own.text
 
 
-OPERATIONS = st.lists(st.tuples(
-    st.sampled_from(["update", "penalty", "revoke", "inspection", "rectify", "grading"]),
-    st.integers(min_value=0, max_value=1), st.integers(min_value=0, max_value=400)), min_size=1, max_size=6)
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["update", "penalty", "revoke", "inspection", "rectify", "grading"]),
+        st.integers(min_value=0, max_value=1),
+        st.integers(min_value=0, max_value=400),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,8 +153,8 @@ OPERATIONS = st.lists(st.tuples(
 async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_writes(db, operations):
     # Issue 14 "Tests prove consistency": after random writes through the services, each stored row's document
     # equals the document computed from the tables now.
-    from tests.conftest import empty_all_tables
     from credit.db import current_engine
+    from tests.conftest import empty_all_tables
 
     await empty_all_tables(current_engine())
     homes = [await registry.create_institution(home_data(10 + n), ADMIN) for n in range(2)]
@@ -118,30 +166,59 @@ async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_w
             current = await registry.get_institution(home["id"])
             await registry.update_institution(home["id"], home_data(10 + which, beds=days), current["version"], ADMIN)
         elif operation == "penalty":
-            penalties.append(await records.create_penalty(home["id"], penalty(f"常民罚〔2026〕{step}号", days % 300,
-                                                                              ("minor", "general", "serious")[days % 3]),
-                                                          ADMIN))
+            penalties.append(
+                await records.create_penalty(
+                    home["id"],
+                    penalty(f"常民罚〔2026〕{step}号", days % 300, ("minor", "general", "serious")[days % 3]),
+                    ADMIN,
+                )
+            )
         elif operation == "revoke" and penalties:
             p = await records.get_penalty(penalties[days % len(penalties)]["id"])
             if not p["revoked"]:
                 body = {k: p[k] for k in penalty("x") if k in p}
-                body.update(decision_date=p["decision_date"].isoformat(), fine_yuan=str(p["fine_yuan"]),
-                            revoked=True, revoked_on=today().isoformat())
+                body.update(
+                    decision_date=p["decision_date"].isoformat(),
+                    fine_yuan=str(p["fine_yuan"]),
+                    revoked=True,
+                    revoked_on=today().isoformat(),
+                )
                 await records.update_penalty(p["id"], body, p["version"], ADMIN)
         elif operation == "inspection":
-            made = await records.create_fire_inspection(home["id"], {
-                "inspected_on": (today() - timedelta(days=days % 100)).isoformat(), "checklist": CHECKLIST,
-                "hazards": [{"category": "facility_equipment", "description": "防火门损坏",
-                             "rectify_by": (today() + timedelta(days=30)).isoformat()}] if days % 2 else []}, ADMIN)
+            made = await records.create_fire_inspection(
+                home["id"],
+                {
+                    "inspected_on": (today() - timedelta(days=days % 100)).isoformat(),
+                    "checklist": CHECKLIST,
+                    "hazards": [
+                        {
+                            "category": "facility_equipment",
+                            "description": "防火门损坏",
+                            "rectify_by": (today() + timedelta(days=30)).isoformat(),
+                        }
+                    ]
+                    if days % 2
+                    else [],
+                },
+                ADMIN,
+            )
             hazards += made["hazards"]
         elif operation == "rectify" and hazards:
             hazard = hazards.pop(days % len(hazards))
             await records.rectify_hazard(hazard["id"], today().isoformat(), hazard["version"], ADMIN)
         elif operation == "grading":
             try:
-                await records.create_grading(home["id"], {
-                    "decided_on": (today() - timedelta(days=days)).isoformat(), "environment": 100,
-                    "facilities": 110, "operations": 120, "services": 100 + days}, ADMIN)
+                await records.create_grading(
+                    home["id"],
+                    {
+                        "decided_on": (today() - timedelta(days=days)).isoformat(),
+                        "environment": 100,
+                        "facilities": 110,
+                        "operations": 120,
+                        "services": 100 + days,
+                    },
+                    ADMIN,
+                )
             except (ValidationFailed, ProcedureRefused):
                 pass  # not eligible (a serious penalty in the last two years): nothing written
     ids = [h["id"] for h in homes]

@@ -28,8 +28,19 @@ ADMIN = system_principal("setup")
 PENALTY_FIELDS = {*PUBLIC_PENALTY_FIELDS, "legal_representative"}
 # `supervision`: the home's published random-inspection results (credit.public.supervision, inspectors masked);
 # `feedback`: citizen feedback counts per month, never the content (credit.public.feedback_stats).
-PROFILE_FIELDS = {*INSTITUTION_FIELDS, "credit", "score_history", "gradings", "fire_inspections", "penalties", "fire",
-                  "listed", "grade", "supervision", "feedback"}
+PROFILE_FIELDS = {
+    *INSTITUTION_FIELDS,
+    "credit",
+    "score_history",
+    "gradings",
+    "fire_inspections",
+    "penalties",
+    "fire",
+    "listed",
+    "grade",
+    "supervision",
+    "feedback",
+}
 FEEDBACK_COUNT_FIELDS = {"month", "received", "substantiated", "closed_on_time"}
 
 
@@ -39,11 +50,17 @@ def code(n: int) -> str:
 
 
 def penalty(number: str, decided_days_ago: int, severity: str = "general") -> dict:
-    return {"decision_number": number, "facts": "未按规定配备护理人员，联系电话13812345678",
-            "legal_basis": "《养老机构管理办法》第四十六条", "penalty_kind": "罚款", "content": "罚款五千元",
-            "fine_yuan": "5000.00", "severity": severity,
-            "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(),
-            "deciding_agency": "天宁区民政局"}
+    return {
+        "decision_number": number,
+        "facts": "未按规定配备护理人员，联系电话13812345678",
+        "legal_basis": "《养老机构管理办法》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000.00",
+        "severity": severity,
+        "decision_date": (today() - timedelta(days=decided_days_ago)).isoformat(),
+        "deciding_agency": "天宁区民政局",
+    }
 
 
 @pytest.fixture
@@ -51,19 +68,40 @@ async def homes(db) -> list[dict]:
     """Two homes with public penalties (one listed), and a revoked penalty that no output may show."""
     made = []
     for n in (41, 42):
-        home = await registry.create_institution({
-            "uscc": code(n), "name": f"常州市天宁区输出测试{n}号养老院", "district_code": "320402", "beds": 60,
-            "owner_type": "private_nonprofit", "legal_representative": "张建国"}, ADMIN)
+        home = await registry.create_institution(
+            {
+                "uscc": code(n),
+                "name": f"常州市天宁区输出测试{n}号养老院",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            },
+            ADMIN,
+        )
         made.append(home)
         await records.create_penalty(home["id"], penalty(f"常民罚〔2026〕{n}01号", 30), ADMIN)
         await records.create_penalty(home["id"], penalty(f"常民罚〔2026〕{n}02号", 10, "serious"), ADMIN)
     revoked = await records.create_penalty(made[1]["id"], penalty("常民罚〔2026〕REVOKED号", 5), ADMIN)
-    await records.update_penalty(revoked["id"], {**penalty("常民罚〔2026〕REVOKED号", 5), "revoked": True,
-                                                 "revoked_on": today().isoformat()}, revoked["version"], ADMIN)
-    entry = ListingEntry(subject_kind="institution", institution=made[0]["id"], behaviour="2", status="listed",
-                         facts="f", basis="b", proposed_on=today() - timedelta(days=40),
-                         listed_on=today() - timedelta(days=5), expires_on=today() + timedelta(days=3 * 365),
-                         created_at=now_utc(), updated_at=now_utc())
+    await records.update_penalty(
+        revoked["id"],
+        {**penalty("常民罚〔2026〕REVOKED号", 5), "revoked": True, "revoked_on": today().isoformat()},
+        revoked["version"],
+        ADMIN,
+    )
+    entry = ListingEntry(
+        subject_kind="institution",
+        institution=made[0]["id"],
+        behaviour="2",
+        status="listed",
+        facts="f",
+        basis="b",
+        proposed_on=today() - timedelta(days=40),
+        listed_on=today() - timedelta(days=5),
+        expires_on=today() + timedelta(days=3 * 365),
+        created_at=now_utc(),
+        updated_at=now_utc(),
+    )
     await entry.save().run()
     await ListingBasis(entry=entry.id, penalty=revoked["id"]).save().run()
     return made
@@ -110,6 +148,7 @@ async def test_the_daily_disclosure_lines_are_built_from_the_profiles(client, ho
     await publish(today())
     body = (await client.get(f"/api/v1/disclosures/{today().isoformat()}")).json()
     lines = {line["uscc"]: line for line in body["institutions"]}
-    assert {uscc: lines[uscc] for uscc in shown} == {uscc: json.loads(json.dumps(institution_line(doc)))
-                                                      for uscc, doc in shown.items()}
+    assert {uscc: lines[uscc] for uscc in shown} == {
+        uscc: json.loads(json.dumps(institution_line(doc))) for uscc, doc in shown.items()
+    }
     assert all(line["active_penalties"] == 2 for line in lines.values())

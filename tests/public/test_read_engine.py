@@ -55,9 +55,17 @@ def recorder(db: str, url: str, seen: list[str]):
 
 @pytest.fixture
 async def home(db) -> dict:
-    home = await registry.create_institution({
-        "uscc": code(61), "name": "常州市天宁区只读测试养老院", "district_code": "320402", "beds": 60,
-        "owner_type": "private_nonprofit", "legal_representative": "张建国"}, ADMIN)
+    home = await registry.create_institution(
+        {
+            "uscc": code(61),
+            "name": "常州市天宁区只读测试养老院",
+            "district_code": "320402",
+            "beds": 60,
+            "owner_type": "private_nonprofit",
+            "legal_representative": "张建国",
+        },
+        ADMIN,
+    )
     return home
 
 
@@ -74,22 +82,35 @@ async def test_public_reads_go_to_the_read_engine_and_writes_never_do(db, databa
         assert seen and any("public_profile" in sql for sql in seen)
         read_before_write = len(seen)
         # A write through the service: the record, the feed, the projection, all on the primary.
-        await records.create_penalty(home["id"], {
-            "decision_number": "常民罚〔2026〕只读1号", "facts": "未按规定配备护理人员",
-            "legal_basis": "《养老机构管理办法》第四十六条", "penalty_kind": "罚款", "content": "罚款五千元",
-            "fine_yuan": "5000.00", "decision_date": (today() - timedelta(days=3)).isoformat(),
-            "deciding_agency": "天宁区民政局"}, ADMIN)
+        await records.create_penalty(
+            home["id"],
+            {
+                "decision_number": "常民罚〔2026〕只读1号",
+                "facts": "未按规定配备护理人员",
+                "legal_basis": "《养老机构管理办法》第四十六条",
+                "penalty_kind": "罚款",
+                "content": "罚款五千元",
+                "fine_yuan": "5000.00",
+                "decision_date": (today() - timedelta(days=3)).isoformat(),
+                "deciding_agency": "天宁区民政局",
+            },
+            ADMIN,
+        )
         assert len(seen) == read_before_write  # nothing of the write touched the read engine
         after = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
         assert [p["decision_number"] for p in after["penalties"]] == ["常民罚〔2026〕只读1号"]
     assert all(sql.lstrip().upper().startswith("SELECT") for sql in seen), [s for s in seen if "SELECT" not in s]
 
 
-@pytest.mark.parametrize("path", ["/institutions/{uscc}", "/api/v1/institutions/{uscc}", "/?q=只读测试",
-                                  "/api/v1/institutions?q=只读测试"])
+@pytest.mark.parametrize(
+    "path", ["/institutions/{uscc}", "/api/v1/institutions/{uscc}", "/?q=只读测试", "/api/v1/institutions?q=只读测试"]
+)
 async def test_a_read_replica_that_is_down_gives_a_clear_503_not_a_500(db, home, tmp_path, path):
-    down = (f"sqlite:///{tmp_path / 'missing' / 'replica.sqlite3'}" if db == "sqlite"
-            else "postgresql://postgres@127.0.0.1:1/replica")  # nothing listens on port 1
+    down = (
+        f"sqlite:///{tmp_path / 'missing' / 'replica.sqlite3'}"
+        if db == "sqlite"
+        else "postgresql://postgres@127.0.0.1:1/replica"
+    )  # nothing listens on port 1
     app = app_module.create_app(dataclasses.replace(settings, database_read_url=down))
     async with running(app) as client:
         response = await client.get(path.format(uscc=home["uscc"]))

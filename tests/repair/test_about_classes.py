@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from scoring import policy_for
-
 from credit.timeutil import today
+from scoring import policy_for
 
 
 async def test_the_about_page_shows_the_classification_table_of_the_policy_in_zh_and_en(client):

@@ -22,20 +22,43 @@ def days_ago(n: int) -> str:
 
 async def a_home_with_a_fine(decided_days_ago: int = 120) -> tuple[dict, dict]:
     home = await registry.create_institution(
-        {"uscc": make_uscc(1), "name": "天宁康乐养老院", "district_code": TIANNING, "beds": 80,
-         "owner_type": "private_nonprofit", "status": "active"}, SETUP)
-    penalty = await records.create_penalty(home["id"], {
-        "decision_number": "天民罚字〔2026〕1号", "facts": "未签订服务协议", "legal_basis": "《养老机构管理办法》第四十六条",
-        "penalty_kind": "罚款", "content": "罚款五千元", "fine_yuan": "5000", "deciding_agency": "天宁区民政局",
-        "decision_date": days_ago(decided_days_ago)}, SETUP)
-    await create_user("tianning", password=PASSWORD, actor="test", role="district_regulator",
-                      district_code=TIANNING)
+        {
+            "uscc": make_uscc(1),
+            "name": "天宁康乐养老院",
+            "district_code": TIANNING,
+            "beds": 80,
+            "owner_type": "private_nonprofit",
+            "status": "active",
+        },
+        SETUP,
+    )
+    penalty = await records.create_penalty(
+        home["id"],
+        {
+            "decision_number": "天民罚字〔2026〕1号",
+            "facts": "未签订服务协议",
+            "legal_basis": "《养老机构管理办法》第四十六条",
+            "penalty_kind": "罚款",
+            "content": "罚款五千元",
+            "fine_yuan": "5000",
+            "deciding_agency": "天宁区民政局",
+            "decision_date": days_ago(decided_days_ago),
+        },
+        SETUP,
+    )
+    await create_user("tianning", password=PASSWORD, actor="test", role="district_regulator", district_code=TIANNING)
     return home, penalty
 
 
-FORM = {"applicant_name": "王芳", "applicant_contact": "13912345678", "statement": "罚款已缴清，协议已补签",
-        "obligations_met_on": days_ago(20), "evidence": "缴款凭证", "commitment": "本机构承诺依法诚信经营。",
-        "applied_on": days_ago(12)}
+FORM = {
+    "applicant_name": "王芳",
+    "applicant_contact": "13912345678",
+    "statement": "罚款已缴清，协议已补签",
+    "obligations_met_on": days_ago(20),
+    "evidence": "缴款凭证",
+    "commitment": "本机构承诺依法诚信经营。",
+    "applied_on": days_ago(12),
+}
 
 
 async def test_a_regulator_records_an_application_sees_it_overdue_and_grants_repair(client):
@@ -46,8 +69,11 @@ async def test_a_regulator_records_an_application_sees_it_overdue_and_grants_rep
     open_list = await client.get("/workspace/repairs")
     assert "天民罚字〔2026〕1号" in open_list.text and 'data-testid="overdue"' in open_list.text
     application = await RepairApplication.select().first().run()
-    decided = await post(client, f"/workspace/penalties/{penalty['id']}/repair/{application['id']}/decision",
-                         {"decision": "accept", "reasons": "材料齐全，核实无误", "version": "1"})
+    decided = await post(
+        client,
+        f"/workspace/penalties/{penalty['id']}/repair/{application['id']}/decision",
+        {"decision": "accept", "reasons": "材料齐全，核实无误", "version": "1"},
+    )
     assert decided.status_code == 303
     page = await client.get(decided.headers["location"])
     assert 'data-testid="repaired"' in page.text
@@ -69,7 +95,10 @@ async def test_an_early_application_is_refused_with_the_day_repair_opens(client)
     # Order No. 36: a general penalty is repairable only after its 3-month shortest period.
     _, penalty = await a_home_with_a_fine(decided_days_ago=30)
     await sign_in(client, "tianning")
-    response = await post(client, f"/workspace/penalties/{penalty['id']}/repair",
-                          {**FORM, "applied_on": "", "obligations_met_on": days_ago(5)})
+    response = await post(
+        client,
+        f"/workspace/penalties/{penalty['id']}/repair",
+        {**FORM, "applied_on": "", "obligations_met_on": days_ago(5)},
+    )
     assert response.status_code == 409 and "repair is open from" in response.text
     assert await RepairApplication.count().run() == 0

@@ -20,9 +20,9 @@ from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.disclosures.service import snapshot_lines
 from credit.listings.calendar import WorkingCalendar
+from credit.public.facts import load_facts
 from credit.records import service as records
 from credit.records.tables import Penalty, RepairApplication
-from credit.public.facts import load_facts
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.exports import active_penalty_rows
@@ -49,16 +49,29 @@ def days_ago(n: int) -> str:
 
 
 def fine(number: str, decided_days_ago: int, **changes: Any) -> dict[str, Any]:
-    return {"decision_number": number, "facts": "未按规定签订服务协议", "legal_basis": "《养老机构管理办法》第四十六条",
-            "penalty_kind": "罚款", "content": "罚款五千元", "fine_yuan": "5000", "deciding_agency": "天宁区民政局",
-            "decision_date": days_ago(decided_days_ago), **changes}
+    return {
+        "decision_number": number,
+        "facts": "未按规定签订服务协议",
+        "legal_basis": "《养老机构管理办法》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000",
+        "deciding_agency": "天宁区民政局",
+        "decision_date": days_ago(decided_days_ago),
+        **changes,
+    }
 
 
 def application(**changes: Any) -> dict[str, Any]:
-    return {"applicant_name": APPLICANT, "applicant_contact": CONTACT,
-            "statement": "已补签全部服务协议，罚款已缴清", "obligations_met_on": days_ago(10),
-            "evidence": "缴款凭证 No. 2026-118；整改报告", "commitment": "本机构承诺依法诚信经营，如有违反愿承担相应责任。",
-            **changes}
+    return {
+        "applicant_name": APPLICANT,
+        "applicant_contact": CONTACT,
+        "statement": "已补签全部服务协议，罚款已缴清",
+        "obligations_met_on": days_ago(10),
+        "evidence": "缴款凭证 No. 2026-118；整改报告",
+        "commitment": "本机构承诺依法诚信经营，如有违反愿承担相应责任。",
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -66,14 +79,24 @@ async def home(client) -> dict[str, Any]:
     """The 天宁 home with a general fine decided 120 days ago (past its 3-month minimum), users and keys."""
     await ensure_agencies()
     institution = await registry.create_institution(
-        {"uscc": code(1), "name": "天宁康乐养老院", "district_code": TIANNING, "beds": 80,
-         "owner_type": "private_nonprofit", "status": "active"}, SETUP)
+        {
+            "uscc": code(1),
+            "name": "天宁康乐养老院",
+            "district_code": TIANNING,
+            "beds": 80,
+            "owner_type": "private_nonprofit",
+            "status": "active",
+        },
+        SETUP,
+    )
     penalty = await records.create_penalty(institution["id"], fine("天民罚字〔2026〕1号", 120), SETUP)
     headers = {}
-    for username, extra in {"district_in": {"role": "district_regulator", "district_code": TIANNING},
-                            "district_out": {"role": "district_regulator", "district_code": WUJIN},
-                            "city": {"role": "city_regulator"},
-                            "officer": {"role": "agency_officer", "agency_code": "health"}}.items():
+    for username, extra in {
+        "district_in": {"role": "district_regulator", "district_code": TIANNING},
+        "district_out": {"role": "district_regulator", "district_code": WUJIN},
+        "city": {"role": "city_regulator"},
+        "officer": {"role": "agency_officer", "agency_code": "health"},
+    }.items():
         await create_user(username, password=PASSWORD, actor="test", **extra)
         headers[username] = {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
     headers["key"] = {"Authorization": f"Bearer {(await issue_key('health', 'test')).key}"}
@@ -81,8 +104,11 @@ async def home(client) -> dict[str, Any]:
 
 
 async def apply(client, home, penalty_id=None, who="district_in", **changes):
-    return await client.post(f"/api/v1/penalties/{penalty_id or home['penalty']['id']}/repair",
-                             json=application(**changes), headers=home["headers"][who])
+    return await client.post(
+        f"/api/v1/penalties/{penalty_id or home['penalty']['id']}/repair",
+        json=application(**changes),
+        headers=home["headers"][who],
+    )
 
 
 async def test_a_penalty_is_repairable_only_after_its_shortest_publication_period(client, home):
@@ -97,8 +123,11 @@ async def test_a_penalty_is_repairable_only_after_its_shortest_publication_perio
 
 async def test_minor_information_is_repairable_as_soon_as_its_duties_are_met(client, home):
     # Order No. 36: minor failure information may be repaired once the legal duties are fulfilled.
-    warning = await records.create_penalty(home["institution"]["id"], fine(
-        "天民罚字〔2026〕3号", 3, penalty_kind="警告", content="警告", fine_yuan=None), SETUP)
+    warning = await records.create_penalty(
+        home["institution"]["id"],
+        fine("天民罚字〔2026〕3号", 3, penalty_kind="警告", content="警告", fine_yuan=None),
+        SETUP,
+    )
     assert warning["severity"] == "minor"
     response = await apply(client, home, warning["id"], obligations_met_on=days_ago(1))
     assert response.status_code == 201, response.text
@@ -135,9 +164,11 @@ async def test_an_accepted_repair_leaves_every_public_and_agency_output_and_the_
     assert any(c.code == "penalty.general" for c in before_score.contributions)
     shared = await client.get("/api/v1/exports/penalties.jsonl", headers=home["headers"]["key"])
     assert shared.status_code == 200 and penalty["decision_number"] in shared.text
-    response = await client.post(f"/api/v1/penalties/{penalty['id']}/repair/{applied['id']}/decision",
-                                 json={"decision": "accept", "reasons": "缴款凭证与整改报告核实无误",
-                                       "version": applied["version"]}, headers=home["headers"]["district_in"])
+    response = await client.post(
+        f"/api/v1/penalties/{penalty['id']}/repair/{applied['id']}/decision",
+        json={"decision": "accept", "reasons": "缴款凭证与整改报告核实无误", "version": applied["version"]},
+        headers=home["headers"]["district_in"],
+    )
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "accepted" and response.json()["decided_by"] == "district_in"
 
@@ -153,8 +184,9 @@ async def test_an_accepted_repair_leaves_every_public_and_agency_output_and_the_
     assert not any(c.code.startswith("penalty.") for c in after.contributions)
     assert after.score > before_score.score
 
-    event = await ChangeEvent.select().where((ChangeEvent.type == "penalty") & (ChangeEvent.op == "repaired")
-                                              ).first().run()
+    event = (
+        await ChangeEvent.select().where((ChangeEvent.type == "penalty") & (ChangeEvent.op == "repaired")).first().run()
+    )
     assert event["entity_id"] == penalty["id"]
     internal = await records.get_penalty(penalty["id"])
     assert internal["repaired_on"] == today()  # stays in the internal history
@@ -164,9 +196,11 @@ async def test_an_accepted_repair_leaves_every_public_and_agency_output_and_the_
 
 async def test_a_repaired_penalty_cannot_be_repaired_again(client, home):
     applied = (await apply(client, home)).json()
-    await client.post(f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/decision",
-                      json={"decision": "accept", "reasons": "核实", "version": 1},
-                      headers=home["headers"]["district_in"])
+    await client.post(
+        f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/decision",
+        json={"decision": "accept", "reasons": "核实", "version": 1},
+        headers=home["headers"]["district_in"],
+    )
     again = await apply(client, home)
     assert again.status_code == 409 and "already repaired" in again.text
 
@@ -174,13 +208,16 @@ async def test_a_repaired_penalty_cannot_be_repaired_again(client, home):
 async def test_a_rejected_application_can_be_renewed(client, home):
     # Issue 15: a rejected application can be renewed.
     first = (await apply(client, home)).json()
-    rejected = await client.post(f"/api/v1/penalties/{home['penalty']['id']}/repair/{first['id']}/decision",
-                                 json={"decision": "reject", "reasons": "缴款凭证不清晰", "version": 1},
-                                 headers=home["headers"]["city"])
+    rejected = await client.post(
+        f"/api/v1/penalties/{home['penalty']['id']}/repair/{first['id']}/decision",
+        json={"decision": "reject", "reasons": "缴款凭证不清晰", "version": 1},
+        headers=home["headers"]["city"],
+    )
     assert rejected.status_code == 201 and rejected.json()["status"] == "rejected"
     assert rejected.json()["reasons"] == "缴款凭证不清晰"
-    assert (await client.get(f"/api/v1/institutions/{home['institution']['uscc']}")).json()[
-        "penalties"][0]["repair"] is None
+    assert (await client.get(f"/api/v1/institutions/{home['institution']['uscc']}")).json()["penalties"][0][
+        "repair"
+    ] is None
     renewed = await apply(client, home, evidence="清晰的缴款凭证扫描件")
     assert renewed.status_code == 201
     assert (await Penalty.select(Penalty.repaired_on).first().run())["repaired_on"] is None
@@ -189,26 +226,34 @@ async def test_a_rejected_application_can_be_renewed(client, home):
 async def test_a_decision_needs_reasons_and_the_current_version(client, home):
     applied = (await apply(client, home)).json()
     path = f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/decision"
-    no_reasons = await client.post(path, json={"decision": "accept", "reasons": " ", "version": 1},
-                                   headers=home["headers"]["city"])
+    no_reasons = await client.post(
+        path, json={"decision": "accept", "reasons": " ", "version": 1}, headers=home["headers"]["city"]
+    )
     assert no_reasons.status_code == 422 and "reasons" in no_reasons.text
-    bad = await client.post(path, json={"decision": "maybe", "reasons": "x", "version": 1},
-                            headers=home["headers"]["city"])
+    bad = await client.post(
+        path, json={"decision": "maybe", "reasons": "x", "version": 1}, headers=home["headers"]["city"]
+    )
     assert bad.status_code == 422 and "decision" in bad.text
-    stale = await client.post(path, json={"decision": "accept", "reasons": "x", "version": 7},
-                              headers=home["headers"]["city"])
+    stale = await client.post(
+        path, json={"decision": "accept", "reasons": "x", "version": 7}, headers=home["headers"]["city"]
+    )
     assert stale.status_code == 409
     assert (await RepairApplication.select().first().run())["status"] == "applied"
 
 
 async def test_a_withdrawn_application_is_closed_and_a_new_one_may_follow(client, home):
     applied = (await apply(client, home)).json()
-    withdrawn = await client.post(f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/withdrawal",
-                                  json={"reasons": "申请人撤回", "version": 1}, headers=home["headers"]["district_in"])
+    withdrawn = await client.post(
+        f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/withdrawal",
+        json={"reasons": "申请人撤回", "version": 1},
+        headers=home["headers"]["district_in"],
+    )
     assert withdrawn.status_code == 201 and withdrawn.json()["status"] == "withdrawn"
-    late = await client.post(f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/decision",
-                             json={"decision": "accept", "reasons": "x", "version": 2},
-                             headers=home["headers"]["district_in"])
+    late = await client.post(
+        f"/api/v1/penalties/{home['penalty']['id']}/repair/{applied['id']}/decision",
+        json={"decision": "accept", "reasons": "x", "version": 2},
+        headers=home["headers"]["district_in"],
+    )
     assert late.status_code == 409
     assert (await apply(client, home)).status_code == 201
 
@@ -226,8 +271,14 @@ async def test_no_scope_rule_passes_on_a_penalty_without_an_institution(client, 
     from credit.accounts.roles import Principal
 
     key = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
-    unmatched = (await report_penalty(fine("常卫罚〔2026〕5号", 120, subject_name="某养老院", uscc=code(99),
-                                           deciding_agency="常州市卫生健康委员会"), key)).penalty
+    unmatched = (
+        await report_penalty(
+            fine(
+                "常卫罚〔2026〕5号", 120, subject_name="某养老院", uscc=code(99), deciding_agency="常州市卫生健康委员会"
+            ),
+            key,
+        )
+    ).penalty
     assert unmatched["institution"] is None and health.role == "admin"
     response = await apply(client, home, unmatched["id"], who="city")
     assert response.status_code == 403
@@ -237,8 +288,11 @@ async def test_no_scope_rule_passes_on_a_penalty_without_an_institution(client, 
 async def test_bad_input_names_the_field(client, home):
     response = await apply(client, home, obligations_met_on=days_ago(200))
     assert response.status_code == 422 and "obligations_met_on" in response.text
-    missing = await client.post(f"/api/v1/penalties/{home['penalty']['id']}/repair",
-                                json={**application(), "commitment": ""}, headers=home["headers"]["city"])
+    missing = await client.post(
+        f"/api/v1/penalties/{home['penalty']['id']}/repair",
+        json={**application(), "commitment": ""},
+        headers=home["headers"]["city"],
+    )
     assert missing.status_code == 422 and "commitment" in missing.text
 
 
@@ -253,8 +307,11 @@ async def test_an_overdue_application_is_listed_as_overdue(client, home):
 
 async def test_the_public_publication_end_is_clamped_to_the_legal_window(client, home):
     # Order No. 36: general information is published for at most 1 year; a later stored end is not shown.
-    await records.create_penalty(home["institution"]["id"], fine(
-        "天民罚字〔2026〕9号", 30, publication_end=(today() + timedelta(days=900)).isoformat()), SETUP)
+    await records.create_penalty(
+        home["institution"]["id"],
+        fine("天民罚字〔2026〕9号", 30, publication_end=(today() + timedelta(days=900)).isoformat()),
+        SETUP,
+    )
     profile = (await client.get(f"/api/v1/institutions/{home['institution']['uscc']}")).json()
     shown = {p["decision_number"]: p for p in profile["penalties"]}["天民罚字〔2026〕9号"]
     from scoring import add_months

@@ -9,7 +9,7 @@ art. 3: a repaired record stops being published, shared and used. Issue 15 secti
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -50,14 +50,19 @@ def test_minor_information_is_not_published_by_default():
     # Order No. 36: 轻微失信信息原则上不予公示.
     warning = Penalty(1, "minor", date(2026, 11, 1))
     assert not is_publicly_active(warning, POLICY, ON)
-    assert evaluate(InstitutionFacts(1, penalties=(warning,)), POLICY, ON).score == \
-        evaluate(InstitutionFacts(1), POLICY, ON).score
+    assert (
+        evaluate(InstitutionFacts(1, penalties=(warning,)), POLICY, ON).score
+        == evaluate(InstitutionFacts(1), POLICY, ON).score
+    )
 
 
 def test_a_policy_switch_publishes_minor_information_for_at_most_three_months():
     # Order No. 36: a sector that finds it necessary publishes minor information for at most 3 months.
-    text = (open("scoring/policies/2026.1.toml", encoding="utf-8").read()
-            .replace("publish_minor = false", "publish_minor = true"))
+    text = (
+        open("scoring/policies/2026.1.toml", encoding="utf-8")
+        .read()
+        .replace("publish_minor = false", "publish_minor = true")
+    )
     publishing = parse_policy(text)
     warning = Penalty(1, "minor", date(2026, 11, 1), is_fire_safety=True, publication_end=date(2027, 12, 1))
     assert is_publicly_active(warning, publishing, ON)
@@ -84,33 +89,38 @@ def test_a_decision_before_april_2026_is_judged_by_the_policy_of_its_date():
 
 def test_a_policy_whose_periods_leave_the_legal_window_is_refused():
     text = open("scoring/policies/2026.1.toml", encoding="utf-8").read()
-    bad = text.replace("[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 12",
-                       "[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 18")
+    bad = text.replace(
+        "[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 12",
+        "[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 18",
+    )
     with pytest.raises(PolicyError) as error:
         parse_policy(bad)
     assert error.value.path == "penalties.general"
 
 
-@pytest.mark.parametrize("kind, fine, expected", [
-    ("警告", None, "minor"),                      # Order No. 36: warnings are minor
-    ("通报批评", None, "minor"),
-    ("罚款", Decimal("3000"), "minor"),           # 行政处罚法 art. 51: on-the-spot fine for an organisation
-    ("罚款", Decimal("3000.01"), "general"),
-    ("罚款", None, "general"),
-    ("罚款", Decimal("1000000.01"), "serious"),   # a local threshold, policy data
-    ("暂扣许可证件", None, "general"),             # issue 15: 暂扣许可证件 / 降低资质等级 general
-    ("降低资质等级", None, "general"),
-    ("吊销许可证件", None, "serious"),             # 吊销 / 责令关闭 / 限制从业 serious
-    ("责令关闭", None, "serious"),
-    ("限制从业", None, "serious"),
-    ("警告、罚款", Decimal("5000"), "general"),    # several kinds: the most severe wins
-    ("警告；吊销许可证件", None, "serious"),
-    ("警告;通报批评", None, "minor"),
-    ("通报批评，责令关闭", None, "serious"),
-    ("警告,罚款", Decimal("100"), "minor"),
-    ("某种新处罚", None, "general"),
-    ("", None, "general"),
-])
+@pytest.mark.parametrize(
+    "kind, fine, expected",
+    [
+        ("警告", None, "minor"),  # Order No. 36: warnings are minor
+        ("通报批评", None, "minor"),
+        ("罚款", Decimal("3000"), "minor"),  # 行政处罚法 art. 51: on-the-spot fine for an organisation
+        ("罚款", Decimal("3000.01"), "general"),
+        ("罚款", None, "general"),
+        ("罚款", Decimal("1000000.01"), "serious"),  # a local threshold, policy data
+        ("暂扣许可证件", None, "general"),  # issue 15: 暂扣许可证件 / 降低资质等级 general
+        ("降低资质等级", None, "general"),
+        ("吊销许可证件", None, "serious"),  # 吊销 / 责令关闭 / 限制从业 serious
+        ("责令关闭", None, "serious"),
+        ("限制从业", None, "serious"),
+        ("警告、罚款", Decimal("5000"), "general"),  # several kinds: the most severe wins
+        ("警告；吊销许可证件", None, "serious"),
+        ("警告;通报批评", None, "minor"),
+        ("通报批评，责令关闭", None, "serious"),
+        ("警告,罚款", Decimal("100"), "minor"),
+        ("某种新处罚", None, "general"),
+        ("", None, "general"),
+    ],
+)
 def test_the_classification_table_gives_the_most_severe_class_of_the_kinds(kind, fine, expected):
     assert classify(kind, fine, TABLE) == expected
 
@@ -126,10 +136,13 @@ def test_a_repaired_penalty_stops_counting_from_the_day_of_repair():
     # Order No. 36 art. 3: after repair the information is no longer published, shared or used.
     fine = Penalty(1, "general", date(2026, 5, 10))
     repaired = dataclasses.replace(fine, repaired_on=date(2026, 9, 1))
-    assert evaluate(InstitutionFacts(1, penalties=(repaired,)), POLICY, date(2026, 8, 31)) == \
-        evaluate(InstitutionFacts(1, penalties=(fine,)), POLICY, date(2026, 8, 31))
-    assert evaluate(InstitutionFacts(1, penalties=(repaired,)), POLICY, date(2026, 9, 1)).score == \
-        evaluate(InstitutionFacts(1), POLICY, date(2026, 9, 1)).score
+    assert evaluate(InstitutionFacts(1, penalties=(repaired,)), POLICY, date(2026, 8, 31)) == evaluate(
+        InstitutionFacts(1, penalties=(fine,)), POLICY, date(2026, 8, 31)
+    )
+    assert (
+        evaluate(InstitutionFacts(1, penalties=(repaired,)), POLICY, date(2026, 9, 1)).score
+        == evaluate(InstitutionFacts(1), POLICY, date(2026, 9, 1)).score
+    )
     assert not is_publicly_active(repaired, POLICY, date(2026, 9, 1))
 
 
@@ -145,7 +158,7 @@ def test_repair_never_lowers_the_score(f, data, on):
         return
     i = data.draw(st.integers(min_value=0, max_value=len(f.penalties) - 1))
     repaired = dataclasses.replace(f.penalties[i], repaired_on=data.draw(on_dates))
-    changed = dataclasses.replace(f, penalties=f.penalties[:i] + (repaired,) + f.penalties[i + 1:])
+    changed = dataclasses.replace(f, penalties=f.penalties[:i] + (repaired,) + f.penalties[i + 1 :])
     assert evaluate(changed, policy_for(on), on).score >= evaluate(f, policy_for(on), on).score
 
 
@@ -175,4 +188,5 @@ def test_the_publication_end_never_passes_the_legal_maximum(p, on):
         return
     legal = judge.order36.legal_windows[p.severity].maximum_months
     from scoring import add_months
+
     assert publication_end(p, POLICY) <= add_months(p.decision_date, legal)

@@ -42,8 +42,9 @@ TEXT = (resources.files("scoring") / "policies" / "2026.1.toml").read_text(encod
 
 
 def home(**changes) -> InstitutionFacts:
-    base = InstitutionFacts(1, inspections=(FireInspection(10, ON - timedelta(days=30), CLEAN),),
-                            opened_on=d(2010, 1, 1))
+    base = InstitutionFacts(
+        1, inspections=(FireInspection(10, ON - timedelta(days=30), CLEAN),), opened_on=d(2010, 1, 1)
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -122,8 +123,7 @@ def test_a_non_compliant_fire_status_caps_the_level_at_b():
     failing = {"fire_resistance": "fail", "evacuation": "fail", "fire_facilities": "pass"}
     raw = raw_2026()
     raw["fire"]["points"] |= {"non_compliant": 0, "basically_compliant": 0}
-    a = evaluate(graded(5, inspections=(FireInspection(10, ON - timedelta(days=30), failing),)),
-                 parse_policy(raw), ON)
+    a = evaluate(graded(5, inspections=(FireInspection(10, ON - timedelta(days=30), failing),)), parse_policy(raw), ON)
     assert (a.score, a.level) == (Decimal("100.00"), "B") and "cap.fire_non_compliant" in a.codes
 
 
@@ -180,18 +180,22 @@ def test_per_part_minimums_bind_when_the_policy_names_them():
     assert grading_level(**parts, policy=POLICY) == 5
     assert grading_level(**parts, policy=policy) == 4
     assert decided_level_problems(5, parts, False, policy) == (
-        ("services", "level 5 needs at least 560 for services, got 550"),)
+        ("services", "level 5 needs at least 560 for services, got 550"),
+    )
 
 
-@pytest.mark.parametrize(("path", "value", "reason"), [
-    ("caps.open_major_hazard", "E", "expected a credit level"),
-    ("caps.surprise", "C", "unknown key"),
-    ("inspection_draw.weights.A", 0, "must be above 0"),
-    ("inspection_draw.weights.D", 0.2, "must not be drawn less often"),
-    ("inspection_draw.share", 0, "must be above 0"),
-    ("score.clamp_is_note", "yes", "expected true or false"),
-    ("grading.eligibility.first_grading_max_level", 6, "must be 0 .no cap."),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "reason"),
+    [
+        ("caps.open_major_hazard", "E", "expected a credit level"),
+        ("caps.surprise", "C", "unknown key"),
+        ("inspection_draw.weights.A", 0, "must be above 0"),
+        ("inspection_draw.weights.D", 0.2, "must not be drawn less often"),
+        ("inspection_draw.share", 0, "must be above 0"),
+        ("score.clamp_is_note", "yes", "expected true or false"),
+        ("grading.eligibility.first_grading_max_level", 6, "must be 0 .no cap."),
+    ],
+)
 def test_a_malformed_2026_section_is_refused_naming_the_key(path, value, reason):
     raw = raw_2026()
     *parents, key = path.split(".")
@@ -220,12 +224,20 @@ def test_another_penalty_never_raises_the_score_or_the_level(f, p, on):
     assert after.score <= before.score and RANK[after.level] >= RANK[before.level]
 
 
-@given(facts, record_ids, st.dates(min_value=d(2024, 1, 1), max_value=d(2026, 12, 31)), grading_levels,
-       grading_levels, on_dates)
+@given(
+    facts,
+    record_ids,
+    st.dates(min_value=d(2024, 1, 1), max_value=d(2026, 12, 31)),
+    grading_levels,
+    grading_levels,
+    on_dates,
+)
 def test_a_higher_grade_never_lowers_the_score(f, gid, decided, low, high, on):
     low, high = sorted((low, high))
-    scores = [evaluate(dataclasses.replace(f, gradings=f.gradings + (Grading(gid, decided, level=n),)), POLICY, on)
-              .score for n in (low, high)]
+    scores = [
+        evaluate(dataclasses.replace(f, gradings=f.gradings + (Grading(gid, decided, level=n),)), POLICY, on).score
+        for n in (low, high)
+    ]
     assert scores[0] <= scores[1]
 
 

@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 
 from credit.accounts.system import system_principal
+from credit.public.tables import PublicProfile
 from credit.registry import service
 from credit.registry.queries import search_institutions
-from credit.public.tables import PublicProfile
-from credit.registry.tables import Institution
 from credit.search.index import reindex, reindex_all
 from credit.search.tables import InstitutionSearch
 from tests.test_api_records import make_uscc
@@ -25,8 +24,15 @@ async def homes(db) -> dict[str, dict]:
     stored = {}
     for n, name in enumerate(HOMES, start=1):
         stored[name] = await service.create_institution(
-            {"uscc": make_uscc(n), "name": name, "district_code": "320402", "beds": 10 * n,
-             "owner_type": "private_nonprofit"}, by=system_principal("tester"))
+            {
+                "uscc": make_uscc(n),
+                "name": name,
+                "district_code": "320402",
+                "beds": 10 * n,
+                "owner_type": "private_nonprofit",
+            },
+            by=system_principal("tester"),
+        )
     return stored
 
 
@@ -70,8 +76,10 @@ async def test_the_total_is_exact_and_pages_do_not_overlap(db, homes):
 
 
 async def test_the_name_itself_comes_before_names_that_contain_it(client, homes):
-    await service.create_institution({"uscc": make_uscc(9), "name": "康乐", "district_code": "320402",
-                                      "beds": 5, "owner_type": "private_nonprofit"}, by=system_principal("t"))
+    await service.create_institution(
+        {"uscc": make_uscc(9), "name": "康乐", "district_code": "320402", "beds": 5, "owner_type": "private_nonprofit"},
+        by=system_principal("t"),
+    )
     names = await api_names(client, q="康乐")
     assert names[0] == "康乐"
     assert set(names[1:]) == {"常州市康乐养老院", "颐和康乐中心"}
@@ -82,16 +90,25 @@ async def test_a_name_starting_with_the_query_comes_before_one_containing_it(cli
 
 
 async def test_names_matching_in_chinese_come_before_pinyin_only_matches(client, homes):
-    await service.create_institution({"uscc": make_uscc(8), "name": "kl之家", "district_code": "320402",
-                                      "beds": 5, "owner_type": "private_nonprofit"}, by=system_principal("t"))
+    await service.create_institution(
+        {
+            "uscc": make_uscc(8),
+            "name": "kl之家",
+            "district_code": "320402",
+            "beds": 5,
+            "owner_type": "private_nonprofit",
+        },
+        by=system_principal("t"),
+    )
     assert (await api_names(client, q="kl"))[0] == "kl之家"
 
 
 async def test_a_renamed_home_is_found_by_its_new_name_only(client, homes):
     home = homes["福寿敬老院"]
     values = {k: home[k] for k in service.EDITABLE_FIELDS}
-    await service.update_institution(home["id"], {**values, "name": "松鹤养老院"}, home["version"],
-                                     by=system_principal("tester"))
+    await service.update_institution(
+        home["id"], {**values, "name": "松鹤养老院"}, home["version"], by=system_principal("tester")
+    )
     assert await api_names(client, q="songhe") == ["松鹤养老院"]
     assert await api_names(client, q="福寿") == []
 
@@ -112,8 +129,13 @@ async def test_ties_in_the_credit_sort_are_broken_by_grade_then_name(db, homes):
     # Issue 14 item 4: ties in the credit sort broken by grade, then fire status, then name, never by name alone.
     for name, grade in (("常州市康乐养老院", None), ("康宁老年公寓", 3), ("福寿敬老院", 5)):
         # the search reads the public rows' flat columns: give three homes the same score and level
-        await PublicProfile.update({PublicProfile.score: Decimal("90"), PublicProfile.level: "A",
-                                    PublicProfile.grade: grade}).where(PublicProfile.name == name).run()
+        await (
+            PublicProfile.update(
+                {PublicProfile.score: Decimal("90"), PublicProfile.level: "A", PublicProfile.grade: grade}
+            )
+            .where(PublicProfile.name == name)
+            .run()
+        )
     found = await search_institutions(level="A", sort="credit")
     assert [r["name"] for r in found.items] == ["福寿敬老院", "康宁老年公寓", "常州市康乐养老院"]
 
@@ -144,7 +166,20 @@ async def test_the_list_search_finds_an_entry_by_the_pinyin_of_its_home(db, home
     from credit.listings.tables import ListingEntry
     from credit.timeutil import now_utc, today
 
-    await ListingEntry(subject_kind="institution", institution=homes["福寿敬老院"]["id"], behaviour="8",
-                       status="proposed", facts="未报送年度报告", basis="民发〔2019〕103号", proposed_on=today(),
-                       created_at=now_utc(), updated_at=now_utc(), version=1).save().run()
+    await (
+        ListingEntry(
+            subject_kind="institution",
+            institution=homes["福寿敬老院"]["id"],
+            behaviour="8",
+            status="proposed",
+            facts="未报送年度报告",
+            basis="民发〔2019〕103号",
+            proposed_on=today(),
+            created_at=now_utc(),
+            updated_at=now_utc(),
+            version=1,
+        )
+        .save()
+        .run()
+    )
     assert [e["institution_name"] for e in (await search_entries(q="fushou")).items] == ["福寿敬老院"]

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from stdnum.cn import uscc as uscc_rules
 
+from credit import changefeed
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.listings.jobs import advance_list
@@ -18,7 +19,6 @@ from credit.listings.tables import ListingEntry
 from credit.records.tables import Penalty
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
-from credit import changefeed
 from credit.sharing.keys import issue_key, revoke_key
 from credit.sharing.tables import ChangeEvent
 
@@ -33,19 +33,39 @@ def code(n: int, district: str = "320402") -> str:
 @pytest.fixture
 async def agencies(client) -> dict:
     await ensure_agencies()
-    keys = {name: {"Authorization": f"Bearer {(await issue_key(name, 'test')).key}"}
-            for name in ("health", "fire_rescue", "market_regulation")}
-    home = await registry.create_institution({
-        "uscc": code(1), "name": "常州市天宁区康乐养老院", "district_code": "320402", "beds": 100,
-        "owner_type": "private_nonprofit", "legal_representative": "张建国"}, ADMIN)
+    keys = {
+        name: {"Authorization": f"Bearer {(await issue_key(name, 'test')).key}"}
+        for name in ("health", "fire_rescue", "market_regulation")
+    }
+    home = await registry.create_institution(
+        {
+            "uscc": code(1),
+            "name": "常州市天宁区康乐养老院",
+            "district_code": "320402",
+            "beds": 100,
+            "owner_type": "private_nonprofit",
+            "legal_representative": "张建国",
+        },
+        ADMIN,
+    )
     return {"keys": keys, "home": home}
 
 
 def report(home: dict, number: str = "常卫罚〔2025〕1号", **changes) -> dict:
-    return {"subject_name": home["name"], "uscc": home["uscc"], "legal_representative": "张建国",
-            "decision_number": number, "facts": "医疗废物处置不规范", "legal_basis": "《医疗废物管理条例》第四十六条",
-            "penalty_kind": "罚款", "content": "罚款五千元", "fine_yuan": "5000.00", "decision_date": "2025-05-06",
-            "deciding_agency": "常州市卫生健康委员会", **changes}
+    return {
+        "subject_name": home["name"],
+        "uscc": home["uscc"],
+        "legal_representative": "张建国",
+        "decision_number": number,
+        "facts": "医疗废物处置不规范",
+        "legal_basis": "《医疗废物管理条例》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000.00",
+        "decision_date": "2025-05-06",
+        "deciding_agency": "常州市卫生健康委员会",
+        **changes,
+    }
 
 
 async def test_unknown_and_revoked_keys_get_401(client, agencies):
@@ -65,16 +85,21 @@ async def test_a_reported_penalty_is_stored_once_and_a_changed_payload_is_refuse
     changed = await client.post("/api/v1/penalties", json=report(agencies["home"], fine_yuan="6000"), headers=health)
     assert first.status_code == 201 and again.status_code == 200 and again.json() == first.json()
     assert changed.status_code == 409 and changed.json()["current"]["fine_yuan"] == "5000.00"
-    other_agency = await client.post("/api/v1/penalties", json=report(agencies["home"]),
-                                     headers=agencies["keys"]["fire_rescue"])
+    other_agency = await client.post(
+        "/api/v1/penalties", json=report(agencies["home"]), headers=agencies["keys"]["fire_rescue"]
+    )
     assert other_agency.status_code == 201
     assert await Penalty.count().run() == 2
 
 
 async def test_concurrent_identical_reports_store_one_record(client, agencies):
     health = agencies["keys"]["health"]
-    responses = await asyncio.gather(*[client.post("/api/v1/penalties", json=report(agencies["home"], "并发〔1〕号"),
-                                                   headers=health) for _ in range(5)])
+    responses = await asyncio.gather(
+        *[
+            client.post("/api/v1/penalties", json=report(agencies["home"], "并发〔1〕号"), headers=health)
+            for _ in range(5)
+        ]
+    )
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 200, 201]
     assert await Penalty.count().run() == 1
 
@@ -145,12 +170,31 @@ async def test_a_reader_following_the_cursor_during_concurrent_writes_misses_not
 
 
 async def test_match_ranks_exact_uscc_then_similar_names_with_reasons(client, agencies):
-    await registry.create_institution({"uscc": code(2), "name": "常州市天宁区康樂敬老院", "district_code": "320402",
-                                       "beds": 50, "owner_type": "public"}, ADMIN)
-    await registry.create_institution({"uscc": code(3, "320412"), "name": "武进区湖塘镇中心敬老院",
-                                       "district_code": "320412", "beds": 50, "owner_type": "public"}, ADMIN)
-    response = await client.post("/api/v1/match", headers=agencies["keys"]["health"],
-                                 json={"uscc": agencies["home"]["uscc"], "name": "常州市天宁区康乐养老院有限公司"})
+    await registry.create_institution(
+        {
+            "uscc": code(2),
+            "name": "常州市天宁区康樂敬老院",
+            "district_code": "320402",
+            "beds": 50,
+            "owner_type": "public",
+        },
+        ADMIN,
+    )
+    await registry.create_institution(
+        {
+            "uscc": code(3, "320412"),
+            "name": "武进区湖塘镇中心敬老院",
+            "district_code": "320412",
+            "beds": 50,
+            "owner_type": "public",
+        },
+        ADMIN,
+    )
+    response = await client.post(
+        "/api/v1/match",
+        headers=agencies["keys"]["health"],
+        json={"uscc": agencies["home"]["uscc"], "name": "常州市天宁区康乐养老院有限公司"},
+    )
     candidates = response.json()
     assert response.status_code == 200 and candidates[0]["uscc"] == agencies["home"]["uscc"]
     assert candidates[0]["score"] == 100 and "exact USCC" in candidates[0]["reasons"]
@@ -160,10 +204,12 @@ async def test_match_ranks_exact_uscc_then_similar_names_with_reasons(client, ag
 
 
 async def test_match_by_id_number_finds_the_practitioners_institution_without_revealing_the_number(client, agencies):
-    await registry.add_practitioner(agencies["home"]["id"], {"name": "李秀英", "role": "manager",
-                                                             "id_number": "11010519491231002X"}, ADMIN)
-    response = await client.post("/api/v1/match", headers=agencies["keys"]["health"],
-                                 json={"id_number": "11010519491231002x"})
+    await registry.add_practitioner(
+        agencies["home"]["id"], {"name": "李秀英", "role": "manager", "id_number": "11010519491231002X"}, ADMIN
+    )
+    response = await client.post(
+        "/api/v1/match", headers=agencies["keys"]["health"], json={"id_number": "11010519491231002x"}
+    )
     assert response.json()[0]["uscc"] == agencies["home"]["uscc"]
     assert response.json()[0]["practitioner"]["id_masked"] == "110105********002X"
     assert "11010519491231002" not in response.text
@@ -171,8 +217,18 @@ async def test_match_by_id_number_finds_the_practitioners_institution_without_re
 
 async def listed_entry(home: dict) -> int:
     penalty = await Penalty.select(Penalty.id).first().run()
-    entry = await listings.propose({"institution_id": home["id"], "behaviour": "2", "facts": "f", "basis": "b",
-                                    "penalty_ids": [penalty["id"]], "backdate_reason": "补录", "on": "2025-09-20"}, ADMIN)
+    entry = await listings.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "2",
+            "facts": "f",
+            "basis": "b",
+            "penalty_ids": [penalty["id"]],
+            "backdate_reason": "补录",
+            "on": "2025-09-20",
+        },
+        ADMIN,
+    )
     await listings.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
     await advance_list(date(2025, 10, 11))
     return entry["id"]
@@ -183,11 +239,17 @@ async def test_an_agency_records_a_measure_and_civil_affairs_sees_who_fed_back(c
 
     await client.post("/api/v1/penalties", json=report(agencies["home"]), headers=agencies["keys"]["health"])
     entry_id = await listed_entry(agencies["home"])
-    response = await client.post(f"/api/v1/listings/{entry_id}/measures", headers=agencies["keys"]["health"],
-                                 json={"measure": "restrict_subsidies", "applied_on": "2025-10-20"})
+    response = await client.post(
+        f"/api/v1/listings/{entry_id}/measures",
+        headers=agencies["keys"]["health"],
+        json={"measure": "restrict_subsidies", "applied_on": "2025-10-20"},
+    )
     assert response.status_code == 201
-    missing_text = await client.post(f"/api/v1/listings/{entry_id}/measures", headers=agencies["keys"]["fire_rescue"],
-                                     json={"measure": "other", "applied_on": "2025-10-20"})
+    missing_text = await client.post(
+        f"/api/v1/listings/{entry_id}/measures",
+        headers=agencies["keys"]["fire_rescue"],
+        json={"measure": "other", "applied_on": "2025-10-20"},
+    )
     assert missing_text.status_code == 422
     feedback = {f["agency"]: f["measures"] for f in await feedback_of(entry_id)}
     assert [m["measure"] for m in feedback["health"]] == ["restrict_subsidies"]
@@ -195,8 +257,11 @@ async def test_an_agency_records_a_measure_and_civil_affairs_sees_who_fed_back(c
 
 
 async def test_exports_are_masked_for_the_public_and_full_for_agencies(client, agencies):
-    await client.post("/api/v1/penalties", json=report(agencies["home"], decision_date=date.today().isoformat()),
-                      headers=agencies["keys"]["health"])
+    await client.post(
+        "/api/v1/penalties",
+        json=report(agencies["home"], decision_date=date.today().isoformat()),
+        headers=agencies["keys"]["health"],
+    )
     public = await client.get("/api/v1/exports/penalties.csv")
     assert public.status_code == 200 and public.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(public.content.decode("utf-8-sig"))))

@@ -12,12 +12,17 @@ from credit.timeutil import today
 
 def test_draw_verify_says_match_then_names_the_homes_of_a_changed_draw(tmp_path):
     database = tmp_path / "cli.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ELDERCREDIT_DATA_DIR": str(tmp_path),
-           "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ELDERCREDIT_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+    }
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True,
-                              timeout=180)
+        return subprocess.run(
+            [sys.executable, "-m", "credit.cli", *args], env=env, capture_output=True, text=True, timeout=180
+        )
 
     assert cli("migrate").returncode == 0
     assert cli("seed", "--demo", "--count", "40", "--seed", "7").returncode == 0

@@ -19,13 +19,25 @@ from credit.timeutil import today
 from tests.supervision.world import SETUP, TIANNING, first_of_month, small_city
 
 PASS = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
-FIRE_PASS = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "pass", "evacuation": "pass",
-             "fire_facilities": "pass", "fire_management": "pass", "micro_fire_station": "na"}
+FIRE_PASS = {
+    "fire_resistance": "pass",
+    "resident_floors": "pass",
+    "fire_separation": "pass",
+    "evacuation": "pass",
+    "fire_facilities": "pass",
+    "fire_management": "pass",
+    "micro_fire_station": "na",
+}
 
 
 async def regulator(district: str) -> dict[str, str]:
-    await create_user("tianning", password="correct horse battery staple", actor="test", role="district_regulator",
-                      district_code=district)
+    await create_user(
+        "tianning",
+        password="correct horse battery staple",
+        actor="test",
+        role="district_regulator",
+        district_code=district,
+    )
     return {"Authorization": f"Bearer {(await issue_token('tianning', actor='test')).token}"}
 
 
@@ -42,19 +54,39 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
     fire_task, general_task = tasks
 
     # Inspections: one is the home's fire-safety inspection, one a general inspection with the policy's checklist.
-    inspection = await records.create_fire_inspection(world["homes"][fire_task["uscc"]], {
-        "inspected_on": today().isoformat(), "checklist": FIRE_PASS}, SETUP)
-    recorded = await client.post(f"/api/v1/supervision/tasks/{fire_task['id']}/result", headers=headers, json={
-        "kind": "fire", "fire_inspection_id": inspection["id"], "outcome": "no_problem"})
+    inspection = await records.create_fire_inspection(
+        world["homes"][fire_task["uscc"]], {"inspected_on": today().isoformat(), "checklist": FIRE_PASS}, SETUP
+    )
+    recorded = await client.post(
+        f"/api/v1/supervision/tasks/{fire_task['id']}/result",
+        headers=headers,
+        json={"kind": "fire", "fire_inspection_id": inspection["id"], "outcome": "no_problem"},
+    )
     assert recorded.status_code == 201, recorded.text
-    missing = await client.post(f"/api/v1/supervision/tasks/{general_task['id']}/result", headers=headers, json={
-        "kind": "general", "inspected_on": today().isoformat(), "checklist": {**PASS, "fees": "fail"},
-        "outcome": "rectify"})
+    missing = await client.post(
+        f"/api/v1/supervision/tasks/{general_task['id']}/result",
+        headers=headers,
+        json={
+            "kind": "general",
+            "inspected_on": today().isoformat(),
+            "checklist": {**PASS, "fees": "fail"},
+            "outcome": "rectify",
+        },
+    )
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "rectify_by"
     deadline = today() + timedelta(days=15)
-    recorded = await client.post(f"/api/v1/supervision/tasks/{general_task['id']}/result", headers=headers, json={
-        "kind": "general", "inspected_on": today().isoformat(), "checklist": {**PASS, "fees": "fail"},
-        "outcome": "rectify", "rectify_by": deadline.isoformat(), "findings": "收费标准未公示"})
+    recorded = await client.post(
+        f"/api/v1/supervision/tasks/{general_task['id']}/result",
+        headers=headers,
+        json={
+            "kind": "general",
+            "inspected_on": today().isoformat(),
+            "checklist": {**PASS, "fees": "fail"},
+            "outcome": "rectify",
+            "rectify_by": deadline.isoformat(),
+            "findings": "收费标准未公示",
+        },
+    )
     assert recorded.status_code == 201 and recorded.json()["publish_by"] > today().isoformat()
 
     # Nothing is public before publication; then both results are, inspectors masked, with the feed told.
@@ -82,13 +114,22 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
     assert sorted(r["task"] for r in disclosure["supervision_results"]) == sorted(t["id"] for t in tasks)
 
     # The rectification is confirmed in time; the statistics count it.
-    confirmed = await client.post(f"/api/v1/supervision/tasks/{general_task['id']}/rectification", headers=headers,
-                                  json={"rectified_on": today().isoformat()})
+    confirmed = await client.post(
+        f"/api/v1/supervision/tasks/{general_task['id']}/rectification",
+        headers=headers,
+        json={"rectified_on": today().isoformat()},
+    )
     assert confirmed.status_code == 201 and confirmed.json()["rectification"] == "on_time"
     stats = (await client.get("/api/v1/supervision/results", params={"month": month})).json()["statistics"]
     tianning = next(s for s in stats if s["district_code"] == TIANNING)
-    assert (tianning["checks"], tianning["with_problems"], tianning["rectification_notices"],
-            tianning["rectified_on_time"], tianning["interviews"], tianning["cases"]) == (2, 1, 1, 1, 0, 0)
+    assert (
+        tianning["checks"],
+        tianning["with_problems"],
+        tianning["rectification_notices"],
+        tianning["rectified_on_time"],
+        tianning["interviews"],
+        tianning["cases"],
+    ) == (2, 1, 1, 1, 0, 0)
     csv = await client.get("/supervision.csv", params={"month": month})
     assert csv.status_code == 200 and "天宁区,2,1,1,0,0,1" in csv.text.replace("\r", "")
 
@@ -105,8 +146,12 @@ async def test_a_result_of_another_district_is_refused_and_a_failed_item_is_not_
     await supervision.draw_month(first_of_month())
     headers = await regulator("320412")  # 武进
     task = await SupervisionTask.select().where(SupervisionTask.district_code == TIANNING).first().run()
-    body = {"kind": "general", "inspected_on": today().isoformat(), "checklist": {**PASS, "safety": "fail"},
-            "outcome": "no_problem"}
+    body = {
+        "kind": "general",
+        "inspected_on": today().isoformat(),
+        "checklist": {**PASS, "safety": "fail"},
+        "outcome": "no_problem",
+    }
     refused = await client.post(f"/api/v1/supervision/tasks/{task['id']}/result", headers=headers, json=body)
     assert refused.status_code == 403
     with pytest.raises(ValidationFailed) as inconsistent:
@@ -126,10 +171,17 @@ async def test_a_fire_inspection_with_a_major_hazard_is_never_no_problem_and_its
     await supervision.draw_month(first_of_month())
     task = await SupervisionTask.select().where(SupervisionTask.district_code == TIANNING).first().run()
     deadline = today() + timedelta(days=30)
-    inspection = await records.create_fire_inspection(world["homes"][next(iter(world["homes"]))], {
-        "inspected_on": today().isoformat(), "checklist": {**FIRE_PASS, "evacuation": "fail"}, "hazards": [
-            {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": deadline.isoformat()}]},
-        SETUP)
+    inspection = await records.create_fire_inspection(
+        world["homes"][next(iter(world["homes"]))],
+        {
+            "inspected_on": today().isoformat(),
+            "checklist": {**FIRE_PASS, "evacuation": "fail"},
+            "hazards": [
+                {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": deadline.isoformat()}
+            ],
+        },
+        SETUP,
+    )
     fire = {"kind": "fire", "fire_inspection_id": inspection["id"]}
     with pytest.raises(ValidationFailed) as refused:
         await supervision.record_result(task["id"], {**fire, "outcome": "no_problem"}, SETUP)

@@ -26,16 +26,22 @@ def snapshot(previous=None, conflicts=None):
 
 def test_a_home_is_never_given_its_last_inspectors_nor_one_in_conflict_with_it():
     uscc = code(1, TIANNING)
-    teams = [drawing.compute(f"seed-{n}", snapshot({uscc: [1, 2]}, {uscc: [3]}), POLICY.inspection_draw,
-                             POLICY.supervision).teams[uscc] for n in range(50)]
+    teams = [
+        drawing.compute(
+            f"seed-{n}", snapshot({uscc: [1, 2]}, {uscc: [3]}), POLICY.inspection_draw, POLICY.supervision
+        ).teams[uscc]
+        for n in range(50)
+    ]
     # Only inspector 4 of the district is left: the second comes from the rest of the city.
     assert all(sorted(team) == [4, 9] for team in teams)
 
 
 def test_each_home_gets_two_different_inspectors_of_its_district_when_the_roster_has_them():
     uscc = code(1, TIANNING)
-    teams = [drawing.compute(str(random.random()), snapshot(), POLICY.inspection_draw,
-                             POLICY.supervision).teams[uscc] for _ in range(50)]
+    teams = [
+        drawing.compute(str(random.random()), snapshot(), POLICY.inspection_draw, POLICY.supervision).teams[uscc]
+        for _ in range(50)
+    ]
     assert all(len(set(t)) == 2 and set(t) <= {1, 2, 3, 4} for t in teams)
     assert len({tuple(sorted(t)) for t in teams}) > 1  # the inspectors are drawn, not fixed
 
@@ -72,25 +78,36 @@ async def test_a_stored_draw_is_redone_from_its_seed_and_snapshot_and_a_changed_
     month = on.strftime("%Y-%m")
     assert (await drawing.verify(month)).matches
     stored = await InspectionDraw.select().output(load_json=True).first().run()
-    other = next(u for u in (code(n, d) for d in (TIANNING, WUJIN) for n in (1, 2, 3))
-                 if u not in {h["uscc"] for h in stored["institutions"]})
+    other = next(
+        u
+        for u in (code(n, d) for d in (TIANNING, WUJIN) for n in (1, 2, 3))
+        if u not in {h["uscc"] for h in stored["institutions"]}
+    )
     changed = [{**stored["institutions"][0], "uscc": other}, *stored["institutions"][1:]]
     await InspectionDraw.update({InspectionDraw.institutions: changed}).where(InspectionDraw.id == stored["id"]).run()
     result = await drawing.verify(month)
     assert not result.matches and result.extra == [stored["institutions"][0]["uscc"]] and result.missing == [other]
 
 
-@pytest.mark.parametrize("role, district, status", [("district_regulator", TIANNING, 201),
-                                                    ("district_regulator", WUJIN, 403),
-                                                    ("agency_officer", "", 403)])
+@pytest.mark.parametrize(
+    "role, district, status",
+    [("district_regulator", TIANNING, 201), ("district_regulator", WUJIN, 403), ("agency_officer", "", 403)],
+)
 async def test_a_regulator_keeps_the_roster_of_its_own_district_only(client, role, district, status):
     await small_city(homes=1, inspectors=0)
     extra = {"district_code": district} if role == "district_regulator" else {"agency_code": "health"}
     await create_user("someone", password="correct horse battery staple", actor="test", role=role, **extra)
     token = (await issue_token("someone", actor="test")).token
-    response = await client.post("/api/v1/supervision/inspectors", headers={"Authorization": f"Bearer {token}"},
-                                 json={"name": "李建国", "certificate_number": "32040299001",
-                                       "agency_code": "civil_affairs", "district_code": TIANNING})
+    response = await client.post(
+        "/api/v1/supervision/inspectors",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "name": "李建国",
+            "certificate_number": "32040299001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+    )
     assert response.status_code == status, response.text
 
 
@@ -99,11 +116,19 @@ async def test_a_certificate_number_is_on_the_roster_once_and_a_bad_field_is_nam
 
     await small_city(homes=1, inspectors=1)
     with pytest.raises(Duplicate):
-        await supervision.add_inspector({"name": "李建国", "certificate_number": f"{TIANNING}00001",
-                                         "agency_code": "civil_affairs", "district_code": TIANNING}, SETUP)
+        await supervision.add_inspector(
+            {
+                "name": "李建国",
+                "certificate_number": f"{TIANNING}00001",
+                "agency_code": "civil_affairs",
+                "district_code": TIANNING,
+            },
+            SETUP,
+        )
     with pytest.raises(ValidationFailed) as refused:
-        await supervision.add_inspector({"name": "李建国", "certificate_number": "x", "agency_code": "nobody",
-                                         "district_code": "999999"}, SETUP)
+        await supervision.add_inspector(
+            {"name": "李建国", "certificate_number": "x", "agency_code": "nobody", "district_code": "999999"}, SETUP
+        )
     assert {e.field for e in refused.value.errors} == {"agency_code", "district_code"}
 
 

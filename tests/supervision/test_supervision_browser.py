@@ -62,13 +62,32 @@ asyncio.run(main())
 def server(tmp_path_factory):
     """uvicorn in a subprocess on a free port, on a seeded SQLite file with a month of published results."""
     folder = tmp_path_factory.mktemp("supervision-browser")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}", "SCHEDULER_ENABLED": "false",
-           "SIGNING_KEY_PATH": str(folder / "key.pem"), "RATE_LIMIT_PER_MINUTE": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
+        "SCHEDULER_ENABLED": "false",
+        "SIGNING_KEY_PATH": str(folder / "key.pem"),
+        "RATE_LIMIT_PER_MINUTE": "0",
+    }
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, check=True, timeout=300)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "credit.asgi:app", "--host", "127.0.0.1",
-                                "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "credit.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

@@ -28,25 +28,52 @@ async def test_a_district_regulator_records_publishes_and_keeps_its_roster_in_th
     form = await client.get(f"/workspace/supervision/tasks/{task['id']}")
     assert "服务合同" in form.text and "收费管理" in form.text  # the checklist comes from the policy
 
-    wrong = await post(client, f"/workspace/supervision/tasks/{task['id']}/result", {
-        "kind": "general", "inspected_on": today().isoformat(), "outcome": "rectify", **CHECKLIST})
+    wrong = await post(
+        client,
+        f"/workspace/supervision/tasks/{task['id']}/result",
+        {"kind": "general", "inspected_on": today().isoformat(), "outcome": "rectify", **CHECKLIST},
+    )
     assert wrong.status_code == 422 and "整改期限" in error_beside_id(wrong.text, "f-rectify_by")
-    done = await post(client, f"/workspace/supervision/tasks/{task['id']}/result", {
-        "kind": "general", "inspected_on": today().isoformat(), "outcome": "rectify", **CHECKLIST,
-        "checklist.fees": "fail", "rectify_by": (today() + timedelta(days=10)).isoformat()})
+    done = await post(
+        client,
+        f"/workspace/supervision/tasks/{task['id']}/result",
+        {
+            "kind": "general",
+            "inspected_on": today().isoformat(),
+            "outcome": "rectify",
+            **CHECKLIST,
+            "checklist.fees": "fail",
+            "rectify_by": (today() + timedelta(days=10)).isoformat(),
+        },
+    )
     assert done.status_code == 303
     published = await post(client, f"/workspace/supervision/tasks/{task['id']}/publication", {})
     assert published.status_code == 303
-    assert (await SupervisionTask.select(SupervisionTask.status).where(
-        SupervisionTask.id == task["id"]).first().run())["status"] == "published"
+    assert (await SupervisionTask.select(SupervisionTask.status).where(SupervisionTask.id == task["id"]).first().run())[
+        "status"
+    ] == "published"
 
-    added = await post(client, "/workspace/supervision/inspectors", {
-        "name": "李建国", "certificate_number": "32040299001", "agency_code": "civil_affairs",
-        "district_code": TIANNING})
+    added = await post(
+        client,
+        "/workspace/supervision/inspectors",
+        {
+            "name": "李建国",
+            "certificate_number": "32040299001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+    )
     assert added.status_code == 303
-    again = await post(client, "/workspace/supervision/inspectors", {
-        "name": "李建国", "certificate_number": "32040299001", "agency_code": "civil_affairs",
-        "district_code": TIANNING})
+    again = await post(
+        client,
+        "/workspace/supervision/inspectors",
+        {
+            "name": "李建国",
+            "certificate_number": "32040299001",
+            "agency_code": "civil_affairs",
+            "district_code": TIANNING,
+        },
+    )
     assert again.status_code == 409 and "不能重复登记" in again.text
     assert "李建国" in (await client.get("/workspace/supervision/inspectors")).text
 
@@ -57,10 +84,19 @@ async def test_the_dashboard_counts_a_result_not_published_in_time_and_an_overdu
     await create_user("city", password=PASSWORD, actor="test", role="city_regulator")
     await sign_in(client, "city")
     late = today() - timedelta(days=1)
-    await SupervisionTask.update({SupervisionTask.status: "recorded", SupervisionTask.outcome: "rectify",
-                                  SupervisionTask.inspected_on: late, SupervisionTask.publish_by: late,
-                                  SupervisionTask.rectify_by: late}).where(
-        SupervisionTask.district_code == TIANNING).run()
+    await (
+        SupervisionTask.update(
+            {
+                SupervisionTask.status: "recorded",
+                SupervisionTask.outcome: "rectify",
+                SupervisionTask.inspected_on: late,
+                SupervisionTask.publish_by: late,
+                SupervisionTask.rectify_by: late,
+            }
+        )
+        .where(SupervisionTask.district_code == TIANNING)
+        .run()
+    )
     page = await client.get("/workspace/")
     section = page.text.split('data-testid="supervision-overdue"')[1].split("</ul>")[0]
     assert "results not published in time</span>：1" in section

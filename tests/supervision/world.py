@@ -32,11 +32,29 @@ async def small_city(homes: int = 3, inspectors: int = 3) -> dict[str, Any]:
     world: dict[str, Any] = {"homes": {}, "inspectors": {}}
     for district in (TIANNING, WUJIN):
         for n in range(1, homes + 1):
-            row = await registry.create_institution({
-                "uscc": code(n, district), "name": f"{'天宁' if district == TIANNING else '武进'}测试养老院{n}",
-                "district_code": district, "beds": 60, "owner_type": "private_nonprofit"}, SETUP)
+            row = await registry.create_institution(
+                {
+                    "uscc": code(n, district),
+                    "name": f"{'天宁' if district == TIANNING else '武进'}测试养老院{n}",
+                    "district_code": district,
+                    "beds": 60,
+                    "owner_type": "private_nonprofit",
+                },
+                SETUP,
+            )
             world["homes"][row["uscc"]] = row["id"]
-        world["inspectors"][district] = [(await supervision.add_inspector({
-            "name": f"王{'天武'[district == WUJIN]}{n}", "certificate_number": f"{district}{n:05d}",
-            "agency_code": "civil_affairs", "district_code": district}, SETUP))["id"] for n in range(1, inspectors + 1)]
+        world["inspectors"][district] = [
+            (
+                await supervision.add_inspector(
+                    {
+                        "name": f"王{'天武'[district == WUJIN]}{n}",
+                        "certificate_number": f"{district}{n:05d}",
+                        "agency_code": "civil_affairs",
+                        "district_code": district,
+                    },
+                    SETUP,
+                )
+            )["id"]
+            for n in range(1, inspectors + 1)
+        ]
     return world

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from credit.records.tables import Grading
-from credit.registry.tables import Institution
 from test_workspace_forms import error_beside, homes, institution_form, users  # noqa: F401 (fixtures)
 from workspace_helpers import TIANNING, post, sign_in
+
+from credit.records.tables import Grading
+from credit.registry.tables import Institution
 
 
 async def test_a_nul_byte_in_a_form_field_is_refused_beside_the_field_and_nothing_is_written(client, users):
@@ -41,9 +42,18 @@ async def test_a_workspace_list_page_past_the_end_is_empty_not_an_error(client, 
 async def test_a_decided_grading_level_outside_one_to_five_is_refused_beside_the_level(client, homes):
     # GB/T 37276-2018 has five levels; the committee's level is recorded as given only within them.
     await sign_in(client, "tianning")
-    response = await post(client, f"/workspace/institutions/{homes[TIANNING]}/gradings/new", {
-        "decided_on": "2025-05-01", "environment": "110", "facilities": "120", "operations": "140",
-        "services": "560", "level": "9"})
+    response = await post(
+        client,
+        f"/workspace/institutions/{homes[TIANNING]}/gradings/new",
+        {
+            "decided_on": "2025-05-01",
+            "environment": "110",
+            "facilities": "120",
+            "operations": "140",
+            "services": "560",
+            "level": "9",
+        },
+    )
     assert response.status_code == 422
     assert "不能大于 5" in error_beside(response.text, "level")
     assert await Grading.count().run() == 0

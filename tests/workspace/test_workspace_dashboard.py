@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -15,31 +16,75 @@ from credit.records import service as records
 from credit.registry import service as registry
 from credit.timeutil import now_utc, today
 from scoring.dates import add_months
-from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in
 
 ADMIN = Principal(user_id=0, username="seeder", role="admin")
-CHECKLIST = {"fire_resistance": "pass", "resident_floors": "pass", "fire_separation": "pass", "evacuation": "pass",
-             "fire_facilities": "pass", "fire_management": "pass", "micro_fire_station": "na"}
+CHECKLIST = {
+    "fire_resistance": "pass",
+    "resident_floors": "pass",
+    "fire_separation": "pass",
+    "evacuation": "pass",
+    "fire_facilities": "pass",
+    "fire_management": "pass",
+    "micro_fire_station": "na",
+}
 
 
 async def seed_home(n: int, district: str, name: str) -> int:
     """An institution with a notified list entry closing in 3 days, a grading lapsing in 30 days and a
     major hazard 10 days past its rectify-by date."""
-    home = await registry.create_institution({"uscc": make_uscc(n, district), "name": name, "district_code": district,
-                                              "beds": 50, "owner_type": "private_nonprofit"}, ADMIN)
+    home = await registry.create_institution(
+        {
+            "uscc": make_uscc(n, district),
+            "name": name,
+            "district_code": district,
+            "beds": 50,
+            "owner_type": "private_nonprofit",
+        },
+        ADMIN,
+    )
     on = today()
-    await records.create_grading(home["id"], {
-        "decided_on": (add_months(on, -36) + timedelta(days=30)).isoformat(),
-        "environment": 110, "facilities": 120, "operations": 140, "services": 560}, ADMIN)
+    await records.create_grading(
+        home["id"],
+        {
+            "decided_on": (add_months(on, -36) + timedelta(days=30)).isoformat(),
+            "environment": 110,
+            "facilities": 120,
+            "operations": 140,
+            "services": 560,
+        },
+        ADMIN,
+    )
     found = on - timedelta(days=60)
-    await records.create_fire_inspection(home["id"], {
-        "inspected_on": found.isoformat(), "checklist": CHECKLIST,
-        "hazards": [{"category": "facility_equipment", "description": f"{name}的喷淋系统损坏",
-                     "rectify_by": (on - timedelta(days=10)).isoformat()}]}, ADMIN)
-    await ListingEntry(subject_kind="institution", institution=home["id"], behaviour="2", status="notified",
-                       proposed_on=on - timedelta(days=4), notified_on=on - timedelta(days=2),
-                       objection_deadline=on + timedelta(days=3), created_at=now_utc(),
-                       updated_at=now_utc()).save().run()
+    await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": found.isoformat(),
+            "checklist": CHECKLIST,
+            "hazards": [
+                {
+                    "category": "facility_equipment",
+                    "description": f"{name}的喷淋系统损坏",
+                    "rectify_by": (on - timedelta(days=10)).isoformat(),
+                }
+            ],
+        },
+        ADMIN,
+    )
+    await (
+        ListingEntry(
+            subject_kind="institution",
+            institution=home["id"],
+            behaviour="2",
+            status="notified",
+            proposed_on=on - timedelta(days=4),
+            notified_on=on - timedelta(days=2),
+            objection_deadline=on + timedelta(days=3),
+            created_at=now_utc(),
+            updated_at=now_utc(),
+        )
+        .save()
+        .run()
+    )
     return home["id"]
 
 
@@ -77,8 +122,11 @@ async def test_a_district_regulator_sees_only_its_own_districts_items(client, ci
 
 
 async def test_a_newer_grading_takes_a_lapsing_one_off_the_list(client, city):
-    await records.create_grading(city["wujin"], {"decided_on": today().isoformat(), "environment": 110,
-                                                 "facilities": 120, "operations": 140, "services": 560}, ADMIN)
+    await records.create_grading(
+        city["wujin"],
+        {"decided_on": today().isoformat(), "environment": 110, "facilities": 120, "operations": 140, "services": 560},
+        ADMIN,
+    )
     await sign_in(client, "city")
     rows = section((await client.get("/workspace")).text, "lapsing")
     assert "天宁颐养院" in rows and "武进康乐园" not in rows
@@ -89,18 +137,37 @@ async def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=/workspace")
 
 
-
 async def due_homes() -> None:
     """A Tianning home never inspected and a Wujin home last inspected a year and a day ago."""
-    await registry.create_institution({"uscc": make_uscc(3, TIANNING), "name": "天宁新开养老院",
-                                       "district_code": TIANNING, "beds": 40, "owner_type": "private_nonprofit"},
-                                      ADMIN)
-    stale = await registry.create_institution({"uscc": make_uscc(4, WUJIN), "name": "武进久未检查院",
-                                               "district_code": WUJIN, "beds": 40, "owner_type": "enterprise"},
-                                              ADMIN)
-    await records.create_fire_inspection(stale["id"], {
-        "inspected_on": (add_months(today(), -12) - timedelta(days=1)).isoformat(), "checklist": CHECKLIST,
-        "hazards": []}, ADMIN)
+    await registry.create_institution(
+        {
+            "uscc": make_uscc(3, TIANNING),
+            "name": "天宁新开养老院",
+            "district_code": TIANNING,
+            "beds": 40,
+            "owner_type": "private_nonprofit",
+        },
+        ADMIN,
+    )
+    stale = await registry.create_institution(
+        {
+            "uscc": make_uscc(4, WUJIN),
+            "name": "武进久未检查院",
+            "district_code": WUJIN,
+            "beds": 40,
+            "owner_type": "enterprise",
+        },
+        ADMIN,
+    )
+    await records.create_fire_inspection(
+        stale["id"],
+        {
+            "inspected_on": (add_months(today(), -12) - timedelta(days=1)).isoformat(),
+            "checklist": CHECKLIST,
+            "hazards": [],
+        },
+        ADMIN,
+    )
 
 
 async def test_homes_without_an_inspection_for_a_year_are_due_on_the_dashboard(client, city):

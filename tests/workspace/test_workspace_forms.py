@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, error_beside_id, make_uscc, post, sign_in
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -15,14 +15,21 @@ from credit.registry import service as registry
 from credit.registry.tables import Institution
 from credit.seeding import ensure_agencies
 from credit.timeutil import today
-from workspace_helpers import PASSWORD, TIANNING, WUJIN, error_beside_id, make_uscc, post, sign_in
 
 ADMIN = Principal(user_id=0, username="seeder", role="admin")
 
 
 def institution_form(n: int, district: str = TIANNING, **changes) -> dict[str, str]:
-    return {"uscc": make_uscc(n, district), "name": f"测试养老院{n}", "district_code": district, "beds": "80",
-            "owner_type": "private_nonprofit", "address": "常州市某路1号", "status": "active", **changes}
+    return {
+        "uscc": make_uscc(n, district),
+        "name": f"测试养老院{n}",
+        "district_code": district,
+        "beds": "80",
+        "owner_type": "private_nonprofit",
+        "address": "常州市某路1号",
+        "status": "active",
+        **changes,
+    }
 
 
 def error_beside(html: str, field: str) -> str:
@@ -40,8 +47,10 @@ async def users(db):
 
 @pytest.fixture
 async def homes(users) -> dict[str, int]:
-    return {district: (await registry.create_institution(institution_form(n, district), ADMIN))["id"]
-            for n, district in ((1, TIANNING), (2, WUJIN))}
+    return {
+        district: (await registry.create_institution(institution_form(n, district), ADMIN))["id"]
+        for n, district in ((1, TIANNING), (2, WUJIN))
+    }
 
 
 async def test_creating_an_institution_through_the_form_stores_it_and_confirms(client, users):
@@ -87,8 +96,11 @@ async def test_a_district_regulator_cannot_edit_another_districts_institution(cl
     await sign_in(client, "tianning")
     wujin = homes[WUJIN]
     assert (await client.get(f"/workspace/institutions/{wujin}/edit")).status_code == 403
-    response = await post(client, f"/workspace/institutions/{wujin}/edit",
-                          {**institution_form(2, WUJIN, name="改过的名字"), "version": "1"})
+    response = await post(
+        client,
+        f"/workspace/institutions/{wujin}/edit",
+        {**institution_form(2, WUJIN, name="改过的名字"), "version": "1"},
+    )
     assert response.status_code == 403 and "不允许" in response.text
     stored = await registry.get_institution(wujin)
     assert stored["name"] == "测试养老院2" and stored["version"] == 1
@@ -99,8 +111,9 @@ async def test_editing_an_institution_shows_current_values_and_saves_a_new_versi
     home = homes[TIANNING]
     form = await client.get(f"/workspace/institutions/{home}/edit")
     assert 'name="version" value="1"' in form.text and 'value="测试养老院1"' in form.text
-    response = await post(client, f"/workspace/institutions/{home}/edit",
-                          {**institution_form(1, beds="120"), "version": "1"})
+    response = await post(
+        client, f"/workspace/institutions/{home}/edit", {**institution_form(1, beds="120"), "version": "1"}
+    )
     assert response.status_code == 303
     stored = await registry.get_institution(home)
     assert stored["beds"] == 120 and stored["version"] == 2
@@ -110,12 +123,15 @@ async def test_a_stale_edit_shows_the_conflict_and_the_current_version_and_overw
     await sign_in(client, "city")
     home = homes[TIANNING]
     await registry.update_institution(home, institution_form(1, beds="99"), 1, ADMIN)  # someone else, first
-    response = await post(client, f"/workspace/institutions/{home}/edit",
-                          {**institution_form(1, beds="150"), "version": "1"})
+    response = await post(
+        client, f"/workspace/institutions/{home}/edit", {**institution_form(1, beds="150"), "version": "1"}
+    )
     assert response.status_code == 409
     assert 'data-testid="conflict"' in response.text and "Someone else changed this record" in response.text
-    assert 'name="version" value="2"' in response.text and 'id="f-beds" name="beds" type="number" value="99"' in \
-        response.text
+    assert (
+        'name="version" value="2"' in response.text
+        and 'id="f-beds" name="beds" type="number" value="99"' in response.text
+    )
     stored = await registry.get_institution(home)
     assert stored["beds"] == 99 and stored["version"] == 2
 
@@ -126,16 +142,36 @@ async def test_a_fire_inspection_with_a_failing_area_and_an_open_hazard_then_its
     form = await client.get(f"/workspace/institutions/{home}/fire-inspections/new")
     assert form.status_code == 200 and 'type="radio"' in form.text and "安全疏散和避难" in form.text
     inspected = today() - timedelta(days=5)
-    data = {"inspected_on": inspected.isoformat(), "inspector": "天宁消防",
-            **{f"checklist.{area}": "pass" for area in ("fire_resistance", "resident_floors", "fire_separation",
-                                                        "fire_facilities", "fire_management", "micro_fire_station")},
-            "checklist.evacuation": "fail",
-            "hazards.0.category": "facility_equipment", "hazards.0.description": "疏散通道堵塞",
-            "hazards.0.rectify_by": (today() + timedelta(days=20)).isoformat()}
+    data = {
+        "inspected_on": inspected.isoformat(),
+        "inspector": "天宁消防",
+        **{
+            f"checklist.{area}": "pass"
+            for area in (
+                "fire_resistance",
+                "resident_floors",
+                "fire_separation",
+                "fire_facilities",
+                "fire_management",
+                "micro_fire_station",
+            )
+        },
+        "checklist.evacuation": "fail",
+        "hazards.0.category": "facility_equipment",
+        "hazards.0.description": "疏散通道堵塞",
+        "hazards.0.rectify_by": (today() + timedelta(days=20)).isoformat(),
+    }
     # A hazard row with a deadline before it was found is refused beside that row's field.
-    refused = await post(client, f"/workspace/institutions/{home}/fire-inspections/new",
-                         {**data, "hazards.1.category": "other", "hazards.1.description": "其他",
-                          "hazards.1.rectify_by": (inspected - timedelta(days=1)).isoformat()})
+    refused = await post(
+        client,
+        f"/workspace/institutions/{home}/fire-inspections/new",
+        {
+            **data,
+            "hazards.1.category": "other",
+            "hazards.1.description": "其他",
+            "hazards.1.rectify_by": (inspected - timedelta(days=1)).isoformat(),
+        },
+    )
     assert refused.status_code == 422 and "must not be before" in error_beside(refused.text, "hazards.1.rectify_by")
     assert await FireInspection.count().run() == 0
     response = await post(client, f"/workspace/institutions/{home}/fire-inspections/new", data)
@@ -148,8 +184,9 @@ async def test_a_fire_inspection_with_a_failing_area_and_an_open_hazard_then_its
     assert f'action="/workspace/hazards/{hazard["id"]}/rectify"' in page.text
     bad = await post(client, f"/workspace/hazards/{hazard['id']}/rectify", {"rectified_on": "", "version": "1"})
     assert bad.status_code == 422 and f'id="rectify-{hazard["id"]}-error"' in bad.text
-    done = await post(client, f"/workspace/hazards/{hazard['id']}/rectify",
-                      {"rectified_on": today().isoformat(), "version": "1"})
+    done = await post(
+        client, f"/workspace/hazards/{hazard['id']}/rectify", {"rectified_on": today().isoformat(), "version": "1"}
+    )
     assert done.status_code == 303 and done.headers["location"].endswith("?saved=hazard")
     assert (await MajorHazard.select().first().run())["rectified_on"] == today()
     assert 'data-testid="hazard-open"' not in (await client.get(f"/workspace/institutions/{home}")).text
@@ -166,18 +203,28 @@ async def test_a_fire_rescue_officer_records_inspections_but_may_not_edit_the_in
 async def test_adding_a_penalty_and_editing_it_then_the_history_lists_both_with_the_actor(client, homes):
     await sign_in(client, "tianning")
     home = homes[TIANNING]
-    penalty = {"decision_number": "天民罚字〔2025〕7号", "facts": "未按规定配备护理人员",
-               "legal_basis": "《养老机构管理办法》第四十六条", "penalty_kind": "罚款", "content": "罚款五千元",
-               "fine_yuan": "5000.50", "decision_date": (today() - timedelta(days=30)).isoformat(),
-               "deciding_agency": "天宁区民政局", "subject_kind": "legal_person"}
+    penalty = {
+        "decision_number": "天民罚字〔2025〕7号",
+        "facts": "未按规定配备护理人员",
+        "legal_basis": "《养老机构管理办法》第四十六条",
+        "penalty_kind": "罚款",
+        "content": "罚款五千元",
+        "fine_yuan": "5000.50",
+        "decision_date": (today() - timedelta(days=30)).isoformat(),
+        "deciding_agency": "天宁区民政局",
+        "subject_kind": "legal_person",
+    }
     response = await post(client, f"/workspace/institutions/{home}/penalties/new", penalty)
     assert response.status_code == 303
     stored = await Penalty.select().first().run()
     assert stored["fine_fen"] == 500050 and stored["subject_name"] == "测试养老院1"
     form = await client.get(f"/workspace/penalties/{stored['id']}/edit")
     assert form.status_code == 200 and 'name="version" value="1"' in form.text and 'value="5000.50"' in form.text
-    edited = await post(client, f"/workspace/penalties/{stored['id']}/edit",
-                        {**penalty, "rectified_on": today().isoformat(), "version": "1"})
+    edited = await post(
+        client,
+        f"/workspace/penalties/{stored['id']}/edit",
+        {**penalty, "rectified_on": today().isoformat(), "version": "1"},
+    )
     assert edited.status_code == 303
     after = await Penalty.select().where(Penalty.id == stored["id"]).first().run()
     assert after["rectified_on"] == today() and after["version"] == 2
@@ -193,28 +240,48 @@ async def test_adding_a_penalty_and_editing_it_then_the_history_lists_both_with_
 async def test_revoking_a_penalty_needs_the_revocation_date(client, homes):
     await sign_in(client, "city")
     home = homes[WUJIN]
-    penalty = {"decision_number": "武民罚字〔2025〕3号", "facts": "事实", "legal_basis": "依据", "penalty_kind": "警告",
-               "content": "警告", "decision_date": (today() - timedelta(days=3)).isoformat(),
-               "deciding_agency": "武进区民政局"}
+    penalty = {
+        "decision_number": "武民罚字〔2025〕3号",
+        "facts": "事实",
+        "legal_basis": "依据",
+        "penalty_kind": "警告",
+        "content": "警告",
+        "decision_date": (today() - timedelta(days=3)).isoformat(),
+        "deciding_agency": "武进区民政局",
+    }
     await post(client, f"/workspace/institutions/{home}/penalties/new", penalty)
     penalty_id = (await Penalty.select(Penalty.id).first().run())["id"]
     refused = await post(client, f"/workspace/penalties/{penalty_id}/edit", {**penalty, "revoked": "1", "version": "1"})
     assert refused.status_code == 422 and "is required" in error_beside(refused.text, "revoked_on")
     assert 'value="武民罚字〔2025〕3号"' in refused.text
-    done = await post(client, f"/workspace/penalties/{penalty_id}/edit",
-                      {**penalty, "revoked": "1", "revoked_on": today().isoformat(), "version": "1"})
+    done = await post(
+        client,
+        f"/workspace/penalties/{penalty_id}/edit",
+        {**penalty, "revoked": "1", "revoked_on": today().isoformat(), "version": "1"},
+    )
     assert done.status_code == 303 and (await Penalty.select().first().run())["revoked"] is True
 
 
 async def test_a_grading_and_a_practitioner_are_added_through_their_forms(client, homes):
     await sign_in(client, "tianning")
     home = homes[TIANNING]
-    grading = await post(client, f"/workspace/institutions/{home}/gradings/new", {
-        "decided_on": today().isoformat(), "environment": "110", "facilities": "120", "operations": "140",
-        "services": "560"})
+    grading = await post(
+        client,
+        f"/workspace/institutions/{home}/gradings/new",
+        {
+            "decided_on": today().isoformat(),
+            "environment": "110",
+            "facilities": "120",
+            "operations": "140",
+            "services": "560",
+        },
+    )
     assert grading.status_code == 303
-    person = await post(client, f"/workspace/institutions/{home}/practitioners/new",
-                        {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"})
+    person = await post(
+        client,
+        f"/workspace/institutions/{home}/practitioners/new",
+        {"name": "李秀英", "role": "care_staff", "id_number": "11010519491231002X"},
+    )
     assert person.status_code == 303
     page = await client.get(f"/workspace/institutions/{home}")
     assert "110105********002X" in page.text and "11010519491231002X" not in page.text

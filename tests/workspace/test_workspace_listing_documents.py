@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_workspace_listings import SYSTEM, home, walk_to_listed  # noqa: F401 (fixture)
+from workspace_helpers import post, sign_in
+
 from credit.accounts.service import issue_token
 from credit.listings import service as listings
 from credit.listings.tables import ListingEntry
 from credit.timeutil import today
-from test_workspace_listings import SYSTEM, home, walk_to_listed  # noqa: F401 (fixture)
-from workspace_helpers import sign_in, post
 
 
 async def test_the_decision_document_names_facts_basis_measures_duration_repair_and_remedies(client, home):
@@ -34,34 +35,56 @@ async def test_the_decision_document_names_facts_basis_measures_duration_repair_
 
 
 async def test_a_court_designation_refused_withdrawal_is_a_plain_message_and_a_409(client, home):
-    court = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
-                                    "facts": "（2026）苏04执12号", "basis": "失信被执行人名单"}, SYSTEM)
+    court = await listings.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "court_debtor",
+            "facts": "（2026）苏04执12号",
+            "basis": "失信被执行人名单",
+        },
+        SYSTEM,
+    )
     await sign_in(client, "city")
     base = f"/workspace/listings/{court['id']}"
     shown = await client.get(base)
     assert 'data-testid="form-withdrawal"' not in shown.text and 'data-testid="form-removal"' in shown.text
     await post(client, f"{base}/objection", {"on": today().isoformat(), "text": "已履行"})
-    refused = await post(client, f"{base}/decision", {"on": today().isoformat(), "outcome": "withdrawn",
-                                                      "reasons": "复核"})
+    refused = await post(
+        client, f"{base}/decision", {"on": today().isoformat(), "outcome": "withdrawn", "reasons": "复核"}
+    )
     assert refused.status_code == 409 and "民政部门复核不得撤回" in refused.text
     assert (await listings.entry_detail(court["id"]))["status"] == "objected"
 
 
 async def test_the_api_refuses_withdrawing_a_court_designation_with_a_problem(client, home):
-    court = await listings.propose({"institution_id": home["id"], "behaviour": "court_debtor",
-                                    "facts": "（2026）苏04执13号", "basis": "失信被执行人名单"}, SYSTEM)
+    court = await listings.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "court_debtor",
+            "facts": "（2026）苏04执13号",
+            "basis": "失信被执行人名单",
+        },
+        SYSTEM,
+    )
     token = (await issue_token("city", actor="test")).token
-    answer = await client.post(f"/api/v1/listings/{court['id']}/removal", json={"reason": "expired"},
-                               headers={"Authorization": f"Bearer {token}"})
+    answer = await client.post(
+        f"/api/v1/listings/{court['id']}/removal",
+        json={"reason": "expired"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert answer.status_code == 409 and answer.headers["content-type"].startswith("application/problem+json")
     assert "follows the court's list" in answer.text and "reason" in answer.text
 
 
 async def test_the_dashboard_shows_an_entry_waiting_for_the_official_calendar(client, home):
     entry = await listings.notify(home["entry_id"], {}, SYSTEM)
-    await ListingEntry.update({ListingEntry.objection_deadline: date(2026, 1, 5),
-                               ListingEntry.objection_deadline_confirmed: False}).where(
-        ListingEntry.id == entry["id"]).run()
+    await (
+        ListingEntry.update(
+            {ListingEntry.objection_deadline: date(2026, 1, 5), ListingEntry.objection_deadline_confirmed: False}
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
     await sign_in(client, "city")
     page = await client.get("/workspace/")
     assert 'data-testid="calendar-holds"' in page.text and "暂缓列入" in page.text

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, csrf, error_beside_id, make_uscc, post, sign_in
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -18,7 +19,6 @@ from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
 from credit.timeutil import now_utc, today
-from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in, csrf, post, error_beside_id
 
 SYSTEM = system_principal()
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
@@ -26,9 +26,13 @@ HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_co
 
 def error_in_group(html: str, field_id: str) -> str:
     """The error text at the end of the fieldset (checkboxes, radios) with this id ('' when there is none)."""
-    match = re.search(rf'<fieldset[^>]*id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>'
-                      rf'(?:(?!</fieldset>).)*<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>'
-                      rf'\s*</fieldset>', html, re.S)
+    match = re.search(
+        rf'<fieldset[^>]*id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>'
+        rf'(?:(?!</fieldset>).)*<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>'
+        rf"\s*</fieldset>",
+        html,
+        re.S,
+    )
     return match.group(1) if match else ""
 
 
@@ -48,15 +52,41 @@ async def home(db) -> dict:
     await create_user("tianning", "district_regulator", PASSWORD, district_code=TIANNING, actor="test")
     await create_user("wujin", "district_regulator", PASSWORD, district_code=WUJIN, actor="test")
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
-    institution = await registry.create_institution({
-        "uscc": make_uscc(1), "name": "天宁康乐养老院", "district_code": TIANNING, "beds": 100,
-        "owner_type": "private_nonprofit"}, SYSTEM)
-    penalty = await records.create_penalty(institution["id"], {
-        "decision_number": "天民罚字〔2026〕9号", "facts": "护理员殴打老年人", "legal_basis": "《老年人权益保障法》第七十八条",
-        "penalty_kind": "罚款", "content": "罚款五万元", "decision_date": (today() - timedelta(days=40)).isoformat(),
-        "deciding_agency": "天宁区民政局", "severity": "serious", "fine_yuan": "50000"}, SYSTEM)
-    entry = await listings.propose({"institution_id": institution["id"], "behaviour": "2", "facts": "护理员殴打老年人",
-                                    "basis": "民发〔2019〕103号 第六条第二项", "penalty_ids": [penalty["id"]]}, SYSTEM)
+    institution = await registry.create_institution(
+        {
+            "uscc": make_uscc(1),
+            "name": "天宁康乐养老院",
+            "district_code": TIANNING,
+            "beds": 100,
+            "owner_type": "private_nonprofit",
+        },
+        SYSTEM,
+    )
+    penalty = await records.create_penalty(
+        institution["id"],
+        {
+            "decision_number": "天民罚字〔2026〕9号",
+            "facts": "护理员殴打老年人",
+            "legal_basis": "《老年人权益保障法》第七十八条",
+            "penalty_kind": "罚款",
+            "content": "罚款五万元",
+            "decision_date": (today() - timedelta(days=40)).isoformat(),
+            "deciding_agency": "天宁区民政局",
+            "severity": "serious",
+            "fine_yuan": "50000",
+        },
+        SYSTEM,
+    )
+    entry = await listings.propose(
+        {
+            "institution_id": institution["id"],
+            "behaviour": "2",
+            "facts": "护理员殴打老年人",
+            "basis": "民发〔2019〕103号 第六条第二项",
+            "penalty_ids": [penalty["id"]],
+        },
+        SYSTEM,
+    )
     return {**institution, "penalty_id": penalty["id"], "entry_id": entry["id"]}
 
 
@@ -64,10 +94,16 @@ async def walk_to_listed(http, entry_id: int) -> None:
     """Notice, objection and an upheld review, each through its form."""
     base = f"/workspace/listings/{entry_id}"
     assert (await post(http, f"{base}/notify", {"on": today().isoformat()})).status_code == 303
-    assert (await post(http, f"{base}/objection", {"on": today().isoformat(),
-                                                    "text": "护理员已辞退，请求不予列入"})).status_code == 303
-    assert (await post(http, f"{base}/decision", {"on": today().isoformat(), "outcome": "upheld",
-                                                   "reasons": "事实清楚，异议理由不成立"})).status_code == 303
+    assert (
+        await post(http, f"{base}/objection", {"on": today().isoformat(), "text": "护理员已辞退，请求不予列入"})
+    ).status_code == 303
+    assert (
+        await post(
+            http,
+            f"{base}/decision",
+            {"on": today().isoformat(), "outcome": "upheld", "reasons": "事实清楚，异议理由不成立"},
+        )
+    ).status_code == 303
 
 
 async def test_an_entry_walks_from_proposed_to_listed_through_the_forms_each_offered_in_its_state(client, home):
@@ -84,8 +120,9 @@ async def test_an_entry_walks_from_proposed_to_listed_through_the_forms_each_off
     assert "已告知" in status_of(page.text) and 'data-testid="saved"' in page.text
     assert forms_on(page.text) == ["objection", "withdrawal"]
 
-    assert (await post(client, f"{base}/objection", {"on": today().isoformat(),
-                                                      "text": "护理员已辞退，请求不予列入"})).status_code == 303
+    assert (
+        await post(client, f"{base}/objection", {"on": today().isoformat(), "text": "护理员已辞退，请求不予列入"})
+    ).status_code == 303
     page = await client.get(base)
     assert "已提出异议" in status_of(page.text) and forms_on(page.text) == ["decision", "withdrawal"]
     assert "护理员已辞退，请求不予列入" in page.text
@@ -108,15 +145,26 @@ async def test_proposing_through_the_form_rests_the_entry_on_the_chosen_penalty(
     form = await client.get(f"/workspace/listings/new?institution={home['id']}")
     assert form.status_code == 200 and "被人民法院认定为失信被执行人的" in form.text
     assert re.search(rf'name="penalty_ids" type="checkbox" value="{home["penalty_id"]}"', form.text)
-    refused = await post(client, "/workspace/listings/new", {"institution_id": str(home["id"]), "behaviour": "7",
-                                                             "basis": "第六条第七项"})
+    refused = await post(
+        client,
+        "/workspace/listings/new",
+        {"institution_id": str(home["id"]), "behaviour": "7", "basis": "第六条第七项"},
+    )
     assert refused.status_code == 422
     assert "必须填写" in error_beside_id(refused.text, "f-facts")
     assert "至少勾选一项" in error_in_group(refused.text, "f-penalty_ids")
     assert "第六条第七项</textarea>" in refused.text
-    created = await post(client, "/workspace/listings/new", {
-        "institution_id": str(home["id"]), "behaviour": "7", "facts": "检查时提供虚假台账", "basis": "第六条第七项",
-        "penalty_ids": [str(home["penalty_id"])]})
+    created = await post(
+        client,
+        "/workspace/listings/new",
+        {
+            "institution_id": str(home["id"]),
+            "behaviour": "7",
+            "facts": "检查时提供虚假台账",
+            "basis": "第六条第七项",
+            "penalty_ids": [str(home["penalty_id"])],
+        },
+    )
     assert created.status_code == 303
     entry_id = int(re.search(r"/workspace/listings/(\d+)\?saved=proposed", created.headers["location"]).group(1))
     entry = await listings.entry_detail(entry_id)
@@ -126,17 +174,26 @@ async def test_proposing_through_the_form_rests_the_entry_on_the_chosen_penalty(
 
 async def test_proposing_a_behaviour_already_on_foot_answers_409_with_the_reason(client, home):
     await sign_in(client, "city")
-    response = await post(client, "/workspace/listings/new", {
-        "institution_id": str(home["id"]), "behaviour": "2", "facts": "再次", "basis": "第六条第二项",
-        "penalty_ids": [str(home["penalty_id"])]})
+    response = await post(
+        client,
+        "/workspace/listings/new",
+        {
+            "institution_id": str(home["id"]),
+            "behaviour": "2",
+            "facts": "再次",
+            "basis": "第六条第二项",
+            "penalty_ids": [str(home["penalty_id"])],
+        },
+    )
     assert response.status_code == 409 and "已有同一失信行为的名单事项" in response.text
     assert await ListingEntry.count().run() == 1
 
 
 async def test_a_step_illegal_in_the_current_state_answers_409_naming_the_state_and_changes_nothing(client, home):
     await sign_in(client, "city")
-    response = await post(client, f"/workspace/listings/{home['entry_id']}/decision",
-                          {"outcome": "upheld", "reasons": "维持"})
+    response = await post(
+        client, f"/workspace/listings/{home['entry_id']}/decision", {"outcome": "upheld", "reasons": "维持"}
+    )
     assert response.status_code == 409
     refused = re.search(r'data-testid="refused">(.*?)</div>', response.text, re.S).group(1)
     assert "已提出" in refused and "proposed" in refused
@@ -147,8 +204,11 @@ async def test_a_step_illegal_in_the_current_state_answers_409_naming_the_state_
 async def test_an_objection_after_the_window_is_refused_with_the_closing_date(client, home):
     await sign_in(client, "city")
     base = f"/workspace/listings/{home['entry_id']}"
-    await post(client, f"{base}/notify", {"on": (today() - timedelta(days=30)).isoformat(),
-                                          "backdate_reason": "告知书30天前已送达"})
+    await post(
+        client,
+        f"{base}/notify",
+        {"on": (today() - timedelta(days=30)).isoformat(), "backdate_reason": "告知书30天前已送达"},
+    )
     entry = await listings.entry_detail(home["entry_id"])
     page = await client.get(base)
     assert "objection" not in forms_on(page.text)
@@ -160,8 +220,9 @@ async def test_an_objection_after_the_window_is_refused_with_the_closing_date(cl
 async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, home):
     await sign_in(client, "city")
     base = f"/workspace/listings/{home['entry_id']}"
-    response = await post(client, f"{base}/withdrawal", {"on": (today() + timedelta(days=3)).isoformat(),
-                                                         "reasons": ""})
+    response = await post(
+        client, f"{base}/withdrawal", {"on": (today() + timedelta(days=3)).isoformat(), "reasons": ""}
+    )
     assert response.status_code == 422
     assert "不能晚于今天" in error_beside_id(response.text, "f-withdrawal-on")
     assert "必须填写" in error_beside_id(response.text, "f-withdrawal-reasons")
@@ -180,10 +241,18 @@ async def test_a_review_decision_without_an_outcome_is_refused_beside_the_choice
 
 
 async def test_an_unconfirmed_objection_deadline_is_marked_so(client, home):
-    await ListingEntry.update({ListingEntry.status: "notified", ListingEntry.notified_on: today(),
-                               ListingEntry.objection_deadline: today() + timedelta(days=7),
-                               ListingEntry.objection_deadline_confirmed: False}).where(
-        ListingEntry.id == home["entry_id"]).run()
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.status: "notified",
+                ListingEntry.notified_on: today(),
+                ListingEntry.objection_deadline: today() + timedelta(days=7),
+                ListingEntry.objection_deadline_confirmed: False,
+            }
+        )
+        .where(ListingEntry.id == home["entry_id"])
+        .run()
+    )
     await sign_in(client, "city")
     page = await client.get(f"/workspace/listings/{home['entry_id']}")
     deadline = re.search(r'data-testid="objection-deadline">(.*?)</dd>', page.text, re.S).group(1)
@@ -193,8 +262,7 @@ async def test_an_unconfirmed_objection_deadline_is_marked_so(client, home):
 async def test_the_feedback_table_shows_an_agencys_measure_and_not_yet_for_the_others(client, home):
     await sign_in(client, "city")
     await walk_to_listed(client, home["entry_id"])
-    await record_measure(home["entry_id"], {"measure": "restrict_subsidies", "applied_on": today().isoformat()},
-                         HEALTH)
+    await record_measure(home["entry_id"], {"measure": "restrict_subsidies", "applied_on": today().isoformat()}, HEALTH)
     page = await client.get(f"/workspace/listings/{home['entry_id']}")
     rows = dict(re.findall(r'<tr data-testid="feedback-([a-z_]+)">(.*?)</tr>', page.text, re.S))
     assert len(rows) == 7
@@ -226,10 +294,17 @@ async def test_after_two_years_an_early_removal_is_applied_for_and_approved_thro
     await sign_in(client, "tianning")
     await walk_to_listed(client, home["entry_id"])
     listed_on = today() - timedelta(days=800)
-    await ListingEntry.update({ListingEntry.listed_on: listed_on,
-                               ListingEntry.early_removal_from: today() - timedelta(days=70),
-                               ListingEntry.expires_on: today() + timedelta(days=295)}).where(
-        ListingEntry.id == home["entry_id"]).run()
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.listed_on: listed_on,
+                ListingEntry.early_removal_from: today() - timedelta(days=70),
+                ListingEntry.expires_on: today() + timedelta(days=295),
+            }
+        )
+        .where(ListingEntry.id == home["entry_id"])
+        .run()
+    )
     base = f"/workspace/listings/{home['entry_id']}"
     page = await client.get(base)
     assert forms_on(page.text) == ["early-removal", "removal"]
@@ -258,10 +333,25 @@ async def test_removal_as_expired_before_the_listing_ends_is_refused_but_as_an_e
 
 
 async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_to_its_own(client, home):
-    other = await registry.create_institution({"uscc": make_uscc(2, WUJIN), "name": "武进夕阳红养老院",
-                                               "district_code": WUJIN, "beds": 60, "owner_type": "enterprise"}, SYSTEM)
-    notified = await listings.propose({"institution_id": other["id"], "behaviour": "court_debtor",
-                                       "facts": "法院认定", "basis": "（2026）苏0412执123号"}, SYSTEM)
+    other = await registry.create_institution(
+        {
+            "uscc": make_uscc(2, WUJIN),
+            "name": "武进夕阳红养老院",
+            "district_code": WUJIN,
+            "beds": 60,
+            "owner_type": "enterprise",
+        },
+        SYSTEM,
+    )
+    notified = await listings.propose(
+        {
+            "institution_id": other["id"],
+            "behaviour": "court_debtor",
+            "facts": "法院认定",
+            "basis": "（2026）苏0412执123号",
+        },
+        SYSTEM,
+    )
     assert notified["status"] == "notified"
     await sign_in(client, "city")
     everything = await client.get("/workspace/listings")
@@ -286,8 +376,19 @@ async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_
 async def test_the_list_pages_twenty_entries_at_a_time(client, home):
     at = now_utc()
     for _ in range(21):
-        await ListingEntry(subject_kind="institution", institution=home["id"], behaviour="9", status="removed",
-                           proposed_on=today(), created_at=at, updated_at=at).save().run()
+        await (
+            ListingEntry(
+                subject_kind="institution",
+                institution=home["id"],
+                behaviour="9",
+                status="removed",
+                proposed_on=today(),
+                created_at=at,
+                updated_at=at,
+            )
+            .save()
+            .run()
+        )
     await sign_in(client, "city")
     first = await client.get("/workspace/listings")
     assert first.text.count('data-testid="entry-row"') == 20 and "第 1 / 2 页" in first.text
@@ -300,8 +401,16 @@ async def test_an_agency_officer_gets_403_on_the_proposal_form_and_its_post_and_
     await sign_in(client, "doctor")
     form = await client.get(f"/workspace/listings/new?institution={home['id']}")
     assert form.status_code == 403
-    response = await post(client, "/workspace/listings/new", {
-        "institution_id": str(home["id"]), "behaviour": "4", "facts": "重大火灾隐患逾期未整改", "basis": "第六条第四项"})
+    response = await post(
+        client,
+        "/workspace/listings/new",
+        {
+            "institution_id": str(home["id"]),
+            "behaviour": "4",
+            "facts": "重大火灾隐患逾期未整改",
+            "basis": "第六条第四项",
+        },
+    )
     assert response.status_code == 403
     assert await ListingEntry.count().run() == 1
 
@@ -309,16 +418,27 @@ async def test_an_agency_officer_gets_403_on_the_proposal_form_and_its_post_and_
 async def test_a_district_regulator_of_another_district_gets_403_on_the_proposal_form(client, home):
     await sign_in(client, "wujin")
     assert (await client.get(f"/workspace/listings/new?institution={home['id']}")).status_code == 403
-    response = await post(client, "/workspace/listings/new", {
-        "institution_id": str(home["id"]), "behaviour": "4", "facts": "逾期未整改", "basis": "第六条第四项"})
+    response = await post(
+        client,
+        "/workspace/listings/new",
+        {"institution_id": str(home["id"]), "behaviour": "4", "facts": "逾期未整改", "basis": "第六条第四项"},
+    )
     assert response.status_code == 403 and await ListingEntry.count().run() == 1
 
 
 async def test_auto_detected_posted_in_the_proposal_form_is_ignored(client, home):
     await sign_in(client, "city")
-    created = await post(client, "/workspace/listings/new", {
-        "institution_id": str(home["id"]), "behaviour": "4", "facts": "重大火灾隐患逾期未整改", "basis": "第六条第四项",
-        "auto_detected": "true"})
+    created = await post(
+        client,
+        "/workspace/listings/new",
+        {
+            "institution_id": str(home["id"]),
+            "behaviour": "4",
+            "facts": "重大火灾隐患逾期未整改",
+            "basis": "第六条第四项",
+            "auto_detected": "true",
+        },
+    )
     assert created.status_code == 303
     entry_id = int(re.search(r"/workspace/listings/(\d+)", created.headers["location"]).group(1))
     assert (await listings.entry_detail(entry_id))["auto_detected"] is False
@@ -336,10 +456,25 @@ async def test_a_step_form_dated_before_today_without_a_reason_is_refused_beside
 async def test_the_review_of_a_court_designation_offers_upholding_only(client, home):
     # 民发〔2019〕103号 (behaviour 9): the court's designation (失信被执行人) is followed, not reviewed away; the
     # service refuses "withdrawn" for it, so the form does not offer it.
-    other = await registry.create_institution({"uscc": make_uscc(3, WUJIN), "name": "武进康宁养老院",
-                                               "district_code": WUJIN, "beds": 60, "owner_type": "enterprise"}, SYSTEM)
-    court = await listings.propose({"institution_id": other["id"], "behaviour": "court_debtor",
-                                    "facts": "法院认定", "basis": "（2026）苏0412执124号"}, SYSTEM)
+    other = await registry.create_institution(
+        {
+            "uscc": make_uscc(3, WUJIN),
+            "name": "武进康宁养老院",
+            "district_code": WUJIN,
+            "beds": 60,
+            "owner_type": "enterprise",
+        },
+        SYSTEM,
+    )
+    court = await listings.propose(
+        {
+            "institution_id": other["id"],
+            "behaviour": "court_debtor",
+            "facts": "法院认定",
+            "basis": "（2026）苏0412执124号",
+        },
+        SYSTEM,
+    )
     await listings.object_to(court["id"], {"on": today().isoformat(), "text": "已履行完毕"}, SYSTEM)
     await sign_in(client, "city")
     page = await client.get(f"/workspace/listings/{court['id']}")

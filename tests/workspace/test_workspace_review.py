@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from workspace_helpers import PASSWORD, TIANNING, WUJIN, error_beside_id, make_uscc, post, sign_in
 
 from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
@@ -16,7 +17,6 @@ from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.reports import report_penalty, review_queue
 from credit.timeutil import today
-from workspace_helpers import PASSWORD, TIANNING, WUJIN, make_uscc, sign_in, csrf, post, error_beside_id
 
 SYSTEM = system_principal()
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
@@ -35,14 +35,32 @@ async def queued(db) -> dict:
     await create_user("tianning", "district_regulator", PASSWORD, district_code=TIANNING, actor="test")
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
     await create_user("firefighter", "agency_officer", PASSWORD, agency_code="fire_rescue", actor="test")
-    home = await registry.create_institution({"uscc": make_uscc(1), "name": "天宁康乐养老院", "district_code": TIANNING,
-                                              "beds": 80, "owner_type": "private_nonprofit"}, SYSTEM)
+    home = await registry.create_institution(
+        {
+            "uscc": make_uscc(1),
+            "name": "天宁康乐养老院",
+            "district_code": TIANNING,
+            "beds": 80,
+            "owner_type": "private_nonprofit",
+        },
+        SYSTEM,
+    )
     unknown = make_uscc(99)
-    report = await report_penalty({
-        "subject_name": "天宁康乐养老院（报送名称）", "uscc": unknown, "decision_number": "常卫罚〔2026〕15号",
-        "facts": "医务室未取得许可开展诊疗", "legal_basis": "《医疗机构管理条例》第四十三条", "penalty_kind": "罚款",
-        "content": "罚款三千元", "fine_yuan": "3000", "decision_date": (today() - timedelta(days=12)).isoformat(),
-        "deciding_agency": "常州市卫生健康委员会"}, HEALTH)
+    report = await report_penalty(
+        {
+            "subject_name": "天宁康乐养老院（报送名称）",
+            "uscc": unknown,
+            "decision_number": "常卫罚〔2026〕15号",
+            "facts": "医务室未取得许可开展诊疗",
+            "legal_basis": "《医疗机构管理条例》第四十三条",
+            "penalty_kind": "罚款",
+            "content": "罚款三千元",
+            "fine_yuan": "3000",
+            "decision_date": (today() - timedelta(days=12)).isoformat(),
+            "deciding_agency": "常州市卫生健康委员会",
+        },
+        HEALTH,
+    )
     assert report.created
     return {"home": home, "penalty_id": report.penalty["id"], "unknown": unknown}
 
@@ -52,8 +70,13 @@ async def test_the_queue_shows_a_penalty_reported_with_an_unknown_uscc(client, q
     page = await client.get("/workspace/review")
     assert page.status_code == 200
     [row] = queue_rows(page.text)
-    for shown in ("天宁康乐养老院（报送名称）", queued["unknown"], "常卫罚〔2026〕15号", "卫生健康委员会",
-                  (today() - timedelta(days=12)).isoformat()):
+    for shown in (
+        "天宁康乐养老院（报送名称）",
+        queued["unknown"],
+        "常卫罚〔2026〕15号",
+        "卫生健康委员会",
+        (today() - timedelta(days=12)).isoformat(),
+    ):
         assert shown in row, shown
     assert f'action="/workspace/review/{queued["penalty_id"]}"' in row and 'name="_csrf_token"' in row
     assert 'href="/workspace/review"' in (await client.get("/workspace")).text
@@ -110,10 +133,12 @@ async def test_a_penalty_no_longer_in_the_queue_answers_404(client, queued):
     assert again.status_code == 404
 
 
-@pytest.mark.parametrize("username, status", [("wujin", 403), ("tianning", 403), ("firefighter", 403),
-                                              ("doctor", 200), ("city", 200)])
-async def test_the_edit_form_of_a_queued_penalty_opens_only_for_its_agency_and_the_city(client, queued, username,
-                                                                                         status):
+@pytest.mark.parametrize(
+    "username, status", [("wujin", 403), ("tianning", 403), ("firefighter", 403), ("doctor", 200), ("city", 200)]
+)
+async def test_the_edit_form_of_a_queued_penalty_opens_only_for_its_agency_and_the_city(
+    client, queued, username, status
+):
     await sign_in(client, username)
     form = await client.get(f"/workspace/penalties/{queued['penalty_id']}/edit")
     assert form.status_code == status

@@ -33,6 +33,10 @@ async def post(http, path: str, data: dict[str, str | list[str]]):
 
 def error_beside_id(html: str, field_id: str) -> str:
     """The error text shown right after the input with this id ('' when there is none)."""
-    match = re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>(?:[^<]*</textarea>|.*?</select>)?'
-                      rf'\s*<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>', html, re.S)
+    match = re.search(
+        rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*>(?:[^<]*</textarea>|.*?</select>)?'
+        rf'\s*<strong id="{field_id}-error" class="field-error"[^>]*>(.*?)</strong>',
+        html,
+        re.S,
+    )
     return match.group(1) if match else ""
