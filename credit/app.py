@@ -45,8 +45,7 @@ from credit.records.repair_api import RepairController
 from credit.registry.api import InstitutionController
 from credit.scheduler import build_scheduler
 from credit.security_headers import security_headers
-from credit.settings import Settings
-from credit.settings import settings as default_settings
+from credit.settings import Settings, settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
 from credit.stores import close_stores
 from credit.supervision.api import SupervisionController

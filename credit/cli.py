@@ -13,8 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table as RichTable
 
 from credit.accounts.commands import add_users_parser, users
-from credit.disclosures.commands import add_parsers as add_disclosure_parsers
-from credit.disclosures.commands import disclosures, jobs
+from credit.disclosures.commands import add_parsers as add_disclosure_parsers, disclosures, jobs
 from credit.listings.commands import add_listings_parser, listings
 from credit.sharing.commands import add_agencies_parser, agencies
 from credit.supervision.commands import add_draw_parser, draw

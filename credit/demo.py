@@ -11,11 +11,18 @@ from typing import Any
 from stdnum.cn import ric, uscc
 
 from credit.registry.districts import DEFAULT_FILE, load_districts
-from scoring import FIRE_AREAS, HAZARD_CATEGORIES, InstitutionFacts, evaluate_many, grading_level, policy_for
-from scoring import FireInspection as InspectionFacts
-from scoring import Grading as GradingFacts
-from scoring import MajorHazard as HazardFacts
-from scoring import Penalty as PenaltyFacts
+from scoring import (
+    FIRE_AREAS,
+    HAZARD_CATEGORIES,
+    FireInspection as InspectionFacts,
+    Grading as GradingFacts,
+    InstitutionFacts,
+    MajorHazard as HazardFacts,
+    Penalty as PenaltyFacts,
+    evaluate_many,
+    grading_level,
+    policy_for,
+)
 from scoring.dates import add_months
 
 DISTRICTS = load_districts(DEFAULT_FILE)  # the demo city is 常州 whatever districts the installation serves

@@ -24,9 +24,7 @@ from credit.settings import settings
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc
-from scoring import FireInspection as InspectionFacts
-from scoring import MajorHazard as HazardFacts
-from scoring import fire_outcome, policy_for
+from scoring import FireInspection as InspectionFacts, MajorHazard as HazardFacts, fire_outcome, policy_for
 from scoring.dates import add_months
 
 CHUNK = 200

@@ -10,8 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.system import system_principal

@@ -8,10 +8,8 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from stdnum.cn import ric
-from stdnum.cn import uscc as uscc_rules
+from hypothesis import given, strategies as st
+from stdnum.cn import ric, uscc as uscc_rules
 
 from credit.accounts.system import system_principal
 from credit.identifiers import mask_free_text

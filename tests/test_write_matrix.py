@@ -28,8 +28,7 @@ from credit.feedback import service as feedback
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
 from credit.piccolo_app import TABLES
-from credit.records import repair
-from credit.records import service as records
+from credit.records import repair, service as records
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key

@@ -14,8 +14,7 @@ from credit.disclosures.tables import Disclosure
 from credit.records.tables import Penalty
 from credit.supervision.service import draw_month
 from credit.timeutil import today as local_today
-from scoring import Penalty as PenaltyFacts
-from scoring import policy_for, publication_end
+from scoring import Penalty as PenaltyFacts, policy_for, publication_end
 
 BATCH = 1000
 

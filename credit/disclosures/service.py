@@ -23,8 +23,7 @@ from credit.public.listed import current_list
 from credit.public.queries import documents_of_day
 from credit.public.supervision import published_results
 from credit.settings import settings
-from credit.timeutil import now_utc
-from credit.timeutil import today as local_today
+from credit.timeutil import now_utc, today as local_today
 from scoring import policy_for
 
 # /1: the CSV wrote cells as they were. /2: the signed JSON names its CSV's format (`csv_format`), and that

@@ -8,13 +8,18 @@ from datetime import date, timedelta
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 
-# The states and behaviours are the vocabulary of the list's table columns (credit.listings.tables).
-from credit.listings.tables import (  # noqa: E402
+# The states and behaviours are the vocabulary of the list's table columns (credit.listings.tables);
+# the ones named `X as X` are re-exported for the modules that read them as `rules.X`.
+from credit.listings.tables import (
+    ACTIVE_STATES as ACTIVE_STATES,
+    BEHAVIOURS as BEHAVIOURS,
     LISTED,
     NOTIFIED,
     OBJECTED,
     PROPOSED,
     REMOVED,
+    SHORT_LABELS as SHORT_LABELS,
+    STATES as STATES,
     WITHDRAWN,
 )
 from scoring import policy_for

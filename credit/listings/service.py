@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from credit import db
-from credit import settings as configuration
+from credit import db, settings as configuration
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, REGULATORS, Principal, require_scope
 from credit.changes import Audit, Event, record_changed
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed

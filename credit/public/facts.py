@@ -9,11 +9,13 @@ from datetime import date
 from credit.listings.tables import ListingEntry
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.tables import Institution
-from scoring import FireInspection as InspectionFacts
-from scoring import Grading as GradingFacts
-from scoring import InstitutionFacts
-from scoring import MajorHazard as HazardFacts
-from scoring import Penalty as PenaltyFacts
+from scoring import (
+    FireInspection as InspectionFacts,
+    Grading as GradingFacts,
+    InstitutionFacts,
+    MajorHazard as HazardFacts,
+    Penalty as PenaltyFacts,
+)
 
 BATCH = 500
 

@@ -19,8 +19,7 @@ from credit.db import read
 from credit.identifiers import mask_free_text, mask_free_text_fields, mask_name
 from credit.money import penalty_values
 from credit.records.tables import Penalty, RepairApplication
-from scoring import Penalty as PenaltyFacts
-from scoring import Policy, is_publicly_active, policy_for, publication_end
+from scoring import Penalty as PenaltyFacts, Policy, is_publicly_active, policy_for, publication_end
 from scoring.policy import available_policies
 
 PUBLIC_PENALTY_FIELDS = (

@@ -24,8 +24,7 @@ from credit.records.tables import Penalty, RepairApplication
 from credit.registry.service import institution_in_scope
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
-from scoring import Penalty as PenaltyFacts
-from scoring import policy_for, repairable_from
+from scoring import Penalty as PenaltyFacts, policy_for, repairable_from
 
 APPLIED, ACCEPTED, REJECTED, WITHDRAWN = "applied", "accepted", "rejected", "withdrawn"
 STATUSES = (APPLIED, ACCEPTED, REJECTED, WITHDRAWN)

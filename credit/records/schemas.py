@@ -9,8 +9,7 @@ import msgspec
 
 from credit.api_params import Money, StoredInt, Version, closed_set
 from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
-from credit.records.repair import DECISIONS as REPAIR_DECISIONS
-from credit.records.repair import STATUSES as REPAIR_STATUSES
+from credit.records.repair import DECISIONS as REPAIR_DECISIONS, STATUSES as REPAIR_STATUSES
 from credit.records.service import SEVERITIES, SUBJECT_KINDS
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES
 from scoring.facts import ITEM_RESULTS

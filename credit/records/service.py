@@ -28,14 +28,14 @@ from credit.validation import Checker
 from scoring import (
     FIRE_AREAS,
     HAZARD_CATEGORIES,
+    FireInspection as InspectionFacts,
+    MajorHazard as HazardFacts,
     decided_level_problems,
     fire_outcome,
     grading_eligibility,
     grading_level,
     policy_for,
 )
-from scoring import FireInspection as InspectionFacts
-from scoring import MajorHazard as HazardFacts
 from scoring.dates import add_months
 from scoring.facts import GRADING_PARTS
 

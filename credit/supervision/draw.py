@@ -20,8 +20,7 @@ from typing import Any
 from credit.registry.tables import Institution
 from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict
 from scoring import policy_for
-from scoring.policy import InspectionDraw as DrawRules
-from scoring.policy import Supervision as SupervisionRules
+from scoring.policy import InspectionDraw as DrawRules, Supervision as SupervisionRules
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from credit.db import current_engine
 from credit.public.queries import DataVersion, data_version, latest_disclosure_day
-from credit.settings import Settings
-from credit.settings import settings as default_settings
+from credit.settings import Settings, settings as default_settings
 from credit.stores import BudgetedRedisStore, redis_store
 from credit.timeutil import today
 from portal.public.preferences import Preferences

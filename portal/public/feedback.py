@@ -19,8 +19,7 @@ from litestar.utils.scope.state import ScopeState
 from credit.accounts.throttle import CountingStore
 from credit.client_address import client_address
 from credit.errors import NotFound, ValidationFailed
-from credit.feedback import abuse, references
-from credit.feedback import service as feedback
+from credit.feedback import abuse, references, service as feedback
 from credit.public import queries as public_queries
 from credit.ratelimit import RATE_LIMIT_STORE
 from credit.timeutil import now_utc, today

@@ -16,8 +16,15 @@ from credit.public import queries as public_queries
 from credit.registry.districts import district_name
 from portal.public.about_rules import about_rules
 from portal.workspace.labels import AREAS
-from scoring import FIRE_AREAS, NOTE_CODES, Policy, grading_expires_on, grading_is_valid, publication_months
-from scoring import Grading as GradingFacts
+from scoring import (
+    FIRE_AREAS,
+    NOTE_CODES,
+    Grading as GradingFacts,
+    Policy,
+    grading_expires_on,
+    grading_is_valid,
+    publication_months,
+)
 
 PUBLIC_INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type", "status")
 

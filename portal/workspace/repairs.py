@@ -13,8 +13,7 @@ from litestar.response import Redirect, Template
 
 from credit.accounts.roles import Principal
 from credit.errors import ProcedureRefused, StaleVersion, ValidationFailed
-from credit.records import repair
-from credit.records import service as records
+from credit.records import repair, service as records
 from credit.registry.service import get_institution
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import field_messages, posted, version_of

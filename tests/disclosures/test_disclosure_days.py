@@ -9,9 +9,7 @@ import sys
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from credit.demo import build_demo_city
 from credit.disclosures import service

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from credit.listings.calendar import CalendarFileError, WorkingCalendar, load_extra_years, read_year_file
 from credit.listings.statutory_days import statutory_days_off

@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from litestar.serialization import encode_json
 from stdnum.cn import uscc as uscc_rules
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from credit.demo import build_demo_city, city_facts, level_mix
 from scoring import evaluate_many, load_policy

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from datetime import date as d
-from datetime import timedelta
+from datetime import date as d, timedelta
 from decimal import Decimal
 from importlib import resources
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from strategies import facts, grading_levels, hazards, penalties, record_ids
 
 from scoring import (

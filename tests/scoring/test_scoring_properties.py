@@ -6,8 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 from strategies import AS_OF, dates, facts, grading_levels, gradings, hazards, past_dates, penalties, record_ids
 
 from scoring import (

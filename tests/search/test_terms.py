@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from credit.search.terms import compact_query, fold, query_tokens, simplified, terms_of, traditional
 

@@ -9,8 +9,7 @@ import random
 import pytest
 
 from credit.accounts.service import create_user, issue_token
-from credit.supervision import draw as drawing
-from credit.supervision import service as supervision
+from credit.supervision import draw as drawing, service as supervision
 from credit.supervision.tables import InspectionDraw, SupervisionTask
 from scoring import load_policy
 from tests.supervision.world import SETUP, TIANNING, WUJIN, code, first_of_month, small_city
