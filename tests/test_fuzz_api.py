@@ -8,13 +8,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import live_server, run_cli, server_env
 
 # 25 per operation keeps CI near 75 s; a 60-example run (153 s) found nothing more. Raise it for a deep run.
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "25")
@@ -29,57 +29,18 @@ CHECKED_READS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not ST.exists() and shutil.which("st") is None:
         pytest.skip("schemathesis is not installed")
-    folder = tmp_path_factory.mktemp("fuzz")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}",
-        "SCHEDULER_ENABLED": "false",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "SIGNING_KEY_PATH": str(folder / "key.pem"),
-    }
-
-    def cli(*args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-m", "credit.cli", *args],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
-
-    cli("migrate")
-    cli("seed", "--demo", "--count", "40", "--as-of", "2026-06-30")
-    cli("jobs", "run", "publish_disclosure")
-    admin = re.findall(r"ect_[\w-]+", cli("users", "token", "admin"))[-1]
-    agency = re.findall(r"eca_[\w-]+", cli("agencies", "key", "health"))[-1]
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield {"url": f"http://127.0.0.1:{port}/schema/openapi.json", "admin": admin, "agency": agency, "env": env}
-    process.terminate()
-    _, errors = process.communicate(timeout=10)
-    assert "Traceback" not in errors, errors
+    env = server_env(tmp_path_factory.mktemp("fuzz"))
+    run_cli(env, "migrate", timeout=120)
+    run_cli(env, "seed", "--demo", "--count", "40", "--as-of", "2026-06-30", timeout=120)
+    run_cli(env, "jobs", "run", "publish_disclosure", timeout=120)
+    admin = re.findall(r"ect_[\w-]+", run_cli(env, "users", "token", "admin"))[-1]
+    agency = re.findall(r"eca_[\w-]+", run_cli(env, "agencies", "key", "health"))[-1]
+    with live_server(env) as base:
+        yield {"url": f"{base}/schema/openapi.json", "admin": admin, "agency": agency, "env": env}
 
 
 def bodies_checked_against_their_schema(report: Path) -> set[str]:

@@ -12,10 +12,8 @@ import importlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pytest
 
 from credit.db import engine_for_url
 from tests.conftest import ENGINES, empty_all_tables
+from tests.live_server import live_server, run_cli, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
@@ -30,58 +29,16 @@ CONFIG = ROOT / "scripts" / "openapi-python-client.yml"
 PACKAGE = "eldercredit_client"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module", params=ENGINES)
 def server(request, database_urls, tmp_path_factory):
     """The app under uvicorn on a free port, with the demo city and an agency key for the health commission."""
     url = database_urls[request.param]
     asyncio.run(empty_all_tables(engine_for_url(url)))
-    folder = tmp_path_factory.mktemp("live")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
-        "DATABASE_URL": url,
-        "PYTHONPATH": str(ROOT),
-        "SCHEDULER_ENABLED": "false",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "SIGNING_KEY_PATH": str(folder / "key.pem"),
-    }
-
-    def cli(*args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-m", "credit.cli", *args],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=ROOT,
-        ).stdout
-
-    cli("seed", "--demo", "--count", "30", "--as-of", "2026-06-30")
-    key = re.findall(r"eca_[\w-]+", cli("agencies", "key", "health"))[-1]
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield {"base": f"http://127.0.0.1:{port}", "key": key}
-    process.terminate()
-    _, errors = process.communicate(timeout=10)
-    assert "Traceback" not in errors, errors
+    env = server_env(tmp_path_factory.mktemp("live"), DATABASE_URL=url)
+    run_cli(env, "seed", "--demo", "--count", "30", "--as-of", "2026-06-30")
+    key = re.findall(r"eca_[\w-]+", run_cli(env, "agencies", "key", "health"))[-1]
+    with live_server(env) as base:
+        yield {"base": base, "key": key}
     asyncio.run(empty_all_tables(engine_for_url(url)))
 
 
