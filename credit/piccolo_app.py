@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from credit.accounts.tables import ApiToken, User
 from credit.audit.tables import AuditEntry
 from credit.disclosures.tables import CreditScore, Disclosure
+from credit.evidence.tables import EvidenceFile
 from credit.feedback.tables import Feedback, FeedbackReply
 from credit.listings.tables import (
     ListingBasis,
@@ -57,6 +58,7 @@ TABLES = [
     Feedback,
     FeedbackReply,
     NoticeReceipt,
+    EvidenceFile,
 ]
 
 APP_CONFIG = AppConfig(

@@ -49,6 +49,11 @@ class Settings:
     publish_cron: str = "0 2 * * *"  # when the daily disclosure is published (crontab, in `timezone`)
     districts_file: Path | None = None  # the districts the installation serves; None: the packaged list
     portal_version_ttl_seconds: float = 1.0  # how long a process reuses the data version of public pages' ETags
+    # Evidence files (credit.evidence): where they are kept (EVIDENCE_DIR, default the data dir's `evidence/`),
+    # the largest file (EVIDENCE_MAX_BYTES) and the most files one objection or application takes (EVIDENCE_MAX_FILES).
+    evidence_dir: Path = DEFAULT_DATA_DIR / "evidence"
+    evidence_max_bytes: int = 5 * 1024 * 1024
+    evidence_max_files: int = 5
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +94,9 @@ def load_settings() -> Settings:
         publish_cron=os.environ.get("PUBLISH_CRON", "0 2 * * *"),
         districts_file=Path(os.environ["DISTRICTS_FILE"]) if os.environ.get("DISTRICTS_FILE") else None,
         portal_version_ttl_seconds=float(os.environ.get("PORTAL_VERSION_TTL_SECONDS", "1")),
+        evidence_dir=Path(os.environ.get("EVIDENCE_DIR") or data_dir / "evidence"),
+        evidence_max_bytes=int(os.environ.get("EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))),
+        evidence_max_files=int(os.environ.get("EVIDENCE_MAX_FILES", "5")),
     )
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 # themselves), and a throw-away signing key.
 os.environ["SCHEDULER_ENABLED"] = "false"
 os.environ.setdefault("SIGNING_KEY_PATH", str(Path(tempfile.mkdtemp(prefix="eldercredit-key-")) / "key.pem"))
+os.environ.setdefault("EVIDENCE_DIR", tempfile.mkdtemp(prefix="eldercredit-evidence-"))
 
 import httpx
 import pytest

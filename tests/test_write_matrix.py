@@ -27,6 +27,7 @@ from credit.accounts.system import system_principal
 from credit.feedback import service as feedback
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
+from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import repair, service as records
 from credit.registry import service as registry
@@ -124,6 +125,8 @@ REPAIR = {
     "evidence": "缴款凭证",
     "commitment": "本机构承诺依法诚信经营。",
 }
+# The home applies itself: dated today, agreeing to the commitment text it is shown instead of writing one.
+HOME_REPAIR = {**{k: v for k, v in REPAIR.items() if k != "commitment"}, "agree": "1"}
 
 
 def as_form(body: dict[str, Any]) -> dict[str, str]:
@@ -379,6 +382,22 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "form",
     ),
     "form_home_objection": ("POST", "/my/notices/{entry}/objection", lambda w: {"text": "已全部履行判决义务"}, "form"),
+    # The home's own credit-repair applications from /my (NDRC Order No. 36; early removal, 民发〔2019〕103号).
+    "form_home_apply_repair": ("POST", "/my/penalties/{matched}/repair", lambda w: HOME_REPAIR, "form"),
+    "form_home_apply_repair_unmatched": ("POST", "/my/penalties/{unmatched}/repair", lambda w: HOME_REPAIR, "form"),
+    "form_home_withdraw_repair": (
+        "POST",
+        "/my/penalties/{repair_penalty}/repair/{application}/withdrawal",
+        lambda w: {"withdraw_reasons": "材料不全，补齐后再申请", "version": "1"},
+        "form",
+    ),
+    "form_home_apply_removal": (
+        "POST",
+        "/my/entries/{listed_entry}/removal",
+        lambda w: {"statement": "已整改到位", "agree": "1"},
+        "form",
+    ),
+    "form_home_withdraw_removal": ("POST", "/my/entries/{removal_entry}/removal/withdrawal", lambda w: {}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
@@ -428,6 +447,11 @@ EXPECTED["form_create_home_account"] = {
 }
 # Only the home's own user objects from /my; staff are refused there (403), whatever their scope.
 EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
+# ... and applies for repair of its own penalties or early removal of its own entries, and withdraws them; a
+# penalty with no institution is no home's (404 to the home's user, who cannot learn it exists).
+for operation in ("apply_repair", "withdraw_repair", "apply_removal", "withdraw_removal"):
+    EXPECTED[f"form_home_{operation}"] = expect(f"form_home_{operation}", {"home_own"})
+EXPECTED["form_home_apply_repair_unmatched"] = {**expect("form_home_apply_repair_unmatched", set()), "home_own": 404}
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.
@@ -492,6 +516,11 @@ async def world(client) -> dict[str, Any]:
         },
         SETUP,
     )
+    listed_entry, removal_entry = (
+        await listed_two_years(home["id"], "8", matched["id"]),
+        await listed_two_years(home["id"], "9", matched["id"]),
+    )
+    await listings.apply_early_removal(removal_entry, {"statement": "已整改到位"}, SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
@@ -514,8 +543,39 @@ async def world(client) -> dict[str, Any]:
             "id"
         ],
         "entry": entry["id"],
+        "listed_entry": listed_entry,
+        "removal_entry": removal_entry,
     }
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
+
+
+async def listed_two_years(home_id: int, behaviour: str, penalty_id: int) -> int:
+    """An entry of the home listed two years and ten days ago: early removal may be applied for (set up directly;
+    the steps that lead there are the list procedure's own tests)."""
+    entry = await listings.propose(
+        {
+            "institution_id": home_id,
+            "behaviour": behaviour,
+            "facts": "未按规定报送年度报告",
+            "basis": "民发〔2019〕103号",
+            "penalty_ids": [penalty_id],
+        },
+        SETUP,
+    )
+    listed_on = today() - timedelta(days=365 * 2 + 10)
+    await (
+        ListingEntry.update(
+            {
+                ListingEntry.status: "listed",
+                ListingEntry.listed_on: listed_on,
+                ListingEntry.expires_on: listed_on + timedelta(days=365 * 3),
+                ListingEntry.early_removal_from: today() - timedelta(days=10),
+            }
+        )
+        .where(ListingEntry.id == entry["id"])
+        .run()
+    )
+    return entry["id"]
 
 
 async def supervision_tasks(home_id: int) -> dict[str, int]:
@@ -638,6 +698,8 @@ def matrix_routes() -> set[tuple[str, str]]:
         "rectify_task": "task_id",
         "feedback": "feedback_id",
         "entry": "entry_id",
+        "listed_entry": "entry_id",
+        "removal_entry": "entry_id",
     }
     return {
         (method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from credit.errors import Forbidden
+from credit.errors import Forbidden, NotFound
 
 ADMIN = "admin"
 CITY_REGULATOR = "city_regulator"
@@ -59,6 +59,18 @@ def can_write_institution(principal: Principal | None, district_code: str) -> bo
         # An empty district (a record not yet placed anywhere) is never inside a district's scope.
         return bool(district_code) and principal.district_code == district_code
     return False
+
+
+def require_evidence_reader(principal: Principal | None, home_uscc: str, district_code: str) -> None:
+    """Evidence files of a home (credit.evidence) are read by the home's own users and by civil-affairs regulators
+    whose scope holds the home. A home's user asking for another home's file gets NotFound (it cannot learn which
+    files exist); anyone else not allowed gets Forbidden. A home with no district is in no district's scope."""
+    if principal is not None and principal.role == INSTITUTION:
+        if not principal.institution_uscc or principal.institution_uscc != home_uscc:
+            raise NotFound("evidence file")
+        return
+    if principal is None or principal.role not in REGULATORS or not can_write_institution(principal, district_code):
+        raise Forbidden("evidence files are read by the home's own users and civil affairs in scope")
 
 
 def require_scope(principal: Principal | None, district_code: str) -> None:

@@ -29,7 +29,8 @@ SUBJECT_KINDS = ("institution", "practitioner")
 REVIEW_OUTCOMES = ("upheld", "withdrawn")  # of an objection
 REMOVAL_STEPS = ("expired", "revoked_basis", "error", "court_removed")  # the reasons a regulator removes with
 EARLY_REMOVAL_DECISIONS = ("approved", "rejected")
-APPLICATION_STATES = ("pending", *EARLY_REMOVAL_DECISIONS)
+WITHDRAWN_APPLICATION = "withdrawn"  # the applicant (the home) withdrew it before a decision
+APPLICATION_STATES = ("pending", *EARLY_REMOVAL_DECISIONS, WITHDRAWN_APPLICATION)
 
 # state -> the states it may move to
 TRANSITIONS = {

@@ -1,5 +1,7 @@
 """The list procedure as a home's own users meet it (机构端): their entries, the notice served electronically
-(电子送达: the first opening is recorded), and an objection from the portal within the window.
+(电子送达: the first opening is recorded), an objection from the portal within the window with evidence files,
+and an application for early removal (信用修复, after two full years listed) with the credit commitment and
+evidence, withdrawn by the home before a decision if it wishes.
 
 Receipt changes nothing of the procedure: the legal notice date and the objection deadline stay the regulator's
 (`notified_on`, `objection_deadline`). An entry of another home is NotFound, never Forbidden, so a home cannot
@@ -8,14 +10,23 @@ learn which entry numbers exist.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from credit import db
 from credit.accounts.roles import INSTITUTION, Principal
 from credit.changes import Audit, record_changed
-from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused
+from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
+from credit.evidence import service as evidence
+from credit.evidence.commitment import AGREE_FIELD, COMMITMENT_ZH, NOT_AGREED
 from credit.listings import rules
-from credit.listings.service import entry_detail, move
+from credit.listings.service import (
+    StepDay,
+    entry_detail,
+    move,
+    record_removal_application,
+    withdraw_removal_application,
+)
 from credit.listings.tables import ListingEntry, NoticeReceipt
 from credit.registry.tables import Institution
 from credit.settings import settings
@@ -59,7 +70,36 @@ async def _for_home(entry: dict[str, Any]) -> dict[str, Any]:
         "steps": [{k: v for k, v in s.items() if k != "actor"} for s in entry["steps"]],
         "receipt": receipt,
         "objection_open": objection_window(entry) is not None,
+        **await evidence_of_entry(entry),
     }
+
+
+async def evidence_of_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """{objection_files, applications (each with `files`)}: the evidence of the entry's objection and of its
+    early-removal applications (for the home's own users and for civil affairs in scope; the caller checked)."""
+    objection = await evidence.files_of("objection", [entry["id"]])
+    removal = await evidence.files_of("removal", (a["id"] for a in entry["applications"]))
+    return {
+        "objection_files": objection.get(entry["id"], []),
+        "applications": [{**a, "files": removal.get(a["id"], [])} for a in entry["applications"]],
+    }
+
+
+def removal_open(entry: dict[str, Any]) -> bool:
+    """True when the home may apply for early removal today: listed, not a court designation, the two full years
+    passed, and no application waiting."""
+    return (
+        entry["status"] == rules.LISTED
+        and entry["early_removal_from"] is not None
+        and today() >= entry["early_removal_from"]
+        and not any(a["decision"] == "pending" for a in entry["applications"])
+    )
+
+
+async def entry_for_home(entry_id: int, by: Principal) -> dict[str, Any]:
+    """One entry of the home as the home sees it (with its evidence). Raises NotFound (another home's) or
+    Forbidden."""
+    return await _for_home(await _own_entry(entry_id, by))
 
 
 async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
@@ -115,17 +155,31 @@ async def open_notice(entry_id: int, by: Principal) -> dict[str, Any]:
     return await _for_home(entry)
 
 
-async def object_as_home(entry_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:
-    """The home objects (异议) to one of its entries from the portal: notified -> objected, dated today, only
-    within the objection window; one objection per entry (the entry is then objected).
+def _checked_files(uploads: Sequence[evidence.Upload], check: Checker) -> list[evidence.Checked]:
+    """The uploads checked by credit.evidence; their problems join the form's own (reported together)."""
+    try:
+        return evidence.check(uploads)
+    except ValidationFailed as error:
+        for problem in error.errors:
+            check.fail(problem.field, problem.reason, problem.value)
+        return []
 
-    Raises ValidationFailed (text missing or too long), ProcedureRefused naming `text`'s window when it closed
-    (with the date), IllegalTransition when the entry is past that step, NotFound or Forbidden.
+
+async def object_as_home(
+    entry_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+) -> dict[str, Any]:
+    """The home objects (异议) to one of its entries from the portal: notified -> objected, dated today, only
+    within the objection window, with evidence files (`uploads`, checked by credit.evidence); one objection per
+    entry (the entry is then objected). A refused objection leaves no row and no file.
+
+    Raises ValidationFailed (text missing or too long, a bad file), ProcedureRefused naming `text`'s window when
+    it closed (with the date), IllegalTransition when the entry is past that step, NotFound or Forbidden.
     """
     check = Checker(data)
     text = check.text("text", max_length=OBJECTION_MAX_LENGTH)
+    files = _checked_files(uploads, check)
     check.done()
-    async with db.transaction():
+    async with evidence.kept(files) as keys, db.transaction():
         entry = await _own_entry(entry_id, by)
         row = await ListingEntry.select().where(ListingEntry.id == entry_id).first().run()
         assert row is not None  # _own_entry found it
@@ -135,4 +189,52 @@ async def object_as_home(entry_id: int, data: dict[str, Any], by: Principal) -> 
                 raise ProcedureRefused("text", f"the objection window closed on {entry['objection_deadline']}")
             raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
         on = today()
-        return await move(row, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)
+        moved = await move(row, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)
+        if attached := await evidence.record(files, keys, "objection", entry_id, row["institution"], by.username):
+            await record_changed(
+                audit=Audit(by.username, "listing.objection_evidence", "listing", entry_id, {"files": attached})
+            )
+        return moved
+
+
+async def apply_removal_as_home(
+    entry_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+) -> dict[str, Any]:
+    """The home applies for early removal (信用修复) of one of its list entries, dated today: listed for two full
+    years (民发〔2019〕103号; DESIGN.md "Joint-punishment list"), with its statement (`statement`), the credit
+    commitment it agreed to (`agree`; the text stored is credit.evidence.commitment's) and evidence files.
+    Civil affairs decides in the workspace (listings.service.decide_early_removal).
+
+    Returns the entry as the home sees it. Raises ValidationFailed (fields and files together), ProcedureRefused
+    (a court designation, before the two years, one already waiting), IllegalTransition (not listed), NotFound
+    or Forbidden. A refused application leaves no row and no file."""
+    check = Checker(data)
+    statement = check.text("statement", max_length=4000)
+    if not check.flag(AGREE_FIELD):
+        check.fail(AGREE_FIELD, NOT_AGREED)
+    files = _checked_files(uploads, check)
+    check.done()
+
+    async def attach(application_id: int) -> list[dict[str, Any]]:
+        return await evidence.record(files, keys, "removal", application_id, entry["institution"], by.username)
+
+    try:
+        async with evidence.kept(files) as keys, db.transaction():
+            entry = await _own_entry(entry_id, by)
+            await record_removal_application(
+                entry, StepDay(today()), statement, by, commitment=COMMITMENT_ZH, attach=attach
+            )
+    except Exception as error:
+        if db.is_unique_violation(error):  # a second user of the home applied at the same moment
+            raise ProcedureRefused("entry", "an application is already waiting for a decision") from None
+        raise
+    return await _for_home(await entry_detail(entry_id))
+
+
+async def withdraw_removal_as_home(entry_id: int, by: Principal) -> dict[str, Any]:
+    """The home withdraws its early-removal application while it waits for a decision. Returns the entry as
+    the home sees it. Raises ProcedureRefused (none waiting: decided already), NotFound or Forbidden."""
+    async with db.transaction():
+        entry = await _own_entry(entry_id, by)
+        await withdraw_removal_application(entry, by)
+    return await _for_home(await entry_detail(entry_id))

@@ -551,36 +551,91 @@ async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Princi
 
 
 async def _record_application(entry_id: int, step: StepDay, statement: str, by: Principal) -> None:
-    on = step.on
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
-        if entry["status"] != rules.LISTED:
-            raise IllegalTransition(entry_id, entry["status"], "applied for early removal")
-        if entry["early_removal_from"] is None:
-            raise ProcedureRefused("entry", COURT_FOLLOWS)
-        if on < entry["early_removal_from"]:
-            raise ProcedureRefused("on", f"early removal may be applied for from {entry['early_removal_from']}")
-        if (
-            await RemovalApplication.exists()
-            .where((RemovalApplication.entry == entry_id) & (RemovalApplication.decision == "pending"))
-            .run()
-        ):
-            raise ProcedureRefused("entry", "an application is already waiting for a decision")
-        application = RemovalApplication(entry=entry_id, applied_on=on, statement=statement)
-        await application.save().run()
-        await record_changed(
-            audit=Audit(
-                by.username,
-                "listing.early_removal_applied",
-                "listing",
-                entry_id,
-                {
-                    "application": application.id,
-                    "on": on,
-                    **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {}),
-                },
-            )
+        await record_removal_application(entry, step, statement, by)
+
+
+async def record_removal_application(
+    entry: Mapping[str, Any],
+    step: StepDay,
+    statement: str,
+    by: Principal,
+    *,
+    commitment: str = "",
+    attach: Callable[[int], Awaitable[list[dict[str, Any]]]] | None = None,
+) -> int:
+    """Inside the caller's transaction, for an entry the caller may apply for (civil affairs in scope, or the
+    home itself): record a pending early-removal application and audit it. `attach(application_id)` stores its
+    evidence files and returns them for the audit entry. Returns the application's id.
+
+    Raises IllegalTransition (not listed), ProcedureRefused (a court designation, before `early_removal_from`,
+    or an application already pending)."""
+    on, entry_id = step.on, entry["id"]
+    if entry["status"] != rules.LISTED:
+        raise IllegalTransition(entry_id, entry["status"], "applied for early removal")
+    if entry["early_removal_from"] is None:
+        raise ProcedureRefused("entry", COURT_FOLLOWS)
+    if on < entry["early_removal_from"]:
+        raise ProcedureRefused("on", f"early removal may be applied for from {entry['early_removal_from']}")
+    if (
+        await RemovalApplication.exists()
+        .where((RemovalApplication.entry == entry_id) & (RemovalApplication.decision == "pending"))
+        .run()
+    ):
+        raise ProcedureRefused("entry", "an application is already waiting for a decision")
+    application = RemovalApplication(
+        entry=entry_id, applied_on=on, statement=statement, commitment=commitment, applied_by=by.username
+    )
+    await application.save().run()
+    files = await attach(application.id) if attach else []
+    await record_changed(
+        audit=Audit(
+            by.username,
+            "listing.early_removal_applied",
+            "listing",
+            entry_id,
+            {
+                "application": application.id,
+                "on": on,
+                **({"backdate_reason": step.backdate_reason} if step.backdate_reason else {}),
+                **({"commitment": commitment} if commitment else {}),
+                **({"files": files} if files else {}),
+            },
         )
+    )
+    return application.id
+
+
+async def withdraw_removal_application(entry: Mapping[str, Any], by: Principal) -> int:
+    """Inside the caller's transaction: the applicant withdraws the entry's pending early-removal application
+    (decision `withdrawn`, dated today) and it is audited. Returns its id. Raises ProcedureRefused when none
+    is pending (decided already, or never made)."""
+    withdrawn = (
+        await RemovalApplication.update(
+            {
+                RemovalApplication.decision: rules.WITHDRAWN_APPLICATION,
+                RemovalApplication.decided_on: today(),
+                RemovalApplication.decided_by: by.username,
+            }
+        )
+        .where((RemovalApplication.entry == entry["id"]) & (RemovalApplication.decision == "pending"))
+        .returning(RemovalApplication.id)
+        .run()
+    )
+    if not withdrawn:
+        raise ProcedureRefused("entry", "there is no pending early-removal application to withdraw")
+    application_id = withdrawn[0]["id"]
+    await record_changed(
+        audit=Audit(
+            by.username,
+            "listing.early_removal_withdrawn",
+            "listing",
+            entry["id"],
+            {"application": application_id, "decision": ["pending", rules.WITHDRAWN_APPLICATION]},
+        )
+    )
+    return application_id
 
 
 async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:

@@ -91,7 +91,9 @@ class RemovalApplication(Table):
     entry = ForeignKey(references=ListingEntry, index=True)
     applied_on = Date()
     statement = Text(default="")
-    decision = Varchar(length=16, default="pending")  # pending | approved | rejected
+    commitment = Text(default="")  # the credit commitment (信用承诺) of an application the home made itself
+    applied_by = Varchar(length=100, default="")  # who recorded it: a regulator, or the home's own user
+    decision = Varchar(length=16, default="pending")  # pending | approved | rejected | withdrawn (by the home)
     decided_on = Date(null=True, default=None)
     decided_by = Varchar(length=100, default="")
     reasons = Text(default="")

@@ -2,8 +2,9 @@
 
 The subject applies once the shortest publication period has passed (minor information: once its duties are
 met), stating that the conduct is corrected and the obligations met, with evidence and a public credit
-commitment (信用承诺). For now a civil-affairs regulator records the application on the subject's behalf; the
-same calls take any principal, so a later institution self-service portal can use them. Civil affairs in scope
+commitment (信用承诺). A civil-affairs regulator in scope records the application on the subject's behalf, or the
+home's own user (机构端) applies for a penalty of its home from the portal, agreeing to the commitment text and
+attaching evidence files (credit.evidence); the home may also withdraw its open application. Civil affairs in scope
 accepts or rejects with reasons within the policy's working days. An accepted application sets the penalty's
 `repaired_on`: from that day it leaves every public and agency output (credit.public.view) and stops
 counting in the score (scoring.penalties), and stays in the internal history. One transaction per call.
@@ -11,14 +12,16 @@ counting in the score (scoring.penalties), and stays in the internal history. On
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from credit import db
-from credit.accounts.roles import Principal, can_write_institution
+from credit.accounts.roles import INSTITUTION, Principal, can_write_institution
 from credit.changes import Audit, Event, record_changed
-from credit.errors import Forbidden, NotFound, ProcedureRefused, StaleVersion
+from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, StaleVersion, ValidationFailed
+from credit.evidence import service as evidence
+from credit.evidence.commitment import AGREE_FIELD, COMMITMENT_ZH, NOT_AGREED
 from credit.listings.service import calendar, require_civil_affairs
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry.service import institution_in_scope
@@ -55,6 +58,22 @@ async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
     return row
 
 
+async def _penalty_for_applicant(penalty_id: int, by: Principal) -> dict[str, Any]:
+    """The penalty for one who speaks for the subject: the home's own user for a penalty of its home (any other
+    penalty, unmatched ones included, is NotFound to it), otherwise civil affairs in scope."""
+    if by.role != INSTITUTION:
+        return await _penalty_in_scope(penalty_id, by)
+    row = (
+        await Penalty.select(*Penalty.all_columns(), Penalty.institution.uscc.as_alias("home_uscc"))
+        .where(Penalty.id == penalty_id)
+        .first()
+        .run()
+    )
+    if row is None or row["institution"] is None or not by.institution_uscc or row["home_uscc"] != by.institution_uscc:
+        raise NotFound(f"penalty {penalty_id}")
+    return {k: v for k, v in row.items() if k != "home_uscc"}
+
+
 async def _application(application_id: int, penalty_id: int) -> dict[str, Any]:
     row = (
         await RepairApplication.select()
@@ -67,12 +86,23 @@ async def _application(application_id: int, penalty_id: int) -> dict[str, Any]:
     return row
 
 
-def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> dict[str, Any]:
-    """Check an application's fields and that repair is open for the penalty on the day applied.
+def repair_open_from(penalty: Mapping[str, Any]) -> date:
+    """The first day a repair application for the penalty may be made (its shortest publication period passed;
+    minor information: at once)."""
+    return repairable_from(_facts(penalty), policy_for(penalty["decision_date"]))
+
+
+def check_application(
+    data: Mapping[str, Any], penalty: Mapping[str, Any], also: Sequence[FieldError] = ()
+) -> dict[str, Any]:
+    """Check an application's fields and that repair is open for the penalty on the day applied; `also` are
+    problems found before (the evidence files), reported with the fields' own.
 
     Raises ValidationFailed naming the field, or ProcedureRefused (revoked, already repaired, too early).
     """
     check = Checker(data)
+    for problem in also:
+        check.fail(problem.field, problem.reason, problem.value)
     clean = {
         "applicant_name": check.text("applicant_name", max_length=100),
         "applicant_contact": check.text("applicant_contact", max_length=100),
@@ -94,7 +124,7 @@ def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> di
         raise ProcedureRefused("penalty", "the decision is revoked: it is no longer public and does not count")
     if penalty["repaired_on"] is not None:
         raise ProcedureRefused("penalty", f"already repaired on {penalty['repaired_on'].isoformat()}")
-    opens = repairable_from(_facts(penalty), policy_for(penalty["decision_date"]))
+    opens = repair_open_from(penalty)
     if clean["applied_on"] < opens:
         raise ProcedureRefused(
             "applied_on",
@@ -104,13 +134,52 @@ def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> di
     return clean
 
 
-async def apply(penalty_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Record a repair application for the penalty. Returns the stored application (with its due date:
-    applied_on + the policy's working days). Raises NotFound, Forbidden, ValidationFailed, or ProcedureRefused
-    (revoked, already repaired, before the shortest period, or an application is already open)."""
+def _as_home(data: Mapping[str, Any], by: Principal) -> tuple[dict[str, Any], list[FieldError]]:
+    """A home applies today (no backdating) with the commitment text it was shown, once it ticked `agree`."""
+    if by.role != INSTITUTION:
+        return dict(data), []
+    agreed = str(data.get(AGREE_FIELD, "")).strip().lower() in {"1", "true", "on", "yes"}
+    clean = {**data, "applied_on": "", "commitment": COMMITMENT_ZH}
+    return clean, [] if agreed else [FieldError(AGREE_FIELD, NOT_AGREED)]
+
+
+async def apply(
+    penalty_id: int, data: Mapping[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+) -> dict[str, Any]:
+    """Record a repair application for the penalty, with its evidence files (`uploads`, checked by
+    credit.evidence). Civil affairs in scope records it for the subject; the home's own user applies for a
+    penalty of its home, dated today, agreeing (`agree`) to the commitment text (credit.evidence.commitment).
+
+    Returns the stored application (with its due date: applied_on + the policy's working days) and its
+    `files`. Raises NotFound, Forbidden, ValidationFailed (fields and files together), or ProcedureRefused
+    (revoked, already repaired, before the shortest period, or an application is already open). A refused
+    application leaves no row and no file."""
+    data, problems = _as_home(data, by)
+    files: list[evidence.Checked] = []
+    try:
+        files = evidence.check(uploads)
+    except ValidationFailed as error:
+        problems += error.errors
+    try:
+        async with evidence.kept(files) as keys:
+            return await _apply(penalty_id, data, by, problems, files, keys)
+    except Exception as error:
+        if db.is_unique_violation(error):
+            raise ProcedureRefused("penalty", "a repair application for this penalty is already open") from None
+        raise
+
+
+async def _apply(
+    penalty_id: int,
+    data: Mapping[str, Any],
+    by: Principal,
+    problems: list[FieldError],
+    files: Sequence[evidence.Checked],
+    keys: Sequence[str],
+) -> dict[str, Any]:
     async with db.transaction():
-        penalty = await _penalty_in_scope(penalty_id, by)
-        clean = check_application(data, penalty)
+        penalty = await _penalty_for_applicant(penalty_id, by)
+        clean = check_application(data, penalty, problems)
         if (
             await RepairApplication.exists()
             .where((RepairApplication.penalty == penalty_id) & (RepairApplication.status == APPLIED))
@@ -131,12 +200,19 @@ async def apply(penalty_id: int, data: Mapping[str, Any], by: Principal) -> dict
         )
         await row.save().run()
         stored = _out(row.to_dict())
+        attached = await evidence.record(files, keys, "repair", row.id, penalty["institution"], by.username)
         # the profile shows the commitment while the application runs
         await record_changed(
-            audit=Audit(by.username, "repair.apply", "repair_application", row.id, {"after": stored}),
+            audit=Audit(
+                by.username,
+                "repair.apply",
+                "repair_application",
+                row.id,
+                {"after": stored, **({"files": attached} if attached else {})},
+            ),
             institutions=[penalty["institution"]],
         )
-    return stored
+    return {**stored, "files": attached}
 
 
 def _decision_days(applied_on: date) -> int:
@@ -160,7 +236,7 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
     check.done()
     async with db.transaction():
         on, status = today(), DECISIONS[decision]
-        penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by)
+        penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by, _penalty_in_scope)
         if status == ACCEPTED:
             await (
                 Penalty.update({Penalty.repaired_on: on, Penalty.version: Penalty.version + 1})
@@ -204,14 +280,17 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
 
 
 async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Withdraw an open application on the applicant's request (`reasons`, `version`). Raises NotFound,
-    Forbidden, ValidationFailed, ProcedureRefused (not open) or StaleVersion."""
+    """Withdraw an open application on the applicant's request (`reasons`, `version`): civil affairs in scope
+    records it, or the home's own user withdraws an application for a penalty of its home. Raises NotFound,
+    Forbidden, ValidationFailed, ProcedureRefused (not open, e.g. already decided) or StaleVersion."""
     check = Checker(data)
     reasons = check.text("reasons", max_length=4000)
     version = check.integer("version", minimum=1)
     check.done()
     async with db.transaction():
-        penalty, stored = await _close(penalty_id, application_id, version, WITHDRAWN, reasons, by)
+        penalty, stored = await _close(
+            penalty_id, application_id, version, WITHDRAWN, reasons, by, _penalty_for_applicant
+        )
         await record_changed(
             audit=Audit(
                 by.username,
@@ -226,11 +305,18 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
 
 
 async def _close(
-    penalty_id: int, application_id: int, version: int, status: str, reasons: str, by: Principal
+    penalty_id: int,
+    application_id: int,
+    version: int,
+    status: str,
+    reasons: str,
+    by: Principal,
+    penalty_of: Callable[[int, Principal], Awaitable[dict[str, Any]]],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Close an open application in scope with `status` and reasons, dated today: (the penalty, the stored
-    application). Inside the caller's transaction."""
-    penalty = await _penalty_in_scope(penalty_id, by)
+    """Close an open application with `status` and reasons, dated today: (the penalty, the stored application).
+    `penalty_of` says who may (civil affairs in scope; for a withdrawal also the home). Inside the caller's
+    transaction."""
+    penalty = await penalty_of(penalty_id, by)
     current = await _application(application_id, penalty_id)
     _require_open(current)
     stored = await _move(
@@ -269,16 +355,25 @@ def _out(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def applications_of(penalty_id: int, by: Principal) -> list[dict[str, Any]]:
-    """Every repair application of the penalty, oldest first (internal: names and contacts in clear).
-    Raises NotFound or Forbidden."""
-    await _penalty_in_scope(penalty_id, by)
+    """Every repair application of the penalty, oldest first, each with its evidence `files` (internal: names
+    and contacts in clear): for civil affairs in scope and for the home's own users. Raises NotFound or
+    Forbidden."""
+    await _penalty_for_applicant(penalty_id, by)
     rows = (
         await RepairApplication.select()
         .where(RepairApplication.penalty == penalty_id)
         .order_by(RepairApplication.id)
         .run()
     )
-    return [_out(r) for r in rows]
+    files = await evidence.files_of("repair", (r["id"] for r in rows))
+    return [{**_out(r), "files": files.get(r["id"], [])} for r in rows]
+
+
+async def penalty_for_home(penalty_id: int, by: Principal) -> dict[str, Any]:
+    """The penalty as the home's own user may read it (a penalty of its home). Raises NotFound."""
+    if by.role != INSTITUTION:
+        raise Forbidden("only the home's own users")
+    return await _penalty_for_applicant(penalty_id, by)
 
 
 async def get_application(penalty_id: int, application_id: int, by: Principal) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Institution self-service (机构端): a home's own users see its full record and answer its notices, under /my."""
 
+from portal.my.applications import MyApplicationsController
+from portal.my.evidence import MyEvidenceController
 from portal.my.views import MyHomeController
 
-CONTROLLERS = [MyHomeController]
+CONTROLLERS = [MyHomeController, MyApplicationsController, MyEvidenceController]

@@ -22,6 +22,7 @@ from credit.listings import self_service
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
+from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files
 from portal.workspace import labels
 from portal.workspace.forms import field_messages, posted
 from portal.workspace.listings import STATE_LABELS, step_errors
@@ -45,6 +46,7 @@ def page(template: str, principal: Principal | None, *, status: int = 200, **con
             "role_name": ("养老机构", "Institution"),
             "L": labels,
             "S": STATE_LABELS,
+            "limits": LIMITS,  # of the evidence files a form takes
             **context,
         },
     )
@@ -113,16 +115,17 @@ class MyHomeController(Controller):
         entry = await self_service.open_notice(entry_id, principal)
         return page("notice.html", principal, entry=entry, values={}, errors={})
 
-    @post("/notices/{entry_id:int}/objection", operation_id="myObjection")
+    @post("/notices/{entry_id:int}/objection", operation_id="myObjection", request_max_body_size=MAX_BODY_BYTES)
     async def objection(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
     ) -> Template | Redirect:
-        """The home's objection, dated today, within the window; refused beside the text with the date after it."""
+        """The home's objection with its evidence files, dated today, within the window; refused beside the text
+        with the date after it."""
         if redirect := password_first(principal):
             return redirect
-        values = await posted(request)
+        values, uploads = await posted_with_files(request)
         try:
-            await self_service.object_as_home(entry_id, values, principal)
+            await self_service.object_as_home(entry_id, values, principal, uploads)
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
             entry = await self_service.open_notice(entry_id, principal)
             return page(

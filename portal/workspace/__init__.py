@@ -1,6 +1,7 @@
 """The regulator workspace (HTML, under /workspace): one controller module per area."""
 
 from portal.workspace.dashboard import DashboardController
+from portal.workspace.evidence import EvidencePages
 from portal.workspace.feedback import FeedbackQueue
 from portal.workspace.history import HistoryController
 from portal.workspace.home_accounts import HomeAccountPages
@@ -22,4 +23,5 @@ CONTROLLERS = [
     SupervisionPages,
     FeedbackQueue,
     HomeAccountPages,
+    EvidencePages,
 ]

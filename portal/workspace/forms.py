@@ -54,6 +54,20 @@ _REASONS_ZH: list[tuple[str, str]] = [
     (r"the total (\d+) is below the lowest level \((\d+)\)", r"总分 \1 低于最低等级分数线 \2"),
     (r"level (\d) needs at least (\d+) for \w+, got (\d+)", r"评为 \1 级至少需要 \2 分，现为 \3 分"),
     (r"a first grading may reach level (\d) at most, got (\d)", r"首次评定最高为 \1 级，现为 \2 级"),
+    # Evidence files and credit-repair applications (credit.evidence, credit.records.repair, credit.listings)
+    (r"at most (\d+) files may be attached \(this has (\d+)\)", r"最多可附 \1 个文件（现为 \2 个）"),
+    (r"(.+): the file is empty", r"“\1”是空文件"),
+    (r"(.+): the file is larger than (.+)", r"“\1”超过 \2"),
+    (r"(.+): is not a PDF, JPEG or PNG file by its content", r"“\1”按其内容不是 PDF、JPEG 或 PNG 文件（与文件名无关）"),
+    (r"must be ticked: .*", "须勾选：申请须同时作出信用承诺"),
+    (r"repair is open from (\S+), when .*", r"自 \1 起（最短公示期届满）方可申请信用修复"),
+    (r"a repair application for this penalty is already open", "该处罚已有一份办理中的修复申请"),
+    (r"the application is (\w+), no longer open", "该申请已办结，不能再撤回或决定"),
+    (r"already repaired on (\S+)", r"已于 \1 完成信用修复"),
+    (r"the decision is revoked: .*", "处罚决定已撤销，不再公示也不计分"),
+    (r"early removal may be applied for from (\S+)", r"自 \1 起方可申请提前移出"),
+    (r"an application is already waiting for a decision", "已有一份申请在等待决定"),
+    (r"there is no pending early-removal application to withdraw", "没有等待决定的提前移出申请，无法撤回"),
 ]
 
 

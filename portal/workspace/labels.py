@@ -134,6 +134,8 @@ FIELDS: dict[str, Label] = {
     "statement": ("纠正失信行为、履行义务的情况说明", "Statement: conduct corrected, obligations met"),
     "obligations_met_on": ("履行完毕日期", "Obligations met on"),
     "evidence": ("证明材料", "Evidence"),
+    "evidence_files": ("证明材料文件", "Evidence files"),
+    "agree": ("信用承诺", "Credit commitment"),
     "commitment": ("信用承诺（公开）", "Credit commitment (public)"),
     "applied_on": ("申请日期", "Applied on"),
     "decision": ("决定", "Decision"),

@@ -18,7 +18,7 @@ from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefu
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.queries import count_entries_by_state, search_entries
-from credit.listings.self_service import receipt_of
+from credit.listings.self_service import evidence_of_entry, receipt_of
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
 from credit.sharing.measures import MEASURES, feedback_of
@@ -47,6 +47,7 @@ DECISION_LABELS: dict[str, Label] = {
     "approved": ("同意提前移出", "Approve"),
     "rejected": ("不予同意", "Reject"),
     "pending": ("待决定", "Pending"),
+    "withdrawn": ("机构已撤回", "Withdrawn by the home"),
 }
 STEP_FIELDS: dict[str, Label] = {
     "on": ("日期", "Date"),
@@ -188,6 +189,7 @@ async def entry_page(
 ) -> Template:
     """The entry with its dates, basis, steps, applications, the agencies' feedback and the step forms."""
     entry = await service.entry_detail(entry_id)
+    entry = {**entry, **await evidence_of_entry(entry)}  # the files the home attached (links to download)
     return page(
         "listings_entry.html",
         principal,
