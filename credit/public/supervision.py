@@ -1,7 +1,9 @@
 """What of the supervision loop is public (一公开), defined once: each published inspection result with the home,
 the date, the inspectors masked (surname + *, certificate number with its middle hidden; never a login name), the
-outcome and the rectification deadline with whether it was met; the monthly statistics by district; and the
-published draws. The portal page, its CSV, the agency feed, the daily disclosure and the profile all read here."""
+outcome and the rectification deadline with whether it was met, the publication deadline (marked when counted
+before the year's official calendar was published) and the day of the latest correction; the monthly statistics
+by district; and the published draws. The portal page, its CSV, the agency feed, the daily disclosure and the
+profile all read here."""
 
 from __future__ import annotations
 
@@ -63,6 +65,9 @@ def public_result(task: dict[str, Any], inspectors: dict[int, dict[str, Any]], o
         "rectified_on": task["rectified_on"],
         "rectification": rectification_state(task, on),
         "published_on": task["published_on"],
+        "publish_by": task["publish_by"],
+        "publish_by_confirmed": task["publish_by_confirmed"],
+        "corrected_on": task["corrected_on"],
     }
 
 
