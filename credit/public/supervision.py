@@ -98,7 +98,8 @@ async def published_results(
     on: date | None = None,
     published_on: date | None = None,
 ) -> list[dict[str, Any]]:
-    """The published results of a month (or of some homes, one task, or published on one day), by district."""
+    """The published results of a month (or of some homes, one task, or published or corrected on one day), by
+    district."""
     on = on or today()
     query = SupervisionTask.select(*_task_columns()).where(SupervisionTask.status == "published")
     if month is not None:
@@ -108,7 +109,9 @@ async def published_results(
     if task_id is not None:
         query = query.where(SupervisionTask.id == task_id)
     if published_on is not None:
-        query = query.where(SupervisionTask.published_on == published_on)
+        query = query.where(
+            (SupervisionTask.published_on == published_on) | (SupervisionTask.corrected_on == published_on)
+        )
     rows = await query.order_by(SupervisionTask.district_code).order_by(SupervisionTask.id).output(load_json=True).run()
     inspectors = await inspectors_by_id(i for r in rows for i in r["inspectors"])
     return [public_result(r, inspectors, on) for r in rows]

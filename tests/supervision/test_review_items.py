@@ -18,6 +18,7 @@ from credit.accounts.service import create_user, issue_token
 from credit.audit.tables import AuditEntry
 from credit.errors import ProcedureRefused, ValidationFailed
 from credit.listings.calendar import WorkingCalendar, YearData
+from credit.public import supervision as public
 from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.supervision import draw as drawing, jobs as supervision_jobs, service as supervision
@@ -236,6 +237,10 @@ async def test_the_workspace_corrects_a_published_result_and_shows_its_history(c
     task = await first_task()
     await supervision.record_result(task["id"], GENERAL, ALICE)
     await supervision.publish_result(task["id"], BOB)
+    yesterday = today() - timedelta(days=1)
+    await (
+        SupervisionTask.update({SupervisionTask.published_on: yesterday}).where(SupervisionTask.id == task["id"]).run()
+    )
     await create_user("city", password=PASSWORD, actor="test", role="city_regulator")
     await sign_in(client, "city")
     form = {
@@ -254,6 +259,9 @@ async def test_the_workspace_corrects_a_published_result_and_shows_its_history(c
     assert 'data-testid="correction"' in page.text and "漏记约谈" in page.text and "未发现问题" in page.text
     stored = await first_task()
     assert stored["status"] == "published" and stored["corrected_on"] == today()
+    # The day's disclosure carries the results published or corrected that day.
+    assert [r["task"] for r in await public.published_results(published_on=today())] == [task["id"]]
+    assert await public.published_results(published_on=yesterday) != []
 
 
 # --------------------------------------------------------------------------- unconfirmed working days
