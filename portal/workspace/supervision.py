@@ -73,11 +73,16 @@ REFUSALS_ZH = {
 INSPECTOR_FIELDS = ("name", "certificate_number", "agency_code", "district_code")
 
 
-def messages(errors: list[FieldError]) -> dict[str, dict[str, str]]:
-    """Field -> {zh, en} in plain words, with the labels of the supervision forms."""
+CORRECTION_LABELS = {"reason": ("更正理由", "Reason for the correction")}
+
+
+def messages(
+    errors: list[FieldError], labels: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """Field -> {zh, en} in plain words, with the labels of the supervision forms (`labels` first)."""
     found: dict[str, dict[str, str]] = {}
     for error in errors:
-        zh, en = LABELS.get(error.field) or field_label(error.field)
+        zh, en = (labels or {}).get(error.field) or LABELS.get(error.field) or field_label(error.field)
         found[error.field] = {"zh": f"{zh}{reason_zh(error.reason)}。", "en": f"{en} {error.reason}."}
     return found
 
@@ -193,7 +198,8 @@ class SupervisionPages(WorkspaceController):
         try:
             await service.correct_result(task_id, body, principal)
         except ValidationFailed as error:
-            return await self._task_page(principal, task_id, status=422, values=values, errors=messages(error.errors))
+            errors = messages(error.errors, CORRECTION_LABELS)
+            return await self._task_page(principal, task_id, status=422, values=values, errors=errors)
         except ProcedureRefused as error:
             return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=corrected", status_code=303)

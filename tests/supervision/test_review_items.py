@@ -24,6 +24,7 @@ from credit.registry.tables import Institution
 from credit.supervision import draw as drawing, jobs as supervision_jobs, service as supervision
 from credit.supervision.tables import Inspector, ResultCorrection, SupervisionTask
 from credit.timeutil import today
+from portal.public import caching
 from scoring import policy_for
 from scoring.policy import PolicyError, parse_policy
 from tests.supervision.world import SETUP, TIANNING, WUJIN, first_of_month, small_city
@@ -230,7 +231,7 @@ async def test_an_unpublished_result_corrected_counts_as_recorded_by_the_correct
 
 
 async def test_the_workspace_corrects_a_published_result_and_shows_its_history(client):
-    from tests.workspace.workspace_helpers import PASSWORD, post, sign_in
+    from tests.workspace.workspace_helpers import PASSWORD, error_beside_id, post, sign_in
 
     await small_city(homes=1)
     await supervision.draw_month(first_of_month())
@@ -251,7 +252,8 @@ async def test_the_workspace_corrects_a_published_result_and_shows_its_history(c
     }
 
     missing = await post(client, f"/workspace/supervision/tasks/{task['id']}/correction", {**form, "reason": ""})
-    assert missing.status_code == 422 and "更正理由" in missing.text and 'id="error-summary"' in missing.text
+    assert missing.status_code == 422 and 'id="error-summary"' in missing.text
+    assert "更正理由" in error_beside_id(missing.text, "f-reason") and 'value="interview" selected' in missing.text
     done = await post(client, f"/workspace/supervision/tasks/{task['id']}/correction", {**form, "reason": "漏记约谈"})
     assert done.status_code == 303
 
@@ -290,6 +292,11 @@ async def test_a_deadline_counted_on_a_year_without_the_official_calendar_is_mar
     dashboard = (await client.get("/workspace/")).text
     assert 'data-testid="unconfirmed-publish-by"' in dashboard and f"{year}年节假日安排尚未公布" in dashboard
     assert f"the calendar of {year} is not yet published" in (await client.get("/workspace/supervision")).text
+
+    monkeypatch.setattr(caching, "VERSION_TTL_SECONDS", 0.0)
+    await supervision.publish_result(task["id"], BOB)
+    public_page = (await client.get("/supervision", params={"month": task["month"]})).text
+    assert f"（未确认：{year}年节假日安排尚未公布）" in public_page.split('data-testid="publish-by"')[1]
 
     # The year's notice arrives (a calendar file an operator adds): the job recounts and confirms the deadline.
     official = {
