@@ -22,7 +22,13 @@ from credit.registry.tables import Institution, Practitioner
 from credit.scheduling.tables import JobRun
 from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
-from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
+from credit.supervision.tables import (
+    InspectionDraw,
+    Inspector,
+    InspectorConflict,
+    ResultCorrection,
+    SupervisionTask,
+)
 
 # Ordered so that every table comes after the tables it references.
 TABLES = [
@@ -57,6 +63,7 @@ TABLES = [
     Feedback,
     FeedbackReply,
     NoticeReceipt,
+    ResultCorrection,
 ]
 
 APP_CONFIG = AppConfig(

@@ -34,12 +34,13 @@ from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
 from credit.supervision import service as supervision
-from credit.supervision.tables import InspectionDraw, SupervisionTask
+from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
 SETUP = system_principal("setup")
+PUBLISHER = system_principal("publisher")
 HEALTH_KEY = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
 
 USERS = {
@@ -287,6 +288,38 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
         "api",
     ),
+    "api_update_inspector": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "name": "王建华（更正）"},
+        "api",
+    ),
+    "api_deactivate_inspector": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "active": False},
+        "api",
+    ),
+    # An inspector left without a district (rows from before the roster's rules): city-level regulators only.
+    "api_update_inspector_without_district": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{loose_inspector}",
+        lambda w: {**INSPECTOR, "certificate_number": "32040200002"},
+        "api",
+    ),
+    "api_correct_supervision_result": (
+        "POST",
+        "/api/v1/supervision/tasks/{rectify_task}/corrections",
+        lambda w: {
+            "reason": "整改期限录入错误",
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "checklist": {**SUPERVISION_CHECKLIST, "fees": "fail"},
+            "outcome": "rectify",
+            "rectify_by": (today() + timedelta(days=20)).isoformat(),
+        },
+        "api",
+    ),
     "api_record_supervision_result": (
         "POST",
         "/api/v1/supervision/tasks/{open_task}/result",
@@ -325,6 +358,32 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "POST",
         "/workspace/supervision/inspectors/{inspector}/conflicts",
         lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
+        "form",
+    ),
+    "form_update_inspector": (
+        "POST",
+        "/workspace/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "name": "王建华（更正）"},
+        "form",
+    ),
+    "form_deactivate_inspector": (
+        "POST",
+        "/workspace/supervision/inspectors/{inspector}/active",
+        lambda w: {"active": "no"},
+        "form",
+    ),
+    "form_correct_supervision_result": (
+        "POST",
+        "/workspace/supervision/tasks/{rectify_task}/correction",
+        lambda w: {
+            "reason": "整改期限录入错误",
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "outcome": "rectify",
+            "rectify_by": (today() + timedelta(days=20)).isoformat(),
+            **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()},
+            "checklist.fees": "fail",
+        },
         "form",
     ),
     "form_record_supervision_result": (
@@ -381,6 +440,12 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
     "form_home_objection": ("POST", "/my/notices/{entry}/objection", lambda w: {"text": "已全部履行判决义务"}, "form"),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
+INSPECTOR = {
+    "name": "王建华",
+    "certificate_number": "32040200001",
+    "agency_code": "civil_affairs",
+    "district_code": TIANNING,
+}
 
 API_OK = {"POST": 201, "PUT": 200}
 FORM_OK = 303
@@ -438,6 +503,9 @@ for prefix in ("api", "form"):
 # The supervision loop: regulators in scope of the home (the roster: of the inspector's district).
 for operation in (
     "add_inspector",
+    "update_inspector",
+    "deactivate_inspector",
+    "correct_supervision_result",
     "record_conflict",
     "record_supervision_result",
     "publish_supervision_result",
@@ -445,6 +513,7 @@ for operation in (
 ):
     for prefix in ("api", "form"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
+EXPECTED["api_update_inspector_without_district"] = expect("api_update_inspector_without_district", CITY)
 # Citizen feedback: the form is public (every role, anonymous included); the queue is civil affairs' in scope.
 EXPECTED["form_file_feedback"] = {role: FORM_OK for role in FORM_ROLES}
 for operation in ("accept_feedback", "transfer_feedback", "close_feedback"):
@@ -530,7 +599,11 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
         },
         SETUP,
     )
-    ids = {"inspector": inspector["id"]}
+    loose = Inspector(
+        name="赵六", certificate_number="LEGACY-1", agency_code="civil_affairs", district_code="", recorded_by="old"
+    )
+    await loose.save().run()
+    ids = {"inspector": inspector["id"], "loose_inspector": loose.id}
     for n, name in enumerate(("open_task", "recorded_task", "rectify_task")):
         draw = InspectionDraw(
             month=f"2000-0{n + 1}", drawn_on=today().replace(day=1), seed="s", institutions=[], inspectors={}
@@ -558,7 +631,7 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
         },
         SETUP,
     )
-    await supervision.publish_result(ids["rectify_task"], SETUP)
+    await supervision.publish_result(ids["rectify_task"], PUBLISHER)  # not the recorder (separation of duties)
     return ids
 
 
@@ -633,6 +706,7 @@ def matrix_routes() -> set[tuple[str, str]]:
         "repair_penalty": "penalty_id",
         "application": "application_id",
         "inspector": "inspector_id",
+        "loose_inspector": "inspector_id",
         "open_task": "task_id",
         "recorded_task": "task_id",
         "rectify_task": "task_id",
