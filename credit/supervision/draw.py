@@ -95,7 +95,7 @@ async def take_snapshot(month: str) -> dict[str, Any]:
     )
     roster = (
         await Inspector.select(Inspector.id, Inspector.district_code)
-        .whereInspector.active.eq(True)
+        .where(Inspector.active.eq(True))
         .order_by(Inspector.id)
         .run()
     )
