@@ -17,7 +17,15 @@ from credit.listings.tables import (
     RemovalApplication,
 )
 from credit.public.tables import PublicProfile
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, HazardReport, MajorHazard, Penalty, RepairApplication
+from credit.records.tables import (
+    FireChecklistItem,
+    FireInspection,
+    Grading,
+    HazardReport,
+    MajorHazard,
+    Penalty,
+    RepairApplication,
+)
 from credit.registry.tables import ChangeRequest, Institution, Practitioner
 from credit.scheduling.tables import JobRun
 from credit.search.tables import InstitutionSearch
