@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
@@ -21,6 +23,7 @@ from credit.records.tables import HazardReport, MajorHazard
 from credit.registry.tables import ChangeRequest, Institution
 from credit.timeutil import today
 from portal.my import throttle
+from tests.conftest import REDIS_URL
 from tests.institution.test_home_self_service import (  # noqa: F401  (homes: the fixture)
     NEW_PASSWORD,
     homes,
@@ -308,3 +311,24 @@ async def test_posts_under_my_are_rate_limited_per_user_with_a_clear_message(cli
     assert int(limited.headers["retry-after"]) > 0
     assert await ChangeRequest.count().run() == 0
     assert (await client.get("/my/changes")).status_code == 200  # reading is not counted
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set")
+async def test_the_my_rate_limit_holds_across_replicas_on_redis(db, homes, monkeypatch):  # noqa: F811
+    from tests.test_redis_shared_state import own_address, two_replicas
+
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")  # only the /my limit is the subject here
+    monkeypatch.setattr(throttle, "POSTS_PER_WINDOW", 2)
+    await create_user("redis.home", "institution", PASSWORD, institution_uscc=homes[TIANNING]["uscc"], actor="t")
+    async with two_replicas(own_address()) as (one, other):
+        page = await one.get("/login")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+        login = {"username": "redis.home", "password": PASSWORD, "_csrf_token": token}
+        assert (await one.post("/login", data=login)).status_code == 303
+        other.cookies.update(one.cookies)
+        form = {"field": "phone", "requested_value": "x"}
+        answers = [
+            await http.post("/my/changes", data={**form, "_csrf_token": one.cookies["ec_csrf"]})
+            for http in (one, other, one)
+        ]
+    assert [r.status_code for r in answers] == [422, 422, 429]
