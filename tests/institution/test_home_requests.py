@@ -226,10 +226,12 @@ async def test_a_reported_rectification_awaits_confirmation_and_then_the_hazard_
     assert reported.status_code == 303
     page = await client.get(f"/my/hazards/{hazard_id}")
     assert "已报告整改，待民政部门确认" in page.text and 'data-testid="report-form"' not in page.text
+    assert 'data-testid="hazard-awaiting"' in (await client.get("/my")).text
     assert (await public_profile(client, home["uscc"]))["fire"]["open_hazards"] == 1
     await sign_out(client)
 
     await sign_in(client, "tianning")
+    assert 'data-testid="hazard-reported"' in (await client.get(f"/workspace/institutions/{home['id']}")).text
     queue = await client.get("/workspace/home-requests")
     assert "已清理疏散通道并设置警示标识" in queue.text
     report_id = (await HazardReport.select(HazardReport.id).first().run())["id"]
