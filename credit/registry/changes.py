@@ -235,16 +235,14 @@ async def _apply(home: dict[str, Any], field: str, value: str, by: Principal, re
     """Set the field as an update of the registry does: version + 1, feed event, audit, projection refresh."""
     column = Institution._meta.get_column_by_name(field)
     # version + 1 in the statement itself: a regulator's edit committed a moment ago is built on, not lost.
-    updated = (
-        await Institution.update(
+    await (
+        Institution.update(
             {column: value, Institution.version: Institution.version + 1, Institution.updated_at: now_utc()}
         )
         .where(Institution.id == home["id"])
-        .returning(Institution.version)
         .run()
     )
-    home = {**home, "version": updated[0]["version"] - 1}
-    after = {**public_fields(home), field: value, "version": home["version"] + 1}
+    after = public_fields(await Institution.select().where(Institution.id == home["id"]).first().run() or {})
     await record_changed(
         Event("institution", "updated", home["id"], after),
         Audit(
