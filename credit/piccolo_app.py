@@ -17,8 +17,16 @@ from credit.listings.tables import (
     RemovalApplication,
 )
 from credit.public.tables import PublicProfile
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
-from credit.registry.tables import Institution, Practitioner
+from credit.records.tables import (
+    FireChecklistItem,
+    FireInspection,
+    Grading,
+    HazardReport,
+    MajorHazard,
+    Penalty,
+    RepairApplication,
+)
+from credit.registry.tables import ChangeRequest, Institution, Practitioner
 from credit.scheduling.tables import JobRun
 from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
@@ -64,6 +72,8 @@ TABLES = [
     FeedbackReply,
     NoticeReceipt,
     ResultCorrection,
+    ChangeRequest,
+    HazardReport,
 ]
 
 APP_CONFIG = AppConfig(

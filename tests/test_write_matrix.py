@@ -28,8 +28,8 @@ from credit.feedback import service as feedback
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
 from credit.piccolo_app import TABLES
-from credit.records import repair, service as records
-from credit.registry import service as registry
+from credit.records import hazard_reports, repair, service as records
+from credit.registry import changes as registry_changes, service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
@@ -438,6 +438,32 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "form",
     ),
     "form_home_objection": ("POST", "/my/notices/{entry}/objection", lambda w: {"text": "已全部履行判决义务"}, "form"),
+    # The home asks from /my (registry changes, hazard rectification); civil affairs decides in the workspace.
+    "form_home_request_change": (
+        "POST",
+        "/my/changes",
+        lambda w: {"field": "phone", "requested_value": "0519-81234567"},
+        "form",
+    ),
+    "form_home_withdraw_change": ("POST", "/my/changes/{change}/withdraw", lambda w: {}, "form"),
+    "form_decide_registry_change": (
+        "POST",
+        "/workspace/registry-changes/{change}/decision",
+        lambda w: {"decision": "approved"},
+        "form",
+    ),
+    "form_home_report_rectification": (
+        "POST",
+        "/my/hazards/{hazard}/report",
+        lambda w: {"rectified_on": days_ago(1), "text": "已更换防火门"},
+        "form",
+    ),
+    "form_decide_hazard_report": (
+        "POST",
+        "/workspace/hazard-reports/{report}/decision",
+        lambda w: {"decision": "confirmed"},
+        "form",
+    ),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 INSPECTOR = {
@@ -493,6 +519,12 @@ EXPECTED["form_create_home_account"] = {
 }
 # Only the home's own user objects from /my; staff are refused there (403), whatever their scope.
 EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
+# Only the home's own user asks (and withdraws) from /my; only civil affairs in scope decides (a home's user reaches
+# no workspace page: 403).
+for operation in ("home_request_change", "home_withdraw_change", "home_report_rectification"):
+    EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", {"home_own"})
+for operation in ("decide_registry_change", "decide_hazard_report"):
+    EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", IN_SCOPE)
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.
@@ -562,6 +594,21 @@ async def world(client) -> dict[str, Any]:
         SETUP,
     )
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
+    # What the home asked already: an open change of its address, a rectification report of a second hazard.
+    own = Principal(user_id=0, username="home_own", role="institution", institution_uscc=home["uscc"])
+    change = await registry_changes.request_change({"field": "address", "requested_value": "天宁区青龙东路 1 号"}, own)
+    second = await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": days_ago(4),
+            "checklist": CHECKLIST,
+            "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
+        },
+        SETUP,
+    )
+    rectification = await hazard_reports.report_rectification(
+        second["hazards"][0]["id"], {"rectified_on": days_ago(1), "text": "已清理通道"}, own
+    )
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
         await create_user(
@@ -583,6 +630,8 @@ async def world(client) -> dict[str, Any]:
             "id"
         ],
         "entry": entry["id"],
+        "change": change["id"],
+        "report": rectification["id"],
     }
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
@@ -712,6 +761,8 @@ def matrix_routes() -> set[tuple[str, str]]:
         "rectify_task": "task_id",
         "feedback": "feedback_id",
         "entry": "entry_id",
+        "change": "request_id",
+        "report": "report_id",
     }
     return {
         (method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))

@@ -4,6 +4,7 @@ from portal.workspace.dashboard import DashboardController
 from portal.workspace.feedback import FeedbackQueue
 from portal.workspace.history import HistoryController
 from portal.workspace.home_accounts import HomeAccountPages
+from portal.workspace.home_requests import HomeRequestPages
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
@@ -22,4 +23,5 @@ CONTROLLERS = [
     SupervisionPages,
     FeedbackQueue,
     HomeAccountPages,
+    HomeRequestPages,
 ]
