@@ -1,8 +1,9 @@
 """Fault injection on PostgreSQL: concurrent schedulers, a database restart under load, kill -9 mid-import
-and mid-publication. Small data (the demo city); it creates and drops its own databases next to the given one.
+and mid-publication, and (e, bench/standby.py) the portal read from a real streaming standby with the primary
+stopped. Small data (the demo city); it creates and drops its own databases next to the given one.
 
 `.venv/bin/python bench/faults.py --database-url postgresql://postgres@127.0.0.1:5432/ec_fault_main
-[--only a,b,c,d] [--keep]`
+[--only a,b,c,d,e] [--keep]`
 
 Prints one line per scenario: PASS/FAIL and the figures. The database of --database-url is dropped and
 recreated; the others are named after it (`<name>_import_a`, ...). The PostgreSQL restart (b) restarts the
@@ -641,7 +642,7 @@ async def run_watched(url: str, command: list[str], kill_after: float | None, da
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="postgresql://.../ec_fault_main (dropped, recreated)")
-    parser.add_argument("--only", default="a,b,c,d", help="comma-separated scenarios to run")
+    parser.add_argument("--only", default="a,b,c,d,e", help="comma-separated scenarios to run")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgresql://", "postgres://")):
@@ -666,10 +667,14 @@ def main() -> int:
             kill_during_import(dbs)
         if "d" in only:
             kill_during_publication(dbs)
+        if "e" in only:
+            import standby  # bench/standby.py: its own primary and standby clusters, not the server of --database-url
+
+            standby.run(report)
     except Exception as error:  # noqa: BLE001 - a scenario that could not run is a FAIL line, not a traceback
         report("scenario setup", False, f"{type(error).__name__}: {error}")
     finally:
-        print(f"     PostgreSQL at the end: {ensure_postgres_running(args.database_url)}", flush=True)
+        print(f"     PostgreSQL at the end: {ensure_postgres_running(dbs.admin_url)}", flush=True)
         if not args.keep:
             dbs.drop_all(keep_main=False)
     return 0 if RESULTS and all(ok for _, ok, _ in RESULTS) else 1

@@ -18,12 +18,26 @@ from credit.listings.tables import (
     RemovalApplication,
 )
 from credit.public.tables import PublicProfile
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty, RepairApplication
-from credit.registry.tables import Institution, Practitioner
+from credit.records.tables import (
+    FireChecklistItem,
+    FireInspection,
+    Grading,
+    HazardReport,
+    MajorHazard,
+    Penalty,
+    RepairApplication,
+)
+from credit.registry.tables import ChangeRequest, Institution, Practitioner
 from credit.scheduling.tables import JobRun
 from credit.search.tables import InstitutionSearch
 from credit.sharing.tables import Agency, AgencyKey, ChangeEvent
-from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
+from credit.supervision.tables import (
+    InspectionDraw,
+    Inspector,
+    InspectorConflict,
+    ResultCorrection,
+    SupervisionTask,
+)
 
 # Ordered so that every table comes after the tables it references.
 TABLES = [
@@ -59,6 +73,9 @@ TABLES = [
     FeedbackReply,
     NoticeReceipt,
     EvidenceFile,
+    ResultCorrection,
+    ChangeRequest,
+    HazardReport,
 ]
 
 APP_CONFIG = AppConfig(

@@ -18,6 +18,7 @@ from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.scheduling.service import RunOutcome, run_once
 from credit.search.jobs import reindex_everything
 from credit.settings import settings
+from credit.supervision.jobs import confirm_publication_deadlines
 
 RESCORE_MINUTES = settings.rescore_minutes
 PUBLISH_CRON = settings.publish_cron
@@ -82,6 +83,13 @@ JOBS = {
             lambda: CronTrigger(hour=0, minute=10, timezone=settings.timezone),
             _daily,
             _advance_list,
+        ),
+        Job(
+            "supervision_deadlines",
+            "recount publication deadlines counted before the year's official calendar was loaded",
+            lambda: CronTrigger(hour=0, minute=15, timezone=settings.timezone),
+            _daily,
+            confirm_publication_deadlines,
         ),
         Job(
             "retire_penalties",

@@ -198,7 +198,9 @@ class Supervision:
 
     A drawn home's task is due at the end of the draw's month (`due = "end_of_month"`) or `due_days` after the
     draw; each task gets `inspectors_per_task` inspectors from the roster; a recorded result is published within
-    `publication_working_days` working days of the inspection; a general inspection covers `checklist`.
+    `publication_working_days` working days of the inspection; a general inspection covers `checklist`. The
+    regulator who records a result may not also publish it or confirm its rectification (separation of duties)
+    unless `allow_self_publication` waives it (default false: strict).
     """
 
     due: str
@@ -206,6 +208,7 @@ class Supervision:
     inspectors_per_task: int
     publication_working_days: int
     checklist: tuple[ChecklistItem, ...]
+    allow_self_publication: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -679,7 +682,7 @@ def _supervision(r: _Reader, raw: Any) -> Supervision:
         raw,
         "supervision",
         ("checklist",),
-        optional=("due", "due_days", "inspectors_per_task", "publication_working_days"),
+        optional=("due", "due_days", "inspectors_per_task", "publication_working_days", "allow_self_publication"),
     )
     due = t.get("due", "end_of_month")
     if due not in DUE_RULES:
@@ -703,6 +706,7 @@ def _supervision(r: _Reader, raw: Any) -> Supervision:
             t.get("publication_working_days", 20), "supervision.publication_working_days", 1
         ),
         checklist=tuple(items),
+        allow_self_publication=r.flag(t.get("allow_self_publication", False), "supervision.allow_self_publication"),
     )
 
 

@@ -29,18 +29,19 @@ from credit.feedback.tables import Feedback
 from credit.listings import service as listings
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
-from credit.records import repair, service as records
-from credit.registry import service as registry
+from credit.records import hazard_reports, repair, service as records
+from credit.registry import changes as registry_changes, service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
 from credit.supervision import service as supervision
-from credit.supervision.tables import InspectionDraw, SupervisionTask
+from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
 SETUP = system_principal("setup")
+PUBLISHER = system_principal("publisher")
 HEALTH_KEY = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
 
 USERS = {
@@ -290,6 +291,38 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
         "api",
     ),
+    "api_update_inspector": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "name": "王建华（更正）"},
+        "api",
+    ),
+    "api_deactivate_inspector": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "active": False},
+        "api",
+    ),
+    # An inspector left without a district (rows from before the roster's rules): city-level regulators only.
+    "api_update_inspector_without_district": (
+        "PUT",
+        "/api/v1/supervision/inspectors/{loose_inspector}",
+        lambda w: {**INSPECTOR, "certificate_number": "32040200002"},
+        "api",
+    ),
+    "api_correct_supervision_result": (
+        "POST",
+        "/api/v1/supervision/tasks/{rectify_task}/corrections",
+        lambda w: {
+            "reason": "整改期限录入错误",
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "checklist": {**SUPERVISION_CHECKLIST, "fees": "fail"},
+            "outcome": "rectify",
+            "rectify_by": (today() + timedelta(days=20)).isoformat(),
+        },
+        "api",
+    ),
     "api_record_supervision_result": (
         "POST",
         "/api/v1/supervision/tasks/{open_task}/result",
@@ -328,6 +361,32 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "POST",
         "/workspace/supervision/inspectors/{inspector}/conflicts",
         lambda w: {"uscc": code(1), "reason": "近亲属在该院任职"},
+        "form",
+    ),
+    "form_update_inspector": (
+        "POST",
+        "/workspace/supervision/inspectors/{inspector}",
+        lambda w: {**INSPECTOR, "name": "王建华（更正）"},
+        "form",
+    ),
+    "form_deactivate_inspector": (
+        "POST",
+        "/workspace/supervision/inspectors/{inspector}/active",
+        lambda w: {"active": "no"},
+        "form",
+    ),
+    "form_correct_supervision_result": (
+        "POST",
+        "/workspace/supervision/tasks/{rectify_task}/correction",
+        lambda w: {
+            "reason": "整改期限录入错误",
+            "kind": "general",
+            "inspected_on": days_ago(0),
+            "outcome": "rectify",
+            "rectify_by": (today() + timedelta(days=20)).isoformat(),
+            **{f"checklist.{k}": v for k, v in SUPERVISION_CHECKLIST.items()},
+            "checklist.fees": "fail",
+        },
         "form",
     ),
     "form_record_supervision_result": (
@@ -398,8 +457,40 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "form",
     ),
     "form_home_withdraw_removal": ("POST", "/my/entries/{removal_entry}/removal/withdrawal", lambda w: {}, "form"),
+    # The home asks from /my (registry changes, hazard rectification); civil affairs decides in the workspace.
+    "form_home_request_change": (
+        "POST",
+        "/my/changes",
+        lambda w: {"field": "phone", "requested_value": "0519-81234567"},
+        "form",
+    ),
+    "form_home_withdraw_change": ("POST", "/my/changes/{change}/withdraw", lambda w: {}, "form"),
+    "form_decide_registry_change": (
+        "POST",
+        "/workspace/registry-changes/{change}/decision",
+        lambda w: {"decision": "approved"},
+        "form",
+    ),
+    "form_home_report_rectification": (
+        "POST",
+        "/my/hazards/{hazard}/report",
+        lambda w: {"rectified_on": days_ago(1), "text": "已更换防火门"},
+        "form",
+    ),
+    "form_decide_hazard_report": (
+        "POST",
+        "/workspace/hazard-reports/{report}/decision",
+        lambda w: {"decision": "confirmed"},
+        "form",
+    ),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
+INSPECTOR = {
+    "name": "王建华",
+    "certificate_number": "32040200001",
+    "agency_code": "civil_affairs",
+    "district_code": TIANNING,
+}
 
 API_OK = {"POST": 201, "PUT": 200}
 FORM_OK = 303
@@ -452,6 +543,12 @@ EXPECTED["form_home_objection"] = expect("form_home_objection", {"home_own"})
 for operation in ("apply_repair", "withdraw_repair", "apply_removal", "withdraw_removal"):
     EXPECTED[f"form_home_{operation}"] = expect(f"form_home_{operation}", {"home_own"})
 EXPECTED["form_home_apply_repair_unmatched"] = {**expect("form_home_apply_repair_unmatched", set()), "home_own": 404}
+# Only the home's own user asks (and withdraws) from /my; only civil affairs in scope decides (a home's user reaches
+# no workspace page: 403).
+for operation in ("home_request_change", "home_withdraw_change", "home_report_rectification"):
+    EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", {"home_own"})
+for operation in ("decide_registry_change", "decide_hazard_report"):
+    EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", IN_SCOPE)
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.
@@ -462,6 +559,9 @@ for prefix in ("api", "form"):
 # The supervision loop: regulators in scope of the home (the roster: of the inspector's district).
 for operation in (
     "add_inspector",
+    "update_inspector",
+    "deactivate_inspector",
+    "correct_supervision_result",
     "record_conflict",
     "record_supervision_result",
     "publish_supervision_result",
@@ -469,6 +569,7 @@ for operation in (
 ):
     for prefix in ("api", "form"):
         EXPECTED[f"{prefix}_{operation}"] = expect(f"{prefix}_{operation}", IN_SCOPE)
+EXPECTED["api_update_inspector_without_district"] = expect("api_update_inspector_without_district", CITY)
 # Citizen feedback: the form is public (every role, anonymous included); the queue is civil affairs' in scope.
 EXPECTED["form_file_feedback"] = {role: FORM_OK for role in FORM_ROLES}
 for operation in ("accept_feedback", "transfer_feedback", "close_feedback"):
@@ -522,6 +623,21 @@ async def world(client) -> dict[str, Any]:
     )
     await listings.apply_early_removal(removal_entry, {"statement": "已整改到位"}, SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
+    # What the home asked already: an open change of its address, a rectification report of a second hazard.
+    own = Principal(user_id=0, username="home_own", role="institution", institution_uscc=home["uscc"])
+    change = await registry_changes.request_change({"field": "address", "requested_value": "天宁区青龙东路 1 号"}, own)
+    second = await records.create_fire_inspection(
+        home["id"],
+        {
+            "inspected_on": days_ago(4),
+            "checklist": CHECKLIST,
+            "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
+        },
+        SETUP,
+    )
+    rectification = await hazard_reports.report_rectification(
+        second["hazards"][0]["id"], {"rectified_on": days_ago(1), "text": "已清理通道"}, own
+    )
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():
         await create_user(
@@ -545,6 +661,8 @@ async def world(client) -> dict[str, Any]:
         "entry": entry["id"],
         "listed_entry": listed_entry,
         "removal_entry": removal_entry,
+        "change": change["id"],
+        "report": rectification["id"],
     }
     return {"ids": ids, "headers": headers, "matched_body": matched_body, "unmatched_body": unmatched_body}
 
@@ -590,7 +708,11 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
         },
         SETUP,
     )
-    ids = {"inspector": inspector["id"]}
+    loose = Inspector(
+        name="赵六", certificate_number="LEGACY-1", agency_code="civil_affairs", district_code="", recorded_by="old"
+    )
+    await loose.save().run()
+    ids = {"inspector": inspector["id"], "loose_inspector": loose.id}
     for n, name in enumerate(("open_task", "recorded_task", "rectify_task")):
         draw = InspectionDraw(
             month=f"2000-0{n + 1}", drawn_on=today().replace(day=1), seed="s", institutions=[], inspectors={}
@@ -618,7 +740,7 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
         },
         SETUP,
     )
-    await supervision.publish_result(ids["rectify_task"], SETUP)
+    await supervision.publish_result(ids["rectify_task"], PUBLISHER)  # not the recorder (separation of duties)
     return ids
 
 
@@ -693,6 +815,7 @@ def matrix_routes() -> set[tuple[str, str]]:
         "repair_penalty": "penalty_id",
         "application": "application_id",
         "inspector": "inspector_id",
+        "loose_inspector": "inspector_id",
         "open_task": "task_id",
         "recorded_task": "task_id",
         "rectify_task": "task_id",
@@ -700,6 +823,8 @@ def matrix_routes() -> set[tuple[str, str]]:
         "entry": "entry_id",
         "listed_entry": "entry_id",
         "removal_entry": "entry_id",
+        "change": "request_id",
+        "report": "report_id",
     }
     return {
         (method, re.sub(r"\{(\w+)\}", lambda m: "{" + names[m.group(1)] + "}", template))

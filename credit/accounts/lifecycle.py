@@ -101,7 +101,7 @@ async def deactivate_user(username: str, *, actor: str, reason: str = "") -> boo
     async with db.transaction():
         now = now_utc()
         changed = (
-            await User.update({User.active: False, User.deactivated_at: now})
+            await User.update({User.active: False, User.deactivated_at: now, User.home_slot: None})
             .where((User.id == user["id"]) & User.active.eq(True))
             .returning(User.id)
             .run()

@@ -107,6 +107,10 @@ def _principal(row: dict[str, Any], via: Literal["session", "token", "key"]) -> 
     )
 
 
+# A creation that loses a race for a home's free slot looks again this many times in all.
+HOME_SLOT_ATTEMPTS = 3
+
+
 async def create_user(
     username: str,
     role: str,
@@ -157,11 +161,51 @@ async def create_user(
     if errors:
         raise ValidationFailed(errors)
     password_hash = await asyncio.to_thread(hash_password, password)
+    last_error: BaseException | None = None
+    for _attempt in range(HOME_SLOT_ATTEMPTS):
+        try:
+            return await _insert_user(
+                username,
+                role,
+                password_hash,
+                district_code=district_code,
+                agency_id=agency_id,
+                agency_code=agency_code,
+                institution_uscc=institution_uscc,
+                display_name=display_name,
+                must_change_password=must_change_password,
+                actor=actor,
+            )
+        except Exception as error:
+            if not db.is_unique_violation(error):
+                raise
+            if role != INSTITUTION:
+                raise Duplicate("username", username) from error  # taken by a creation that committed first
+            # Another account of the same home took the same slot a moment ago (the unique index on
+            # (institution_uscc, home_slot) refused this one): look again for a free slot, or refuse at the cap.
+            last_error = error
+    raise ValidationFailed(
+        [FieldError("institution_uscc", "the home's accounts changed at the same moment; try again", institution_uscc)]
+    ) from last_error
+
+
+async def _insert_user(
+    username: str,
+    role: str,
+    password_hash: str,
+    *,
+    district_code: str,
+    agency_id: int | None,
+    agency_code: str,
+    institution_uscc: str,
+    display_name: str,
+    must_change_password: bool,
+    actor: str,
+) -> dict[str, Any]:
     async with db.transaction():
         if await User.exists().where(User.username == username).run():
             raise Duplicate("username", username)
-        if role == INSTITUTION:
-            await _check_home_accounts(institution_uscc)
+        slot = await _free_home_slot(institution_uscc) if role == INSTITUTION else None
         user = User(
             username=username,
             display_name=display_name or username,
@@ -170,6 +214,7 @@ async def create_user(
             district_code=district_code,
             agency=agency_id,
             institution_uscc=institution_uscc,
+            home_slot=slot,
             must_change_password=must_change_password,
             created_at=now_utc(),
         )
@@ -212,12 +257,21 @@ def _role_binding_problems(role: str, district_code: str, agency_code: str, inst
     return errors
 
 
-async def _check_home_accounts(uscc: str) -> None:
-    """Inside the creating transaction: the home is registered and has room for one more active account."""
+async def _free_home_slot(uscc: str) -> int:
+    """Inside the creating transaction: the home is registered and has a free slot (1..INSTITUTION_USERS_MAX) for
+    one more active account; returns the lowest. Two creations that pick the same slot at once cannot both commit
+    (unique index on institution_uscc, home_slot), so the cap holds under concurrency on both engines."""
     if not await Institution.exists().where(Institution.uscc == uscc).run():
         raise ValidationFailed([FieldError("institution_uscc", "is not a registered institution", uscc)])
-    active = await User.count().where((User.institution_uscc == uscc) & User.active.eq(True)).run()
-    if active >= settings.institution_users_max:
+    taken = {
+        row["home_slot"]
+        for row in await User.select(User.home_slot)
+        .where((User.institution_uscc == uscc) & User.home_slot.is_not_null())
+        .run()
+    }
+    free = [slot for slot in range(1, settings.institution_users_max + 1) if slot not in taken]
+    if not free:
+        active = await User.count().where((User.institution_uscc == uscc) & User.active.eq(True)).run()
         raise ValidationFailed(
             [
                 FieldError(
@@ -227,6 +281,7 @@ async def _check_home_accounts(uscc: str) -> None:
                 )
             ]
         )
+    return free[0]
 
 
 async def authenticate(username: str, password: str, *, throttle: LoginThrottle | None = None) -> Principal:

@@ -1,6 +1,6 @@
 """Accounts: regulator and agency users, and their API tokens."""
 
-from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.sharing.tables import Agency
@@ -19,6 +19,8 @@ class User(Table, tablename="account_user"):
     agency = ForeignKey(references=Agency, null=True)
     institution_uscc = Varchar(length=18, default="", index=True)  # role institution: the home it answers for
     must_change_password = Boolean(default=False)  # an account civil affairs created for a home: set on first sign-in
+    # Role institution, while active: 1..INSTITUTION_USERS_MAX, unique per home (the database holds the cap).
+    home_slot = Integer(null=True, default=None)
     active = Boolean(default=True)
     deactivated_at = Timestamptz(null=True, default=None)
     last_login_at = Timestamptz(null=True, default=None)

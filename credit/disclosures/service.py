@@ -138,7 +138,7 @@ async def build(on: date, previous_digest: str) -> tuple[bytes, bytes, int]:
         "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
         "institutions_count": len(lines),
         "list": listed,
-        # The random-inspection results published that day (双随机、一公开; credit.public.supervision).
+        # The random-inspection results published or corrected that day (双随机、一公开; credit.public.supervision).
         "supervision_results": await published_results(published_on=on, on=on),
         # citizen feedback: monthly counts per district, never the content (credit.public.feedback_stats)
         "feedback": {"districts": await feedback_stats.by_district(on)},

@@ -1,7 +1,9 @@
 """What of the supervision loop is public (一公开), defined once: each published inspection result with the home,
 the date, the inspectors masked (surname + *, certificate number with its middle hidden; never a login name), the
-outcome and the rectification deadline with whether it was met; the monthly statistics by district; and the
-published draws. The portal page, its CSV, the agency feed, the daily disclosure and the profile all read here."""
+outcome and the rectification deadline with whether it was met, the publication deadline (marked when counted
+before the year's official calendar was published) and the day of the latest correction; the monthly statistics
+by district; and the published draws. The portal page, its CSV, the agency feed, the daily disclosure and the
+profile all read here."""
 
 from __future__ import annotations
 
@@ -63,6 +65,9 @@ def public_result(task: dict[str, Any], inspectors: dict[int, dict[str, Any]], o
         "rectified_on": task["rectified_on"],
         "rectification": rectification_state(task, on),
         "published_on": task["published_on"],
+        "publish_by": task["publish_by"],
+        "publish_by_confirmed": task["publish_by_confirmed"],
+        "corrected_on": task["corrected_on"],
     }
 
 
@@ -93,7 +98,8 @@ async def published_results(
     on: date | None = None,
     published_on: date | None = None,
 ) -> list[dict[str, Any]]:
-    """The published results of a month (or of some homes, one task, or published on one day), by district."""
+    """The published results of a month (or of some homes, one task, or published or corrected on one day), by
+    district."""
     on = on or today()
     query = SupervisionTask.select(*_task_columns()).where(SupervisionTask.status == "published")
     if month is not None:
@@ -103,7 +109,9 @@ async def published_results(
     if task_id is not None:
         query = query.where(SupervisionTask.id == task_id)
     if published_on is not None:
-        query = query.where(SupervisionTask.published_on == published_on)
+        query = query.where(
+            (SupervisionTask.published_on == published_on) | (SupervisionTask.corrected_on == published_on)
+        )
     rows = await query.order_by(SupervisionTask.district_code).order_by(SupervisionTask.id).output(load_json=True).run()
     inspectors = await inspectors_by_id(i for r in rows for i in r["inspectors"])
     return [public_result(r, inspectors, on) for r in rows]

@@ -7,7 +7,7 @@ from typing import Any
 
 from credit.errors import NotFound
 from credit.records.service import public_penalty
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
+from credit.records.tables import FireChecklistItem, FireInspection, Grading, HazardReport, MajorHazard, Penalty
 from credit.registry.tables import Institution
 from credit.timeutil import today
 from scoring.dates import last_start_ending_by
@@ -24,7 +24,8 @@ async def gradings_of(institution_id: int) -> list[dict[str, Any]]:
 
 
 async def inspections_of(institution_id: int) -> list[dict[str, Any]]:
-    """The institution's inspections, newest first, each with its checklist and hazards (three queries)."""
+    """The institution's inspections, newest first, each with its checklist and hazards (four queries); a hazard's
+    `reported_on` is the rectification date the home reported and a regulator has yet to confirm, or None."""
     rows = (
         await FireInspection.select()
         .where(FireInspection.institution == institution_id)
@@ -43,8 +44,12 @@ async def inspections_of(institution_id: int) -> list[dict[str, Any]]:
     ):
         checklists[item["inspection"]][item["area"]] = item["result"]
     hazards: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for hazard in await MajorHazard.select().where(MajorHazard.inspection.is_in(ids)).order_by(MajorHazard.id).run():
-        hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
+    rows_of_hazards = await MajorHazard.select().where(MajorHazard.inspection.is_in(ids)).order_by(MajorHazard.id).run()
+    reported = await _awaiting_reports([h["id"] for h in rows_of_hazards])
+    for hazard in rows_of_hazards:
+        hazards[hazard["inspection"]].append(
+            {**{k: v for k, v in hazard.items() if k != "created_at"}, "reported_on": reported.get(hazard["id"])}
+        )
     return [
         {
             **{k: v for k, v in r.items() if k != "created_at"},
@@ -168,3 +173,15 @@ async def due_for_inspection(
         if isinstance(row["last_inspected"], str):  # SQLite gives an aggregate of dates as text
             row["last_inspected"] = date.fromisoformat(row["last_inspected"])
     return int(total), rows
+
+
+async def _awaiting_reports(hazard_ids: list[int]) -> dict[int, Any]:
+    """Hazard id -> the rectification date of the home's report awaiting confirmation (records.hazard_reports)."""
+    if not hazard_ids:
+        return {}
+    rows = (
+        await HazardReport.select(HazardReport.hazard, HazardReport.rectified_on)
+        .where(HazardReport.hazard.is_in(hazard_ids) & (HazardReport.status == "reported"))
+        .run()
+    )
+    return {r["hazard"]: r["rectified_on"] for r in rows}

@@ -137,3 +137,25 @@ class RepairApplication(Table):
     reasons = Text(default="")
     version = Integer(default=1)
     created_at = Timestamptz()
+
+
+class HazardReport(Table):
+    """The home's report that it rectified a major hazard (隐患整改情况报告), awaiting a regulator's confirmation.
+
+    status: reported -> confirmed | refused; at most one `reported` per hazard (a partial unique index). Until a
+    regulator confirms (the hazard's `rectified_on` is then set through `rectify_hazard`) the hazard stays open
+    everywhere, on the public side too.
+    """
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
+    hazard = ForeignKey(references=MajorHazard, index=True)
+    rectified_on = Date()  # the date the home says the rectification was complete
+    text = Text()  # what was done
+    evidence = Text(default="")  # description of the evidence; the hook for attached files (issue 18)
+    status = Varchar(length=16, default="reported")
+    reported_by = Varchar(length=64)
+    reported_at = Timestamptz()
+    decided_by = Varchar(length=64, default="")
+    decided_at = Timestamptz(null=True, default=None)
+    reasons = Text(default="")  # the regulator's reasons (required for a refusal)

@@ -51,3 +51,26 @@ class Practitioner(Table):
     note = Text(default="")
     version = Integer(default=1)
     created_at = Timestamptz()
+
+
+class ChangeRequest(Table, tablename="registry_change_request"):
+    """A change of one registry field requested by the home itself (机构端登记信息变更申请).
+
+    status: open -> approved | rejected | withdrawn; at most one `open` request per home and field (a partial
+    unique index). Nothing of it is public: only an approved request changes the registry, through the registry
+    service and the write hook.
+    """
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
+    institution = ForeignKey(references=Institution, index=True)
+    field = Varchar(length=32)  # one of credit.registry.changes.FIELDS
+    current_value = Varchar(length=300, default="")  # the registry's value when the home asked
+    requested_value = Varchar(length=300, default="")
+    note = Text(default="")  # the home's explanation
+    status = Varchar(length=16, default="open")
+    requested_by = Varchar(length=64)
+    requested_at = Timestamptz()
+    decided_by = Varchar(length=64, default="")
+    decided_at = Timestamptz(null=True, default=None)
+    reasons = Text(default="")  # the regulator's reasons (required for a rejection)

@@ -15,7 +15,3 @@ class JobRun(Table):
     finished_at = Timestamptz(null=True, default=None)
     status = Varchar(length=16)  # running | succeeded | failed
     detail = Text(default="")
-
-
-# The monthly draw moved to credit.supervision (issue 19); kept importable from here for older imports.
-from credit.supervision.tables import InspectionDraw  # noqa: E402, F401

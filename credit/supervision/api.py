@@ -8,7 +8,7 @@ import re
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 from litestar.response import Response
@@ -25,8 +25,11 @@ from credit.supervision.schemas import (
     ConflictOut,
     InspectorIn,
     InspectorOut,
+    InspectorUpdateIn,
     PublishedResultOut,
     PublishedResultsPage,
+    ResultCorrectionIn,
+    ResultCorrectionOut,
     ResultIn,
     SupervisionRectificationIn,
     TaskOut,
@@ -62,6 +65,15 @@ class SupervisionController(Controller):
         """Put a law-enforcement officer (name, 执法证号, agency, district) on the roster (in scope)."""
         return msgspec.convert(await service.add_inspector(msgspec.structs.asdict(data), principal), InspectorOut)
 
+    @put("/inspectors/{inspector_id:int}", operation_id="updateInspector", guards=[requires_roles(*REGULATORS)])
+    async def update_inspector(
+        self, inspector_id: RecordId, data: JSONBody[InspectorUpdateIn], principal: NamedDependency[Principal]
+    ) -> InspectorOut:
+        """Correct an inspector's roster entry, or deactivate (`active` false) / reactivate one, in scope of the
+        inspector's district and the new one. A deactivated inspector is not drawn; drawn tasks keep theirs."""
+        stored = await service.update_inspector(inspector_id, msgspec.structs.asdict(data), principal)
+        return msgspec.convert(stored, InspectorOut)
+
     @post(
         "/inspectors/{inspector_id:int}/conflicts",
         operation_id="recordInspectorConflict",
@@ -87,6 +99,28 @@ class SupervisionController(Controller):
         checklist) and its outcome; the result is then due for publication."""
         stored = await service.record_result(task_id, present_fields(data), principal)
         return _task(await _with_home(stored, principal))
+
+    @post(
+        "/tasks/{task_id:int}/corrections",
+        operation_id="correctSupervisionResult",
+        guards=[requires_roles(*REGULATORS)],
+    )
+    async def correct(
+        self, task_id: RecordId, data: JSONBody[ResultCorrectionIn], principal: NamedDependency[Principal]
+    ) -> TaskOut:
+        """Correct a recorded or published result with a reason (更正); the result as it was stays in the task's
+        corrections, and a published result shows as corrected."""
+        stored = await service.correct_result(task_id, present_fields(data), principal)
+        return _task(await _with_home(stored, principal))
+
+    @get(
+        "/tasks/{task_id:int}/corrections",
+        operation_id="listSupervisionResultCorrections",
+        guards=[requires_roles(*REGULATORS)],
+    )
+    async def corrections(self, task_id: RecordId, principal: NamedDependency[Principal]) -> list[ResultCorrectionOut]:
+        """The corrections of a task's result, oldest first, each with the result before and after."""
+        return [msgspec.convert(c, ResultCorrectionOut) for c in await service.corrections(task_id, principal)]
 
     @post(
         "/tasks/{task_id:int}/publication",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict
 from scoring import policy_for
@@ -39,7 +40,7 @@ def snapshot_digest(snapshot: Mapping[str, Any]) -> str:
 
 def pick_homes(rnd: random.Random, candidates: list[dict], rules: DrawRules) -> list[dict]:
     """Draw `rules.share` of `candidates` (at least one) without replacement, each pick weighted by the
-    home's credit level (`credit_level`, "" when not yet rated)."""
+    home's public credit level as the snapshot recorded it (`credit_level`, "" when not yet rated)."""
     wanted = max(1, math.ceil(len(candidates) * rules.share))
     pool, picked = list(candidates), []
     for _ in range(min(wanted, len(pool))):
@@ -83,16 +84,20 @@ def rules_on(on: date) -> tuple[DrawRules, SupervisionRules]:
 
 
 async def take_snapshot(month: str) -> dict[str, Any]:
-    """What a draw of `month` is drawn from, as it stands now: the active homes (by USCC), the active roster (by
-    id), the conflicts (uscc -> inspector ids) and the teams of the latest earlier draw (uscc -> inspector ids)."""
+    """What a draw of `month` is drawn from, as it stands now: the active homes (by USCC) with the level the public
+    sees (the public projection's `level`, the one source of a home's current level; read only), the active roster
+    (by id), the conflicts (uscc -> inspector ids) and the teams of the latest earlier draw (uscc -> inspector ids).
+    The level is stored in the snapshot under `credit_level`, so a stored draw is redone with the level it used."""
     candidates = (
-        await Institution.select(
-            Institution.id, Institution.uscc, Institution.name, Institution.district_code, Institution.credit_level
-        )
+        await Institution.select(Institution.id, Institution.uscc, Institution.name, Institution.district_code)
         .where(Institution.status == "active")
         .order_by(Institution.uscc)
         .run()
     )
+    levels = {
+        r["institution"]: r["level"]
+        for r in await PublicProfile.select(PublicProfile.institution, PublicProfile.level).run()
+    }
     roster = (
         await Inspector.select(Inspector.id, Inspector.district_code)
         .where(Inspector.active.eq(True))
@@ -120,7 +125,7 @@ async def take_snapshot(month: str) -> dict[str, Any]:
         if all(isinstance(i, int) for i in ids)
     }  # draws before the roster named login names
     for row in candidates:
-        row["credit_level"] = row["credit_level"] or ""
+        row["credit_level"] = levels.get(row["id"]) or ""
     return {
         "candidates": candidates,
         "roster": roster,

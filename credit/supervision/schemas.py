@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 
@@ -52,6 +53,41 @@ class ResultIn(msgspec.Struct, forbid_unknown_fields=True):
     findings: str = ""
 
 
+class InspectorUpdateIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The inspector as it should be: every field of the roster entry; `active` false takes them off the draw."""
+
+    name: str
+    certificate_number: str  # 执法证号
+    agency_code: str
+    district_code: str
+    active: bool = True
+
+
+class ResultCorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A corrected result (the fields of ResultIn) and the `reason` for the correction (更正)."""
+
+    reason: str
+    kind: str
+    outcome: str
+    inspected_on: dt.date | None = None
+    fire_inspection_id: BodyId | None = None
+    checklist: dict[str, str] | None = None
+    rectify_by: dt.date | None = None
+    findings: str = ""
+
+
+class ResultCorrectionOut(msgspec.Struct):
+    """One correction of a result: the result before and after, why, by whom, when."""
+
+    id: int
+    task: int
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    corrected_by: str
+    corrected_on: dt.date
+
+
 class SupervisionRectificationIn(msgspec.Struct, forbid_unknown_fields=True):
     rectified_on: dt.date
 
@@ -73,10 +109,13 @@ class TaskOut(msgspec.Struct):
     rectified_on: dt.date | None
     rectification: str
     publish_by: dt.date | None
+    publish_by_confirmed: bool
     published_on: dt.date | None
     fire_inspection: int | None
     checklist: dict[str, str]
     findings: str
+    recorded_by: str
+    corrected_on: dt.date | None
     version: int
 
 
@@ -104,6 +143,9 @@ class PublishedResultOut(msgspec.Struct):
     rectified_on: dt.date | None
     rectification: str  # "" | on_time | late | overdue | pending
     published_on: dt.date | None
+    publish_by: dt.date | None = None  # the publication deadline (working days from the inspection)
+    publish_by_confirmed: bool = True  # false: counted before that year's official calendar was published
+    corrected_on: dt.date | None = None  # the day of the latest correction (更正); None: never corrected
 
 
 class DistrictStatisticsOut(msgspec.Struct):

@@ -14,7 +14,7 @@ from credit import db
 from credit.accounts.roles import Principal, require_scope
 from credit.changes import Audit, Event, record_changed
 from credit.disclosures.tables import Disclosure
-from credit.errors import Duplicate, NotFound, ProcedureRefused
+from credit.errors import Duplicate, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings.service import calendar as working_calendar
 from credit.public import supervision as public
 from credit.records.tables import FireInspection, MajorHazard
@@ -23,7 +23,13 @@ from credit.registry.service import institution_in_scope
 from credit.registry.tables import Institution
 from credit.sharing.tables import Agency
 from credit.supervision import draw as drawing
-from credit.supervision.tables import InspectionDraw, Inspector, InspectorConflict, SupervisionTask
+from credit.supervision.tables import (
+    InspectionDraw,
+    Inspector,
+    InspectorConflict,
+    ResultCorrection,
+    SupervisionTask,
+)
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 
@@ -66,6 +72,63 @@ async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any
 
 def inspector_out(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("id", "name", "certificate_number", "agency_code", "district_code", "active")}
+
+
+async def inspector_in_scope(inspector_id: int, by: Principal) -> dict[str, Any]:
+    """The stored inspector. Raises NotFound, or Forbidden when the inspector's district is outside the principal's
+    scope (an inspector with no district, which only rows from before the roster's rules can be, is in no district
+    regulator's scope: only city-level regulators may change it)."""
+    row = await Inspector.select().where(Inspector.id == inspector_id).first().run()
+    if row is None:
+        raise NotFound(f"inspector {inspector_id}")
+    require_scope(by, row["district_code"])
+    return row
+
+
+async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Correct an inspector's name, certificate number (执法证号), agency or district, and deactivate or reactivate
+    them (`active`; absent: unchanged). A deactivated inspector is not drawn any more; tasks already drawn keep
+    their inspectors. The principal must be in scope of the inspector's district and of the new one.
+
+    Returns the stored inspector. Raises NotFound, Forbidden, ValidationFailed (field errors) or Duplicate (the
+    certificate number belongs to another inspector).
+    """
+    current = await inspector_in_scope(inspector_id, by)
+    check = Checker(data)
+    clean = {
+        "name": check.text("name", max_length=100),
+        "certificate_number": check.text("certificate_number", max_length=40),
+        "agency_code": check.text("agency_code", max_length=32),
+        "district_code": check.text("district_code", max_length=6),
+        "active": check.flag("active", default=current["active"]),
+    }
+    if clean["district_code"] and not is_known_district(clean["district_code"]):
+        check.fail("district_code", "is not a known district code", clean["district_code"])
+    if clean["agency_code"] and not await Agency.exists().where(Agency.code == clean["agency_code"]).run():
+        check.fail("agency_code", "is not a known agency", clean["agency_code"])
+    check.done()
+    require_scope(by, clean["district_code"])
+    before = inspector_out(current)
+    async with db.transaction():
+        if (
+            await Inspector.exists()
+            .where((Inspector.certificate_number == clean["certificate_number"]) & (Inspector.id != inspector_id))
+            .run()
+        ):
+            raise Duplicate("certificate_number", clean["certificate_number"])
+        await (
+            Inspector.update({getattr(Inspector, k): v for k, v in clean.items()})
+            .where(Inspector.id == inspector_id)
+            .run()
+        )
+        after = {**before, **clean}
+        action = "inspector.update"
+        if before["active"] != after["active"]:
+            action = "inspector.reactivate" if after["active"] else "inspector.deactivate"
+        await record_changed(
+            audit=Audit(by.username, action, "inspector", inspector_id, {"before": before, "after": after})
+        )
+    return after
 
 
 async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -243,18 +306,9 @@ async def earliest_open_hazard(inspection_id: int) -> date | None:
     return row["rectify_by"] if row else None
 
 
-async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """Record the inspection of a task: the fire-safety inspection of the home (`kind` fire, `fire_inspection_id`)
-    or a general inspection with the policy's checklist (`kind` general), and its outcome (no_problem / rectify
-    with `rectify_by` / interview / case_opened). A fire-safety inspection with an open major hazard cannot be
-    "no problem", and an order to rectify without a date takes the hazard's own deadline: past it, the hazard is
-    the behaviour-4 proposal the list procedure already makes (credit.listings.jobs). The result is then due for
-    publication within the policy's working days of the inspection.
-
-    Returns the task. Raises NotFound, Forbidden (scope), ValidationFailed (fields), ProcedureRefused (the task's
-    result is already recorded).
-    """
-    task = await task_in_scope(task_id, by)
+async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The result fields of `data` checked against the task, its home and the policy of its draw: the column
+    values to store (publication deadline included). Raises ValidationFailed."""
     drawn_on = (
         await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
     )
@@ -300,17 +354,37 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
     if outcome == "no_problem" and "fail" in clean["checklist"].values():
         check.fail("outcome", "cannot be no_problem when a checklist item failed", outcome)
     check.done()
-    publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days).day
-    values = {
+    publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days)
+    return {
+        **clean,
+        "inspected_on": inspected_on,
+        "outcome": outcome,
+        "rectify_by": rectify_by,
+        "publish_by": publish_by.day,
+        "publish_by_confirmed": publish_by.confirmed,
+    }
+
+
+RESULT_FIELDS = ("kind", "outcome", "inspected_on", "rectify_by", "checklist", "fire_inspection", "findings")
+
+
+async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Record the inspection of a task: the fire-safety inspection of the home (`kind` fire, `fire_inspection_id`)
+    or a general inspection with the policy's checklist (`kind` general), and its outcome (no_problem / rectify
+    with `rectify_by` / interview / case_opened). A fire-safety inspection with an open major hazard cannot be
+    "no problem", and an order to rectify without a date takes the hazard's own deadline: past it, the hazard is
+    the behaviour-4 proposal the list procedure already makes (credit.listings.jobs). The result is then due for
+    publication within the policy's working days of the inspection (a deadline counted on a year whose official
+    calendar is not loaded yet is marked unconfirmed).
+
+    Returns the task. Raises NotFound, Forbidden (scope), ValidationFailed (fields), ProcedureRefused (the task's
+    result is already recorded).
+    """
+    task = await task_in_scope(task_id, by)
+    result = await _checked_result(task, data)
+    values = {getattr(SupervisionTask, k): v for k, v in result.items()}
+    values |= {
         SupervisionTask.status: RECORDED,
-        SupervisionTask.kind: kind,
-        SupervisionTask.fire_inspection: clean["fire_inspection"],
-        SupervisionTask.checklist: clean["checklist"],
-        SupervisionTask.findings: clean["findings"],
-        SupervisionTask.inspected_on: inspected_on,
-        SupervisionTask.outcome: outcome,
-        SupervisionTask.rectify_by: rectify_by,
-        SupervisionTask.publish_by: publish_by,
         SupervisionTask.recorded_by: by.username,
         SupervisionTask.version: task["version"] + 1,
     }
@@ -323,25 +397,118 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
         )
         if not updated:
             raise ProcedureRefused("task", "the result of this task is already recorded")
-        changes = {
-            "kind": kind,
-            "outcome": outcome,
-            "inspected_on": inspected_on,
-            "rectify_by": rectify_by,
-            "publish_by": publish_by,
-            "checklist": clean["checklist"],
-            "fire_inspection": clean["fire_inspection"],
-        }
+        changes = {k: result[k] for k in (*RESULT_FIELDS, "publish_by") if k != "findings"}
         await record_changed(
             audit=Audit(by.username, "supervision.record", "supervision_task", task_id, {"after": changes})
         )
     return await task_in_scope(task_id, by)
 
 
+async def correct_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+    """Correct a recorded or published result (更正) with a `reason`: the same fields as `record_result`, checked
+    the same way. The task holds the corrected result; the result as it was, the new one, the reason, who and when
+    are kept as a correction (`corrections`). A published result stays published and shows as corrected on that
+    day on the portal, the home's profile, the agency feed and the next disclosure. An unpublished result corrected
+    counts as recorded by the corrector (another regulator publishes it).
+
+    Returns the task. Raises NotFound, Forbidden, ValidationFailed, ProcedureRefused (nothing recorded yet, or the
+    task changed meanwhile).
+    """
+    task = await task_in_scope(task_id, by)
+    if task["status"] == OPEN:
+        raise ProcedureRefused("task", "the result of this task is not recorded yet")
+    check = Checker(data)
+    reason = check.text("reason", max_length=1000)
+    try:
+        result = await _checked_result(task, data)
+    except ValidationFailed as error:
+        check.errors.extend(error.errors)
+        result = {}
+    check.done()
+    on = today()
+    published = task["status"] == PUBLISHED
+    if published:
+        result.pop("publish_by"), result.pop("publish_by_confirmed")  # the deadline met stays the one it was
+    before = {k: task[k] for k in RESULT_FIELDS}
+    after = {k: result[k] for k in RESULT_FIELDS}
+    values = {getattr(SupervisionTask, k): v for k, v in result.items()}
+    values |= {SupervisionTask.corrected_on: on, SupervisionTask.version: task["version"] + 1}
+    if not published:
+        values[SupervisionTask.recorded_by] = by.username
+    if after["outcome"] != "rectify":
+        values[SupervisionTask.rectified_on] = None
+    async with db.transaction():
+        updated = (
+            await SupervisionTask.update(values)
+            .where((SupervisionTask.id == task_id) & (SupervisionTask.version == task["version"]))
+            .returning(SupervisionTask.id)
+            .run()
+        )
+        if not updated:
+            raise ProcedureRefused("task", "the task was changed meanwhile; reload it and correct it again")
+        await (
+            ResultCorrection(
+                task=task_id,
+                reason=reason,
+                before=before,
+                after=after,
+                corrected_by=by.username,
+                corrected_on=on,
+                created_at=now_utc(),
+            )
+            .save()
+            .run()
+        )
+        event = None
+        if published:
+            shown = (await public.published_results(task_id=task_id))[0]
+            event = Event("supervision_result", "corrected", task_id, shown)
+        await record_changed(
+            event,
+            Audit(
+                by.username,
+                "supervision.correct",
+                "supervision_task",
+                task_id,
+                {"reason": reason, "before": before, "after": after},
+            ),
+            institutions=[task["institution"]] if published else (),
+        )
+    return await task_in_scope(task_id, by)
+
+
+async def corrections(task_id: int, by: Principal) -> list[dict[str, Any]]:
+    """The task's corrections, oldest first, each with the result before and after (regulators in scope)."""
+    await task_in_scope(task_id, by)
+    return (
+        await ResultCorrection.select()
+        .where(ResultCorrection.task == task_id)
+        .order_by(ResultCorrection.id)
+        .output(load_json=True)
+        .run()
+    )
+
+
+async def _separate_duties(task: Mapping[str, Any], by: Principal, step: str) -> None:
+    """Refuse `step` to the regulator who recorded the task's result, unless the policy of the draw's day waives
+    the separation of duties (`[supervision] allow_self_publication`)."""
+    if not task["recorded_by"] or task["recorded_by"] != by.username:
+        return
+    drawn = await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    if drawing.rules_on(drawn["drawn_on"])[1].allow_self_publication:
+        return
+    raise ProcedureRefused(
+        "task",
+        f"you recorded this result, so another regulator must {step} it (separation of duties); "
+        "a district with one regulator asks a city regulator",
+    )
+
+
 async def publish_result(task_id: int, by: Principal) -> dict[str, Any]:
     """Publish a recorded result (一公开): it goes on the portal's monthly page, the home's profile, the agency feed
     and the next daily disclosure. Returns the public result. Raises NotFound, Forbidden, ProcedureRefused."""
     task = await task_in_scope(task_id, by)
+    await _separate_duties(task, by, "publish")
     on = today()
     async with db.transaction():
         updated = (
@@ -376,6 +543,7 @@ async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Princ
     """Confirm that an ordered rectification was done on `rectified_on`. Returns the task. Raises NotFound,
     Forbidden, ValidationFailed, ProcedureRefused (no rectification ordered, or already confirmed)."""
     task = await task_in_scope(task_id, by)
+    await _separate_duties(task, by, "confirm the rectification of")
     check = Checker(data)
     rectified_on = check.day("rectified_on", not_after=today())
     if rectified_on is not None and task["inspected_on"] and rectified_on < task["inspected_on"]:
@@ -415,11 +583,13 @@ async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Princ
 @dataclass(frozen=True, slots=True)
 class Overdue:
     """What the district dashboard shows as late: tasks not inspected by their due date, results not published
-    within the policy's working days, ordered rectifications past their deadline without confirmation."""
+    within the policy's working days, ordered rectifications past their deadline without confirmation; and, beside
+    them, the unpublished results whose deadline was counted before its year's official calendar was published."""
 
     inspections: list[dict[str, Any]]
     publications: list[dict[str, Any]]
     rectifications: list[dict[str, Any]]
+    unconfirmed: list[dict[str, Any]]
 
 
 async def tasks(by: Principal, month: str | None = None) -> list[dict[str, Any]]:
@@ -458,6 +628,7 @@ async def overdue(by: Principal, on: date | None = None) -> Overdue:
         inspections=[t for t in rows if t["status"] == OPEN and t["due_on"] < on],
         publications=[t for t in rows if t["status"] == RECORDED and t["publish_by"] and t["publish_by"] < on],
         rectifications=[t for t in rows if public.rectification_state(t, on) == "overdue"],
+        unconfirmed=[t for t in rows if t["status"] == RECORDED and t["publish_by"] and not t["publish_by_confirmed"]],
     )
 
 

@@ -69,6 +69,23 @@ class SupervisionTask(Table):
     rectify_by = Date(null=True, default=None)
     rectified_on = Date(null=True, default=None)
     publish_by = Date(null=True, default=None)
+    publish_by_confirmed = Boolean(default=True)  # False: counted on a year without the official calendar yet
     published_on = Date(null=True, default=None)
     recorded_by = Varchar(length=100, default="")
+    corrected_on = Date(null=True, default=None)  # the latest correction of the result (its history: below)
     version = Integer(default=1)
+
+
+class ResultCorrection(Table, tablename="supervision_correction"):
+    """A correction of a recorded (or published) result (更正): what the result was before, what it became, why and
+    by whom. The task holds the corrected result; these rows keep the history regulators see."""
+
+    id: Serial
+
+    task = ForeignKey(references=SupervisionTask, index=True)
+    reason = Text()
+    before = JSON()
+    after = JSON()
+    corrected_by = Varchar(length=100)
+    corrected_on = Date()
+    created_at = Timestamptz()

@@ -31,6 +31,7 @@ from credit.evidence.commitment import COMMITMENT_EN, COMMITMENT_ZH
 from credit.listings import self_service
 from credit.records import repair
 from credit.timeutil import today
+from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.forms import version_of
@@ -145,9 +146,9 @@ async def removal_page(
 class MyApplicationsController(Controller):
     path = "/my"
     include_in_schema = False
-    guards = [requires_institution]
+    guards = [requires_institution, limit_posts]  # the home's posts are rate limited like its other forms
     dependencies = {"principal": Provide(provide_principal)}
-    exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found}
+    exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found, TooManyPosts: on_too_many}
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="myPenaltyRepair")
     async def repair_form(

@@ -22,6 +22,7 @@ from credit.listings import self_service
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
+from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files
 from portal.workspace import labels
 from portal.workspace.forms import field_messages, posted
@@ -82,9 +83,9 @@ def password_first(principal: Principal) -> Redirect | None:
 class MyHomeController(Controller):
     path = "/my"
     include_in_schema = False
-    guards = [requires_institution]
+    guards = [requires_institution, limit_posts]
     dependencies = {"principal": Provide(provide_principal)}
-    exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found}
+    exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found, TooManyPosts: on_too_many}
 
     @get("/", operation_id="myHome")
     async def home(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template | Redirect:

@@ -1,5 +1,6 @@
 """The rules of a policy in plain words, zh and en, for the about page (generated from the policy, never
-written by hand): level caps, the clamp, the yearly inspection, the random draw, who may be graded.
+written by hand): level caps, the clamp, the yearly inspection, the random draw and the supervision loop, who may
+be graded.
 
 Each function returns a list of {"zh": ..., "en": ...} sentences; a rule the policy does not have gives none.
 """
@@ -110,6 +111,64 @@ def draw_rules(policy: Policy) -> list[dict[str, str]]:
     ]
 
 
+def supervision_rules(policy: Policy) -> list[dict[str, str]]:
+    """The supervision loop (双随机、一公开): the monthly share and weights, the inspectors per task, the publication
+    window in working days, the checklist of a general inspection and the separation of duties."""
+    draw, loop = policy.inspection_draw, policy.supervision
+    if draw is None or loop is None:
+        return []
+    share = _n(draw.share * 100)
+    weights_zh = "、".join(f"{level}级{_n(draw.weight(level))}" for level in policy.levels)
+    weights_en = ", ".join(f"level {level} {_n(draw.weight(level))}" for level in policy.levels)
+    unrated = _n(draw.weight(""))
+    due_zh = "当月月底前" if loop.due == "end_of_month" else f"抽取后{loop.due_days}日内"
+    due_en = "by the end of the month" if loop.due == "end_of_month" else f"within {loop.due_days} days of the draw"
+    items_zh = "、".join(i.label_zh for i in loop.checklist)
+    items_en = ", ".join(i.label_en.lower() for i in loop.checklist)
+    n, days = loop.inspectors_per_task, loop.publication_working_days
+    out = [
+        _say(
+            f"每月在每个区县随机抽取{share}%的机构（至少一家），抽中的机会按信用等级加权：{weights_zh}，未评级{unrated}；"
+            "抽取所用的随机种子和名录快照随结果公布，任何人都可以复核。",
+            f"Each month {share} % of the homes of every district (at least one) are drawn at random, the chance "
+            f"weighted by credit level: {weights_en}, not yet rated {unrated}. The seed and the registry snapshot "
+            "of each draw are published with it, so anyone can redo the draw.",
+        ),
+        _say(
+            f"每家抽中的机构从执法人员名录中随机选派至少{n}名执法人员（第二个“随机”），{due_zh}完成检查；"
+            "上次抽查检查过该机构的人员和登记了回避情形的人员不会被选派，停用的人员不参与抽取。",
+            f"Each drawn home gets at least {n} law-enforcement officers drawn from the roster (the second "
+            f"random), and is inspected {due_en}. Officers who inspected the home in the last draw, officers "
+            "recorded as in conflict with it, and officers taken off the roster are never drawn for it.",
+        ),
+        _say(
+            f"综合检查按民政部门的检查清单逐项检查：{items_zh}。",
+            f"A general inspection goes through the civil-affairs checklist: {items_en}.",
+        ),
+        _say(
+            f"检查结果在检查之日起{days}个工作日内公开（国发〔2019〕5号），按国务院公布的节假日安排计算；"
+            "当年安排尚未公布时，期限暂按周一至周五扣除法定节假日计算并注明“未确认”。",
+            f"Each result is published within {days} working days of the inspection (国发〔2019〕5号), counted on "
+            "the official holiday calendar; where that year's calendar is not published yet, the deadline is "
+            'counted Monday to Friday less the statutory holidays and marked "unconfirmed".',
+        ),
+        _say(
+            "已公开的结果如有错误，由监管部门说明理由后更正，页面注明“已更正”及日期，原结果留档备查。",
+            "A published result found wrong is corrected by the regulator with a reason; the page marks it "
+            '"corrected" with the date, and the original stays on file.',
+        ),
+    ]
+    if not loop.allow_self_publication:
+        out.append(
+            _say(
+                "登记检查结果的人员不能同时公开该结果或确认整改，须由另一名监管人员办理（职责分离）。",
+                "The officer who records a result does not also publish it or confirm its rectification: another "
+                "regulator does (separation of duties).",
+            )
+        )
+    return out
+
+
 def eligibility_rules(policy: Policy) -> list[dict[str, str]]:
     """Who may be graded, including the local variants the policy switches on."""
     g, out = policy.grading, []
@@ -151,5 +210,6 @@ def about_rules(policy: Policy) -> dict[str, list[dict[str, str]]]:
         "caps": cap_rules(policy),
         "inspection": inspection_rules(policy),
         "draw": draw_rules(policy),
+        "supervision": supervision_rules(policy),
         "eligibility": eligibility_rules(policy),
     }

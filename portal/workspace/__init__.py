@@ -5,6 +5,7 @@ from portal.workspace.evidence import EvidencePages
 from portal.workspace.feedback import FeedbackQueue
 from portal.workspace.history import HistoryController
 from portal.workspace.home_accounts import HomeAccountPages
+from portal.workspace.home_requests import HomeRequestPages
 from portal.workspace.institutions import InstitutionPages
 from portal.workspace.listings import ListingPages
 from portal.workspace.records import RecordPages
@@ -24,4 +25,5 @@ CONTROLLERS = [
     FeedbackQueue,
     HomeAccountPages,
     EvidencePages,
+    HomeRequestPages,
 ]

@@ -33,6 +33,7 @@ LABELS = {
     "outcome": ("处理结果", "Outcome"),
     "rectify_by": ("整改期限", "Rectify by"),
     "task": ("检查任务", "Task"),
+    "active": ("在册状态", "On the roster"),
 }
 STATUS_NAMES = {
     "open": ("待检查", "to inspect"),
@@ -45,14 +46,43 @@ SAVED = {
     "result": ("检查结果已登记，请在公开期限内公开。", "The result was recorded; publish it before its deadline."),
     "published": ("检查结果已公开。", "The result is public."),
     "rectified": ("整改情况已确认。", "The rectification was confirmed."),
+    "corrected": (
+        "检查结果已更正，原结果保留在更正记录中。",
+        "The result was corrected; the original stays in its history.",
+    ),
+    "edited": ("执法人员信息已更新。", "The inspector was updated."),
+    "deactivated": (
+        "该执法人员已停用，今后不再被抽取；已派的任务不变。",
+        "The inspector is inactive and no longer drawn.",
+    ),
+    "reactivated": ("该执法人员已恢复在册。", "The inspector is active again."),
+}
+# The supervision service's refusals in Chinese (the English text is the service's own).
+REFUSALS_ZH = {
+    "separation of duties": (
+        "该结果由您登记，须由本区另一名监管人员公开或确认整改（职责分离）；区里只有一名监管人员时，请市级监管人员办理。"
+    ),
+    "already recorded": "该任务的检查结果已经登记。",
+    "not recorded yet": "该任务尚未登记检查结果。",
+    "only a recorded": "只有已登记、未公开的结果可以公开。",
+    "no open rectification": "该任务没有待确认的整改。",
+    "changed meanwhile": "该任务已被他人修改，请刷新后重新更正。",
 }
 
 
-def messages(errors: list[FieldError]) -> dict[str, dict[str, str]]:
-    """Field -> {zh, en} in plain words, with the labels of the supervision forms."""
+INSPECTOR_FIELDS = ("name", "certificate_number", "agency_code", "district_code")
+
+
+CORRECTION_LABELS = {"reason": ("更正理由", "Reason for the correction")}
+
+
+def messages(
+    errors: list[FieldError], labels: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """Field -> {zh, en} in plain words, with the labels of the supervision forms (`labels` first)."""
     found: dict[str, dict[str, str]] = {}
     for error in errors:
-        zh, en = LABELS.get(error.field) or field_label(error.field)
+        zh, en = (labels or {}).get(error.field) or LABELS.get(error.field) or field_label(error.field)
         found[error.field] = {"zh": f"{zh}{reason_zh(error.reason)}。", "en": f"{en} {error.reason}."}
     return found
 
@@ -60,7 +90,8 @@ def messages(errors: list[FieldError]) -> dict[str, dict[str, str]]:
 def refusal(error: ProcedureRefused | Duplicate) -> dict[str, dict[str, str]]:
     if isinstance(error, Duplicate):
         return {error.field: {"zh": "已经登记，不能重复登记。", "en": str(error)}}
-    return {"form": {"zh": error.reason, "en": error.reason}}
+    zh = next((text for key, text in REFUSALS_ZH.items() if key in error.reason), error.reason)
+    return {"form": {"zh": zh, "en": error.reason}}
 
 
 def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
@@ -72,6 +103,21 @@ def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
     if body["kind"] == "general":
         body["checklist"] = {i.code: values.get(f"checklist.{i.code}", "") for i in checklist}
     return {k: v for k, v in body.items() if v != ""}
+
+
+def correction_values(task: Mapping[str, Any]) -> dict[str, str]:
+    """The correction form filled with the result as recorded (the form of an open task starts empty)."""
+    if task["status"] == "open":
+        return {}
+    values = {
+        "kind": task["kind"],
+        "outcome": task["outcome"],
+        "inspected_on": task["inspected_on"].isoformat() if task["inspected_on"] else "",
+        "fire_inspection_id": str(task["fire_inspection"] or ""),
+        "rectify_by": task["rectify_by"].isoformat() if task["rectify_by"] else "",
+        "findings": task["findings"] or "",
+    }
+    return values | {f"checklist.{k}": v for k, v in (task["checklist"] or {}).items()}
 
 
 async def checklist_of(task: Mapping[str, Any]) -> tuple:
@@ -116,9 +162,10 @@ class SupervisionPages(WorkspaceController):
             statuses=STATUS_NAMES,
             outcomes=OUTCOME_NAMES,
             saved=SAVED.get(saved),
-            values=values or {},
+            values=values if values is not None else correction_values(shown),
             errors=errors or {},
             today=today(),
+            corrections=await service.corrections(task_id, principal),
         )
 
     @get("/supervision/tasks/{task_id:int}", operation_id="workspaceSupervisionTask")
@@ -140,6 +187,22 @@ class SupervisionPages(WorkspaceController):
         except ProcedureRefused as error:
             return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=result", status_code=303)
+
+    @post("/supervision/tasks/{task_id:int}/correction", operation_id="workspaceCorrectSupervisionResult")
+    async def correct(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+    ) -> Template | Redirect:
+        values = await posted(request)
+        task = await service.task_in_scope(task_id, principal)
+        body = result_body(values, await checklist_of(task)) | {"reason": values.get("reason", "")}
+        try:
+            await service.correct_result(task_id, body, principal)
+        except ValidationFailed as error:
+            errors = messages(error.errors, CORRECTION_LABELS)
+            return await self._task_page(principal, task_id, status=422, values=values, errors=errors)
+        except ProcedureRefused as error:
+            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+        return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=corrected", status_code=303)
 
     @post("/supervision/tasks/{task_id:int}/publication", operation_id="workspacePublishSupervisionResult")
     async def publish(self, principal: NamedDependency[Principal], task_id: FromPath[int]) -> Template | Redirect:
@@ -220,3 +283,68 @@ class SupervisionPages(WorkspaceController):
         except Duplicate as error:
             return await self._roster_page(principal, status=409, values=values, errors=refusal(error))
         return Redirect("/workspace/supervision/inspectors?saved=conflict", status_code=303)
+
+    async def _inspector_page(
+        self,
+        principal: Principal,
+        inspector_id: int,
+        *,
+        status: int = 200,
+        values: Mapping[str, str] | None = None,
+        errors: Mapping[str, Any] | None = None,
+    ) -> Template:
+        inspector = await service.inspector_in_scope(inspector_id, principal)
+        district = district_scope(principal)
+        districts = [(code, zh, en) for code, (zh, en) in DISTRICTS.items() if not district or code == district]
+        return page(
+            "inspector_edit.html",
+            principal,
+            status=status,
+            inspector=inspector,
+            districts=districts,
+            agencies=await service.agencies(),
+            values=values if values is not None else {k: str(inspector[k]) for k in INSPECTOR_FIELDS},
+            errors=errors or {},
+        )
+
+    @get("/supervision/inspectors/{inspector_id:int}", operation_id="workspaceInspector")
+    async def inspector(self, principal: NamedDependency[Principal], inspector_id: FromPath[int]) -> Template:
+        """One inspector's roster entry to correct, deactivate or reactivate (in scope of their district)."""
+        return await self._inspector_page(principal, inspector_id)
+
+    @post("/supervision/inspectors/{inspector_id:int}", operation_id="workspaceUpdateInspector")
+    async def update_inspector(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], inspector_id: FromPath[int]
+    ) -> Template | Redirect:
+        values = await posted(request)
+        try:
+            await service.update_inspector(inspector_id, {k: values.get(k, "") for k in INSPECTOR_FIELDS}, principal)
+        except ValidationFailed as error:
+            return await self._inspector_page(
+                principal, inspector_id, status=422, values=values, errors=messages(error.errors)
+            )
+        except Duplicate as error:
+            return await self._inspector_page(principal, inspector_id, status=409, values=values, errors=refusal(error))
+        return Redirect("/workspace/supervision/inspectors?saved=edited", status_code=303)
+
+    @post("/supervision/inspectors/{inspector_id:int}/active", operation_id="workspaceSetInspectorActive")
+    async def set_active(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], inspector_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Deactivate (`active` no) or reactivate (`active` yes) an inspector; the rest of the entry stays."""
+        values = await posted(request)
+        current = await service.inspector_in_scope(inspector_id, principal)
+        body = {k: current[k] for k in INSPECTOR_FIELDS} | {"active": values.get("active", "")}
+        if body["active"] not in ("yes", "no"):
+            errors = messages([FieldError("active", "must be yes or no", body["active"])])
+            return await self._inspector_page(principal, inspector_id, status=422, values=values, errors=errors)
+        try:
+            stored = await service.update_inspector(inspector_id, body, principal)
+        except ValidationFailed as error:
+            return await self._inspector_page(
+                principal, inspector_id, status=422, values=values, errors=messages(error.errors)
+            )
+        return Redirect(
+            f"/workspace/supervision/inspectors?saved={'reactivated' if stored['active'] else 'deactivated'}",
+            status_code=303,
+        )

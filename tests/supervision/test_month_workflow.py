@@ -16,6 +16,7 @@ from credit.sharing.tables import ChangeEvent
 from credit.supervision import service as supervision
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
+from portal.public import caching
 from tests.supervision.world import SETUP, TIANNING, first_of_month, small_city
 
 PASS = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
@@ -30,22 +31,24 @@ FIRE_PASS = {
 }
 
 
-async def regulator(district: str) -> dict[str, str]:
+async def regulator(district: str, username: str = "tianning") -> dict[str, str]:
     await create_user(
-        "tianning",
+        username,
         password="correct horse battery staple",
         actor="test",
         role="district_regulator",
         district_code=district,
     )
-    return {"Authorization": f"Bearer {(await issue_token('tianning', actor='test')).token}"}
+    return {"Authorization": f"Bearer {(await issue_token(username, actor='test')).token}"}
 
 
-async def test_a_month_from_the_draw_to_the_published_results_and_statistics(client):
+async def test_a_month_from_the_draw_to_the_published_results_and_statistics(client, monkeypatch):
+    monkeypatch.setattr(caching, "VERSION_TTL_SECONDS", 0.0)  # pages follow each write at once
     world = await small_city(homes=40)  # 5 % of 40 = 2 homes per district
     month = first_of_month().strftime("%Y-%m")
     await supervision.draw_month(first_of_month())
     headers = await regulator(TIANNING)
+    colleague = await regulator(TIANNING, "tianning.li")  # publishes what `headers` recorded (separation of duties)
 
     # Tasks: the district regulator sees only its district's, each with two inspectors and the month's end.
     tasks = (await client.get("/api/v1/supervision/tasks", params={"month": month}, headers=headers)).json()
@@ -91,10 +94,12 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
 
     # Nothing is public before publication; then both results are, inspectors masked, with the feed told.
     assert (await client.get("/api/v1/supervision/results", params={"month": month})).json()["total"] == 0
+    own = await client.post(f"/api/v1/supervision/tasks/{fire_task['id']}/publication", headers=headers)
+    assert own.status_code == 409 and "separation of duties" in own.json()["detail"]
     for task in tasks:
-        published = await client.post(f"/api/v1/supervision/tasks/{task['id']}/publication", headers=headers)
+        published = await client.post(f"/api/v1/supervision/tasks/{task['id']}/publication", headers=colleague)
         assert published.status_code == 201, published.text
-    again = await client.post(f"/api/v1/supervision/tasks/{fire_task['id']}/publication", headers=headers)
+    again = await client.post(f"/api/v1/supervision/tasks/{fire_task['id']}/publication", headers=colleague)
     assert again.status_code == 409
     results = (await client.get("/api/v1/supervision/results", params={"month": month})).json()
     assert results["total"] == 2
@@ -116,7 +121,7 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
     # The rectification is confirmed in time; the statistics count it.
     confirmed = await client.post(
         f"/api/v1/supervision/tasks/{general_task['id']}/rectification",
-        headers=headers,
+        headers=colleague,
         json={"rectified_on": today().isoformat()},
     )
     assert confirmed.status_code == 201 and confirmed.json()["rectification"] == "on_time"
@@ -139,6 +144,33 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
     assert fire_task["name"] in page.text and general_task["name"] in page.text
     assert "王**（32" in page.text and "tianning" not in page.text.replace("Tianning", "")
     assert await SupervisionTask.count().where(SupervisionTask.status == "published").run() == 2
+
+    # A published result is corrected with a reason: the public sees the corrected result marked so, the feed,
+    # the profile and the statistics follow, and regulators keep the result as it was.
+    corrected = await client.post(
+        f"/api/v1/supervision/tasks/{fire_task['id']}/corrections",
+        headers=headers,
+        json={
+            "kind": "fire",
+            "fire_inspection_id": inspection["id"],
+            "outcome": "interview",
+            "reason": "录入错误：检查后已约谈负责人",
+        },
+    )
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.json()["outcome"] == "interview" and corrected.json()["corrected_on"] == today().isoformat()
+    shown = {
+        r["task"]: r for r in (await client.get("/api/v1/supervision/results", params={"month": month})).json()["items"]
+    }
+    assert shown[fire_task["id"]]["outcome"] == "interview"
+    assert shown[fire_task["id"]]["corrected_on"] == today().isoformat()
+    history = (await client.get(f"/api/v1/supervision/tasks/{fire_task['id']}/corrections", headers=colleague)).json()
+    assert [(h["before"]["outcome"], h["after"]["outcome"]) for h in history] == [("no_problem", "interview")]
+    assert (await ChangeEvent.count().where(ChangeEvent.op == "corrected").run()) == 1
+    profile = (await client.get(f"/api/v1/institutions/{fire_task['uscc']}")).json()
+    assert [(r["outcome"], r["corrected_on"]) for r in profile["supervision"]] == [("interview", today().isoformat())]
+    page = await client.get("/supervision", params={"month": month})
+    assert 'data-testid="corrected"' in page.text and "已更正" in page.text
 
 
 async def test_a_result_of_another_district_is_refused_and_a_failed_item_is_not_no_problem(client):

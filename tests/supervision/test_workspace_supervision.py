@@ -47,6 +47,11 @@ async def test_a_district_regulator_records_publishes_and_keeps_its_roster_in_th
         },
     )
     assert done.status_code == 303
+    own = await post(client, f"/workspace/supervision/tasks/{task['id']}/publication", {})
+    assert own.status_code == 409 and "职责分离" in own.text and "separation of duties" in own.text
+    await create_user("tianning.li", password=PASSWORD, actor="test", role="district_regulator", district_code=TIANNING)
+    await post(client, "/logout", {})
+    await sign_in(client, "tianning.li")  # a colleague of the district publishes what the first one recorded
     published = await post(client, f"/workspace/supervision/tasks/{task['id']}/publication", {})
     assert published.status_code == 303
     assert (await SupervisionTask.select(SupervisionTask.status).where(SupervisionTask.id == task["id"]).first().run())[

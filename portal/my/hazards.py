@@ -1,0 +1,101 @@
+"""/my/hazards: the home's major hazards (重大事故隐患) with their deadlines, and its report that one was rectified.
+
+A report awaits a regulator's confirmation (portal.workspace.home_requests); until then the hazard is open,
+on the public side too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from credit.accounts.auth import provide_principal, requires_institution
+from credit.accounts.roles import Principal
+from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.records import hazard_reports
+from credit.timeutil import today
+from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
+from portal.my.views import on_forbidden, on_not_found, page, password_first
+from portal.workspace.forms import posted
+from portal.workspace.home_messages import messages
+
+REPORT_STATUS = {
+    "reported": ("已报告整改，待民政部门确认", "rectification reported, awaiting confirmation"),
+    "confirmed": ("整改已确认", "rectification confirmed"),
+    "refused": ("整改未获确认", "rectification not confirmed"),
+}
+LABELS = {
+    "rectified_on": ("整改完成日期", "Date rectified"),
+    "text": ("整改情况", "What was done"),
+    "evidence": ("证明材料说明", "Evidence"),
+}
+SAVED = {
+    "reported": (
+        "整改情况已报告，民政部门确认后该隐患才显示为已整改。",
+        "Your report is filed; the hazard shows as rectified once civil affairs confirms it.",
+    )
+}
+
+
+class MyHazardsController(Controller):
+    path = "/my/hazards"
+    include_in_schema = False
+    guards = [requires_institution, limit_posts]
+    dependencies = {"principal": Provide(provide_principal)}
+    exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found, TooManyPosts: on_too_many}
+
+    @get("/", operation_id="myHazards")
+    async def index(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template | Redirect:
+        """Every major hazard of the home, open ones first, with the state of its rectification report."""
+        if redirect := password_first(principal):
+            return redirect
+        return page(
+            "hazards.html",
+            principal,
+            hazards=await hazard_reports.hazards_of_home(principal),
+            statuses=REPORT_STATUS,
+            today=today(),
+            saved=SAVED.get(saved),
+        )
+
+    async def _hazard_page(
+        self, principal: Principal, hazard_id: int, *, status: int = 200, values=None, errors=None
+    ) -> Template:
+        return page(
+            "hazard.html",
+            principal,
+            status=status,
+            hazard=await hazard_reports.hazard_of_home(hazard_id, principal),
+            statuses=REPORT_STATUS,
+            today=today(),
+            values=values or {},
+            errors=errors or {},
+        )
+
+    @get("/{hazard_id:int}", operation_id="myHazard")
+    async def hazard(self, principal: NamedDependency[Principal], hazard_id: FromPath[int]) -> Template | Redirect:
+        """One hazard of the home, its reports and the regulator's reasons, and the form to report rectification."""
+        if redirect := password_first(principal):
+            return redirect
+        return await self._hazard_page(principal, hazard_id)
+
+    @post("/{hazard_id:int}/report", operation_id="myReportRectification")
+    async def report(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], hazard_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Report the rectification (date, what was done, evidence); refused beside the fields, values kept."""
+        if redirect := password_first(principal):
+            return redirect
+        values = await posted(request)
+        try:
+            await hazard_reports.report_rectification(hazard_id, values, principal)
+        except (ValidationFailed, ProcedureRefused) as error:
+            status = 422 if isinstance(error, ValidationFailed) else 409
+            return await self._hazard_page(
+                principal, hazard_id, status=status, values=values, errors=messages(error, LABELS)
+            )
+        return Redirect("/my/hazards?saved=reported", status_code=303)
