@@ -63,16 +63,12 @@ async def load_facts(institution_ids: Iterable[int], as_of: date | None = None) 
     return found
 
 
-async def load_records(
-    ids: list[int], as_of: date | None = None, *, all_checklists: bool = False, institutions: bool = True
-) -> Records:
-    """The records of the institutions `ids` (a batch: the ids go into IN lists), one query per table.
-    `institutions=False` leaves the registry rows out (the caller has them)."""
+async def load_records(ids: list[int], as_of: date | None = None, *, all_checklists: bool = False) -> Records:
+    """The records of the institutions `ids` (a batch: the ids go into IN lists), one query per table."""
     found = Records()
     if not ids:
         return found
-    if institutions:
-        found.institutions = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()}
+    found.institutions = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()}
     for r in (
         await Grading.select()
         .where(Grading.institution.is_in(ids))
