@@ -26,7 +26,7 @@ from credit.public.facts import Records, facts_of, load_records
 from credit.public.listed import listed_entries
 from credit.public.supervision import results_by_institution
 from credit.public.tables import PublicProfile
-from credit.public.view import counts_publicly, public_entry, public_form, running_repairs
+from credit.public.view import counts_publicly, oldest_public_decision, public_entry, public_form, running_repairs
 from credit.registry.tables import Institution
 from credit.timeutil import now_utc, today
 from scoring import Assessment, Policy, evaluate_many, policy_for
@@ -355,8 +355,13 @@ def _inspections(records: Records, institution_id: int) -> list[dict[str, Any]]:
 async def _penalties(ids: list[int], records: Records, on: date, policy: Policy) -> dict[int, list[dict[str, Any]]]:
     """The penalties the public sees on `on` (credit.public.view), newest decision first."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    oldest = oldest_public_decision(on, policy)  # a cheap bound first: most stored penalties are long past
     for i in ids:
-        found[i] = [public_form(r, policy) for r in records.penalties[i] if counts_publicly(r, on, policy)]
+        found[i] = [
+            public_form(r, policy)
+            for r in records.penalties[i]
+            if r["decision_date"] >= oldest and counts_publicly(r, on, policy)
+        ]
     # While a repair application runs, its public credit commitment is shown with the penalty (Order No. 36).
     repairs = await running_repairs([p["id"] for shown in found.values() for p in shown])
     with_repairs: dict[int, list[dict[str, Any]]] = defaultdict(list)
