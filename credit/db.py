@@ -144,6 +144,7 @@ class SQLiteReader(SQLiteEngine):
         super().__init__(path=str(path), timeout=30)
         self.connection_kwargs = {**self.connection_kwargs, "database": f"file:{path}?mode=ro", "uri": True}
         self._connections: dict[asyncio.AbstractEventLoop, sqlite3.Connection] = {}
+        self.mirrors: Engine | None = None  # the primary whose file this reads in its stead (primary_reader)
 
     def _connection(self) -> sqlite3.Connection:
         loop = asyncio.get_running_loop()
@@ -183,9 +184,12 @@ def read_engine_for_url(url: str) -> Engine:
 
 def primary_reader(primary: Engine) -> Engine | None:
     """The read engine without DATABASE_READ_URL: on SQLite the primary's own file through one open read-only
-    connection per worker (SQLiteReader); None on PostgreSQL, whose pool already keeps connections open."""
+    connection per worker (SQLiteReader, standing in for `primary` only while it is the current engine); None
+    on PostgreSQL, whose pool already keeps connections open."""
     if isinstance(primary, SQLiteEngine) and not isinstance(primary, SQLiteReader):
-        return SQLiteReader(Path(primary.path))
+        reader = SQLiteReader(Path(primary.path))
+        reader.mirrors = primary
+        return reader
     return None
 
 
@@ -201,10 +205,13 @@ def read_engine() -> Engine | None:
 
 async def read(query: Any) -> Any:
     """Run a read-only query of the public read side: on the read engine when one is set, except inside a
-    transaction (a writer reads its own writes on the primary). Raises ReadEngineUnavailable (a
+    transaction (a writer reads its own writes on the primary) and, for the primary's own file, while another
+    engine is current. Raises ReadEngineUnavailable (a
     ConnectionError: 503) when the read engine cannot be reached."""
     engine = _read_engine
-    if engine is None or current_engine().transaction_exists():
+    primary = current_engine()
+    mirrors = getattr(engine, "mirrors", None)  # the primary's own file: only while that primary is current
+    if engine is None or primary.transaction_exists() or (mirrors is not None and mirrors is not primary):
         return await query.run()
     if isinstance(query, First):  # `.first()` wraps the select
         rows = await read(query.query)
