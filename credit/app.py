@@ -30,7 +30,15 @@ from credit.accounts.sessions import (
     session_store,
 )
 from credit.accounts.throttle import LOGIN_THROTTLE_STORE, throttle_store
-from credit.db import SQLiteReader, close_pool, current_engine, open_pool, read_engine_for_url, use_read_engine
+from credit.db import (
+    SQLiteReader,
+    close_pool,
+    current_engine,
+    open_pool,
+    primary_reader,
+    read_engine_for_url,
+    use_read_engine,
+)
 from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
@@ -81,9 +89,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def database(_: Litestar) -> AsyncIterator[None]:
         engine = current_engine()
         await open_pool(engine, settings.db_pool_size)
+        # Public reads: the replica of DATABASE_READ_URL, else on SQLite the primary's file kept open read-only.
         reader = read_engine_for_url(settings.database_read_url) if settings.database_read_url else None
         if reader is not None:
             await open_pool(reader, settings.db_pool_size)  # min_size 0: starts while the replica is down
+        reader = reader or primary_reader(engine)
         use_read_engine(reader)
         scheduler = build_scheduler() if settings.scheduler_enabled else None
         if scheduler:

@@ -1,10 +1,17 @@
-"""Build the scoring engine's facts from stored records."""
+"""Build the scoring engine's facts from stored records.
+
+`load_records` reads a batch of institutions' records, one query per table; `facts_of` turns them into the
+engine's facts. The projection builds the facts and the public document from the same `Records`, so a
+rebuild of every home reads each table once (credit.public.projection).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from credit.listings.tables import ListingEntry
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
@@ -20,72 +27,136 @@ from scoring import (
 BATCH = 500
 
 
+def _rows() -> defaultdict[int, list[dict[str, Any]]]:
+    return defaultdict(list)
+
+
+@dataclass
+class Records:
+    """The stored records of a batch of institutions, each table read once, rows keyed by institution id.
+
+    Gradings, inspections and penalties are newest first (the day, then the id, descending), hazards in id
+    order. `checklists` holds, by inspection id, the checklist of every inspection (`all_checklists`) or of the
+    latest inspection day of each home (on or before the `as_of` given to `load_records`) only.
+    """
+
+    institutions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    gradings: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
+    inspections: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
+    checklists: defaultdict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    hazards: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
+    penalties: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
+    listed: set[int] = field(default_factory=set)
+
+
 async def load_facts(institution_ids: Iterable[int], as_of: date | None = None) -> dict[int, InstitutionFacts]:
     """The facts of each institution, keyed by id (institutions without records get empty facts).
 
-    Of the fire inspections only the latest (on or before `as_of` when given) are loaded, with their
-    checklists: the rules look at nothing older, and the checklists are most of the rows.
+    Of the fire inspections only the latest (on or before `as_of` when given) count, and only their
+    checklists are read: the rules look at nothing older, and the checklists are most of the rows.
     """
     ids = list(institution_ids)
     found: dict[int, InstitutionFacts] = {}
     for start in range(0, len(ids), BATCH):
-        found |= await _load_batch(ids[start : start + BATCH], as_of)
+        batch = ids[start : start + BATCH]
+        found |= facts_of(batch, await load_records(batch, as_of), as_of)
     return found
 
 
-async def _latest_inspections(ids: list[int], as_of: date | None) -> dict[int, list[InspectionFacts]]:
-    """Per institution, its inspections of the latest inspection day (several on one day all count)."""
-    query = FireInspection.select(FireInspection.id, FireInspection.institution, FireInspection.inspected_on).where(
-        FireInspection.institution.is_in(ids)
-    )
-    if as_of is not None:
-        query = query.where(FireInspection.inspected_on <= as_of)
-    latest_day: dict[int, date] = {}
-    rows = await query.run()
-    for row in rows:
-        if row["inspected_on"] > latest_day.get(row["institution"], date.min):
-            latest_day[row["institution"]] = row["inspected_on"]
-    latest = [r for r in rows if r["inspected_on"] == latest_day[r["institution"]]]
-    checklists: dict[int, dict[str, str]] = defaultdict(dict)
-    if latest:
+async def load_records(ids: list[int], as_of: date | None = None, *, all_checklists: bool = False) -> Records:
+    """The records of the institutions `ids` (a batch: the ids go into IN lists), one query per table."""
+    found = Records()
+    if not ids:
+        return found
+    found.institutions = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()}
+    for r in (
+        await Grading.select()
+        .where(Grading.institution.is_in(ids))
+        .order_by(Grading.decided_on, ascending=False)
+        .order_by(Grading.id, ascending=False)
+        .run()
+    ):
+        found.gradings[r["institution"]].append(r)
+    for r in (
+        await FireInspection.select()
+        .where(FireInspection.institution.is_in(ids))
+        .order_by(FireInspection.inspected_on, ascending=False)
+        .order_by(FireInspection.id, ascending=False)
+        .run()
+    ):
+        found.inspections[r["institution"]].append(r)
+    for r in await MajorHazard.select().where(MajorHazard.institution.is_in(ids)).order_by(MajorHazard.id).run():
+        found.hazards[r["institution"]].append(r)
+    for r in (
+        await Penalty.select()
+        .where(Penalty.institution.is_in(ids))
+        .order_by(Penalty.decision_date, ascending=False)
+        .order_by(Penalty.id, ascending=False)
+        .run()
+    ):
+        found.penalties[r["institution"]].append(r)
+    found.listed = {
+        r["institution"]
+        for r in await ListingEntry.select(ListingEntry.institution)
+        .where(ListingEntry.institution.is_in(ids) & (ListingEntry.status == "listed"))
+        .run()
+    }
+    if all_checklists:  # every inspection's: by the institutions (an IN list of thousands of ids costs more)
+        items = await FireChecklistItem.raw(
+            "SELECT c.inspection, c.area, c.result FROM fire_checklist_item c "
+            "JOIN fire_inspection i ON i.id = c.inspection "
+            f"WHERE i.institution IN ({', '.join(str(int(i)) for i in ids)}) ORDER BY c.id"
+        ).run()
+        for item in items:
+            found.checklists[item["inspection"]][item["area"]] = item["result"]
+        return found
+    wanted = [r["id"] for i in ids for r in latest_inspections(found.inspections[i], as_of)]
+    for start in range(0, len(wanted), BATCH):
         for item in (
             await FireChecklistItem.select(
                 FireChecklistItem.inspection, FireChecklistItem.area, FireChecklistItem.result
             )
-            .where(FireChecklistItem.inspection.is_in([r["id"] for r in latest]))
+            .where(FireChecklistItem.inspection.is_in(wanted[start : start + BATCH]))
             .run()
         ):
-            checklists[item["inspection"]][item["area"]] = item["result"]
-    found: dict[int, list[InspectionFacts]] = defaultdict(list)
-    for row in latest:
-        found[row["institution"]].append(
-            InspectionFacts(id=row["id"], inspected_on=row["inspected_on"], checklist=checklists[row["id"]])
-        )
+            found.checklists[item["inspection"]][item["area"]] = item["result"]
     return found
 
 
-async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, InstitutionFacts]:
-    gradings, hazards, penalties = (defaultdict(list) for _ in range(3))
-    for g in (
-        await Grading.select(Grading.id, Grading.institution, Grading.decided_on, Grading.level)
-        .where(Grading.institution.is_in(ids) & Grading.revoked.eq(False))
-        .run()
-    ):
-        gradings[g["institution"]].append(GradingFacts(id=g["id"], decided_on=g["decided_on"], level=g["level"]))
-    inspections = await _latest_inspections(ids, as_of)
-    for h in (
-        await MajorHazard.select(
-            MajorHazard.id,
-            MajorHazard.institution,
-            MajorHazard.category,
-            MajorHazard.found_on,
-            MajorHazard.rectify_by,
-            MajorHazard.rectified_on,
-        )
-        .where(MajorHazard.institution.is_in(ids))
-        .run()
-    ):
-        hazards[h["institution"]].append(
+def latest_inspections(rows: list[dict[str, Any]], as_of: date | None) -> list[dict[str, Any]]:
+    """Of one home's inspection rows, those of its latest inspection day (on or before `as_of` when given):
+    several on one day all count."""
+    days = [r["inspected_on"] for r in rows if as_of is None or r["inspected_on"] <= as_of]
+    if not days:
+        return []
+    latest = max(days)
+    return [r for r in rows if r["inspected_on"] == latest]
+
+
+def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def facts_of(ids: Iterable[int], records: Records, as_of: date | None) -> dict[int, InstitutionFacts]:
+    """The engine's facts of each of `ids` from `records` (records in id order; revoked gradings left out)."""
+    return {i: _facts(i, records, as_of) for i in ids}
+
+
+def _facts(i: int, records: Records, as_of: date | None) -> InstitutionFacts:
+    opened: Mapping[str, Any] = records.institutions.get(i) or {}
+    # The registry's 成立日期 is the day the home started operating (the new-home level cap of 2026.1).
+    return InstitutionFacts(
+        institution_id=i,
+        gradings=[
+            GradingFacts(id=g["id"], decided_on=g["decided_on"], level=g["level"])
+            for g in _by_id(records.gradings[i])
+            if not g["revoked"]
+        ],
+        inspections=[
+            InspectionFacts(id=r["id"], inspected_on=r["inspected_on"], checklist=records.checklists[r["id"]])
+            for r in _by_id(latest_inspections(records.inspections[i], as_of))
+        ],
+        hazards=[
             HazardFacts(
                 id=h["id"],
                 category=h["category"],
@@ -93,23 +164,9 @@ async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, Instituti
                 rectify_by=h["rectify_by"],
                 rectified_on=h["rectified_on"],
             )
-        )
-    for p in (
-        await Penalty.select(
-            Penalty.id,
-            Penalty.institution,
-            Penalty.severity,
-            Penalty.decision_date,
-            Penalty.is_fire_safety,
-            Penalty.publication_end,
-            Penalty.rectified_on,
-            Penalty.revoked,
-            Penalty.repaired_on,
-        )
-        .where(Penalty.institution.is_in(ids))
-        .run()
-    ):
-        penalties[p["institution"]].append(
+            for h in records.hazards[i]
+        ],
+        penalties=[
             PenaltyFacts(
                 id=p["id"],
                 severity=p["severity"],
@@ -120,29 +177,8 @@ async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, Instituti
                 revoked=p["revoked"],
                 repaired_on=p["repaired_on"],
             )
-        )
-    listed = {
-        r["institution"]
-        for r in await ListingEntry.select(ListingEntry.institution)
-        .where(ListingEntry.institution.is_in(ids) & (ListingEntry.status == "listed"))
-        .run()
-    }
-    # The registry's 成立日期 is the day the home started operating (the new-home level cap of 2026.1).
-    opened = {
-        r["id"]: r["established_on"]
-        for r in await Institution.select(Institution.id, Institution.established_on)
-        .where(Institution.id.is_in(ids))
-        .run()
-    }
-    return {
-        i: InstitutionFacts(
-            institution_id=i,
-            gradings=gradings[i],
-            inspections=inspections[i],
-            hazards=hazards[i],
-            penalties=penalties[i],
-            listed=i in listed,
-            opened_on=opened.get(i),
-        )
-        for i in ids
-    }
+            for p in _by_id(records.penalties[i])
+        ],
+        listed=i in records.listed,
+        opened_on=opened.get("established_on"),
+    )

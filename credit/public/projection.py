@@ -22,12 +22,11 @@ from litestar.serialization import encode_json
 from credit import changefeed, db
 from credit.disclosures.tables import CreditScore
 from credit.public import document, feedback_stats
-from credit.public.facts import load_facts
+from credit.public.facts import Records, facts_of, load_records
 from credit.public.listed import listed_entries
 from credit.public.supervision import results_by_institution
 from credit.public.tables import PublicProfile
 from credit.public.view import counts_publicly, oldest_public_decision, public_entry, public_form, running_repairs
-from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.tables import Institution
 from credit.timeutil import now_utc, today
 from scoring import Assessment, Policy, evaluate_many, policy_for
@@ -85,30 +84,33 @@ async def stale_ids(on: date, limit: int = BATCH) -> list[int]:
 @dataclass
 class _Loaded:
     policy: Policy
-    institutions: dict[int, dict[str, Any]]
+    records: Records  # every table read once: the facts and the documents are made of these rows
     facts: dict[int, Any]
     assessments: dict[int, Assessment]
     grades: dict[int, int | None]
 
+    @property
+    def institutions(self) -> dict[int, dict[str, Any]]:
+        return self.records.institutions
+
 
 async def _load(ids: list[int], on: date) -> _Loaded:
     policy = policy_for(on)
-    institutions = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()}
-    ids = [i for i in ids if i in institutions]
-    facts = await load_facts(ids, on) if ids else {}
+    records = await load_records(ids, on, all_checklists=True)
+    ids = [i for i in ids if i in records.institutions]
+    facts = facts_of(ids, records, on)
     assessments = {a.institution_id: a for a in evaluate_many((facts[i] for i in ids), policy, on)}
     grades = {i: document.current_grade(facts[i], policy, on) for i in ids}
-    return _Loaded(policy, institutions, facts, assessments, grades)
+    return _Loaded(policy, records, facts, assessments, grades)
 
 
 async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
     ids = list(loaded.assessments)
     if not ids:
         return {}
+    records = loaded.records
     history = await _history(ids)
-    gradings = await _gradings(ids)
-    inspections = await _inspections(ids, {x.id: x.checklist for i in ids for x in loaded.facts[i].inspections})
-    penalties = await _penalties(ids, on, loaded.policy)
+    penalties = await _penalties(ids, records, on, loaded.policy)
     supervision = await results_by_institution(ids, on)
     listed_ids = [i for i in ids if loaded.facts[i].listed]
     listed: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -120,13 +122,13 @@ async def _documents(loaded: _Loaded, on: date) -> dict[int, dict[str, Any]]:
         i: {
             **document.build(
                 document.Inputs(
-                    institution=loaded.institutions[i],
+                    institution=records.institutions[i],
                     facts=loaded.facts[i],
                     assessment=loaded.assessments[i],
                     assessed_on=history[i][-1]["as_of"] if history[i] else on,
                     history=history[i],
-                    gradings=gradings[i],
-                    inspections=inspections[i],
+                    gradings=_gradings(records, i),
+                    inspections=_inspections(records, i),
                     penalties=penalties[i],
                     listed=listed[i],
                     supervision=supervision[i],
@@ -325,82 +327,45 @@ async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return found
 
 
-async def _gradings(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _without_created_at(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "created_at"}
+
+
+def _gradings(records: Records, institution_id: int) -> list[dict[str, Any]]:
     """Grading decisions, newest first."""
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in (
-        await Grading.select()
-        .where(Grading.institution.is_in(ids))
-        .order_by(Grading.decided_on, ascending=False)
-        .order_by(Grading.id, ascending=False)
-        .run()
-    ):
-        found[r["institution"]].append({k: v for k, v in r.items() if k != "created_at"})
-    return found
+    return [_without_created_at(r) for r in records.gradings[institution_id]]
 
 
-async def _inspections(ids: list[int], known: dict[int, dict[str, str]]) -> dict[int, list[dict[str, Any]]]:
-    """Fire inspections, newest first, each with its checklist and hazards. `known` holds the checklists the
-    facts already loaded (the latest inspections'): checklist items are most of the rows, read each once."""
-    rows = (
-        await FireInspection.select()
-        .where(FireInspection.institution.is_in(ids))
-        .order_by(FireInspection.inspected_on, ascending=False)
-        .order_by(FireInspection.id, ascending=False)
-        .run()
-    )
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not rows:
-        return found
-    inspection_ids = [r["id"] for r in rows]
-    checklists: dict[int, dict[str, str]] = defaultdict(dict, {i: dict(known[i]) for i in inspection_ids if i in known})
+def _inspections(records: Records, institution_id: int) -> list[dict[str, Any]]:
+    """Fire inspections, newest first, each with its checklist and its hazards (in id order)."""
     hazards: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    unknown = [i for i in inspection_ids if i not in known]
-    for start in range(0, len(unknown), BATCH):
-        for item in (
-            await FireChecklistItem.select(
-                FireChecklistItem.inspection, FireChecklistItem.area, FireChecklistItem.result
-            )
-            .where(FireChecklistItem.inspection.is_in(unknown[start : start + BATCH]))
-            .run()
-        ):
-            checklists[item["inspection"]][item["area"]] = item["result"]
-    for start in range(0, len(inspection_ids), BATCH):
-        part = inspection_ids[start : start + BATCH]
-        for hazard in (
-            await MajorHazard.select().where(MajorHazard.inspection.is_in(part)).order_by(MajorHazard.id).run()
-        ):
-            hazards[hazard["inspection"]].append({k: v for k, v in hazard.items() if k != "created_at"})
-    for r in rows:
-        found[r["institution"]].append(
-            {
-                **{k: v for k, v in r.items() if k != "created_at"},
-                "checklist": checklists[r["id"]],
-                "hazards": hazards[r["id"]],
-            }
-        )
-    return found
+    for hazard in records.hazards[institution_id]:
+        if hazard["inspection"] is not None:
+            hazards[hazard["inspection"]].append(_without_created_at(hazard))
+    return [
+        {
+            **_without_created_at(r),
+            "checklist": dict(records.checklists[r["id"]]),
+            "hazards": hazards[r["id"]],
+        }
+        for r in records.inspections[institution_id]
+    ]
 
 
-async def _penalties(ids: list[int], on: date, policy: Policy) -> dict[int, list[dict[str, Any]]]:
+async def _penalties(ids: list[int], records: Records, on: date, policy: Policy) -> dict[int, list[dict[str, Any]]]:
     """The penalties the public sees on `on` (credit.public.view), newest decision first."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in (
-        await Penalty.select()
-        .where(
-            Penalty.institution.is_in(ids)
-            & Penalty.revoked.eq(False)
-            & (Penalty.decision_date >= oldest_public_decision(on, policy))
-        )
-        .order_by(Penalty.decision_date, ascending=False)
-        .order_by(Penalty.id, ascending=False)
-        .run()
-    ):
-        if counts_publicly(r, on, policy):
-            found[r["institution"]].append(public_form(r, policy))
+    oldest = oldest_public_decision(on, policy)  # a cheap bound first: most stored penalties are long past
+    for i in ids:
+        found[i] = [
+            public_form(r, policy)
+            for r in records.penalties[i]
+            if r["decision_date"] >= oldest and counts_publicly(r, on, policy)
+        ]
     # While a repair application runs, its public credit commitment is shown with the penalty (Order No. 36).
     repairs = await running_repairs([p["id"] for shown in found.values() for p in shown])
     with_repairs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i, shown in found.items():
-        with_repairs[i] = [{**p, "repair": repairs.get(p["id"])} for p in shown]
+        if shown:
+            with_repairs[i] = [{**p, "repair": repairs.get(p["id"])} for p in shown]
     return with_repairs

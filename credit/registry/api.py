@@ -26,8 +26,6 @@ from credit.registry.schemas import (
     PractitionerOut,
 )
 
-PUBLIC_FIELDS = tuple(InstitutionOut.__struct_fields__)
-
 
 def _out(row: dict[str, Any]) -> InstitutionOut:
     return msgspec.convert(service.public_fields(row), InstitutionOut, from_attributes=False)
@@ -51,8 +49,9 @@ class InstitutionController(Controller):
         found = await public_queries.search(
             public_queries.Filters(q=q, district=district, level=level, min_grade=min_grade), sort="name", page=page
         )
-        docs = await public_queries.documents([r["id"] for r in found.items])
-        items = [msgspec.convert({k: docs[r["id"]][k] for k in PUBLIC_FIELDS}, InstitutionOut) for r in found.items]
+        docs = await public_queries.document_bytes([r["id"] for r in found.items])
+        # Each stored document decoded straight into the fields sent (msgspec skips the rest unread).
+        items = [msgspec.json.decode(docs[r["id"]], type=InstitutionOut) for r in found.items]
         return InstitutionPage(items=items, total=found.total, page=found.page)
 
     @get("/{uscc:str}", operation_id="getInstitution")

@@ -6,11 +6,11 @@ Each handler reads the visitor's preferences, answers 304 or a stored copy when 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from math import ceil
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Response
@@ -219,7 +219,7 @@ class PublicController(Controller):
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = today()
             policy = policy_for(on)
-            return {"p": views.profile_of(json.loads(row.document), policy, on, prefs.lang), "policy": policy}
+            return {"p": views.profile_of(msgspec.json.decode(row.document), policy, on, prefs.lang), "policy": policy}
 
         return await page(request, "public/institution.html", build, depends_on=caching.row_version([row.version]))
 
