@@ -288,7 +288,9 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
                         "subject_name": city.institutions[-1]["name"],
                         "subject_kind": "legal_person",
                         "legal_representative": city.institutions[-1]["legal_representative"],
-                        "decision_number": f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号",
+                        "decision_number": (
+                            f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号"
+                        ),
                         "violation_type": violation,
                         "facts": facts,
                         "legal_basis": basis,

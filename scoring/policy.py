@@ -340,7 +340,8 @@ class _Reader:
             if previous is not None and not values[key] < values[previous]:
                 raise self.fail(
                     _join(path, str(key)),
-                    f"thresholds must descend: {values[key]} is not below {_join(path, str(previous))} ({values[previous]})",
+                    f"thresholds must descend: {values[key]} is not below "
+                    f"{_join(path, str(previous))} ({values[previous]})",
                 )
             previous = key
 
