@@ -378,10 +378,10 @@ def city_facts(city: DemoCity) -> list[InstitutionFacts]:
     return [
         InstitutionFacts(
             institution_id=i["uscc"],
-            gradings=by_uscc[i["uscc"]]["g"],
-            inspections=by_uscc[i["uscc"]]["i"],
-            hazards=by_uscc[i["uscc"]]["h"],
-            penalties=by_uscc[i["uscc"]]["p"],
+            gradings=tuple(by_uscc[i["uscc"]]["g"]),
+            inspections=tuple(by_uscc[i["uscc"]]["i"]),
+            hazards=tuple(by_uscc[i["uscc"]]["h"]),
+            penalties=tuple(by_uscc[i["uscc"]]["p"]),
             listed=i["uscc"] in listed,
             opened_on=i.get("established_on"),
         )

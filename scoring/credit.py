@@ -61,6 +61,14 @@ class Assessment:
         return tuple(c.code for c in self.contributions)
 
 
+# A line of the explanation before its records: code, Chinese label, English label, points.
+_Line = tuple[str, str, str, Decimal]
+# One penalty class's rules on the assessment date: the last decision dates still inside the minimum and the
+# maximum publication period, and its lines indexed [rectified][past_minimum].
+_SeverityRules = tuple[date, date, tuple[tuple[_Line, ...], ...]]
+# The penalty rules of one policy, indexed [is_fire_safety][severity].
+_PenaltyRules = tuple[dict[str, _SeverityRules], dict[str, _SeverityRules]]
+
 _OUTCOME_RANK = {FireOutcome.COMPLIANT: 0, FireOutcome.BASICALLY_COMPLIANT: 1, FireOutcome.NON_COMPLIANT: 2}
 
 
@@ -136,12 +144,12 @@ class _Scorer:
             for c, zh in HAZARD_CATEGORIES.items()
         }
         self.penalty_rules = self._rules_of(policy)
-        self._judging: dict[str, tuple] = {policy.version: self.penalty_rules}
+        self._judging: dict[str, _PenaltyRules] = {policy.version: self.penalty_rules}
 
-    def _rules_of(self, policy: Policy) -> tuple:
+    def _rules_of(self, policy: Policy) -> _PenaltyRules:
         return (self._penalty_rules(policy, False), self._penalty_rules(policy, True))
 
-    def _penalty_rules_for(self, decision_date: date) -> tuple:
+    def _penalty_rules_for(self, decision_date: date) -> _PenaltyRules:
         """The penalty rules of the policy that judges a decision of that date (penalties.judging_policy)."""
         if decision_date >= self.policy.effective_from or self.policy.order36 is None:
             return self.penalty_rules
@@ -151,15 +159,15 @@ class _Scorer:
             found = self._judging[judge.version] = self._rules_of(judge)
         return found
 
-    def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, tuple[date, date, tuple]]:
+    def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, _SeverityRules]:
         rules = policy.penalties
-        out = {}
+        out: dict[str, _SeverityRules] = {}
         for severity in SEVERITIES:
             low, high = publication_months(severity, fire_safety, policy)
             zh, en = LABELS[f"penalty.{severity}"]
-            lines = []  # indexed [rectified][past_minimum]
+            lines: list[tuple[_Line, ...]] = []  # indexed [rectified][past_minimum]
             for rectified in (False, True):
-                row = []
+                row: list[_Line] = []
                 for past_minimum in (False, True):
                     points, qualifiers = rules.for_severity(severity).points, []
                     if rectified:
@@ -310,12 +318,20 @@ class _Scorer:
                 return name
         return self.levels[-1][0]
 
-    def _capped(self, level, facts, inspection, outcome, hazards, lines) -> str:
+    def _capped(
+        self,
+        level: str,
+        facts: InstitutionFacts,
+        inspection: FireInspection | None,
+        outcome: FireOutcome | None,
+        hazards: list[MajorHazard],
+        lines: list[Contribution],
+    ) -> str:
         """Apply the policy's level caps, each shown as a zero-point line; returns the capped level."""
         caps = self.cap_lines
         if not caps:
             return level
-        applying = []
+        applying: list[tuple[str, tuple[RecordId, ...]]] = []
         if hazards and "open_major_hazard" in caps:
             applying.append(("open_major_hazard", tuple(h.id for h in hazards)))
         non_compliant = hazards or (
@@ -381,4 +397,4 @@ def level_for(score: Decimal, policy: Policy) -> str:
     for level, threshold in policy.levels.items():
         if score >= threshold:
             return level
-    return next(reversed(policy.levels))
+    return list(policy.levels)[-1]

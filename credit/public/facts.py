@@ -16,6 +16,7 @@ from scoring import (
     MajorHazard as HazardFacts,
     Penalty as PenaltyFacts,
 )
+from scoring.facts import ItemResult
 
 BATCH = 500
 
@@ -46,7 +47,7 @@ async def _latest_inspections(ids: list[int], as_of: date | None) -> dict[int, l
         if row["inspected_on"] > latest_day.get(row["institution"], date.min):
             latest_day[row["institution"]] = row["inspected_on"]
     latest = [r for r in rows if r["inspected_on"] == latest_day[r["institution"]]]
-    checklists: dict[int, dict[str, str]] = defaultdict(dict)
+    checklists: dict[int, dict[str, ItemResult]] = defaultdict(dict)
     if latest:
         for item in (
             await FireChecklistItem.select(
@@ -137,10 +138,10 @@ async def _load_batch(ids: list[int], as_of: date | None) -> dict[int, Instituti
     return {
         i: InstitutionFacts(
             institution_id=i,
-            gradings=gradings[i],
-            inspections=inspections[i],
-            hazards=hazards[i],
-            penalties=penalties[i],
+            gradings=tuple(gradings[i]),
+            inspections=tuple(inspections[i]),
+            hazards=tuple(hazards[i]),
+            penalties=tuple(penalties[i]),
             listed=i in listed,
             opened_on=opened.get(i),
         )

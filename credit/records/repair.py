@@ -73,7 +73,7 @@ def check_application(data: Mapping[str, Any], penalty: Mapping[str, Any]) -> di
     Raises ValidationFailed naming the field, or ProcedureRefused (revoked, already repaired, too early).
     """
     check = Checker(data)
-    clean = {
+    clean: dict[str, Any] = {
         "applicant_name": check.text("applicant_name", max_length=100),
         "applicant_contact": check.text("applicant_contact", max_length=100),
         "statement": check.text("statement", max_length=4000),
@@ -158,6 +158,7 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
     reasons = check.text("reasons", max_length=4000)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         on, status = today(), DECISIONS[decision]
         penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by)
@@ -210,6 +211,7 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
     reasons = check.text("reasons", max_length=4000)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         penalty, stored = await _close(penalty_id, application_id, version, WITHDRAWN, reasons, by)
         await record_changed(
@@ -261,7 +263,7 @@ async def _move(current: Mapping[str, Any], version: int, values: dict) -> dict[
     if not updated:
         raise StaleVersion(_out(current))
     row = await RepairApplication.select().where(RepairApplication.id == current["id"]).first().run()
-    return _out(row)
+    return _out(db.found(row, "repair application"))
 
 
 def _out(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -296,8 +298,8 @@ async def open_applications(by: Principal, on: date | None = None) -> list[dict[
             *RepairApplication.all_columns(),
             RepairApplication.penalty.decision_number.as_alias("decision_number"),
             RepairApplication.penalty.institution.as_alias("institution"),
-            RepairApplication.penalty.institution.name.as_alias("institution_name"),
-            RepairApplication.penalty.institution.district_code.as_alias("district_code"),
+            RepairApplication.penalty._.institution._.name.as_alias("institution_name"),
+            RepairApplication.penalty._.institution._.district_code.as_alias("district_code"),
         )
         .where(RepairApplication.status == APPLIED)
         .order_by(RepairApplication.due_on)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from piccolo.columns import Column
+
 from credit import db
 from credit.accounts.roles import Principal, require_scope
 from credit.changes import Audit, Event, record_changed
@@ -42,7 +44,7 @@ async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any
     principal's scope) or Duplicate (certificate number already on the roster).
     """
     check = Checker(data)
-    clean = {
+    clean: dict[str, Any] = {
         "name": check.text("name", max_length=100),
         "certificate_number": check.text("certificate_number", max_length=40),
         "agency_code": check.text("agency_code", max_length=32),
@@ -91,6 +93,7 @@ async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Princi
     if uscc and home is None:
         check.fail("uscc", "is not a registered institution", uscc)
     check.done()
+    assert home is not None  # check.done() raised otherwise
     require_scope(by, home["district_code"])
     async with db.transaction():
         if (
@@ -255,8 +258,9 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
     result is already recorded).
     """
     task = await task_in_scope(task_id, by)
-    drawn_on = (
-        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    drawn_on = db.found(
+        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run(),
+        "draw",
     )
     _, rules = drawing.rules_on(drawn_on["drawn_on"])
     check = Checker(data)
@@ -300,8 +304,9 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
     if outcome == "no_problem" and "fail" in clean["checklist"].values():
         check.fail("outcome", "cannot be no_problem when a checklist item failed", outcome)
     check.done()
+    assert inspected_on is not None  # required: check.done() raised otherwise
     publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days).day
-    values = {
+    values: dict[Column | str, Any] = {
         SupervisionTask.status: RECORDED,
         SupervisionTask.kind: kind,
         SupervisionTask.fire_inspection: clean["fire_inspection"],
