@@ -38,7 +38,7 @@ PYTEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# Lint, formatting and types (configured in pyproject.toml); not yet a CI gate, see the README.
+# Lint, formatting and types (configured in pyproject.toml); the first gate of .ci/run.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

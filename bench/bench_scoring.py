@@ -35,7 +35,8 @@ def main() -> None:
     facts = generate(args.institutions, args.seed, args.as_of)
     generated = time.perf_counter() - started
     print(
-        f"generated {len(facts):,} institutions, {count_records(facts):,} records in {generated:.2f} s (seed {args.seed})"
+        f"generated {len(facts):,} institutions, {count_records(facts):,} records in {generated:.2f} s "
+        f"(seed {args.seed})"
     )
 
     policy = policy_for(args.as_of)
@@ -43,7 +44,8 @@ def main() -> None:
     levels = collections.Counter(a.level for a in evaluate_many(facts, policy, args.as_of))
     seconds = time.perf_counter() - started
     print(
-        f"scored with policy {policy.version} as of {args.as_of}: {seconds:.2f} s, {len(facts) / seconds:,.0f} institutions/s"
+        f"scored with policy {policy.version} as of {args.as_of}: {seconds:.2f} s, "
+        f"{len(facts) / seconds:,.0f} institutions/s"
     )
     print("levels:", ", ".join(f"{level} {levels[level]:,}" for level in sorted(levels)))
 
@@ -54,9 +56,8 @@ def main() -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"tracemalloc peak during scoring (streamed, separate pass): {peak / 2**20:.2f} MiB")
-    print(
-        f"ru_maxrss (whole process, incl. generated data): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-    )
+    maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"ru_maxrss (whole process, incl. generated data): {maxrss_mib:.0f} MiB")
 
 
 if __name__ == "__main__":

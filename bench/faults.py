@@ -552,7 +552,8 @@ def kill_during_publication(dbs: Databases) -> None:
         "d. kill -9 during a publication",
         ok,
         f"{homes} institutions; killed and rerun: "
-        f"{'eldercredit jobs run' if command[1] == '-m' else 'the job work directly (python -c)'}; measured run {measure['duration']:.2f} s "
+        f"{'eldercredit jobs run' if command[1] == '-m' else 'the job work directly (python -c)'}; "
+        f"measured run {measure['duration']:.2f} s "
         f"(connected at {measure['connected']:.2f} s, so {work:.2f} s of work); kills (s after connecting, exit, "
         f"disclosure rows for {day}) {[(round(a['kill_after'], 2), a['returncode'], a['rows']) for a in attempts]}; "
         f"{len(before_commit)} landed before the commit; claims left 'running' by the killed runs "

@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @contextlib.asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
         engine = current_engine()
-        await open_pool(engine, settings.db_pool_size)
+        owns_pool = await open_pool(engine, settings.db_pool_size)
         # Public reads: the replica of DATABASE_READ_URL, else on SQLite the primary's file kept open read-only.
         reader = read_engine_for_url(settings.database_read_url) if settings.database_read_url else None
         if reader is not None:
@@ -104,7 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             if scheduler:
                 scheduler.shutdown(wait=False)
-            await close_pool(engine)
+            if owns_pool:
+                await close_pool(engine)
             use_read_engine(None)
             if reader is not None:
                 await close_pool(reader)

@@ -6,16 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from asyncpg.exceptions import UniqueViolationError
+from piccolo.columns import Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query.methods.select import First
+from piccolo.table import Table
+
+from credit.errors import NotFound
 
 T = TypeVar("T")
 _read_engine: Engine | None = None
@@ -63,7 +67,8 @@ def use_engine(engine: Engine) -> None:
     from credit.piccolo_app import APP_CONFIG
 
     conf.DB = engine
-    for table in [*APP_CONFIG.table_classes, Migration]:
+    tables: list[type[Table]] = [*APP_CONFIG.table_classes, Migration]
+    for table in tables:
         table._meta.db = engine
 
 
@@ -82,10 +87,14 @@ async def transaction() -> AsyncIterator[None]:
             yield
 
 
-async def open_pool(engine: Engine, size: int) -> None:
-    if isinstance(engine, PostgresEngine):
+async def open_pool(engine: Engine, size: int) -> bool:
+    """Open a connection pool on a PostgreSQL engine. True when this call opened it (its caller closes it);
+    False on SQLite, or when a pool is open already (another app of this process, whose lifespan closes it)."""
+    if isinstance(engine, PostgresEngine) and not engine.pool:
         # min_size=0: the app starts (and /healthz answers) while the database is still down.
         await engine.start_connection_pool(min_size=0, max_size=size)
+        return True
+    return False
 
 
 async def close_pool(engine: Engine) -> None:
@@ -108,6 +117,22 @@ async def lock_log_tail() -> None:
 _SQLITE_UNIQUE_CODES = {1555, 2067}  # SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE
 
 
+def update_values(values: Mapping[str, Any]) -> dict[Column | str, Any]:
+    """Column name -> value as `Table.update` types its argument (a dict keyed by Column | str, which a dict
+    keyed by str does not match: dict keys are invariant)."""
+    return dict(values.items())
+
+
+def found(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
+    """`row` as a `.first()` query returned it; NotFound(`what`) when there is none.
+
+    For rows a foreign key or the caller's transaction promises, so that a broken promise is a 404, never a
+    TypeError on None."""
+    if row is None:
+        raise NotFound(f"{what} not found")
+    return row
+
+
 def is_unique_violation(error: BaseException) -> bool:
     """True when `error` is the driver's own unique-index violation: SQLite's IntegrityError with a
     unique/primary-key result code, or asyncpg's UniqueViolationError. Other integrity errors (NOT NULL,
@@ -120,11 +145,12 @@ def is_unique_violation(error: BaseException) -> bool:
 async def pooled(work: Awaitable[T], size: int = 4) -> T:
     """Run `work` with a connection pool open, as the app does (commands that do many queries)."""
     engine = current_engine()
-    await open_pool(engine, size)
+    opened = await open_pool(engine, size)
     try:
         return await work
     finally:
-        await close_pool(engine)
+        if opened:
+            await close_pool(engine)
 
 
 class ReadEngineUnavailable(ConnectionError):

@@ -288,7 +288,9 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
                         "subject_name": city.institutions[-1]["name"],
                         "subject_kind": "legal_person",
                         "legal_representative": city.institutions[-1]["legal_representative"],
-                        "decision_number": f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号",
+                        "decision_number": (
+                            f"常{'消' if fire else '民'}罚决字〔{decided.year}〕第{penalty_number:04d}号"
+                        ),
                         "violation_type": violation,
                         "facts": facts,
                         "legal_basis": basis,
@@ -376,10 +378,10 @@ def city_facts(city: DemoCity) -> list[InstitutionFacts]:
     return [
         InstitutionFacts(
             institution_id=i["uscc"],
-            gradings=by_uscc[i["uscc"]]["g"],
-            inspections=by_uscc[i["uscc"]]["i"],
-            hazards=by_uscc[i["uscc"]]["h"],
-            penalties=by_uscc[i["uscc"]]["p"],
+            gradings=tuple(by_uscc[i["uscc"]]["g"]),
+            inspections=tuple(by_uscc[i["uscc"]]["i"]),
+            hazards=tuple(by_uscc[i["uscc"]]["h"]),
+            penalties=tuple(by_uscc[i["uscc"]]["p"]),
             listed=i["uscc"] in listed,
             opened_on=i.get("established_on"),
         )

@@ -116,7 +116,7 @@ async def _load_records(city: DemoCity, by_uscc: dict[str, int], as_of: date, at
     policy = policy_for(as_of)
     inspection_rows = []
     for n, i in enumerate(inspections):
-        hazards = [
+        hazard_facts = [
             HazardFacts(
                 id=k,
                 category=h["category"],
@@ -128,10 +128,11 @@ async def _load_records(city: DemoCity, by_uscc: dict[str, int], as_of: date, at
         ]
         outcome = fire_outcome(
             InspectionFacts(id=n, inspected_on=i["inspected_on"], checklist=i["checklist"]),
-            hazards,
+            hazard_facts,
             policy,
             i["inspected_on"],
         )
+        assert outcome is not None  # an inspection always has an outcome
         inspection_rows.append(
             {
                 "institution": by_uscc[i["uscc"]],
@@ -142,7 +143,8 @@ async def _load_records(city: DemoCity, by_uscc: dict[str, int], as_of: date, at
             }
         )
     inspection_ids = await insert_many(FireInspection, inspection_rows)
-    items, hazards = [], []
+    items: list[dict[str, Any]] = []
+    hazards: list[dict[str, Any]] = []
     for inspection_id, i in zip(inspection_ids, inspections, strict=True):
         items += [
             {"inspection": inspection_id, "area": area, "result": result} for area, result in i["checklist"].items()

@@ -8,7 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 from scoring.dates import last_start_ending_by
-from scoring.facts import HAZARD_CATEGORIES, SEVERITIES, FireInspection, Grading, InstitutionFacts, RecordId
+from scoring.facts import (
+    HAZARD_CATEGORIES,
+    SEVERITIES,
+    FireInspection,
+    Grading,
+    InstitutionFacts,
+    MajorHazard,
+    RecordId,
+)
 from scoring.fire import FireOutcome
 from scoring.grading import level_of
 from scoring.labels import HAZARD_CATEGORIES_EN, LABELS, PENALTY_QUALIFIERS, label
@@ -52,6 +60,14 @@ class Assessment:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.contributions)
 
+
+# A line of the explanation before its records: code, Chinese label, English label, points.
+_Line = tuple[str, str, str, Decimal]
+# One penalty class's rules on the assessment date: the last decision dates still inside the minimum and the
+# maximum publication period, and its lines indexed [rectified][past_minimum].
+_SeverityRules = tuple[date, date, tuple[tuple[_Line, ...], ...]]
+# The penalty rules of one policy, indexed [is_fire_safety][severity].
+_PenaltyRules = tuple[dict[str, _SeverityRules], dict[str, _SeverityRules]]
 
 _OUTCOME_RANK = {FireOutcome.COMPLIANT: 0, FireOutcome.BASICALLY_COMPLIANT: 1, FireOutcome.NON_COMPLIANT: 2}
 
@@ -128,12 +144,12 @@ class _Scorer:
             for c, zh in HAZARD_CATEGORIES.items()
         }
         self.penalty_rules = self._rules_of(policy)
-        self._judging: dict[str, tuple] = {policy.version: self.penalty_rules}
+        self._judging: dict[str, _PenaltyRules] = {policy.version: self.penalty_rules}
 
-    def _rules_of(self, policy: Policy) -> tuple:
+    def _rules_of(self, policy: Policy) -> _PenaltyRules:
         return (self._penalty_rules(policy, False), self._penalty_rules(policy, True))
 
-    def _penalty_rules_for(self, decision_date: date) -> tuple:
+    def _penalty_rules_for(self, decision_date: date) -> _PenaltyRules:
         """The penalty rules of the policy that judges a decision of that date (penalties.judging_policy)."""
         if decision_date >= self.policy.effective_from or self.policy.order36 is None:
             return self.penalty_rules
@@ -143,15 +159,15 @@ class _Scorer:
             found = self._judging[judge.version] = self._rules_of(judge)
         return found
 
-    def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, tuple[date, date, tuple]]:
+    def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, _SeverityRules]:
         rules = policy.penalties
-        out = {}
+        out: dict[str, _SeverityRules] = {}
         for severity in SEVERITIES:
             low, high = publication_months(severity, fire_safety, policy)
             zh, en = LABELS[f"penalty.{severity}"]
-            lines = []  # indexed [rectified][past_minimum]
+            lines: list[tuple[_Line, ...]] = []  # indexed [rectified][past_minimum]
             for rectified in (False, True):
-                row = []
+                row: list[_Line] = []
                 for past_minimum in (False, True):
                     points, qualifiers = rules.for_severity(severity).points, []
                     if rectified:
@@ -188,36 +204,51 @@ class _Scorer:
         return FireOutcome.NON_COMPLIANT
 
     def assess(self, facts: InstitutionFacts) -> Assessment:
-        as_of = self.as_of
         lines = [self.base_line]
-        total = self.base
+        self._grading_lines(facts, lines)
+        inspection, outcome = self._latest_inspection(facts)
+        hazards = self._open_hazards(facts)
+        self._fire_lines(inspection, outcome, hazards, lines)
+        self._penalty_lines(facts, lines)
+        total = self._clamped(sum((c.points for c in lines[1:]), self.base), lines)
+        if facts.listed:
+            level = self.listed_level
+            lines.append(self.listed_line)
+        else:
+            level = self._capped(self._level_of(total), facts, inspection, outcome, hazards, lines)
+        return Assessment(total, level, tuple(lines), self.policy.version, facts.institution_id, self.as_of)
 
-        # Grading: the latest decision counts, while valid; same-day ties go to the higher level.
+    def _grading_lines(self, facts: InstitutionFacts, lines: list[Contribution]) -> None:
+        """The latest grading decision counts, while valid; same-day ties go to the higher level."""
         latest = None
         for g in facts.gradings:
             d = g.decided_on
-            if d <= as_of and (
+            if d <= self.as_of and (
                 latest is None
                 or d > latest.decided_on
                 or (d == latest.decided_on and self._grade(g) > self._grade(latest))
             ):
                 latest = g
-        if latest is not None:
-            if latest.decided_on > self.grading_valid_after:
-                level = self._grade(latest)
-                if level:
-                    code, zh, en, points = self.grading_lines[level]
-                    lines.append(Contribution(code, zh, en, points, (latest.id,)))
-                    total += points
-            else:
-                lines.append(Contribution("grading.expired", *self.expired_labels, ZERO, (latest.id,)))
+        if latest is None:
+            return
+        if latest.decided_on <= self.grading_valid_after:
+            lines.append(Contribution("grading.expired", *self.expired_labels, ZERO, (latest.id,)))
+            return
+        level = self._grade(latest)
+        if level:
+            code, zh, en, points = self.grading_lines[level]
+            lines.append(Contribution(code, zh, en, points, (latest.id,)))
 
-        # Fire safety: the latest inspection (same-day ties: the worse outcome) and open major hazards.
-        inspection = None
-        outcome = None
+    def _latest_inspection(self, facts: InstitutionFacts) -> tuple[FireInspection | None, FireOutcome | None]:
+        """The latest inspection up to `as_of`; same-day ties go to the worse outcome.
+
+        The outcome is returned when a tie had to compute it, None otherwise (computed later only if needed).
+        """
+        inspection: FireInspection | None = None
+        outcome: FireOutcome | None = None
         for i in facts.inspections:
             d = i.inspected_on
-            if d > as_of:
+            if d > self.as_of:
                 continue
             if inspection is None or d > inspection.inspected_on:
                 inspection, outcome = i, None
@@ -226,28 +257,37 @@ class _Scorer:
                 candidate = self._outcome(i)
                 if _OUTCOME_RANK[candidate] > _OUTCOME_RANK[outcome]:
                     inspection, outcome = i, candidate
-        hazards = [
-            h for h in facts.hazards if h.found_on <= as_of and (h.rectified_on is None or h.rectified_on > as_of)
-        ]
+        return inspection, outcome
+
+    def _open_hazards(self, facts: InstitutionFacts) -> list[MajorHazard]:
+        as_of = self.as_of
+        return [h for h in facts.hazards if h.found_on <= as_of and (h.rectified_on is None or h.rectified_on > as_of)]
+
+    def _fire_lines(
+        self,
+        inspection: FireInspection | None,
+        outcome: FireOutcome | None,
+        hazards: list[MajorHazard],
+        lines: list[Contribution],
+    ) -> None:
+        """The fire-safety outcome (any open major hazard makes it non-compliant), recency, and each open hazard."""
         records = () if inspection is None else (inspection.id,)
         if hazards:
             code, zh, en, points = self.outcome_lines[FireOutcome.NON_COMPLIANT]
             lines.append(Contribution(code, zh, en, points, records + tuple(h.id for h in hazards)))
-            total += points
         elif inspection is not None:
             code, zh, en, points = self.outcome_lines[outcome or self._outcome(inspection)]
             lines.append(Contribution(code, zh, en, points, records))
-            total += points
         if (inspection is None or inspection.inspected_on <= self.inspection_recent_after) and self.no_recent_line[3]:
             code, zh, en, points = self.no_recent_line
             lines.append(Contribution(code, zh, en, points, records))
-            total += points
         for h in hazards:
             code, zh, en, points = self.hazard_lines[h.category]
             lines.append(Contribution(code, zh, en, points, (h.id,)))
-            total += points
 
-        # Penalties inside their publication window; see penalties.penalty_points for the plain rule.
+    def _penalty_lines(self, facts: InstitutionFacts, lines: list[Contribution]) -> None:
+        """Penalties inside their publication window; see penalties.penalty_points for the plain rule."""
+        as_of = self.as_of
         for p in facts.penalties:
             d = p.decision_date
             if p.revoked or d > as_of or (p.repaired_on is not None and p.repaired_on <= as_of):
@@ -261,30 +301,37 @@ class _Scorer:
             rectified = p.rectified_on is not None and p.rectified_on <= as_of
             code, zh, en, points = table[rectified][past_minimum]
             lines.append(Contribution(code, zh, en, points, (p.id,)))
-            total += points
 
-        if total > self.maximum or total < self.minimum:
-            above = total > self.maximum
-            bound = self.maximum if above else self.minimum
-            lines.append(Contribution(*self.clamp_lines[0 if above else 1], bound - total))
-            total = bound
+    def _clamped(self, total: Decimal, lines: list[Contribution]) -> Decimal:
+        """Clamp `total` to the policy's bounds; the clamping is itself a line, so the lines still add up."""
+        if self.minimum <= total <= self.maximum:
+            return total
+        above = total > self.maximum
+        bound = self.maximum if above else self.minimum
+        lines.append(Contribution(*self.clamp_lines[0 if above else 1], bound - total))
+        return bound
 
-        if facts.listed:
-            level = self.listed_level
-            lines.append(self.listed_line)
-        else:
-            for level, threshold in self.levels:
-                if total >= threshold:
-                    break
-            level = self._capped(level, facts, inspection, outcome, hazards, lines)
-        return Assessment(total, level, tuple(lines), self.policy.version, facts.institution_id, as_of)
+    def _level_of(self, total: Decimal) -> str:
+        """The first level whose threshold `total` reaches; the lowest level otherwise."""
+        for name, threshold in self.levels:
+            if total >= threshold:
+                return name
+        return self.levels[-1][0]
 
-    def _capped(self, level, facts, inspection, outcome, hazards, lines) -> str:
+    def _capped(
+        self,
+        level: str,
+        facts: InstitutionFacts,
+        inspection: FireInspection | None,
+        outcome: FireOutcome | None,
+        hazards: list[MajorHazard],
+        lines: list[Contribution],
+    ) -> str:
         """Apply the policy's level caps, each shown as a zero-point line; returns the capped level."""
         caps = self.cap_lines
         if not caps:
             return level
-        applying = []
+        applying: list[tuple[str, tuple[RecordId, ...]]] = []
         if hazards and "open_major_hazard" in caps:
             applying.append(("open_major_hazard", tuple(h.id for h in hazards)))
         non_compliant = hazards or (
@@ -350,4 +397,4 @@ def level_for(score: Decimal, policy: Policy) -> str:
     for level, threshold in policy.levels.items():
         if score >= threshold:
             return level
-    return next(reversed(policy.levels))
+    return list(policy.levels)[-1]

@@ -30,7 +30,7 @@ def grading_level(
     """
     maxima = policy.grading.part_maxima
     parts = dict(zip(GRADING_PARTS, (environment, facilities, operations, services), strict=True))
-    total = 0
+    total: int | Decimal = 0
     for name, value in parts.items():
         maximum = getattr(maxima, name)
         if not 0 <= value <= maximum:
@@ -69,7 +69,11 @@ def level_of(grading: Grading, policy: Policy) -> int | None:
     """
     if grading.level is not None:
         return grading.level
-    return grading_level(grading.environment, grading.facilities, grading.operations, grading.services, policy)
+    parts = (grading.environment, grading.facilities, grading.operations, grading.services)
+    if parts[0] is None or parts[1] is None or parts[2] is None or parts[3] is None:
+        # Grading.__post_init__ refuses this already; said again for the type checker.
+        raise GradingError(f"grading {grading.id}: a level or all four part scores are required")
+    return grading_level(parts[0], parts[1], parts[2], parts[3], policy)
 
 
 def grading_expires_on(grading: Grading, policy: Policy) -> date:

@@ -19,7 +19,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from scoring.facts import FIRE_AREAS, GRADING_PARTS, SEVERITIES
+from scoring.facts import FIRE_AREAS, GRADING_PARTS, SEVERITIES, Severity
 
 LEVEL_NAMES: tuple[str, ...] = ("A", "B", "C", "D")
 GRADING_LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
@@ -139,7 +139,8 @@ class PenaltyRules:
 
     def for_severity(self, severity: str) -> SeverityRules:
         """Return the rules of `severity`; raises AttributeError on an unknown one."""
-        return getattr(self, severity)
+        rules: SeverityRules = getattr(self, severity)
+        return rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,12 +259,12 @@ class Classification:
     `fine_above_thresholds`; `fine_without_amount` when no amount is given; `unknown` for a kind not listed.
     """
 
-    kinds: Mapping[str, str]
+    kinds: Mapping[str, Severity]
     fine_kinds: frozenset[str]
-    fine_thresholds: tuple[tuple[Decimal, str], ...]
-    fine_above_thresholds: str
-    fine_without_amount: str
-    unknown: str
+    fine_thresholds: tuple[tuple[Decimal, Severity], ...]
+    fine_above_thresholds: Severity
+    fine_without_amount: Severity
+    unknown: Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +322,10 @@ class _Reader:
         return raw
 
     def level(self, raw: Any, path: str) -> str:
-        if raw not in LEVEL_NAMES:
-            raise self.fail(path, f"expected a credit level ({', '.join(LEVEL_NAMES)}), got {raw!r}")
-        return raw
+        for name in LEVEL_NAMES:
+            if raw == name:
+                return name
+        raise self.fail(path, f"expected a credit level ({', '.join(LEVEL_NAMES)}), got {raw!r}")
 
     def at_most_zero(self, raw: Any, path: str) -> Decimal:
         value = self.number(raw, path)
@@ -343,7 +345,8 @@ class _Reader:
             if previous is not None and not values[key] < values[previous]:
                 raise self.fail(
                     _join(path, str(key)),
-                    f"thresholds must descend: {values[key]} is not below {_join(path, str(previous))} ({values[previous]})",
+                    f"thresholds must descend: {values[key]} is not below "
+                    f"{_join(path, str(previous))} ({values[previous]})",
                 )
             previous = key
 
@@ -416,7 +419,9 @@ def _feedback(r: _Reader, raw: Any) -> FeedbackRules:
 def _score(r: _Reader, raw: Any) -> ScoreRules:
     t = r.table(raw, "score", ("base", "minimum", "maximum"), optional=("clamp_is_note",))
     rules = ScoreRules(
-        *(r.number(t[k], f"score.{k}") for k in ("base", "minimum", "maximum")),
+        base=r.number(t["base"], "score.base"),
+        minimum=r.number(t["minimum"], "score.minimum"),
+        maximum=r.number(t["maximum"], "score.maximum"),
         clamp_is_note=r.flag(t.get("clamp_is_note", False), "score.clamp_is_note"),
     )
     if rules.minimum > rules.maximum:
@@ -565,7 +570,10 @@ def _listing(r: _Reader, raw: Any) -> ListingRules:
         if not isinstance(optional["source"], str):
             raise r.fail("listing.source", f"expected a string, got {_kind(optional['source'])}")
         extra["source"] = optional["source"]
-    rules = ListingRules(*(r.integer(t[n], f"listing.{n}", minimum=1) for n in names), **extra)
+    days = {n: r.integer(t[n], f"listing.{n}", minimum=1) for n in names}
+    rules = ListingRules(
+        days["objection_working_days"], days["duration_years"], days["early_removal_after_years"], **extra
+    )
     if rules.early_removal_after_years > rules.duration_years:
         raise r.fail(
             "listing.early_removal_after_years", f"must not exceed listing.duration_years ({rules.duration_years})"
@@ -578,7 +586,7 @@ def _order36(r: _Reader, raw: Any, penalties: PenaltyRules) -> Order36Rules:
     if not isinstance(t["publish_minor"], bool):
         raise r.fail("order36.publish_minor", f"expected a boolean, got {_kind(t['publish_minor'])}")
     lw = r.table(t["legal_windows"], "order36.legal_windows", SEVERITIES)
-    windows = {}
+    windows: dict[str, LegalWindow] = {}
     for severity in SEVERITIES:
         path = f"order36.legal_windows.{severity}"
         w = r.table(lw[severity], path, ("minimum_months", "maximum_months"))
@@ -607,10 +615,11 @@ def _order36(r: _Reader, raw: Any, penalties: PenaltyRules) -> Order36Rules:
     )
 
 
-def _class(r: _Reader, raw: Any, path: str) -> str:
-    if raw not in SEVERITIES:
-        raise r.fail(path, f"must be one of {', '.join(SEVERITIES)}, got {raw!r}")
-    return raw
+def _class(r: _Reader, raw: Any, path: str) -> Severity:
+    for severity in SEVERITIES:
+        if raw == severity:
+            return severity
+    raise r.fail(path, f"must be one of {', '.join(SEVERITIES)}, got {raw!r}")
 
 
 def _classification(r: _Reader, raw: Any) -> Classification:
@@ -627,7 +636,7 @@ def _classification(r: _Reader, raw: Any) -> Classification:
     fines = t["fines"]
     if not isinstance(fines, list):
         raise r.fail(f"{path}.fines", f"expected an array of tables, got {_kind(fines)}")
-    thresholds: list[tuple[Decimal, str]] = []
+    thresholds: list[tuple[Decimal, Severity]] = []
     for i, item in enumerate(fines):
         f = r.table(item, f"{path}.fines[{i}]", ("up_to_yuan", "class"))
         amount = r.number(f["up_to_yuan"], f"{path}.fines[{i}].up_to_yuan")

@@ -13,7 +13,8 @@ unsafe request of that session must send exactly that token (`_csrf_token` form 
 token is also sent as the `ec_csrf` cookie. Without a signed-in session (the login form), Litestar's
 double-submit check (cookie + field) applies. Both are skipped (1) requests authenticated by
 `Authorization: Bearer ...`: those ignore the session cookie entirely (see credit.accounts.auth), so a
-forged cross-site request gains nothing from them; and (2) /api/ requests without a session cookie: they carry no ambient credentials, so they get the plain 401
+forged cross-site request gains nothing from them; and (2) /api/ requests without a session cookie: they carry no
+ambient credentials, so they get the plain 401
 (every HTML form, the login form included, is always checked).
 Templates put the token in a form with `{{ csrf_input | safe }}`.
 """

@@ -171,11 +171,13 @@ async def publish(on: date, today: date | None = None) -> Published:
     signature = sign(signing_key(), body)
     async with db.transaction():
         if await Disclosure.exists().where(Disclosure.day == on).run():
-            stored = await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run()
+            stored = db.found(
+                await Disclosure.select(Disclosure.digest).where(Disclosure.day == on).first().run(), "disclosure"
+            )
             return Published(on, stored["digest"], created=False)
         end = await _chain_end()
         if (end["digest"] if end else "") != previous_digest:  # another process extended the chain meanwhile
-            days.refuse_unless_next(on, end["day"])
+            days.refuse_unless_next(on, end["day"] if end else None)
         await (
             Disclosure(
                 day=on,

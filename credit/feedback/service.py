@@ -66,7 +66,7 @@ def _digest(text: str, institution_id: int | None) -> str:
 def check_filing(data: Mapping[str, Any]) -> dict[str, Any]:
     """The filing's fields, checked. Raises ValidationFailed naming each field that is wrong."""
     check = Checker(data)
-    clean = {
+    clean: dict[str, Any] = {
         "what_happened": check.text("what_happened", max_length=MAX_TEXT),
         "happened_on": check.day("happened_on", required=False, not_after=today()),
         "complainant_name": check.text("complainant_name", required=False, max_length=50),
@@ -251,6 +251,7 @@ async def accept(feedback_id: int, data: Mapping[str, Any], by: Principal) -> di
     reply = check.text("reply", max_length=MAX_REPLY)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])
@@ -270,6 +271,7 @@ async def transfer(feedback_id: int, data: Mapping[str, Any], by: Principal) -> 
     reply = check.text("reply", max_length=MAX_REPLY)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])
@@ -294,6 +296,7 @@ async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dic
     substantiated = check.flag("substantiated")
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])

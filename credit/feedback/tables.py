@@ -1,6 +1,6 @@
 """The tables of citizen feedback: the reports and every answer given on them."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from credit.registry.tables import Institution
@@ -14,6 +14,8 @@ class Feedback(Table, tablename="citizen_feedback"):
     feedback: city regulators handle it). The complainant's name and phone are never public, shown to the
     handling regulator only, and erased `retention` years after closing (credit.feedback.jobs).
     """
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     reference = Varchar(length=16, unique=True)  # the citizen's reference number (credit.feedback.references)
     institution = ForeignKey(references=Institution, null=True, default=None, index=True)
@@ -38,6 +40,8 @@ class Feedback(Table, tablename="citizen_feedback"):
 
 class FeedbackReply(Table, tablename="citizen_feedback_reply"):
     """One answer on a feedback (accepted / transferred / closed), shown on the reference's status page."""
+
+    id: Serial  # created by Piccolo; declared so type checkers know it
 
     feedback = ForeignKey(references=Feedback, index=True)
     action = Varchar(length=16)

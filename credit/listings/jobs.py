@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
+
+from piccolo.columns import Column
 
 from credit import db
 from credit.accounts.roles import Principal
@@ -124,7 +127,10 @@ async def recompute_deadlines(
         deadline = rules.objection_deadline(entry["notified_on"], calendar)
         if not deadline.confirmed:
             continue
-        values = {ListingEntry.objection_deadline: deadline.day, ListingEntry.objection_deadline_confirmed: True}
+        values: dict[Column | str, Any] = {
+            ListingEntry.objection_deadline: deadline.day,
+            ListingEntry.objection_deadline_confirmed: True,
+        }
         listed_early = entry["status"] == rules.LISTED and entry["listed_on"] <= deadline.day
         if listed_early:
             lost = calendar.working_days_between(entry["listed_on"] - timedelta(days=1), deadline.day)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
@@ -66,7 +67,13 @@ def list_from(deadline: date, confirmed: bool, notified_on: date, calendar: Work
     return calendar.add_working_days(deadline, margin).day + timedelta(days=1)
 
 
-def listing_dates(listed_on: date, behaviour: str = "") -> dict[str, date | None]:
+class ListingDates(TypedDict):
+    listed_on: date
+    expires_on: date | None
+    early_removal_from: date | None
+
+
+def listing_dates(listed_on: date, behaviour: str = "") -> ListingDates:
     """When a listing expires, and from when early removal (credit repair) may be applied for. A court's
     dishonest-debtor designation follows the court's list: no fixed end and no early removal here; it ends
     when the court removes the subject (removal reason court_removed)."""

@@ -95,8 +95,9 @@ async def _entry_in_scope(entry_id: int, by: Principal) -> dict[str, Any]:
     """Civil-affairs decisions: regulators in the subject's district (agency officers only propose)."""
     require_civil_affairs(by)
     row = await _entry(entry_id)
-    institution = (
-        await Institution.select(Institution.district_code).where(Institution.id == row["institution"]).first().run()
+    institution = db.found(
+        await Institution.select(Institution.district_code).where(Institution.id == row["institution"]).first().run(),
+        "institution",
     )
     require_scope(by, institution["district_code"])
     return row
@@ -227,6 +228,7 @@ async def _create(
     else:
         step = _on(check)
     check.done()
+    assert institution_id is not None  # required: check.done() raised otherwise
 
     async def insert() -> dict[str, Any]:
         return await _insert_entry(
@@ -257,11 +259,11 @@ async def _create(
 async def _in_own_savepoint(work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
     """Run `work` in a transaction of its own or, inside the caller's (a penalty report), in a savepoint,
     so that a refused insert leaves the caller's transaction usable on PostgreSQL."""
-    engine = db.current_engine()
-    if not engine.transaction_exists():
+    transaction = db.current_engine().current_transaction.get()
+    if transaction is None:
         async with db.transaction():
             return await work()
-    savepoint = await engine.current_transaction.get().savepoint()
+    savepoint = await transaction.savepoint()
     try:
         result = await work()
     except Exception:
@@ -713,11 +715,12 @@ async def entry_detail(entry_id: int) -> dict[str, Any]:
     from credit.identifiers import mask_name
 
     entry = await _entry(entry_id)
-    institution = (
+    institution = db.found(
         await Institution.select(Institution.uscc, Institution.name, Institution.district_code)
         .where(Institution.id == entry["institution"])
         .first()
-        .run()
+        .run(),
+        "institution",
     )
     practitioner = None
     if entry["practitioner"]:

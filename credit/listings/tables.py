@@ -18,7 +18,6 @@ PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN = (
 )
 STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED, REMOVED, WITHDRAWN)
 ACTIVE_STATES = (PROPOSED, NOTIFIED, OBJECTED, LISTED)
-REMOVAL_REASONS = ("expired", "repaired", "revoked_basis", "error", "court_removed")
 # code -> official wording (zh, en) of 民发〔2019〕103号; the one definition is credit.listings.behaviours
 BEHAVIOURS = {code: b.official for code, b in ALL_BEHAVIOURS.items()}
 SHORT_LABELS = {code: b.short for code, b in ALL_BEHAVIOURS.items()}

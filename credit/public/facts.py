@@ -23,6 +23,7 @@ from scoring import (
     MajorHazard as HazardFacts,
     Penalty as PenaltyFacts,
 )
+from scoring.facts import ItemResult
 
 BATCH = 500
 
@@ -43,7 +44,7 @@ class Records:
     institutions: dict[int, dict[str, Any]] = field(default_factory=dict)
     gradings: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
     inspections: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
-    checklists: defaultdict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    checklists: defaultdict[int, dict[str, ItemResult]] = field(default_factory=lambda: defaultdict(dict))
     hazards: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
     penalties: defaultdict[int, list[dict[str, Any]]] = field(default_factory=_rows)
     listed: set[int] = field(default_factory=set)
@@ -147,16 +148,16 @@ def _facts(i: int, records: Records, as_of: date | None) -> InstitutionFacts:
     # The registry's 成立日期 is the day the home started operating (the new-home level cap of 2026.1).
     return InstitutionFacts(
         institution_id=i,
-        gradings=[
+        gradings=tuple(
             GradingFacts(id=g["id"], decided_on=g["decided_on"], level=g["level"])
             for g in _by_id(records.gradings[i])
             if not g["revoked"]
-        ],
-        inspections=[
+        ),
+        inspections=tuple(
             InspectionFacts(id=r["id"], inspected_on=r["inspected_on"], checklist=records.checklists[r["id"]])
             for r in _by_id(latest_inspections(records.inspections[i], as_of))
-        ],
-        hazards=[
+        ),
+        hazards=tuple(
             HazardFacts(
                 id=h["id"],
                 category=h["category"],
@@ -165,8 +166,8 @@ def _facts(i: int, records: Records, as_of: date | None) -> InstitutionFacts:
                 rectified_on=h["rectified_on"],
             )
             for h in records.hazards[i]
-        ],
-        penalties=[
+        ),
+        penalties=tuple(
             PenaltyFacts(
                 id=p["id"],
                 severity=p["severity"],
@@ -178,7 +179,7 @@ def _facts(i: int, records: Records, as_of: date | None) -> InstitutionFacts:
                 repaired_on=p["repaired_on"],
             )
             for p in _by_id(records.penalties[i])
-        ],
+        ),
         listed=i in records.listed,
         opened_on=opened.get("established_on"),
     )

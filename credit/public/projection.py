@@ -99,7 +99,7 @@ async def _load(ids: list[int], on: date) -> _Loaded:
     records = await load_records(ids, on, all_checklists=True)
     ids = [i for i in ids if i in records.institutions]
     facts = facts_of(ids, records, on)
-    assessments = {a.institution_id: a for a in evaluate_many((facts[i] for i in ids), policy, on)}
+    assessments = dict(zip(ids, evaluate_many((facts[i] for i in ids), policy, on), strict=True))  # same order
     grades = {i: document.current_grade(facts[i], policy, on) for i in ids}
     return _Loaded(policy, records, facts, assessments, grades)
 
@@ -221,7 +221,7 @@ async def _rescore(
 ) -> int:
     """Store what changed: a history row, the institution's current credit columns, a feed event."""
     latest = await _latest_policy_versions(list(assessments))
-    changed = []
+    changed: list[tuple[int, Assessment]] = []
     for i, a in assessments.items():
         row = institutions[i]
         stored = None if row["credit_score"] is None else Decimal(row["credit_score"])
@@ -231,13 +231,13 @@ async def _rescore(
             or row["grade"] != grades[i]
             or latest.get(i) != a.policy_version
         ):
-            changed.append(a)
+            changed.append((i, a))
     if not changed:
         return 0
     at = now_utc()
     history = [
         CreditScore(
-            institution=a.institution_id,
+            institution=i,
             score=a.score,
             level=a.level,
             policy_version=a.policy_version,
@@ -245,7 +245,7 @@ async def _rescore(
             as_of=on,
             computed_at=at,
         )
-        for a in changed
+        for i, a in changed
     ]
     for start in range(0, len(history), CHUNK):
         await CreditScore.insert(*history[start : start + CHUNK]).run()
@@ -256,40 +256,36 @@ async def _rescore(
             (
                 "rating",
                 "rescored",
-                a.institution_id,
+                i,
                 {
-                    "institution": a.institution_id,
+                    "institution": i,
                     "level": a.level,
                     "score": a.score,
-                    "previous_level": institutions[a.institution_id]["credit_level"] or None,
+                    "previous_level": institutions[i]["credit_level"] or None,
                     "policy_version": a.policy_version,
                     "as_of": on,
                 },
             )
-            for a in changed
+            for i, a in changed
         ]
     )
-    for a in changed:  # the rows read above now match what was stored
-        institutions[a.institution_id] = {
-            **institutions[a.institution_id],
-            "credit_score": a.score,
-            "credit_level": a.level,
-            "grade": grades[a.institution_id],
-        }
+    for i, a in changed:  # the rows read above now match what was stored
+        institutions[i] = {**institutions[i], "credit_score": a.score, "credit_level": a.level, "grade": grades[i]}
     return len(changed)
 
 
-async def _store_credit_columns(assessments: list[Assessment], grades: dict[int, int | None]) -> None:
+async def _store_credit_columns(assessments: list[tuple[int, Assessment]], grades: dict[int, int | None]) -> None:
     """The institutions' current credit columns, one UPDATE for the chunk (a statement per home made the
     nightly run of the national data set minutes long)."""
     cases = {"credit_score": "NUMERIC", "credit_level": "VARCHAR", "grade": "INTEGER"}
-    values = {
-        "credit_score": [a.score for a in assessments],
-        "credit_level": [a.level for a in assessments],
-        "grade": [grades[a.institution_id] for a in assessments],
+    values: dict[str, list[Any]] = {
+        "credit_score": [a.score for _, a in assessments],
+        "credit_level": [a.level for _, a in assessments],
+        "grade": [grades[i] for i, _ in assessments],
     }
-    ids = [a.institution_id for a in assessments]
-    sets, args = [], []
+    ids = [i for i, _ in assessments]
+    sets: list[str] = []
+    args: list[Any] = []
     for column, sql_type in cases.items():
         sets.append(f"{column} = CASE id " + " ".join(f"WHEN {{}} THEN CAST({{}} AS {sql_type})" for _ in ids) + " END")
         for i, value in zip(ids, values[column], strict=True):

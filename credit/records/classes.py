@@ -23,10 +23,10 @@ def table_for(decision_date: date) -> Classification:
         policy = None
     if policy is not None and policy.order36 is not None:
         return policy.order36.classification
-    with_table = [p for p in available_policies() if p.order36 is not None]
+    with_table = [p.order36 for p in available_policies() if p.order36 is not None]
     if not with_table:
         raise LookupError("no scoring policy has an [order36.classification] table")
-    return with_table[0].order36.classification
+    return with_table[0].classification
 
 
 def severity_of(penalty_kind: str, fine_yuan: Decimal | None, decision_date: date) -> str:

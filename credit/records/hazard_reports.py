@@ -167,6 +167,7 @@ async def pending_reports(by: Principal) -> list[dict[str, Any]]:
     """The reports awaiting a decision that `by` may decide, oldest first, each with its hazard and home."""
     if by.role not in REGULATORS:
         raise Forbidden("civil affairs confirms a home's report of rectification")
+    home: Any = HazardReport.hazard.institution  # a join of two steps: Piccolo types the second one loosely
     rows = (
         await HazardReport.select(
             *HazardReport.all_columns(),
@@ -174,9 +175,9 @@ async def pending_reports(by: Principal) -> list[dict[str, Any]]:
             HazardReport.hazard.description.as_alias("description"),
             HazardReport.hazard.found_on.as_alias("found_on"),
             HazardReport.hazard.rectify_by.as_alias("rectify_by"),
-            HazardReport.hazard.institution.id.as_alias("institution_id"),
-            HazardReport.hazard.institution.name.as_alias("institution_name"),
-            HazardReport.hazard.institution.district_code.as_alias("district_code"),
+            home.id.as_alias("institution_id"),
+            home.name.as_alias("institution_name"),
+            home.district_code.as_alias("district_code"),
         )
         .where(HazardReport.status == REPORTED)
         .order_by(HazardReport.id)

@@ -153,7 +153,8 @@ async def due_for_inspection(
     """
     on = on or today()
     cutoff = last_start_ending_by(on, months)  # a latest inspection on or before it is a year old
-    where, params = "i.status = 'active'", [on]
+    where = "i.status = 'active'"
+    params: list[Any] = [on]
     if district:
         where += " AND i.district_code = {}"
         params.append(district)

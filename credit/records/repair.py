@@ -103,7 +103,7 @@ def check_application(
     check = Checker(data)
     for problem in also:
         check.fail(problem.field, problem.reason, problem.value)
-    clean = {
+    clean: dict[str, Any] = {
         "applicant_name": check.text("applicant_name", max_length=100),
         "applicant_contact": check.text("applicant_contact", max_length=100),
         "statement": check.text("statement", max_length=4000),
@@ -234,6 +234,7 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
     reasons = check.text("reasons", max_length=4000)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         on, status = today(), DECISIONS[decision]
         penalty, stored = await _close(penalty_id, application_id, version, status, reasons, by, _penalty_in_scope)
@@ -287,6 +288,7 @@ async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any]
     reasons = check.text("reasons", max_length=4000)
     version = check.integer("version", minimum=1)
     check.done()
+    assert version is not None  # required: check.done() raised otherwise
     async with db.transaction():
         penalty, stored = await _close(
             penalty_id, application_id, version, WITHDRAWN, reasons, by, _penalty_for_applicant
@@ -347,7 +349,7 @@ async def _move(current: Mapping[str, Any], version: int, values: dict) -> dict[
     if not updated:
         raise StaleVersion(_out(current))
     row = await RepairApplication.select().where(RepairApplication.id == current["id"]).first().run()
-    return _out(row)
+    return _out(db.found(row, "repair application"))
 
 
 def _out(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -391,8 +393,8 @@ async def open_applications(by: Principal, on: date | None = None) -> list[dict[
             *RepairApplication.all_columns(),
             RepairApplication.penalty.decision_number.as_alias("decision_number"),
             RepairApplication.penalty.institution.as_alias("institution"),
-            RepairApplication.penalty.institution.name.as_alias("institution_name"),
-            RepairApplication.penalty.institution.district_code.as_alias("district_code"),
+            RepairApplication.penalty._.institution._.name.as_alias("institution_name"),
+            RepairApplication.penalty._.institution._.district_code.as_alias("district_code"),
         )
         .where(RepairApplication.status == APPLIED)
         .order_by(RepairApplication.due_on)

@@ -37,7 +37,7 @@ from scoring import (
     policy_for,
 )
 from scoring.dates import add_months
-from scoring.facts import GRADING_PARTS
+from scoring.facts import GRADING_PARTS, ItemResult
 
 SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
@@ -267,7 +267,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
         values = {**clean, "revoked": revoked, "revoked_on": revoked_on if revoked else None}
         changes = {k: [current[k], v] for k, v in values.items() if current.get(k) != v}
         updated = (
-            await Penalty.update({**penalty_columns(values), Penalty.version: version + 1})
+            await Penalty.update({**db.update_values(penalty_columns(values)), Penalty.version: version + 1})
             .where((Penalty.id == penalty_id) & (Penalty.version == version))
             .returning(Penalty.id)
             .run()
@@ -275,6 +275,7 @@ async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int,
         if not updated:
             raise StaleVersion(await get_penalty(penalty_id))
         if revoked and not current["revoked"]:
+            assert revoked_on is not None  # required when revoked: check.done() raised otherwise
             await on_penalty_revoked(penalty_id, revoked_on, by)
         after = await get_penalty(penalty_id)
         await record_changed(
@@ -317,7 +318,8 @@ def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Chec
         if decided is not None:
             clean["level"] = decided
         else:
-            clean["level"] = grading_level(*parts, policy=policy)  # parts are within their maxima: no GradingError
+            environment, facilities, operations, services = parts  # within their maxima: no GradingError
+            clean["level"] = grading_level(environment, facilities, operations, services, policy)
             if clean["level"] is None:
                 lowest = min(policy.grading.level_thresholds.values())
                 check.fail("services", f"the total {sum(parts)} is below the lowest level ({lowest})", sum(parts))
@@ -359,7 +361,9 @@ async def get_grading(grading_id: int) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "created_at"}
 
 
-def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[dict], Checker]:
+def check_fire_inspection(
+    data: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, ItemResult], list[Mapping[str, Any]], Checker]:
     """Check an inspection: date, the seven-area checklist (pass / fail / na) and any major hazards."""
     check = Checker(data)
     values = {
@@ -368,7 +372,7 @@ def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
         "note": check.text("note", required=False, max_length=4000),
     }
     raw_checklist = data.get("checklist") or {}
-    checklist: dict[str, str] = {}
+    checklist: dict[str, ItemResult] = {}
     for area in FIRE_AREAS:
         result = raw_checklist.get(area) if isinstance(raw_checklist, Mapping) else None
         if result not in ("pass", "fail", "na"):
@@ -378,10 +382,10 @@ def check_fire_inspection(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
     if isinstance(raw_checklist, Mapping):
         for area in set(raw_checklist) - set(FIRE_AREAS):
             check.fail(f"checklist.{area}", "is not one of the seven checklist areas", area)
-    hazards = []
+    hazards: list[Mapping[str, Any]] = []
     for n, raw in enumerate(data.get("hazards") or []):
         item = Checker(raw if isinstance(raw, Mapping) else {}, prefix=f"hazards.{n}.")
-        hazard = {
+        hazard: dict[str, Any] = {
             "category": item.choice("category", HAZARD_CATEGORIES),
             "description": item.text("description", max_length=2000),
             "found_on": item.day("found_on", required=False, not_after=today()) or values["inspected_on"],
@@ -422,6 +426,7 @@ async def create_fire_inspection(institution_id: int, data: Mapping[str, Any], b
         policy,
         values["inspected_on"],
     )
+    assert outcome is not None  # an inspection always has an outcome
     async with db.transaction():
         await _institution_for_record(institution_id, by)
         inspection_id = await insert_fire_inspection(

@@ -120,6 +120,8 @@ class RepairApplication(Table):
     The applicant's name and contact are never public; the commitment (信用承诺) is public while it runs.
     """
 
+    id: Serial  # created by Piccolo; declared so type checkers know it
+
     penalty = ForeignKey(references=Penalty, index=True)
     applicant_name = Varchar(length=100)
     applicant_contact = Varchar(length=100)

@@ -117,7 +117,7 @@ async def update_institution(
         # The version in the WHERE clause makes a concurrent update of the same version lose, not overwrite.
         updated = (
             await Institution.update(
-                {**clean, Institution.version: version + 1, Institution.updated_at: now_utc()},
+                {**db.update_values(clean), Institution.version: version + 1, Institution.updated_at: now_utc()},
             )
             .where((Institution.id == institution_id) & (Institution.version == version))
             .returning(Institution.id)

@@ -56,7 +56,7 @@ async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult
         except Exception as error:  # the unique index refusing a concurrent twin
             if not db.is_unique_violation(error):
                 raise
-        existing = await _stored(by.agency_code, clean["decision_number"])
+        existing = db.found(await _stored(by.agency_code, clean["decision_number"]), "penalty")
     if existing["payload_digest"] != digest:
         raise ReportConflict(public_penalty(existing))
     return ReportResult(public_penalty(existing), False)
@@ -65,7 +65,7 @@ async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult
 async def _propose_if_listing_behaviour(penalty_id: int, clean: Mapping[str, Any], by: Principal) -> int | None:
     if clean["severity"] != "serious" or not clean["listing_behaviour"]:
         return None
-    row = await Penalty.select(Penalty.institution).where(Penalty.id == penalty_id).first().run()
+    row = db.found(await Penalty.select(Penalty.institution).where(Penalty.id == penalty_id).first().run(), "penalty")
     if row["institution"] is None:
         return None  # proposed once the review queue matches it
     try:

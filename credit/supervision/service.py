@@ -48,7 +48,7 @@ async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any
     principal's scope) or Duplicate (certificate number already on the roster).
     """
     check = Checker(data)
-    clean = {
+    clean: dict[str, Any] = {
         "name": check.text("name", max_length=100),
         "certificate_number": check.text("certificate_number", max_length=40),
         "agency_code": check.text("agency_code", max_length=32),
@@ -95,7 +95,7 @@ async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Princ
     """
     current = await inspector_in_scope(inspector_id, by)
     check = Checker(data)
-    clean = {
+    clean: dict[str, Any] = {
         "name": check.text("name", max_length=100),
         "certificate_number": check.text("certificate_number", max_length=40),
         "agency_code": check.text("agency_code", max_length=32),
@@ -154,6 +154,7 @@ async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Princi
     if uscc and home is None:
         check.fail("uscc", "is not a registered institution", uscc)
     check.done()
+    assert home is not None  # check.done() raised otherwise
     require_scope(by, home["district_code"])
     async with db.transaction():
         if (
@@ -309,8 +310,9 @@ async def earliest_open_hazard(inspection_id: int) -> date | None:
 async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """The result fields of `data` checked against the task, its home and the policy of its draw: the column
     values to store (publication deadline included). Raises ValidationFailed."""
-    drawn_on = (
-        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    drawn_on = db.found(
+        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run(),
+        "draw",
     )
     _, rules = drawing.rules_on(drawn_on["drawn_on"])
     check = Checker(data)
@@ -354,6 +356,7 @@ async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> d
     if outcome == "no_problem" and "fail" in clean["checklist"].values():
         check.fail("outcome", "cannot be no_problem when a checklist item failed", outcome)
     check.done()
+    assert inspected_on is not None  # required: check.done() raised otherwise
     publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days)
     return {
         **clean,
@@ -494,7 +497,10 @@ async def _separate_duties(task: Mapping[str, Any], by: Principal, step: str) ->
     the separation of duties (`[supervision] allow_self_publication`)."""
     if not task["recorded_by"] or task["recorded_by"] != by.username:
         return
-    drawn = await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    drawn = db.found(
+        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run(),
+        "draw",
+    )
     if drawing.rules_on(drawn["drawn_on"])[1].allow_self_publication:
         return
     raise ProcedureRefused(

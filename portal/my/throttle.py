@@ -47,7 +47,7 @@ async def limit_posts(connection: ASGIConnection[Any, Any, Any, Any], handler: B
         return
     store = connection.app.stores.get(RATE_LIMIT_STORE)
     assert isinstance(store, CountingStore)  # registered by create_app
-    key = _key(principal.user_id, client_address(connection))  # type: ignore[arg-type]
+    key = _key(principal.user_id, client_address(connection))
     if await store.incr(key, POST_WINDOW) > POSTS_PER_WINDOW:
         left = await store.expires_in(key)
         raise TooManyPosts(max(int(left or 0), 1))

@@ -30,7 +30,8 @@ def score_rules(policy: Policy) -> list[dict[str, str]]:
     if s.base + top <= s.maximum:
         out.append(
             _say(
-                f"基础分为{_n(s.base)}分，有效等级评定另加最多{_n(top)}分，一家没有扣分的五级机构正好得到{_n(s.base + top)}分；"
+                f"基础分为{_n(s.base)}分，有效等级评定另加最多{_n(top)}分，"
+                f"一家没有扣分的五级机构正好得到{_n(s.base + top)}分；"
                 "等级越高得分越高，高等级的加分不会被上限抹掉。",
                 f"The base is {_n(s.base)} points and a valid grading adds up to {_n(top)}, so a home with nothing "
                 f"deducted and a level-5 grading reaches {_n(s.base + top)}: a higher grade always shows in the score.",
@@ -105,7 +106,8 @@ def draw_rules(policy: Policy) -> list[dict[str, str]]:
             f"每月在每个区县随机抽取{share}%的机构检查（“双随机、一公开”），按信用等级加权：{weights_zh}，未评级{unrated}"
             "（信用风险分类监管，国市监信发〔2022〕6号）。抽查是在每年的例行检查之外进行的。",
             f"Each month {share} % of the homes of every district are drawn at random for an inspection, weighted by "
-            f"credit level: {weights_en}, not yet rated {unrated} (supervision by credit risk, SAMR 国市监信发〔2022〕6号). "
+            f"credit level: {weights_en}, not yet rated {unrated} "
+            "(supervision by credit risk, SAMR 国市监信发〔2022〕6号). "
             "The draw comes on top of every home's yearly inspection.",
         )
     ]

@@ -65,7 +65,10 @@ def base_context(request: Request[Any, Any, Any], prefs: Preferences) -> dict[st
 
 
 def render(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
-    return request.app.template_engine.get_template(template).render(**context).encode()
+    engine = request.app.template_engine
+    if engine is None:
+        raise RuntimeError("the app has no template engine (credit.app.create_app configures one)")
+    return engine.get_template(template).render(**context).encode()
 
 
 async def page(
@@ -144,7 +147,8 @@ def search_form(request: Request[Any, Any, Any]) -> tuple[public_queries.Filters
         owner_type=owner or "",
         fire=fire or "",
     )
-    sort = q.get("sort") if q.get("sort") in SORTS else "credit"
+    asked: str = q.get("sort") or ""
+    sort = asked if asked in SORTS else "credit"
     number = _int(q.get("page"), 1, 1_000_000) or 1
     values = {
         "q": filters.q,

@@ -6,7 +6,7 @@ never see a query object. No person's full name or ID number is ever put in a vi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -63,7 +63,7 @@ def contribution_rows(contributions: list[Mapping[str, Any]], lang: str) -> list
     return rows
 
 
-def current_grading(gradings: list[Mapping[str, Any]], policy: Policy, on: date) -> dict[str, Any]:
+def current_grading(gradings: Sequence[Mapping[str, Any]], policy: Policy, on: date) -> dict[str, Any]:
     """{valid: latest grading still valid or None, lapsed: the latest lapsed one when none is valid}."""
     usable = [g for g in gradings if not g["revoked"] and g["decided_on"] <= on]
     facts = {g["id"]: GradingFacts(id=g["id"], decided_on=g["decided_on"], level=g["level"]) for g in usable}
@@ -78,7 +78,7 @@ def current_grading(gradings: list[Mapping[str, Any]], policy: Policy, on: date)
     return {"valid": latest_valid, "lapsed": lapsed}
 
 
-def chart(history: list[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | None:
+def chart(history: Sequence[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | None:
     """The score history as SVG geometry (viewBox 0 0 600 240): points, threshold lines and labels."""
     if not history:
         return None

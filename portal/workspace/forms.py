@@ -101,7 +101,7 @@ def field_messages(errors: list[FieldError], rename: Mapping[str, str] | None = 
 async def posted(request: Request[Any, Any, Any]) -> dict[str, str]:
     """The posted form as field -> trimmed text (the CSRF token left out; the last value of a repeated field)."""
     form = await request.form()
-    return {key: str(form.get(key) or "").strip() for key in form.keys() if key != CSRF_FIELD}
+    return {key: str(form.get(key) or "").strip() for key in form if key != CSRF_FIELD}
 
 
 def as_text(value: Any) -> str:

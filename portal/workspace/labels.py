@@ -5,6 +5,7 @@ from __future__ import annotations
 from credit.listings.behaviours import BEHAVIOURS
 from credit.registry.districts import DISTRICTS
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES
+from scoring.labels import HAZARD_CATEGORIES_EN
 
 Label = tuple[str, str]  # (zh, en)
 
@@ -41,15 +42,12 @@ FIRE_AREAS_EN: dict[str, str] = {
     "micro_fire_station": "Micro fire station",
 }
 AREAS: dict[str, Label] = {code: (zh, FIRE_AREAS_EN[code]) for code, zh in FIRE_AREAS.items()}
-HAZARD_CATEGORIES_EN: dict[str, str] = {
-    "facility_equipment": "Facility or equipment defects",
-    "safety_licence": "Missing safety licences",
-    "management_failure": "Serious management failures",
-    "illegal_service": "Seriously illegal service",
-    "other": "Other",
-    "fire": "Major fire hazard (determined by fire rescue)",
+# The hazard categories' names are the domain's (scoring.facts in Chinese, scoring.labels in English, the words
+# of the credit explanation); here only capitalised to stand alone as an option or a column value.
+HAZARDS: dict[str, Label] = {
+    code: (zh, HAZARD_CATEGORIES_EN[code][:1].upper() + HAZARD_CATEGORIES_EN[code][1:])
+    for code, zh in HAZARD_CATEGORIES.items()
 }
-HAZARDS: dict[str, Label] = {code: (zh, HAZARD_CATEGORIES_EN[code]) for code, zh in HAZARD_CATEGORIES.items()}
 RESULTS: dict[str, Label] = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "N/A")}
 OUTCOMES: dict[str, Label] = {
     "compliant": ("达标", "Compliant"),

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from credit import db
 from credit.accounts.roles import Principal
 from credit.errors import Duplicate, FieldError, ProcedureRefused, ValidationFailed
 from credit.public.supervision import OUTCOME_NAMES
@@ -121,7 +122,10 @@ def correction_values(task: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def checklist_of(task: Mapping[str, Any]) -> tuple:
-    drawn = await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run()
+    drawn = db.found(
+        await InspectionDraw.select(InspectionDraw.drawn_on).where(InspectionDraw.id == task["draw"]).first().run(),
+        "draw",
+    )
     return rules_on(drawn["drawn_on"])[1].checklist
 
 

@@ -28,7 +28,7 @@ async def test_penalties_past_their_publication_end_are_retired_once_with_a_feed
         == retired
     )
     assert (await retire_penalties(AS_OF)).startswith("0 ")
-    still_public = await Penalty.select().where(Penalty.retired_on.is_null() & (Penalty.revoked == False)).run()
+    still_public = await Penalty.select().where(Penalty.retired_on.is_null() & Penalty.revoked.eq(False)).run()
     assert all(p["decision_date"] > date(2023, 6, 30) for p in still_public)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -35,6 +36,7 @@ from tests.scoring.strategies import institution_facts, penalties
 
 POLICY = load_policy("2026.1")
 OLD = load_policy("2020.1")
+POLICY_TEXT = Path("scoring/policies/2026.1.toml").read_text(encoding="utf-8")
 TABLE = POLICY.order36.classification
 ON = date(2026, 12, 1)
 
@@ -57,11 +59,7 @@ def test_minor_information_is_not_published_by_default():
 
 def test_a_policy_switch_publishes_minor_information_for_at_most_three_months():
     # Order No. 36: a sector that finds it necessary publishes minor information for at most 3 months.
-    text = (
-        open("scoring/policies/2026.1.toml", encoding="utf-8")
-        .read()
-        .replace("publish_minor = false", "publish_minor = true")
-    )
+    text = POLICY_TEXT.replace("publish_minor = false", "publish_minor = true")
     publishing = parse_policy(text)
     warning = Penalty(1, "minor", date(2026, 11, 1), is_fire_safety=True, publication_end=date(2027, 12, 1))
     assert is_publicly_active(warning, publishing, ON)
@@ -87,8 +85,7 @@ def test_a_decision_before_april_2026_is_judged_by_the_policy_of_its_date():
 
 
 def test_a_policy_whose_periods_leave_the_legal_window_is_refused():
-    text = open("scoring/policies/2026.1.toml", encoding="utf-8").read()
-    bad = text.replace(
+    bad = POLICY_TEXT.replace(
         "[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 12",
         "[penalties.general]\npoints = -5\nminimum_months = 3\nmaximum_months = 18",
     )
