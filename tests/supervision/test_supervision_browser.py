@@ -28,6 +28,7 @@ from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
 
 SETUP = system_principal("setup")
+PUBLISHER = system_principal("publisher")  # not the recorder: separation of duties
 CHECKS = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 
 async def main():
@@ -46,7 +47,7 @@ async def main():
             "kind": "general", "inspected_on": on, "checklist": {**CHECKS, "fees": "fail"} if rectify else CHECKS,
             "outcome": "rectify" if rectify else "no_problem",
             **({"rectify_by": on + timedelta(days=20)} if rectify else {})}, SETUP)
-        await service.publish_result(task["id"], SETUP)
+        await service.publish_result(task["id"], PUBLISHER)
 
 asyncio.run(main())
 """
