@@ -86,12 +86,16 @@ def prepare(database_url: str, env: dict[str, str]) -> None:
 
 
 async def _state(database_url: str) -> tuple[int, int | None]:
-    """(institutions without a credit level, rows in the search index or None when the code has none)."""
+    """(institutions without a public row, rows in the search index or None when the code has none)."""
     from credit.db import engine_for_url, use_engine
     from credit.registry.tables import Institution
 
     use_engine(engine_for_url(database_url))
-    unrated = await Institution.count().where(Institution.credit_level == "").run()
+    rows = await Institution.raw(
+        "SELECT count(*) AS n FROM institution i LEFT JOIN public_profile p ON p.institution = i.id "
+        "WHERE p.institution IS NULL"
+    ).run()
+    unrated = rows[0]["n"]
     try:
         from credit.search.tables import InstitutionSearch
     except ImportError:  # code from before the search index

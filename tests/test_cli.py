@@ -90,5 +90,5 @@ def test_seed_prints_the_level_mix_that_rescoring_then_stores(cli, tmp_path: Pat
     ran = cli("jobs", "run", "rescore_all", "--at", "2026-12-02T02:00:00+08:00")
     assert ran.returncode == 0, ran.stderr
     with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
-        stored = Counter(level for (level,) in connection.execute("SELECT credit_level FROM institution"))
+        stored = Counter(level for (level,) in connection.execute("SELECT level FROM public_profile"))
     assert dict(stored) == {level: n for level, n in printed.items() if n}

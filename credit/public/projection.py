@@ -219,17 +219,21 @@ async def _write(rows: list[dict[str, Any]], on: date) -> int:
 async def _rescore(
     institutions: dict[int, dict], assessments: dict[int, Assessment], grades: dict[int, int | None], on: date
 ) -> int:
-    """Store what changed: a history row, the institution's current credit columns, a feed event."""
-    latest = await _latest_policy_versions(list(assessments))
+    """Store what changed since the last stored score (score, level, policy version) or the public grade: a history
+    row and a feed event. The current values live in the history and the public profile, never in the registry's
+    table (no domain writes another's)."""
+    ids = list(assessments)
+    latest = await _latest_scores(ids)
+    public_grades = await _public_grades(ids)
     changed: list[tuple[int, Assessment]] = []
     for i, a in assessments.items():
-        row = institutions[i]
-        stored = None if row["credit_score"] is None else Decimal(row["credit_score"])
+        last = latest.get(i)
         if (
-            stored != a.score
-            or row["credit_level"] != a.level
-            or row["grade"] != grades[i]
-            or latest.get(i) != a.policy_version
+            last is None
+            or Decimal(last["score"]) != a.score
+            or last["level"] != a.level
+            or last["policy_version"] != a.policy_version
+            or public_grades.get(i) != grades[i]
         ):
             changed.append((i, a))
     if not changed:
@@ -249,8 +253,6 @@ async def _rescore(
     ]
     for start in range(0, len(history), CHUNK):
         await CreditScore.insert(*history[start : start + CHUNK]).run()
-    for start in range(0, len(changed), CHUNK):
-        await _store_credit_columns(changed[start : start + CHUNK], grades)
     await changefeed.append(
         [
             (
@@ -261,7 +263,7 @@ async def _rescore(
                     "institution": i,
                     "level": a.level,
                     "score": a.score,
-                    "previous_level": institutions[i]["credit_level"] or None,
+                    "previous_level": (latest[i]["level"] or None) if i in latest else None,
                     "policy_version": a.policy_version,
                     "as_of": on,
                 },
@@ -269,42 +271,31 @@ async def _rescore(
             for i, a in changed
         ]
     )
-    for i, a in changed:  # the rows read above now match what was stored
-        institutions[i] = {**institutions[i], "credit_score": a.score, "credit_level": a.level, "grade": grades[i]}
     return len(changed)
 
 
-async def _store_credit_columns(assessments: list[tuple[int, Assessment]], grades: dict[int, int | None]) -> None:
-    """The institutions' current credit columns, one UPDATE for the chunk (a statement per home made the
-    nightly run of the national data set minutes long)."""
-    cases = {"credit_score": "NUMERIC", "credit_level": "VARCHAR", "grade": "INTEGER"}
-    values: dict[str, list[Any]] = {
-        "credit_score": [a.score for _, a in assessments],
-        "credit_level": [a.level for _, a in assessments],
-        "grade": [grades[i] for i, _ in assessments],
-    }
-    ids = [i for i, _ in assessments]
-    sets: list[str] = []
-    args: list[Any] = []
-    for column, sql_type in cases.items():
-        sets.append(f"{column} = CASE id " + " ".join(f"WHEN {{}} THEN CAST({{}} AS {sql_type})" for _ in ids) + " END")
-        for i, value in zip(ids, values[column], strict=True):
-            args += [i, value]
-    await Institution.raw(
-        f"UPDATE institution SET {', '.join(sets)} WHERE id IN ({', '.join('{}' for _ in ids)})", *args, *ids
-    ).run()
-
-
-async def _latest_policy_versions(ids: list[int]) -> dict[int, str]:
+async def _latest_scores(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each home's last stored score row (score, level, policy version)."""
     if not ids:
         return {}
     rows = await CreditScore.raw(
-        "SELECT cs.institution, cs.policy_version FROM credit_score cs WHERE cs.id IN "
+        "SELECT cs.institution, cs.score, cs.level, cs.policy_version FROM credit_score cs WHERE cs.id IN "
         "(SELECT MAX(id) FROM credit_score WHERE institution IN ({}) GROUP BY institution)".format(
             ",".join(str(int(i)) for i in ids)
         )
     ).run()
-    return {r["institution"]: r["policy_version"] for r in rows}
+    return {r["institution"]: r for r in rows}
+
+
+async def _public_grades(ids: list[int]) -> dict[int, int | None]:
+    if not ids:
+        return {}
+    rows = await (
+        PublicProfile.select(PublicProfile.institution, PublicProfile.grade)
+        .where(PublicProfile.institution.is_in(ids))
+        .run()
+    )
+    return {r["institution"]: r["grade"] for r in rows}
 
 
 async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:

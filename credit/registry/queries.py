@@ -38,4 +38,6 @@ async def search_institutions(
     found = await search(filters, sort=sort, page=page, page_size=page_size)
     ids = [r["id"] for r in found.items]
     rows = {r["id"]: r for r in await Institution.select().where(Institution.id.is_in(ids)).run()} if ids else {}
-    return SearchPage([rows[i] for i in ids if i in rows], found.total, found.page, found.page_size)
+    levels = {r["id"]: r["credit_level"] for r in found.items}  # the public level, from the read side
+    items = [{**rows[i], "credit_level": levels[i]} for i in ids if i in rows]
+    return SearchPage(items, found.total, found.page, found.page_size)

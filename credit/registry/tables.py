@@ -4,7 +4,6 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
-    Numeric,
     Serial,
     Text,
     Timestamptz,
@@ -28,11 +27,6 @@ class Institution(Table):
     phone = Varchar(length=40, default="")
     established_on = Date(null=True, default=None)
     status = Varchar(length=16, default="active")  # active | closed
-    # The current credit values, kept by the projection's rescore (credit.public.projection) for the workspace
-    # and the random inspection draw; the public read side reads its own copy (public_profile).
-    credit_level = Varchar(length=1, default="", index=True)
-    credit_score = Numeric(digits=(6, 2), null=True, default=None)
-    grade = Integer(null=True, default=None, index=True)
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()

@@ -17,6 +17,7 @@ from credit.disclosures.rescoring import rescore_all, rescore_marked
 from credit.disclosures.signing import verify
 from credit.disclosures.tables import CreditScore, Disclosure
 from credit.disclosures.verify import check_file, check_stored_chain
+from credit.public.tables import PublicProfile
 from credit.registry.tables import Institution
 from credit.scheduler import JOBS, build_scheduler, run_job
 from credit.scheduling.tables import JobRun
@@ -124,12 +125,12 @@ async def test_a_change_is_rescored_at_once_with_a_history_row_and_a_feed_event(
     await rescore_all(AS_OF)
     rows_before = await CreditScore.count().run()
     assert (await rescore_marked(AS_OF)).evaluated == 0
-    institution = await Institution.select().where(Institution.credit_level == "A").first().run()
+    institution = await PublicProfile.select().where(PublicProfile.level == "A").first().run()
     from credit.accounts.system import system_principal
     from credit.records.service import create_penalty
 
     await create_penalty(
-        institution["id"],
+        institution["institution"],
         {
             "decision_number": "测试〔2026〕1号",
             "facts": "f",
@@ -142,11 +143,11 @@ async def test_a_change_is_rescored_at_once_with_a_history_row_and_a_feed_event(
         },
         system_principal(),
     )
-    after = await Institution.select().where(Institution.id == institution["id"]).first().run()
-    assert after["credit_score"] < institution["credit_score"]
+    after = await PublicProfile.select().where(PublicProfile.institution == institution["institution"]).first().run()
+    assert after["score"] < institution["score"]
     assert await CreditScore.count().run() == rows_before + 1
     events = await ChangeEvent.select().where(ChangeEvent.type == "rating").run()
-    assert events[-1]["entity_id"] == institution["id"]
+    assert events[-1]["entity_id"] == institution["institution"]
 
 
 async def test_rescoring_without_changes_stores_no_new_rows(city):

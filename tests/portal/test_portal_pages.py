@@ -30,13 +30,20 @@ FIRE_RANK = {"compliant": 0, "basically_compliant": 1, "none": 2, "non_compliant
 
 
 async def all_rows() -> list[dict]:
-    """Every institution with its fire status' rank in the credit order (compliant first)."""
+    """Every institution with its public credit (level, score, grade) and its fire status' rank in the credit
+    order (compliant first)."""
     rows = await Institution.select().order_by(Institution.id).run()
-    statuses = {
-        r["institution"]: r["fire_status"]
-        for r in await PublicProfile.select(PublicProfile.institution, PublicProfile.fire_status).run()
-    }
-    return [{**r, "fire_rank": FIRE_RANK[statuses.get(r["id"], "none")]} for r in rows]
+    public = {r["institution"]: r for r in await PublicProfile.select().run()}
+    return [
+        {
+            **r,
+            "credit_level": public[r["id"]]["level"],
+            "credit_score": public[r["id"]]["score"],
+            "grade": public[r["id"]]["grade"],
+            "fire_rank": FIRE_RANK[public[r["id"]]["fire_status"]],
+        }
+        for r in rows
+    ]
 
 
 def credit_key(r: dict) -> tuple:
@@ -153,12 +160,14 @@ async def test_unusable_filter_values_are_ignored_not_an_error(city, client):
 
 
 async def test_profile_explains_the_level_and_shows_every_section(city, client):
-    row = (await Institution.select().where(Institution.credit_level == "C").first().run()) or (
-        await Institution.select().order_by(Institution.credit_score).first().run()
+    public = (await PublicProfile.select().where(PublicProfile.level == "C").first().run()) or (
+        await PublicProfile.select().order_by(PublicProfile.score).first().run()
     )
+    registry = await Institution.select().where(Institution.id == public["institution"]).first().run()
+    row = {**registry, "level": public["level"]}
     html = (await client.get(f"/institutions/{row['uscc']}")).text
     assert row["name"] in html and row["uscc"] in html
-    assert f"{row['credit_level']}级" in html
+    assert f"{row['level']}级" in html
     for heading in (
         "为什么是这个信用等级",
         "扣分原因",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 
-from credit.registry.tables import Institution
+from credit.public.tables import PublicProfile
 from credit.timeutil import today
 from scoring import load_policy, policy_for
 
@@ -40,7 +40,7 @@ async def test_a_profile_lists_the_level_caps_and_says_when_the_home_is_due_for_
     assert 'data-testid="inspection-due"' in zh and "不扣机构的分" in zh
     fresh = next(iter(inspected))
     assert 'data-testid="inspection-due"' not in (await client.get(f"/institutions/{fresh}")).text
-    capped = await Institution.select(Institution.uscc).where(Institution.credit_level == "C").run()
+    capped = await PublicProfile.select(PublicProfile.uscc).where(PublicProfile.level == "C").run()
     pages = [(await client.get(f"/institutions/{r['uscc']}?lang=en")).text for r in capped]
     assert capped and any('data-testid="level-caps"' in p and "at best" in p for p in pages)
     assert all("Score kept within" not in p for p in pages)

@@ -20,7 +20,6 @@ from credit.errors import ProcedureRefused, ValidationFailed
 from credit.listings.calendar import WorkingCalendar, YearData
 from credit.public import supervision as public
 from credit.public.tables import PublicProfile
-from credit.registry.tables import Institution
 from credit.supervision import draw as drawing, jobs as supervision_jobs, service as supervision
 from credit.supervision.tables import Inspector, ResultCorrection, SupervisionTask
 from credit.timeutil import today
@@ -317,10 +316,9 @@ async def test_a_deadline_counted_on_a_year_without_the_official_calendar_is_mar
 async def test_the_draw_weighs_a_home_by_the_level_of_its_public_profile(db):
     world = await small_city(homes=2)
     home = next(iter(world["homes"].values()))
-    await Institution.update({Institution.credit_level: "A"}).where(Institution.id == home).run()
     await PublicProfile.update({PublicProfile.level: "D"}).where(PublicProfile.institution == home).run()
 
     snapshot = await drawing.take_snapshot("2099-01")
 
     levels = {c["id"]: c["credit_level"] for c in snapshot["candidates"]}
-    assert levels[home] == "D"  # the projection's level, not the registry's copy
+    assert levels[home] == "D"  # the projection's level
