@@ -87,8 +87,8 @@ def live_server(env: dict[str, Any]) -> Iterator[str]:
 def _wait_until_healthy(base: str, process: subprocess.Popen, log: Any) -> None:
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            return
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+                return
         except OSError as error:
             if process.poll() is not None:
                 log.seek(0)

@@ -84,9 +84,11 @@ def module(name: str):
 
 @pytest.fixture(scope="module")
 def agency(generated, server):
-    return module("client").AuthenticatedClient(
+    client = module("client").AuthenticatedClient(
         base_url=server["base"], token=server["key"], raise_on_unexpected_status=True
     )
+    with client:  # closes its connections at the end of the module
+        yield client
 
 
 def test_the_generator_warns_about_nothing(generated):

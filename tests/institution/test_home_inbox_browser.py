@@ -7,18 +7,11 @@ Skipped like tests/portal/test_portal_browser.py without Chromium, axe-core or p
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
+from tests.live_server import live_server, run_python, server_env
 from tests.portal.test_portal_browser import (  # noqa: F401  (fixtures)
-    ROOT,
     browser,
-    free_port,
     page,
     serious_violations,
     shot,
@@ -63,37 +56,10 @@ asyncio.run(main())
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """uvicorn in a subprocess on a free port, on a SQLite file with two homes, each notified, each with a user."""
-    folder = tmp_path_factory.mktemp("inbox-browser")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-        "SCHEDULER_ENABLED": "false",
-        "SIGNING_KEY_PATH": str(folder / "key.pem"),
-        "RATE_LIMIT_PER_MINUTE": "0",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, check=True, timeout=300)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "credit.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--log-level", "warning"],
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError as error:
-                if process.poll() is not None:
-                    raise RuntimeError("uvicorn exited") from error
-                time.sleep(0.1)
+    env = server_env(tmp_path_factory.mktemp("inbox-browser"))
+    run_python(env, SEED)
+    with live_server(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def sign_in(page, server: str, username: str, password: str) -> None:
