@@ -10,6 +10,7 @@ import pytest
 from credit.accounts import service, throttle
 from credit.accounts.throttle import LoginThrottle, MemoryCountingStore, throttle_store
 from credit.app import create_app
+from credit.stores import close_stores
 from credit.settings import settings
 from tests.accounts.test_accounts_web import csrf_from, session_cookie
 from tests.conftest import REDIS_URL, running
@@ -27,6 +28,7 @@ async def store(request):
     await redis.delete_all()
     yield redis
     await redis.delete_all()
+    await close_stores([redis])
 
 
 async def fail(store, client: str, username: str = "alice", times: int = 1):
