@@ -10,8 +10,8 @@ import pytest
 from credit.accounts import service, throttle
 from credit.accounts.throttle import LoginThrottle, MemoryCountingStore, throttle_store
 from credit.app import create_app
-from credit.stores import close_stores
 from credit.settings import settings
+from credit.stores import close_stores
 from tests.accounts.test_accounts_web import csrf_from, session_cookie
 from tests.conftest import REDIS_URL, running
 
