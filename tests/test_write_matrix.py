@@ -146,7 +146,9 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "api",
     ),
     "api_add_practitioner": ("POST", "/api/v1/institutions/{uscc}/practitioners", lambda w: PERSON, "api"),
-    "api_create_grading": ("POST", "/api/v1/institutions/{uscc}/gradings", lambda w: GRADING, "api"),
+    # Gradings go to a second 天宁 home: the first is on the list (its early-removal rows), and a listed home
+    # may not be graded (民发〔2019〕103号 measures; [grading.eligibility]).
+    "api_create_grading": ("POST", "/api/v1/institutions/{graded_uscc}/gradings", lambda w: GRADING, "api"),
     "api_create_fire_inspection": (
         "POST",
         "/api/v1/institutions/{uscc}/fire-inspections",
@@ -203,7 +205,12 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         lambda w: as_form(PERSON),
         "form",
     ),
-    "form_create_grading": ("POST", "/workspace/institutions/{home}/gradings/new", lambda w: as_form(GRADING), "form"),
+    "form_create_grading": (
+        "POST",
+        "/workspace/institutions/{graded_home}/gradings/new",
+        lambda w: as_form(GRADING),
+        "form",
+    ),
     "form_create_fire_inspection": (
         "POST",
         "/workspace/institutions/{home}/fire-inspections/new",
@@ -590,6 +597,7 @@ async def world(client) -> dict[str, Any]:
     users and keys of every role, and one signed-in client per role."""
     await ensure_agencies()
     home = await registry.create_institution(institution(1), SETUP)
+    graded = await registry.create_institution(institution(3), SETUP)
     inspection = await records.create_fire_inspection(
         home["id"],
         {
@@ -649,6 +657,8 @@ async def world(client) -> dict[str, Any]:
     ids = {
         "uscc": home["uscc"],
         "home": home["id"],
+        "graded_uscc": graded["uscc"],
+        "graded_home": graded["id"],
         "hazard": inspection["hazards"][0]["id"],
         "matched": matched["id"],
         "unmatched": unmatched["id"],
@@ -809,6 +819,8 @@ def matrix_routes() -> set[tuple[str, str]]:
     names = {
         "uscc": "uscc",
         "home": "institution_id",
+        "graded_uscc": "uscc",
+        "graded_home": "institution_id",
         "hazard": "hazard_id",
         "matched": "penalty_id",
         "unmatched": "penalty_id",
