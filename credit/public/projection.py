@@ -153,9 +153,10 @@ async def _refresh_batch(ids: list[int], on: date, result: Refreshed) -> None:
     if not loaded.assessments:
         return
     result.evaluated += len(loaded.assessments)
-    result.changed += await _rescore(loaded.institutions, loaded.assessments, loaded.grades, on)
+    stored = await _stored_rows(list(loaded.assessments))
+    result.changed += await _rescore(stored, loaded.assessments, loaded.grades, on)
     docs = await _documents(loaded, on)
-    result.rows += await _write([_row(i, doc, on) for i, doc in docs.items()], on)
+    result.rows += await _write([_row(i, doc, on) for i, doc in docs.items()], stored, on)
 
 
 def _row(institution_id: int, doc: dict[str, Any], on: date) -> dict[str, Any]:
@@ -178,15 +179,25 @@ def _row(institution_id: int, doc: dict[str, Any], on: date) -> dict[str, Any]:
     }
 
 
-async def _write(rows: list[dict[str, Any]], on: date) -> int:
-    """Insert new rows, update changed ones (version + 1), and only move `as_of` on unchanged ones."""
-    ids = [r["institution"] for r in rows]
-    stored = {
-        r["institution"]: r
-        for r in await PublicProfile.select(PublicProfile.institution, PublicProfile.document, PublicProfile.version)
+async def _stored_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The public rows of `ids` as stored before this batch (grade, document, version), read once for both the
+    rescore's comparison and the write."""
+    if not ids:
+        return {}
+    rows = await (
+        PublicProfile.select(
+            PublicProfile.institution, PublicProfile.grade, PublicProfile.document, PublicProfile.version
+        )
         .where(PublicProfile.institution.is_in(ids))
         .run()
-    }
+    )
+    return {r["institution"]: r for r in rows}
+
+
+async def _write(rows: list[dict[str, Any]], stored: dict[int, dict[str, Any]], on: date) -> int:
+    """Insert new rows, update changed ones (version + 1), and only move `as_of` on unchanged ones; `stored` is
+    what the rows were before (`_stored_rows`)."""
+    ids = [r["institution"] for r in rows]
     at = now_utc()
     new = [PublicProfile(**r, version=1, updated_at=at) for r in rows if r["institution"] not in stored]
     changed = [r for r in rows if r["institution"] in stored and stored[r["institution"]]["document"] != r["document"]]
@@ -217,14 +228,13 @@ async def _write(rows: list[dict[str, Any]], on: date) -> int:
 
 
 async def _rescore(
-    institutions: dict[int, dict], assessments: dict[int, Assessment], grades: dict[int, int | None], on: date
+    stored: dict[int, dict[str, Any]], assessments: dict[int, Assessment], grades: dict[int, int | None], on: date
 ) -> int:
     """Store what changed since the last stored score (score, level, policy version) or the public grade: a history
     row and a feed event. The current values live in the history and the public profile, never in the registry's
     table (no domain writes another's)."""
     ids = list(assessments)
     latest = await _latest_scores(ids)
-    public_grades = await _public_grades(ids)
     changed: list[tuple[int, Assessment]] = []
     for i, a in assessments.items():
         last = latest.get(i)
@@ -233,7 +243,7 @@ async def _rescore(
             or Decimal(last["score"]) != a.score
             or last["level"] != a.level
             or last["policy_version"] != a.policy_version
-            or public_grades.get(i) != grades[i]
+            or (stored[i]["grade"] if i in stored else None) != grades[i]
         ):
             changed.append((i, a))
     if not changed:
@@ -285,17 +295,6 @@ async def _latest_scores(ids: list[int]) -> dict[int, dict[str, Any]]:
         )
     ).run()
     return {r["institution"]: r for r in rows}
-
-
-async def _public_grades(ids: list[int]) -> dict[int, int | None]:
-    if not ids:
-        return {}
-    rows = await (
-        PublicProfile.select(PublicProfile.institution, PublicProfile.grade)
-        .where(PublicProfile.institution.is_in(ids))
-        .run()
-    )
-    return {r["institution"]: r["grade"] for r in rows}
 
 
 async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
