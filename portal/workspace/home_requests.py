@@ -3,6 +3,7 @@ of hazard rectification to confirm or refuse (each with reasons the home sees). 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Request, get, post
@@ -71,17 +72,9 @@ class HomeRequestPages(WorkspaceController):
     ) -> Template | Redirect:
         """Approve (the registry changes, publicly) or reject with reasons."""
         values = await posted(request)
-        try:
-            await changes.decide_change(request_id, values, principal)
-        except (ValidationFailed, ProcedureRefused) as error:
-            key = f"change-{request_id}"
-            return await requests_page(
-                principal,
-                status=422 if isinstance(error, ValidationFailed) else 409,
-                errors={key: messages(error, LABELS)},
-                values={key: values},
-            )
-        return Redirect(f"/workspace/home-requests?saved={values['decision']}", status_code=303)
+        return await _decided(
+            principal, f"change-{request_id}", values, changes.decide_change(request_id, values, principal)
+        )
 
     @post("/hazard-reports/{report_id:int}/decision", operation_id="workspaceDecideHazardReport")
     async def decide_report(
@@ -89,14 +82,23 @@ class HomeRequestPages(WorkspaceController):
     ) -> Template | Redirect:
         """Confirm the rectification (the hazard is rectified on the reported date) or refuse with reasons."""
         values = await posted(request)
-        try:
-            await hazard_reports.decide_report(report_id, values, principal)
-        except (ValidationFailed, ProcedureRefused) as error:
-            key = f"report-{report_id}"
-            return await requests_page(
-                principal,
-                status=422 if isinstance(error, ValidationFailed) else 409,
-                errors={key: messages(error, LABELS)},
-                values={key: values},
-            )
-        return Redirect(f"/workspace/home-requests?saved={values['decision']}", status_code=303)
+        return await _decided(
+            principal, f"report-{report_id}", values, hazard_reports.decide_report(report_id, values, principal)
+        )
+
+
+async def _decided(
+    principal: Principal, key: str, values: dict[str, str], decision: Awaitable[Any]
+) -> Template | Redirect:
+    """Run a decision posted from the queue: back to the queue with the outcome, or the queue again with the
+    refusal beside the item `key` and its values kept (nothing changed)."""
+    try:
+        await decision
+    except (ValidationFailed, ProcedureRefused) as error:
+        return await requests_page(
+            principal,
+            status=422 if isinstance(error, ValidationFailed) else 409,
+            errors={key: messages(error, LABELS)},
+            values={key: values},
+        )
+    return Redirect(f"/workspace/home-requests?saved={values['decision']}", status_code=303)
