@@ -29,6 +29,7 @@ migrate: install
 seed: migrate
 	$(BIN)/eldercredit seed --demo --if-empty
 	$(BIN)/eldercredit jobs run rescore
+	$(BIN)/eldercredit disclosures publish-first
 
 run: seed
 	$(BIN)/eldercredit serve --host $(HOST) --port $(PORT)

@@ -9,6 +9,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -65,6 +66,7 @@ from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, p
 from portal.public.feedback import FeedbackPages
 from portal.public.i18n import configure as configure_public_templates
 from portal.public.supervision_pages import SupervisionPages
+from portal.public.unknown_address import on_unknown_address
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
@@ -166,7 +168,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Public pages keep their gzip copy in the page store and say so with this opt (see portal.public.caching).
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, exclude_opt_key=COMPRESSED_OPT),
         template_config=templates,
-        exception_handlers={**EXCEPTION_HANDLERS, LoginRequired: on_login_required},
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            LoginRequired: on_login_required,
+            NotFoundException: on_unknown_address,
+        },
         logging_config=None,  # configure_logging above: scrubbed, JSON in production
         on_startup=[document_problems],
         before_send=[security_headers(settings)],  # every response, 404s and errors included

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table as RichTable
 
 from credit.accounts.commands import add_users_parser, users
+from credit.db import is_missing_schema
 from credit.disclosures.commands import add_parsers as add_disclosure_parsers, disclosures, jobs
 from credit.listings.commands import add_listings_parser, listings
 from credit.sharing.commands import add_agencies_parser, agencies
@@ -79,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         "agencies": agencies,
         "draw": draw,
     }[args.command]
-    return handler(args) or 0
+    try:
+        return handler(args) or 0
+    except Exception as error:
+        if not is_missing_schema(error):
+            raise
+        errors.print("The database has no tables yet: run `eldercredit migrate` first.", markup=False)
+        return 2
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from asyncpg.exceptions import UniqueViolationError
+from asyncpg.exceptions import UndefinedTableError, UniqueViolationError
 from piccolo.columns import Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -131,6 +131,13 @@ def found(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"{what} not found")
     return row
+
+
+def is_missing_schema(error: BaseException) -> bool:
+    """The database has not been migrated: a table the code reads does not exist (either engine)."""
+    if isinstance(error, UndefinedTableError):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith("no such table")
 
 
 def is_unique_violation(error: BaseException) -> bool:

@@ -92,3 +92,21 @@ def test_seed_prints_the_level_mix_that_rescoring_then_stores(cli, tmp_path: Pat
     with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
         stored = Counter(level for (level,) in connection.execute("SELECT level FROM public_profile"))
     assert dict(stored) == {level: n for level, n in printed.items() if n}
+
+
+def test_a_command_on_a_database_without_tables_says_to_migrate(cli):
+    for command in (("jobs", "list"), ("disclosures", "publish-first")):
+        result = cli(*command)
+        assert result.returncode == 2, result.stderr
+        assert "run `eldercredit migrate` first" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_first_disclosure_is_published_once_so_a_new_install_has_one(cli):
+    assert cli("migrate").returncode == 0
+    assert cli("seed", "--demo", "--count", "12", "--seed", "3").returncode == 0
+    first = cli("disclosures", "publish-first")
+    assert first.returncode == 0, first.stderr
+    assert "published" in first.stdout
+    again = cli("disclosures", "publish-first")
+    assert again.returncode == 0 and "already published; nothing to do" in again.stdout
+    assert cli("disclosures", "verify", "--stored").returncode == 0

@@ -1,4 +1,4 @@
-"""`eldercredit disclosures verify` and `eldercredit jobs run|list`."""
+"""`eldercredit disclosures verify|publish-first` and `eldercredit jobs run|list`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="check every disclosure stored in the database: signatures, links, no holes, none ahead",
     )
+    first = actions.add_parser("publish-first", help="publish today's disclosure when none has been published yet")
+    first.set_defaults(first_only=True)
     jobs = commands.add_parser("jobs", help="scheduled jobs")
     job_actions = jobs.add_subparsers(dest="jobs_command", required=True)
     run = job_actions.add_parser("run", help="run a job now")
@@ -54,6 +56,8 @@ def _moment(text: str) -> datetime:
 
 
 def disclosures(args: argparse.Namespace) -> int:
+    if args.disclosures_command == "publish-first":
+        return _publish_first()
     from credit.disclosures.service import served_public_key
     from credit.disclosures.verify import check_file, check_stored_chain
 
@@ -80,6 +84,23 @@ def disclosures(args: argparse.Namespace) -> int:
     failed = [c for c in checks if not c.ok]
     console.print("verified" if not failed else f"{len(failed)} check(s) failed")
     return 1 if failed else 0
+
+
+def _publish_first() -> int:
+    """A new installation's first disclosure, so /disclosures is not empty; later days are the scheduler's."""
+    from credit.db import pooled
+    from credit.disclosures.jobs import publish_disclosure
+    from credit.disclosures.tables import Disclosure
+    from credit.timeutil import today
+
+    async def first() -> str | None:
+        if await Disclosure.exists().run():
+            return None
+        return await publish_disclosure(today())
+
+    outcome = asyncio.run(pooled(first()))
+    console.print(outcome or "a disclosure is already published; nothing to do")
+    return 0
 
 
 def jobs(args: argparse.Namespace) -> int:

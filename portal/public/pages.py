@@ -109,9 +109,11 @@ async def page(
     return Response(body, media_type=media_type, headers=headers, cookies=prefs.cookies)
 
 
-def not_found_page(request: Request[Any, Any, Any], error: NotFound) -> Response[bytes]:
+def not_found_page(request: Request[Any, Any, Any], error: NotFound | None = None) -> Response[bytes]:
+    """The portal's 404 page: a home that is not registered (`error` given) or an address we do not serve."""
     prefs = preferences_of(request)
-    body = render(request, "public/not_found.html", {**base_context(request, prefs), "data_day": None})
+    context = {**base_context(request, prefs), "data_day": None, "unknown_address": error is None}
+    body = render(request, "public/not_found.html", context)
     return Response(
         body,
         status_code=404,
@@ -207,6 +209,7 @@ class PublicController(Controller):
                 "sorts": SORTS,
                 "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
                 "next_url": page_url(request, found.page + 1) if found.page < pages else None,
+                "last_url": page_url(request, pages),
                 "level_counts": await public_queries.counts_by_level(),
                 "searched": any(values[k] for k in values if k != "sort"),
                 "max_search_length": MAX_SEARCH_LENGTH,

@@ -198,6 +198,35 @@ async def test_unknown_code_gets_a_friendly_404_page(city, client):
     assert "没有找到该机构" in response.text and 'href="/"' in response.text
 
 
+async def test_an_address_the_portal_does_not_serve_gets_the_html_404_page(city, client):
+    for path, lang in (("/listing", "zh"), ("/listing?lang=en", "en"), ("/no/such/page?lang=zh&mode=elder", "zh")):
+        response = await client.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+        assert response.status_code == 404, path
+        assert "text/html" in response.headers["content-type"]
+        assert ("找不到这个页面" if lang == "zh" else "We could not find that page") in response.text
+        assert 'href="/listings"' in response.text and 'href="/"' in response.text
+    assert 'class="public elder"' in (await client.get("/nowhere?mode=elder", headers={"Accept": "text/html"})).text
+
+
+async def test_an_unknown_api_address_still_answers_problem_json(city, client):
+    for headers in ({"Accept": "text/html"}, {"Accept": "application/json"}):
+        response = await client.get("/api/v1/no-such-thing", headers=headers)
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
+    program = await client.get("/listing", headers={"Accept": "application/json"})
+    assert program.status_code == 404 and program.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_page_past_the_end_says_how_many_were_found(city, client):
+    html = (await client.get("/?page=999")).text
+    total = (await client.get("/")).text.count('data-testid="result"')
+    assert total, "the demo city has homes"
+    assert 'data-testid="past-the-end"' in html and "第999页超出了结果范围" in html
+    assert 'href="/?page=' in html  # a link to the last page
+    english = (await client.get("/?page=999&lang=en")).text
+    assert "Page 999 is past the end" in english and "homes were found" in english
+
+
 async def test_compare_shows_homes_side_by_side(city, client):
     a, b = city.institutions[0]["uscc"], city.institutions[1]["uscc"]
     html = (await client.get("/compare", params=[("uscc", a), ("uscc", b)])).text
@@ -259,6 +288,7 @@ async def test_about_page_is_generated_from_the_policy_in_force(city, client):
     assert f"有效期{policy.grading.validity_years}年" in html
     serious = policy.penalties.serious
     assert f"{serious.minimum_months}至{serious.maximum_months}个月" in html
+    assert not re.search(r"(\d+)至\1个月", html), "a period of one length reads '12 个月', not '12 至 12 个月'"
     assert f"−{-policy.fire.points.open_major_hazard.normalize():f}" in html
     assert f"{policy.listing.objection_working_days}个工作日" in html
 
