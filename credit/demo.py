@@ -10,6 +10,7 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
+from credit.listings.behaviours import FIRE_HAZARD
 from credit.registry.districts import DEFAULT_FILE, load_districts
 from scoring import (
     FIRE_AREAS,
@@ -223,8 +224,15 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
             }
         )
         for role in ("legal_representative", "manager", "care_staff"):
+            # one legal representative per home: the practitioner is the person the registry names
+            name = city.institutions[-1]["legal_representative"] if role == "legal_representative" else None
             city.practitioners.append(
-                {"uscc": code, "name": person_name(rnd), "role": role, "id_number": make_id_number(rnd, district)}
+                {
+                    "uscc": code,
+                    "name": name or person_name(rnd),
+                    "role": role,
+                    "id_number": make_id_number(rnd, district),
+                }
             )
         if age >= 400 and rnd.random() < GRADED_SHARE:
             level = rnd.choices([1, 2, 3, 4, 5], [8, 20, 35, 25, 12])[0]
@@ -331,6 +339,12 @@ def _add_listings(rnd: random.Random, city: DemoCity, as_of: date) -> None:
             active.add((penalty["uscc"], behaviour))
         state = states.pop(0)
         penalty["listing_behaviour"] = behaviour
+        if state != "withdrawn":  # a home on the list (or on its way there) is not graded (DESIGN: listing)
+            city.gradings[:] = [
+                g for g in city.gradings if g["uscc"] != penalty["uscc"] or g["decided_on"] < penalty["decision_date"]
+            ]
+        if behaviour == FIRE_HAZARD:
+            _add_overdue_hazard(rnd, city, penalty, state, as_of)
         city.listings.append(
             {
                 "uscc": penalty["uscc"],
@@ -396,3 +410,30 @@ def level_mix(city: DemoCity, as_of: date) -> dict[str, int]:
     for assessment in evaluate_many(city_facts(city), policy, as_of):
         mix[assessment.level] += 1
     return mix
+
+
+def _add_overdue_hazard(rnd: random.Random, city: DemoCity, penalty: dict[str, Any], state: str, as_of: date) -> None:
+    """Behaviour 4 is a major fire hazard left unrectified past its deadline: the home's record shows that
+    hazard, found by an inspection after the home opened and overdue on the penalty's date."""
+    decided = penalty["decision_date"]
+    opened = next(i["established_on"] for i in city.institutions if i["uscc"] == penalty["uscc"])
+    inspected = max(opened, decided - timedelta(days=60))
+    rectify_by = inspected + timedelta(days=max((decided - inspected).days // 2, 0))
+    settled = state in ("removed", "withdrawn") and decided + timedelta(days=10) < as_of
+    city.inspections.append(
+        {
+            "uscc": penalty["uscc"],
+            "inspected_on": inspected,
+            "inspector": "常州市消防救援支队",
+            "checklist": {area: "fail" if area == "evacuation" else "pass" for area in FIRE_AREAS},
+            "hazards": [
+                {
+                    "category": rnd.choice(list(HAZARD_CATEGORIES)),
+                    "description": "疏散通道堵塞，逾期未整改",
+                    "found_on": inspected,
+                    "rectify_by": rectify_by,
+                    "rectified_on": decided + timedelta(days=10) if settled else None,
+                }
+            ],
+        }
+    )

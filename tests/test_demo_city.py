@@ -93,3 +93,67 @@ async def test_a_seeded_home_is_found_at_once_and_a_rescore_the_same_day_adds_no
     result = await rescore_all(AS_OF)
     assert result.evaluated == 12 and result.changed == 0
     assert await CreditScore.count().run() == before
+
+
+def _records_before_opening(city) -> list[str]:
+    opened = {i["uscc"]: i["established_on"] for i in city.institutions}
+    inspections = [
+        f"inspected before opening: {i['uscc']}" for i in city.inspections if i["inspected_on"] < opened[i["uscc"]]
+    ]
+    gradings = [f"graded before opening: {g['uscc']}" for g in city.gradings if g["decided_on"] < opened[g["uscc"]]]
+    return inspections + gradings
+
+
+def _graded_while_listed(city) -> list[str]:
+    return [
+        f"graded while on (or on its way to) the list: {entry['uscc']}"
+        for entry in city.listings
+        if entry["state"] != "withdrawn"
+        and any(g["uscc"] == entry["uscc"] and g["decided_on"] >= entry["decided_on"] for g in city.gradings)
+    ]
+
+
+def _fire_listings_without_an_overdue_hazard(city) -> list[str]:
+    def overdue(entry) -> bool:
+        return any(
+            h["rectify_by"] < entry["decided_on"]
+            and (h["rectified_on"] is None or h["rectified_on"] > entry["decided_on"])
+            for i in city.inspections
+            if i["uscc"] == entry["uscc"]
+            for h in i["hazards"]
+        )
+
+    return [
+        f"listed for an overdue fire hazard without one: {e['uscc']}"
+        for e in city.listings
+        if e["behaviour"] == "4" and not overdue(e)
+    ]
+
+
+def _not_one_legal_representative(city) -> list[str]:
+    representatives: dict[str, list[str]] = {}
+    for person in city.practitioners:
+        if person["role"] == "legal_representative":
+            representatives.setdefault(person["uscc"], []).append(person["name"])
+    return [
+        f"not one legal representative, the registry's: {home['uscc']}"
+        for home in city.institutions
+        if representatives.get(home["uscc"]) != [home["legal_representative"]]
+    ]
+
+
+def _consistency_problems(city) -> list[str]:
+    """What a tester found wrong with the demo data, as rules (DESIGN.md: registry, records, listing)."""
+    return (
+        _records_before_opening(city)
+        + _graded_while_listed(city)
+        + _fire_listings_without_an_overdue_hazard(city)
+        + _not_one_legal_representative(city)
+    )
+
+
+def test_the_demo_city_keeps_the_rules_it_shows():
+    for seed in (2020, 7, 11):
+        city = build_demo_city(seed, AS_OF)
+        assert any(e["behaviour"] == "4" for e in city.listings) or seed != 2020
+        assert _consistency_problems(city) == [], seed
