@@ -184,6 +184,8 @@ async def test_a_fire_inspection_with_a_failing_area_and_an_open_hazard_then_its
     assert f'action="/workspace/hazards/{hazard["id"]}/rectify"' in page.text
     bad = await post(client, f"/workspace/hazards/{hazard['id']}/rectify", {"rectified_on": "", "version": "1"})
     assert bad.status_code == 422 and f'id="rectify-{hazard["id"]}-error"' in bad.text
+    summary = bad.text.index('data-testid="error-summary"')  # at the top, linked to the form below
+    assert summary < bad.text.index(f'id="rectify-{hazard["id"]}"') and f'href="#rectify-{hazard["id"]}"' in bad.text
     done = await post(
         client, f"/workspace/hazards/{hazard['id']}/rectify", {"rectified_on": today().isoformat(), "version": "1"}
     )

@@ -226,6 +226,10 @@ async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, ho
     assert response.status_code == 422
     assert "不能晚于今天" in error_beside_id(response.text, "f-withdrawal-on")
     assert "必须填写" in error_beside_id(response.text, "f-withdrawal-reasons")
+    # the page reloads at its top: the summary stands there, before the step forms, linked to each field
+    summary = response.text.index('data-testid="error-summary"')
+    assert summary < response.text.index('id="f-withdrawal-on"')
+    assert 'href="#f-withdrawal-on"' in response.text and 'href="#f-withdrawal-reasons"' in response.text
     assert (await listings.entry_detail(home["entry_id"]))["status"] == "proposed"
 
 
