@@ -13,3 +13,33 @@
   boxes.forEach(function (box) { box.addEventListener("change", update); });
   update();
 }());
+
+// 长辈模式: a "read this page aloud" button, shown only where the browser can speak (Web Speech API). It reads
+// the main content in the page's language; a second press stops. Without the API the button stays hidden.
+(function () {
+  "use strict";
+  var button = document.getElementById("read-aloud");
+  if (!button || !("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") { return; }
+  var speech = window.speechSynthesis;
+  function label(speaking) {
+    button.textContent = speaking ? button.dataset.stop : button.dataset.start;
+    button.setAttribute("aria-pressed", speaking ? "true" : "false");
+  }
+  function text() {
+    var main = document.getElementById("main").cloneNode(true);
+    main.querySelectorAll(".read-aloud, script, svg, [hidden], .visually-hidden").forEach(function (n) { n.remove(); });
+    return main.innerText || main.textContent || "";
+  }
+  button.hidden = false;
+  label(false);
+  button.addEventListener("click", function () {
+    if (speech.speaking || speech.pending) { speech.cancel(); label(false); return; }
+    var utterance = new window.SpeechSynthesisUtterance(text());
+    utterance.lang = document.documentElement.lang || "zh-CN";
+    utterance.rate = 0.9;
+    utterance.onend = function () { label(false); };
+    utterance.onerror = function () { label(false); };
+    speech.speak(utterance);
+    label(true);
+  });
+}());

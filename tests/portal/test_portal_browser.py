@@ -188,3 +188,37 @@ def test_main_pages_pass_axe_and_target_sizes(server, page, mode, minimum):
         if violations or small:
             problems[name] = {"axe": violations, "small targets": small[:5]}
     assert not problems, problems
+
+
+SPEECH_SPY = """(() => {
+  window.__spoken = [];
+  if (!('speechSynthesis' in window)) { return; }
+  const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = (u) => { window.__spoken.push({text: u.text, lang: u.lang}); speak(u); };
+})();"""
+
+
+def test_elderly_mode_reads_the_page_aloud_where_the_browser_can_speak(server, browser, page):
+    page.goto(f"{server}/?mode=standard")
+    home = page.locator('[data-testid="result"] h3 a').first
+    name, href = home.inner_text(), home.get_attribute("href")
+    page.goto(f"{server}{href}")
+    assert page.locator("#read-aloud").count() == 0  # the standard view has no button
+    page.add_init_script(SPEECH_SPY)
+    page.goto(f"{server}{href}?mode=elder")
+    button = page.get_by_role("button", name="朗读本页")
+    assert button.is_visible() and page.evaluate("'speechSynthesis' in window")
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN"
+    assert name in spoken[0]["text"] and "朗读本页" not in spoken[0]["text"]
+    shot(page, "institution-elder-read-aloud")
+    # Without JavaScript the page is the same, and the button that could not work stays out of sight.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        quiet = context.new_page()
+        quiet.goto(f"{server}{href}?mode=elder")
+        assert quiet.locator("#read-aloud").count() == 1 and not quiet.locator("#read-aloud").is_visible()
+        assert quiet.locator('[data-testid="institution-name"]').inner_text() == name
+    finally:
+        context.close()
