@@ -16,7 +16,7 @@ from credit.errors import NotFound
 from credit.settings import settings
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import as_text
-from portal.workspace.labels import ENTITY_TYPES, field_label
+from portal.workspace.labels import ENTITY_TYPES, action_label, field_label
 
 
 def shown(value: Any) -> str:
@@ -69,6 +69,7 @@ class HistoryController(WorkspaceController):
                 "at": e["at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M:%S"),
                 "actor": e["actor"],
                 "action": e["action"],
+                "action_words": action_label(e["action"]),
                 "changes": change_rows(e["changes"] or {}),
             }
             for e in entries

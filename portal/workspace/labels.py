@@ -64,6 +64,35 @@ ENTITY_TYPES: dict[str, Label] = {
     "practitioner": ("从业人员", "Practitioner"),
 }
 
+# What an audit entry did (its action code "kind.verb"), in words; an unknown code is shown as it is.
+ACTION_VERBS: dict[str, Label] = {
+    "create": ("新建", "Created"),
+    "update": ("修改", "Updated"),
+    "match": ("匹配到机构", "Matched to a home"),
+    "repair": ("信用修复", "Credit repair"),
+    "rectify": ("记录整改", "Rectification recorded"),
+    "rectification_reported": ("机构报告已整改", "Reported rectified by the home"),
+    "approve": ("批准", "Approved"),
+    "approved": ("批准", "Approved"),
+    "reject": ("驳回", "Rejected"),
+    "rejected": ("驳回", "Rejected"),
+    "withdraw": ("撤回", "Withdrawn"),
+    "request": ("申请", "Requested"),
+    "apply": ("申请", "Applied for"),
+}
+
+
+def action_label(action: str) -> Label:
+    kind, _, verb = action.partition(".")
+    words = ACTION_VERBS.get(verb)
+    if words is None:
+        return (action, action)
+    entity = ENTITY_TYPES.get(kind)
+    if entity is None or verb not in ("create", "update"):
+        return words
+    return (words[0] + entity[0], f"{entity[1]} {words[1].lower()}")  # 新建行政处罚 / Penalty created
+
+
 FIELDS: dict[str, Label] = {
     "current_password": ("当前密码", "Current password"),
     "username": ("用户名", "Username"),

@@ -300,6 +300,11 @@ async def test_the_institution_history_lists_the_create_and_the_update_with_the_
     assert [("institution.create" in e, "institution.update" in e) for e in entries] == [(True, False), (False, True)]
     assert all('data-testid="actor">city<' in e for e in entries)
     assert re.search(r"<td>80</td><td>81</td>", entries[1])
+    # the action in words, both languages, beside its code
+    assert '新建机构 <span lang="en">Institution created</span>' in entries[0]
+    assert '修改机构 <span lang="en">Institution updated</span>' in entries[1]
+    page = (await client.get(f"/workspace/institutions/{home}")).text
+    assert '运营中 <span lang="en">Active</span>' in page and '<span lang="en">Private non-profit</span>' in page
 
 
 async def test_unknown_records_answer_a_404_page(client, users):
