@@ -354,3 +354,15 @@ async def test_anonymous_pages_set_no_cookie(city, client):
     ):
         response = await client.get(url)
         assert "set-cookie" not in response.headers, url
+
+
+async def test_english_pages_mark_chinese_names_as_chinese_and_use_half_width_brackets(city, client):
+    home = city.institutions[0]
+    english = (await client.get(f"/institutions/{home['uscc']}?lang=en")).text
+    assert f'<h1 data-testid="institution-name"><span lang="zh-CN">{home["name"]}</span></h1>' in english
+    assert f'<span lang="zh-CN">{home["address"]}</span>' in english
+    assert "（" not in re.sub(r'<span lang="zh-CN">.*?</span>', "", english, flags=re.S)
+    search = (await client.get("/?lang=en")).text
+    assert re.search(r'<h3><a href="/institutions/\w+"><span lang="zh-CN">', search)
+    chinese = (await client.get(f"/institutions/{home['uscc']}?lang=zh")).text
+    assert f'<h1 data-testid="institution-name">{home["name"]}</h1>' in chinese
