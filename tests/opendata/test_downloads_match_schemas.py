@@ -6,17 +6,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from credit.accounts.roles import Principal
 from credit.demo import build_demo_city
 from credit.disclosures import service
+from credit.feedback import service as feedback
 from credit.opendata.dictionary import DOWNLOADS
 from credit.seeding import load_city
+from credit.supervision import service as supervision
+from credit.supervision.tables import SupervisionTask
+from credit.timeutil import today
 from portal.public import caching
+from tests.supervision.world import TIANNING, first_of_month, small_city
 
 AS_OF = date(2026, 6, 30)
 DAY = AS_OF.isoformat()
@@ -27,6 +33,41 @@ async def city(client, monkeypatch):
     monkeypatch.setattr(caching, "VERSION_TTL_SECONDS", 0.0)  # the pages follow the seeded data at once
     await load_city(build_demo_city(11, AS_OF, count=40), AS_OF)
     await service.publish(AS_OF)
+    return client
+
+
+GENERAL = {
+    "kind": "general",
+    "checklist": dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass"),
+}
+ALICE = Principal(user_id=101, username="alice", role="district_regulator", district_code=TIANNING)
+BOB = Principal(user_id=102, username="bob", role="district_regulator", district_code=TIANNING)
+
+
+@pytest.fixture
+async def inspected(client, monkeypatch):
+    """A month of random inspections published in 天宁 (one rectification ordered and confirmed), citizen
+    feedback about a home, and today's disclosure holding both."""
+    monkeypatch.setattr(caching, "VERSION_TTL_SECONDS", 0.0)
+    await small_city(homes=40)
+    await supervision.draw_month(first_of_month())
+    tasks = await SupervisionTask.select().where(SupervisionTask.district_code == TIANNING).run()
+    outcomes = [
+        {
+            "outcome": "rectify",
+            "rectify_by": today() + timedelta(days=5),
+            "findings": "收费标准未公示，联系电话13912345678",
+        },
+        {"outcome": "no_problem"},
+    ]
+    for task, outcome in zip(tasks, outcomes, strict=False):
+        await supervision.record_result(task["id"], {**GENERAL, "inspected_on": today(), **outcome}, ALICE)
+        await supervision.publish_result(task["id"], BOB)
+    await supervision.confirm_rectification(tasks[0]["id"], {"rectified_on": today()}, BOB)
+    home = (await client.get("/api/v1/institutions", params={"district": TIANNING})).json()["items"][0]
+    await feedback.submit({"what_happened": "晚饭太凉，护理员态度差", "uscc": home["uscc"]})
+    await feedback.submit({"what_happened": "希望增加公办养老院床位"})
+    await service.publish(today())
     return client
 
 
@@ -89,6 +130,18 @@ async def test_every_download_of_a_seeded_city_matches_its_json_schema(city):
     assert counts["disclosure"] == counts["disclosure-csv"] == 40
     assert counts["listings-csv"] == counts["export-listings-csv"] == counts["export-listings-jsonl"] > 0
     assert counts["export-penalties-csv"] == counts["export-penalties-jsonl"] > 0
+
+
+async def test_inspection_results_feedback_counts_and_statistics_match_their_schemas(inspected):
+    month = first_of_month().strftime("%Y-%m")
+    document = (await inspected.get(f"/api/v1/disclosures/{today().isoformat()}")).json()
+    assert len(document["supervision_results"]) == 2 and document["feedback"]["districts"]
+    assert errors(await schema_of(inspected, "disclosure"), document) == []
+    rows_schema = await schema_of(inspected, "supervision-statistics-csv")
+    for url in ("/supervision.csv", f"/api/v1/supervision/statistics.csv?month={month}"):
+        header, rows = csv_rows((await inspected.get(url)).content)
+        assert header == rows_schema.schema["x-columns"] and len(rows) == 2  # 天宁 and the city total
+        assert [e for row in rows for e in errors(rows_schema, row)] == []
 
 
 async def test_a_field_the_schema_does_not_describe_fails_the_validation(city):
