@@ -172,6 +172,18 @@ async def test_the_data_package_describes_every_csv_and_validates_against_the_do
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10]
+    assert report.tasks[0].stats["rows"] == 40  # the day's disclosure: every home's row was read and checked
+
+    # A column the package does not describe, or a level outside A-D, fails it.
+    disclosure = tmp_path / "disclosure-csv.csv"
+    rows = list(csv.reader(io.StringIO(disclosure.read_text(encoding="utf-8-sig"), newline="")))
+    rows[0].append("收费 fee")
+    rows[1][3] = "E"  # 信用等级 level
+    rows[1].append("3000")
+    with disclosure.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out).writerows(rows)
+    found = {row[0] for row in frictionless.validate(str(tmp_path / "datapackage.json")).flatten(["type"])}
+    assert {"extra-label", "constraint-error"} <= found
 
 
 async def test_the_dictionary_names_every_field_of_every_download_in_both_languages(city):
