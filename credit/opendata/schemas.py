@@ -9,6 +9,7 @@ from typing import Any
 from credit.opendata.dictionary import (
     DOWNLOADS,
     RECORDS,
+    UNDESCRIBED_TYPE,
     VERSION,
     Column,
     Download,
@@ -28,6 +29,7 @@ TABLE_TYPES = {
     "decimal": "number",
     "date": "date",
     "boolean": "boolean",
+    UNDESCRIBED_TYPE: "any",
 }
 
 
@@ -41,6 +43,8 @@ def _json_base(field: Field) -> dict[str, Any]:
         if field.pattern:
             schema["pattern"] = field.pattern
         return schema
+    if kind == UNDESCRIBED_TYPE:
+        return {"not": {}}  # no value is valid until the dictionary describes the field
     if kind == "integer":
         bounds = (("minimum", field.minimum), ("maximum", field.maximum))
         return {"type": "integer", **{k: v for k, v in bounds if v is not None}}
@@ -73,7 +77,9 @@ def _json_value(field: Field) -> dict[str, Any]:
 def _csv_value(field: Field) -> dict[str, Any]:
     """The JSON Schema of a field's cell in a CSV row (always text; empty is "")."""
     schema: dict[str, Any] = {"type": "string"}
-    if field.enum:
+    if field.type == UNDESCRIBED_TYPE:
+        schema = {"not": {}}
+    elif field.enum:
         schema["enum"] = list(field.enum)
     elif field.type == "integer":
         schema["pattern"] = INTEGER_PATTERN

@@ -32,6 +32,7 @@ TYPE_WORDS = {
     "boolean": ("是/否", "yes / no"),
     "record": ("对象", "object"),
     "records": ("对象列表", "list of objects"),
+    "undescribed": ("尚未说明", "not described yet"),
 }
 WORDS = {
     "title": ("数据字典与开放数据", "Data dictionary and open data"),
