@@ -203,7 +203,7 @@ def datapackage(base_url: str, disclosure_day: str | None) -> dict[str, Any]:
                 "profile": "tabular-data-resource",
                 "dialect": {"delimiter": ",", "header": True},
                 "schema": table_schema(download),
-                "sources": [{"title": "JSON Schema of a row", "path": schema_url(base, download)}],
+                "jsonSchema": schema_url(base, download),  # the same rows as JSON Schema (one object a row)
             }
         )
     return {
