@@ -63,6 +63,7 @@ from portal.my import CONTROLLERS as MY_HOME_CONTROLLERS
 from portal.notices import NoticeController
 from portal.public import PublicController
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
+from portal.public.data_pages import OpenDataController
 from portal.public.feedback import FeedbackPages
 from portal.public.i18n import configure as configure_public_templates
 from portal.public.supervision_pages import SupervisionPages
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             MetricsController,
             PublicController,
+            OpenDataController,
             SupervisionPages,
             FeedbackPages,
             InstitutionController,

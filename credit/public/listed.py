@@ -12,6 +12,16 @@ from credit.public.view import public_decision_numbers, public_entry
 from credit.timeutil import today
 
 PAGE_SIZE = 50
+# The header of the public list as CSV (the portal's /listings.csv; credit.opendata describes its columns).
+CSV_HEADER = (
+    "机构名称 institution",
+    "统一社会信用代码 uscc",
+    "列入对象 subject",
+    "失信行为 behaviour",
+    "依据 basis",
+    "列入日期 listed on",
+    "到期日期 expires on",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "/about": (),
     "/supervision": ("month",),
     "/supervision.csv": ("month",),
+    "/data/dictionary": (),
 }
 VARY = "Cookie, Accept-Encoding"
 # How long one process may reuse the data version it read (0: read it on every request). A page may thus

@@ -20,7 +20,7 @@ from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
 from credit.public import queries as public_queries
-from credit.public.listed import current_list
+from credit.public.listed import CSV_HEADER as LISTING_CSV_HEADER, current_list
 from credit.registry.districts import DISTRICTS, district_name
 from credit.registry.service import OWNER_TYPES
 from credit.timeutil import today
@@ -37,15 +37,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-LISTING_CSV_HEADER = (
-    "机构名称 institution",
-    "统一社会信用代码 uscc",
-    "列入对象 subject",
-    "失信行为 behaviour",
-    "依据 basis",
-    "列入日期 listed on",
-    "到期日期 expires on",
-)
 MAX_COMPARE = 3
 SORTS = ("credit", "grade", "beds", "name")
 
