@@ -66,6 +66,7 @@ from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, p
 from portal.public.data_pages import OpenDataController
 from portal.public.feedback import FeedbackPages
 from portal.public.i18n import configure as configure_public_templates
+from portal.public.shortlist import ShortlistPages
 from portal.public.supervision_pages import SupervisionPages
 from portal.public.unknown_address import on_unknown_address
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OpenDataController,
             SupervisionPages,
             FeedbackPages,
+            ShortlistPages,
             InstitutionController,
             RecordsController,
             RepairController,

@@ -65,6 +65,10 @@ EXCLUDED = {
     "tests/accounts/test_password_policy.py",
     ("POST", "/my/password"): "a home's user changes only their own password, with the current one; "
     "tests/institution/test_home_self_service.py",
+    ("POST", "/shortlist/add"): "changes only the visitor's own shortlist cookie, writes no record; "
+    "tests/portal/test_shortlist.py",
+    ("POST", "/shortlist/remove"): "changes only the visitor's own shortlist cookie, writes no record; "
+    "tests/portal/test_shortlist.py",
 }
 # The list procedure (proposal, notice, objection, decision, removal, early removal, withdrawal, measures) has its
 # own role x step matrix in tests/listings/test_listing_roles.py.
