@@ -63,7 +63,9 @@ from portal.notices import NoticeController
 from portal.public import PublicController
 from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, page_store
 from portal.public.feedback import FeedbackPages
+from portal.public.feeds import FeedPages
 from portal.public.i18n import configure as configure_public_templates
+from portal.public.report import ReportPage
 from portal.public.supervision_pages import SupervisionPages
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicController,
             SupervisionPages,
             FeedbackPages,
+            FeedPages,
+            ReportPage,
             InstitutionController,
             RecordsController,
             RepairController,

@@ -95,7 +95,7 @@ async def page(
         body = await store.get(found.etag) if compress else None
         if body is None:
             context = {**base_context(request, prefs), **await build(prefs)}
-            if template.endswith(".csv"):
+            if not template.endswith(".html"):  # a download or a feed: the builder made the bytes
                 body = context["body"]
             else:
                 context["data_day"] = await caching.disclosure_day()
