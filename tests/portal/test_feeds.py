@@ -167,3 +167,19 @@ async def test_the_profile_and_the_list_page_link_their_feeds(client):
     page = (await client.get("/listings", params={"lang": "en"})).text
     assert 'rel="alternate" type="application/atom+xml"' in page and 'href="/listings/feed.atom?lang=en"' in page
     assert ">Subscribe (Atom)</a>" in page
+
+
+def test_the_feeds_and_the_report_declare_their_query_parameters():
+    from portal.public import caching
+
+    for path in ("/institutions/52320402MJ0000001X/feed.atom", "/institutions/52320402MJ0000001X/report"):
+        assert caching.known_parameters(path) == ("lang", "mode"), path
+    assert caching.known_parameters("/listings/feed.atom") == ("lang", "mode")
+    assert caching.known_parameters("/institutions/52320402MJ0000001X/other") is None
+
+
+async def test_unknown_query_parameters_do_not_reach_the_feed(client):
+    home = await factories.institution(1)
+    plain = await client.get(f"/institutions/{home['uscc']}/feed.atom")
+    tracked = await client.get(f"/institutions/{home['uscc']}/feed.atom?utm_source=x&lang=")
+    assert plain.headers["etag"] == tracked.headers["etag"]
