@@ -1,7 +1,9 @@
 """Atom 1.0 documents (RFC 4287) from plain entries: no data access, no wording (portal.public.feeds has both).
 
-Entry ids are tag URIs (RFC 4151) made of the record's identity (`tag:eldercredit,2026:penalty:17`), so a feed
-reader sees the same entry on every request and across unrelated writes; `updated` is the record's own date
+Entry ids are tag URIs (RFC 4151) made of the record's identity: the home's USCC (unique in the country, so two
+installations never mint the same id) and the record's kind and id, e.g.
+`tag:eldercredit,2026:institution:52320402MJ0000001X:penalty:17`. A reader sees the same entry on every request
+and across unrelated writes; `updated` is the record's own date
 (midnight in the service's time zone), never the time of rendering.
 """
 
@@ -20,7 +22,7 @@ TAG_AUTHORITY = "tag:eldercredit,2026:"  # fixed for ever: changing it changes e
 
 
 def tag(*parts: object) -> str:
-    """A tag URI of the record named by `parts` (kind, identity), e.g. tag("penalty", 17)."""
+    """A tag URI of the record named by `parts`, e.g. tag("institution", uscc, "penalty", 17)."""
     return TAG_AUTHORITY + ":".join(str(p) for p in parts)
 
 

@@ -165,7 +165,7 @@ def penalty_entries(doc: Mapping[str, Any], lang: str, link: str, on: date) -> l
         day = _day(p["decision_date"]) or on
         found.append(
             atom.Entry(
-                atom.tag("penalty", p["id"]),
+                atom.tag("institution", doc["uscc"], "penalty", p["id"]),
                 day,
                 text("penalty_title", lang, number=p["decision_number"], severity=word(p["severity"], lang)),
                 text(
@@ -193,7 +193,7 @@ def grading_entries(doc: Mapping[str, Any], lang: str, link: str, on: date) -> l
             continue
         found.append(
             atom.Entry(
-                atom.tag("grading", g["id"]),
+                atom.tag("institution", doc["uscc"], "grading", g["id"]),
                 day,
                 text("grading_title", lang, level=g["level"]),
                 text("grading_summary", lang, day=day, expires=_day(g.get("expires_on")) or "—"),
@@ -223,7 +223,7 @@ def inspection_entries(doc: Mapping[str, Any], lang: str, link: str, on: date) -
         )
         found.append(
             atom.Entry(
-                atom.tag("fire_inspection", i["id"]),
+                atom.tag("institution", doc["uscc"], "fire_inspection", i["id"]),
                 day,
                 text("inspection_title", lang, outcome=word(i["outcome"], lang)),
                 summary.strip(),
@@ -254,7 +254,7 @@ def list_entries(
         numbers = "；".join(e.get("penalty_numbers") or [])
         found.append(
             atom.Entry(
-                atom.tag("listing", e["id"], "listed"),
+                atom.tag("institution", e["uscc"], "listing", e["id"], "listed"),
                 day,
                 text("listed_title", lang, name=e["institution_name"]),
                 text(
@@ -277,7 +277,7 @@ def list_entries(
             continue
         found.append(
             atom.Entry(
-                atom.tag("listing", e["id"], "removed"),
+                atom.tag("institution", e["uscc"], "listing", e["id"], "removed"),
                 day,
                 text("removed_title", lang, name=e["institution_name"]),
                 text(

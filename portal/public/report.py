@@ -33,7 +33,7 @@ def _day(value: Any) -> date | None:
 
 def records_of(doc: Mapping[str, Any], on: date, lang: str) -> dict[str, list[dict[str, Any]]]:
     """The public records the report lists beside the profile: every grading not revoked and every fire
-    inspection up to `on` (newest first, as stored), with their failed areas and hazards."""
+    inspection up to `on` (newest first, as stored), with their failed areas."""
     gradings = [
         {**g, "decided_on": _day(g["decided_on"]), "expires_on": _day(g.get("expires_on"))}
         for g in doc["gradings"]
@@ -44,8 +44,6 @@ def records_of(doc: Mapping[str, Any], on: date, lang: str) -> dict[str, list[di
             "inspected_on": _day(i["inspected_on"]),
             "outcome": i["outcome"],
             "failed_areas": [views.area_name(a, lang) for a, r in (i.get("checklist") or {}).items() if r == "fail"],
-            "hazards": len(i.get("hazards") or ()),
-            "open_hazards": sum(1 for h in i.get("hazards") or () if not h.get("rectified_on")),
         }
         for i in doc["fire_inspections"]
         if (_day(i["inspected_on"]) or on) <= on

@@ -22,6 +22,11 @@ def parsed(response) -> feedparser.FeedParserDict:
     return feed
 
 
+def tag(home, *parts) -> str:
+    """The id an entry about `home` has: a tag URI of the home's USCC and the record's kind and id."""
+    return ":".join(("tag:eldercredit,2026:institution", home["uscc"], *(str(p) for p in parts)))
+
+
 def ids(feed) -> list[str]:
     return [e.id for e in feed.entries]
 
@@ -46,14 +51,14 @@ async def test_a_home_feed_is_valid_atom_with_its_level_records_and_links_to_the
     assert feed.feed.title == f"{home['name']}：信用信息动态"
     assert feed.feed.id == f"tag:eldercredit,2026:institution:{home['uscc']}"
     assert {
-        f"tag:eldercredit,2026:penalty:{penalty['id']}",
-        f"tag:eldercredit,2026:grading:{grading['id']}",
-        f"tag:eldercredit,2026:fire_inspection:{inspection['id']}",
+        tag(home, "penalty", penalty["id"]),
+        tag(home, "grading", grading["id"]),
+        tag(home, "fire_inspection", inspection["id"]),
     } <= set(ids(feed))
     levels = [e for e in feed.entries if e.tags[0].term == "level"]
     assert levels and levels[-1].title.startswith("信用等级评定为")  # the first level, then each change
     by_id = {e.id: e for e in feed.entries}
-    entry = by_id[f"tag:eldercredit,2026:penalty:{penalty['id']}"]
+    entry = by_id[tag(home, "penalty", penalty["id"])]
     assert entry.title == "行政处罚：常卫罚〔2026〕1号（一般）"
     assert entry.updated.startswith(penalty["decision_date"].isoformat())
     assert entry.link.endswith(f"/institutions/{home['uscc']}#penalties-heading")
@@ -86,7 +91,7 @@ async def test_a_new_public_penalty_appears_as_a_new_entry_with_its_facts_masked
     response = await client.get(f"/institutions/{home['uscc']}/feed.atom")
     feed = parsed(response)
     new = {e.id: e for e in feed.entries if e.id not in before}
-    entry = new[f"tag:eldercredit,2026:penalty:{penalty['id']}"]
+    entry = new[tag(home, "penalty", penalty["id"])]
     assert set(before) <= set(ids(feed))
     assert "常卫罚〔2026〕7号" in entry.title and "电话138****5678" in entry.summary
     assert "13812345678" not in response.text
@@ -103,8 +108,15 @@ async def test_a_revoked_penalty_never_appears(client):
     )
     response = await client.get(f"/institutions/{home['uscc']}/feed.atom")
     feed = parsed(response)
-    assert f"tag:eldercredit,2026:penalty:{penalty['id']}" not in ids(feed)
+    assert tag(home, "penalty", penalty["id"]) not in ids(feed)
     assert "常卫罚〔2026〕8号" not in response.text
+
+
+async def test_a_minor_penalty_the_policy_does_not_publish_never_appears(client):
+    home = await factories.institution(1)
+    minor = await factories.penalty(home, number="常卫罚〔2026〕9号", severity="minor", penalty_kind="警告")
+    response = await client.get(f"/institutions/{home['uscc']}/feed.atom")
+    assert tag(home, "penalty", minor["id"]) not in ids(parsed(response)) and "常卫罚〔2026〕9号" not in response.text
 
 
 async def test_a_proposal_not_yet_listed_is_in_no_feed(client):
@@ -113,22 +125,22 @@ async def test_a_proposal_not_yet_listed_is_in_no_feed(client):
     assert entry["status"] == "notified"
     for url in (f"/institutions/{home['uscc']}/feed.atom", "/listings/feed.atom"):
         feed = parsed(await client.get(url))
-        assert not [e for e in feed.entries if e.id.startswith("tag:eldercredit,2026:listing:")], url
+        assert not [e for e in feed.entries if ":listing:" in e.id], url
 
 
 async def test_the_list_feed_shows_a_listing_and_then_only_its_removal(client):
     home = await factories.institution(1)
     entry = await listed(home)
     feed = parsed(await client.get("/listings/feed.atom"))
-    assert ids(feed) == [f"tag:eldercredit,2026:listing:{entry['id']}:listed"]
+    assert ids(feed) == [tag(home, "listing", entry["id"], "listed")]
     assert feed.entries[0].title == f"列入失信联合惩戒名单：{home['name']}"
     assert feed.entries[0].link.endswith(f"/institutions/{home['uscc']}#list-heading")
-    assert f"tag:eldercredit,2026:listing:{entry['id']}:listed" in ids(await home_feed(client, home))
+    assert tag(home, "listing", entry["id"], "listed") in ids(await home_feed(client, home))
     await listings.remove(entry["id"], {"reason": "court_removed"}, factories.SETUP)
     feed = parsed(await client.get("/listing/feed.atom"))  # the brief's address serves the same feed
-    assert ids(feed) == [f"tag:eldercredit,2026:listing:{entry['id']}:removed"]
+    assert ids(feed) == [tag(home, "listing", entry["id"], "removed")]
     assert "法院已移出" in feed.entries[0].summary
-    assert ids(await home_feed(client, home))[0] == f"tag:eldercredit,2026:listing:{entry['id']}:removed"
+    assert ids(await home_feed(client, home))[0] == tag(home, "listing", entry["id"], "removed")
 
 
 async def test_the_feed_speaks_the_visitors_language_with_the_same_ids(client):
