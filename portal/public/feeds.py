@@ -25,7 +25,7 @@ from credit.public import queries as public_queries
 from credit.public.listed import listed_entries, removed_entries
 from credit.timeutil import today
 from portal.public import atom, caching
-from portal.public.i18n import number
+from portal.public.i18n import DEFAULT_LANGUAGE, LANGUAGES, number
 from portal.public.pages import not_found_page, page
 from portal.public.preferences import Preferences
 from portal.public.views import area_name, behaviour_text
@@ -344,6 +344,13 @@ def list_feed(
     )
 
 
+def feed_preferences(request: Request[Any, Any, Any]) -> Preferences:
+    """A feed's language comes from its URL only (`?lang=en`, else Chinese): a subscription is a URL, a feed
+    reader keeps no cookie, and a feed must never change the language the visitor chose for the pages."""
+    lang = request.query_params.get("lang")
+    return Preferences(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, "standard")
+
+
 def _base(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -373,6 +380,7 @@ class FeedPages(Controller):
             "feed.atom",
             build,
             media_type=atom.MEDIA_TYPE,
+            preferences=feed_preferences,
             depends_on=caching.Version(f"{version.tag}|{base}", version.at),
         )
 
@@ -393,5 +401,6 @@ class FeedPages(Controller):
             "feed.atom",
             build,
             media_type=atom.MEDIA_TYPE,
+            preferences=feed_preferences,
             depends_on=caching.Version(f"feed:{tail.seq}|{base}", tail.at),
         )

@@ -195,3 +195,14 @@ async def test_unknown_query_parameters_do_not_reach_the_feed(client):
     plain = await client.get(f"/institutions/{home['uscc']}/feed.atom")
     tracked = await client.get(f"/institutions/{home['uscc']}/feed.atom?utm_source=x&lang=")
     assert plain.headers["etag"] == tracked.headers["etag"]
+
+
+async def test_a_feed_takes_its_language_from_its_url_and_sets_no_cookie(client):
+    home = await factories.institution(1)
+    url = f"/institutions/{home['uscc']}/feed.atom"
+    english = await client.get(url, params={"lang": "en"})
+    assert "set-cookie" not in english.headers and english.headers["cache-control"].startswith("public")
+    again = await client.get(url, params={"lang": "en"}, headers={"If-None-Match": english.headers["etag"]})
+    assert again.status_code == 304  # a feed reader polling ?lang=en gets 304s
+    client.cookies.set("ec_lang", "en")
+    assert parsed(await client.get(url)).feed.language == "zh-CN"  # the pages' cookie does not apply
