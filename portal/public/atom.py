@@ -9,6 +9,7 @@ and across unrelated writes; `updated` is the record's own date
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -19,6 +20,8 @@ from credit.settings import settings
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 TAG_AUTHORITY = "tag:eldercredit,2026:"  # fixed for ever: changing it changes every entry id
+# Characters XML 1.0 does not allow (a stored free text may carry them, e.g. from a spreadsheet cell)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def tag(*parts: object) -> str:
@@ -60,8 +63,8 @@ def document(feed: Feed) -> bytes:
     ET.register_namespace("", ATOM)
 
     def child(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
-        element.text = text
+        element = ET.SubElement(parent, f"{{{ATOM}}}{name}", {k: NOT_XML.sub("", v) for k, v in attributes.items()})
+        element.text = None if text is None else NOT_XML.sub("", text)
         return element
 
     root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": feed.lang})

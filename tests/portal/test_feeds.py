@@ -206,3 +206,17 @@ async def test_a_feed_takes_its_language_from_its_url_and_sets_no_cookie(client)
     assert again.status_code == 304  # a feed reader polling ?lang=en gets 304s
     client.cookies.set("ec_lang", "en")
     assert parsed(await client.get(url)).feed.language == "zh-CN"  # the pages' cookie does not apply
+
+
+def test_characters_xml_forbids_are_left_out_of_a_feed():
+    from datetime import date
+
+    from portal.public import atom
+
+    entry = atom.Entry(atom.tag("x", 1), date(2026, 6, 30), "标题\x0b一", "事实\x00<b>&", "http://h/x", "penalty")
+    body = atom.document(
+        atom.Feed("tag:x", "t", "s", "a", "zh-CN", "http://h/f", "http://h/", date(2026, 6, 30), [entry])
+    )
+    feed = feedparser.parse(body)
+    assert not feed.bozo and feed.entries[0].title == "标题一" and feed.entries[0].summary == "事实<b>&"
+    assert feed.entries[0].updated == "2026-06-30T00:00:00+08:00"
