@@ -11,6 +11,7 @@ the change feed's tail.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -351,6 +352,17 @@ def feed_preferences(request: Request[Any, Any, Any]) -> Preferences:
     return Preferences(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, "standard")
 
 
+USCC_SHAPE = re.compile(r"\s*[0-9A-Za-z]{18}\s*")
+
+
+async def profile_row(uscc: str) -> public_queries.ProfileRow:
+    """The home's projection row; NotFound (the HTML 404 page) for an unknown code, and at once for text that
+    cannot be a credit code (18 letters and digits), which thus never reaches the database."""
+    if not USCC_SHAPE.fullmatch(uscc):
+        raise NotFound(f"institution {uscc[:40]}")
+    return await public_queries.profile_row(uscc)
+
+
 def _base(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -366,7 +378,7 @@ class FeedPages(Controller):
     async def institution_feed(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         """One home's changes, newest first; cached under the home's projection row version (a listing or a
         removal changes the row too)."""
-        row = await public_queries.profile_row(uscc)
+        row = await profile_row(uscc)
         base = _base(request)
 
         async def build(prefs: Preferences) -> dict[str, Any]:

@@ -19,9 +19,9 @@ from litestar.response import Response
 
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
-from credit.public import queries as public_queries
 from credit.timeutil import today
 from portal.public import caching, views
+from portal.public.feeds import profile_row
 from portal.public.pages import not_found_page, page
 from portal.public.preferences import Preferences
 from scoring import policy_for
@@ -65,7 +65,7 @@ class ReportPage(Controller):
     @get("/institutions/{uscc:str}/report", operation_id="portalInstitutionReport")
     async def report(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         """One home's credit report for print; cached under the home's row version and today's date."""
-        row = await public_queries.profile_row(uscc)
+        row = await profile_row(uscc)
 
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = today()

@@ -164,8 +164,9 @@ async def test_feeds_answer_304_to_a_current_copy(client):
 
 
 async def test_an_unknown_home_has_no_feed_but_the_html_404_page(client):
-    response = await client.get(f"/institutions/{factories.uscc(99)}/feed.atom")
-    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    for code in (factories.uscc(99), "%00", "x'y", "9" * 500, "%E4%B8%AD"):
+        response = await client.get(f"/institutions/{code}/feed.atom")
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/html"), code
 
 
 async def test_the_profile_and_the_list_page_link_their_feeds(client):

@@ -69,5 +69,6 @@ async def test_the_report_is_cached_under_the_homes_row_and_answers_304(client):
 
 
 async def test_an_unknown_home_has_no_report_but_the_html_404_page(client):
-    response = await client.get(f"/institutions/{factories.uscc(99)}/report")
-    assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+    for code in (factories.uscc(99), "%00", "x'y"):
+        response = await client.get(f"/institutions/{code}/report")
+        assert response.status_code == 404 and "text/html" in response.headers["content-type"], code
