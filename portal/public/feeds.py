@@ -68,9 +68,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inspection_hazards": ("发现重大事故隐患 {count} 项。", "{count} major accident hazard(s) found."),
     "listed_title": ("列入失信联合惩戒名单：{name}", "Put on the joint-punishment list: {name}"),
     "listed_summary": (
-        "{subject}自 {day} 起列入名单，至 {expires}。失信行为：{behaviour}。{basis}",
-        "{subject} listed from {day} until {expires}. Conduct: {behaviour}. {basis}",
+        "{subject}自 {day} 起列入名单{until}。失信行为：{behaviour}。{basis}",
+        "{subject} listed from {day}{until}. Conduct: {behaviour}. {basis}",
     ),
+    "until": ("，至 {day}", " until {day}"),  # a court's designation has no end of its own
     "removed_title": ("移出失信联合惩戒名单：{name}", "Removed from the joint-punishment list: {name}"),
     "removed_summary": (
         "{subject}于 {day} 移出名单（{reason}），此前自 {listed} 起列入。失信行为：{behaviour}。",
@@ -253,6 +254,7 @@ def list_entries(
         if day is None:
             continue
         numbers = "；".join(e.get("penalty_numbers") or [])
+        expires = _day(e.get("expires_on"))
         found.append(
             atom.Entry(
                 atom.tag("institution", e["uscc"], "listing", e["id"], "listed"),
@@ -263,7 +265,7 @@ def list_entries(
                     lang,
                     subject=_subject(e, lang),
                     day=day,
-                    expires=_day(e.get("expires_on")) or "—",
+                    until=text("until", lang, day=expires) if expires else "",
                     behaviour=behaviour_text(e["behaviour"], lang),
                     basis=text("basis", lang, numbers=numbers) if numbers else "",
                 ).strip(),

@@ -134,6 +134,7 @@ async def test_the_list_feed_shows_a_listing_and_then_only_its_removal(client):
     feed = parsed(await client.get("/listings/feed.atom"))
     assert ids(feed) == [tag(home, "listing", entry["id"], "listed")]
     assert feed.entries[0].title == f"列入失信联合惩戒名单：{home['name']}"
+    assert feed.entries[0].summary.startswith(f"{home['name']}自 {entry['listed_on']} 起列入名单。")  # no end
     assert feed.entries[0].link.endswith(f"/institutions/{home['uscc']}#list-heading")
     assert tag(home, "listing", entry["id"], "listed") in ids(await home_feed(client, home))
     await listings.remove(entry["id"], {"reason": "court_removed"}, factories.SETUP)
