@@ -354,6 +354,7 @@ def feed_preferences(request: Request[Any, Any, Any]) -> Preferences:
     return Preferences(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, "standard")
 
 
+FEED_HEADERS = {"Vary": "Accept-Encoding"}  # no cookie changes a feed (feed_preferences)
 USCC_SHAPE = re.compile(r"\s*[0-9A-Za-z]{18}\s*")
 
 
@@ -395,6 +396,7 @@ class FeedPages(Controller):
             build,
             media_type=atom.MEDIA_TYPE,
             preferences=feed_preferences,
+            extra_headers=FEED_HEADERS,
             depends_on=caching.Version(f"{version.tag}|{base}", version.at),
         )
 
@@ -416,5 +418,6 @@ class FeedPages(Controller):
             build,
             media_type=atom.MEDIA_TYPE,
             preferences=feed_preferences,
+            extra_headers=FEED_HEADERS,
             depends_on=caching.Version(f"feed:{tail.seq}|{base}", tail.at),
         )

@@ -204,6 +204,7 @@ async def test_a_feed_takes_its_language_from_its_url_and_sets_no_cookie(client)
     url = f"/institutions/{home['uscc']}/feed.atom"
     english = await client.get(url, params={"lang": "en"})
     assert "set-cookie" not in english.headers and english.headers["cache-control"].startswith("public")
+    assert english.headers["vary"] == "Accept-Encoding"
     again = await client.get(url, params={"lang": "en"}, headers={"If-None-Match": english.headers["etag"]})
     assert again.status_code == 304  # a feed reader polling ?lang=en gets 304s
     client.cookies.set("ec_lang", "en")
