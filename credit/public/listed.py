@@ -7,7 +7,7 @@ from typing import Any
 
 from credit.db import read
 from credit.identifiers import mask_free_text, mask_name
-from credit.listings.tables import BEHAVIOURS, LISTED, ListingBasis, ListingEntry
+from credit.listings.tables import BEHAVIOURS, LISTED, REMOVED, ListingBasis, ListingEntry
 from credit.public.view import public_decision_numbers, public_entry
 from credit.timeutil import today
 
@@ -45,7 +45,36 @@ async def listed_entries(
     `institution_id` keeps one institution's entries (itself or its people). The basis penalties are named
     only while they are public themselves (credit.public.view); the basis text is masked.
     """
-    query = ListingEntry.select(
+    query = _entries().where(ListingEntry.status == LISTED)
+    if institution_id is not None:
+        query = query.where(ListingEntry.institution == institution_id)
+    if institution_ids is not None:
+        query = query.where(ListingEntry.institution.is_in(institution_ids or [0]))
+    if after_id is not None:
+        query = query.where(ListingEntry.id > after_id).order_by(ListingEntry.id)
+    else:
+        query = (
+            query.order_by(ListingEntry.listed_on, ascending=False)
+            .order_by(ListingEntry.id)
+            .offset((page - 1) * page_size)
+        )
+    return await _public_rows(await read(query.limit(page_size)), on or today())
+
+
+async def removed_entries(limit: int = PAGE_SIZE, institution_id: int | None = None, on=None) -> list[dict[str, Any]]:
+    """Entries removed from the list, most recently removed first (`institution_id`: one institution's,
+    itself or its people). A removal is public as an event (it leaves the list and the pages, and the feeds
+    say so); nothing of an entry that was never listed is. Same public form as listed_entries."""
+    query = _entries().where((ListingEntry.status == REMOVED) & ListingEntry.listed_on.is_not_null())
+    if institution_id is not None:
+        query = query.where(ListingEntry.institution == institution_id)
+    query = query.order_by(ListingEntry.removed_on, ascending=False).order_by(ListingEntry.id, ascending=False)
+    return await _public_rows(await read(query.limit(limit)), on or today())
+
+
+def _entries():
+    """The columns of an entry the public form is made of (subject, behaviour, dates, basis)."""
+    return ListingEntry.select(
         ListingEntry.id,
         ListingEntry.subject_kind,
         ListingEntry.institution,
@@ -60,20 +89,12 @@ async def listed_entries(
         ListingEntry.institution.name.as_alias("institution_name"),
         ListingEntry.practitioner.name.as_alias("practitioner_full_name"),
         ListingEntry.practitioner.id_masked.as_alias("practitioner_id_masked"),
-    ).where(ListingEntry.status == LISTED)
-    if institution_id is not None:
-        query = query.where(ListingEntry.institution == institution_id)
-    if institution_ids is not None:
-        query = query.where(ListingEntry.institution.is_in(institution_ids or [0]))
-    if after_id is not None:
-        query = query.where(ListingEntry.id > after_id).order_by(ListingEntry.id)
-    else:
-        query = (
-            query.order_by(ListingEntry.listed_on, ascending=False)
-            .order_by(ListingEntry.id)
-            .offset((page - 1) * page_size)
-        )
-    rows = await read(query.limit(page_size))
+    )
+
+
+async def _public_rows(rows: list[dict[str, Any]], on) -> list[dict[str, Any]]:
+    """The rows in public form: basis penalties named only while public themselves, basis text and persons
+    masked."""
     numbers: dict[int, list[str]] = {r["id"]: [] for r in rows}
     if rows:
         links = await read(
@@ -81,7 +102,7 @@ async def listed_entries(
             .where(ListingBasis.entry.is_in(list(numbers)))
             .order_by(ListingBasis.id)
         )
-        public = await public_decision_numbers([link["penalty"] for link in links], on or today())
+        public = await public_decision_numbers([link["penalty"] for link in links], on)
         for link in links:
             if link["penalty"] in public:
                 numbers[link["entry"]].append(public[link["penalty"]])

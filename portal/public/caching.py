@@ -54,16 +54,19 @@ MEMORY_ENTRIES = default_settings.page_store_max_keys
 PREFERENCE_PARAMETERS = ("lang", "mode")
 PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "/": ("q", "district", "level", "min_grade", "beds_min", "beds_max", "owner_type", "fire", "sort", "page"),
-    "/institutions/": (),  # /institutions/{uscc}
+    "/institutions/": (),  # /institutions/{uscc}, and its pages below (INSTITUTION_PAGES)
     "/compare": ("uscc",),
     "/listings": ("page",),
     "/listings.csv": (),
+    "/listings/feed.atom": (),
+    "/listing/feed.atom": (),
     "/disclosures": ("page",),
     "/about": (),
     "/supervision": ("month",),
     "/supervision.csv": ("month",),
     "/data/dictionary": (),
 }
+INSTITUTION_PAGES = ("feed.atom", "report")  # /institutions/{uscc}/feed.atom, /institutions/{uscc}/report
 VARY = "Cookie, Accept-Encoding"
 # How long one process may reuse the data version it read (0: read it on every request). A page may thus
 # be up to this long behind a change, far less than the max-age a browser or proxy may keep it anyway;
@@ -145,7 +148,8 @@ def page_store(settings: Settings) -> Store:
 def known_parameters(path: str) -> tuple[str, ...] | None:
     """The query parameters the public page at `path` reads, or None when `path` is no public page."""
     found = PAGE_PARAMETERS.get(path)
-    if found is None and path.startswith("/institutions/") and "/" not in path[len("/institutions/") :]:
+    rest = path[len("/institutions/") :] if path.startswith("/institutions/") else None
+    if found is None and rest is not None and ("/" not in rest or rest.split("/", 1)[1] in INSTITUTION_PAGES):
         found = PAGE_PARAMETERS["/institutions/"]
     return None if found is None else found + PREFERENCE_PARAMETERS
 

@@ -70,10 +70,12 @@ async def page(
     media_type: str = HTML,
     extra_headers: dict[str, str] | None = None,
     depends_on: caching.Version | None = None,
+    preferences: Callable[[Request[Any, Any, Any]], Preferences] = preferences_of,
 ) -> Response[bytes]:
     """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one.
-    `depends_on`: the version of the rows the page shows (default: the change feed's tail)."""
-    prefs = preferences_of(request)
+    `depends_on`: the version of the rows the page shows (default: the change feed's tail); `preferences`: how
+    the language and mode are read (default: the query string, else the visitor's cookie)."""
+    prefs = preferences(request)
     found = await caching.validators(request, prefs, depends_on)
     headers = {**found.headers(prefs), **SECURITY_HEADERS, **(extra_headers or {})}
     if not prefs.cookies and caching.not_modified(request, found):
@@ -86,7 +88,7 @@ async def page(
         body = await store.get(found.etag) if compress else None
         if body is None:
             context = {**base_context(request, prefs), **await build(prefs)}
-            if template.endswith(".csv"):
+            if not template.endswith(".html"):  # a download or a feed: the builder made the bytes
                 body = context["body"]
             else:
                 context["data_day"] = await caching.disclosure_day()

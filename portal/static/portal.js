@@ -43,3 +43,14 @@
     label(true);
   });
 }());
+
+// The credit report's print button: shown only where it works (the page says how to print without it).
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button[data-print]");
+  if (!buttons.length || typeof window.print !== "function") { return; }
+  buttons.forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+}());
