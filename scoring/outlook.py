@@ -250,12 +250,25 @@ def _grading_action(
     if day is None:
         return
     before = current if day == on else evaluate(facts, policy, day)
-    for grade in sorted(policy.grading.points):
-        graded = dataclasses.replace(facts, gradings=(*facts.gradings, Grading("outlook", day, level=grade)))
-        after = evaluate(graded, policy, day)
+
+    def graded(grade: int) -> Assessment:
+        return evaluate(
+            dataclasses.replace(facts, gradings=(*facts.gradings, Grading("outlook", day, grade))), policy, day
+        )
+
+    # A higher grade never lowers the score (DESIGN.md invariant): search the lowest grade that lifts the level.
+    grades = sorted(policy.grading.points)
+    found = None
+    low, high = 0, len(grades) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        after = graded(grades[middle])
         if _lifts(before, after, policy):
-            actions.append(Event(day, (Cause("grading"),), after.score, after.level, False, grade=grade))
-            return
+            found, high = (grades[middle], after), middle - 1
+        else:
+            low = middle + 1
+    if found is not None:
+        actions.append(Event(day, (Cause("grading"),), found[1].score, found[1].level, False, grade=found[0]))
 
 
 def _inspection_action(
