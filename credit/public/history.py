@@ -126,7 +126,7 @@ def explain(point: Mapping[str, Any], previous: Mapping[str, Any] | None, names:
     phrases = [(i["label"], i["label_en"]) if i["what"] == "policy" else _phrase(i) for i in items]
     return {
         "direction": direction,
-        "from": before,
+        "from": previous["score"],
         "items": items,
         "text": head + ("：" + "；".join(p[0] for p in phrases) if phrases else ""),
         "text_en": head_en + (": " + "; ".join(p[1] for p in phrases) if phrases else ""),
