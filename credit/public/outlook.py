@@ -72,7 +72,12 @@ class _Words:
         if k == "hazard.rectify":
             zh, en = self.hazard(r)
             if self.private and event.deadline:
-                return f"整改{zh}，整改期限{event.deadline}", f"rectifying the {en}, due by {event.deadline}"
+                zh, en = f"整改{zh}，整改期限{event.deadline}", f"rectifying the {en}, due by {event.deadline}"
+                h = self.hazards.get(r) if r is not None else None
+                if h is not None and h.category == "fire":  # 民发〔2019〕103号 behaviour 4
+                    zh += "（逾期未整改的重大火灾隐患可被列入失信联合惩戒对象名单）"
+                    en += " (a major fire hazard left past its deadline can lead to listing)"
+                return zh, en
             return f"整改{zh}", f"rectifying the {en}"
         if k == "grading":
             return f"参加等级评定并达到{event.grade}级及以上", f"a grading of {event.grade}★ or more"
@@ -143,6 +148,18 @@ def public_outlook(
     """The outlook as the public sees it: timed events first (date order), then the actions (`timed` false),
     each `{on, timed, kinds, score, level, text, text_en}`; only public records named, no hazard deadline."""
     return _build(facts, policy, on, entries, public_penalties, private=False)
+
+
+async def outlook_of_home(
+    institution_id: int, entries: Iterable[Mapping[str, Any]], penalties: Iterable[Mapping[str, Any]], on: date
+) -> list[dict[str, Any]]:
+    """The home's own outlook on `on` (for /my): its facts loaded from the tables (credit.public.facts), its list
+    entries and its own penalties (all named: the home sees its own record)."""
+    from credit.public.facts import load_facts  # the loader reads tables; the rest of this module is pure
+    from scoring import policy_for
+
+    facts = (await load_facts([institution_id], on))[institution_id]
+    return home_outlook(facts, policy_for(on), on, entries, penalties)
 
 
 def home_outlook(
