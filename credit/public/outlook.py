@@ -30,7 +30,10 @@ def listing_term(entries: Iterable[Mapping[str, Any]]) -> ListingTerm | None:
 
 
 class _Words:
-    def __init__(self, facts: InstitutionFacts, names: Mapping[Any, str], policy: Policy, private: bool) -> None:
+    def __init__(
+        self, facts: InstitutionFacts, names: Mapping[Any, str], policy: Policy, on: date, private: bool
+    ) -> None:
+        self.on = on
         self.penalties = {p.id: p for p in facts.penalties}
         self.hazards = {h.id: h for h in facts.hazards}
         self.names = names
@@ -68,6 +71,8 @@ class _Words:
             return f"履行{zh}的义务并整改到位", f"meeting the obligations of {en} and correcting the conduct"
         if k == "penalty.repair":
             zh, en = self.penalty(r)
+            if day <= self.on:
+                return f"申请{zh}的信用修复（现在即可申请）", f"credit repair of {en} (may be applied for now)"
             return f"申请{zh}的信用修复（{day}起可申请）", f"credit repair of {en} (may be applied for from {day})"
         if k == "hazard.rectify":
             zh, en = self.hazard(r)
@@ -96,6 +101,8 @@ class _Words:
         if k == "listing.ends":
             return "失信联合惩戒对象名单期满，自动移出", "the list entry expires (removed automatically)"
         if k == "listing.early_removal":
+            if day <= self.on:
+                return "申请提前移出名单（现在即可申请）", "early removal from the list (may be applied for now)"
             return f"申请提前移出名单（{day}起可申请）", f"early removal from the list (may be applied for from {day})"
         return k, k
 
@@ -111,7 +118,8 @@ def _described(event: Event, words: _Words) -> dict[str, Any]:
         text = "；".join(p[0] for p in phrases) + f" → {predicted}"
         text_en = "; ".join(p[1] for p in phrases) + f" → {predicted_en}"
     out: dict[str, Any] = {
-        "on": event.on,
+        # an action open already has no date: the document stays the same from day to day until a fact changes
+        "on": event.on if event.timed or event.on > words.on else None,
         "timed": event.timed,
         "kinds": [c.kind for c in event.causes],
         "score": event.score,
@@ -134,7 +142,7 @@ def _build(
 ) -> list[dict[str, Any]]:
     names = {p["id"]: p["decision_number"] for p in public_penalties if p.get("decision_number")}
     found = outlook(facts, policy, on, listing_term(entries))
-    words = _Words(facts, names, policy, private)
+    words = _Words(facts, names, policy, on, private)
     return [_described(e, words) for e in (*found.events, *found.actions)]
 
 
@@ -146,7 +154,8 @@ def public_outlook(
     public_penalties: Iterable[Mapping[str, Any]],
 ) -> list[dict[str, Any]]:
     """The outlook as the public sees it: timed events first (date order), then the actions (`timed` false),
-    each `{on, timed, kinds, score, level, text, text_en}`; only public records named, no hazard deadline."""
+    each `{on, timed, kinds, score, level, text, text_en}` (`on` null for an action open now); only public
+    records named, no hazard deadline."""
     return _build(facts, policy, on, entries, public_penalties, private=False)
 
 

@@ -74,9 +74,9 @@ class ScorePoint(msgspec.Struct):
 class OutlookEvent(msgspec.Struct):
     """What comes next (接下来): on `on` the score becomes `score` and the level `level`. `timed`: it happens by
     itself that day (a penalty halves or stops counting, a grading lapses, the list entry ends); otherwise it
-    is what the home could do from that day (repair, rectify, a grading of `kinds` "grading", ...)."""
+    is what the home could do from that day (repair, rectify, a grading of `kinds` "grading", ...); null: now."""
 
-    on: dt.date
+    on: dt.date | None
     timed: bool
     kinds: list[str]
     score: DecimalText

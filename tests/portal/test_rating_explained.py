@@ -13,6 +13,7 @@ from credit import db as database
 from credit.listings import service as listings
 from credit.public import projection
 from credit.public.queries import profile
+from credit.public.tables import PublicProfile
 from credit.timeutil import today
 from tests import factories
 from tests.listings.test_listing_procedure import REVIEWER
@@ -121,3 +122,19 @@ async def test_history_table_beside_the_chart_explains_each_point(client):
     page = (await client.get(f"/institutions/{home['uscc']}?lang=en")).text
     table = re.search(r'<table class="history-table".*?</table>', page, re.S).group(0)
     assert "What changed" in table and "first assessed on" in table and "level B → D" in table
+
+
+async def test_the_outlook_leaves_the_row_unchanged_from_one_day_to_the_next(db):
+    # issue 14: a row's version goes up only when its content changes (its pages stay cached); an action open
+    # now carries no date, so the outlook does not change the document every day.
+    home = await factories.institution(7)
+    await factories.penalty(home, number="常民罚〔2026〕10号", severity="general")
+    await factories.inspection_with_hazard(home)
+    before = await PublicProfile.select(PublicProfile.version).where(PublicProfile.institution == home["id"]).first()
+    async with database.transaction():
+        await projection.refresh([home["id"]], on=today() + timedelta(days=1))
+    after = await PublicProfile.select(PublicProfile.version).where(PublicProfile.institution == home["id"]).first()
+    assert after == before
+    actions = [e for e in (await profile(home["uscc"]))["outlook"] if not e["timed"]]
+    assert {"hazard.rectify", "penalty.rectify"} <= {k for e in actions for k in e["kinds"]}
+    assert all(e["on"] is None for e in actions if e["kinds"][0] in ("hazard.rectify", "penalty.rectify"))
