@@ -22,11 +22,18 @@ _SEVERITY = {"minor": ("轻微", "minor"), "general": ("一般", "general"), "se
 
 
 def listing_term(entries: Iterable[Mapping[str, Any]]) -> ListingTerm | None:
-    """The list term of a home from its entries in force: from the first listing to the last expiry."""
-    listed = [e for e in entries if e.get("status") == "listed" and e.get("listed_on") and e.get("expires_on")]
-    if not listed:
+    """The list term of a home from its entries in force: the home leaves the list (and the D veto) when its
+    last entry ends, and may have all removed early once the latest one allows it (both counted from the latest
+    listing). None when not listed, or when an entry has no fixed end (a court's designation follows the court's
+    list): then nothing about the list can be predicted."""
+    listed = [e for e in entries if e.get("status") == "listed"]
+    if not listed or any(not e.get("listed_on") or not e.get("expires_on") for e in listed):
         return None
-    return ListingTerm(min(e["listed_on"] for e in listed), max(e["expires_on"] for e in listed))
+    return ListingTerm(max(_date(e["listed_on"]) for e in listed), max(_date(e["expires_on"]) for e in listed))
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 class _Words:

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from credit import db as database
 from credit.listings import service as listings
 from credit.public import projection
+from credit.public.outlook import listing_term
 from credit.public.queries import profile
 from credit.public.tables import PublicProfile
 from credit.timeutil import today
+from scoring.outlook import ListingTerm
 from tests import factories
 from tests.listings.test_listing_procedure import REVIEWER
 
@@ -138,3 +140,13 @@ async def test_the_outlook_leaves_the_row_unchanged_from_one_day_to_the_next(db)
     actions = [e for e in (await profile(home["uscc"]))["outlook"] if not e["timed"]]
     assert {"hazard.rectify", "penalty.rectify"} <= {k for e in actions for k in e["kinds"]}
     assert all(e["on"] is None for e in actions if e["kinds"][0] in ("hazard.rectify", "penalty.rectify"))
+
+
+def test_a_court_designation_without_end_leaves_the_list_term_unknown():
+    # 民发〔2019〕103号 art. 6: a court's designation follows the court's list (no fixed 3 years), so while it is
+    # listed neither the list's end nor the level after it can be predicted.
+    fixed = {"status": "listed", "listed_on": "2026-03-01", "expires_on": "2029-03-01"}
+    court = {"status": "listed", "listed_on": "2026-05-01", "expires_on": None}
+    assert listing_term([fixed]) == ListingTerm(date(2026, 3, 1), date(2029, 3, 1))
+    assert listing_term([fixed, court]) is None
+    assert listing_term([{**fixed, "status": "removed"}]) is None
