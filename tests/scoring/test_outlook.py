@@ -70,6 +70,31 @@ def test_between_predicted_days_the_score_stays_as_predicted(facts, on, version,
 
 
 @settings(max_examples=150, deadline=None)
+@given(random_facts, on_dates, st.integers(min_value=0, max_value=3 * 366), st.integers(min_value=1, max_value=3 * 366))
+def test_a_listed_home_changes_when_its_entry_ends_as_predicted(facts, on, listed_days_ago, days_left):
+    """民发〔2019〕103号: listed for a fixed term, D whatever the score while listed (DESIGN.md "Credit score and
+    level"); when the entry ends the engine scores the home unlisted: the predicted days still hold."""
+    term = ListingTerm(on - timedelta(days=listed_days_ago), on + timedelta(days=days_left))
+    known = dataclasses.replace(known_on(facts, on), listed=True)
+
+    def listed_state(day: date) -> tuple[Decimal, str]:
+        return state(dataclasses.replace(known, listed=day < term.expires_on), "2026.1", day)
+
+    result = outlook(dataclasses.replace(facts, listed=True), POLICIES["2026.1"], on, listing=term)
+    previous = (result.current.score, result.current.level)
+    for event in result.events:
+        assert listed_state(event.on - ONE_DAY) == previous
+        assert listed_state(event.on) == (event.score, event.level)
+        previous = (event.score, event.level)
+    after_end = term.expires_on + timedelta(days=1)
+    expected = (result.current.score, result.current.level)
+    for event in result.events:
+        if event.on <= after_end:
+            expected = (event.score, event.level)
+    assert listed_state(after_end) == expected
+
+
+@settings(max_examples=150, deadline=None)
 @given(random_facts, on_dates)
 def test_every_action_raises_the_score_or_lifts_the_level(facts, on):
     """What the outlook proposes is never a step down (an action is listed only when it helps)."""
