@@ -67,8 +67,8 @@ from portal.public.data_pages import OpenDataController
 from portal.public.feedback import FeedbackPages
 from portal.public.feeds import FeedPages
 from portal.public.i18n import configure as configure_public_templates
-from portal.public.shortlist import ShortlistPages
 from portal.public.report import ReportPage
+from portal.public.shortlist import ShortlistPages
 from portal.public.supervision_pages import SupervisionPages
 from portal.public.unknown_address import on_unknown_address
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS

@@ -364,7 +364,7 @@ def _scorer(policy: Policy, as_of: date) -> _Scorer:
     cached = _SCORERS.get(key)
     if cached is not None and cached[0] is policy:
         return cached[1]
-    if len(_SCORERS) >= 256:
+    if len(_SCORERS) >= 2048:  # the outlook asks for many days (scoring.outlook)
         _SCORERS.clear()
     scorer = _Scorer(policy, as_of)
     _SCORERS[key] = (policy, scorer)

@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from credit.identifiers import mask_free_text_fields, mask_name
+from credit.public import history as history_text
+from credit.public.outlook import public_outlook
 from scoring import (
     Assessment,
     InstitutionFacts,
@@ -92,7 +94,7 @@ class Inputs:
     facts: InstitutionFacts
     assessment: Assessment
     assessed_on: date  # the day the assessment last changed (the stored score's as_of)
-    history: list[dict[str, Any]]
+    history: list[dict[str, Any]]  # stored scores, oldest first, each with its contributions
     gradings: list[dict[str, Any]]
     inspections: list[dict[str, Any]]
     penalties: list[dict[str, Any]]  # public form, newest first
@@ -112,7 +114,8 @@ def build(inputs: Inputs, policy: Policy, on: date) -> dict[str, Any]:
             "as_of": inputs.assessed_on,
             "contributions": [contribution_out(c) for c in a.contributions],
         },
-        "score_history": inputs.history,
+        # each point with its `change` in words; penalties named only while public (inputs.penalties)
+        "score_history": history_text.explained(inputs.history, inputs.penalties),
         "gradings": inputs.gradings,
         "fire_inspections": mask_free_text_fields(inputs.inspections),
         "penalties": inputs.penalties,
@@ -127,4 +130,6 @@ def build(inputs: Inputs, policy: Policy, on: date) -> dict[str, Any]:
         "listed": inputs.listed,
         "supervision": inputs.supervision,
         "grade": current_grade(inputs.facts, policy, on),
+        # what comes next (接下来): dated events and what would raise the score, public records only
+        "outlook": public_outlook(inputs.facts, policy, on, inputs.listed, inputs.penalties),
     }

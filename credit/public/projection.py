@@ -298,15 +298,22 @@ async def _latest_scores(ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 async def _history(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each stored change of the score, oldest first."""
+    """Each stored change of the score, oldest first, with the assessment's contributions (what changed is
+    explained from them: credit.public.history)."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in (
         await CreditScore.select(
-            CreditScore.institution, CreditScore.as_of, CreditScore.score, CreditScore.level, CreditScore.policy_version
+            CreditScore.institution,
+            CreditScore.as_of,
+            CreditScore.score,
+            CreditScore.level,
+            CreditScore.policy_version,
+            CreditScore.contributions,
         )
         .where(CreditScore.institution.is_in(ids))
         .order_by(CreditScore.computed_at)
         .order_by(CreditScore.id)
+        .output(load_json=True)
         .run()
     ):
         found[r.pop("institution")].append(r)

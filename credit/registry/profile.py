@@ -40,11 +40,49 @@ class Credit(msgspec.Struct):
     contributions: list[Contribution]
 
 
+class ScoreChangeItem(msgspec.Struct):
+    """One line that differs from the point before: `added`, `removed` (stopped counting), `changed` (its
+    points changed) or `policy` (a new rules version); `points` the effect on the score; `record` a public
+    penalty's decision number, when the line is one."""
+
+    what: str
+    code: str
+    label: str
+    label_en: str
+    points: DecimalText
+    record: str | None
+
+
+class ScoreChange(msgspec.Struct):
+    """Why the score is what it is at this point, in words (`text` Chinese, `text_en` English)."""
+
+    direction: Annotated[str, closed_set(("first", "rose", "fell", "same"), "against the point before")]
+    from_: DecimalText | None = msgspec.field(name="from")
+    items: list[ScoreChangeItem] = []
+    text: str = ""
+    text_en: str = ""
+
+
 class ScorePoint(msgspec.Struct):
     as_of: dt.date
     score: DecimalText
     level: CreditLevel
     policy_version: str
+    change: ScoreChange | None = None
+
+
+class OutlookEvent(msgspec.Struct):
+    """What comes next (接下来): on `on` the score becomes `score` and the level `level`. `timed`: it happens by
+    itself that day (a penalty halves or stops counting, a grading lapses, the list entry ends); otherwise it
+    is what the home could do from that day (repair, rectify, a grading of `kinds` "grading", ...); null: now."""
+
+    on: dt.date | None
+    timed: bool
+    kinds: list[str]
+    score: DecimalText
+    level: CreditLevel
+    text: str
+    text_en: str
 
 
 class PublicRepair(msgspec.Struct):
@@ -118,3 +156,4 @@ class InstitutionProfile(msgspec.Struct):
     fire: FireSummary
     listed: list[ListedOut]
     grade: int | None
+    outlook: list[OutlookEvent] = []

@@ -19,9 +19,11 @@ from credit.accounts.roles import Principal
 from credit.disclosures.queries import credit_of
 from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import self_service
+from credit.public.outlook import outlook_of_home
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
+from credit.timeutil import today
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files
 from portal.workspace import labels
@@ -95,14 +97,18 @@ class MyHomeController(Controller):
             return redirect
         home_id = await self_service.home_id(principal)
         institution = await registry.get_institution(home_id)
+        entries = await self_service.entries_of_home(principal)
+        penalties = await penalties_of(home_id)
+        events = await outlook_of_home(home_id, entries, penalties, today())
         return page(
             "home.html",
             principal,
             institution=institution,
             district=district_name(institution["district_code"]),
             credit=await credit_of(home_id),
-            entries=await self_service.entries_of_home(principal),
-            penalties=await penalties_of(home_id),
+            outlook={"timed": [e for e in events if e["timed"]], "actions": [e for e in events if not e["timed"]]},
+            entries=entries,
+            penalties=penalties,
             inspections=await inspections_of(home_id),
             gradings=await gradings_of(home_id),
             saved=SAVED.get(saved),

@@ -219,7 +219,10 @@ class PublicController(Controller):
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = today()
             policy = policy_for(on)
-            return {"p": views.profile_of(msgspec.json.decode(row.document), policy, on, prefs.lang), "policy": policy}
+            return {
+                "p": views.profile_of(msgspec.json.decode(row.document), policy, on, prefs.lang, prefs.elder),
+                "policy": policy,
+            }
 
         return await page(request, "public/institution.html", build, depends_on=caching.row_version([row.version]))
 

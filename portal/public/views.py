@@ -78,40 +78,113 @@ def current_grading(gradings: Sequence[Mapping[str, Any]], policy: Policy, on: d
     return {"valid": latest_valid, "lapsed": lapsed}
 
 
-def chart(history: Sequence[Mapping[str, Any]], policy: Policy) -> dict[str, Any] | None:
-    """The score history as SVG geometry (viewBox 0 0 600 240): points, threshold lines and labels."""
+# The chart's geometry (SVG user units = CSS pixels: the SVG is drawn at its own size and scrolls sideways on a
+# narrow screen, so a label of 16 units is 16 px on every screen). Elderly mode: 24 px labels, a larger chart.
+CHART_SIZES = {
+    False: {"width": 640, "height": 300, "font": 16, "left": 56, "right": 40, "top": 16, "bottom": 48},
+    True: {"width": 760, "height": 400, "font": 24, "left": 76, "right": 56, "top": 20, "bottom": 64},
+}
+
+
+def _bands(policy: Policy) -> list[tuple[str, Decimal, Decimal]]:
+    """(level, lowest score, upper bound) of each level, best first; the best level's bound is the maximum."""
+    levels = list(policy.levels.items())
+    out = []
+    for index, (name, minimum) in enumerate(levels):
+        upper = levels[index - 1][1] if index else policy.score.maximum
+        out.append((name, max(Decimal(minimum), policy.score.minimum), Decimal(upper)))
+    return out
+
+
+def _plotted(score: Decimal, level: str, bands: list[tuple[str, Decimal, Decimal]]) -> Decimal:
+    """Where a point is drawn: its score, kept inside its level's band (a listed home is D whatever its score,
+    so its point is drawn in the D band just below the next level; the table gives the real score)."""
+    for index, (name, low, high) in enumerate(bands):
+        if name == level:
+            if index and score >= high:  # above its band (a veto or a cap): just below the better level
+                return high - min(Decimal(2), (high - low) / 4)
+            return max(score, low)
+    return score
+
+
+def _date_labels(count: int, width: float, font: int) -> list[int]:
+    """The indices of the dates to label: all when they fit, else an even choice with the first and the last;
+    each label about six font sizes wide (YYYY-MM-DD), with a gap."""
+    fits = max(int(width // (font * 6.5)) + 1, 2)
+    if count <= fits:
+        return list(range(count))
+    return sorted({round(k * (count - 1) / (fits - 1)) for k in range(fits)})
+
+
+def chart(history: Sequence[Mapping[str, Any]], policy: Policy, elder: bool = False) -> dict[str, Any] | None:
+    """The score history as SVG geometry: the y-axis from the policy's minimum to its maximum with each level's
+    band shaded and labelled, one point per distinct day (that day's last score) evenly spaced, each day at most
+    one x-axis label, a point drawn inside its level's band."""
     if not history:
         return None
-    width, height, left, right, top, bottom = 600, 240, 48, 16, 16, 40
+    size = CHART_SIZES[elder]
+    width, height, font = size["width"], size["height"], size["font"]
+    left, right, top, bottom = size["left"], width - size["right"], size["top"], height - size["bottom"]
     low, high = float(policy.score.minimum), float(policy.score.maximum)
     span = (high - low) or 1.0
 
     def y(score: float) -> float:
-        return round(top + (high - score) / span * (height - top - bottom), 1)
+        return round(top + (high - score) / span * (bottom - top), 1)
 
-    n = len(history)
-    step = (width - left - right) / max(n - 1, 1)
+    last_of_day: dict[Any, Mapping[str, Any]] = {}
+    for h in history:
+        last_of_day[h["as_of"]] = h  # oldest first: the day's last point wins
+    days = list(last_of_day.values())
+    bands = _bands(policy)
+    n = len(days)
+    step = (right - left) / max(n - 1, 1)
     points = []
-    for i, h in enumerate(history):
-        x = round(left + (i * step if n > 1 else (width - left - right) / 2), 1)
+    for i, h in enumerate(days):
+        x = round(left + (i * step if n > 1 else (right - left) / 2), 1)
+        score = decimal(h["score"]) or Decimal(0)
+        level = h["level"]
         points.append(
-            {"x": x, "y": y(float(h["score"])), "score": decimal(h["score"]), "level": h["level"], "as_of": h["as_of"]}
+            {
+                "x": x,
+                "y": y(float(_plotted(score, level, bands))),
+                "score": score,
+                "level": level,
+                "as_of": h["as_of"],
+            }
         )
-    bands = [
-        {"level": name, "y": y(float(minimum)), "score": minimum}
-        for name, minimum in policy.levels.items()
-        if float(minimum) > low
+    labelled = _date_labels(n, right - left, font)
+    ticks = [
+        {
+            "x": points[i]["x"],
+            "as_of": points[i]["as_of"],
+            "anchor": "middle" if 0 < i < n - 1 or n == 1 else ("start" if i == 0 else "end"),
+        }
+        for i in labelled
     ]
+    shaded = [
+        {
+            "level": name,
+            "y": y(float(upper)),
+            "height": round(y(float(minimum)) - y(float(upper)), 1),
+            "label_y": round((y(float(minimum)) + y(float(upper))) / 2 + font * 0.35, 1),
+        }
+        for name, minimum, upper in bands
+    ]
+    thresholds = sorted({float(policy.score.minimum), float(policy.score.maximum), *(float(m) for _, m, _ in bands)})
     return {
         "width": width,
         "height": height,
+        "font": font,
         "left": left,
-        "right": width - right,
-        "bottom": height - bottom,
+        "right": right,
+        "bottom": bottom,
         "top": top,
         "points": points,
         "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "bands": bands,
+        "shaded": shaded,
+        "bands": [{"score": Decimal(str(t)), "y": y(t) + font * 0.35} for t in thresholds],
+        "ticks": ticks,
+        "tick_y": bottom + font + 8,
         "first": points[0],
         "last": points[-1],
     }
@@ -121,7 +194,39 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value or None
 
 
-def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> dict[str, Any]:
+def outlook_rows(events: Sequence[Mapping[str, Any]], lang: str) -> dict[str, list[dict[str, Any]]]:
+    """The outlook of a document as the page shows it: {timed: the days the score changes by itself, actions:
+    what would raise it}, each with its text in the page's language."""
+    rows = [
+        {
+            **e,
+            "on": _day(e["on"]),
+            "deadline": _day(e.get("deadline")),
+            "score": decimal(e["score"]),
+            "text": e["text_en"] if lang == "en" else e["text"],
+        }
+        for e in events
+    ]
+    return {"timed": [r for r in rows if r["timed"]], "actions": [r for r in rows if not r["timed"]]}
+
+
+def history_rows(points: Sequence[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The score history with each point's change in words in the page's language (empty before the texts)."""
+    out = []
+    for h in points:
+        change = h.get("change") or {}
+        out.append(
+            {
+                **h,
+                "score": decimal(h["score"]),
+                "as_of": _day(h["as_of"]),
+                "why": change.get("text_en" if lang == "en" else "text", ""),
+            }
+        )
+    return out
+
+
+def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str, elder: bool = False) -> dict[str, Any]:
     """Everything the institution page shows, from one projection row's document: the level, the reasons
     and the facts come from the same row, so the page never mixes an old level with new records."""
     institution = {k: doc[k] for k in PUBLIC_INSTITUTION_FIELDS}
@@ -130,7 +235,7 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
     contributions = contribution_rows(credit["contributions"], lang)
     level = credit["level"] or ""
     minimum, better = level_band(level, policy)
-    history = [{**h, "score": decimal(h["score"]), "as_of": _day(h["as_of"])} for h in doc["score_history"]]
+    history = history_rows(doc["score_history"], lang)
     gradings = [{**g, "decided_on": _day(g["decided_on"])} for g in doc["gradings"]]
     fire = doc["fire"]
     return {
@@ -167,7 +272,8 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str) -> d
             for r in doc.get("supervision", [])
         ],
         "history": history,
-        "chart": chart(history, policy),
+        "chart": chart(history, policy, elder),
+        "outlook": outlook_rows(doc.get("outlook", []), lang),
         "feedback": doc.get("feedback", []),  # monthly counts only (credit.public.feedback_stats)
     }
 

@@ -27,7 +27,8 @@ ADMIN = system_principal("setup")
 # and on a profile the running repair's public commitment.
 PENALTY_FIELDS = {*PUBLIC_PENALTY_FIELDS, "legal_representative"}
 # `supervision`: the home's published random-inspection results (credit.public.supervision, inspectors masked);
-# `feedback`: citizen feedback counts per month, never the content (credit.public.feedback_stats).
+# `feedback`: citizen feedback counts per month, never the content (credit.public.feedback_stats);
+# `outlook`: what comes next, public records only, no hazard deadline (credit.public.outlook.public_outlook).
 PROFILE_FIELDS = {
     *INSTITUTION_FIELDS,
     "credit",
@@ -40,7 +41,9 @@ PROFILE_FIELDS = {
     "grade",
     "supervision",
     "feedback",
+    "outlook",
 }
+OUTLOOK_FIELDS = {"on", "timed", "kinds", "score", "level", "text", "text_en"}
 FEEDBACK_COUNT_FIELDS = {"month", "received", "substantiated", "closed_on_time"}
 
 
@@ -122,6 +125,9 @@ async def test_every_public_output_has_only_fields_of_the_public_view(client, ho
         assert set(doc) <= PROFILE_FIELDS
         assert doc["penalties"] and all(set(p) <= PENALTY_FIELDS | {"repair"} for p in doc["penalties"])
         assert all(set(month) <= FEEDBACK_COUNT_FIELDS for month in doc.get("feedback", []))
+        assert all(set(event) <= OUTLOOK_FIELDS for event in doc.get("outlook", []))
+    # the history explains the revoked penalty's points without naming it (only public records are named)
+    assert "REVOKED" not in json.dumps(shown, ensure_ascii=False)
     exported = [json.loads(line) for line in (await client.get("/api/v1/exports/penalties.jsonl")).text.splitlines()]
     assert exported and all(set(row) <= PENALTY_FIELDS for row in exported)
     entries = [json.loads(line) for line in (await client.get("/api/v1/exports/listings.jsonl")).text.splitlines()]
