@@ -222,3 +222,36 @@ def test_elderly_mode_reads_the_page_aloud_where_the_browser_can_speak(server, b
         assert quiet.locator('[data-testid="institution-name"]').inner_text() == name
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_shortlist_across_pages_then_compare_on_a_phone(server, page, mode):
+    page.goto(f"{server}/?mode={mode}&lang=zh")
+    page.locator('[data-testid="result"]').nth(0).get_by_role("button", name="加入备选").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{server}/shortlist?added=")
+    assert page.locator('[data-testid="shortlist-added"]').is_visible()
+    page.goto(f"{server}/?page=1")  # another page, and back to the shortlist after a reload
+    second = page.locator('[data-testid="result"]').nth(1)
+    name = second.locator("h3 a").inner_text()
+    second.locator("h3 a").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="加入备选").click()  # from the profile
+    page.wait_for_load_state()
+    page.reload()
+    assert page.locator('[data-testid="shortlisted"]').count() == 2 and name in page.content()
+    assert serious_violations(page) == []
+    shot(page, f"shortlist-{mode}")
+    page.get_by_role("button", name="对比已勾选的机构（最多3家）").click()
+    page.wait_for_load_state()
+    assert "/compare?" in page.url and page.locator("table.compare thead th").count() == 2
+    label = page.locator('table.compare th[scope="row"]').first
+    assert label.evaluate("e => getComputedStyle(e).position") == "sticky"
+    # the label column stays in view when the homes scroll sideways
+    page.locator(".compare-scroll").evaluate("e => e.scrollLeft = e.scrollWidth")
+    assert label.bounding_box()["x"] >= 0
+    badges = page.locator("table.compare .level")
+    assert all(badges.nth(n).evaluate("e => e.getClientRects().length") == 1 for n in range(badges.count()))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # the page itself does not widen
+    assert serious_violations(page) == []
+    shot(page, f"compare-phone-{mode}")
