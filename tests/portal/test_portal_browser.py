@@ -255,3 +255,12 @@ def test_shortlist_across_pages_then_compare_on_a_phone(server, page, mode):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # the page itself does not widen
     assert serious_violations(page) == []
     shot(page, f"compare-phone-{mode}")
+
+
+def test_about_fits_a_phone_in_english_elderly_mode(server, page):
+    for lang in ("en", "zh"):
+        page.goto(f"{server}/about?lang={lang}&mode=elder")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, lang  # wide tables scroll inside
+        assert "12 to 12 months" not in page.content() and not page.get_by_text("12至12个月").count()
+    assert serious_violations(page) == []
+    shot(page, "about-elder-phone")
