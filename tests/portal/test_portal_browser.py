@@ -264,3 +264,23 @@ def test_about_fits_a_phone_in_english_elderly_mode(server, page):
         assert "12 to 12 months" not in page.content() and not page.get_by_text("12至12个月").count()
     assert serious_violations(page) == []
     shot(page, "about-elder-phone")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("lang, mode", [("zh", "standard"), ("en", "elder")])
+def test_an_unknown_address_gets_the_portal_404_page(server, browser, width, lang, mode):
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        response = page.goto(f"{server}/listing?lang={lang}&mode={mode}")
+        assert response.status == 404 and "text/html" in response.headers["content-type"]
+        heading = page.get_by_role("heading", level=1).inner_text()
+        assert heading == ("找不到这个页面" if lang == "zh" else "We could not find that page")
+        page.get_by_role("link", name="查找全部机构" if lang == "zh" else "Search all homes").click()
+        page.wait_for_load_state()
+        assert page.url.rstrip("/") == server  # the way back to the search works
+        page.go_back()
+        assert serious_violations(page) == []
+        shot(page, f"not-found-{lang}-{mode}-{width}")
+    finally:
+        context.close()
