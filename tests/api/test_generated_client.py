@@ -35,7 +35,7 @@ def server(request, database_urls, tmp_path_factory):
     url = database_urls[request.param]
     asyncio.run(empty_all_tables(engine_for_url(url)))
     env = server_env(tmp_path_factory.mktemp("live"), DATABASE_URL=url)
-    run_cli(env, "seed", "--demo", "--count", "30", "--as-of", "2026-06-30")
+    run_cli(env, "seed", "--demo", "--count", "40", "--as-of", "2026-06-30")  # 40: a listed entry among them
     key = re.findall(r"eca_[\w-]+", run_cli(env, "agencies", "key", "health"))[-1]
     with live_server(env) as base:
         yield {"base": base, "key": key}
