@@ -198,3 +198,55 @@ async def test_api_writes_count_in_the_same_limit_as_the_pages(client, home, mon
     assert answers[2].headers["content-type"].startswith("application/problem+json")
     assert await ChangeRequest.count().run() == 0 and await HazardReport.count().run() == 0
     assert (await client.get("/api/v1/my/changes", headers=home["auth"])).status_code == 200
+
+
+async def test_an_objection_after_the_window_is_refused_with_the_date(client, home):
+    from credit.accounts.system import system_principal
+    from credit.listings import service as listings
+
+    late = await listings.propose(
+        {
+            "institution_id": home["id"],
+            "behaviour": "4",
+            "facts": "重大火灾隐患逾期未整改",
+            "basis": "民发〔2019〕103号",
+        },
+        system_principal(),
+    )
+    await listings.notify(
+        late["id"], {"on": (today() - timedelta(days=40)).isoformat(), "backdate_reason": "补录"}, system_principal()
+    )
+
+    refused = await client.post(
+        f"/api/v1/my/notices/{late['id']}/objection", json={"text": "逾期"}, headers=home["auth"]
+    )
+
+    deadline = (await listings.entry_detail(late["id"]))["objection_deadline"]
+    assert refused.status_code == 409 and refused.json()["errors"] == [
+        {"field": "text", "reason": f"the objection window closed on {deadline.isoformat()}"}
+    ]
+    assert (await listings.entry_detail(late["id"]))["status"] == "notified"
+
+
+async def test_a_home_applies_for_early_removal_and_withdraws_it(client, home):
+    from tests.test_write_matrix import listed_two_years
+
+    penalty = await penalty_of(home)
+    entry_id = await listed_two_years(home["id"], "8", penalty["id"])
+    path = f"/api/v1/my/entries/{entry_id}/removal"
+    assert (await client.get(path, headers=home["auth"])).json()["early_removal_open"] is True
+
+    applied = await client.post(
+        path,
+        json={"statement": "已按期报送年度报告", "agree": True, "evidence_files": [pdf_file()]},
+        headers=home["auth"],
+    )
+
+    assert applied.status_code == 201, applied.text
+    (application,) = applied.json()["applications"]
+    assert application["decision"] == "pending" and application["commitment"].startswith("本机构郑重承诺")
+    assert application["files"][0]["file_name"] == "缴款凭证.pdf" and applied.json()["early_removal_open"] is False
+    withdrawn = await client.post(f"{path}/withdrawal", headers=home["auth"])
+    assert withdrawn.status_code == 201 and withdrawn.json()["applications"][0]["decision"] == "withdrawn"
+    again = await client.post(f"{path}/withdrawal", headers=home["auth"])
+    assert again.status_code == 409
