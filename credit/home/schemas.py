@@ -29,6 +29,13 @@ ChangeStatus = Annotated[str, closed_set(CHANGE_STATUSES, "where the request sta
 RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 RemovalDecision = Annotated[str, closed_set(rules.APPLICATION_STATES, "where the application stands")]
 ReportStatus = Annotated[str, closed_set(REPORT_STATUSES, "where the report stands")]
+DayText = Annotated[
+    str,
+    msgspec.Meta(
+        description="a date, YYYY-MM-DD; checked with the other fields, so a wrong one is a 422 naming it",
+        examples=["2026-11-30"],
+    ),
+]
 EvidenceType = Annotated[str, closed_set(sorted(EVIDENCE_KINDS), "the type the file's bytes prove")]
 
 
@@ -66,7 +73,7 @@ class RepairFiling(msgspec.Struct, forbid_unknown_fields=True):
     applicant_name: str
     applicant_contact: str
     statement: str
-    obligations_met_on: str
+    obligations_met_on: DayText
     evidence: str
     agree: bool
     evidence_files: list[EvidenceFileIn] = []
@@ -99,7 +106,7 @@ class RegistryChangeFiling(msgspec.Struct, forbid_unknown_fields=True):
 class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):
     """The home reports that it rectified one of its major hazards; a regulator of its district confirms it."""
 
-    rectified_on: str
+    rectified_on: DayText
     text: str
     evidence: str = ""
 
