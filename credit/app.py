@@ -43,6 +43,7 @@ from credit.db import (
 from credit.disclosures.api import DisclosureController, InspectionDrawController
 from credit.disclosures.service import signing_key
 from credit.health import HealthController
+from credit.home.api import HomeApiController
 from credit.listings.api import ListingController
 from credit.listings.calendar import load_extra_years
 from credit.logs import configure_logging
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InstitutionController,
             RecordsController,
             RepairController,
+            HomeApiController,
             ListingController,
             DisclosureController,
             InspectionDrawController,

@@ -13,6 +13,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from credit.disclosures import jobs as disclosure_jobs
+from credit.evidence.jobs import remove_orphaned_evidence
 from credit.feedback.jobs import erase_feedback_pii
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.scheduling.service import RunOutcome, run_once
@@ -118,6 +119,13 @@ JOBS = {
             lambda: CronTrigger(hour=2, minute=30, timezone=settings.timezone),
             _daily,
             erase_feedback_pii,
+        ),
+        Job(
+            "evidence_cleanup",
+            "remove evidence files no record references, older than EVIDENCE_ORPHAN_GRACE_HOURS",
+            lambda: CronTrigger(hour=3, minute=30, timezone=settings.timezone),
+            _daily,
+            remove_orphaned_evidence,
         ),
     )
 }

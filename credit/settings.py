@@ -54,6 +54,9 @@ class Settings:
     evidence_dir: Path = DEFAULT_DATA_DIR / "evidence"
     evidence_max_bytes: int = 5 * 1024 * 1024
     evidence_max_files: int = 5
+    # Files under EVIDENCE_DIR that no evidence row references are removed by the `evidence_cleanup` job once they are
+    # older than this (EVIDENCE_ORPHAN_GRACE_HOURS), so that an upload whose transaction still runs is never touched.
+    evidence_orphan_grace_hours: float = 24.0
 
     @property
     def is_production(self) -> bool:
@@ -97,6 +100,7 @@ def load_settings() -> Settings:
         evidence_dir=Path(os.environ.get("EVIDENCE_DIR") or data_dir / "evidence"),
         evidence_max_bytes=int(os.environ.get("EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))),
         evidence_max_files=int(os.environ.get("EVIDENCE_MAX_FILES", "5")),
+        evidence_orphan_grace_hours=float(os.environ.get("EVIDENCE_ORPHAN_GRACE_HOURS", "24")),
     )
 
 

@@ -132,6 +132,7 @@ REPAIR = {
 }
 # The home applies itself: dated today, agreeing to the commitment text it is shown instead of writing one.
 HOME_REPAIR = {**{k: v for k, v in REPAIR.items() if k != "commitment"}, "agree": "1"}
+HOME_API_REPAIR = {**HOME_REPAIR, "agree": True}
 
 
 def as_form(body: dict[str, Any]) -> dict[str, str]:
@@ -494,6 +495,46 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         lambda w: {"decision": "confirmed"},
         "form",
     ),
+    # The same actions of the home through its JSON API (/api/v1/my, a bearer token of the home's user).
+    "api_home_objection": (
+        "POST",
+        "/api/v1/my/notices/{entry}/objection",
+        lambda w: {"text": "已全部履行判决义务"},
+        "api",
+    ),
+    "api_home_apply_repair": ("POST", "/api/v1/my/penalties/{matched}/repair", lambda w: HOME_API_REPAIR, "api"),
+    "api_home_apply_repair_unmatched": (
+        "POST",
+        "/api/v1/my/penalties/{unmatched}/repair",
+        lambda w: HOME_API_REPAIR,
+        "api",
+    ),
+    "api_home_withdraw_repair": (
+        "POST",
+        "/api/v1/my/penalties/{repair_penalty}/repair/{application}/withdrawal",
+        lambda w: {"reasons": "材料不全，补齐后再申请", "version": 1},
+        "api",
+    ),
+    "api_home_apply_removal": (
+        "POST",
+        "/api/v1/my/entries/{listed_entry}/removal",
+        lambda w: {"statement": "已整改到位", "agree": True},
+        "api",
+    ),
+    "api_home_withdraw_removal": ("POST", "/api/v1/my/entries/{removal_entry}/removal/withdrawal", lambda w: {}, "api"),
+    "api_home_request_change": (
+        "POST",
+        "/api/v1/my/changes",
+        lambda w: {"field": "phone", "requested_value": "0519-81234567"},
+        "api",
+    ),
+    "api_home_withdraw_change": ("POST", "/api/v1/my/changes/{change}/withdrawal", lambda w: {}, "api"),
+    "api_home_report_rectification": (
+        "POST",
+        "/api/v1/my/hazards/{hazard}/rectification",
+        lambda w: {"rectified_on": days_ago(1), "text": "已更换防火门"},
+        "api",
+    ),
 }
 SUPERVISION_CHECKLIST = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
 INSPECTOR = {
@@ -560,6 +601,20 @@ for operation in ("home_request_change", "home_withdraw_change", "home_report_re
     EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", {"home_own"})
 for operation in ("decide_registry_change", "decide_hazard_report"):
     EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", IN_SCOPE)
+# The home's JSON API: the home's own user only (staff and agency keys 403, anonymous 401), like /my; a penalty with
+# no institution is no home's (404).
+for operation in (
+    "objection",
+    "apply_repair",
+    "withdraw_repair",
+    "apply_removal",
+    "withdraw_removal",
+    "request_change",
+    "withdraw_change",
+    "report_rectification",
+):
+    EXPECTED[f"api_home_{operation}"] = expect(f"api_home_{operation}", {"home_own"})
+EXPECTED["api_home_apply_repair_unmatched"] = {**expect("api_home_apply_repair_unmatched", set()), "home_own": 404}
 EXPECTED["form_match_unmatched_penalty"] = expect("form_match_unmatched_penalty", CITY | REPORTING_AGENCY)
 # Credit repair: civil affairs in scope only (DESIGN: civil affairs decides); on a penalty with no institution no
 # scope rule passes, for anyone.

@@ -109,8 +109,13 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
+def store_root() -> Path:
+    """The folder of the file store (EVIDENCE_DIR): each file at `<first two characters of its key>/<key>`."""
+    return settings.evidence_dir
+
+
 def _path(key: str) -> Path:
-    return settings.evidence_dir / key[:2] / key
+    return store_root() / key[:2] / key
 
 
 def _write(key: str, data: bytes) -> None:

@@ -1,56 +1,18 @@
-"""Rate limit of the home's posts under /my: at most POSTS_PER_WINDOW per user and client address per POST_WINDOW.
-
-Counted in the app's shared rate-limit store (Redis when REDIS_URL is set, so every replica counts together), like
-the feedback form (credit.feedback.abuse). Reading pages is not counted; the app-wide limit still applies to it.
-A post over the limit gets a page that says when to try again (429, Retry-After) and writes nothing.
+"""Rate limit of the home's posts under /my: the shared counter of credit.home.throttle (the home's JSON API counts
+there too), and the page a post over it gets: it says when to try again (429, Retry-After) and writes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import timedelta
 from typing import Any
 
 from litestar import Request
-from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
 from litestar.response import Template
 
 from credit.accounts.auth import principal_of
-from credit.accounts.throttle import CountingStore
-from credit.client_address import client_address
-from credit.ratelimit import RATE_LIMIT_STORE
+from credit.home.throttle import POST_WINDOW, POSTS_PER_WINDOW, TooManyPosts, limit_posts
 
-POSTS_PER_WINDOW = 20
-POST_WINDOW = timedelta(minutes=10)
-
-
-class TooManyPosts(Exception):
-    """The user has posted POSTS_PER_WINDOW times from this address in the window; `seconds` until it may again."""
-
-    def __init__(self, seconds: int):
-        self.seconds = seconds
-        super().__init__(f"too many submissions; try again in {seconds} seconds")
-
-
-def _key(user_id: int, address: str) -> str:
-    digest = hashlib.sha256(f"{user_id}|{address}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"my-posts:{digest}"
-
-
-async def limit_posts(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Guard of the /my controllers (after `requires_institution`): count a POST; raise TooManyPosts over the limit."""
-    if connection.scope.get("method") != "POST":
-        return
-    principal = principal_of(connection)
-    if principal is None:
-        return
-    store = connection.app.stores.get(RATE_LIMIT_STORE)
-    assert isinstance(store, CountingStore)  # registered by create_app
-    key = _key(principal.user_id, client_address(connection))
-    if await store.incr(key, POST_WINDOW) > POSTS_PER_WINDOW:
-        left = await store.expires_in(key)
-        raise TooManyPosts(max(int(left or 0), 1))
+__all__ = ["POST_WINDOW", "POSTS_PER_WINDOW", "TooManyPosts", "limit_posts", "on_too_many"]
 
 
 def on_too_many(request: Request[Any, Any, Any], error: TooManyPosts) -> Template:

@@ -8,6 +8,7 @@ The server is a real uvicorn process on the session's database of each engine, s
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 import json
 import os
@@ -38,7 +39,7 @@ def server(request, database_urls, tmp_path_factory):
     run_cli(env, "seed", "--demo", "--count", "40", "--as-of", "2026-06-30")  # 40: a listed entry among them
     key = re.findall(r"eca_[\w-]+", run_cli(env, "agencies", "key", "health"))[-1]
     with live_server(env) as base:
-        yield {"base": base, "key": key}
+        yield {"base": base, "key": key, "env": env}
     asyncio.run(empty_all_tables(engine_for_url(url)))
 
 
@@ -175,3 +176,96 @@ def test_the_public_profile_parses_into_typed_parts(generated, agency):
     assert isinstance(profile, models.InstitutionProfile)
     assert isinstance(profile.credit, models.Credit) and isinstance(profile.credit.level, models.CreditLevel)
     assert all(isinstance(c, models.Contribution) for c in profile.credit.contributions)
+
+
+HOME_PASSWORD = "our home's software passphrase"
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def home(generated, server, agency):
+    """A home's own user (civil affairs opened the account with the CLI) whose software holds a bearer token and
+    replaced the initial password through the API; a minor penalty of the home, reported by the health commission."""
+    models = module("models")
+    found = module("api.institutions.search_institutions").sync(client=agency).items[-1]
+    created = run_cli(server["env"], "users", "create", "home.software", "--role", "institution", "--uscc", found.uscc)
+    initial = re.search(r"Password \(shown once\): (\S+)", created).group(1)
+    token = re.findall(r"ect_[\w-]+", run_cli(server["env"], "users", "token", "home.software"))[-1]
+    report = models.PenaltyReport.from_dict(
+        {
+            "decision_number": "常卫医罚〔2026〕第0199号",
+            "subject_name": found.name,
+            "uscc": found.uscc,
+            "facts": "医务室未取得许可开展诊疗",
+            "legal_basis": "《医疗机构管理条例》第四十三条",
+            "penalty_kind": "罚款",
+            "content": "罚款三千元",
+            "fine_yuan": "3000.00",
+            "decision_date": "2026-05-06",
+            "deciding_agency": "常州市卫生健康委员会",
+        }
+    )
+    penalty = module("api.agencies.report_penalty").sync(client=agency, body=report)
+    client = module("client").AuthenticatedClient(base_url=server["base"], token=token, raise_on_unexpected_status=True)
+    with client:
+        held = module("api.institution_self_service.get_my_home").sync_detailed(client=client)
+        assert held.status_code == 403  # the initial password first
+        module("api.accounts.change_own_password").sync_detailed(
+            client=client, body=models.PasswordChange(current_password=initial, new_password=HOME_PASSWORD)
+        )
+        yield {"client": client, "uscc": found.uscc, "penalty": penalty.id}
+
+
+def test_a_home_reads_its_record_and_inbox_through_the_generated_client(generated, home):
+    models, api = module("models"), "api.institution_self_service"
+
+    record = module(f"{api}.get_my_home").sync(client=home["client"])
+    inbox = module(f"{api}.list_my_notices").sync(client=home["client"])
+
+    assert isinstance(record, models.HomeRecordOut) and record.institution.uscc == home["uscc"]
+    assert isinstance(record.credit.level, models.CreditLevel)
+    assert home["penalty"] in [p.id for p in record.penalties]
+    assert all(isinstance(e, models.HomeEntryOut) for e in inbox)
+
+
+def test_a_home_applies_for_repair_with_a_file_and_withdraws_through_the_generated_client(generated, home):
+    models, api = module("models"), "api.institution_self_service"
+    filing = models.RepairFiling(
+        applicant_name="王院长",
+        applicant_contact="0519-81234567",
+        statement="罚款已缴清，医务室已停止诊疗",
+        obligations_met_on="2026-05-20",
+        evidence="缴款凭证",
+        agree=True,
+        evidence_files=[models.EvidenceFileIn(file_name="缴款凭证.pdf", content_base64=base64.b64encode(PDF).decode())],
+    )
+
+    applied = module(f"{api}.apply_for_my_penalty_repair").sync(
+        client=home["client"], penalty_id=home["penalty"], body=filing
+    )
+    status = module(f"{api}.get_my_penalty_repair").sync(client=home["client"], penalty_id=home["penalty"])
+    withdrawn = module(f"{api}.withdraw_my_penalty_repair").sync(
+        client=home["client"],
+        penalty_id=home["penalty"],
+        application_id=applied.id,
+        body=models.RepairWithdrawal(reasons="材料不全，补齐后再申请", version=applied.version),
+    )
+
+    assert (
+        isinstance(applied, models.HomeRepairApplicationOut)
+        and applied.status == models.HomeRepairApplicationOutStatus.APPLIED
+    )
+    assert isinstance(status, models.PenaltyRepairOut) and status.applications[0].files[0].file_name == "缴款凭证.pdf"
+    assert withdrawn.status == models.HomeRepairApplicationOutStatus.WITHDRAWN
+
+
+def test_a_home_asks_for_a_registry_change_and_withdraws_it_through_the_generated_client(generated, home):
+    models, api = module("models"), "api.institution_self_service"
+    body = models.RegistryChangeFiling(field=models.RegistryChangeFilingField.PHONE, requested_value="0519-88886666")
+
+    asked = module(f"{api}.request_my_registry_change").sync(client=home["client"], body=body)
+    listed = module(f"{api}.list_my_registry_changes").sync(client=home["client"])
+    withdrawn = module(f"{api}.withdraw_my_registry_change").sync(client=home["client"], request_id=asked.id)
+
+    assert isinstance(asked, models.RegistryChangeOut) and asked.id in [r.id for r in listed]
+    assert withdrawn.status == models.RegistryChangeOutStatus.WITHDRAWN

@@ -18,11 +18,11 @@ import pytest
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
+from credit.home import throttle
 from credit.records import service as records
 from credit.records.tables import HazardReport, MajorHazard
 from credit.registry.tables import ChangeRequest, Institution
 from credit.timeutil import today
-from portal.my import throttle
 from tests.conftest import REDIS_URL
 from tests.institution.test_home_self_service import (  # noqa: F401  (homes: the fixture)
     NEW_PASSWORD,
