@@ -131,7 +131,8 @@ def map_links(district: str, address: str) -> dict[str, str] | None:
     searches in China expect. None without an address."""
     if not address.strip():
         return None
-    query = quote(f"{district}{address}".strip(), safe="")
+    place = address.strip() if district in address else f"{district}{address.strip()}"
+    query = quote(place, safe="")
     return {"geo": f"geo:0,0?q={query}", "web": f"https://uri.amap.com/search?keyword={query}&src=eldercredit"}
 
 
