@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, strategies as st
 from openpyxl import Workbook
 
+from credit.accounts.roles import INSTITUTION, Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
 from credit.errors import ValidationFailed
 from credit.importer.service import import_file
 from credit.public import queries as public_queries
-from credit.registry import service
+from credit.registry import changes, service
 from credit.registry.offers import MAX_FEE, check_offers
 from credit.registry.tables import Institution
 from credit.validation import Checker
@@ -273,3 +274,21 @@ async def test_a_bad_offer_cell_is_reported_by_row_and_column_and_nothing_is_wri
     assert not report.ok and report.written == 0
     assert {(p.row, p.column) for p in report.problems} == {(3, "服务项目"), (3, "月收费上限(元)"), (3, "网站")}
     assert await Institution.count().run() == 0
+
+
+async def test_a_home_asks_to_change_its_services_and_the_public_sees_them_only_once_approved(db):
+    home = await factories.institution(1, services=["day_care"])
+    user = Principal(user_id=7, username="home1", role=INSTITUTION, institution_uscc=home["uscc"])
+    with pytest.raises(ValidationFailed) as refused:
+        await changes.request_change({"field": "services", "requested_value": "日间照料、桑拿"}, user)
+    assert [e.field for e in refused.value.errors] == ["requested_value"]
+    asked = await changes.request_change({"field": "services", "requested_value": "康复护理，医养结合"}, user)
+    assert (asked["current_value"], asked["requested_value"]) == ("日间照料", "医养结合、康复护理")
+    assert (await public_queries.profile(home["uscc"]))["services"] == ["day_care"]  # nothing public yet
+    await changes.decide_change(asked["id"], {"decision": "approved"}, SETUP)
+    assert (await service.get_institution(home["id"]))["services"] == ["medical_care", "rehabilitation"]
+    assert (await public_queries.profile(home["uscc"]))["services"] == ["medical_care", "rehabilitation"]
+    website = await changes.request_change({"field": "website", "requested_value": "https://www.kl.cn"}, user)
+    assert website["current_value"] == ""
+    with pytest.raises(ValidationFailed):
+        await changes.request_change({"field": "care_levels", "requested_value": "全护理"}, user)

@@ -56,11 +56,12 @@ def _code_of(item: str, vocabulary: Mapping[str, Label]) -> str | None:
     return None
 
 
-def check_codes(check: Checker, field: str) -> list[str] | None:
+def check_codes(check: Checker, field: str, vocabulary: Mapping[str, Label] | None = None) -> list[str] | None:
     """The codes of a set field: None when not reported (absent, null or blank); a list (codes, a word per code
     in Chinese or English) or a text of items separated by 、,; or spaces; `无` / `none` for the reported empty set.
-    Returns the codes in the set's order, or None; each unknown item is a field error naming it."""
-    vocabulary = SET_FIELDS[field]
+    Returns the codes in the set's order, or None; each unknown item is a field error naming it. `vocabulary`:
+    the set, when `field` is not named for it."""
+    vocabulary = vocabulary or SET_FIELDS[field]
     value = check.raw(field)
     if value is None or value == "":
         return None
@@ -141,6 +142,14 @@ def as_public(row: Mapping[str, Any]) -> dict[str, Any]:
 def search_column(codes: list[str] | None) -> str | None:
     """A set as the public projection's flat column: `,a,b,` so that `LIKE '%,a,%'` finds exactly a."""
     return None if codes is None else "," + ",".join(codes) + ","
+
+
+def set_text(codes: list[str] | None, vocabulary: Mapping[str, Label]) -> str:
+    """A set as a person writes it (the Chinese names joined by 、; 无 for none; "" when not reported): what a
+    change request shows and what check_codes reads back."""
+    if codes is None:
+        return ""
+    return "、".join(vocabulary[c][0] for c in codes if c in vocabulary) or "无"
 
 
 def label(vocabulary: Mapping[str, Label], code: str, lang: str) -> str:
