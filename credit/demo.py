@@ -189,9 +189,35 @@ def _parts_for(rnd: random.Random, target_level: int, policy) -> dict[str, int]:
     }
 
 
+# How often a home offers each service / accepts each care level, when it reports them at all.
+SERVICE_SHARES = {"medical_care": 0.45, "dementia_care": 0.2, "rehabilitation": 0.4, "hospice": 0.1, "day_care": 0.3}
+CARE_LEVEL_SHARES = {"self_care": 0.75, "partly_dependent": 0.85, "dependent": 0.6}
+UNREPORTED_SHARE = 0.15  # homes that reported none of what they offer (every field NULL)
+
+
+def demo_offers(rnd: random.Random, prefix: str, code: str) -> dict[str, Any]:
+    """What a demo home offers, in the registry's stored form (credit.registry.offers): a plausible mix, some
+    homes reporting nothing, some only part (no fee, no website, only a lowest fee)."""
+    if rnd.random() < UNREPORTED_SHARE:
+        return {}
+    services = [c for c, share in SERVICE_SHARES.items() if rnd.random() < share]
+    levels = [c for c, share in CARE_LEVEL_SHARES.items() if rnd.random() < share] or ["partly_dependent"]
+    low = rnd.randrange(15, 31) * 100 if prefix == "12" else rnd.randrange(25, 61) * 100
+    high = low + rnd.randrange(5, 41) * 100
+    fees = rnd.random()
+    return {
+        "services": ",".join(services),  # "" for a home that offers none of them
+        "care_levels": ",".join(levels) if rnd.random() < 0.9 else None,
+        "fee_min": low if fees < 0.85 else None,
+        "fee_max": high if fees < 0.75 else None,
+        "website": f"https://www.ylj{code[-6:].lower()}.cn" if rnd.random() < 0.3 else None,
+    }
+
+
 def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
     """Generate the city. Same seed and date -> the same city, record for record."""
     rnd = random.Random(seed)
+    offers_rnd = random.Random(f"{seed}:offers")  # its own stream: the rest of the city stays as it was
     policy = policy_for(as_of)
     city = DemoCity()
     districts = list(DISTRICT_WEIGHTS)
@@ -221,6 +247,7 @@ def build_demo_city(seed: int, as_of: date, count: int = 300) -> DemoCity:
                 "legal_representative": person_name(rnd),
                 "phone": f"0519-8{rnd.randrange(1000000, 9999999)}",
                 "established_on": as_of - timedelta(days=age),
+                **demo_offers(offers_rnd, prefix, code),
             }
         )
         for role in ("legal_representative", "manager", "care_staff"):

@@ -37,3 +37,20 @@ async def test_composite_unique_index_refuses_a_second_claim_on_one_job_slot(db)
     with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         await JobRun(job="publish", slot="2026-01-01T02:00", started_at=at, status="running").save().run()
     assert await JobRun.count().run() == 1
+
+
+async def test_the_offers_migration_steps_back_and_forward_again(db):
+    """Migration 0021 (what a home offers) has a backwards step on both engines: its columns go and come back."""
+    from piccolo.apps.migrations.commands.backwards import run_backwards
+
+    from credit.registry.tables import Institution
+
+    offers_id = "2026-12-03T15:00:00:000000"
+    try:
+        stepped = await run_backwards(app_name="eldercredit", migration_id=offers_id, auto_agree=True)
+        assert stepped.success, stepped.message
+        assert await pending_migrations() == [offers_id]
+    finally:
+        await migrate()
+    assert await pending_migrations() == []
+    assert await Institution.select(Institution.services, Institution.fee_min).run() == []

@@ -29,6 +29,13 @@ INSTITUTIONS = Layout(
         "legal_representative": ("法定代表人", "法定代表人（负责人）"),
         "phone": ("联系电话", "电话"),
         "established_on": ("成立日期", "设立日期"),
+        # What the home offers (credit.registry.offers): optional; an empty cell is "not reported", 无 "none".
+        # Items by their Chinese names (or codes), separated by 、 , ; or spaces.
+        "services": ("服务项目", "服务内容"),
+        "care_levels": ("护理等级", "可接收护理等级", "收住对象"),
+        "fee_min": ("月收费下限(元)", "月收费下限（元）", "收费下限"),
+        "fee_max": ("月收费上限(元)", "月收费上限（元）", "收费上限"),
+        "website": ("网站", "网址", "机构网站"),
     },
     required_headers=("name", "uscc", "beds"),
 )

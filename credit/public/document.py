@@ -16,6 +16,7 @@ from typing import Any
 from credit.identifiers import mask_free_text_fields, mask_name
 from credit.public import history as history_text
 from credit.public.outlook import public_outlook
+from credit.registry.offers import OFFER_FIELDS, as_public
 from scoring import (
     Assessment,
     InstitutionFacts,
@@ -40,6 +41,7 @@ INSTITUTION_FIELDS = (
     "established_on",
     "status",
     "version",
+    *OFFER_FIELDS,  # what the home offers: services, care levels, fee range, website (null: not reported)
 )
 
 
@@ -80,8 +82,9 @@ def fire_status(facts: InstitutionFacts, policy: Policy, on: date) -> FireStatus
 
 
 def public_institution(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The registry facts anyone may see: the legal representative masked to the surname (张**)."""
-    out = {key: row[key] for key in INSTITUTION_FIELDS}
+    """The registry facts anyone may see: the legal representative masked to the surname (张**); what the home
+    offers with the sets as lists of codes (credit.registry.offers)."""
+    out = {**{key: row[key] for key in INSTITUTION_FIELDS if key not in OFFER_FIELDS}, **as_public(row)}
     out["legal_representative"] = mask_name(row["legal_representative"] or "")
     return out
 

@@ -27,6 +27,7 @@ from credit.public.listed import listed_entries
 from credit.public.supervision import results_by_institution
 from credit.public.tables import PublicProfile
 from credit.public.view import counts_publicly, oldest_public_decision, public_entry, public_form, running_repairs
+from credit.registry.offers import search_column
 from credit.registry.tables import Institution
 from credit.timeutil import now_utc, today
 from scoring import Assessment, Policy, evaluate_many, policy_for
@@ -174,6 +175,13 @@ def _row(institution_id: int, doc: dict[str, Any], on: date) -> dict[str, Any]:
         "grade": doc["grade"],
         "fire_status": doc["fire"]["status"],
         "listed": bool(doc["listed"]),
+        "services": search_column(doc["services"]),
+        "care_levels": search_column(doc["care_levels"]),
+        "fee_min": doc["fee_min"],
+        "fee_max": doc["fee_max"],
+        "address": doc["address"],
+        "phone": doc["phone"],
+        "website": doc["website"],
         "as_of": on,
         "document": encode_json(doc).decode(),
     }

@@ -18,6 +18,7 @@ from credit.db import current_engine, read
 from credit.errors import NotFound
 from credit.public.tables import PublicProfile
 from credit.search.match import TextMatch, text_match
+from credit.search_text import like_escape
 from credit.sharing.tables import ChangeEvent
 
 PAGE_SIZE = 20
@@ -39,7 +40,8 @@ SORTS = {
 }
 COLUMNS = (
     "p.institution AS id, p.uscc, p.name, p.district_code, p.beds, p.owner_type, p.status, "
-    "p.level AS credit_level, p.score AS credit_score, p.grade, p.fire_status, p.version"
+    "p.level AS credit_level, p.score AS credit_score, p.grade, p.fire_status, p.version, "
+    "p.services, p.care_levels, p.fee_min, p.fee_max, p.address, p.phone, p.website"
 )
 
 
@@ -55,11 +57,15 @@ class Filters:
     beds_max: int | None = None
     owner_type: str = ""
     fire: str = ""
+    service: str = ""  # offers this service (a code of credit.registry.offers.SERVICES)
+    care_level: str = ""  # accepts this care level (CARE_LEVELS)
+    max_fee: int | None = None  # can be had for at most this many yuan a month (its lowest fee, or its only one)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    items: list[dict[str, Any]]  # the flat columns of each row (id, uscc, name, ..., fire_status, version)
+    items: list[dict[str, Any]]  # the flat columns of each row (id, uscc, name, ..., fire_status, version;
+    # services and care_levels as stored: ",code,code,", None when not reported: see offer_sets)
     total: int
     page: int
     page_size: int
@@ -99,6 +105,10 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         (filters.beds_max, "p.beds <= {}"),
         (filters.owner_type, "p.owner_type = {}"),
         (filters.fire, "p.fire_status = {}"),
+        (filters.service and f"%,{like_escape(filters.service)},%", "p.services LIKE {} ESCAPE '\\'"),
+        (filters.care_level and f"%,{like_escape(filters.care_level)},%", "p.care_levels LIKE {} ESCAPE '\\'"),
+        # A home that reports no fee is not known to be within the budget, so it is not found.
+        (filters.max_fee, "COALESCE(p.fee_min, p.fee_max) <= {}"),
     ):
         if value is not None and value != "":
             parts.append(sql)

@@ -20,6 +20,14 @@ class PublicProfile(Table, tablename="public_profile"):
     grade = Integer(null=True, default=None, index=True)
     fire_status = Varchar(length=24, default="none", index=True)
     listed = Boolean(default=False, index=True)
+    # What the home offers and how to reach it (credit.registry.offers): shown on every result card, filtered on.
+    services = Varchar(length=200, null=True, default=None)  # ",code,code," (LIKE '%,code,%'); NULL not reported
+    care_levels = Varchar(length=100, null=True, default=None)
+    fee_min = Integer(null=True, default=None)
+    fee_max = Integer(null=True, default=None)
+    address = Varchar(length=300, default="")
+    phone = Varchar(length=40, default="")
+    website = Varchar(length=300, null=True, default=None)
     as_of = Date()  # the day the row was computed for (penalties and gradings end by date)
     document = Text()  # JSON bytes of the profile document
     version = Integer(default=1)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
 from credit.accounts.auth import provide_principal, requires_login, requires_roles
 from credit.accounts.roles import REGULATORS, Principal
 from credit.api_params import MAX_SEARCH_LENGTH
 from credit.audit.queries import history_of
 from credit.audit.schemas import HistoryEntry
+from credit.errors import FieldError, ValidationFailed
 from credit.public import queries as public_queries
 from credit.registry import service
+from credit.registry.offers import CARE_LEVELS, MAX_FEE, SERVICES
 from credit.registry.profile import InstitutionProfile
 from credit.registry.schemas import (
     InstitutionIn,
@@ -27,8 +29,14 @@ from credit.registry.schemas import (
 )
 
 
-def _out(row: dict[str, Any]) -> InstitutionOut:
-    return msgspec.convert(service.public_fields(row), InstitutionOut, from_attributes=False)
+def _out(record: dict[str, Any]) -> InstitutionOut:
+    """A record as the registry service returns it (service.public_fields)."""
+    return msgspec.convert(record, InstitutionOut, from_attributes=False)
+
+
+def _check_closed(field: str, value: str | None, allowed: dict[str, Any]) -> None:
+    if value and value not in allowed:
+        raise ValidationFailed([FieldError(field, f"must be one of {', '.join(allowed)}", value)])
 
 
 class InstitutionController(Controller):
@@ -43,12 +51,32 @@ class InstitutionController(Controller):
         district: FromQuery[str] = "",
         level: FromQuery[str] = "",
         min_grade: int | None = Parameter(default=None, ge=1, le=5),
+        service_offered: Annotated[
+            str | None,
+            QueryParameter(name="service", description="offers this service", schema_extra={"enum": list(SERVICES)}),
+        ] = None,
+        care_level: str | None = Parameter(
+            default=None, description="accepts this care level", schema_extra={"enum": list(CARE_LEVELS)}
+        ),
+        max_fee: int | None = Parameter(
+            default=None, ge=0, le=MAX_FEE, description="its lowest monthly fee is at most this many yuan"
+        ),
         page: int = Parameter(default=1, ge=1, le=100000),
     ) -> InstitutionPage:
-        """Search institutions by name or USCC, district, credit level and minimum grade (by name)."""
-        found = await public_queries.search(
-            public_queries.Filters(q=q, district=district, level=level, min_grade=min_grade), sort="name", page=page
+        """Search institutions by name or USCC, district, credit level, minimum grade, a service offered, a care
+        level accepted and a monthly budget (homes that report no fee are not found by it); by name."""
+        _check_closed("service", service_offered, SERVICES)
+        _check_closed("care_level", care_level, CARE_LEVELS)
+        filters = public_queries.Filters(
+            q=q,
+            district=district,
+            level=level,
+            min_grade=min_grade,
+            service=service_offered or "",
+            care_level=care_level or "",
+            max_fee=max_fee,
         )
+        found = await public_queries.search(filters, sort="name", page=page)
         docs = await public_queries.document_bytes([r["id"] for r in found.items])
         # Each stored document decoded straight into the fields sent (msgspec skips the rest unread).
         items = [msgspec.json.decode(docs[r["id"]], type=InstitutionOut) for r in found.items]

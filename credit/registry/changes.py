@@ -1,7 +1,10 @@
 """Registry changes requested by the home itself (机构端登记信息变更): the home asks, civil affairs decides.
 
-A request names one registry field the home keeps current (its phone and its address: the registry has no website,
-service or fee fields yet) and the new value. Nothing of it is public: the registry, and so the public side, change
+A request names one registry field the home keeps current (its phone, its address, its website, the services it
+offers and the care levels it accepts) and the new value, as a person writes it (services and care levels by their
+Chinese names separated by 、, or 无; credit.registry.offers reads them). The fee range is not among them: it is two
+registry fields that must change together (the highest fee not below the lowest), and a request holds one field;
+civil affairs keeps it from the home's filing. Nothing of it is public: the registry, and so the public side, change
 only when a civil-affairs regulator of the home's district approves, through the same versioned update and write
 hook as a regulator's own edit. At most one open request per home and field (a partial unique index); the home
 may withdraw an open request; a rejection carries its reasons, which the home sees.
@@ -18,13 +21,23 @@ from credit import db
 from credit.accounts.roles import INSTITUTION, REGULATORS, Principal, require_scope
 from credit.changes import Audit, Event, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.registry.offers import (
+    SET_FIELDS,
+    WEBSITE_MAX_LENGTH,
+    check_codes,
+    check_website,
+    from_column,
+    set_text,
+    to_column,
+)
 from credit.registry.service import public_fields
 from credit.registry.tables import ChangeRequest, Institution
 from credit.timeutil import now_utc
 from credit.validation import Checker
 
-# The fields a home may ask to change, with their longest value (the registry's column lengths).
-FIELDS = {"phone": 40, "address": 300}
+# The fields a home may ask to change, with their longest value (the registry's column lengths; a set's names are
+# longer than its stored codes).
+FIELDS = {"phone": 40, "address": 300, "website": WEBSITE_MAX_LENGTH, "services": 100, "care_levels": 100}
 NOTE_MAX_LENGTH = 1000
 REASONS_MAX_LENGTH = 2000
 OPEN, APPROVED, REJECTED, WITHDRAWN = "open", "approved", "rejected", "withdrawn"
@@ -54,8 +67,28 @@ def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
     note = check.text("note", required=False, max_length=NOTE_MAX_LENGTH)
     if field == "phone" and value and not PHONE.fullmatch(value):
         check.fail("requested_value", "is not a telephone number (digits, spaces, hyphens, parentheses)", value)
+    elif field == "website" and value:
+        value = check_website(check, "requested_value") or value
+    elif field in SET_FIELDS and value:
+        value = set_text(check_codes(check, "requested_value", SET_FIELDS[field]), SET_FIELDS[field]) or value
     check.done()
     return field, value, note
+
+
+def shown(home: dict[str, Any], field: str) -> str:
+    """The registry's value of `field` as a request shows it (a set by its names, "" when not reported), from a
+    stored row or a record of the registry service alike."""
+    value = home[field]
+    if field in SET_FIELDS:
+        return set_text(from_column(value) if isinstance(value, str) else value, SET_FIELDS[field])
+    return value or ""
+
+
+def stored(field: str, value: str) -> str | None:
+    """A request's value as the registry stores it (a set as its codes)."""
+    if field in SET_FIELDS:
+        return to_column(check_codes(Checker({field: value}), field))
+    return value
 
 
 async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
@@ -69,12 +102,12 @@ async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
     try:
         async with db.transaction():
             home = await _home(by)
-            if home[field] == value:
+            if shown(home, field) == value:
                 raise ValidationFailed([_same_as_now(value)])
             row = ChangeRequest(
                 institution=home["id"],
                 field=field,
-                current_value=home[field],
+                current_value=shown(home, field),
                 requested_value=value,
                 note=note,
                 status=OPEN,
@@ -89,7 +122,7 @@ async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
                     "registry_change.request",
                     "registry_change_request",
                     row.id,
-                    {"institution": home["id"], "field": field, "changes": {field: [home[field], value]}},
+                    {"institution": home["id"], "field": field, "changes": {field: [shown(home, field), value]}},
                 ),
             )
     except Exception as error:
@@ -237,7 +270,11 @@ async def _apply(home: dict[str, Any], field: str, value: str, by: Principal, re
     # version + 1 in the statement itself: a regulator's edit committed a moment ago is built on, not lost.
     await (
         Institution.update(
-            {column: value, Institution.version: Institution.version + 1, Institution.updated_at: now_utc()}
+            {
+                column: stored(field, value),
+                Institution.version: Institution.version + 1,
+                Institution.updated_at: now_utc(),
+            }
         )
         .where(Institution.id == home["id"])
         .run()
@@ -250,7 +287,7 @@ async def _apply(home: dict[str, Any], field: str, value: str, by: Principal, re
             "institution.update",
             "institution",
             home["id"],
-            {"changes": {field: [home[field], value]}, "change_request": request_id},
+            {"changes": {field: [home[field], stored(field, value)]}, "change_request": request_id},
         ),
         institutions=[home["id"]],
     )

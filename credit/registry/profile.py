@@ -16,7 +16,7 @@ from credit.api_params import DecimalText, Money, closed_set
 from credit.listings.schemas import ListedOut
 from credit.public.queries import FIRE_STATUSES, LEVELS
 from credit.records.schemas import FireInspectionOut, GradingOut, ListingBehaviour, Severity, SubjectKind
-from credit.registry.schemas import InstitutionStatus, OwnerType
+from credit.registry.schemas import CareLevels, Fee, InstitutionStatus, OwnerType, Services, Website
 
 CreditLevel = Annotated[str, closed_set(LEVELS, "A (best) to D; a listed subject is D whatever its score")]
 FireStatus = Annotated[str, closed_set(FIRE_STATUSES, "the latest inspection's outcome; none: never inspected")]
@@ -157,3 +157,8 @@ class InstitutionProfile(msgspec.Struct):
     listed: list[ListedOut]
     grade: int | None
     outlook: list[OutlookEvent] = []
+    services: Services = None
+    care_levels: CareLevels = None
+    fee_min: Fee = None
+    fee_max: Fee = None
+    website: Website = None

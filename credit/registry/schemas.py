@@ -8,11 +8,22 @@ from typing import Annotated
 import msgspec
 
 from credit.api_params import StoredInt, Version, closed_set
+from credit.registry.offers import CARE_LEVELS, SERVICES
 from credit.registry.service import OWNER_TYPES, PRACTITIONER_ROLES, STATUSES
 
 OwnerType = Annotated[str, closed_set(OWNER_TYPES, "who runs the home")]
 InstitutionStatus = Annotated[str, closed_set(STATUSES, "active, or closed")]
 PractitionerRole = Annotated[str, closed_set(PRACTITIONER_ROLES, "the practitioner's role in the home")]
+Service = Annotated[str, closed_set(SERVICES, "a service the home offers (服务项目)")]
+CareLevel = Annotated[str, closed_set(CARE_LEVELS, "a care level the home accepts (护理等级)")]
+Services = Annotated[
+    list[Service] | None, msgspec.Meta(description="services offered; [] none of them; null: not reported")
+]
+CareLevels = Annotated[
+    list[CareLevel] | None, msgspec.Meta(description="care levels accepted; [] none; null: not reported")
+]
+Fee = Annotated[StoredInt | None, msgspec.Meta(description="monthly fee (收费标准) in whole yuan; null: not reported")]
+Website = Annotated[str | None, msgspec.Meta(description="the home's web address (http or https); null: none reported")]
 
 
 class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,6 +37,11 @@ class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str = ""
     established_on: dt.date | None = None
     status: InstitutionStatus = "active"
+    services: Services = None
+    care_levels: CareLevels = None
+    fee_min: Fee = None
+    fee_max: Fee = None
+    website: Website = None
 
 
 class InstitutionUpdate(InstitutionIn, forbid_unknown_fields=True):
@@ -45,6 +61,12 @@ class InstitutionOut(msgspec.Struct):
     established_on: dt.date | None
     status: InstitutionStatus
     version: int
+    # What the home offers (null: not reported); defaults for a document stored before they existed.
+    services: Services = None
+    care_levels: CareLevels = None
+    fee_min: Fee = None
+    fee_max: Fee = None
+    website: Website = None
 
 
 class PractitionerIn(msgspec.Struct, forbid_unknown_fields=True):

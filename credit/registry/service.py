@@ -12,6 +12,7 @@ from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_id
 from credit.registry.districts import is_known_district
+from credit.registry.offers import OFFER_FIELDS, as_public, check_offers
 from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 from credit.timeutil import now_utc, today
@@ -32,6 +33,7 @@ EDITABLE_FIELDS = (
     "phone",
     "established_on",
     "status",
+    *OFFER_FIELDS,
 )
 
 
@@ -55,11 +57,13 @@ def check_institution(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[s
     clean["phone"] = check.text("phone", required=False, max_length=40)
     clean["established_on"] = check.day("established_on", required=False, not_after=today())
     clean["status"] = check.choice("status", STATUSES, required=False, default="active")
+    clean.update(check_offers(check))  # services, care levels, fee range, website (credit.registry.offers)
     return clean, check
 
 
 def public_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: row[key] for key in ("id", *EDITABLE_FIELDS, "version")}
+    """A stored row as the registry's outputs send it (the offer sets as lists of codes)."""
+    return {**{key: row[key] for key in ("id", *EDITABLE_FIELDS, "version")}, **as_public(row)}
 
 
 async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
@@ -125,7 +129,7 @@ async def update_institution(
         )
         if not updated:
             raise StaleVersion(await get_institution(institution_id))
-        after = {**public_fields(current), **clean, "version": version + 1}
+        after = public_fields({**current, **clean, "version": version + 1})
         await record_changed(
             Event("institution", "updated", institution_id, after),
             Audit(actor, "institution.update", "institution", institution_id, {"changes": changes}),

@@ -27,6 +27,12 @@ class Institution(Table):
     phone = Varchar(length=40, default="")
     established_on = Date(null=True, default=None)
     status = Varchar(length=16, default="active")  # active | closed
+    # What the home offers (credit.registry.offers); NULL: not reported, never "none" or 0.
+    services = Varchar(length=200, null=True, default=None)  # codes joined by commas; "" reported empty
+    care_levels = Varchar(length=100, null=True, default=None)  # 护理等级 accepted, as services
+    fee_min = Integer(null=True, default=None)  # 收费标准: whole yuan a month
+    fee_max = Integer(null=True, default=None)
+    website = Varchar(length=300, null=True, default=None)
     version = Integer(default=1)
     created_at = Timestamptz()
     updated_at = Timestamptz()

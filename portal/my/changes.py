@@ -1,4 +1,5 @@
-"""/my/changes: the home asks civil affairs to change its registry data (phone, address) and follows its requests.
+"""/my/changes: the home asks civil affairs to change its registry data (phone, address, website, services, care
+levels) and follows its requests.
 
 Nothing the home asks for is public before a regulator of its district approves it (portal.workspace.home_requests).
 """
@@ -16,6 +17,7 @@ from credit.accounts.auth import provide_principal, requires_institution
 from credit.accounts.roles import Principal
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.registry import changes
+from credit.registry.offers import CARE_LEVELS, SERVICES
 from credit.registry.service import get_institution_by_uscc
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.views import on_forbidden, on_not_found, page, password_first
@@ -58,12 +60,15 @@ class MyChangesController(Controller):
             "changes.html",
             principal,
             status=status,
-            institution=await get_institution_by_uscc(principal.institution_uscc),
+            institution=(home := await get_institution_by_uscc(principal.institution_uscc)),
+            current={name: changes.shown(home, name) for name in FIELD_NAMES},
             requests=requests,
             open_fields={r["field"] for r in requests if r["status"] == changes.OPEN},
             fields=FIELD_NAMES,
             fields_options=[(k, zh, en) for k, (zh, en) in FIELD_NAMES.items()],
             statuses=STATUS_NAMES,
+            services=SERVICES,
+            care_levels=CARE_LEVELS,
             values=values or {},
             errors=errors or {},
             saved=SAVED.get(saved),

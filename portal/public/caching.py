@@ -53,7 +53,10 @@ MEMORY_ENTRIES = default_settings.page_store_max_keys
 # A parameter missing here never reaches the page: add it here when a page learns a new one.
 PREFERENCE_PARAMETERS = ("lang", "mode")
 PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "/": ("q", "district", "level", "min_grade", "beds_min", "beds_max", "owner_type", "fire", "sort", "page"),
+    "/": (
+        *("q", "district", "level", "min_grade", "beds_min", "beds_max", "owner_type", "fire"),
+        *("service", "care_level", "max_fee", "sort", "page"),
+    ),
     "/institutions/": (),  # /institutions/{uscc}, and its pages below (INSTITUTION_PAGES)
     "/compare": ("uscc",),
     "/listings": ("page",),

@@ -22,6 +22,7 @@ from credit.errors import NotFound
 from credit.public import queries as public_queries
 from credit.public.listed import CSV_HEADER as LISTING_CSV_HEADER, current_list
 from credit.registry.districts import DISTRICTS, district_name
+from credit.registry.offers import CARE_LEVELS, MAX_FEE, SERVICES, label
 from credit.registry.service import OWNER_TYPES
 from credit.timeutil import today
 from portal.public import caching, views
@@ -141,6 +142,9 @@ def search_form(request: Request[Any, Any, Any]) -> tuple[public_queries.Filters
         beds_max=_int(q.get("beds_max"), 0, 100000),
         owner_type=owner or "",
         fire=fire or "",
+        service=(q.get("service") or "") if q.get("service") in SERVICES else "",
+        care_level=(q.get("care_level") or "") if q.get("care_level") in CARE_LEVELS else "",
+        max_fee=_int(q.get("max_fee"), 0, MAX_FEE),
     )
     asked: str = q.get("sort") or ""
     sort = asked if asked in SORTS else "credit"
@@ -154,6 +158,9 @@ def search_form(request: Request[Any, Any, Any]) -> tuple[public_queries.Filters
         "beds_max": "" if filters.beds_max is None else str(filters.beds_max),
         "owner_type": filters.owner_type,
         "fire": filters.fire,
+        "service": filters.service,
+        "care_level": filters.care_level,
+        "max_fee": "" if filters.max_fee is None else str(filters.max_fee),
         "sort": sort,
         "q_cut": "yes" if len(typed) > MAX_SEARCH_LENGTH else "",
     }  # only the first characters searched
@@ -186,6 +193,7 @@ class PublicController(Controller):
                     "district_name": district_name(r["district_code"], prefs.lang),
                     "credit_score": views.decimal(r["credit_score"]),
                     "words": views.level_words(r["credit_level"] or ""),
+                    "offers": views.contact_and_offers(r, prefs.lang),
                 }
                 for r in found.items
             ]
@@ -199,6 +207,8 @@ class PublicController(Controller):
                 "owner_types": OWNER_TYPES,
                 "levels": public_queries.LEVELS,
                 "fire_statuses": public_queries.FIRE_STATUSES,
+                "services": [(code, label(SERVICES, code, prefs.lang)) for code in SERVICES],
+                "care_levels": [(code, label(CARE_LEVELS, code, prefs.lang)) for code in CARE_LEVELS],
                 "sorts": SORTS,
                 "prev_url": page_url(request, found.page - 1) if found.page > 1 else None,
                 "next_url": page_url(request, found.page + 1) if found.page < pages else None,

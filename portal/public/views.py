@@ -6,14 +6,17 @@ never see a query object. No person's full name or ID number is ever put in a vi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from credit.listings import rules
 from credit.public import queries as public_queries
 from credit.registry.districts import district_name
+from credit.registry.offers import CARE_LEVELS, SERVICES, from_column, label
 from portal.public.about_rules import about_rules
 from portal.workspace.labels import AREAS
 from scoring import (
@@ -190,6 +193,42 @@ def chart(history: Sequence[Mapping[str, Any]], policy: Policy, elder: bool = Fa
     }
 
 
+def _codes(value: str | list[str] | None) -> list[str] | None:
+    """A set field as codes, from a document (a list) or a search row (`,a,b,`); None: not reported."""
+    return from_column(value) if isinstance(value, str) else value
+
+
+def map_links(district: str, address: str) -> dict[str, str] | None:
+    """Links that open the address in the visitor's map app (`geo:`, which phones hand to their map app) and in
+    a web map's search: plain links, no map script on our pages. The district's Chinese name goes first, as map
+    searches in China expect. None without an address."""
+    if not address.strip():
+        return None
+    place = address.strip() if district in address else f"{district}{address.strip()}"
+    query = quote(place, safe="")
+    return {"geo": f"geo:0,0?q={query}", "web": f"https://uri.amap.com/search?keyword={query}&src=eldercredit"}
+
+
+def contact_and_offers(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """How to reach a home and what it offers, for a result card, the profile and the comparison, from a
+    profile document or a search row alike. None in a field: not reported (shown so, never as 0 or none)."""
+    address = record.get("address") or ""
+    phone = record.get("phone") or ""
+    services, care_levels = _codes(record.get("services")), _codes(record.get("care_levels"))
+    low, high = record.get("fee_min"), record.get("fee_max")
+    return {
+        "address": address,
+        "phone": phone,
+        "tel": re.sub(r"[^0-9+]", "", phone.split("转")[0].split("ext")[0]),
+        "district_name": district_name(record["district_code"], lang),
+        "map": map_links(district_name(record["district_code"], "zh"), address),
+        "services": None if services is None else [label(SERVICES, c, lang) for c in services],
+        "care_levels": None if care_levels is None else [label(CARE_LEVELS, c, lang) for c in care_levels],
+        "fee": None if low is None and high is None else {"low": low, "high": high},
+        "website": record.get("website") or None,
+    }
+
+
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value or None
 
@@ -231,6 +270,7 @@ def profile_of(doc: Mapping[str, Any], policy: Policy, on: date, lang: str, elde
     and the facts come from the same row, so the page never mixes an old level with new records."""
     institution = {k: doc[k] for k in PUBLIC_INSTITUTION_FIELDS}
     institution["district_name"] = district_name(doc["district_code"], lang)
+    institution["offers"] = contact_and_offers(doc, lang)
     credit = doc["credit"]
     contributions = contribution_rows(credit["contributions"], lang)
     level = credit["level"] or ""

@@ -34,6 +34,12 @@ _REASONS_ZH: list[tuple[str, str]] = [
     (r"must not be negative", "不能为负数"),
     (r"has more precision than one fen.*", "最多保留到分（两位小数）"),
     (r"is not a known district code", "不是本市的区县代码"),
+    # What a home offers (credit.registry.offers)
+    (r"has an unknown item '(.*)': use .*", r"含有未知项目“\1”"),
+    (r"cannot be none and something else at once", "不能既选“无”又选其他项目"),
+    (r"must not be less than the lowest monthly fee \((\d+)\)", r"不能低于月收费下限（\1 元）"),
+    (r"must be a web address starting with http:// or https://", "须为以 http:// 或 https:// 开头的网址"),
+    (r"must be a list of codes", "须为项目代码的列表"),
     (r"must be pass, fail or na", "请选择合格、不合格或不适用"),
     (r"is not one of the seven checklist areas", "不是七个检查项目之一"),
     (r"must not be before the date the hazard was found", "不能早于隐患发现日期"),

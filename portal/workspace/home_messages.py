@@ -10,7 +10,13 @@ from portal.workspace.listings import plain_reason
 
 Label = tuple[str, str]
 
-FIELD_NAMES: dict[str, Label] = {"phone": ("联系电话", "Phone"), "address": ("地址", "Address")}
+FIELD_NAMES: dict[str, Label] = {
+    "phone": ("联系电话", "Phone"),
+    "address": ("地址", "Address"),
+    "website": ("网站", "Website"),
+    "services": ("服务项目", "Services"),
+    "care_levels": ("可接收护理等级", "Care levels accepted"),
+}
 
 # The services' reasons of the home's forms in plain Chinese (the shared table has the common ones).
 _REASONS_ZH = {

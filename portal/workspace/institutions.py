@@ -15,6 +15,7 @@ from credit.disclosures.queries import credit_of
 from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
+from credit.registry.offers import OFFER_FIELDS, SET_FIELDS
 from credit.registry.queries import search_institutions
 from portal.workspace.base import WorkspaceController, district_scope, page, permissions, require
 from portal.workspace.forms import field_messages, form_values, posted, version_of
@@ -30,7 +31,28 @@ INSTITUTION_FIELDS = (
     "phone",
     "established_on",
     "status",
+    *OFFER_FIELDS,
 )
+NONE_OF_THESE = "none"  # the form's box for a reported empty set (credit.registry.offers.NONE_WORDS)
+
+
+def institution_values(record: dict[str, Any]) -> dict[str, str]:
+    """A stored institution as its form shows it: each set as its codes joined by commas, `none` for the
+    reported empty set, "" when not reported."""
+    values = form_values(record, INSTITUTION_FIELDS)
+    for field in SET_FIELDS:
+        codes = record.get(field)
+        values[field] = "" if codes is None else ",".join(codes) or NONE_OF_THESE
+    return values
+
+
+async def posted_institution(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The posted institution form, with every ticked box of a set (none ticked: not reported)."""
+    values = await posted(request)
+    form = await request.form()
+    for field in SET_FIELDS:
+        values[field] = ",".join(str(v).strip() for v in form.getall(field, []) if str(v).strip())
+    return values
 
 
 def saved_redirect(institution_id: int, what: str) -> Redirect:
@@ -135,7 +157,7 @@ class InstitutionPages(WorkspaceController):
     async def create(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
     ) -> Template | Redirect:
-        values = await posted(request)
+        values = await posted_institution(request)
         try:
             stored = await registry.create_institution(values, principal)
         except (ValidationFailed, Duplicate) as error:
@@ -159,7 +181,7 @@ class InstitutionPages(WorkspaceController):
         require_scope(principal, institution["district_code"])
         return institution_form(
             principal,
-            values=form_values(institution, INSTITUTION_FIELDS),
+            values=institution_values(institution),
             institution=institution,
             version=institution["version"],
         )
@@ -170,7 +192,7 @@ class InstitutionPages(WorkspaceController):
     ) -> Template | Redirect:
         institution = await registry.get_institution(institution_id)
         require_scope(principal, institution["district_code"])
-        form = await posted(request)
+        form = await posted_institution(request)
         values = {k: v for k, v in form.items() if k != "version"}
         try:
             await registry.update_institution(institution_id, values, version_of(form), principal)
@@ -184,7 +206,7 @@ class InstitutionPages(WorkspaceController):
                 version=version_of(form),
             )
         except StaleVersion as stale:
-            current = form_values(stale.current, INSTITUTION_FIELDS)
+            current = institution_values(stale.current)
             yours = {k: v for k, v in values.items() if k in current and current[k] != v}
             return institution_form(
                 principal,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from credit.listings.behaviours import BEHAVIOURS
 from credit.registry.districts import DISTRICTS
+from credit.registry.offers import CARE_LEVELS as OFFER_CARE_LEVELS, SERVICES as OFFER_SERVICES
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES
 from scoring.labels import HAZARD_CATEGORIES_EN
 
@@ -55,6 +56,8 @@ OUTCOMES: dict[str, Label] = {
     "non_compliant": ("不达标", "Non-compliant"),
 }
 DISTRICT_NAMES: dict[str, Label] = dict(DISTRICTS)
+SERVICES: dict[str, Label] = dict(OFFER_SERVICES)  # what a home offers (credit.registry.offers)
+CARE_LEVELS: dict[str, Label] = dict(OFFER_CARE_LEVELS)
 ENTITY_TYPES: dict[str, Label] = {
     "institution": ("机构", "Institution"),
     "penalty": ("行政处罚", "Penalty"),
@@ -109,6 +112,10 @@ FIELDS: dict[str, Label] = {
     "phone": ("联系电话", "Phone"),
     "established_on": ("成立日期", "Established on"),
     "status": ("状态", "Status"),
+    "care_levels": ("可接收护理等级", "Care levels accepted"),
+    "fee_min": ("月收费下限（元）", "Lowest monthly fee (yuan)"),
+    "fee_max": ("月收费上限（元）", "Highest monthly fee (yuan)"),
+    "website": ("网站", "Website"),
     "version": ("版本", "Version"),
     "decided_on": ("评定日期", "Decided on"),
     "expires_on": ("有效期至", "Expires on"),

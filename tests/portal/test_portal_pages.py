@@ -181,7 +181,8 @@ async def test_profile_explains_the_level_and_shows_every_section(city, client):
         assert heading in html, heading
     assert "<svg" in html and 'role="img"' in html and "信用分变化表" in html
     assert row["legal_representative"] not in html
-    assert row["phone"] not in html
+    # The home's own telephone is its public contact (issue 17, "Contact and place"); a person's never is.
+    assert not row["phone"] or row["phone"] in html
 
 
 async def test_profile_of_a_listed_home_says_so(city, client):
