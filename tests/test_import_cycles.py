@@ -1,7 +1,7 @@
 """No import cycle between the domain packages of credit/ (issue 14; DESIGN.md "Two shared paths").
 
-Nodes are the packages `credit/<domain>/`; each package's `tables.py` (with `behaviours.py`, the list's column
-vocabulary) is a node of its own (the schema: any
+Nodes are the packages `credit/<domain>/`; each package's `tables.py` (with `behaviours.py` and `offers.py`, column
+vocabularies) is a node of its own (the schema: any
 read side may read a table, and foreign keys point across domains), and so is every top-level module of
 credit/ (so a cycle through the write hook `credit/changes.py` is caught too). Edges are imports found by
 walking each module's AST, function-level imports included.
@@ -16,8 +16,9 @@ from pathlib import Path
 CREDIT = Path(__file__).resolve().parent.parent / "credit"
 
 
-# The schema of a package: its tables and the vocabulary their columns hold (a module importing nothing of credit/).
-SCHEMA_MODULES = ("tables", "behaviours")
+# The schema of a package: its tables and the vocabulary their columns hold (behaviours of the list, what a home
+# offers), modules importing no domain of credit/, so every read side may read them.
+SCHEMA_MODULES = ("tables", "behaviours", "offers")
 
 
 def node_of(module: str) -> str | None:
