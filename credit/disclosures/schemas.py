@@ -7,6 +7,7 @@ import datetime as dt
 import msgspec
 
 from credit.listings.schemas import ListedOut
+from credit.supervision.schemas import PublishedResultOut
 
 
 class DisclosureSummary(msgspec.Struct):
@@ -84,6 +85,24 @@ class DisclosureLine(msgspec.Struct):
     list_state: str
 
 
+class FeedbackMonthOut(msgspec.Struct):
+    """One month of citizen feedback counts (never the content)."""
+
+    month: str  # YYYY-MM, by the month a report was received
+    received: int
+    substantiated: int
+    closed_on_time: int
+
+
+class FeedbackDistrictOut(msgspec.Struct):
+    district_code: str  # "": general feedback, about no home
+    months: list[FeedbackMonthOut]
+
+
+class FeedbackStatisticsOut(msgspec.Struct):
+    districts: list[FeedbackDistrictOut]
+
+
 class DisclosureDocument(msgspec.Struct):
     """A day's signed snapshot (`format` eldercredit-disclosure/2): canonical JSON (sorted keys, no whitespace,
     UTF-8); verify the exact bytes against `.sig` with the public key, never a re-encoding."""
@@ -97,3 +116,7 @@ class DisclosureDocument(msgspec.Struct):
     institutions_count: int
     institutions: list[DisclosureLine]
     listed: list[ListedOut] = msgspec.field(name="list")  # the list in force that day
+    # Random-inspection results published or corrected that day, and feedback counts per district; disclosures
+    # published before the supervision loop and the feedback channel have neither.
+    supervision_results: list[PublishedResultOut] = msgspec.field(default_factory=list)
+    feedback: FeedbackStatisticsOut | None = None

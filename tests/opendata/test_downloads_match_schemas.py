@@ -9,12 +9,14 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from jsonschema import Draft202012Validator
 
 from credit.accounts.roles import Principal
 from credit.demo import build_demo_city
 from credit.disclosures import service
+from credit.disclosures.schemas import DisclosureDocument
 from credit.feedback import service as feedback
 from credit.opendata.dictionary import DOWNLOADS
 from credit.seeding import load_city
@@ -219,3 +221,13 @@ async def test_schemas_are_cacheable_and_an_unknown_schema_is_a_404_page(city):
     assert again.status_code == 304
     missing = await city.get("/data/schemas/v1/nothing.schema.json")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+
+
+async def test_the_openapi_disclosure_document_names_every_member_a_disclosure_has(inspected):
+    """A client generated from /schema must see what a day's disclosure holds (results and feedback included)."""
+    document = (await inspected.get(f"/api/v1/disclosures/{today().isoformat()}")).json()
+    schemas = (await inspected.get("/schema/openapi.json")).json()["components"]["schemas"]
+    described = set(schemas["DisclosureDocument"]["properties"])
+    assert set(document) == described
+    decoded = msgspec.convert(document, DisclosureDocument, strict=False)
+    assert len(decoded.supervision_results) == 2 and decoded.feedback and decoded.feedback.districts
