@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_support import browser, page, serious_violations, shot  # noqa: F401  (fixtures)
 from tests.live_server import live_server, run_python, server_env
-from tests.portal.test_portal_browser import (  # noqa: F401  (fixtures)
-    browser,
-    page,
-    serious_violations,
-    shot,
-)
 
 INITIAL = "handed over by civil affairs"
 NEW_PASSWORD = "our home's own passphrase"

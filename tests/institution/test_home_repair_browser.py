@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 
 from credit.timeutil import today
+from tests.browser_support import browser, page  # noqa: F401  (fixtures)
 from tests.institution.test_evidence_and_applications import PDF
 from tests.institution.test_home_inbox_browser import NEW_PASSWORD, accessible, sign_in
 from tests.live_server import live_server, run_python, server_env
-from tests.portal.test_portal_browser import browser, page  # noqa: F401  (fixtures)
 
 SEED = f"""
 import asyncio

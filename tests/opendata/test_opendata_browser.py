@@ -11,10 +11,10 @@ import io
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.browser_support import ARTIFACTS, browser, serious_violations, small_targets  # noqa: F401  (fixtures)
 from tests.live_server import live_server, run_python, server_env
-from tests.portal.test_portal_browser import ARGS, ARTIFACTS, CHROMIUM, SEED, serious_violations, small_targets
+from tests.portal.test_portal_browser import SEED
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (dev extras)")
 DAY = "2026-06-30"
 
 
@@ -24,14 +24,6 @@ def server(tmp_path_factory):
     run_python(env, SEED)
     with live_server(env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 def validator(page, base: str, name: str) -> Draft202012Validator:

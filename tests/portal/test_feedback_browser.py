@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.portal.test_portal_browser import browser, page, serious_violations, server, shot, small_targets
+from tests.browser_support import browser, page, serious_violations, shot, small_targets  # noqa: F401  (fixtures)
+from tests.portal.test_portal_browser import server  # noqa: F401  (fixtures)
 
 __all__ = ["browser", "page", "server"]  # the fixtures, shared with the portal's browser test
 

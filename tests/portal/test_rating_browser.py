@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
+from tests.browser_support import ARTIFACTS, browser, serious_violations, shot  # noqa: F401  (fixtures)
 from tests.live_server import live_server, run_python, server_env
-from tests.portal.test_portal_browser import ARTIFACTS, browser, serious_violations, shot  # noqa: F401 (fixture)
 
 SEED = """
 import asyncio

@@ -9,14 +9,8 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from tests.portal.test_portal_browser import (  # noqa: F401  (fixtures: server, browser, page)
-    browser,
-    page,
-    serious_violations,
-    server,
-    shot,
-    small_targets,
-)
+from tests.browser_support import browser, page, serious_violations, shot, small_targets  # noqa: F401  (fixtures)
+from tests.portal.test_portal_browser import server  # noqa: F401  (fixtures)
 
 
 def first_home(server, page) -> str:

@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_support import ROOT, browser, page, serious_violations, shot, small_targets  # noqa: F401  (fixtures)
 from tests.live_server import live_server, run_python, server_env
-from tests.portal.test_portal_browser import (  # noqa: F401  (fixtures)
-    ROOT,
-    browser,
-    page,
-    serious_violations,
-    shot,
-    small_targets,
-)
 
 SEED = """
 import asyncio
