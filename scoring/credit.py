@@ -145,6 +145,7 @@ class _Scorer:
         }
         self.penalty_rules = self._rules_of(policy)
         self._judging: dict[str, _PenaltyRules] = {policy.version: self.penalty_rules}
+        self._by_decision_date: dict[date, _PenaltyRules] = {}
 
     def _rules_of(self, policy: Policy) -> _PenaltyRules:
         return (self._penalty_rules(policy, False), self._penalty_rules(policy, True))
@@ -153,10 +154,13 @@ class _Scorer:
         """The penalty rules of the policy that judges a decision of that date (penalties.judging_policy)."""
         if decision_date >= self.policy.effective_from or self.policy.order36 is None:
             return self.penalty_rules
-        judge = judging_policy(decision_date, self.policy)
-        found = self._judging.get(judge.version)
+        found = self._by_decision_date.get(decision_date)
         if found is None:
-            found = self._judging[judge.version] = self._rules_of(judge)
+            judge = judging_policy(decision_date, self.policy)
+            found = self._judging.get(judge.version)
+            if found is None:
+                found = self._judging[judge.version] = self._rules_of(judge)
+            self._by_decision_date[decision_date] = found
         return found
 
     def _penalty_rules(self, policy: Policy, fire_safety: bool) -> dict[str, _SeverityRules]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
+from calendar import isleap
 from datetime import date, timedelta
 
 _ONE_DAY = timedelta(days=1)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_months(day: date, months: int) -> date:
@@ -17,8 +18,11 @@ def add_months(day: date, months: int) -> date:
     """
     years, month0 = divmod(day.month - 1 + months, 12)
     year = day.year + years
-    month = month0 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
+    mday = day.day
+    if mday > 28:  # only the 29th to the 31st can be past the target month's end (hot: no calendar call)
+        last = 29 if month0 == 1 and isleap(year) else _MONTH_DAYS[month0]
+        mday = min(mday, last)
+    return date(year, month0 + 1, mday)
 
 
 def last_start_ending_by(end: date, months: int) -> date:

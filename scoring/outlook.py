@@ -36,7 +36,7 @@ from scoring.dates import add_months
 from scoring.facts import FIRE_AREAS, FireInspection, Grading, InstitutionFacts, MajorHazard, Penalty, RecordId
 from scoring.fire import hazard_is_open
 from scoring.grading import grading_eligibility, grading_expires_on
-from scoring.penalties import is_publicly_active, judging_policy, publication_window, repairable_from
+from scoring.penalties import PublicationWindow, is_repaired, judging_policy, publication_window, repairable_from
 from scoring.policy import Policy
 
 
@@ -89,18 +89,26 @@ def known_on(facts: InstitutionFacts, on: date) -> InstitutionFacts:
     """The facts as they are known on `on`: records dated later left out, later rectifications and repairs
     cleared (the outlook predicts from what is known, not from what is already booked for the future)."""
 
-    def before(day: date | None) -> date | None:
-        return day if day is not None and day <= on else None
+    def later(day: date | None) -> bool:
+        return day is not None and day > on
 
     return dataclasses.replace(
         facts,
         gradings=tuple(g for g in facts.gradings if g.decided_on <= on),
         inspections=tuple(i for i in facts.inspections if i.inspected_on <= on),
         hazards=tuple(
-            dataclasses.replace(h, rectified_on=before(h.rectified_on)) for h in facts.hazards if h.found_on <= on
+            dataclasses.replace(h, rectified_on=None) if later(h.rectified_on) else h
+            for h in facts.hazards
+            if h.found_on <= on
         ),
         penalties=tuple(
-            dataclasses.replace(p, rectified_on=before(p.rectified_on), repaired_on=before(p.repaired_on))
+            dataclasses.replace(
+                p,
+                rectified_on=None if later(p.rectified_on) else p.rectified_on,
+                repaired_on=None if later(p.repaired_on) else p.repaired_on,
+            )
+            if later(p.rectified_on) or later(p.repaired_on)
+            else p
             for p in facts.penalties
             if p.decision_date <= on
         ),
@@ -135,10 +143,9 @@ def _candidates(
         if day > on:
             found.setdefault(day, []).append(Cause(kind, record))
 
-    for p in facts.penalties:
+    for p, window in _windows(facts, policy):
         if p.revoked or p.repaired_on is not None:
             continue
-        window = publication_window(p, policy)
         end = window.end(p.publication_end)
         if window.minimum_end < end:
             add(window.minimum_end, "penalty.halves", p.id)
@@ -197,10 +204,12 @@ def _actions(
         if hazard_is_open(h, on):
             rectified = _with_hazard(facts, h, dataclasses.replace(h, rectified_on=on))
             consider(on, Cause("hazard.rectify", h.id), rectified, deadline=h.rectify_by)
-    for p in facts.penalties:
-        if not is_publicly_active(p, policy, on):
+    for p, window in _windows(facts, policy):
+        if p.revoked or is_repaired(p, on):
             continue
-        end = publication_window(p, policy).end(p.publication_end)
+        end = window.end(p.publication_end)
+        if not window.start <= on < end:  # not public on `on` (penalties.is_publicly_active)
+            continue
         if p.rectified_on is None:
             consider(
                 on, Cause("penalty.rectify", p.id), _with_penalty(facts, p, dataclasses.replace(p, rectified_on=on))
@@ -217,6 +226,11 @@ def _actions(
         if day < listing.expires_on:
             consider(day, Cause("listing.early_removal"), dataclasses.replace(facts, listed=False))
     return tuple(sorted(actions, key=lambda e: (e.on, -e.score)))
+
+
+def _windows(facts: InstitutionFacts, policy: Policy) -> list[tuple[Penalty, PublicationWindow]]:
+    """Each penalty with its publication window."""
+    return [(p, publication_window(p, policy)) for p in facts.penalties]
 
 
 def _with_hazard(facts: InstitutionFacts, old: MajorHazard, new: MajorHazard) -> InstitutionFacts:

@@ -7,6 +7,7 @@ with a `PolicyError` naming the key path.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -742,7 +743,15 @@ def _bundled() -> Mapping[str, Policy]:
 
 def available_policies() -> tuple[Policy, ...]:
     """Return the bundled policies, oldest `effective_from` first. Raises PolicyError if one is malformed."""
-    return tuple(sorted(_bundled().values(), key=lambda p: p.effective_from))
+    return _bundled_in_order()[0]
+
+
+@functools.cache
+def _bundled_in_order() -> tuple[tuple[Policy, ...], tuple[date, ...]]:
+    """The bundled policies oldest first, and their `effective_from` dates (for bisect: scoring asks for the
+    policy of a day hundreds of thousands of times in a rebuild, once per penalty judged by its own date)."""
+    ordered = tuple(sorted(_bundled().values(), key=lambda p: p.effective_from))
+    return ordered, tuple(p.effective_from for p in ordered)
 
 
 def load_policy(version: str) -> Policy:
@@ -763,7 +772,13 @@ def policy_for(on: date, policies: Iterable[Policy] | None = None) -> Policy:
     Chooses among `policies` when given, else among the bundled ones.
     Raises PolicyNotFound when none is in force yet.
     """
-    candidates = [p for p in (available_policies() if policies is None else policies) if p.effective_from <= on]
+    if policies is None:
+        ordered, starts = _bundled_in_order()
+        index = bisect.bisect_right(starts, on)
+        if index == 0:
+            raise PolicyNotFound(f"no scoring policy is in force on {on.isoformat()}")
+        return ordered[index - 1]
+    candidates = [p for p in policies if p.effective_from <= on]
     if not candidates:
         raise PolicyNotFound(f"no scoring policy is in force on {on.isoformat()}")
     return max(candidates, key=lambda p: p.effective_from)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
@@ -151,6 +152,15 @@ def test_batch_penalty_rule_matches_the_plain_rule(p, on):
     if lines:
         assert lines[0].points == penalty_points(p, POLICY, on)
         assert lines[0].code == f"penalty.{p.severity}" and lines[0].records == (p.id,)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(min_value=-600, max_value=600))
+def test_add_months_is_the_calendar_month_with_the_day_clamped(day, months):
+    """DESIGN.md "Credit score and level": periods are counted in calendar months, a day past the target month's
+    end moving to its last day (2024-01-31 + 1 month = 2024-02-29); the fast path must agree with the calendar."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    expected = date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+    assert add_months(day, months) == expected
 
 
 @given(dates, dates, st.integers(min_value=0, max_value=60))
