@@ -145,6 +145,9 @@ ENGLISH: dict[str, str] = {
     "password_username": "rule 'not the username': must not contain the username",
 }
 
+# Parameters a code carries beyond those its English sentence names (for the other language's sentence).
+MORE_PARAMS: dict[str, set[str]] = {"grading_not_eligible": {"label_zh"}}
+
 
 class Reason(str):
     """The English sentence of a reason code (so it goes wherever a reason string goes), carrying the `code` and
