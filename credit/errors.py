@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as default
 from typing import Any
+
+from credit.reasons import code_of
 
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
+    """A field and why it was refused: the English `reason`, and (when the reason is a credit.reasons.Reason) its
+    stable `code` and `params`, which the portal translates."""
+
     field: str
     reason: str
     value: Any = None
+    code: str | None = None
+    params: dict[str, Any] = default(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        code, params = code_of(self.reason)
+        if code is not None:
+            object.__setattr__(self, "code", code)
+            object.__setattr__(self, "params", params)
+        object.__setattr__(self, "reason", str(self.reason))
 
 
 class DomainError(Exception):
@@ -62,8 +76,13 @@ class ProcedureRefused(DomainError):
     """A precondition of the step does not hold (e.g. the objection window is closed); `reason` says which."""
 
     def __init__(self, field: str, reason: str):
-        self.field, self.reason = field, reason
+        self.field, self.reason = field, str(reason)
+        self.code, self.params = code_of(reason)
         super().__init__(f"{field}: {reason}")
+
+    def as_field_error(self, field: str | None = None) -> FieldError:
+        """The refusal as a field problem (of `field`, when a form shows it elsewhere), its code kept."""
+        return FieldError(field or self.field, self.reason, code=self.code, params=self.params)
 
 
 class ReportConflict(Duplicate):

@@ -13,19 +13,21 @@ from typing import Any
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from credit.reasons import Reason
+
 _REASONS = {
-    InvalidLength: "must be 18 characters",
-    InvalidFormat: "contains characters that are not allowed",
-    InvalidChecksum: "check character does not match",
-    InvalidComponent: "contains an invalid part (registration authority, region or birth date)",
+    InvalidLength: "id_length",
+    InvalidFormat: "id_characters",
+    InvalidChecksum: "id_check_character",
+    InvalidComponent: "id_component",
 }
 
 
 def _reason(error: ValidationError) -> str:
-    for kind, reason in _REASONS.items():
+    for kind, code in _REASONS.items():
         if isinstance(error, kind):
-            return reason
-    return "is not valid"
+            return Reason(code)
+    return Reason("not_valid")
 
 
 def check_uscc(value: str) -> tuple[str, str | None]:

@@ -31,6 +31,15 @@ class ProblemField(msgspec.Struct):
 
     field: str
     reason: str
+    code: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="a stable code of the reason (credit/reasons.py), for clients that word it themselves"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class Problem(msgspec.Struct):
@@ -60,7 +69,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict
 
 
 def on_validation_failed(_: Request, error: ValidationFailed) -> Response:
-    errors = [{"field": e.field, "reason": e.reason} for e in error.errors]
+    errors = [{"field": e.field, "reason": e.reason, "code": e.code} for e in error.errors]
     return problem(422, "Invalid input", str(error), errors=errors)
 
 
@@ -87,7 +96,12 @@ def on_illegal_transition(_: Request, error: IllegalTransition) -> Response:
 
 
 def on_procedure_refused(_: Request, error: ProcedureRefused) -> Response:
-    return problem(409, "Procedure refused", str(error), errors=[{"field": error.field, "reason": error.reason}])
+    return problem(
+        409,
+        "Procedure refused",
+        str(error),
+        errors=[{"field": error.field, "reason": error.reason, "code": error.code}],
+    )
 
 
 def on_not_found(_: Request, error: NotFound) -> Response:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from credit.errors import FieldError, ValidationFailed
+from credit.reasons import Reason
 
 
 class Checker:
@@ -30,13 +31,13 @@ class Checker:
         value = self.raw(field)
         if value is None or value == "":
             if required:
-                self.fail(field, "is required")
+                self.fail(field, Reason("required"))
             return default
         value = str(value)
         if len(value) > max_length:
-            self.fail(field, f"is longer than {max_length} characters", value)
+            self.fail(field, Reason("too_long", max_length=max_length), value)
         if "\x00" in value:  # PostgreSQL cannot store it, and no one types it
-            self.fail(field, "must not contain a NUL character", value.replace("\x00", ""))
+            self.fail(field, Reason("nul_character"), value.replace("\x00", ""))
         return value
 
     def integer(
@@ -51,19 +52,19 @@ class Checker:
         value = self.raw(field)
         if value is None or value == "":
             if required:
-                self.fail(field, "is required")
+                self.fail(field, Reason("required"))
             return default
         try:
             number = int(Decimal(str(value)))
             if Decimal(str(value)) != number:
                 raise ValueError
         except (InvalidOperation, ValueError):
-            self.fail(field, "must be a whole number", value)
+            self.fail(field, Reason("whole_number"), value)
             return default
         if minimum is not None and number < minimum:
-            self.fail(field, f"must be at least {minimum}", value)
+            self.fail(field, Reason("at_least", minimum=minimum), value)
         if maximum is not None and number > maximum:
-            self.fail(field, f"must be at most {maximum}", value)
+            self.fail(field, Reason("at_most", maximum=maximum), value)
         return number
 
     def amount(self, field: str, *, required: bool = False, scale: Decimal = Decimal(1)) -> Decimal | None:
@@ -77,29 +78,25 @@ class Checker:
         value = self.raw(field)
         if value is None or value == "":
             if required:
-                self.fail(field, "is required")
+                self.fail(field, Reason("required"))
             return None
         if isinstance(value, (bool, float)):
-            self.fail(
-                field,
-                'must be a decimal string such as "5000.50" or a whole number, not a floating-point number',
-                value,
-            )
+            self.fail(field, Reason("amount_not_float"), value)
             return None
         text = _amount_text(value)
         if text.startswith("-") and _AMOUNT.fullmatch(text[1:]):
-            self.fail(field, "must not be negative", value)
+            self.fail(field, Reason("not_negative"), value)
             return None
         if len(text) > _AMOUNT_MAX_LENGTH or not _AMOUNT.fullmatch(text):
-            self.fail(field, "must be a decimal number written in digits, such as 5000.50", value)
+            self.fail(field, Reason("amount_digits"), value)
             return None
         with localcontext(prec=2 * _AMOUNT_MAX_LENGTH):  # exact: no rounding at 28 digits
             amount = Decimal(text) * scale
         if amount >= _AMOUNT_LIMIT:
-            self.fail(field, f"must have at most {AMOUNT_INTEGER_DIGITS} digits before the decimal point", value)
+            self.fail(field, Reason("amount_too_large", digits=AMOUNT_INTEGER_DIGITS), value)
             return None
         if amount != amount.quantize(_FEN):
-            self.fail(field, "has more precision than one fen (0.01 yuan)", value)
+            self.fail(field, Reason("amount_fen"), value)
             return None
         return amount.quantize(_FEN)
 
@@ -108,17 +105,19 @@ class Checker:
         value = self.raw(field)
         if value is None or value == "":
             if required:
-                self.fail(field, "is required")
+                self.fail(field, Reason("required"))
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.fail(field, "must be a date like 2025-03-01", value)
+            self.fail(field, Reason("date_format", example="2025-03-01"), value)
             return None
         if not EARLIEST_DAY <= parsed <= LATEST_DAY:
-            self.fail(field, f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}", value)
+            self.fail(
+                field, Reason("date_range", earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat()), value
+            )
             return None
         if not_after is not None and parsed > not_after:
-            self.fail(field, f"must not be in the future (after {not_after.isoformat()})", value)
+            self.fail(field, Reason("not_future", today=not_after.isoformat()), value)
         return parsed
 
     def choice(self, field: str, allowed: Iterable[str], *, required: bool = True, default: str = "") -> str:
@@ -126,10 +125,10 @@ class Checker:
         value = self.raw(field)
         if value is None or value == "":
             if required:
-                self.fail(field, "is required")
+                self.fail(field, Reason("required"))
             return default
         if value not in allowed:
-            self.fail(field, f"must be one of {', '.join(allowed)}", value)
+            self.fail(field, Reason("one_of", allowed=", ".join(allowed)), value)
             return default
         return value
 
@@ -144,7 +143,7 @@ class Checker:
             return True
         if text in {"0", "false", "no", "否", "n"}:
             return False
-        self.fail(field, "must be yes or no", value)
+        self.fail(field, Reason("yes_or_no"), value)
         return default
 
     def done(self) -> None:

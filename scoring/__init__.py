@@ -18,6 +18,7 @@ from scoring.facts import (
 from scoring.fire import FireOutcome, checklist_outcome, fire_outcome, hazard_is_open, inspection_due, open_hazards
 from scoring.grading import (
     GradingError,
+    LevelProblem,
     decided_level_problems,
     grading_eligibility,
     grading_expires_on,
@@ -69,6 +70,7 @@ __all__ = [
     "available_policies",
     "checklist_outcome",
     "decided_level_problems",
+    "LevelProblem",
     "evaluate",
     "evaluate_many",
     "fire_outcome",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from scoring.dates import add_months
 from scoring.facts import GRADING_PARTS, Grading, InstitutionFacts
@@ -43,22 +44,36 @@ def grading_level(
     return None
 
 
+class LevelProblem(NamedTuple):
+    """Why a decided level cannot be recorded: the field, a reason code (credit/reasons.py words it) and the
+    numbers it names."""
+
+    field: str
+    code: str
+    params: dict[str, int | str]
+
+
 def decided_level_problems(
     level: int, parts: dict[str, int | Decimal], first_grading: bool, policy: Policy
-) -> tuple[tuple[str, str], ...]:
-    """Return why the assessment committee's decided `level` cannot be recorded, as (field, reason) pairs.
+) -> tuple[LevelProblem, ...]:
+    """Return why the assessment committee's decided `level` cannot be recorded, as LevelProblems.
 
     The committee's level is recorded as given, within two policy rules: each part must reach the
     policy's minimum for that level (grading.part_minimums, when named), and a home's first grading
     may not exceed grading.eligibility.first_grading_max_level (a local variant; 0 = no cap).
     """
-    problems = []
+    problems: list[LevelProblem] = []
     for part, minimum in policy.grading.part_minimums.get(level, {}).items():
         if parts.get(part) is not None and parts[part] < minimum:
-            problems.append((part, f"level {level} needs at least {minimum} for {part}, got {parts[part]}"))
+            got = parts[part]
+            problems.append(
+                LevelProblem(
+                    part, "grading_part_minimum", {"level": level, "minimum": minimum, "part": part, "got": str(got)}
+                )
+            )
     first_cap = policy.grading.eligibility.first_grading_max_level
     if first_grading and first_cap and level > first_cap:
-        problems.append(("level", f"a first grading may reach level {first_cap} at most, got {level}"))
+        problems.append(LevelProblem("level", "grading_first_cap", {"cap": first_cap, "level": level}))
     return tuple(problems)
 
 

@@ -206,7 +206,7 @@ async def test_grading_parts_above_their_maximum_are_refused(client, tokens, hom
         f"/api/v1/institutions/{homes[TIANNING]}/gradings", json={**GRADING, "environment": 121}, headers=tokens["city"]
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "environment", "reason": "must be at most 120"}
+    assert response.json()["errors"][0] == {"field": "environment", "reason": "must be at most 120", "code": "at_most"}
 
 
 async def test_no_grading_within_two_years_of_a_serious_penalty(client, tokens, homes):

@@ -57,7 +57,11 @@ async def test_a_level_whose_part_minimum_is_not_reached_is_refused_naming_the_p
     response = await post_grading(client, tokens, homes, {**EARNS_3, "level": 5})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "services", "reason": "level 5 needs at least 540 for services, got 300"}
+        {
+            "field": "services",
+            "reason": "level 5 needs at least 540 for services, got 300",
+            "code": "grading_part_minimum",
+        }
     ]
     assert await Grading.count().run() == 0
     assert (await post_grading(client, tokens, homes, {**EARNS_3, "level": 4})).status_code == 201
@@ -70,7 +74,7 @@ async def test_a_first_grading_above_the_local_cap_is_refused_and_a_later_one_ma
     refused = await post_grading(client, tokens, homes, {**GRADING, "level": 5})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
-        {"field": "level", "reason": "a first grading may reach level 3 at most, got 5"}
+        {"field": "level", "reason": "a first grading may reach level 3 at most, got 5", "code": "grading_first_cap"}
     ]
     assert (await post_grading(client, tokens, homes, {**GRADING, "level": 3})).status_code == 201
     later = await post_grading(client, tokens, homes, {**GRADING, "decided_on": "2025-09-01", "level": 5})

@@ -16,6 +16,7 @@ from credit.accounts.passwords import hash_password, verify_password
 from credit.accounts.tables import ApiToken, User
 from credit.audit import service as audit
 from credit.errors import FieldError, NotFound, ValidationFailed
+from credit.reasons import Reason
 from credit.timeutil import now_utc
 
 
@@ -136,10 +137,10 @@ async def change_password(username: str, current_password: str, new_password: st
     user = await _user(username)
     errors: list[FieldError] = []
     if not user["active"] or not await asyncio.to_thread(verify_password, user["password_hash"], current_password):
-        errors.append(FieldError("current_password", "is not the current password"))
+        errors.append(FieldError("current_password", Reason("not_current_password")))
     errors.extend(FieldError("new_password", reason) for reason in password_problems(new_password, username))
     if not errors and new_password == current_password:
-        errors.append(FieldError("new_password", "must differ from the current password"))
+        errors.append(FieldError("new_password", Reason("password_unchanged")))
     if errors:
         raise ValidationFailed(errors)
     password_hash = await asyncio.to_thread(hash_password, new_password)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from importlib.resources import files
 
+from credit.reasons import Reason
+
 MIN_LENGTH = 12
 COMMON_PASSWORDS_FILE = "common_passwords.txt"
 
@@ -23,16 +25,16 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def password_problems(password: str, username: str) -> list[str]:
+def password_problems(password: str, username: str) -> list[Reason]:
     """Every rule `password` breaks for the user `username`, as messages naming the rule; [] when it passes."""
     if not password.strip():
-        return ["rule 'not blank': must not be empty or only whitespace"]
-    problems = []
+        return [Reason("password_blank")]
+    problems: list[Reason] = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"rule 'length': must be at least {MIN_LENGTH} characters (this one has {len(password)})")
+        problems.append(Reason("password_length", minimum=MIN_LENGTH, length=len(password)))
     if password.strip().lower() in common_passwords():
-        problems.append("rule 'not common': is on the list of commonly used passwords; choose another")
+        problems.append(Reason("password_common"))
     name = username.strip().lower()
     if name and name in password.lower():
-        problems.append("rule 'not the username': must not contain the username")
+        problems.append(Reason("password_username"))
     return problems

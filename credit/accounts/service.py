@@ -25,6 +25,7 @@ from credit.accounts.tables import ApiToken, User
 from credit.accounts.throttle import ClientThrottled, LoginThrottle
 from credit.audit import service as audit
 from credit.errors import DomainError, Duplicate, FieldError, NotFound, ValidationFailed
+from credit.reasons import Reason
 from credit.registry.districts import is_known_district
 from credit.registry.tables import Institution
 from credit.settings import settings
@@ -140,7 +141,7 @@ async def create_user(
             0,
             FieldError(
                 "username",
-                "use 3-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+                Reason("username_shape"),
                 username,
             ),
         )
@@ -152,7 +153,7 @@ async def create_user(
             errors.append(
                 FieldError(
                     "agency_code",
-                    "is not an existing agency code" if agency_code else "an agency officer needs an agency code",
+                    Reason("unknown_agency_code") if agency_code else Reason("agency_code_needed"),
                     agency_code,
                 )
             )
@@ -185,7 +186,7 @@ async def create_user(
             # (institution_uscc, home_slot) refused this one): look again for a free slot, or refuse at the cap.
             last_error = error
     raise ValidationFailed(
-        [FieldError("institution_uscc", "the home's accounts changed at the same moment; try again", institution_uscc)]
+        [FieldError("institution_uscc", Reason("accounts_changed"), institution_uscc)]
     ) from last_error
 
 
@@ -235,25 +236,23 @@ def _role_binding_problems(role: str, district_code: str, agency_code: str, inst
     """What is wrong with the role and what it is bound to (a district, an agency, a home), before any read."""
     errors: list[FieldError] = []
     if role not in ROLES:
-        errors.append(FieldError("role", f"is not a role; use one of {', '.join(ROLES)}", role))
+        errors.append(FieldError("role", Reason("not_a_role", roles=", ".join(ROLES)), role))
     if role == DISTRICT_REGULATOR and not is_known_district(district_code):
         errors.append(
             FieldError(
                 "district_code",
-                "a district regulator needs a known district code"
-                if not district_code
-                else "is not a known district code",
+                Reason("district_needed") if not district_code else Reason("unknown_district"),
                 district_code,
             )
         )
     elif role != DISTRICT_REGULATOR and district_code:
-        errors.append(FieldError("district_code", "only a district regulator has a district", district_code))
+        errors.append(FieldError("district_code", Reason("district_only_regulator"), district_code))
     if role != AGENCY_OFFICER and agency_code:
-        errors.append(FieldError("agency_code", "only an agency officer belongs to an agency", agency_code))
+        errors.append(FieldError("agency_code", Reason("agency_only_officer"), agency_code))
     if role == INSTITUTION and not institution_uscc:
-        errors.append(FieldError("institution_uscc", "an institution user needs the home's USCC"))
+        errors.append(FieldError("institution_uscc", Reason("home_uscc_needed")))
     elif role != INSTITUTION and institution_uscc:
-        errors.append(FieldError("institution_uscc", "only an institution user belongs to a home", institution_uscc))
+        errors.append(FieldError("institution_uscc", Reason("home_only_institution_user"), institution_uscc))
     return errors
 
 
@@ -262,7 +261,7 @@ async def _free_home_slot(uscc: str) -> int:
     one more active account; returns the lowest. Two creations that pick the same slot at once cannot both commit
     (unique index on institution_uscc, home_slot), so the cap holds under concurrency on both engines."""
     if not await Institution.exists().where(Institution.uscc == uscc).run():
-        raise ValidationFailed([FieldError("institution_uscc", "is not a registered institution", uscc)])
+        raise ValidationFailed([FieldError("institution_uscc", Reason("not_registered_institution"), uscc)])
     taken = {
         row["home_slot"]
         for row in await User.select(User.home_slot)
@@ -276,7 +275,7 @@ async def _free_home_slot(uscc: str) -> int:
             [
                 FieldError(
                     "institution_uscc",
-                    f"the home already has {active} active accounts (at most {settings.institution_users_max})",
+                    Reason("home_accounts_full", active=active, most=settings.institution_users_max),
                     uscc,
                 )
             ]

@@ -3,6 +3,8 @@
 NDRC Order No. 36 《信用修复管理办法》: the applicant submits a credit commitment with its application (DESIGN.md,
 "Credit repair"). The home reads this text and agrees to it; the text agreed is what is stored."""
 
+from credit.reasons import Reason
+
 COMMITMENT_ZH = (
     "本机构郑重承诺：所提交的申请材料真实、准确、完整；已纠正失信行为、履行相关义务；"
     "今后严格遵守法律法规，诚信经营，自觉接受政府部门和社会的监督；"
@@ -15,4 +17,4 @@ COMMITMENT_EN = (
     "sanctions and the legal responsibility. This commitment is made public."
 )
 AGREE_FIELD = "agree"
-NOT_AGREED = "must be ticked: an application is made with the credit commitment"
+NOT_AGREED = Reason("commitment_not_ticked")

@@ -31,6 +31,7 @@ from typing import Any
 
 from credit.errors import FieldError, NotFound, ValidationFailed
 from credit.evidence.tables import OWNER_KINDS, EvidenceFile
+from credit.reasons import Reason
 from credit.settings import settings
 from credit.timeutil import now_utc
 
@@ -88,16 +89,16 @@ def check(uploads: Sequence[Upload], *, field: str = FIELD) -> list[Checked]:
     limit, most = settings.evidence_max_bytes, settings.evidence_max_files
     problems: list[FieldError] = []
     if len(uploads) > most:
-        problems.append(FieldError(field, f"at most {most} files may be attached (this has {len(uploads)})"))
+        problems.append(FieldError(field, Reason("too_many_files", most=most, count=len(uploads))))
     checked = []
     for upload in uploads:
         name = clean_name(upload.file_name)
         if not upload.data:
-            problems.append(FieldError(field, f"{name}: the file is empty", name))
+            problems.append(FieldError(field, Reason("file_empty", name=name), name))
         elif len(upload.data) > limit:
-            problems.append(FieldError(field, f"{name}: the file is larger than {_size(limit)}", name))
+            problems.append(FieldError(field, Reason("file_too_large", name=name, limit=_size(limit)), name))
         elif (content_type := sniff(upload.data)) is None:
-            problems.append(FieldError(field, f"{name}: is not a PDF, JPEG or PNG file by its content", name))
+            problems.append(FieldError(field, Reason("file_not_document", name=name), name))
         else:
             checked.append(Checked(name, content_type, upload.data, hashlib.sha256(upload.data).hexdigest()))
     if problems:

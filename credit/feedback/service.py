@@ -28,6 +28,7 @@ from credit.feedback import references
 from credit.feedback.tables import Feedback, FeedbackReply
 from credit.identifiers import mask_free_text, mask_name
 from credit.listings.service import calendar, require_civil_affairs
+from credit.reasons import Reason
 from credit.registry.service import get_institution, get_institution_by_uscc
 from credit.sharing.agencies import AGENCIES
 from credit.timeutil import now_utc, today
@@ -74,7 +75,7 @@ def check_filing(data: Mapping[str, Any]) -> dict[str, Any]:
         "uscc": check.text("uscc", required=False, max_length=18).upper(),
     }
     if clean["complainant_phone"] and not _PHONE.fullmatch(clean["complainant_phone"]):
-        check.fail("complainant_phone", "is not valid", clean["complainant_phone"])
+        check.fail("complainant_phone", Reason("not_valid"), clean["complainant_phone"])
     check.done()
     return clean
 
@@ -256,9 +257,9 @@ async def accept(feedback_id: int, data: Mapping[str, Any], by: Principal) -> di
         current = await _row(feedback_id)
         require_handler(by, current["district_code"])
         if current["status"] != RECEIVED:
-            raise ProcedureRefused("status", f"the feedback is {current['status']}: only a received one is accepted")
+            raise ProcedureRefused("status", Reason("feedback_not_received", status=current["status"]))
         if current["institution"] is None:
-            raise ProcedureRefused("status", "general feedback names no home to inspect: transfer or close it")
+            raise ProcedureRefused("status", Reason("feedback_general"))
         return await _answer(current, version, ACCEPTED, reply, by, {})
 
 
@@ -292,7 +293,7 @@ async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dic
     check = Checker(data)
     reply = check.text("reply", max_length=MAX_REPLY)
     if check.raw("substantiated") in (None, ""):
-        check.fail("substantiated", "is required")
+        check.fail("substantiated", Reason("required"))
     substantiated = check.flag("substantiated")
     version = check.integer("version", minimum=1)
     check.done()
@@ -308,7 +309,7 @@ async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dic
 
 def _require_open(current: Mapping[str, Any]) -> None:
     if current["status"] not in OPEN:
-        raise ProcedureRefused("status", f"the feedback is {current['status']}, no longer open")
+        raise ProcedureRefused("status", Reason("feedback_closed", status=current["status"]))
 
 
 async def _answer(

@@ -34,6 +34,7 @@ from credit.home.throttle import TooManyPosts, limit_posts
 from credit.listings import self_service
 from credit.problems import problem
 from credit.public.view import public_penalty
+from credit.reasons import Reason
 from credit.records import hazard_reports, repair
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import changes, service as registry
@@ -66,7 +67,7 @@ def uploads_of(files: Sequence[s.EvidenceFileIn]) -> list[evidence.Upload]:
         try:
             data = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            problems.append(FieldError(f"{evidence.FIELD}[{n}].content_base64", "is not base64", item.file_name))
+            problems.append(FieldError(f"{evidence.FIELD}[{n}].content_base64", Reason("not_base64"), item.file_name))
             continue
         uploads.append(evidence.Upload(item.file_name, data))
     if problems:

@@ -12,6 +12,7 @@ from credit import changes, db
 from credit.errors import FieldError
 from credit.importer.layouts import INSTITUTIONS, OWNER_TYPE_WORDS, SEVERITY_WORDS, SUBJECT_KIND_WORDS
 from credit.importer.reader import Sheet, read_sheet
+from credit.reasons import Reason
 from credit.records.service import check_penalty, insert_penalty
 from credit.records.tables import Penalty
 from credit.registry.service import check_institution, insert_institution
@@ -89,7 +90,7 @@ async def import_file(path: Path, actor: str, progress: Progress | None = None) 
             clean, check = check_penalty(record, fine_scale=sheet.layout.fine_scale)
         key = clean.get(key_field)
         if key and key in seen:
-            check.fail(key_field, f"repeats row {seen[key]} of this file", key)
+            check.fail(key_field, Reason("repeated_row", row=seen[key]), key)
         elif key:
             seen[key] = number
         report.problems += _problems(sheet, number, check.errors)

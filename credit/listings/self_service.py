@@ -28,6 +28,7 @@ from credit.listings.service import (
     withdraw_removal_application,
 )
 from credit.listings.tables import ListingEntry, NoticeReceipt
+from credit.reasons import Reason
 from credit.registry.tables import Institution
 from credit.settings import settings
 from credit.timeutil import now_utc, today
@@ -161,7 +162,7 @@ def _checked_files(uploads: Sequence[evidence.Upload], check: Checker) -> list[e
         return evidence.check(uploads)
     except ValidationFailed as error:
         for problem in error.errors:
-            check.fail(problem.field, problem.reason, problem.value)
+            check.errors.append(problem)
         return []
 
 
@@ -186,7 +187,7 @@ async def object_as_home(
         until = objection_window(entry)
         if until is None:
             if entry["status"] == rules.NOTIFIED:
-                raise ProcedureRefused("text", f"the objection window closed on {entry['objection_deadline']}")
+                raise ProcedureRefused("text", Reason("objection_window_closed", date=str(entry["objection_deadline"])))
             raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
         on = today()
         moved = await move(row, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)
@@ -226,7 +227,7 @@ async def apply_removal_as_home(
             )
     except Exception as error:
         if db.is_unique_violation(error):  # a second user of the home applied at the same moment
-            raise ProcedureRefused("entry", "an application is already waiting for a decision") from None
+            raise ProcedureRefused("entry", Reason("application_waiting")) from None
         raise
     return await _for_home(await entry_detail(entry_id))
 

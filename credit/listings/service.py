@@ -16,6 +16,7 @@ from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition, RemovalApplication
 from credit.public.view import public_entry
+from credit.reasons import Reason
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution, Practitioner
 from credit.sharing.tables import Agency
@@ -25,10 +26,7 @@ from credit.validation import Checker
 AGENCY_ROLES = (AGENCY_OFFICER, AGENCY)
 CIVIL_AFFAIRS = "civil_affairs"
 CIVIL_AFFAIRS_ONLY = "civil affairs decides on the list; agencies propose through their serious penalty reports"
-COURT_FOLLOWS = (
-    "a court's dishonest-debtor designation follows the court's list: a regulator cannot withdraw it; "
-    "it ends when the court removes the subject (reason court_removed)"
-)
+COURT_FOLLOWS = Reason("court_follows")
 
 
 _calendar: WorkingCalendar | None = None
@@ -54,7 +52,7 @@ def _on(check: Checker) -> StepDay:
     on = check.day("on", required=False, not_after=today()) or today()
     reason = check.text("backdate_reason", required=False, max_length=500)
     if on < today() and not reason:
-        check.fail("on", f"a step dated before today ({today().isoformat()}) needs a backdate_reason", on.isoformat())
+        check.fail("on", Reason("backdate_reason_needed", today=today().isoformat()), on.isoformat())
     return StepDay(on, reason if on < today() else "")
 
 
@@ -219,10 +217,10 @@ async def _create(
     practitioner_id = check.integer("practitioner_id", minimum=1, required=False)
     penalty_ids = data.get("penalty_ids") or []
     if not isinstance(penalty_ids, list) or not all(isinstance(p, int) for p in penalty_ids):
-        check.fail("penalty_ids", "must be a list of penalty ids", penalty_ids)
+        check.fail("penalty_ids", Reason("penalty_ids_list"), penalty_ids)
         penalty_ids = []
     if behaviour and behaviour not in ("4", "court_debtor") and not penalty_ids:
-        check.fail("penalty_ids", "name at least one penalty decision behind the entry")
+        check.fail("penalty_ids", Reason("penalty_ids_empty"))
     if machine:
         step = StepDay(check.day("on", required=False) or today(), "detected by the scheduled check")
     else:
@@ -250,9 +248,7 @@ async def _create(
         return await _in_own_savepoint(insert)
     except Exception as error:
         if db.is_unique_violation(error):  # a concurrent twin won the partial unique index
-            raise ProcedureRefused(
-                "behaviour", "the subject already has an active list entry for this behaviour"
-            ) from None
+            raise ProcedureRefused("behaviour", Reason("entry_active_already")) from None
         raise
 
 
@@ -300,9 +296,7 @@ async def _insert_entry(
         .where((Practitioner.id == practitioner_id) & (Practitioner.institution == institution_id))
         .run()
     ):
-        raise ValidationFailed(
-            [FieldError("practitioner_id", "is not a practitioner of this institution", practitioner_id)]
-        )
+        raise ValidationFailed([FieldError("practitioner_id", Reason("not_practitioner_here"), practitioner_id)])
     await _check_basis(penalty_ids, institution_id, basis_agency)
     await _refuse_duplicate(institution_id, practitioner_id, behaviour)
     agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
@@ -376,17 +370,15 @@ async def _check_basis(penalty_ids: list[int], institution_id: int, agency_code:
     for penalty_id in penalty_ids:
         row = found.get(penalty_id)
         if row is None:
-            errors.append(FieldError("penalty_ids", f"penalty {penalty_id} does not exist", penalty_id))
+            errors.append(FieldError("penalty_ids", Reason("penalty_missing", penalty_id=penalty_id), penalty_id))
         elif row["institution"] != institution_id:
             errors.append(
-                FieldError("penalty_ids", f"penalty {penalty_id} is not against this institution", penalty_id)
+                FieldError("penalty_ids", Reason("penalty_other_institution", penalty_id=penalty_id), penalty_id)
             )
         elif row["revoked"]:
-            errors.append(FieldError("penalty_ids", f"penalty {penalty_id} was revoked", penalty_id))
+            errors.append(FieldError("penalty_ids", Reason("penalty_id_revoked", penalty_id=penalty_id), penalty_id))
         elif agency_code is not None and row["reporting_agency"] != agency_code:
-            errors.append(
-                FieldError("penalty_ids", f"penalty {penalty_id} was not reported by your agency", penalty_id)
-            )
+            errors.append(FieldError("penalty_ids", Reason("penalty_other_agency", penalty_id=penalty_id), penalty_id))
     if errors:
         raise ValidationFailed(errors)
 
@@ -403,7 +395,7 @@ async def _refuse_duplicate(institution_id: int, practitioner_id: int | None, be
         else query.where(ListingEntry.practitioner.is_null())
     )
     if await query.run():
-        raise ProcedureRefused("behaviour", "the subject already has an active list entry for this behaviour")
+        raise ProcedureRefused("behaviour", Reason("entry_active_already"))
 
 
 async def _notify(entry: dict[str, Any], step: StepDay, by: Principal) -> dict[str, Any]:
@@ -444,13 +436,13 @@ async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> di
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
         if entry["status"] == rules.NOTIFIED and on > entry["objection_deadline"]:
-            raise ProcedureRefused("on", f"the objection window closed on {entry['objection_deadline']}")
+            raise ProcedureRefused("on", Reason("objection_window_closed", date=str(entry["objection_deadline"])))
         if entry["status"] == rules.LISTED:  # only in a window the official calendar reopened
             until = entry["calendar_review_until"]
             if until is None:
                 raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
             if on > until:
-                raise ProcedureRefused("on", f"the reopened objection window closed on {until}")
+                raise ProcedureRefused("on", Reason("reopened_window_closed", date=str(until)))
         return await move(
             entry, rules.OBJECTED, on, by, text[:200], step.backdate_reason, objected_on=on, objection_text=text
         )
@@ -518,7 +510,7 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         entry = await _entry_in_scope(entry_id, by)
         court = entry["behaviour"] == COURT_DEBTOR
         if reason == "court_removed" and not court:
-            raise ProcedureRefused("reason", "only a court's dishonest-debtor designation ends by the court's removal")
+            raise ProcedureRefused("reason", Reason("court_removal_only"))
         if reason == "expired" and court:
             raise ProcedureRefused("reason", COURT_FOLLOWS)
         if reason == "court_removed" and entry["status"] in (rules.NOTIFIED, rules.OBJECTED):
@@ -531,7 +523,7 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
                 step.backdate_reason,
             )
         if reason == "expired" and entry["expires_on"] and on < entry["expires_on"]:
-            raise ProcedureRefused("reason", f"the listing runs until {entry['expires_on']}")
+            raise ProcedureRefused("reason", Reason("listing_runs_until", date=str(entry["expires_on"])))
         return await move(
             entry, rules.REMOVED, on, by, text or reason, step.backdate_reason, removed_on=on, removal_reason=reason
         )
@@ -547,7 +539,7 @@ async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Princi
         await _record_application(entry_id, step, statement, by)
     except Exception as error:
         if db.is_unique_violation(error):  # a concurrent application won the partial unique index
-            raise ProcedureRefused("entry", "an application is already waiting for a decision") from None
+            raise ProcedureRefused("entry", Reason("application_waiting")) from None
         raise
     return await entry_detail(entry_id)
 
@@ -579,13 +571,13 @@ async def record_removal_application(
     if entry["early_removal_from"] is None:
         raise ProcedureRefused("entry", COURT_FOLLOWS)
     if on < entry["early_removal_from"]:
-        raise ProcedureRefused("on", f"early removal may be applied for from {entry['early_removal_from']}")
+        raise ProcedureRefused("on", Reason("early_removal_from", date=str(entry["early_removal_from"])))
     if (
         await RemovalApplication.exists()
         .where((RemovalApplication.entry == entry_id) & (RemovalApplication.decision == "pending"))
         .run()
     ):
-        raise ProcedureRefused("entry", "an application is already waiting for a decision")
+        raise ProcedureRefused("entry", Reason("application_waiting"))
     application = RemovalApplication(
         entry=entry_id, applied_on=on, statement=statement, commitment=commitment, applied_by=by.username
     )
@@ -626,7 +618,7 @@ async def withdraw_removal_application(entry: Mapping[str, Any], by: Principal) 
         .run()
     )
     if not withdrawn:
-        raise ProcedureRefused("entry", "there is no pending early-removal application to withdraw")
+        raise ProcedureRefused("entry", Reason("no_pending_to_withdraw"))
     application_id = withdrawn[0]["id"]
     await record_changed(
         audit=Audit(
@@ -658,7 +650,7 @@ async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Princ
             .run()
         )
         if pending is None:
-            raise ProcedureRefused("entry", "there is no pending early-removal application")
+            raise ProcedureRefused("entry", Reason("no_pending_application"))
         decided = (
             await RemovalApplication.update(
                 {

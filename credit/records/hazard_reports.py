@@ -19,6 +19,7 @@ from credit import db
 from credit.accounts.roles import INSTITUTION, REGULATORS, Principal, can_write_institution, require_scope
 from credit.changes import Audit, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.reasons import Reason
 from credit.records.service import rectify_hazard
 from credit.records.tables import HazardReport, MajorHazard
 from credit.registry.tables import Institution
@@ -116,13 +117,9 @@ async def report_rectification(hazard_id: int, data: dict[str, Any], by: Princip
         async with db.transaction():
             hazard = await _own_hazard(hazard_id, by)
             if hazard["rectified_on"] is not None:
-                raise ProcedureRefused(
-                    "rectified_on", f"the hazard was recorded as rectified on {hazard['rectified_on']}"
-                )
+                raise ProcedureRefused("rectified_on", Reason("hazard_rectified", date=str(hazard["rectified_on"])))
             if rectified_on < hazard["found_on"]:
-                raise ValidationFailed(
-                    [FieldError("rectified_on", "must not be before the date the hazard was found", str(rectified_on))]
-                )
+                raise ValidationFailed([FieldError("rectified_on", Reason("before_hazard_found"), str(rectified_on))])
             row = HazardReport(
                 hazard=hazard_id,
                 rectified_on=rectified_on,
@@ -145,7 +142,7 @@ async def report_rectification(hazard_id: int, data: dict[str, Any], by: Princip
             )
     except Exception as error:
         if db.is_unique_violation(error):  # one report awaiting a decision per hazard
-            raise ProcedureRefused("text", "a report of this hazard awaits the regulator's decision already") from error
+            raise ProcedureRefused("text", Reason("hazard_report_waiting")) from error
         raise
     return await _report(row.id)
 
@@ -222,7 +219,7 @@ async def decide_report(report_id: int, data: dict[str, Any], by: Principal) -> 
         )
         if not closed:
             current = await _report(report_id)
-            raise ProcedureRefused("decision", f"the report was decided already ({current['status']})")
+            raise ProcedureRefused("decision", Reason("hazard_report_decided", status=current["status"]))
         await record_changed(
             None,
             Audit(

@@ -23,6 +23,7 @@ from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, Sta
 from credit.evidence import service as evidence
 from credit.evidence.commitment import AGREE_FIELD, COMMITMENT_ZH, NOT_AGREED
 from credit.listings.service import calendar, require_civil_affairs
+from credit.reasons import Reason
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry.service import institution_in_scope
 from credit.timeutil import now_utc, today
@@ -102,7 +103,7 @@ def check_application(
     """
     check = Checker(data)
     for problem in also:
-        check.fail(problem.field, problem.reason, problem.value)
+        check.errors.append(problem)
     clean: dict[str, Any] = {
         "applicant_name": check.text("applicant_name", max_length=100),
         "applicant_contact": check.text("applicant_contact", max_length=100),
@@ -114,22 +115,20 @@ def check_application(
     }
     met = clean["obligations_met_on"]
     if met and met < penalty["decision_date"]:
-        check.fail("obligations_met_on", "must not be before the decision date", data.get("obligations_met_on"))
+        check.fail("obligations_met_on", Reason("before_decision_date"), data.get("obligations_met_on"))
     if met and met > clean["applied_on"]:
-        check.fail("obligations_met_on", "must not be after the day of the application", data.get("obligations_met_on"))
+        check.fail("obligations_met_on", Reason("after_application_day"), data.get("obligations_met_on"))
     if clean["applied_on"] < penalty["decision_date"]:
-        check.fail("applied_on", "must not be before the decision date", data.get("applied_on"))
+        check.fail("applied_on", Reason("before_decision_date"), data.get("applied_on"))
     check.done()
     if penalty["revoked"]:
-        raise ProcedureRefused("penalty", "the decision is revoked: it is no longer public and does not count")
+        raise ProcedureRefused("penalty", Reason("penalty_revoked"))
     if penalty["repaired_on"] is not None:
-        raise ProcedureRefused("penalty", f"already repaired on {penalty['repaired_on'].isoformat()}")
+        raise ProcedureRefused("penalty", Reason("already_repaired", date=penalty["repaired_on"].isoformat()))
     opens = repair_open_from(penalty)
     if clean["applied_on"] < opens:
         raise ProcedureRefused(
-            "applied_on",
-            f"repair is open from {opens.isoformat()}, when the shortest "
-            f"publication period of this {penalty['severity']} penalty has passed",
+            "applied_on", Reason("repair_not_open", date=opens.isoformat(), severity=penalty["severity"])
         )
     return clean
 
@@ -165,7 +164,7 @@ async def apply(
             return await _apply(penalty_id, data, by, problems, files, keys)
     except Exception as error:
         if db.is_unique_violation(error):
-            raise ProcedureRefused("penalty", "a repair application for this penalty is already open") from None
+            raise ProcedureRefused("penalty", Reason("repair_open_already")) from None
         raise
 
 
@@ -185,7 +184,7 @@ async def _apply(
             .where((RepairApplication.penalty == penalty_id) & (RepairApplication.status == APPLIED))
             .run()
         ):
-            raise ProcedureRefused("penalty", "a repair application for this penalty is already open")
+            raise ProcedureRefused("penalty", Reason("repair_open_already"))
         days = _decision_days(clean["applied_on"])
         due = calendar().add_working_days(clean["applied_on"], days)
         row = RepairApplication(
@@ -218,7 +217,7 @@ async def _apply(
 def _decision_days(applied_on: date) -> int:
     rules = policy_for(applied_on).order36 or policy_for(today()).order36
     if rules is None:
-        raise ProcedureRefused("applied_on", "no policy in force defines the credit repair procedure")
+        raise ProcedureRefused("applied_on", Reason("repair_no_policy"))
     return rules.repair_decision_working_days
 
 
@@ -336,7 +335,7 @@ async def _close(
 
 def _require_open(application: Mapping[str, Any]) -> None:
     if application["status"] != APPLIED:
-        raise ProcedureRefused("status", f"the application is {application['status']}, no longer open")
+        raise ProcedureRefused("status", Reason("application_closed", status=application["status"]))
 
 
 async def _move(current: Mapping[str, Any], version: int, values: dict) -> dict[str, Any]:

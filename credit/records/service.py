@@ -19,6 +19,7 @@ from credit.listings.service import on_penalty_revoked
 from credit.money import penalty_columns, penalty_values
 from credit.public.facts import load_facts
 from credit.public.view import PUBLIC_PENALTY_FIELDS, public_penalty  # noqa: F401  (re-exported)
+from credit.reasons import Reason
 from credit.records import classes
 from credit.records.tables import FireChecklistItem, FireInspection, Grading, MajorHazard, Penalty
 from credit.registry.service import institution_in_scope
@@ -77,7 +78,7 @@ def check_penalty(
     clean["source_agency"] = check.text("source_agency", required=False, max_length=200) or clean["deciding_agency"]
     clean["publication_end"] = check.day("publication_end", required=False)
     if clean["publication_end"] and clean["decision_date"] and clean["publication_end"] < clean["decision_date"]:
-        check.fail("publication_end", "must not be before the decision date", data.get("publication_end"))
+        check.fail("publication_end", Reason("before_decision_date"), data.get("publication_end"))
     # An agency's explicit severity wins over the policy's classification table.
     clean["severity"] = check.choice(
         "severity",
@@ -218,7 +219,7 @@ async def create_penalty(institution_id: int, data: Mapping[str, Any], by: Princ
         }
         clean, check = check_penalty(data)
         if clean["uscc"] and clean["uscc"] != institution["uscc"]:
-            check.fail("uscc", "is not the USCC of this institution", clean["uscc"])
+            check.fail("uscc", Reason("uscc_not_this_institution"), clean["uscc"])
         check.done()
         penalty_id = await insert_penalty(clean, by.username, _reporter_of(by))
     return await get_penalty(penalty_id)
@@ -322,7 +323,7 @@ def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Chec
             clean["level"] = grading_level(environment, facilities, operations, services, policy)
             if clean["level"] is None:
                 lowest = min(policy.grading.level_thresholds.values())
-                check.fail("services", f"the total {sum(parts)} is below the lowest level ({lowest})", sum(parts))
+                check.fail("services", Reason("grading_below_lowest", total=sum(parts), lowest=lowest), sum(parts))
     if clean["decided_on"]:
         clean["expires_on"] = add_months(clean["decided_on"], 12 * policy.grading.validity_years)
     return clean, check
@@ -344,12 +345,15 @@ async def create_grading(institution_id: int, data: Mapping[str, Any], by: Princ
         reasons = grading_eligibility(facts, policy, clean["decided_on"])
         if reasons:
             raise ValidationFailed(
-                [FieldError("institution", f"not eligible for grading: {r.label_en}") for r in reasons]
+                [
+                    FieldError("institution", Reason("grading_not_eligible", label_en=r.label_en, label_zh=r.label_zh))
+                    for r in reasons
+                ]
             )
         first_grading = not any(g.decided_on <= clean["decided_on"] for g in facts.gradings)
         problems = decided_level_problems(clean["level"], {p: clean[p] for p in GRADING_PARTS}, first_grading, policy)
         if problems:
-            raise ValidationFailed([FieldError(field, reason) for field, reason in problems])
+            raise ValidationFailed([FieldError(p.field, Reason(p.code, **p.params)) for p in problems])
         grading_id = await insert_grading(institution_id, clean, by.username)
     return await get_grading(grading_id)
 
@@ -376,12 +380,12 @@ def check_fire_inspection(
     for area in FIRE_AREAS:
         result = raw_checklist.get(area) if isinstance(raw_checklist, Mapping) else None
         if result not in ("pass", "fail", "na"):
-            check.fail(f"checklist.{area}", "must be pass, fail or na", result)
+            check.fail(f"checklist.{area}", Reason("pass_fail_na"), result)
         else:
             checklist[area] = result
     if isinstance(raw_checklist, Mapping):
         for area in set(raw_checklist) - set(FIRE_AREAS):
-            check.fail(f"checklist.{area}", "is not one of the seven checklist areas", area)
+            check.fail(f"checklist.{area}", Reason("unknown_checklist_area"), area)
     hazards: list[Mapping[str, Any]] = []
     for n, raw in enumerate(data.get("hazards") or []):
         item = Checker(raw if isinstance(raw, Mapping) else {}, prefix=f"hazards.{n}.")
@@ -393,7 +397,7 @@ def check_fire_inspection(
             "rectified_on": item.day("rectified_on", required=False, not_after=today()),
         }
         if hazard["rectify_by"] and hazard["found_on"] and hazard["rectify_by"] < hazard["found_on"]:
-            item.fail("rectify_by", "must not be before the date the hazard was found", raw.get("rectify_by"))
+            item.fail("rectify_by", Reason("before_hazard_found"), raw.get("rectify_by"))
         check.errors += item.errors
         hazards.append(hazard)
     return values, checklist, hazards, check
@@ -461,7 +465,7 @@ async def rectify_hazard(hazard_id: int, rectified_on_text: str, version: int, b
             raise Forbidden("only fire rescue officers and regulators record fire-safety rectification")
         await _institution_for_record(row["institution"], by)
         if rectified_on and rectified_on < row["found_on"]:
-            check.fail("rectified_on", "must not be before the date the hazard was found", rectified_on_text)
+            check.fail("rectified_on", Reason("before_hazard_found"), rectified_on_text)
         check.done()
         updated = (
             await MajorHazard.update({MajorHazard.rectified_on: rectified_on, MajorHazard.version: version + 1})

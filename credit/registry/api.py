@@ -16,6 +16,7 @@ from credit.audit.queries import history_of
 from credit.audit.schemas import HistoryEntry
 from credit.errors import FieldError, ValidationFailed
 from credit.public import queries as public_queries
+from credit.reasons import Reason
 from credit.registry import service
 from credit.registry.offers import CARE_LEVELS, MAX_FEE, SERVICES
 from credit.registry.profile import InstitutionProfile
@@ -36,7 +37,7 @@ def _out(record: dict[str, Any]) -> InstitutionOut:
 
 def _check_closed(field: str, value: str | None, allowed: dict[str, Any]) -> None:
     if value and value not in allowed:
-        raise ValidationFailed([FieldError(field, f"must be one of {', '.join(allowed)}", value)])
+        raise ValidationFailed([FieldError(field, Reason("one_of", allowed=", ".join(allowed)), value)])
 
 
 class InstitutionController(Controller):

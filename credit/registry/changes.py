@@ -21,6 +21,7 @@ from credit import db
 from credit.accounts.roles import INSTITUTION, REGULATORS, Principal, require_scope
 from credit.changes import Audit, Event, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.reasons import Reason
 from credit.registry.offers import (
     SET_FIELDS,
     WEBSITE_MAX_LENGTH,
@@ -66,7 +67,7 @@ def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
     value = check.text("requested_value", max_length=FIELDS.get(field, 300))
     note = check.text("note", required=False, max_length=NOTE_MAX_LENGTH)
     if field == "phone" and value and not PHONE.fullmatch(value):
-        check.fail("requested_value", "is not a telephone number (digits, spaces, hyphens, parentheses)", value)
+        check.fail("requested_value", Reason("not_telephone"), value)
     elif field == "website" and value:
         value = check_website(check, "requested_value") or value
     elif field in SET_FIELDS and value:
@@ -127,13 +128,13 @@ async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
             )
     except Exception as error:
         if db.is_unique_violation(error):  # the partial unique index: one open request per home and field
-            raise ProcedureRefused("field", "this field has an open request already; withdraw it first") from error
+            raise ProcedureRefused("field", Reason("request_open")) from error
         raise
     return await _request(row.id)
 
 
 def _same_as_now(value: str) -> FieldError:
-    return FieldError("requested_value", "is the value the registry has now", value)
+    return FieldError("requested_value", Reason("same_as_registry"), value)
 
 
 async def _request(request_id: int) -> dict[str, Any]:
@@ -191,7 +192,7 @@ async def _close(row: dict[str, Any], status: str, by: Principal, reasons: str) 
     )
     if not closed:
         current = await _request(row["id"])
-        raise ProcedureRefused("decision", f"the request is {current['status']} already")
+        raise ProcedureRefused("decision", Reason("request_closed", status=current["status"]))
 
 
 def _require_regulator(by: Principal, district_code: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from credit.reasons import Reason
 from credit.validation import Checker
 
 Label = tuple[str, str]  # (zh, en)
@@ -70,18 +71,18 @@ def check_codes(check: Checker, field: str, vocabulary: Mapping[str, Label] | No
     elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         items = [v.strip() for v in value if v.strip()]
     else:
-        check.fail(field, "must be a list of codes", value)
+        check.fail(field, Reason("codes_list"), value)
         return None
     if any(item.casefold() in NONE_WORDS for item in items):
         if len(items) > 1:
-            check.fail(field, "cannot be none and something else at once", value)
+            check.fail(field, Reason("none_and_other"), value)
             return None
         return []
     codes: set[str] = set()
     for item in items:
         code = _code_of(item, vocabulary)
         if code is None:
-            check.fail(field, f"has an unknown item {item!r}: use {', '.join(vocabulary)}", item)
+            check.fail(field, Reason("unknown_item", item=item, allowed=", ".join(vocabulary)), item)
         else:
             codes.add(code)
     return [code for code in vocabulary if code in codes]
@@ -99,7 +100,7 @@ def check_website(check: Checker, field: str = "website") -> str | None:
     except ValueError:
         host = ""
     if parts.scheme.lower() not in {"http", "https"} or "." not in host or re.search(r"\s", text):
-        check.fail(field, "must be a web address starting with http:// or https://", text)
+        check.fail(field, Reason("web_address"), text)
         return None
     return text
 
@@ -111,7 +112,7 @@ def check_offers(check: Checker) -> dict[str, Any]:
     fee_min = check.integer("fee_min", minimum=0, maximum=MAX_FEE, required=False)
     fee_max = check.integer("fee_max", minimum=0, maximum=MAX_FEE, required=False)
     if len(check.errors) == before and fee_min is not None and fee_max is not None and fee_max < fee_min:
-        check.fail("fee_max", f"must not be less than the lowest monthly fee ({fee_min})", fee_max)
+        check.fail("fee_max", Reason("below_fee_min", fee_min=fee_min), fee_max)
     clean["fee_min"], clean["fee_max"] = fee_min, fee_max
     clean["website"] = check_website(check)
     return clean

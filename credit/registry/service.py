@@ -11,6 +11,7 @@ from credit.audit import service as audit
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, NotFound, StaleVersion
 from credit.identifiers import check_id_number, check_uscc, id_hmac, mask_id
+from credit.reasons import Reason
 from credit.registry.districts import is_known_district
 from credit.registry.offers import OFFER_FIELDS, as_public, check_offers
 from credit.registry.tables import Institution, Practitioner
@@ -49,7 +50,7 @@ def check_institution(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[s
     clean["name"] = check.text("name", max_length=200)
     clean["district_code"] = check.text("district_code", max_length=6)
     if clean["district_code"] and not is_known_district(clean["district_code"]):
-        check.fail("district_code", "is not a known district code", clean["district_code"])
+        check.fail("district_code", Reason("unknown_district"), clean["district_code"])
     clean["address"] = check.text("address", required=False, max_length=300)
     clean["beds"] = check.integer("beds", minimum=0, maximum=MAX_BEDS)
     clean["owner_type"] = check.choice("owner_type", OWNER_TYPES)

@@ -12,6 +12,7 @@ from credit.changes import Audit, Event, record_changed
 from credit.errors import NotFound, ProcedureRefused
 from credit.listings import rules
 from credit.listings.tables import ListingEntry, PunishmentMeasure
+from credit.reasons import Reason
 from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
@@ -102,9 +103,9 @@ async def _insert(key: Mapping[str, Any], text: str, by: Principal) -> dict[str,
         if entry is None:
             raise NotFound(f"list entry {entry_id}")
         if entry["status"] != rules.LISTED:
-            raise ProcedureRefused("entry", f"measures apply to listed entries; this one is {entry['status']}")
+            raise ProcedureRefused("entry", Reason("measures_not_listed", status=entry["status"]))
         if applied_on < entry["listed_on"]:
-            raise ProcedureRefused("applied_on", f"the entry was listed on {entry['listed_on']}")
+            raise ProcedureRefused("applied_on", Reason("measures_before_listing", date=str(entry["listed_on"])))
         row = PunishmentMeasure(
             entry=entry_id,
             agency=key["agency"],

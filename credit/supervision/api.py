@@ -18,6 +18,7 @@ from credit.accounts.roles import REGULATORS, Principal
 from credit.api_params import RecordId, present_fields
 from credit.errors import FieldError, ValidationFailed
 from credit.public import supervision as public
+from credit.reasons import Reason
 from credit.registry.districts import district_name
 from credit.supervision import service
 from credit.supervision.schemas import (
@@ -42,7 +43,7 @@ MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 def checked_month(month: str, required: bool = False) -> str:
     """The month as given (YYYY-MM); a malformed one is a 422 naming `month`."""
     if (month or required) and not MONTH.match(month):
-        raise ValidationFailed([FieldError("month", "must be a month like 2026-06", month)])
+        raise ValidationFailed([FieldError("month", Reason("month_format", example="2026-06"), month)])
     return month
 
 

@@ -17,6 +17,7 @@ from credit.disclosures.tables import Disclosure
 from credit.errors import Duplicate, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings.service import calendar as working_calendar
 from credit.public import supervision as public
+from credit.reasons import Reason
 from credit.records.tables import FireInspection, MajorHazard
 from credit.registry.districts import is_known_district
 from credit.registry.service import institution_in_scope
@@ -55,9 +56,9 @@ async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any
         "district_code": check.text("district_code", max_length=6),
     }
     if clean["district_code"] and not is_known_district(clean["district_code"]):
-        check.fail("district_code", "is not a known district code", clean["district_code"])
+        check.fail("district_code", Reason("unknown_district"), clean["district_code"])
     if clean["agency_code"] and not await Agency.exists().where(Agency.code == clean["agency_code"]).run():
-        check.fail("agency_code", "is not a known agency", clean["agency_code"])
+        check.fail("agency_code", Reason("unknown_agency"), clean["agency_code"])
     check.done()
     require_scope(by, clean["district_code"])
     async with db.transaction():
@@ -103,9 +104,9 @@ async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Princ
         "active": check.flag("active", default=current["active"]),
     }
     if clean["district_code"] and not is_known_district(clean["district_code"]):
-        check.fail("district_code", "is not a known district code", clean["district_code"])
+        check.fail("district_code", Reason("unknown_district"), clean["district_code"])
     if clean["agency_code"] and not await Agency.exists().where(Agency.code == clean["agency_code"]).run():
-        check.fail("agency_code", "is not a known agency", clean["agency_code"])
+        check.fail("agency_code", Reason("unknown_agency"), clean["agency_code"])
     check.done()
     require_scope(by, clean["district_code"])
     before = inspector_out(current)
@@ -152,7 +153,7 @@ async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Princi
         else None
     )
     if uscc and home is None:
-        check.fail("uscc", "is not a registered institution", uscc)
+        check.fail("uscc", Reason("not_registered_institution"), uscc)
     check.done()
     assert home is not None  # check.done() raised otherwise
     require_scope(by, home["district_code"])
@@ -279,17 +280,17 @@ async def task_in_scope(task_id: int, by: Principal) -> dict[str, Any]:
 def _check_checklist(check: Checker, raw: Any, items: tuple) -> dict[str, str]:
     values = raw if isinstance(raw, Mapping) else {}
     if not isinstance(raw, Mapping):
-        check.fail("checklist", "is required for a general inspection")
+        check.fail("checklist", Reason("checklist_required"))
         return {}
     codes = [i.code for i in items]
     for key in values:
         if key not in codes:
-            check.fail(f"checklist.{key}", f"is not an item of the checklist ({', '.join(codes)})")
+            check.fail(f"checklist.{key}", Reason("unknown_checklist_item", codes=", ".join(codes)))
     clean = {}
     for code in codes:
         value = values.get(code)
         if value not in CHECK_VALUES:
-            check.fail(f"checklist.{code}", "must be pass or fail", value)
+            check.fail(f"checklist.{code}", Reason("pass_or_fail"), value)
         else:
             clean[code] = value
     return clean
@@ -335,26 +336,26 @@ async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> d
                 .run()
             )
             if inspection is None or inspection["institution"] != task["institution"]:
-                check.fail("fire_inspection_id", "is not a fire-safety inspection of this home", inspection_id)
+                check.fail("fire_inspection_id", Reason("not_fire_inspection_here"), inspection_id)
             else:
                 clean["fire_inspection"], inspected_on = inspection_id, inspection["inspected_on"]
                 hazard_deadline = await earliest_open_hazard(inspection_id)
     elif kind == "general":
         clean["checklist"] = _check_checklist(check, data.get("checklist"), rules.checklist)
     if inspected_on is not None and inspected_on < drawn_on["drawn_on"]:
-        check.fail("inspected_on", "must not be before the draw", inspected_on.isoformat())
+        check.fail("inspected_on", Reason("before_draw"), inspected_on.isoformat())
     outcome = check.choice("outcome", public.OUTCOMES)
     if hazard_deadline is not None and outcome == "no_problem":
-        check.fail("outcome", "cannot be no_problem: the fire-safety inspection found a major hazard", outcome)
+        check.fail("outcome", Reason("no_problem_major_hazard"), outcome)
     if hazard_deadline is not None and outcome == "rectify" and not data.get("rectify_by"):
         check.data = {**data, "rectify_by": hazard_deadline}  # the hazard's own deadline (behaviour 4 follows it)
     rectify_by = check.day("rectify_by", required=outcome == "rectify")
     if outcome != "rectify":
         rectify_by = None
     elif rectify_by is not None and inspected_on is not None and rectify_by <= inspected_on:
-        check.fail("rectify_by", "must be after the inspection", rectify_by.isoformat())
+        check.fail("rectify_by", Reason("after_inspection"), rectify_by.isoformat())
     if outcome == "no_problem" and "fail" in clean["checklist"].values():
-        check.fail("outcome", "cannot be no_problem when a checklist item failed", outcome)
+        check.fail("outcome", Reason("no_problem_item_failed"), outcome)
     check.done()
     assert inspected_on is not None  # required: check.done() raised otherwise
     publish_by = working_calendar().add_working_days(inspected_on, rules.publication_working_days)
@@ -399,7 +400,7 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
             .run()
         )
         if not updated:
-            raise ProcedureRefused("task", "the result of this task is already recorded")
+            raise ProcedureRefused("task", Reason("result_recorded_already"))
         changes = {k: result[k] for k in (*RESULT_FIELDS, "publish_by") if k != "findings"}
         await record_changed(
             audit=Audit(by.username, "supervision.record", "supervision_task", task_id, {"after": changes})
@@ -419,7 +420,7 @@ async def correct_result(task_id: int, data: Mapping[str, Any], by: Principal) -
     """
     task = await task_in_scope(task_id, by)
     if task["status"] == OPEN:
-        raise ProcedureRefused("task", "the result of this task is not recorded yet")
+        raise ProcedureRefused("task", Reason("result_not_recorded"))
     check = Checker(data)
     reason = check.text("reason", max_length=1000)
     try:
@@ -448,7 +449,7 @@ async def correct_result(task_id: int, data: Mapping[str, Any], by: Principal) -
             .run()
         )
         if not updated:
-            raise ProcedureRefused("task", "the task was changed meanwhile; reload it and correct it again")
+            raise ProcedureRefused("task", Reason("task_changed"))
         await (
             ResultCorrection(
                 task=task_id,
@@ -505,8 +506,7 @@ async def _separate_duties(task: Mapping[str, Any], by: Principal, step: str) ->
         return
     raise ProcedureRefused(
         "task",
-        f"you recorded this result, so another regulator must {step} it (separation of duties); "
-        "a district with one regulator asks a city regulator",
+        Reason("separation_of_duties", step=step),
     )
 
 
@@ -532,9 +532,7 @@ async def publish_result(task_id: int, by: Principal) -> dict[str, Any]:
         if not updated:
             raise ProcedureRefused(
                 "task",
-                "only a recorded, unpublished result can be published"
-                if task["status"] != OPEN
-                else "the result of this task is not recorded yet",
+                Reason("only_recorded_published") if task["status"] != OPEN else Reason("result_not_recorded"),
             )
         result = (await public.published_results(task_id=task_id, on=on))[0]
         await record_changed(
@@ -553,7 +551,7 @@ async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Princ
     check = Checker(data)
     rectified_on = check.day("rectified_on", not_after=today())
     if rectified_on is not None and task["inspected_on"] and rectified_on < task["inspected_on"]:
-        check.fail("rectified_on", "must not be before the inspection", rectified_on.isoformat())
+        check.fail("rectified_on", Reason("before_inspection"), rectified_on.isoformat())
     check.done()
     async with db.transaction():
         updated = (
@@ -569,7 +567,7 @@ async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Princ
             .run()
         )
         if not updated:
-            raise ProcedureRefused("task", "no open rectification order on this task")
+            raise ProcedureRefused("task", Reason("no_open_rectification"))
         event = None
         if task["status"] == PUBLISHED:
             event = Event(

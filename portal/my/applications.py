@@ -9,6 +9,7 @@ home's penalty or entry is a 404 here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -19,7 +20,6 @@ from litestar.response import Redirect, Template
 from credit.accounts.auth import provide_principal, requires_institution
 from credit.accounts.roles import Principal
 from credit.errors import (
-    FieldError,
     Forbidden,
     IllegalTransition,
     NotFound,
@@ -72,7 +72,7 @@ def refusal_messages(error: ValidationFailed | ProcedureRefused | IllegalTransit
                 "en": f"The entry is {error.current}, not listed: early removal cannot be applied for.",
             }
         }
-    return step_errors([FieldError("form", error.reason)])
+    return step_errors([error.as_field_error("form")])
 
 
 def _form_page(template: str, principal: Principal, status: int, **context: Any) -> Template:
@@ -192,7 +192,7 @@ class MyApplicationsController(Controller):
             await repair.withdraw(penalty_id, application_id, data, principal)
         except ValidationFailed as error:
             errors = step_errors(
-                [FieldError("withdraw_reasons" if e.field == "reasons" else e.field, e.reason) for e in error.errors]
+                [replace(e, field="withdraw_reasons") if e.field == "reasons" else e for e in error.errors]
             )
             return await repair_page(principal, penalty_id, status=422, values=values, errors=errors)
         except (ProcedureRefused, StaleVersion) as error:

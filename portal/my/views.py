@@ -17,7 +17,7 @@ from credit.accounts import lifecycle
 from credit.accounts.auth import principal_of, provide_principal, requires_institution
 from credit.accounts.roles import Principal
 from credit.disclosures.queries import credit_of
-from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
+from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import self_service
 from credit.public.outlook import outlook_of_home
 from credit.records.queries import gradings_of, inspections_of, penalties_of
@@ -178,5 +178,5 @@ def _messages(error: ValidationFailed | ProcedureRefused | IllegalTransition) ->
     if isinstance(error, ValidationFailed):
         return step_errors(error.errors)
     if isinstance(error, ProcedureRefused):
-        return step_errors([FieldError("text", error.reason)])
+        return step_errors([error.as_field_error("text")])
     return {"text": {"zh": "该名单事项已不在可提出异议的阶段。", "en": "This entry is past the objection step."}}

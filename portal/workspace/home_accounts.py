@@ -12,6 +12,7 @@ from litestar.response import Template
 from credit.accounts.home_accounts import accounts_of_home, create_home_account
 from credit.accounts.roles import Principal, require_scope
 from credit.errors import Duplicate, FieldError, ValidationFailed
+from credit.reasons import Reason
 from credit.registry import service as registry
 from credit.settings import settings
 from portal.workspace.base import WorkspaceController, page
@@ -63,7 +64,7 @@ class HomeAccountPages(WorkspaceController):
             problems = (
                 error.errors
                 if isinstance(error, ValidationFailed)
-                else [FieldError(error.field, "is already taken", error.value)]
+                else [FieldError(error.field, Reason("already_taken"), error.value)]
             )
             return await accounts_page(
                 principal,

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from credit.accounts.roles import REGULATORS, Principal, require_scope
 from credit.disclosures.queries import credit_of
 from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
+from credit.reasons import Reason
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.offers import OFFER_FIELDS, SET_FIELDS
@@ -114,7 +115,7 @@ def institution_form(
 
 def refused(error: ValidationFailed | Duplicate) -> dict:
     if isinstance(error, Duplicate):
-        return field_messages([FieldError(error.field, "is already registered", error.value)])
+        return field_messages([FieldError(error.field, Reason("already_registered"), error.value)])
     return field_messages(error.errors)
 
 

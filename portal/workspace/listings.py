@@ -3,7 +3,6 @@ procedure as a form (the services decide what is legal; the page offers only wha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,8 +22,9 @@ from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
 from credit.sharing.measures import MEASURES, feedback_of
 from credit.timeutil import today
+from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page, require
-from portal.workspace.forms import posted, reason_zh
+from portal.workspace.forms import posted
 from portal.workspace.labels import Label, field_label
 
 STATE_LABELS: dict[str, Label] = {
@@ -76,41 +76,7 @@ SAVED: dict[str, Label] = {
     "early-removal": ("提前移出申请已记录。", "The early-removal application was recorded."),
     "early-removal-decision": ("提前移出申请已作出决定。", "The early-removal application was decided."),
 }
-# Reasons the list services give -> plain Chinese (tried before the general table of forms.py).
-_REASONS_ZH: list[tuple[str, str]] = [
-    (r"must be a list of penalty ids", "请勾选行政处罚"),
-    (r"name at least one penalty decision behind the entry", "请至少勾选一项所依据的行政处罚决定"),
-    (r"penalty (\d+) does not exist", r"第 \1 号处罚记录不存在"),
-    (r"penalty (\d+) is not against this institution", r"第 \1 号处罚记录不是针对本机构的"),
-    (r"penalty (\d+) was revoked", r"第 \1 号处罚决定已撤销"),
-    (r"is not a practitioner of this institution", "不是本机构的从业人员"),
-    (
-        r"the subject already has an active list entry for this behaviour",
-        "该对象已有同一失信行为的名单事项在办理或在列",
-    ),
-    (r"the objection window closed on (\S+)", r"异议期已于 \1 届满"),
-    (r"the listing runs until (\S+)", r"列入期限至 \1，尚未期满"),
-    (r"early removal may be applied for from (\S+)", r"自 \1 起方可申请提前移出"),
-    (r"an application is already waiting for a decision", "已有一份申请等待决定"),
-    (r"there is no pending early-removal application", "没有待决定的提前移出申请"),
-    (
-        r"a court's dishonest-debtor designation follows the court's list: .*",
-        "失信被执行人名单以人民法院的认定为准，民政部门复核不得撤回；人民法院将其移出后，以“人民法院已移出”为由移出本名单",
-    ),
-    (
-        r"only a court's dishonest-debtor designation ends by the court's removal",
-        "只有失信被执行人事项才能以“人民法院已移出”为由移出",
-    ),
-    (r"the reopened objection window closed on (\S+)", r"重新开放的异议期已于 \1 届满"),
-]
 PAGE_SIZE = 20
-
-
-def plain_reason(reason: str) -> str:
-    for pattern, zh in _REASONS_ZH:
-        if re.fullmatch(pattern, reason):
-            return re.sub(pattern, zh, reason)
-    return reason_zh(reason)
 
 
 def step_errors(errors: list[FieldError]) -> dict[str, dict[str, str]]:
@@ -118,7 +84,7 @@ def step_errors(errors: list[FieldError]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for error in errors:
         zh_label, en_label = STEP_FIELDS.get(error.field) or field_label(error.field)
-        text = {"zh": f"{zh_label}：{plain_reason(error.reason)}。", "en": f"{en_label}: {error.reason}."}
+        text = {"zh": f"{zh_label}：{reason_zh(error)}。", "en": f"{en_label}: {error.reason}."}
         if error.field in found:
             text = {"zh": found[error.field]["zh"] + text["zh"], "en": found[error.field]["en"] + " " + text["en"]}
         found[error.field] = text
@@ -134,7 +100,7 @@ def refusal(error: IllegalTransition | ProcedureRefused) -> dict[str, str]:
             "en": f"Not done: the entry is now {en.lower()} ({error.current}); this step is not allowed from there.",
             "state": error.current,
         }
-    return {"zh": f"未执行：{plain_reason(error.reason)}。", "en": f"Not done: {error.reason}.", "field": error.field}
+    return {"zh": f"未执行：{reason_zh(error)}。", "en": f"Not done: {error.reason}.", "field": error.field}
 
 
 def may_decide(principal: Principal, district_code: str) -> bool:

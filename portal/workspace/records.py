@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from credit.accounts.roles import AGENCY_OFFICER, Principal, require_scope, require_unmatched_penalty
 from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
+from credit.reasons import Reason
 from credit.records import service as records
 from credit.records.queries import get_hazard
 from credit.registry.service import get_institution
@@ -72,7 +73,7 @@ def hazard_rename(rows: list[int]) -> dict[str, str]:
 
 def errors_of(error: ValidationFailed | Duplicate, rename: dict[str, str] | None = None) -> dict:
     if isinstance(error, Duplicate):
-        return field_messages([FieldError(error.field, "is already registered", error.value)])
+        return field_messages([FieldError(error.field, Reason("already_registered"), error.value)])
     return field_messages(error.errors, rename)
 
 

@@ -15,13 +15,15 @@ from credit import db
 from credit.accounts.roles import Principal
 from credit.errors import Duplicate, FieldError, ProcedureRefused, ValidationFailed
 from credit.public.supervision import OUTCOME_NAMES
+from credit.reasons import Reason
 from credit.registry.districts import DISTRICTS
 from credit.supervision import service
 from credit.supervision.draw import rules_on
 from credit.supervision.tables import InspectionDraw
 from credit.timeutil import today
+from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page
-from portal.workspace.forms import posted, reason_zh
+from portal.workspace.forms import posted
 from portal.workspace.labels import field_label
 
 LABELS = {
@@ -58,19 +60,6 @@ SAVED = {
     ),
     "reactivated": ("该执法人员已恢复在册。", "The inspector is active again."),
 }
-# The supervision service's refusals in Chinese (the English text is the service's own).
-REFUSALS_ZH = {
-    "separation of duties": (
-        "该结果由您登记，须由本区另一名监管人员公开或确认整改（职责分离）；区里只有一名监管人员时，请市级监管人员办理。"
-    ),
-    "already recorded": "该任务的检查结果已经登记。",
-    "not recorded yet": "该任务尚未登记检查结果。",
-    "only a recorded": "只有已登记、未公开的结果可以公开。",
-    "no open rectification": "该任务没有待确认的整改。",
-    "changed meanwhile": "该任务已被他人修改，请刷新后重新更正。",
-}
-
-
 INSPECTOR_FIELDS = ("name", "certificate_number", "agency_code", "district_code")
 
 
@@ -84,15 +73,14 @@ def messages(
     found: dict[str, dict[str, str]] = {}
     for error in errors:
         zh, en = (labels or {}).get(error.field) or LABELS.get(error.field) or field_label(error.field)
-        found[error.field] = {"zh": f"{zh}{reason_zh(error.reason)}。", "en": f"{en} {error.reason}."}
+        found[error.field] = {"zh": f"{zh}{reason_zh(error)}。", "en": f"{en} {error.reason}."}
     return found
 
 
 def refusal(error: ProcedureRefused | Duplicate) -> dict[str, dict[str, str]]:
     if isinstance(error, Duplicate):
         return {error.field: {"zh": "已经登记，不能重复登记。", "en": str(error)}}
-    zh = next((text for key, text in REFUSALS_ZH.items() if key in error.reason), error.reason)
-    return {"form": {"zh": zh, "en": error.reason}}
+    return {"form": {"zh": f"{reason_zh(error)}。", "en": error.reason}}
 
 
 def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
@@ -340,7 +328,7 @@ class SupervisionPages(WorkspaceController):
         current = await service.inspector_in_scope(inspector_id, principal)
         body = {k: current[k] for k in INSPECTOR_FIELDS} | {"active": values.get("active", "")}
         if body["active"] not in ("yes", "no"):
-            errors = messages([FieldError("active", "must be yes or no", body["active"])])
+            errors = messages([FieldError("active", Reason("yes_or_no"), body["active"])])
             return await self._inspector_page(principal, inspector_id, status=422, values=values, errors=errors)
         try:
             stored = await service.update_inspector(inspector_id, body, principal)

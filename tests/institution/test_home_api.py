@@ -223,7 +223,11 @@ async def test_an_objection_after_the_window_is_refused_with_the_date(client, ho
 
     deadline = (await listings.entry_detail(late["id"]))["objection_deadline"]
     assert refused.status_code == 409 and refused.json()["errors"] == [
-        {"field": "text", "reason": f"the objection window closed on {deadline.isoformat()}"}
+        {
+            "field": "text",
+            "reason": f"the objection window closed on {deadline.isoformat()}",
+            "code": "objection_window_closed",
+        }
     ]
     assert (await listings.entry_detail(late["id"]))["status"] == "notified"
 

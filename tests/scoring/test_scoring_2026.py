@@ -17,6 +17,7 @@ from scoring import (
     FireInspection,
     Grading,
     InstitutionFacts,
+    LevelProblem,
     MajorHazard,
     Penalty,
     PolicyError,
@@ -178,7 +179,9 @@ def test_per_part_minimums_bind_when_the_policy_names_them():
     assert grading_level(**parts, policy=POLICY) == 5
     assert grading_level(**parts, policy=policy) == 4
     assert decided_level_problems(5, parts, False, policy) == (
-        ("services", "level 5 needs at least 560 for services, got 550"),
+        LevelProblem(
+            "services", "grading_part_minimum", {"level": 5, "minimum": 560, "part": "services", "got": "550"}
+        ),
     )
 
 
