@@ -9,6 +9,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -31,6 +32,7 @@ from credit.accounts.sessions import (
     session_store,
 )
 from credit.accounts.throttle import LOGIN_THROTTLE_STORE, throttle_store
+from credit.clock import Clock, SystemClock
 from credit.db import (
     SQLiteReader,
     close_pool,
@@ -86,9 +88,11 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     configure_public_templates(engine.engine)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the ASGI app. The database engine is whatever `credit.db.use_engine` last set."""
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
+    """Build the ASGI app. The database engine is whatever `credit.db.use_engine` last set. Handlers receive
+    `clock` (default: the system's, in the settings' time zone) as a dependency."""
     settings = settings or default_settings
+    app_clock = clock or SystemClock(settings.timezone)
     configure_logging(settings.log_format)
     load_extra_years()  # a malformed calendar file stops start-up (CalendarFileError: file and line)
 
@@ -163,6 +167,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PORTAL_DIR / "static"], include_in_schema=False),
         ],
         lifespan=[database],
+        dependencies={
+            "clock": Provide(lambda: app_clock, sync_to_thread=False, use_cache=True),
+        },
         # Session -> who is asking -> rate limit (per agency or address) -> CSRF (bearer requests exempt).
         # Public pages see only their own query parameters (one cache key per page, see portal.public.caching):
         # first, before anything reads the URL.

@@ -1,4 +1,5 @@
-"""Clock helpers: instants are UTC, calendar dates are Asia/Shanghai (converted at the edges)."""
+"""Clock helpers for jobs, the CLI and services called without a day: instants are UTC, calendar dates are
+Asia/Shanghai (converted at the edges). HTTP handlers take the app's `clock` dependency instead (credit.clock)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from credit import db
@@ -30,6 +30,7 @@ from credit.identifiers import mask_free_text, mask_name
 from credit.listings.service import calendar, require_civil_affairs
 from credit.reasons import Reason
 from credit.registry.service import get_institution, get_institution_by_uscc
+from credit.settings import settings
 from credit.sharing.agencies import AGENCIES
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
@@ -64,12 +65,13 @@ def _digest(text: str, institution_id: int | None) -> str:
     return hashlib.sha256(f"{institution_id or 0}|{words}".encode()).hexdigest()
 
 
-def check_filing(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The filing's fields, checked. Raises ValidationFailed naming each field that is wrong."""
+def check_filing(data: Mapping[str, Any], on: date | None = None) -> dict[str, Any]:
+    """The filing's fields, checked on `on` (default today: `happened_on` may not be later). Raises
+    ValidationFailed naming each field that is wrong."""
     check = Checker(data)
     clean: dict[str, Any] = {
         "what_happened": check.text("what_happened", max_length=MAX_TEXT),
-        "happened_on": check.day("happened_on", required=False, not_after=today()),
+        "happened_on": check.day("happened_on", required=False, not_after=on or today()),
         "complainant_name": check.text("complainant_name", required=False, max_length=50),
         "complainant_phone": check.text("complainant_phone", required=False, max_length=30),
         "uscc": check.text("uscc", required=False, max_length=18).upper(),
@@ -80,27 +82,29 @@ def check_filing(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
-async def submit(data: Mapping[str, Any]) -> Filed:
+async def submit(data: Mapping[str, Any], at: datetime | None = None) -> Filed:
     """File a citizen's feedback (`what_happened`, optional `happened_on`, `complainant_name`,
     `complainant_phone`, and `uscc` of the home it is about; without one it is general feedback).
 
     Returns the new reference, or the existing one when the same text about the same home was filed within a
-    day (`duplicate`). Raises ValidationFailed, or NotFound for a USCC of no registered home.
+    day (`duplicate`). `at`: when it is filed (default now; its day in the settings' time zone is the day received,
+    which the due date counts from). Raises ValidationFailed, or NotFound for a USCC of no registered home.
     """
-    clean = check_filing(data)
+    at = at or now_utc()
+    received = at.astimezone(settings.timezone).date()
+    clean = check_filing(data, received)
     home = await get_institution_by_uscc(clean["uscc"]) if clean["uscc"] else None
     home_id = home["id"] if home else None
     digest = _digest(clean["what_happened"], home_id)
     async with db.transaction():
         earlier = (
             await Feedback.select(Feedback.reference)
-            .where((Feedback.text_digest == digest) & (Feedback.created_at >= now_utc() - DUPLICATE_WINDOW))
+            .where((Feedback.text_digest == digest) & (Feedback.created_at >= at - DUPLICATE_WINDOW))
             .first()
             .run()
         )
         if earlier is not None:
             return Filed(earlier["reference"], duplicate=True)
-        received = today()
         due = calendar().add_working_days(received, _due_working_days(received))
         row = Feedback(
             reference=references.new_reference(),
@@ -116,7 +120,7 @@ async def submit(data: Mapping[str, Any]) -> Filed:
             due_on=due.day,
             due_confirmed=due.confirmed,
             version=1,
-            created_at=now_utc(),
+            created_at=at,
         )
         await row.save().run()
         # the home's public counts (credit.public.feedback_stats) are part of its profile

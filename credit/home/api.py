@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -25,6 +26,7 @@ from litestar.params import JSONBody
 from credit.accounts.auth import principal_of, provide_principal, requires_institution
 from credit.accounts.roles import Principal
 from credit.api_params import RecordId
+from credit.clock import Clock
 from credit.disclosures.queries import credit_of
 from credit.errors import FieldError, Forbidden, ValidationFailed
 from credit.evidence import service as evidence
@@ -40,7 +42,6 @@ from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import changes, service as registry
 from credit.registry.districts import district_name
 from credit.settings import settings
-from credit.timeutil import today
 
 # The largest body a filing with files takes: every file at its limit, base64 (4 bytes for 3), and room for text.
 MAX_BODY_BYTES = (settings.evidence_max_bytes * settings.evidence_max_files * 4) // 3 + 1024 * 1024
@@ -75,9 +76,9 @@ def uploads_of(files: Sequence[s.EvidenceFileIn]) -> list[evidence.Upload]:
     return uploads
 
 
-def entry_out(entry: dict[str, Any]) -> s.HomeEntryOut:
+def entry_out(entry: dict[str, Any], on: date | None = None) -> s.HomeEntryOut:
     return msgspec.convert(
-        {**entry, "early_removal_open": self_service.removal_open(entry)}, s.HomeEntryOut, from_attributes=True
+        {**entry, "early_removal_open": self_service.removal_open(entry, on)}, s.HomeEntryOut, from_attributes=True
     )
 
 
@@ -89,7 +90,7 @@ class HomeApiController(Controller):
     exception_handlers = {TooManyPosts: on_too_many}
 
     @get("/", operation_id="getMyHome")
-    async def home(self, principal: NamedDependency[Principal]) -> s.HomeRecordOut:
+    async def home(self, clock: NamedDependency[Clock], principal: NamedDependency[Principal]) -> s.HomeRecordOut:
         """The home's full record, including what is not public (proposals, notices, hazards with deadlines)."""
         home_id = await self_service.home_id(principal)
         institution = await registry.get_institution(home_id)
@@ -98,8 +99,8 @@ class HomeApiController(Controller):
             "district_name": district_name(institution["district_code"]),
             "credit": await credit_of(home_id),
             "entries": [
-                {**e, "early_removal_open": self_service.removal_open(e)}
-                for e in await self_service.entries_of_home(principal)
+                {**e, "early_removal_open": self_service.removal_open(e, clock.today())}
+                for e in await self_service.entries_of_home(principal, clock.today())
             ],
             "penalties": await penalties_of(home_id),
             "inspections": await inspections_of(home_id),
@@ -108,32 +109,43 @@ class HomeApiController(Controller):
         return msgspec.convert(record, s.HomeRecordOut, from_attributes=True)
 
     @get("/notices", operation_id="listMyNotices")
-    async def notices(self, principal: NamedDependency[Principal]) -> list[s.HomeEntryOut]:
+    async def notices(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal]
+    ) -> list[s.HomeEntryOut]:
         """The home's inbox: every entry whose notice was served, newest first, with its receipt (None: not yet
         opened). Listing the inbox does not open a notice."""
-        entries = await self_service.entries_of_home(principal)
-        return [entry_out(e) for e in entries if e["notified_on"] is not None]
+        entries = await self_service.entries_of_home(principal, clock.today())
+        return [entry_out(e, clock.today()) for e in entries if e["notified_on"] is not None]
 
     @get("/notices/{entry_id:int}", operation_id="openMyNotice")
-    async def notice(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> s.HomeEntryOut:
+    async def notice(
+        self, clock: NamedDependency[Clock], entry_id: RecordId, principal: NamedDependency[Principal]
+    ) -> s.HomeEntryOut:
         """Open one notice: the first opening by a user of the home is recorded as electronic service (电子送达),
         as on the page; the legal notice date and the objection window stay the regulator's."""
-        return entry_out(await self_service.open_notice(entry_id, principal))
+        return entry_out(await self_service.open_notice(entry_id, principal, clock.now()), clock.today())
 
     @post("/notices/{entry_id:int}/objection", operation_id="objectToMyNotice", request_max_body_size=MAX_BODY_BYTES)
     async def objection(
-        self, entry_id: RecordId, data: JSONBody[s.ObjectionFiling], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[s.ObjectionFiling],
+        principal: NamedDependency[Principal],
     ) -> s.HomeEntryOut:
         """Object within the window, dated today, with evidence files; one objection per entry. After the window:
         409 naming `text` with the date it closed."""
         uploads = uploads_of(data.evidence_files)
-        await self_service.object_as_home(entry_id, {"text": data.text}, principal, uploads)
-        return entry_out(await self_service.entry_for_home(entry_id, principal))
+        on = clock.today()
+        await self_service.object_as_home(entry_id, {"text": data.text}, principal, uploads, on)
+        return entry_out(await self_service.entry_for_home(entry_id, principal, on), on)
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="getMyPenaltyRepair")
-    async def repair_status(self, penalty_id: RecordId, principal: NamedDependency[Principal]) -> s.PenaltyRepairOut:
+    async def repair_status(
+        self, clock: NamedDependency[Clock], penalty_id: RecordId, principal: NamedDependency[Principal]
+    ) -> s.PenaltyRepairOut:
         """One penalty of the home: the day repair opens, the commitment text, its applications and their status."""
-        return await _repair_out(penalty_id, principal)
+        return await _repair_out(penalty_id, principal, clock.today())
 
     @post(
         "/penalties/{penalty_id:int}/repair",
@@ -232,7 +244,7 @@ async def _application_out(penalty_id: int, application_id: int, principal: Prin
     return msgspec.convert(stored, s.HomeRepairApplicationOut, from_attributes=True)
 
 
-async def _repair_out(penalty_id: int, principal: Principal) -> s.PenaltyRepairOut:
+async def _repair_out(penalty_id: int, principal: Principal, on: date) -> s.PenaltyRepairOut:
     penalty = await repair.penalty_for_home(penalty_id, principal)  # NotFound for another home's penalty
     applications = await repair.applications_of(penalty_id, principal)
     opens = repair.repair_open_from(penalty)
@@ -240,7 +252,7 @@ async def _repair_out(penalty_id: int, principal: Principal) -> s.PenaltyRepairO
         not any(a["status"] == repair.APPLIED for a in applications)
         and not penalty["revoked"]
         and penalty["repaired_on"] is None
-        and today() >= opens
+        and on >= opens
     )
     out = {
         "penalty": public_penalty(penalty),  # as in the home's record (credit.records.queries.penalties_of)

@@ -12,6 +12,7 @@ from litestar.params import JSONBody, Parameter
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
 from credit.api_params import RecordId, present_fields
+from credit.clock import Clock
 from credit.identifiers import mask_free_text_fields
 from credit.listings import service
 from credit.listings.schemas import (
@@ -62,50 +63,76 @@ class ListingController(Controller):
         return _out(mask_free_text_fields(entry) if principal.role in (AGENCY, AGENCY_OFFICER) else entry)
 
     @post("/", operation_id="proposeListEntry", guards=[requires_login])
-    async def propose(self, data: JSONBody[ProposalIn], principal: NamedDependency[Principal]) -> ListEntryOut:
+    async def propose(
+        self, clock: NamedDependency[Clock], data: JSONBody[ProposalIn], principal: NamedDependency[Principal]
+    ) -> ListEntryOut:
         """Propose a subject; a court's dishonest-debtor designation goes straight to notified."""
         values = _values(data)
         values["institution_id"] = (await get_institution_by_uscc(values.pop("uscc")))["id"]
-        return _out(await service.propose(values, principal))
+        return _out(await service.propose(values, principal, day=clock.today()))
 
     @post("/{entry_id:int}/notify", operation_id="notifyListEntry", guards=[requires_login])
     async def notify(
-        self, entry_id: RecordId, data: JSONBody[StepIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[StepIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Serve the notice; the objection deadline is counted in China's working days."""
-        return _out(await service.notify(entry_id, _values(data), principal))
+        return _out(await service.notify(entry_id, _values(data), principal, day=clock.today()))
 
     @post("/{entry_id:int}/objection", operation_id="objectToListEntry", guards=[requires_login])
     async def objection(
-        self, entry_id: RecordId, data: JSONBody[ObjectionIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[ObjectionIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Record the subject's objection, within the objection window."""
-        return _out(await service.object_to(entry_id, _values(data), principal))
+        return _out(await service.object_to(entry_id, _values(data), principal, day=clock.today()))
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
     async def decision(
-        self, entry_id: RecordId, data: JSONBody[DecisionIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[DecisionIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Decide an objection after review: upheld (listed) or withdrawn."""
-        return _out(await service.decide(entry_id, _values(data), principal))
+        return _out(await service.decide(entry_id, _values(data), principal, day=clock.today()))
 
     @post("/{entry_id:int}/removal", operation_id="removeListEntry", guards=[requires_login])
     async def removal(
-        self, entry_id: RecordId, data: JSONBody[RemovalIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[RemovalIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Remove a listed entry: expired, revoked_basis or error."""
-        return _out(await service.remove(entry_id, _values(data), principal))
+        return _out(await service.remove(entry_id, _values(data), principal, day=clock.today()))
 
     @post("/{entry_id:int}/early-removal", operation_id="applyEarlyRemoval", guards=[requires_login])
     async def early_removal(
-        self, entry_id: RecordId, data: JSONBody[EarlyRemovalIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[EarlyRemovalIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Record an application for early removal (after two full years on the list)."""
-        return _out(await service.apply_early_removal(entry_id, _values(data), principal))
+        return _out(await service.apply_early_removal(entry_id, _values(data), principal, day=clock.today()))
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
     async def early_removal_decision(
-        self, entry_id: RecordId, data: JSONBody[EarlyRemovalDecisionIn], principal: NamedDependency[Principal]
+        self,
+        clock: NamedDependency[Clock],
+        entry_id: RecordId,
+        data: JSONBody[EarlyRemovalDecisionIn],
+        principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Approve (removed as repaired) or reject the pending early-removal application."""
-        return _out(await service.decide_early_removal(entry_id, _values(data), principal))
+        return _out(await service.decide_early_removal(entry_id, _values(data), principal, day=clock.today()))

@@ -11,6 +11,7 @@ learn which entry numbers exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from credit import db
@@ -51,26 +52,26 @@ async def home_id(by: Principal) -> int:
     return row["id"]
 
 
-async def entries_of_home(by: Principal) -> list[dict[str, Any]]:
+async def entries_of_home(by: Principal, on: date | None = None) -> list[dict[str, Any]]:
     """Every list entry of the home (the home itself or its staff), newest first, in every state, with the
-    notice's receipt when there is one."""
+    notice's receipt when there is one; `on`: the day its windows are judged on (default today)."""
     rows = (
         await ListingEntry.select(ListingEntry.id)
         .where(ListingEntry.institution == await home_id(by))
         .order_by(ListingEntry.id, ascending=False)
         .run()
     )
-    return [await _for_home(await entry_detail(r["id"])) for r in rows]
+    return [await _for_home(await entry_detail(r["id"]), on) for r in rows]
 
 
-async def _for_home(entry: dict[str, Any]) -> dict[str, Any]:
+async def _for_home(entry: dict[str, Any], on: date | None = None) -> dict[str, Any]:
     """The entry as its home sees it: every date and reason, but not the regulators' login names."""
     receipt = await receipt_of(entry["id"])
     return {
         **entry,
         "steps": [{k: v for k, v in s.items() if k != "actor"} for s in entry["steps"]],
         "receipt": receipt,
-        "objection_open": objection_window(entry) is not None,
+        "objection_open": objection_window(entry, on) is not None,
         **await evidence_of_entry(entry),
     }
 
@@ -86,21 +87,21 @@ async def evidence_of_entry(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def removal_open(entry: dict[str, Any]) -> bool:
-    """True when the home may apply for early removal today: listed, not a court designation, the two full years
-    passed, and no application waiting."""
+def removal_open(entry: dict[str, Any], on: date | None = None) -> bool:
+    """True when the home may apply for early removal on `on` (default today): listed, not a court designation,
+    the two full years passed, and no application waiting."""
     return (
         entry["status"] == rules.LISTED
         and entry["early_removal_from"] is not None
-        and today() >= entry["early_removal_from"]
+        and (on or today()) >= entry["early_removal_from"]
         and not any(a["decision"] == "pending" for a in entry["applications"])
     )
 
 
-async def entry_for_home(entry_id: int, by: Principal) -> dict[str, Any]:
-    """One entry of the home as the home sees it (with its evidence). Raises NotFound (another home's) or
-    Forbidden."""
-    return await _for_home(await _own_entry(entry_id, by))
+async def entry_for_home(entry_id: int, by: Principal, on: date | None = None) -> dict[str, Any]:
+    """One entry of the home as the home sees it (with its evidence) on `on` (default today). Raises NotFound
+    (another home's) or Forbidden."""
+    return await _for_home(await _own_entry(entry_id, by), on)
 
 
 async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
@@ -110,9 +111,10 @@ async def _own_entry(entry_id: int, by: Principal) -> dict[str, Any]:
     return entry
 
 
-def objection_window(entry: dict[str, Any]) -> Any:
-    """The last day the home may object today, or None when no window is open (not yet notified, closed, decided)."""
-    on = today()
+def objection_window(entry: dict[str, Any], on: date | None = None) -> Any:
+    """The last day the home may object on `on` (default today), or None when no window is open (not yet
+    notified, closed, decided)."""
+    on = on or today()
     if entry["status"] == rules.NOTIFIED and entry["objection_deadline"] and on <= entry["objection_deadline"]:
         return entry["objection_deadline"]
     until = entry.get("calendar_review_until")
@@ -135,15 +137,16 @@ async def receipt_of(entry_id: int) -> dict[str, Any] | None:
     return {**row, "opened_local": row["opened_at"].astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M")}
 
 
-async def open_notice(entry_id: int, by: Principal) -> dict[str, Any]:
+async def open_notice(entry_id: int, by: Principal, at: datetime | None = None) -> dict[str, Any]:
     """The home's user reads the notice of one of its entries. The first opening after the notice was served is
     recorded (date and user) and audited; later openings change nothing. Raises NotFound for an entry of
-    another home and Forbidden for any other role."""
+    another home and Forbidden for any other role. `at`: the instant (default now), its day judges the windows."""
+    at = at or now_utc()
     entry = await _own_entry(entry_id, by)
     if entry["notified_on"] is not None and await receipt_of(entry_id) is None:
         try:
             async with db.transaction():
-                await NoticeReceipt(entry=entry_id, opened_at=now_utc(), opened_by=by.username).save().run()
+                await NoticeReceipt(entry=entry_id, opened_at=at, opened_by=by.username).save().run()
                 await record_changed(
                     None,
                     Audit(
@@ -153,7 +156,7 @@ async def open_notice(entry_id: int, by: Principal) -> dict[str, Any]:
         except Exception as error:  # a second user of the home opened it at the same moment: the first stands
             if not db.is_unique_violation(error):
                 raise
-    return await _for_home(entry)
+    return await _for_home(entry, at.astimezone(settings.timezone).date())
 
 
 def _checked_files(uploads: Sequence[evidence.Upload], check: Checker) -> list[evidence.Checked]:
@@ -167,11 +170,16 @@ def _checked_files(uploads: Sequence[evidence.Upload], check: Checker) -> list[e
 
 
 async def object_as_home(
-    entry_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+    entry_id: int,
+    data: dict[str, Any],
+    by: Principal,
+    uploads: Sequence[evidence.Upload] = (),
+    on: date | None = None,
 ) -> dict[str, Any]:
     """The home objects (异议) to one of its entries from the portal: notified -> objected, dated today, only
     within the objection window, with evidence files (`uploads`, checked by credit.evidence); one objection per
-    entry (the entry is then objected). A refused objection leaves no row and no file.
+    entry (the entry is then objected). A refused objection leaves no row and no file. `on`: the day (default
+    today).
 
     Raises ValidationFailed (text missing or too long, a bad file), ProcedureRefused naming `text`'s window when
     it closed (with the date), IllegalTransition when the entry is past that step, NotFound or Forbidden.
@@ -184,12 +192,12 @@ async def object_as_home(
         entry = await _own_entry(entry_id, by)
         row = await ListingEntry.select().where(ListingEntry.id == entry_id).first().run()
         assert row is not None  # _own_entry found it
-        until = objection_window(entry)
+        on = on or today()
+        until = objection_window(entry, on)
         if until is None:
             if entry["status"] == rules.NOTIFIED:
                 raise ProcedureRefused("text", Reason("objection_window_closed", date=str(entry["objection_deadline"])))
             raise IllegalTransition(entry_id, entry["status"], rules.OBJECTED)
-        on = today()
         moved = await move(row, rules.OBJECTED, on, by, text[:200], objected_on=on, objection_text=text)
         if attached := await evidence.record(files, keys, "objection", entry_id, row["institution"], by.username):
             await record_changed(
@@ -199,7 +207,11 @@ async def object_as_home(
 
 
 async def apply_removal_as_home(
-    entry_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+    entry_id: int,
+    data: dict[str, Any],
+    by: Principal,
+    uploads: Sequence[evidence.Upload] = (),
+    on: date | None = None,
 ) -> dict[str, Any]:
     """The home applies for early removal (信用修复) of one of its list entries, dated today: listed for two full
     years (民发〔2019〕103号; DESIGN.md "Joint-punishment list"), with its statement (`statement`), the credit
@@ -208,7 +220,7 @@ async def apply_removal_as_home(
 
     Returns the entry as the home sees it. Raises ValidationFailed (fields and files together), ProcedureRefused
     (a court designation, before the two years, one already waiting), IllegalTransition (not listed), NotFound
-    or Forbidden. A refused application leaves no row and no file."""
+    or Forbidden. A refused application leaves no row and no file. `on`: the day (default today)."""
     check = Checker(data)
     statement = check.text("statement", max_length=4000)
     if not check.flag(AGREE_FIELD):
@@ -223,13 +235,13 @@ async def apply_removal_as_home(
         async with evidence.kept(files) as keys, db.transaction():
             entry = await _own_entry(entry_id, by)
             await record_removal_application(
-                entry, StepDay(today()), statement, by, commitment=COMMITMENT_ZH, attach=attach
+                entry, StepDay(on or today()), statement, by, commitment=COMMITMENT_ZH, attach=attach
             )
     except Exception as error:
         if db.is_unique_violation(error):  # a second user of the home applied at the same moment
             raise ProcedureRefused("entry", Reason("application_waiting")) from None
         raise
-    return await _for_home(await entry_detail(entry_id))
+    return await _for_home(await entry_detail(entry_id), on)
 
 
 async def withdraw_removal_as_home(entry_id: int, by: Principal) -> dict[str, Any]:

@@ -47,13 +47,15 @@ class StepDay:
     backdate_reason: str = ""
 
 
-def _on(check: Checker) -> StepDay:
-    """`on` if given (never in the future), else today; a day before today needs `backdate_reason`."""
-    on = check.day("on", required=False, not_after=today()) or today()
+def _on(check: Checker, day: date | None = None) -> StepDay:
+    """`on` if given (never after `day`, the day it is: default today), else that day; an earlier day needs
+    `backdate_reason`."""
+    current = day or today()
+    on = check.day("on", required=False, not_after=current) or current
     reason = check.text("backdate_reason", required=False, max_length=500)
-    if on < today() and not reason:
-        check.fail("on", Reason("backdate_reason_needed", today=today().isoformat()), on.isoformat())
-    return StepDay(on, reason if on < today() else "")
+    if on < current and not reason:
+        check.fail("on", Reason("backdate_reason_needed", today=current.isoformat()), on.isoformat())
+    return StepDay(on, reason if on < current else "")
 
 
 def require_civil_affairs(by: Principal | None) -> Principal:
@@ -167,7 +169,7 @@ async def move(
     return after
 
 
-async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def propose(data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """A civil-affairs regulator proposes a subject of its district for the list (proposed), or for a
     court's dishonest-debtor designation, straight to notified.
 
@@ -178,7 +180,7 @@ async def propose(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
     the subject already has an active entry for the behaviour.
     """
     require_civil_affairs(by)
-    return await _create(data, by, agency_code=CIVIL_AFFAIRS, auto_detected=False)
+    return await _create(data, by, agency_code=CIVIL_AFFAIRS, auto_detected=False, day=day)
 
 
 async def propose_from_report(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
@@ -208,6 +210,7 @@ async def _create(
     auto_detected: bool,
     basis_agency: str | None = None,
     machine: bool = False,
+    day: date | None = None,
 ) -> dict[str, Any]:
     check = Checker(data)
     behaviour = check.choice("behaviour", rules.BEHAVIOURS)
@@ -224,7 +227,7 @@ async def _create(
     if machine:
         step = StepDay(check.day("on", required=False) or today(), "detected by the scheduled check")
     else:
-        step = _on(check)
+        step = _on(check, day)
     check.done()
     assert institution_id is not None  # required: check.done() raised otherwise
 
@@ -414,10 +417,10 @@ async def _notify(entry: dict[str, Any], step: StepDay, by: Principal) -> dict[s
     )
 
 
-async def notify(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def notify(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Serve the notice (告知): proposed -> notified, with the objection deadline in working days."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     check.done()
     async with db.transaction():
         entry = await _entry_in_scope(entry_id, by)
@@ -426,10 +429,12 @@ async def notify(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         return await _notify(entry, step, by)
 
 
-async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def object_to(
+    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+) -> dict[str, Any]:
     """Record the subject's objection (异议): notified -> objected, only within the objection window."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     on = step.on
     text = check.text("text", max_length=4000)
     check.done()
@@ -448,10 +453,10 @@ async def object_to(entry_id: int, data: Mapping[str, Any], by: Principal) -> di
         )
 
 
-async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def decide(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Decide an objection after review (复核): upheld -> listed, withdrawn -> withdrawn."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     on = step.on
     outcome = check.choice("outcome", rules.REVIEW_OUTCOMES)
     reasons = check.text("reasons", max_length=4000)
@@ -481,10 +486,10 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         )
 
 
-async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Drop an entry before it is listed (e.g. a proposal that does not hold up)."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     on = step.on
     reasons = check.text("reasons", max_length=4000)
     check.done()
@@ -495,13 +500,13 @@ async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal) -> dic
         return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason)
 
 
-async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def remove(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Remove a listed entry: expired (after the listing period), revoked_basis, error, or court_removed
     (a court's dishonest-debtor designation, once the court removed the subject from its list; before
     listing, the entry is withdrawn). Early removal (repaired) goes through an application; see
     decide_early_removal."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     on = step.on
     reason = check.choice("reason", rules.REMOVAL_STEPS)
     text = check.text("reasons", required=False, max_length=4000)
@@ -529,10 +534,12 @@ async def remove(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[
         )
 
 
-async def apply_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def apply_early_removal(
+    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+) -> dict[str, Any]:
     """Record the subject's application for early removal (信用修复), allowed after two full years listed."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     statement = check.text("statement", max_length=4000)
     check.done()
     try:
@@ -632,10 +639,12 @@ async def withdraw_removal_application(entry: Mapping[str, Any], by: Principal) 
     return application_id
 
 
-async def decide_early_removal(entry_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def decide_early_removal(
+    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+) -> dict[str, Any]:
     """Approve (-> removed, reason repaired) or reject the pending early-removal application, with reasons."""
     check = Checker(data)
-    step = _on(check)
+    step = _on(check, day)
     on = step.on
     decision = check.choice("decision", rules.EARLY_REMOVAL_DECISIONS)
     reasons = check.text("reasons", max_length=4000)

@@ -12,6 +12,7 @@ from litestar.response import Stream
 from credit.accounts.auth import principal_of, provide_principal, requires_agency_key
 from credit.accounts.roles import AGENCY, Principal
 from credit.api_params import RecordId, present_fields
+from credit.clock import Clock
 from credit.records.schemas import PenaltyOut
 from credit.sharing import exports, matching, measures, reports
 from credit.sharing.feed_reader import MAX_LIMIT, events_after
@@ -23,7 +24,6 @@ from credit.sharing.schemas import (
     MeasureOut,
     PenaltyReport,
 )
-from credit.timeutil import today
 
 
 class AgencyController(Controller):
@@ -116,15 +116,15 @@ class ExportController(Controller):
         )
 
     @get("/penalties.csv", operation_id="exportPenaltiesCsv", media_type="text/csv")
-    async def penalties_csv(self, request: Request) -> Stream:
+    async def penalties_csv(self, clock: NamedDependency[Clock], request: Request) -> Stream:
         """Penalties inside their publication period, in the 双公示 layout (fine in 万元)."""
-        rows = exports.active_penalty_rows(masked=_masked(request), on=today())
+        rows = exports.active_penalty_rows(masked=_masked(request), on=clock.today())
         return _stream(exports.penalty_csv(rows), "text/csv; charset=utf-8", "penalties.csv")
 
     @get("/penalties.jsonl", operation_id="exportPenaltiesJsonl", media_type="application/x-ndjson")
-    async def penalties_jsonl(self, request: Request) -> Stream:
+    async def penalties_jsonl(self, clock: NamedDependency[Clock], request: Request) -> Stream:
         """Penalties inside their publication period as JSON Lines (fine in yuan)."""
-        rows = exports.active_penalty_rows(masked=_masked(request), on=today())
+        rows = exports.active_penalty_rows(masked=_masked(request), on=clock.today())
         return _stream(exports.as_jsonl(rows), "application/x-ndjson", "penalties.jsonl")
 
 

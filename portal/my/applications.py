@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -19,6 +20,7 @@ from litestar.response import Redirect, Template
 
 from credit.accounts.auth import provide_principal, requires_institution
 from credit.accounts.roles import Principal
+from credit.clock import Clock
 from credit.errors import (
     Forbidden,
     IllegalTransition,
@@ -30,7 +32,6 @@ from credit.errors import (
 from credit.evidence.commitment import COMMITMENT_EN, COMMITMENT_ZH
 from credit.listings import self_service
 from credit.records import repair
-from credit.timeutil import today
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files
 from portal.my.views import on_forbidden, on_not_found, page, password_first
@@ -89,13 +90,14 @@ async def repair_page(
     principal: Principal,
     penalty_id: int,
     *,
+    on: date,
     status: int = 200,
     saved: str = "",
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, Any] | None = None,
 ) -> Template:
-    """One penalty of the home: when repair opens, its applications with their status and reasons and files,
-    the form to apply (none open, not repaired or revoked) and the withdrawal of the open one."""
+    """One penalty of the home on the day `on`: when repair opens, its applications with their status and reasons
+    and files, the form to apply (none open, not repaired or revoked) and the withdrawal of the open one."""
     penalty = await repair.penalty_for_home(penalty_id, principal)  # NotFound for another home's penalty
     applications = await repair.applications_of(penalty_id, principal)
     open_one = next((a for a in applications if a["status"] == repair.APPLIED), None)
@@ -109,7 +111,7 @@ async def repair_page(
         open_one=open_one,
         opens=opens,
         may_apply=open_one is None and not penalty["revoked"] and penalty["repaired_on"] is None,
-        too_early=today() < opens,
+        too_early=on < opens,
         statuses=STATUS_NAMES,
         saved=SAVED.get(saved),
         values=values or {},
@@ -121,20 +123,21 @@ async def removal_page(
     principal: Principal,
     entry_id: int,
     *,
+    on: date,
     status: int = 200,
     saved: str = "",
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, Any] | None = None,
 ) -> Template:
-    """One list entry of the home: from when early removal may be applied for, its applications with status,
-    reasons and files, the form to apply and the withdrawal of the waiting one."""
-    entry = await self_service.entry_for_home(entry_id, principal)  # NotFound for another home's entry
+    """One list entry of the home on the day `on`: from when early removal may be applied for, its applications
+    with status, reasons and files, the form to apply and the withdrawal of the waiting one."""
+    entry = await self_service.entry_for_home(entry_id, principal, on)  # NotFound for another home's entry
     return _form_page(
         "removal.html",
         principal,
         status,
         entry=entry,
-        may_apply=self_service.removal_open(entry),
+        may_apply=self_service.removal_open(entry, on),
         waiting=next((a for a in entry["applications"] if a["decision"] == "pending"), None),
         statuses=REMOVAL_STATUS,
         saved=SAVED.get(saved),
@@ -152,15 +155,23 @@ class MyApplicationsController(Controller):
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="myPenaltyRepair")
     async def repair_form(
-        self, principal: NamedDependency[Principal], penalty_id: FromPath[int], saved: FromQuery[str] = ""
+        self,
+        clock: NamedDependency[Clock],
+        principal: NamedDependency[Principal],
+        penalty_id: FromPath[int],
+        saved: FromQuery[str] = "",
     ) -> Template | Redirect:
         if redirect := password_first(principal):
             return redirect
-        return await repair_page(principal, penalty_id, saved=saved)
+        return await repair_page(principal, penalty_id, on=clock.today(), saved=saved)
 
     @post("/penalties/{penalty_id:int}/repair", operation_id="myApplyRepair", request_max_body_size=MAX_BODY_BYTES)
     async def apply_repair(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], penalty_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        penalty_id: FromPath[int],
     ) -> Template | Redirect:
         """The home applies for repair of one of its penalties, dated today, with the commitment and evidence."""
         if redirect := password_first(principal):
@@ -171,13 +182,14 @@ class MyApplicationsController(Controller):
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await repair_page(
-                principal, penalty_id, status=status, values=values, errors=refusal_messages(error)
+                principal, penalty_id, on=clock.today(), status=status, values=values, errors=refusal_messages(error)
             )
         return Redirect(f"/my/penalties/{penalty_id}/repair?saved=applied", status_code=303)
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/withdrawal", operation_id="myWithdrawRepair")
     async def withdraw_repair(
         self,
+        clock: NamedDependency[Clock],
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         penalty_id: FromPath[int],
@@ -194,37 +206,49 @@ class MyApplicationsController(Controller):
             errors = step_errors(
                 [replace(e, field="withdraw_reasons") if e.field == "reasons" else e for e in error.errors]
             )
-            return await repair_page(principal, penalty_id, status=422, values=values, errors=errors)
+            return await repair_page(principal, penalty_id, on=clock.today(), status=422, values=values, errors=errors)
         except (ProcedureRefused, StaleVersion) as error:
-            return await repair_page(principal, penalty_id, status=409, values=values, errors=refusal_messages(error))
+            return await repair_page(
+                principal, penalty_id, on=clock.today(), status=409, values=values, errors=refusal_messages(error)
+            )
         return Redirect(f"/my/penalties/{penalty_id}/repair?saved=withdrawn", status_code=303)
 
     @get("/entries/{entry_id:int}/removal", operation_id="myEarlyRemoval")
     async def removal_form(
-        self, principal: NamedDependency[Principal], entry_id: FromPath[int], saved: FromQuery[str] = ""
+        self,
+        clock: NamedDependency[Clock],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
+        saved: FromQuery[str] = "",
     ) -> Template | Redirect:
         if redirect := password_first(principal):
             return redirect
-        return await removal_page(principal, entry_id, saved=saved)
+        return await removal_page(principal, entry_id, on=clock.today(), saved=saved)
 
     @post("/entries/{entry_id:int}/removal", operation_id="myApplyEarlyRemoval", request_max_body_size=MAX_BODY_BYTES)
     async def apply_removal(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
         """The home applies for early removal of one of its entries (listed two full years), dated today."""
         if redirect := password_first(principal):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await self_service.apply_removal_as_home(entry_id, values, principal, uploads)
+            await self_service.apply_removal_as_home(entry_id, values, principal, uploads, clock.today())
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
-            return await removal_page(principal, entry_id, status=status, values=values, errors=refusal_messages(error))
+            return await removal_page(
+                principal, entry_id, on=clock.today(), status=status, values=values, errors=refusal_messages(error)
+            )
         return Redirect(f"/my/entries/{entry_id}/removal?saved=applied", status_code=303)
 
     @post("/entries/{entry_id:int}/removal/withdrawal", operation_id="myWithdrawEarlyRemoval")
     async def withdraw_removal(
-        self, principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], entry_id: FromPath[int]
     ) -> Template | Redirect:
         """The home withdraws its waiting early-removal application."""
         if redirect := password_first(principal):
@@ -232,5 +256,5 @@ class MyApplicationsController(Controller):
         try:
             await self_service.withdraw_removal_as_home(entry_id, principal)
         except ProcedureRefused as error:
-            return await removal_page(principal, entry_id, status=409, errors=refusal_messages(error))
+            return await removal_page(principal, entry_id, on=clock.today(), status=409, errors=refusal_messages(error))
         return Redirect(f"/my/entries/{entry_id}/removal?saved=withdrawn", status_code=303)

@@ -15,9 +15,9 @@ from litestar.response import Redirect, Template
 
 from credit.accounts.auth import provide_principal, requires_institution
 from credit.accounts.roles import Principal
+from credit.clock import Clock
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.records import hazard_reports
-from credit.timeutil import today
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.forms import posted
@@ -49,7 +49,9 @@ class MyHazardsController(Controller):
     exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found, TooManyPosts: on_too_many}
 
     @get("/", operation_id="myHazards")
-    async def index(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template | Redirect:
+    async def index(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], saved: FromQuery[str] = ""
+    ) -> Template | Redirect:
         """Every major hazard of the home, open ones first, with the state of its rectification report."""
         if redirect := password_first(principal):
             return redirect
@@ -58,12 +60,12 @@ class MyHazardsController(Controller):
             principal,
             hazards=await hazard_reports.hazards_of_home(principal),
             statuses=REPORT_STATUS,
-            today=today(),
+            today=clock.today(),
             saved=SAVED.get(saved),
         )
 
     async def _hazard_page(
-        self, principal: Principal, hazard_id: int, *, status: int = 200, values=None, errors=None
+        self, clock: Clock, principal: Principal, hazard_id: int, *, status: int = 200, values=None, errors=None
     ) -> Template:
         return page(
             "hazard.html",
@@ -71,21 +73,27 @@ class MyHazardsController(Controller):
             status=status,
             hazard=await hazard_reports.hazard_of_home(hazard_id, principal),
             statuses=REPORT_STATUS,
-            today=today(),
+            today=clock.today(),
             values=values or {},
             errors=errors or {},
         )
 
     @get("/{hazard_id:int}", operation_id="myHazard")
-    async def hazard(self, principal: NamedDependency[Principal], hazard_id: FromPath[int]) -> Template | Redirect:
+    async def hazard(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], hazard_id: FromPath[int]
+    ) -> Template | Redirect:
         """One hazard of the home, its reports and the regulator's reasons, and the form to report rectification."""
         if redirect := password_first(principal):
             return redirect
-        return await self._hazard_page(principal, hazard_id)
+        return await self._hazard_page(clock, principal, hazard_id)
 
     @post("/{hazard_id:int}/report", operation_id="myReportRectification")
     async def report(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], hazard_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        hazard_id: FromPath[int],
     ) -> Template | Redirect:
         """Report the rectification (date, what was done, evidence); refused beside the fields, values kept."""
         if redirect := password_first(principal):
@@ -96,6 +104,6 @@ class MyHazardsController(Controller):
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await self._hazard_page(
-                principal, hazard_id, status=status, values=values, errors=messages(error, LABELS)
+                clock, principal, hazard_id, status=status, values=values, errors=messages(error, LABELS)
             )
         return Redirect("/my/hazards?saved=reported", status_code=303)

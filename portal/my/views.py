@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from credit.accounts import lifecycle
 from credit.accounts.auth import principal_of, provide_principal, requires_institution
 from credit.accounts.roles import Principal
+from credit.clock import Clock
 from credit.disclosures.queries import credit_of
 from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import self_service
@@ -23,7 +24,6 @@ from credit.public.outlook import outlook_of_home
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
-from credit.timeutil import today
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files
 from portal.workspace import labels
@@ -90,16 +90,18 @@ class MyHomeController(Controller):
     exception_handlers = {Forbidden: on_forbidden, NotFound: on_not_found, TooManyPosts: on_too_many}
 
     @get("/", operation_id="myHome")
-    async def home(self, principal: NamedDependency[Principal], saved: FromQuery[str] = "") -> Template | Redirect:
+    async def home(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], saved: FromQuery[str] = ""
+    ) -> Template | Redirect:
         """The home's full record: credit with its reasons, list entries in every state, penalties (public or
         not), inspections with open hazards and their deadlines, gradings."""
         if redirect := password_first(principal):
             return redirect
         home_id = await self_service.home_id(principal)
         institution = await registry.get_institution(home_id)
-        entries = await self_service.entries_of_home(principal)
+        entries = await self_service.entries_of_home(principal, clock.today())
         penalties = await penalties_of(home_id)
-        events = await outlook_of_home(home_id, entries, penalties, today())
+        events = await outlook_of_home(home_id, entries, penalties, clock.today())
         return page(
             "home.html",
             principal,
@@ -115,16 +117,22 @@ class MyHomeController(Controller):
         )
 
     @get("/notices/{entry_id:int}", operation_id="myNotice")
-    async def notice(self, principal: NamedDependency[Principal], entry_id: FromPath[int]) -> Template | Redirect:
+    async def notice(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], entry_id: FromPath[int]
+    ) -> Template | Redirect:
         """One list notice of the home; its first opening is recorded as electronic service (电子送达)."""
         if redirect := password_first(principal):
             return redirect
-        entry = await self_service.open_notice(entry_id, principal)
+        entry = await self_service.open_notice(entry_id, principal, clock.now())
         return page("notice.html", principal, entry=entry, values={}, errors={})
 
     @post("/notices/{entry_id:int}/objection", operation_id="myObjection", request_max_body_size=MAX_BODY_BYTES)
     async def objection(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
         """The home's objection with its evidence files, dated today, within the window; refused beside the text
         with the date after it."""
@@ -132,9 +140,9 @@ class MyHomeController(Controller):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await self_service.object_as_home(entry_id, values, principal, uploads)
+            await self_service.object_as_home(entry_id, values, principal, uploads, clock.today())
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
-            entry = await self_service.open_notice(entry_id, principal)
+            entry = await self_service.open_notice(entry_id, principal, clock.now())
             return page(
                 "notice.html",
                 principal,

@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,6 @@ from credit.db import current_engine
 from credit.public.queries import DataVersion, data_version, latest_disclosure_day
 from credit.settings import Settings, settings as default_settings
 from credit.stores import BudgetedRedisStore, redis_store
-from credit.timeutil import today
 from portal.public.preferences import Preferences
 
 PAGE_STORE = "portal_pages"
@@ -270,10 +269,10 @@ async def disclosure_day() -> Any:
 
 
 async def validators(
-    request: Request[Any, Any, Any], prefs: Preferences, depends_on: Version | None = None
+    request: Request[Any, Any, Any], prefs: Preferences, day: date, depends_on: Version | None = None
 ) -> Validators:
     """ETag and Last-Modified of a page: of the rows it shows when `depends_on` says so (a write to another
-    home leaves it valid), else of the change feed's tail (pages listing many homes)."""
+    home leaves it valid), else of the change feed's tail (pages listing many homes); `day` is the app clock's today."""
     if depends_on is None:
         tail = await current_version()
         depends_on = Version(f"feed:{tail.seq}", tail.at)
@@ -281,7 +280,6 @@ async def validators(
     else:
         data_day = str(await disclosure_day() or "")
     version = depends_on
-    day = today()
     key = "|".join(
         (
             BUILD_ID,

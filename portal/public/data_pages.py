@@ -12,9 +12,11 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
+from credit.clock import Clock
 from credit.errors import NotFound
 from credit.opendata import schemas
 from credit.opendata.dictionary import DOWNLOADS, DOWNLOADS_BY_NAME, RECORDS, VERSION, Field
@@ -155,14 +157,14 @@ class OpenDataController(Controller):
     exception_handlers = {NotFound: not_found_page}
 
     @get("/dictionary", operation_id="portalDataDictionary", opt={caching.COMPRESSED_OPT: True})
-    async def dictionary_page(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def dictionary_page(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """The data dictionary for people: every download, every field, in the visitor's language and mode."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
             return {"d": dictionary_view(prefs.lang), "version": VERSION}
 
         return await page(
-            request, "public/dictionary.html", build, depends_on=caching.Version(f"opendata:{VERSION}", None)
+            request, clock, "public/dictionary.html", build, depends_on=caching.Version(f"opendata:{VERSION}", None)
         )
 
     @get("/dictionary.json", operation_id="portalDataDictionaryJson")

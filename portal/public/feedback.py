@@ -12,17 +12,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response
 from litestar.utils.scope.state import ScopeState
 
 from credit.accounts.throttle import CountingStore
 from credit.client_address import client_address
+from credit.clock import Clock
 from credit.errors import NotFound, ValidationFailed
 from credit.feedback import abuse, references, service as feedback
 from credit.public import queries as public_queries
 from credit.ratelimit import RATE_LIMIT_STORE
-from credit.timeutil import now_utc, today
+from credit.timeutil import now_utc
 from portal.public.pages import HTML, SECURITY_HEADERS, base_context, not_found_page, render
 from portal.public.preferences import preferences_of
 from portal.workspace.forms import posted
@@ -69,16 +71,24 @@ class FeedbackPages(Controller):
     exception_handlers = {NotFound: not_found_page}
 
     @get("/", operation_id="portalFeedbackForm")
-    async def form(self, request: Request[Any, Any, Any], uscc: FromQuery[str] = "") -> Response[bytes]:
+    async def form(
+        self, clock: NamedDependency[Clock], request: Request[Any, Any, Any], uscc: FromQuery[str] = ""
+    ) -> Response[bytes]:
         """The feedback form: about the home of `uscc` (from its profile), or general without one."""
         return _html(
             request,
             "feedback_form.html",
-            {"home": await _home(uscc), "values": {}, "errors": {}, "today": today(), "max_text": feedback.MAX_TEXT},
+            {
+                "home": await _home(uscc),
+                "values": {},
+                "errors": {},
+                "today": clock.today(),
+                "max_text": feedback.MAX_TEXT,
+            },
         )
 
     @post("/", operation_id="portalFeedbackFile", request_max_body_size=abuse.MAX_BODY_BYTES)
-    async def file(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def file(self, clock: NamedDependency[Clock], request: Request[Any, Any, Any]) -> Response[Any]:
         """File the form: to the reference's status page (303), the form again with the reasons (422), or
         429 when this address has filed too often."""
         values = await posted(request)
@@ -87,7 +97,7 @@ class FeedbackPages(Controller):
         try:
             await abuse.count_filing(store, client_address(request))
         except abuse.TooManyFilings as throttled:
-            seconds = max(1, int((throttled.until - now_utc()).total_seconds()))
+            seconds = max(1, int((throttled.until - now_utc()).total_seconds()))  # the store counts real time
             return _html(
                 request,
                 "feedback_form.html",
@@ -95,7 +105,7 @@ class FeedbackPages(Controller):
                     "home": await _home(values.get("uscc", "")),
                     "values": values,
                     "errors": {},
-                    "today": today(),
+                    "today": clock.today(),
                     "max_text": feedback.MAX_TEXT,
                     "throttled": True,
                 },
@@ -105,7 +115,7 @@ class FeedbackPages(Controller):
         if abuse.is_robot(values):
             return _html(request, "feedback_thanks.html", {})
         try:
-            filed = await feedback.submit({k: values.get(k, "") for k in FORM_FIELDS})
+            filed = await feedback.submit({k: values.get(k, "") for k in FORM_FIELDS}, clock.now())
         except ValidationFailed as error:
             return _html(
                 request,
@@ -113,7 +123,7 @@ class FeedbackPages(Controller):
                 {
                     "home": await _home(values.get("uscc", "")),
                     "values": values,
-                    "today": today(),
+                    "today": clock.today(),
                     "errors": {e.field: True for e in error.errors},
                     "max_text": feedback.MAX_TEXT,
                 },

@@ -18,13 +18,14 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
+from credit.clock import Clock
 from credit.errors import NotFound
 from credit.public import queries as public_queries
 from credit.public.listed import listed_entries, removed_entries
-from credit.timeutil import today
 from portal.public import atom, caching
 from portal.public.i18n import DEFAULT_LANGUAGE, LANGUAGES, number
 from portal.public.pages import not_found_page, page
@@ -378,7 +379,9 @@ class FeedPages(Controller):
     exception_handlers = {NotFound: not_found_page}
 
     @get("/institutions/{uscc:str}/feed.atom", operation_id="portalInstitutionFeed")
-    async def institution_feed(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
+    async def institution_feed(
+        self, request: Request[Any, Any, Any], clock: NamedDependency[Clock], uscc: FromPath[str]
+    ) -> Response[bytes]:
         """One home's changes, newest first; cached under the home's projection row version (a listing or a
         removal changes the row too)."""
         row = await profile_row(uscc)
@@ -387,11 +390,12 @@ class FeedPages(Controller):
         async def build(prefs: Preferences) -> dict[str, Any]:
             doc = msgspec.json.decode(row.document)
             removed = await removed_entries(MAX_ENTRIES, institution_id=doc["id"])
-            return {"body": atom.document(home_feed(doc, removed, prefs.lang, base, today()))}
+            return {"body": atom.document(home_feed(doc, removed, prefs.lang, base, clock.today()))}
 
         version = caching.row_version([row.version])
         return await page(
             request,
+            clock,
             "feed.atom",
             build,
             media_type=atom.MEDIA_TYPE,
@@ -401,19 +405,20 @@ class FeedPages(Controller):
         )
 
     @get(["/listings/feed.atom", "/listing/feed.atom"], operation_id="portalListingsFeed")
-    async def listings_feed(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def listings_feed(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """Listings in force and removals, newest first; cached under the change feed's tail."""
         base = _base(request)
         tail = await caching.current_version()
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            on = today()
+            on = clock.today()
             listed = await listed_entries(page_size=MAX_ENTRIES, on=on)
             removed = await removed_entries(MAX_ENTRIES, on=on)
             return {"body": atom.document(list_feed(listed, removed, prefs.lang, base, on))}
 
         return await page(
             request,
+            clock,
             "feed.atom",
             build,
             media_type=atom.MEDIA_TYPE,

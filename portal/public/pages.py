@@ -12,10 +12,12 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
 from credit.api_params import MAX_SEARCH_LENGTH
+from credit.clock import Clock
 from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
@@ -24,7 +26,6 @@ from credit.public.listed import CSV_HEADER as LISTING_CSV_HEADER, current_list
 from credit.registry.districts import DISTRICTS, district_name
 from credit.registry.offers import CARE_LEVELS, MAX_FEE, SERVICES, label
 from credit.registry.service import OWNER_TYPES
-from credit.timeutil import today
 from portal.public import caching, views
 from portal.public.i18n import HTML_LANG
 from portal.public.preferences import Preferences, preferences_of, url_with
@@ -65,6 +66,7 @@ def render(request: Request[Any, Any, Any], template: str, context: dict[str, An
 
 async def page(
     request: Request[Any, Any, Any],
+    clock: Clock,
     template: str,
     build: Builder,
     *,
@@ -74,10 +76,11 @@ async def page(
     preferences: Callable[[Request[Any, Any, Any]], Preferences] = preferences_of,
 ) -> Response[bytes]:
     """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one.
-    `depends_on`: the version of the rows the page shows (default: the change feed's tail); `preferences`: how
-    the language and mode are read (default: the query string, else the visitor's cookie)."""
+    `clock`: the app's (its day is part of the page's version); `depends_on`: the version of the rows the page
+    shows (default: the change feed's tail); `preferences`: how the language and mode are read (default: the
+    query string, else the visitor's cookie)."""
     prefs = preferences(request)
-    found = await caching.validators(request, prefs, depends_on)
+    found = await caching.validators(request, prefs, clock.today(), depends_on)
     headers = {**found.headers(prefs), **SECURITY_HEADERS, **(extra_headers or {})}
     if not prefs.cookies and caching.not_modified(request, found):
         return Response(b"", status_code=304, headers=headers)
@@ -177,7 +180,7 @@ class PublicController(Controller):
     exception_handlers = {NotFound: not_found_page}
 
     @get("/", operation_id="portalHome", name="home")
-    async def home(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def home(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """Search by name or USCC with filters, sorted, a page at a time; the URL holds the whole search."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
@@ -218,26 +221,30 @@ class PublicController(Controller):
                 "max_search_length": MAX_SEARCH_LENGTH,
             }
 
-        return await page(request, "public/search.html", build)
+        return await page(request, clock, "public/search.html", build)
 
     @get("/institutions/{uscc:str}", operation_id="portalInstitution")
-    async def institution(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
+    async def institution(
+        self, request: Request[Any, Any, Any], clock: NamedDependency[Clock], uscc: FromPath[str]
+    ) -> Response[bytes]:
         """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history.
         One read of the home's projection row; the page is cached under that row's own version."""
         row = await public_queries.profile_row(uscc)
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            on = today()
+            on = clock.today()
             policy = policy_for(on)
             return {
                 "p": views.profile_of(msgspec.json.decode(row.document), policy, on, prefs.lang, prefs.elder),
                 "policy": policy,
             }
 
-        return await page(request, "public/institution.html", build, depends_on=caching.row_version([row.version]))
+        return await page(
+            request, clock, "public/institution.html", build, depends_on=caching.row_version([row.version])
+        )
 
     @get("/compare", operation_id="portalCompare")
-    async def compare(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def compare(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """Up to three homes side by side (`?uscc=..&uscc=..`), cached under those homes' row versions."""
         codes = list(dict.fromkeys(c.strip().upper() for c in request.query_params.getall("uscc", []) if c.strip()))
         shown = codes if len(codes) <= MAX_COMPARE else []
@@ -245,7 +252,7 @@ class PublicController(Controller):
         async def build(prefs: Preferences) -> dict[str, Any]:
             if len(codes) > MAX_COMPARE:
                 return {"too_many": len(codes), "homes": [], "unknown": [], "codes": codes}
-            on = today()
+            on = clock.today()
             policy = policy_for(on)
             docs = await public_queries.profiles(codes)
             homes = [views.profile_of(docs[c], policy, on, prefs.lang) for c in codes if c in docs]
@@ -253,13 +260,14 @@ class PublicController(Controller):
 
         return await page(
             request,
+            clock,
             "public/compare.html",
             build,
             depends_on=caching.row_version(await public_queries.row_versions(shown)),
         )
 
     @get("/listings", operation_id="portalListings")
-    async def listings(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def listings(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """The joint-punishment list in force: who, why, on what basis, since and until when."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
@@ -276,10 +284,10 @@ class PublicController(Controller):
                 "next_url": page_url(request, number + 1) if number < pages else None,
             }
 
-        return await page(request, "public/listings.html", build)
+        return await page(request, clock, "public/listings.html", build)
 
     @get("/listings.csv", operation_id="portalListingsCsv")
-    async def listings_csv(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def listings_csv(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """The same list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
@@ -306,6 +314,7 @@ class PublicController(Controller):
 
         return await page(
             request,
+            clock,
             "listings.csv",
             build,
             media_type="text/csv; charset=utf-8",
@@ -313,19 +322,21 @@ class PublicController(Controller):
         )
 
     @get("/disclosures", operation_id="portalDisclosures")
-    async def disclosure_archive(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def disclosure_archive(
+        self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]
+    ) -> Response[bytes]:
         """Every daily disclosure with its downloads, the public key and how to check a signature."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
             return {"items": await disclosures.archive()}
 
-        return await page(request, "public/disclosures.html", build)
+        return await page(request, clock, "public/disclosures.html", build)
 
     @get("/about", operation_id="portalAbout")
-    async def about(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def about(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """How ratings are made, generated from the policy in force."""
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            return {"a": views.about(policy_for(today()))}
+            return {"a": views.about(policy_for(clock.today()))}
 
-        return await page(request, "public/about.html", build)
+        return await page(request, clock, "public/about.html", build)

@@ -14,12 +14,13 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
+from credit.clock import Clock
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
-from credit.timeutil import today
 from portal.public import caching, views
 from portal.public.feeds import profile_row
 from portal.public.pages import not_found_page, page
@@ -63,12 +64,14 @@ class ReportPage(Controller):
     exception_handlers = {NotFound: not_found_page}
 
     @get("/institutions/{uscc:str}/report", operation_id="portalInstitutionReport")
-    async def report(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
+    async def report(
+        self, request: Request[Any, Any, Any], clock: NamedDependency[Clock], uscc: FromPath[str]
+    ) -> Response[bytes]:
         """One home's credit report for print; cached under the home's row version and today's date."""
         row = await profile_row(uscc)
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            on = today()
+            on = clock.today()
             policy = policy_for(on)
             doc = msgspec.json.decode(row.document)
             return {
@@ -79,4 +82,4 @@ class ReportPage(Controller):
                 "printed_on": on,
             }
 
-        return await page(request, "public/report.html", build, depends_on=caching.row_version([row.version]))
+        return await page(request, clock, "public/report.html", build, depends_on=caching.row_version([row.version]))

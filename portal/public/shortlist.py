@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Response
 
+from credit.clock import Clock
 from credit.public import queries as public_queries
-from credit.timeutil import today
 from portal.public import views
 from portal.public.pages import HTML, SECURITY_HEADERS, base_context, render
 from portal.public.preferences import COOKIE_MAX_AGE, preferences_of
@@ -71,11 +72,11 @@ class ShortlistPages(Controller):
     path = "/shortlist"
 
     @get("/", operation_id="portalShortlist")
-    async def shortlist(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def shortlist(self, clock: NamedDependency[Clock], request: Request[Any, Any, Any]) -> Response[bytes]:
         """The shortlisted homes with their level, grade and fire safety, to compare (up to 3) or remove."""
         prefs = preferences_of(request)
         codes = shortlist_of(request)
-        on = today()
+        on = clock.today()
         policy = policy_for(on)
         docs = await public_queries.profiles(codes)
         homes = [views.profile_of(docs[c], policy, on, prefs.lang) for c in codes if c in docs]

@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Response
 
+from credit.clock import Clock
 from credit.public import supervision as public
 from credit.registry.districts import district_name
 from portal.public import caching
@@ -54,7 +56,7 @@ class SupervisionPages(Controller):
     opt = {caching.COMPRESSED_OPT: True}  # pages are gzipped once and kept so (see portal.public.pages.page)
 
     @get("/supervision", operation_id="portalSupervision")
-    async def month_page(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def month_page(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """The month's random-inspection results (双随机、一公开): home, date, inspectors masked, outcome,
         rectification deadline and whether it was met; statistics by district with a chart."""
         months = await public.months_published()
@@ -62,7 +64,7 @@ class SupervisionPages(Controller):
         month = asked if MONTH.match(asked or "") else (months[0] if months else "")
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            results = await public.published_results(month) if month else []
+            results = await public.published_results(month, on=clock.today()) if month else []
             stats = public.statistics_of(results)
             return {
                 "month": month,
@@ -73,10 +75,10 @@ class SupervisionPages(Controller):
                 "outcomes": public.OUTCOME_NAMES,
             }
 
-        return await page(request, "public/supervision.html", build)
+        return await page(request, clock, "public/supervision.html", build)
 
     @get("/supervision.csv", operation_id="portalSupervisionCsv")
-    async def statistics_csv(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def statistics_csv(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Response[bytes]:
         """The month's statistics by district as CSV (UTF-8 with BOM), the city total last."""
         asked = request.query_params.get("month", "")
         months = await public.months_published()
@@ -84,11 +86,15 @@ class SupervisionPages(Controller):
 
         async def build(prefs: Preferences) -> dict[str, Any]:
             return {
-                "body": public.statistics_csv(await public.statistics(month) if month else [], district_name).encode()
+                "body": public.statistics_csv(
+                    public.statistics_of(await public.published_results(month, on=clock.today())) if month else [],
+                    district_name,
+                ).encode()
             }
 
         return await page(
             request,
+            clock,
             "supervision.csv",
             build,
             media_type="text/csv; charset=utf-8",

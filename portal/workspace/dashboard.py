@@ -7,12 +7,12 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from credit.accounts.roles import REGULATORS, Principal
+from credit.clock import Clock
 from credit.feedback.queries import inspections_requested, overdue_feedback
 from credit.listings.queries import OBJECTION_WARNING_DAYS, calendar_holds, count_listed, objection_windows_closing
 from credit.records.queries import count_open_hazards, due_for_inspection, gradings_lapsing, overdue_major_hazards
 from credit.registry.queries import institution_counts_by_district, search_institutions
 from credit.supervision.service import overdue as supervision_overdue
-from credit.timeutil import today
 from portal.workspace.base import WorkspaceController, district_scope, page
 from scoring import policy_for
 
@@ -22,7 +22,7 @@ GRADING_WARNING_DAYS = 90
 
 class DashboardController(WorkspaceController):
     @get("/", operation_id="workspaceDashboard", name="workspace")
-    async def dashboard(self, principal: NamedDependency[Principal]) -> Template:
+    async def dashboard(self, clock: NamedDependency[Clock], principal: NamedDependency[Principal]) -> Template:
         """Counts for the principal's city or district, and what needs doing soon."""
         district = district_scope(principal)
         civil_affairs = principal.role in REGULATORS
@@ -33,7 +33,7 @@ class DashboardController(WorkspaceController):
         by_district = [
             (c.code, c.count) for c in await institution_counts_by_district() if not district or c.code == district
         ]
-        months = policy_for(today()).fire.recent_inspection_months
+        months = policy_for(clock.today()).fire.recent_inspection_months
         due_count, due = await due_for_inspection(months, district)
         return page(
             "dashboard.html",

@@ -3,8 +3,9 @@ procedure as a form (the services decide what is legal; the page offers only wha
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, Any
+from collections.abc import Awaitable, Mapping
+from datetime import date
+from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
@@ -13,6 +14,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, can_write_institution
+from credit.clock import Clock
 from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
@@ -21,7 +23,6 @@ from credit.listings.self_service import evidence_of_entry, receipt_of
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
 from credit.sharing.measures import MEASURES, feedback_of
-from credit.timeutil import today
 from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page, require
 from portal.workspace.forms import posted
@@ -108,9 +109,9 @@ def may_decide(principal: Principal, district_code: str) -> bool:
     return principal.role not in (AGENCY_OFFICER, AGENCY) and can_write_institution(principal, district_code)
 
 
-def offered_steps(entry: Mapping[str, Any]) -> list[str]:
-    """The steps legal in the entry's current state (and on today's date), in the order they are shown."""
-    status, on = entry["status"], today()
+def offered_steps(entry: Mapping[str, Any], on: date) -> list[str]:
+    """The steps legal in the entry's current state on the day `on`, in the order they are shown."""
+    status = entry["status"]
     court = entry["behaviour"] == COURT_DEBTOR
     steps = []
     if status == rules.PROPOSED:
@@ -146,6 +147,7 @@ async def entry_page(
     principal: Principal,
     entry_id: int,
     *,
+    on: date,
     status: int = 200,
     saved: str = "",
     step: str = "",
@@ -153,7 +155,8 @@ async def entry_page(
     errors: Mapping[str, Any] | None = None,
     refused: Mapping[str, str] | None = None,
 ) -> Template:
-    """The entry with its dates, basis, steps, applications, the agencies' feedback and the step forms."""
+    """The entry with its dates, basis, steps (those legal on the day `on`), applications, the agencies' feedback
+    and the step forms."""
     entry = await service.entry_detail(entry_id)
     entry = {**entry, **await evidence_of_entry(entry)}  # the files the home attached (links to download)
     return page(
@@ -164,8 +167,8 @@ async def entry_page(
         feedback=await feedback_of(entry_id),
         basis=list(zip(entry["penalty_ids"], entry["penalty_numbers"], strict=True)),
         may=may_decide(principal, entry["district_code"]),
-        steps=offered_steps(entry),
-        today=today().isoformat(),
+        steps=offered_steps(entry, on),
+        today=on.isoformat(),
         saved=SAVED.get(saved),
         step=step,
         values=values or {},
@@ -191,6 +194,7 @@ async def proposal_form(
     principal: Principal,
     institution_id: int,
     *,
+    on: date,
     status: int = 200,
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, Any] | None = None,
@@ -205,7 +209,7 @@ async def proposal_form(
         institution=institution,
         penalties=penalties,
         practitioners=await list_practitioners(institution_id),
-        values=values or {"on": today().isoformat()},
+        values=values or {"on": on.isoformat()},
         errors=errors or {},
         refused=refused,
         B=rules.BEHAVIOURS,
@@ -217,7 +221,12 @@ def penalty_ids(raw: list[str]) -> list[Any]:
     return [int(v) if v.strip().isdigit() else v for v in raw if v.strip()]
 
 
-Step = Callable[[int, Mapping[str, Any], Principal], Awaitable[dict[str, Any]]]
+class Step(Protocol):
+    """A step of the procedure (credit.listings.service): entry, form values, who, and the day it is."""
+
+    def __call__(
+        self, entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+    ) -> Awaitable[dict[str, Any]]: ...
 
 
 class ListingPages(WorkspaceController):
@@ -265,7 +274,12 @@ class ListingPages(WorkspaceController):
         )
 
     @get("/listings/new", operation_id="workspaceNewListing")
-    async def new(self, principal: NamedDependency[Principal], institution: FromQuery[int | None] = None) -> Template:
+    async def new(
+        self,
+        clock: NamedDependency[Clock],
+        principal: NamedDependency[Principal],
+        institution: FromQuery[int | None] = None,
+    ) -> Template:
         """The proposal form for one institution (chosen on its page)."""
         if institution is None:
             raise NotFound("choose the institution first: open its page and follow “propose for the list”")
@@ -275,11 +289,11 @@ class ListingPages(WorkspaceController):
             "only civil-affairs regulators of the institution's district propose here; "
             "agencies propose through their serious penalty reports",
         )
-        return await proposal_form(principal, institution)
+        return await proposal_form(principal, institution, on=clock.today())
 
     @post("/listings/new", operation_id="workspaceProposeListing")
     async def propose(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+        self, clock: NamedDependency[Clock], request: Request[Any, Any, Any], principal: NamedDependency[Principal]
     ) -> Template | Redirect:
         values = await posted(request)
         chosen = (await request.form()).getall("penalty_ids") if "penalty_ids" in values else []
@@ -290,24 +304,31 @@ class ListingPages(WorkspaceController):
         data = {**values, "institution_id": institution_id, "penalty_ids": penalty_ids(chosen)}
         shown = {**values, "penalty_ids": [str(v) for v in chosen]}
         try:
-            entry = await service.propose(data, principal)
+            entry = await service.propose(data, principal, day=clock.today())
         except ValidationFailed as error:
             return await proposal_form(
-                principal, institution_id, status=422, values=shown, errors=step_errors(error.errors)
+                principal, institution_id, on=clock.today(), status=422, values=shown, errors=step_errors(error.errors)
             )
         except ProcedureRefused as error:
-            return await proposal_form(principal, institution_id, status=409, values=shown, refused=refusal(error))
+            return await proposal_form(
+                principal, institution_id, on=clock.today(), status=409, values=shown, refused=refusal(error)
+            )
         return Redirect(f"/workspace/listings/{entry['id']}?saved=proposed", status_code=303)
 
     @get("/listings/{entry_id:int}", operation_id="workspaceListing")
     async def show(
-        self, principal: NamedDependency[Principal], entry_id: FromPath[int], saved: FromQuery[str] = ""
+        self,
+        clock: NamedDependency[Clock],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
+        saved: FromQuery[str] = "",
     ) -> Template:
-        return await entry_page(principal, entry_id, saved=saved)
+        return await entry_page(principal, entry_id, on=clock.today(), saved=saved)
 
     async def _step(
         self,
         request: Request[Any, Any, Any],
+        clock: Clock,
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
         step: str,
@@ -316,53 +337,91 @@ class ListingPages(WorkspaceController):
         """Run one step of the procedure from its form; a refusal re-shows the page with nothing changed."""
         values = await posted(request)
         try:
-            await action(entry_id, values, principal)
+            await action(entry_id, values, principal, day=clock.today())
         except ValidationFailed as error:
             return await entry_page(
-                principal, entry_id, status=422, step=step, values=values, errors=step_errors(error.errors)
+                principal,
+                entry_id,
+                on=clock.today(),
+                status=422,
+                step=step,
+                values=values,
+                errors=step_errors(error.errors),
             )
         except (IllegalTransition, ProcedureRefused) as error:
-            return await entry_page(principal, entry_id, status=409, step=step, values=values, refused=refusal(error))
+            return await entry_page(
+                principal, entry_id, on=clock.today(), status=409, step=step, values=values, refused=refusal(error)
+            )
         return Redirect(f"/workspace/listings/{entry_id}?saved={step}", status_code=303)
 
     @post("/listings/{entry_id:int}/notify", operation_id="workspaceNotifyListing")
     async def notify(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "notify", service.notify)
+        return await self._step(request, clock, principal, entry_id, "notify", service.notify)
 
     @post("/listings/{entry_id:int}/objection", operation_id="workspaceObjectToListing")
     async def objection(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "objection", service.object_to)
+        return await self._step(request, clock, principal, entry_id, "objection", service.object_to)
 
     @post("/listings/{entry_id:int}/decision", operation_id="workspaceDecideListing")
     async def decision(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "decision", service.decide)
+        return await self._step(request, clock, principal, entry_id, "decision", service.decide)
 
     @post("/listings/{entry_id:int}/withdrawal", operation_id="workspaceWithdrawListing")
     async def withdrawal(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "withdrawal", service.withdraw)
+        return await self._step(request, clock, principal, entry_id, "withdrawal", service.withdraw)
 
     @post("/listings/{entry_id:int}/removal", operation_id="workspaceRemoveListing")
     async def removal(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "removal", service.remove)
+        return await self._step(request, clock, principal, entry_id, "removal", service.remove)
 
     @post("/listings/{entry_id:int}/early-removal", operation_id="workspaceApplyEarlyRemoval")
     async def early_removal(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "early-removal", service.apply_early_removal)
+        return await self._step(request, clock, principal, entry_id, "early-removal", service.apply_early_removal)
 
     @post("/listings/{entry_id:int}/early-removal/decision", operation_id="workspaceDecideEarlyRemoval")
     async def early_removal_decision(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], entry_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, principal, entry_id, "early-removal-decision", service.decide_early_removal)
+        return await self._step(
+            request, clock, principal, entry_id, "early-removal-decision", service.decide_early_removal
+        )

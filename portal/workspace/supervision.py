@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from credit import db
 from credit.accounts.roles import Principal
+from credit.clock import Clock
 from credit.errors import Duplicate, FieldError, ProcedureRefused, ValidationFailed
 from credit.public.supervision import OUTCOME_NAMES
 from credit.reasons import Reason
@@ -20,7 +21,6 @@ from credit.registry.districts import DISTRICTS
 from credit.supervision import service
 from credit.supervision.draw import rules_on
 from credit.supervision.tables import InspectionDraw
-from credit.timeutil import today
 from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page
 from portal.workspace.forms import posted
@@ -135,6 +135,7 @@ class SupervisionPages(WorkspaceController):
 
     async def _task_page(
         self,
+        clock: Clock,
         principal: Principal,
         task_id: int,
         *,
@@ -156,33 +157,47 @@ class SupervisionPages(WorkspaceController):
             saved=SAVED.get(saved),
             values=values if values is not None else correction_values(shown),
             errors=errors or {},
-            today=today(),
+            today=clock.today(),
             corrections=await service.corrections(task_id, principal),
         )
 
     @get("/supervision/tasks/{task_id:int}", operation_id="workspaceSupervisionTask")
     async def task(
-        self, principal: NamedDependency[Principal], task_id: FromPath[int], saved: FromQuery[str] = ""
+        self,
+        clock: NamedDependency[Clock],
+        principal: NamedDependency[Principal],
+        task_id: FromPath[int],
+        saved: FromQuery[str] = "",
     ) -> Template:
-        return await self._task_page(principal, task_id, saved=saved)
+        return await self._task_page(clock, principal, task_id, saved=saved)
 
     @post("/supervision/tasks/{task_id:int}/result", operation_id="workspaceRecordSupervisionResult")
     async def record(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        task_id: FromPath[int],
     ) -> Template | Redirect:
         values = await posted(request)
         task = await service.task_in_scope(task_id, principal)
         try:
             await service.record_result(task_id, result_body(values, await checklist_of(task)), principal)
         except ValidationFailed as error:
-            return await self._task_page(principal, task_id, status=422, values=values, errors=messages(error.errors))
+            return await self._task_page(
+                clock, principal, task_id, status=422, values=values, errors=messages(error.errors)
+            )
         except ProcedureRefused as error:
-            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+            return await self._task_page(clock, principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=result", status_code=303)
 
     @post("/supervision/tasks/{task_id:int}/correction", operation_id="workspaceCorrectSupervisionResult")
     async def correct(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        task_id: FromPath[int],
     ) -> Template | Redirect:
         values = await posted(request)
         task = await service.task_in_scope(task_id, principal)
@@ -191,30 +206,38 @@ class SupervisionPages(WorkspaceController):
             await service.correct_result(task_id, body, principal)
         except ValidationFailed as error:
             errors = messages(error.errors, CORRECTION_LABELS)
-            return await self._task_page(principal, task_id, status=422, values=values, errors=errors)
+            return await self._task_page(clock, principal, task_id, status=422, values=values, errors=errors)
         except ProcedureRefused as error:
-            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+            return await self._task_page(clock, principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=corrected", status_code=303)
 
     @post("/supervision/tasks/{task_id:int}/publication", operation_id="workspacePublishSupervisionResult")
-    async def publish(self, principal: NamedDependency[Principal], task_id: FromPath[int]) -> Template | Redirect:
+    async def publish(
+        self, clock: NamedDependency[Clock], principal: NamedDependency[Principal], task_id: FromPath[int]
+    ) -> Template | Redirect:
         try:
             await service.publish_result(task_id, principal)
         except ProcedureRefused as error:
-            return await self._task_page(principal, task_id, status=409, errors=refusal(error))
+            return await self._task_page(clock, principal, task_id, status=409, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=published", status_code=303)
 
     @post("/supervision/tasks/{task_id:int}/rectification", operation_id="workspaceConfirmSupervisionRectification")
     async def rectified(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], task_id: FromPath[int]
+        self,
+        clock: NamedDependency[Clock],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        task_id: FromPath[int],
     ) -> Template | Redirect:
         values = await posted(request)
         try:
             await service.confirm_rectification(task_id, {"rectified_on": values.get("rectified_on", "")}, principal)
         except ValidationFailed as error:
-            return await self._task_page(principal, task_id, status=422, values=values, errors=messages(error.errors))
+            return await self._task_page(
+                clock, principal, task_id, status=422, values=values, errors=messages(error.errors)
+            )
         except ProcedureRefused as error:
-            return await self._task_page(principal, task_id, status=409, values=values, errors=refusal(error))
+            return await self._task_page(clock, principal, task_id, status=409, values=values, errors=refusal(error))
         return Redirect(f"/workspace/supervision/tasks/{task_id}?saved=rectified", status_code=303)
 
     async def _roster_page(
