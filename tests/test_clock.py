@@ -61,7 +61,11 @@ async def test_an_objection_on_a_day_after_the_window_is_refused_with_the_date(h
         refused = await late.post(path, json={"text": "不是我们的债务"}, headers=auth)
     assert refused.status_code == 409
     assert refused.json()["errors"] == [
-        {"field": "text", "reason": f"the objection window closed on {deadline.isoformat()}"}
+        {
+            "field": "text",
+            "reason": f"the objection window closed on {deadline.isoformat()}",
+            "code": "objection_window_closed",
+        }
     ]
     assert (await listings.entry_detail(home["entry_id"]))["status"] == "notified"
 
