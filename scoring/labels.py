@@ -72,6 +72,17 @@ PENALTY_QUALIFIERS: dict[str, tuple[str, str]] = {
 #: are never listed as what raised or lowered it.
 NOTE_CODES: frozenset[str] = frozenset(("note.capped", "note.floored"))
 
+# The seven areas of the fire-safety checklist (scoring.facts.FIRE_AREAS holds their Chinese names).
+FIRE_AREAS_EN: dict[str, str] = {
+    "fire_resistance": "Fire-resistance rating",
+    "resident_floors": "Floors where residents live",
+    "fire_separation": "Fire separation",
+    "evacuation": "Evacuation and refuge",
+    "fire_facilities": "Building fire facilities",
+    "fire_management": "Fire-safety management and staff",
+    "micro_fire_station": "Micro fire station",
+}
+
 HAZARD_CATEGORIES_EN: dict[str, str] = {
     "facility_equipment": "facility or equipment defect",
     "safety_licence": "missing safety licence",

@@ -18,7 +18,6 @@ from credit.public import queries as public_queries
 from credit.registry.districts import district_name
 from credit.registry.offers import CARE_LEVELS, SERVICES, from_column, label
 from portal.public.about_rules import about_rules
-from portal.workspace.labels import AREAS
 from scoring import (
     FIRE_AREAS,
     NOTE_CODES,
@@ -28,6 +27,7 @@ from scoring import (
     grading_is_valid,
     publication_months,
 )
+from scoring.labels import FIRE_AREAS_EN
 
 PUBLIC_INSTITUTION_FIELDS = ("id", "uscc", "name", "district_code", "address", "beds", "owner_type", "status")
 
@@ -324,8 +324,9 @@ async def profile(uscc: str, policy: Policy, on: date, lang: str) -> dict[str, A
 
 
 def area_name(code: str, lang: str) -> str:
-    names = AREAS.get(code, (code, code))
-    return names[1] if lang == "en" else names[0]
+    if lang == "en":
+        return FIRE_AREAS_EN.get(code, code)
+    return FIRE_AREAS.get(code, code)
 
 
 def behaviour_text(code: str, lang: str) -> str:
@@ -363,7 +364,9 @@ def about(policy: Policy) -> dict[str, Any]:
         "grading": policy.grading,
         "fire": policy.fire,
         "critical_areas": [
-            {"code": a, "zh": AREAS[a][0], "en": AREAS[a][1]} for a in FIRE_AREAS if a in policy.fire.critical_areas
+            {"code": a, "zh": FIRE_AREAS[a], "en": FIRE_AREAS_EN[a]}
+            for a in FIRE_AREAS
+            if a in policy.fire.critical_areas
         ],
         "severities": severities,
         "penalties": policy.penalties,

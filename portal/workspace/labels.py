@@ -6,7 +6,7 @@ from credit.listings.behaviours import BEHAVIOURS
 from credit.registry.districts import DISTRICTS
 from credit.registry.offers import CARE_LEVELS as OFFER_CARE_LEVELS, SERVICES as OFFER_SERVICES
 from scoring import FIRE_AREAS, HAZARD_CATEGORIES
-from scoring.labels import HAZARD_CATEGORIES_EN
+from scoring.labels import FIRE_AREAS_EN, HAZARD_CATEGORIES_EN
 
 Label = tuple[str, str]  # (zh, en)
 
@@ -33,15 +33,6 @@ SUBJECT_KINDS: dict[str, Label] = {
     "individual_business": ("个体工商户", "Individual business"),
 }
 LISTING_BEHAVIOURS: dict[str, Label] = {code: b.short for code, b in BEHAVIOURS.items()}  # short labels
-FIRE_AREAS_EN: dict[str, str] = {
-    "fire_resistance": "Fire-resistance rating",
-    "resident_floors": "Floors where residents live",
-    "fire_separation": "Fire separation",
-    "evacuation": "Evacuation and refuge",
-    "fire_facilities": "Building fire facilities",
-    "fire_management": "Fire-safety management and staff",
-    "micro_fire_station": "Micro fire station",
-}
 AREAS: dict[str, Label] = {code: (zh, FIRE_AREAS_EN[code]) for code, zh in FIRE_AREAS.items()}
 # The hazard categories' names are the domain's (scoring.facts in Chinese, scoring.labels in English, the words
 # of the credit explanation); here only capitalised to stand alone as an option or a column value.
