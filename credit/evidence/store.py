@@ -3,8 +3,8 @@
 Both keep a file under the same name, `<first two characters of its key>/<key>` (in the bucket after
 EVIDENCE_S3_PREFIX), so a folder copied into a bucket as it is (`aws s3 sync`, `mc mirror`) is a valid store.
 Objects are private: nothing here sets an ACL or makes a presigned URL, and the bytes reach a reader only through
-credit.evidence.service.read. The store is chosen from the settings (`store_for`); the S3 SDK is synchronous and
-runs in a worker thread, as the folder's file calls do.
+credit.evidence.service.read. The store is chosen from the settings (`store_for`); the bucket's store is
+credit.evidence.s3, imported only when one is configured.
 """
 
 from __future__ import annotations
@@ -12,26 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
-
-import urllib3
-from minio import Minio
-from minio.deleteobjects import DeleteObject
-from minio.error import MinioException, S3Error
 
 from credit.settings import EvidenceS3
 
 T = TypeVar("T")
-# A user waits on these: an unreachable store answers 503 within seconds, not after the SDK's five minutes.
-S3_CONNECT_SECONDS = 5.0
-S3_READ_SECONDS = 60.0
-S3_RETRIES = urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504])
 
 
 class FileMissing(Exception):
@@ -141,83 +130,12 @@ async def _in_thread(call: Callable[..., T], *args: object) -> T:
         raise StoreUnavailable(f"the evidence folder failed: {error}") from error
 
 
-class S3Store:
-    """Objects in an S3-compatible bucket, named `<prefix><key[:2]>/<key>`, private (the bucket's default ACL)."""
-
-    def __init__(self, config: EvidenceS3):
-        endpoint = urlsplit(config.endpoint)
-        self.bucket, self.prefix, self.endpoint = config.bucket, config.prefix, config.endpoint
-        http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=S3_CONNECT_SECONDS, read=S3_READ_SECONDS),
-            maxsize=10,
-            cert_reqs="CERT_REQUIRED",  # the system's CAs (and SSL_CERT_FILE, read by OpenSSL itself)
-            retries=S3_RETRIES,
-        )
-        self.client = Minio(
-            endpoint.netloc,
-            access_key=config.access_key,
-            secret_key=config.secret_key,
-            secure=endpoint.scheme == "https",
-            region=config.region,
-            http_client=http,
-        )
-
-    def _read(self, key: str) -> bytes:
-        response = self.client.get_object(self.bucket, self.prefix + name_of(key))
-        try:
-            return response.read()
-        finally:
-            response.close()
-            response.release_conn()
-
-    def _write(self, key: str, data: bytes) -> None:
-        self.client.put_object(
-            self.bucket, self.prefix + name_of(key), io.BytesIO(data), len(data), "application/octet-stream"
-        )
-
-    def _remove(self, keys: list[str]) -> None:
-        objects = [DeleteObject(self.prefix + name_of(key)) for key in keys]
-        if failed := list(self.client.remove_objects(self.bucket, objects)):
-            raise StoreUnavailable(f"the bucket refused to delete {failed[0].name}: {failed[0].message}")
-
-    def _scan(self) -> Listing:
-        found = [
-            StoredObject(
-                item.object_name[len(self.prefix) :],
-                item.last_modified.timestamp() if item.last_modified else 0.0,
-                item.size or 0,
-            )
-            for item in self.client.list_objects(self.bucket, prefix=self.prefix or None, recursive=True)
-            if item.object_name and not item.is_dir
-        ]
-        return Listing(found, 0)
-
-    async def _call(self, call: Callable[..., T], *args: object) -> T:
-        try:
-            return await asyncio.to_thread(call, *args)
-        except S3Error as error:
-            if error.code == "NoSuchKey":
-                raise FileMissing(str(args[0])) from None
-            raise StoreUnavailable(f"the S3 store {self.endpoint} refused: {error.code} {error.message}") from error
-        except (MinioException, urllib3.exceptions.HTTPError, OSError) as error:
-            raise StoreUnavailable(f"the S3 store {self.endpoint} cannot be reached: {error}") from error
-
-    async def put(self, key: str, data: bytes) -> None:
-        await self._call(self._write, key, data)
-
-    async def get(self, key: str) -> bytes:
-        return await self._call(self._read, key)
-
-    async def delete(self, keys: Iterable[str]) -> None:
-        if wanted := list(keys):
-            await self._call(self._remove, wanted)
-
-    async def listing(self) -> Listing:
-        return await self._call(self._scan)
-
-
 @functools.cache
 def store_for(s3: EvidenceS3 | None, directory: Path) -> EvidenceStore:
     """The store of these settings (one per configuration, so one S3 connection pool per process): the bucket
     when EVIDENCE_S3_ENDPOINT is set, the folder EVIDENCE_DIR otherwise."""
-    return S3Store(s3) if s3 is not None else DirectoryStore(directory)
+    if s3 is None:
+        return DirectoryStore(directory)
+    from credit.evidence.s3 import S3Store  # the SDK only where a bucket is used
+
+    return S3Store(s3)

@@ -139,6 +139,9 @@ async def test_with_the_store_stopped_uploads_and_downloads_answer_503_and_nothi
     assert await RepairApplication.count().run() == 0 and await EvidenceFile.count().run() == 1
     assert download.status_code == 503 and download.headers["retry-after"] == "5"
     assert "文件暂时无法下载" in download.text
+    await as_regulator(client, "tianning")
+    in_workspace = await client.get(f"/workspace/evidence/{file_id}")
+    assert in_workspace.status_code == 503 and "文件暂时无法下载" in in_workspace.text
 
 
 async def test_through_the_api_a_stopped_store_is_a_503_problem_and_the_objection_is_not_recorded(

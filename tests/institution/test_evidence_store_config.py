@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from credit.evidence import service as evidence
-from credit.evidence.store import DirectoryStore, S3Store
+from credit.evidence.s3 import S3Store
+from credit.evidence.store import DirectoryStore
 from credit.evidence.tables import EvidenceFile
 from credit.settings import EvidenceS3, SettingsError, load_settings, settings
 from tests.institution.test_evidence_and_applications import (
