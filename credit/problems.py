@@ -21,9 +21,13 @@ from credit.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from credit.evidence.store import StoreUnavailable
+from credit.reasons import Reason
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5  # what a 503 tells the client to wait before trying again
 log = logging.getLogger(__name__)
+STORE_DOWN = Reason("evidence_store_unavailable")
 
 
 class ProblemField(msgspec.Struct):
@@ -127,12 +131,28 @@ def on_http(request: Request, error: HTTPException) -> Response:
     return response
 
 
+def unavailable(detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    """503 problem+json with Retry-After: a part the app needs is down for a moment; nothing was written."""
+    response = problem(503, "Service unavailable", detail, **extra)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def on_database_unavailable(request: Request, error: Exception) -> Response:
     """The database is restarting or unreachable: a clean 503 the client may retry, one log line."""
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
-    response = problem(503, "Service unavailable", "the database cannot be reached just now; please retry shortly")
-    response.headers["Retry-After"] = "5"
-    return response
+    return unavailable("the database cannot be reached just now; please retry shortly")
+
+
+def on_store_unavailable(request: Request, error: StoreUnavailable) -> Response:
+    """The evidence store (folder or S3 bucket) is down or refusing: 503, the field named on an upload."""
+    log.warning("evidence store unavailable on %s %s: %s", request.method, request.url.path, error)
+    if request.method in {"GET", "HEAD"}:
+        return unavailable("the evidence file store cannot be reached just now; please retry shortly")
+    return unavailable(
+        f"nothing was saved: {STORE_DOWN}",
+        errors=[{"field": "evidence_files", "reason": str(STORE_DOWN), "code": STORE_DOWN.code}],
+    )
 
 
 def on_too_deep(request: Request, error: RecursionError) -> Response:
@@ -178,6 +198,7 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     asyncpg.exceptions.OperatorInterventionError: on_database_unavailable,
     asyncpg.exceptions.InterfaceError: on_database_unavailable,
     asyncpg.exceptions.InternalClientError: on_database_unavailable,
+    StoreUnavailable: on_store_unavailable,
     RecursionError: on_too_deep,
     OverflowError: on_unrepresentable,
     asyncpg.exceptions.DataError: on_unrepresentable,

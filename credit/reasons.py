@@ -68,6 +68,7 @@ ENGLISH: dict[str, str] = {
     "file_empty": "{name}: the file is empty",
     "file_too_large": "{name}: the file is larger than {limit}",
     "file_not_document": "{name}: is not a PDF, JPEG or PNG file by its content",
+    "evidence_store_unavailable": "the file store cannot be reached just now; please send the files again shortly",
     "commitment_not_ticked": "must be ticked: an application is made with the credit commitment",
     "penalty_revoked": "the decision is revoked: it is no longer public and does not count",
     "already_repaired": "already repaired on {date}",

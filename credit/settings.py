@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from credit.client_address import Network, parse_networks
@@ -12,11 +14,27 @@ from credit.client_address import Network, parse_networks
 DEFAULT_DATA_DIR = Path(os.environ.get("ELDERCREDIT_DATA_DIR", "var"))
 
 
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed: the message names the variable. Raised by `load_settings`."""
+
+
 def _flag(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceS3:
+    """An S3-compatible bucket for the evidence files (EVIDENCE_S3_*), instead of the folder EVIDENCE_DIR."""
+
+    endpoint: str  # scheme://host[:port]: https is TLS, http is not
+    bucket: str
+    access_key: str
+    secret_key: str = field(repr=False)
+    region: str | None = None
+    prefix: str = ""  # "" or a folder such as "eldercredit/evidence/": every object name starts with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +75,8 @@ class Settings:
     # Files under EVIDENCE_DIR that no evidence row references are removed by the `evidence_cleanup` job once they are
     # older than this (EVIDENCE_ORPHAN_GRACE_HOURS), so that an upload whose transaction still runs is never touched.
     evidence_orphan_grace_hours: float = 24.0
+    # EVIDENCE_S3_ENDPOINT and the rest: keep evidence files in an S3-compatible bucket; None: under evidence_dir.
+    evidence_s3: EvidenceS3 | None = None
 
     @property
     def is_production(self) -> bool:
@@ -70,7 +90,7 @@ def load_settings() -> Settings:
     secret = os.environ.get("SECRET_KEY", "")
     if not secret:
         if environment == "production":
-            raise RuntimeError("SECRET_KEY must be set in production")
+            raise SettingsError("SECRET_KEY must be set in production")
         secret = "development-only-secret-change-me"
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'eldercredit.sqlite3'}",
@@ -101,7 +121,34 @@ def load_settings() -> Settings:
         evidence_max_bytes=int(os.environ.get("EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))),
         evidence_max_files=int(os.environ.get("EVIDENCE_MAX_FILES", "5")),
         evidence_orphan_grace_hours=float(os.environ.get("EVIDENCE_ORPHAN_GRACE_HOURS", "24")),
+        evidence_s3=_evidence_s3(),
     )
 
 
-settings = load_settings()
+def _evidence_s3() -> EvidenceS3 | None:
+    """The S3 store's settings when EVIDENCE_S3_ENDPOINT is set; SettingsError naming what is missing or wrong."""
+    endpoint = os.environ.get("EVIDENCE_S3_ENDPOINT", "").strip()
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/") or parts.query:
+        raise SettingsError(f"EVIDENCE_S3_ENDPOINT must be http://host[:port] or https://host[:port], not {endpoint!r}")
+    required = ("EVIDENCE_S3_BUCKET", "EVIDENCE_S3_ACCESS_KEY", "EVIDENCE_S3_SECRET_KEY")
+    values = {name: os.environ.get(name, "").strip() for name in required}
+    if missing := [name for name, value in values.items() if not value]:
+        raise SettingsError(f"EVIDENCE_S3_ENDPOINT is set, so {' and '.join(missing)} must be set too")
+    prefix = os.environ.get("EVIDENCE_S3_PREFIX", "").strip().strip("/")
+    return EvidenceS3(
+        endpoint=f"{parts.scheme}://{parts.netloc}",
+        bucket=values["EVIDENCE_S3_BUCKET"],
+        access_key=values["EVIDENCE_S3_ACCESS_KEY"],
+        secret_key=values["EVIDENCE_S3_SECRET_KEY"],
+        region=os.environ.get("EVIDENCE_S3_REGION", "").strip() or None,
+        prefix=f"{prefix}/" if prefix else "",
+    )
+
+
+try:
+    settings = load_settings()
+except SettingsError as error:  # at start-up: the one line that says what to fix, not a traceback
+    sys.exit(f"eldercredit: configuration refused: {error}")

@@ -1,7 +1,8 @@
 """Evidence file downloads (证明材料), for /my and /workspace alike.
 
 A download is always an attachment of the type sniffed at upload, with `X-Content-Type-Options: nosniff`, never
-kept by a shared cache, and only through an authorised route (credit.evidence.service.read decides who).
+kept by a shared cache, and only through an authorised route (credit.evidence.service.read decides who). When the
+evidence store cannot be reached, /my and /workspace answer a page saying so (503, Retry-After).
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from litestar.response import Response
 from credit.accounts.roles import Principal, require_evidence_reader
 from credit.errors import NotFound
 from credit.evidence import service as evidence
+
+# The page of a download while the evidence store is down: (heading, text), each (Chinese, English).
+STORE_DOWN_TEXT = (
+    ("文件暂时无法下载", "The file cannot be downloaded just now"),
+    (
+        "文件存储暂时无法访问，请几分钟后再试。文件本身没有丢失。",
+        "The file store cannot be reached just now; please try again in a few minutes. The file is not lost.",
+    ),
+)
 
 
 def file_response(meta: dict[str, Any], data: bytes) -> Response[bytes]:

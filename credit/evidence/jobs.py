@@ -1,36 +1,37 @@
-"""Removing orphaned evidence files: bytes in the file store (EVIDENCE_DIR) that no evidence row references.
+"""Removing orphaned evidence files: bytes in the evidence store (the folder EVIDENCE_DIR or the S3 bucket) that no
+evidence row references.
 
 A file is written before the transaction that records its row commits (credit.evidence.service.kept): a crash in
 between (the process killed, the machine down) leaves the bytes without a row, and so does a row removed with its
-record. Such a file serves no one and nothing can reach it. The job removes it once it is older than the grace
-period (`settings.evidence_orphan_grace_hours`, EVIDENCE_ORPHAN_GRACE_HOURS, 24 h by default), so that an upload
-whose transaction is still running is never touched. It never removes a referenced file, and it touches only the
-store's own names (`ab/ab…` of 48 hex characters, and their `.partial` while being written): anything else
-under EVIDENCE_DIR is left where it is and counted. Run daily by the scheduler (`eldercredit jobs run
-evidence_cleanup`).
+record, or a refused action whose clean-up found the store down. Such a file serves no one and nothing can reach
+it. The job removes it once it is older than the grace period (`settings.evidence_orphan_grace_hours`,
+EVIDENCE_ORPHAN_GRACE_HOURS, 24 h by default), so that an upload whose transaction is still running is never
+touched. It never removes a referenced file, and it touches only the store's own names (`ab/ab…` of 48 hex
+characters, and in the folder their `.partial` while being written): anything else in the folder, or in the
+bucket under EVIDENCE_S3_PREFIX, is left where it is and counted. Run daily by the scheduler (`eldercredit jobs
+run evidence_cleanup`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from credit.evidence import service as evidence
+from credit.evidence.store import Listing
 from credit.evidence.tables import EvidenceFile
 
-STORED_NAME = re.compile(r"^(?P<key>[0-9a-f]{48})(\.partial)?$")
+STORED_NAME = re.compile(r"^(?P<folder>[0-9a-f]{2})/(?P<name>(?P<key>[0-9a-f]{48})(?P<partial>\.partial)?)$")
 QUERY_CHUNK = 500  # storage keys per query (parameter limits)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:
-    path: Path
+    name: str  # what the store's delete takes: the key, or `<key>.partial`
     key: str
+    partial: bool
     modified: float  # seconds since the epoch
     size: int
 
@@ -52,25 +53,16 @@ class Sweep:
         )
 
 
-def _scan(root: Path) -> tuple[list[StoredFile], int]:
-    """The files of the store under `root` (its own names only) and the count of any other files."""
+def _own(listing: Listing) -> tuple[list[StoredFile], int]:
+    """The files of the listing that carry the store's own names, and the count of everything else."""
     found: list[StoredFile] = []
-    foreign = 0
-    if not root.is_dir():
-        return found, foreign
-    for path in root.rglob("*"):
-        if path.is_dir() and not path.is_symlink():
-            continue
-        if path.is_symlink() or not path.is_file():  # never followed, never removed
+    foreign = listing.skipped
+    for item in listing.objects:
+        match = STORED_NAME.match(item.name)
+        if match is None or match["folder"] != match["key"][:2]:
             foreign += 1
             continue
-        match = STORED_NAME.match(path.name)
-        if match is None or path.parent.parent != root or path.parent.name != match["key"][:2]:
-            foreign += 1
-            continue
-        with contextlib.suppress(FileNotFoundError):  # removed meanwhile (a refused upload cleaning up)
-            status = path.stat()
-            found.append(StoredFile(path, match["key"], status.st_mtime, status.st_size))
+        found.append(StoredFile(match["name"], match["key"], bool(match["partial"]), item.modified, item.size))
     return found, foreign
 
 
@@ -85,32 +77,22 @@ async def _referenced(keys: set[str]) -> set[str]:
     return held
 
 
-def _unlink(path: Path) -> bool:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    return True
-
-
 async def sweep(grace_hours: float | None = None, now: float | None = None) -> Sweep:
     """Remove every stored file that no evidence row references and that was last written more than `grace_hours`
-    (default: the setting) before `now` (default: the clock). The scan comes before the query, so a file written
-    after the scan is not looked at, and a file a row references at query time is kept."""
+    (default: the setting) before `now` (default: the clock). The listing comes before the query, so a file
+    written after it is not looked at, and a file a row references at query time is kept. Raises
+    StoreUnavailable when the store cannot be listed or refuses the removal."""
     grace = evidence.settings.evidence_orphan_grace_hours if grace_hours is None else grace_hours
-    files, foreign = await asyncio.to_thread(_scan, evidence.store_root())
+    store = evidence.store()
+    files, foreign = _own(await store.listing())
     held = await _referenced({f.key for f in files})
     cutoff = (time.time() if now is None else now) - grace * 3600
-    removed = removed_bytes = recent = referenced = 0
-    for item in files:
-        if item.key in held and not item.path.name.endswith(".partial"):
-            referenced += 1
-        elif item.modified > cutoff:
-            recent += 1
-        elif await asyncio.to_thread(_unlink, item.path):
-            removed += 1
-            removed_bytes += item.size
-    return Sweep(removed, removed_bytes, referenced, recent, foreign)
+    referenced = sum(1 for f in files if f.key in held and not f.partial)
+    orphans = [f for f in files if not (f.key in held and not f.partial)]
+    recent = sum(1 for f in orphans if f.modified > cutoff)
+    gone = [f for f in orphans if f.modified <= cutoff]
+    await store.delete(f.name for f in gone)
+    return Sweep(len(gone), sum(f.size for f in gone), referenced, recent, foreign)
 
 
 async def remove_orphaned_evidence(on: date) -> str:

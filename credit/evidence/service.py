@@ -5,8 +5,9 @@ content type and the file name are not trusted, so a text file named `.pdf` or a
 by what it is. Empty files, files over EVIDENCE_MAX_BYTES and more than EVIDENCE_MAX_FILES files for one
 objection or application are refused, naming the field, before anything is written.
 
-The bytes are stored in the file store (EVIDENCE_DIR, under the data dir by default) under a random name,
-never one derived from the upload's name or the record id, and never served as a static file: a download goes
+The bytes are kept in the evidence store (credit.evidence.store: the folder EVIDENCE_DIR, under the data dir by
+default, or an S3-compatible bucket when EVIDENCE_S3_ENDPOINT is set) under a random name, never one derived from
+the upload's name or the record id, and never served as a static file nor by a URL of the store: a download goes
 through `read`, whose caller states who may read (credit.accounts.roles.require_evidence_reader: the home's own
 users and civil-affairs regulators whose scope holds the home).
 The sha256 of each file is stored beside it (and named in the audit entry of the action it came with).
@@ -18,18 +19,17 @@ caller's transaction.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
-import os
+import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from credit.errors import FieldError, NotFound, ValidationFailed
+from credit.evidence.store import EvidenceStore, FileMissing, StoreUnavailable, store_for
 from credit.evidence.tables import OWNER_KINDS, EvidenceFile
 from credit.reasons import Reason
 from credit.settings import settings
@@ -44,10 +44,7 @@ SIGNATURES = (
 )
 KINDS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
 NAME_MAX_LENGTH = 200
-
-
-class FileMissing(Exception):
-    """A stored file's bytes are not in the store (restored database without its files)."""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,46 +107,29 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
-def store_root() -> Path:
-    """The folder of the file store (EVIDENCE_DIR): each file at `<first two characters of its key>/<key>`."""
-    return settings.evidence_dir
-
-
-def _path(key: str) -> Path:
-    return store_root() / key[:2] / key
-
-
-def _write(key: str, data: bytes) -> None:
-    path = _path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(partial, 0o600)
-    os.replace(partial, path)
-
-
-def _remove(keys: Iterable[str]) -> None:
-    for key in keys:
-        with contextlib.suppress(FileNotFoundError):
-            _path(key).unlink()
+def store() -> EvidenceStore:
+    """The store of the settings: the S3 bucket when EVIDENCE_S3_ENDPOINT is set, the folder EVIDENCE_DIR otherwise."""
+    return store_for(settings.evidence_s3, settings.evidence_dir)
 
 
 @contextlib.asynccontextmanager
 async def kept(files: Sequence[Checked]) -> AsyncIterator[list[str]]:
     """Write the files to the store under new random names (yielded, in order); if the guarded block raises
-    (the action was refused or its transaction failed), remove them again."""
+    (the action was refused or its transaction failed), remove them again. Raises StoreUnavailable (before the
+    block runs) when the store cannot take them; what was written of them is removed."""
+    target = store()
     keys: list[str] = []
     try:
         for item in files:
             key = secrets.token_hex(24)
-            await asyncio.to_thread(_write, key, item.data)
+            await target.put(key, item.data)
             keys.append(key)
         yield keys
     except BaseException:
-        await asyncio.to_thread(_remove, keys)
+        try:
+            await target.delete(keys)
+        except StoreUnavailable:  # down since the write: the orphan sweep removes them later
+            log.warning("could not remove %d evidence files of a refused action; the sweep will", len(keys))
         raise
 
 
@@ -222,7 +202,8 @@ async def read(file_id: int, authorise: Callable[[Mapping[str, Any]], None]) -> 
     """The file's metadata and bytes. `authorise(row)` sees the file's home (`uscc`, `district_code`) first and
     raises when the reader may not have it (credit.accounts.roles.require_evidence_reader).
 
-    Raises NotFound (no such file), what `authorise` raises, FileMissing (the row is there, the bytes are not)."""
+    Raises NotFound (no such file), what `authorise` raises, FileMissing (the row is there, the bytes are not),
+    StoreUnavailable (the store cannot be reached)."""
     row = (
         await EvidenceFile.select(
             *PUBLIC_COLUMNS,
@@ -238,7 +219,7 @@ async def read(file_id: int, authorise: Callable[[Mapping[str, Any]], None]) -> 
         raise NotFound(f"evidence file {file_id}")
     authorise(row)
     try:
-        data = await asyncio.to_thread(_path(row["storage_key"]).read_bytes)
-    except FileNotFoundError:
+        data = await store().get(row["storage_key"])
+    except FileMissing:
         raise FileMissing(f"evidence file {file_id}") from None
     return {k: v for k, v in row.items() if k != "storage_key"}, data

@@ -30,10 +30,11 @@ from credit.errors import (
     ValidationFailed,
 )
 from credit.evidence.commitment import COMMITMENT_EN, COMMITMENT_ZH
+from credit.evidence.store import StoreUnavailable
 from credit.listings import self_service
 from credit.records import repair
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
-from portal.my.uploads import MAX_BODY_BYTES, posted_with_files
+from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.forms import version_of
 from portal.workspace.listings import step_errors
@@ -184,6 +185,11 @@ class MyApplicationsController(Controller):
             return await repair_page(
                 principal, penalty_id, on=clock.today(), status=status, values=values, errors=refusal_messages(error)
             )
+        except StoreUnavailable:
+            down = store_down_errors()
+            return retry_later(
+                await repair_page(principal, penalty_id, on=clock.today(), status=503, values=values, errors=down)
+            )
         return Redirect(f"/my/penalties/{penalty_id}/repair?saved=applied", status_code=303)
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/withdrawal", operation_id="myWithdrawRepair")
@@ -243,6 +249,11 @@ class MyApplicationsController(Controller):
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await removal_page(
                 principal, entry_id, on=clock.today(), status=status, values=values, errors=refusal_messages(error)
+            )
+        except StoreUnavailable:
+            down = store_down_errors()
+            return retry_later(
+                await removal_page(principal, entry_id, on=clock.today(), status=503, values=values, errors=down)
             )
         return Redirect(f"/my/entries/{entry_id}/removal?saved=applied", status_code=303)
 

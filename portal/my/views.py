@@ -19,13 +19,14 @@ from credit.accounts.roles import Principal
 from credit.clock import Clock
 from credit.disclosures.queries import credit_of
 from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
+from credit.evidence.store import StoreUnavailable
 from credit.listings import self_service
 from credit.public.outlook import outlook_of_home
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
-from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files
+from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.workspace import labels
 from portal.workspace.forms import field_messages, posted
 from portal.workspace.listings import STATE_LABELS, step_errors
@@ -150,6 +151,11 @@ class MyHomeController(Controller):
                 entry=entry,
                 values=values,
                 errors=_messages(error),
+            )
+        except StoreUnavailable:
+            entry = await self_service.open_notice(entry_id, principal, clock.now())
+            return retry_later(
+                page("notice.html", principal, status=503, entry=entry, values=values, errors=store_down_errors())
             )
         return Redirect("/my?saved=objection", status_code=303)
 
