@@ -74,6 +74,7 @@ from portal.public.report import ReportPage
 from portal.public.shortlist import ShortlistPages
 from portal.public.supervision_pages import SupervisionPages
 from portal.public.unknown_address import on_unknown_address
+from portal.templating import portal_environment
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
@@ -136,7 +137,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app_name="eldercredit", prefix="eldercredit", group_path=True, exclude=["^/metrics$", "^/static/"]
     )
     templates = TemplateConfig(
-        directory=PORTAL_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates
+        engine=JinjaTemplateEngine.from_environment(portal_environment(PORTAL_DIR / "templates")),
+        engine_callback=_configure_templates,
     )
     return Litestar(
         route_handlers=[

@@ -1,7 +1,10 @@
 """Reads of the public projection (no writes, so they can run on a read replica).
 
-A profile is one indexed read of one row; a search is one query over the flat columns (plus its count).
-The name/USCC text condition is `text_condition`, the one place a typed query becomes SQL.
+A profile is one indexed read of one row. A search is two steps: the ids of one page in order (and the exact
+count) from the flat columns and the search index alone, then those rows by primary key. On SQLite a row's
+document lies between the sort keys and the columns added after it (version, offers, contact), so a query that
+returns those columns follows every matching row's overflow pages; the first step reads only the columns before
+the document. The name/USCC text condition is `text_condition`, the one place a typed query becomes SQL.
 """
 
 from __future__ import annotations
@@ -135,15 +138,28 @@ async def search(filters: Filters, sort: str = "credit", page: int = 1, page_siz
     clause = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     page = max(page, 1)
     total = (await read(PublicProfile.raw(f"SELECT COUNT(*) AS n FROM {source}{clause}", *args)))[0]["n"]
-    rows = await read(
+    ids = await read(
         PublicProfile.raw(
-            f"SELECT {COLUMNS} FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
+            f"SELECT p.institution AS id FROM {source}{clause} ORDER BY {order} LIMIT {int(page_size)} "
             f"OFFSET {int((page - 1) * page_size)}",
             *args,
             *order_args,
         )
     )
-    return SearchPage(rows, total, page, page_size)
+    return SearchPage(await _rows([r["id"] for r in ids]), total, page, page_size)
+
+
+async def _rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The flat columns of the given homes, in the order given (one primary-key read)."""
+    if not ids:
+        return []
+    rows = await read(
+        PublicProfile.raw(
+            f"SELECT {COLUMNS} FROM public_profile p WHERE p.institution IN ({', '.join('{}' for _ in ids)})", *ids
+        )
+    )
+    found = {r["id"]: r for r in rows}
+    return [found[i] for i in ids if i in found]
 
 
 async def documents(ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -39,12 +39,18 @@ def _translated(lang: str, message: str) -> str:
 # The template functions, each what Jinja's newstyle gettext makes of a plain gettext (jinja2.ext
 # _make_new_gettext: the translation marked safe under autoescape, then always `%`-formatted), in one call
 # instead of three: a page calls `_()` some sixty times, and the wrapping was a quarter of its rendering.
+@functools.lru_cache(maxsize=4096)
+def _plain_markup(lang: str, message: str) -> Markup:
+    """A translation without variables as autoescaped gettext returns it (formatted once: `%%` is `%`)."""
+    return Markup(_translated(lang, message)) % {}
+
+
 @pass_context
 def _gettext(context: Context, message: str, **variables: Any) -> str:
-    rv = _translated(context.get("lang") or DEFAULT_LANGUAGE, message)
+    lang = context.get("lang") or DEFAULT_LANGUAGE
     if context.eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
+        return Markup(_translated(lang, message)) % variables if variables else _plain_markup(lang, message)
+    return _translated(lang, message) % variables
 
 
 @pass_context
