@@ -220,14 +220,20 @@ class HomeApiController(Controller):
         """Every major hazard of the home, open ones first, with its deadline and rectification reports."""
         return msgspec.convert(await hazard_reports.hazards_of_home(principal), list[s.HomeHazardOut])
 
-    @post("/hazards/{hazard_id:int}/rectification", operation_id="reportMyHazardRectification")
+    @post(
+        "/hazards/{hazard_id:int}/rectification",
+        operation_id="reportMyHazardRectification",
+        request_max_body_size=MAX_BODY_BYTES,
+    )
     async def report_rectification(
         self, hazard_id: RecordId, data: JSONBody[s.RectificationReport], principal: NamedDependency[Principal]
     ) -> s.RectificationReportOut:
-        """Report the rectification (date, what was done, evidence described); the hazard stays open everywhere
-        until a regulator of the home's district confirms it."""
-        stored = await hazard_reports.report_rectification(hazard_id, msgspec.structs.asdict(data), principal)
-        return msgspec.convert(_without_decider(stored), s.RectificationReportOut)
+        """Report the rectification (date, what was done, evidence described, evidence files); the hazard stays
+        open everywhere until a regulator of the home's district confirms it."""
+        uploads = uploads_of(data.evidence_files)
+        values = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "evidence_files"}
+        stored = await hazard_reports.report_rectification(hazard_id, values, principal, uploads)
+        return msgspec.convert(_without_decider(stored), s.RectificationReportOut, from_attributes=True)
 
 
 def _without_decider(row: dict[str, Any]) -> dict[str, Any]:

@@ -108,11 +108,13 @@ class RegistryChangeFiling(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):
-    """The home reports that it rectified one of its major hazards; a regulator of its district confirms it."""
+    """The home reports that it rectified one of its major hazards, with evidence files (base64) beside the
+    optional description `evidence`; a regulator of its district confirms it."""
 
     rectified_on: DayText
     text: str
     evidence: str = ""
+    evidence_files: list[EvidenceFileIn] = []
 
 
 class NoticeReceiptOut(msgspec.Struct):
@@ -232,6 +234,7 @@ class RectificationReportOut(msgspec.Struct):
     reported_at: dt.datetime
     decided_at: dt.datetime | None
     reasons: str
+    files: list[EvidenceFileOut] = []
 
 
 class HomeHazardOut(msgspec.Struct):
