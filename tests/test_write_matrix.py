@@ -476,6 +476,12 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         lambda w: {"field": "phone", "requested_value": "0519-81234567"},
         "form",
     ),
+    "form_home_request_fees": (
+        "POST",
+        "/my/changes",
+        lambda w: {"field": "fees", "fee_min": "1200", "fee_max": "3500"},
+        "form",
+    ),
     "form_home_withdraw_change": ("POST", "/my/changes/{change}/withdraw", lambda w: {}, "form"),
     "form_decide_registry_change": (
         "POST",
@@ -526,6 +532,12 @@ OPERATIONS: dict[str, tuple[str, str, Body, str]] = {
         "POST",
         "/api/v1/my/changes",
         lambda w: {"field": "phone", "requested_value": "0519-81234567"},
+        "api",
+    ),
+    "api_home_request_fees": (
+        "POST",
+        "/api/v1/my/changes",
+        lambda w: {"field": "fees", "fee_min": 1200, "fee_max": 3500},
         "api",
     ),
     "api_home_withdraw_change": ("POST", "/api/v1/my/changes/{change}/withdrawal", lambda w: {}, "api"),
@@ -597,7 +609,7 @@ for operation in ("apply_repair", "withdraw_repair", "apply_removal", "withdraw_
 EXPECTED["form_home_apply_repair_unmatched"] = {**expect("form_home_apply_repair_unmatched", set()), "home_own": 404}
 # Only the home's own user asks (and withdraws) from /my; only civil affairs in scope decides (a home's user reaches
 # no workspace page: 403).
-for operation in ("home_request_change", "home_withdraw_change", "home_report_rectification"):
+for operation in ("home_request_change", "home_request_fees", "home_withdraw_change", "home_report_rectification"):
     EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", {"home_own"})
 for operation in ("decide_registry_change", "decide_hazard_report"):
     EXPECTED[f"form_{operation}"] = expect(f"form_{operation}", IN_SCOPE)
@@ -610,6 +622,7 @@ for operation in (
     "apply_removal",
     "withdraw_removal",
     "request_change",
+    "request_fees",
     "withdraw_change",
     "report_rectification",
 ):

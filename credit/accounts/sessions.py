@@ -10,7 +10,9 @@ kept in the session and checked when the session is loaded; a signed-in session 
 CSRF: a signed-in session carries its own CSRF token, made at sign-in and kept in the session; every
 unsafe request of that session must send exactly that token (`_csrf_token` form field or
 `x-csrftoken` header), so a token from one session (or from before sign-in) is refused in another. The
-token is also sent as the `ec_csrf` cookie. Without a signed-in session (the login form), Litestar's
+token is also sent as the `ec_csrf` cookie. Such a request is also refused when the browser says it comes from
+another site (`Sec-Fetch-Site` other than same-origin / none, or an `Origin` naming another host): a leaked token
+alone then forges nothing either. Without a signed-in session (the login form), Litestar's
 double-submit check (cookie + field) applies. Both are skipped (1) requests authenticated by
 `Authorization: Bearer ...`: those ignore the session cookie entirely (see credit.accounts.auth), so a
 forged cross-site request gains nothing from them; and (2) /api/ requests without a session cookie: they carry no
@@ -23,9 +25,11 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from secrets import compare_digest
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -148,6 +152,15 @@ def _session_csrf_token(scope: Scope) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+def from_this_site(headers: Mapping[str, str]) -> bool:
+    """What the browser says about where a request comes from: False when `Sec-Fetch-Site` names another site
+    (same-site included: a sibling host is not this one) or `Origin` another host than `Host`."""
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    return origin is None or origin == "null" or urlsplit(origin).netloc == headers.get("host", "")
+
+
 class BearerExemptCSRFMiddleware(CSRFMiddleware):
     """CSRF bound to the session for signed-in sessions, Litestar's double-submit check otherwise; skipped
     only for bearer-authenticated requests and cookie-less API calls.
@@ -183,9 +196,12 @@ class BearerExemptCSRFMiddleware(CSRFMiddleware):
         await super().__call__(scope, receive, self._cookie_follows_session(scope, send, None))
 
     async def _check_session_token(self, scope: HTTPScope, receive: Receive, send: Send, bound: str) -> None:
-        """Unsafe methods must carry the session's own token; every response shows it to the templates."""
+        """Unsafe methods must come from this site and carry the session's own token; every response shows it to
+        the templates."""
         if scope["method"] not in self.config.safe_methods:
             request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+            if not from_this_site(request.headers):
+                raise PermissionDeniedException("cross-site request refused")
             sent = request.headers.get(self.config.header_name)
             if not sent and request.content_type[0] in {
                 RequestEncodingType.URL_ENCODED,

@@ -6,8 +6,9 @@ from piccolo.table import Table
 from credit.registry.tables import Institution
 
 # What a file is evidence for: the objection to a list entry (owner: the entry), a penalty repair application
-# (owner: the repair application) or an early-removal application (owner: the removal application).
-OWNER_KINDS = ("objection", "repair", "removal")
+# (owner: the repair application), an early-removal application (owner: the removal application) or a home's report
+# of a hazard's rectification (owner: the report). The column has no CHECK constraint: this tuple is the rule.
+OWNER_KINDS = ("objection", "repair", "removal", "hazard_report")
 
 
 class EvidenceFile(Table):

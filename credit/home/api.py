@@ -200,41 +200,52 @@ class HomeApiController(Controller):
     @get("/changes", operation_id="listMyRegistryChanges")
     async def change_requests(self, principal: NamedDependency[Principal]) -> list[s.RegistryChangeOut]:
         """The home's registry change requests, newest first, with status and the regulator's reasons."""
-        return msgspec.convert(await changes.requests_of_home(principal), list[s.RegistryChangeOut])
+        return [_change_out(row) for row in await changes.requests_of_home(principal)]
 
     @post("/changes", operation_id="requestMyRegistryChange")
     async def request_change(
         self, data: JSONBody[s.RegistryChangeFiling], principal: NamedDependency[Principal]
     ) -> s.RegistryChangeOut:
-        """Ask to change the phone or the address (one open request per field: 409 on `field` otherwise)."""
-        stored = await changes.request_change(msgspec.structs.asdict(data), principal)
-        return msgspec.convert(_without_decider(stored), s.RegistryChangeOut)
+        """Ask to change one registry field, or the fee range (`field: "fees"`, `fee_min`, `fee_max`); one open
+        request per field: 409 on `field` otherwise."""
+        return _change_out(await changes.request_change(msgspec.structs.asdict(data), principal))
 
     @post("/changes/{request_id:int}/withdrawal", operation_id="withdrawMyRegistryChange")
     async def withdraw_change(self, request_id: RecordId, principal: NamedDependency[Principal]) -> s.RegistryChangeOut:
         """Withdraw an open request before civil affairs decides (decided already: 409)."""
-        return msgspec.convert(
-            _without_decider(await changes.withdraw_change(request_id, principal)), s.RegistryChangeOut
-        )
+        return _change_out(await changes.withdraw_change(request_id, principal))
 
     @get("/hazards", operation_id="listMyHazards")
     async def hazards(self, principal: NamedDependency[Principal]) -> list[s.HomeHazardOut]:
         """Every major hazard of the home, open ones first, with its deadline and rectification reports."""
         return msgspec.convert(await hazard_reports.hazards_of_home(principal), list[s.HomeHazardOut])
 
-    @post("/hazards/{hazard_id:int}/rectification", operation_id="reportMyHazardRectification")
+    @post(
+        "/hazards/{hazard_id:int}/rectification",
+        operation_id="reportMyHazardRectification",
+        request_max_body_size=MAX_BODY_BYTES,
+    )
     async def report_rectification(
         self, hazard_id: RecordId, data: JSONBody[s.RectificationReport], principal: NamedDependency[Principal]
     ) -> s.RectificationReportOut:
-        """Report the rectification (date, what was done, evidence described); the hazard stays open everywhere
-        until a regulator of the home's district confirms it."""
-        stored = await hazard_reports.report_rectification(hazard_id, msgspec.structs.asdict(data), principal)
-        return msgspec.convert(_without_decider(stored), s.RectificationReportOut)
+        """Report the rectification (date, what was done, evidence described, evidence files); the hazard stays
+        open everywhere until a regulator of the home's district confirms it."""
+        uploads = uploads_of(data.evidence_files)
+        values = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "evidence_files"}
+        stored = await hazard_reports.report_rectification(hazard_id, values, principal, uploads)
+        return msgspec.convert(_without_decider(stored), s.RectificationReportOut, from_attributes=True)
 
 
 def _without_decider(row: dict[str, Any]) -> dict[str, Any]:
     """A request or report as the home sees it: not the regulator's login name."""
     return {k: v for k, v in row.items() if k != "decided_by"}
+
+
+def _change_out(row: dict[str, Any]) -> s.RegistryChangeOut:
+    fee_min, fee_max = changes.requested_fees(row)
+    return msgspec.convert(
+        {**_without_decider(row), "requested_fee_min": fee_min, "requested_fee_max": fee_max}, s.RegistryChangeOut
+    )
 
 
 async def _application_out(penalty_id: int, application_id: int, principal: Principal) -> s.HomeRepairApplicationOut:

@@ -22,7 +22,7 @@ from credit.records.repair import STATUSES as REPAIR_STATUSES
 from credit.records.schemas import FireInspectionOut, GradingOut, HazardCategory, PenaltyOut
 from credit.registry.changes import FIELDS as CHANGE_FIELDS, STATUSES as CHANGE_STATUSES
 from credit.registry.profile import Credit
-from credit.registry.schemas import InstitutionOut
+from credit.registry.schemas import Fee, InstitutionOut
 
 ChangeField = Annotated[str, closed_set(CHANGE_FIELDS, "the registry field the home asks to change")]
 ChangeStatus = Annotated[str, closed_set(CHANGE_STATUSES, "where the request stands")]
@@ -96,19 +96,25 @@ class RepairWithdrawal(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RegistryChangeFiling(msgspec.Struct, forbid_unknown_fields=True):
-    """Ask civil affairs to change one registry field; nothing is public before a regulator approves it."""
+    """Ask civil affairs to change one registry field; nothing is public before a regulator approves it. The
+    monthly fee range is `field: "fees"` with `fee_min` and `fee_max` (either null: not reported; the highest not
+    below the lowest) instead of `requested_value`."""
 
     field: ChangeField
-    requested_value: str
+    requested_value: str = ""
     note: str = ""
+    fee_min: Fee = None
+    fee_max: Fee = None
 
 
 class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):
-    """The home reports that it rectified one of its major hazards; a regulator of its district confirms it."""
+    """The home reports that it rectified one of its major hazards, with evidence files (base64) beside the
+    optional description `evidence`; a regulator of its district confirms it."""
 
     rectified_on: DayText
     text: str
     evidence: str = ""
+    evidence_files: list[EvidenceFileIn] = []
 
 
 class NoticeReceiptOut(msgspec.Struct):
@@ -212,6 +218,9 @@ class RegistryChangeOut(msgspec.Struct):
     requested_at: dt.datetime
     decided_at: dt.datetime | None
     reasons: str
+    # A `fees` request: the range asked for as numbers (`requested_value` has it in words); null otherwise.
+    requested_fee_min: int | None = None
+    requested_fee_max: int | None = None
 
 
 class RectificationReportOut(msgspec.Struct):
@@ -225,6 +234,7 @@ class RectificationReportOut(msgspec.Struct):
     reported_at: dt.datetime
     decided_at: dt.datetime | None
     reasons: str
+    files: list[EvidenceFileOut] = []
 
 
 class HomeHazardOut(msgspec.Struct):

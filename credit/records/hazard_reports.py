@@ -7,18 +7,21 @@ through `rectify_hazard` (the one path that sets `rectified_on`, with its feed e
 refusing keeps the hazard open and gives the home the reasons. Until a confirmation the hazard is open everywhere,
 the public side and the score included. At most one report awaits a decision per hazard (a partial unique index).
 
-Evidence files are not stored here: `evidence` is a text description for now, the hook for the attachments of the
-evidence-file module (issue 18).
+The report may carry evidence files (PDF/JPEG/PNG, credit.evidence, owner kind `hazard_report`) beside the optional
+text description `evidence`; the home's users and civil-affairs regulators in scope read them. A refused filing
+keeps no row and no file; the audit entry names each file's sha256.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from credit import db
 from credit.accounts.roles import INSTITUTION, REGULATORS, Principal, can_write_institution, require_scope
 from credit.changes import Audit, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.evidence import service as evidence
 from credit.reasons import Reason
 from credit.records.service import rectify_hazard
 from credit.records.tables import HazardReport, MajorHazard
@@ -32,6 +35,7 @@ REASONS_MAX_LENGTH = 2000
 REPORTED, CONFIRMED, REFUSED = "reported", "confirmed", "refused"
 STATUSES = (REPORTED, CONFIRMED, REFUSED)
 DECISIONS = (CONFIRMED, REFUSED)
+OWNER_KIND = "hazard_report"  # the evidence files' owner kind (credit.evidence.tables.OWNER_KINDS)
 
 
 async def _home_id(by: Principal) -> int:
@@ -60,13 +64,17 @@ async def _own_hazard(hazard_id: int, by: Principal) -> dict[str, Any]:
 
 
 async def reports_of(hazard_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The reports of these hazards, oldest first, per hazard (without the regulator's login name)."""
+    """The reports of these hazards, oldest first, per hazard, each with its evidence `files` (without the
+    regulator's login name)."""
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in hazard_ids}
     if not hazard_ids:
         return found
     rows = await HazardReport.select().where(HazardReport.hazard.is_in(hazard_ids)).order_by(HazardReport.id).run()
+    files = await evidence.files_of(OWNER_KIND, (r["id"] for r in rows))
     for row in rows:
-        found[row["hazard"]].append({k: v for k, v in row.items() if k != "decided_by"})
+        found[row["hazard"]].append(
+            {**{k: v for k, v in row.items() if k != "decided_by"}, "files": files.get(row["id"], [])}
+        )
     return found
 
 
@@ -101,20 +109,29 @@ async def hazard_of_home(hazard_id: int, by: Principal) -> dict[str, Any]:
     return {**{k: v for k, v in hazard.items() if k != "created_at"}, "reports": reports, "awaiting": awaiting(reports)}
 
 
-async def report_rectification(hazard_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:
+async def report_rectification(
+    hazard_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+) -> dict[str, Any]:
     """The home reports that it rectified one of its open major hazards: `rectified_on` (not in the future, not
-    before the hazard was found), `text` (what was done), optional `evidence` (a description). Returns the report.
+    before the hazard was found), `text` (what was done), optional `evidence` (a description) and evidence files
+    (`uploads`, checked by credit.evidence). Returns the report with its `files`.
 
-    Raises ValidationFailed, ProcedureRefused on `rectified_on` (the hazard is rectified already) or on `text` (a
-    report awaits a decision already), NotFound (no such hazard of this home), Forbidden (not a home's user).
+    Raises ValidationFailed (fields and files together), ProcedureRefused on `rectified_on` (the hazard is
+    rectified already) or on `text` (a report awaits a decision already), NotFound (no such hazard of this home),
+    Forbidden (not a home's user). A refused report leaves no row and no file.
     """
     check = Checker(data)
     rectified_on = check.day("rectified_on", not_after=today())
     text = check.text("text", max_length=TEXT_MAX_LENGTH)
-    evidence = check.text("evidence", required=False, max_length=EVIDENCE_MAX_LENGTH)
+    described = check.text("evidence", required=False, max_length=EVIDENCE_MAX_LENGTH)
+    files: list[evidence.Checked] = []
+    try:
+        files = evidence.check(uploads)
+    except ValidationFailed as error:
+        check.errors.extend(error.errors)
     check.done()
     try:
-        async with db.transaction():
+        async with evidence.kept(files) as keys, db.transaction():
             hazard = await _own_hazard(hazard_id, by)
             if hazard["rectified_on"] is not None:
                 raise ProcedureRefused("rectified_on", Reason("hazard_rectified", date=str(hazard["rectified_on"])))
@@ -124,12 +141,14 @@ async def report_rectification(hazard_id: int, data: dict[str, Any], by: Princip
                 hazard=hazard_id,
                 rectified_on=rectified_on,
                 text=text,
-                evidence=evidence,
+                evidence=described,
                 status=REPORTED,
                 reported_by=by.username,
                 reported_at=now_utc(),
             )
             await row.save().run()
+            attached = await evidence.record(files, keys, OWNER_KIND, row.id, hazard["institution"], by.username)
+            audit = {"report": row.id, "rectified_on": rectified_on, "institution": hazard["institution"]}
             await record_changed(
                 None,
                 Audit(
@@ -137,14 +156,14 @@ async def report_rectification(hazard_id: int, data: dict[str, Any], by: Princip
                     "hazard.rectification_reported",
                     "hazard",
                     hazard_id,
-                    {"report": row.id, "rectified_on": rectified_on, "institution": hazard["institution"]},
+                    {**audit, **({"files": attached} if attached else {})},  # each file with its sha256
                 ),
             )
     except Exception as error:
         if db.is_unique_violation(error):  # one report awaiting a decision per hazard
             raise ProcedureRefused("text", Reason("hazard_report_waiting")) from error
         raise
-    return await _report(row.id)
+    return {**await _report(row.id), "files": (await evidence.files_of(OWNER_KIND, [row.id])).get(row.id, [])}
 
 
 async def _report(report_id: int) -> dict[str, Any]:
@@ -180,7 +199,9 @@ async def pending_reports(by: Principal) -> list[dict[str, Any]]:
         .order_by(HazardReport.id)
         .run()
     )
-    return [r for r in rows if can_write_institution(by, r["district_code"])]
+    mine = [r for r in rows if can_write_institution(by, r["district_code"])]
+    files = await evidence.files_of(OWNER_KIND, (r["id"] for r in mine))
+    return [{**r, "files": files.get(r["id"], [])} for r in mine]
 
 
 async def decide_report(report_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 A request names one registry field the home keeps current (its phone, its address, its website, the services it
 offers and the care levels it accepts) and the new value, as a person writes it (services and care levels by their
-Chinese names separated by 、, or 无; credit.registry.offers reads them). The fee range is not among them: it is two
-registry fields that must change together (the highest fee not below the lowest), and a request holds one field;
-civil affairs keeps it from the home's filing. Nothing of it is public: the registry, and so the public side, change
+Chinese names separated by 、, or 无; credit.registry.offers reads them). The monthly fee range is the request
+`fees`: the home gives `fee_min` and `fee_max` (either not reported), checked like the regulator's edit
+(credit.registry.offers.check_fees); the request keeps the range in words ("1200–3500 元/月", offers.fee_words)
+and approval sets both registry columns together. Nothing of it is public: the registry, and so the public side, change
 only when a civil-affairs regulator of the home's district approves, through the same versioned update and write
 hook as a regulator's own edit. At most one open request per home and field (a partial unique index); the home
 may withdraw an open request; a rejection carries its reasons, which the home sees.
@@ -26,7 +27,10 @@ from credit.registry.offers import (
     SET_FIELDS,
     WEBSITE_MAX_LENGTH,
     check_codes,
+    check_fees,
     check_website,
+    fee_range,
+    fee_words,
     from_column,
     set_text,
     to_column,
@@ -37,8 +41,9 @@ from credit.timeutil import now_utc
 from credit.validation import Checker
 
 # The fields a home may ask to change, with their longest value (the registry's column lengths; a set's names are
-# longer than its stored codes).
-FIELDS = {"phone": 40, "address": 300, "website": WEBSITE_MAX_LENGTH, "services": 100, "care_levels": 100}
+# longer than its stored codes; the fee range, `fees`, is given as two numbers).
+FEES = "fees"
+FIELDS = {"phone": 40, "address": 300, "website": WEBSITE_MAX_LENGTH, "services": 100, "care_levels": 100, FEES: 100}
 NOTE_MAX_LENGTH = 1000
 REASONS_MAX_LENGTH = 2000
 OPEN, APPROVED, REJECTED, WITHDRAWN = "open", "approved", "rejected", "withdrawn"
@@ -64,7 +69,10 @@ async def _home(by: Principal) -> dict[str, Any]:
 def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
     check = Checker(data)
     field = check.choice("field", tuple(FIELDS))
-    value = check.text("requested_value", max_length=FIELDS.get(field, 300))
+    if field == FEES:
+        value = fee_words(*check_fees(check))[0]
+    else:
+        value = check.text("requested_value", max_length=FIELDS.get(field, 300))
     note = check.text("note", required=False, max_length=NOTE_MAX_LENGTH)
     if field == "phone" and value and not PHONE.fullmatch(value):
         check.fail("requested_value", Reason("not_telephone"), value)
@@ -78,24 +86,37 @@ def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
 
 def shown(home: dict[str, Any], field: str) -> str:
     """The registry's value of `field` as a request shows it (a set by its names, "" when not reported), from a
-    stored row or a record of the registry service alike."""
+    stored row or a record of the registry service alike; the fee range in words, "未报送" when not reported."""
+    if field == FEES:
+        return fee_words(home["fee_min"], home["fee_max"])[0]
     value = home[field]
     if field in SET_FIELDS:
         return set_text(from_column(value) if isinstance(value, str) else value, SET_FIELDS[field])
     return value or ""
 
 
-def stored(field: str, value: str) -> str | None:
-    """A request's value as the registry stores it (a set as its codes)."""
+def stored(field: str, value: str) -> dict[str, Any]:
+    """A request's value as the registry columns it sets store it (a set as its codes, the fee range as its two
+    numbers)."""
+    if field == FEES:
+        fee_min, fee_max = fee_range(value)
+        return {"fee_min": fee_min, "fee_max": fee_max}
     if field in SET_FIELDS:
-        return to_column(check_codes(Checker({field: value}), field))
-    return value
+        return {field: to_column(check_codes(Checker({field: value}), field))}
+    return {field: value}
+
+
+def requested_fees(row: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The fee range a `fees` request asks for ((None, None) for a request of another field)."""
+    return fee_range(row["requested_value"]) if row["field"] == FEES else (None, None)
 
 
 async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
-    """The home's user asks to change one field (`field`, `requested_value`, optional `note`). Returns the request.
+    """The home's user asks to change one field (`field`, `requested_value`, optional `note`; for `fees`,
+    `fee_min` and `fee_max` instead of `requested_value`). Returns the request.
 
-    Raises ValidationFailed (unknown field, value missing, too long, not a phone number, the same as now),
+    Raises ValidationFailed (unknown field, value missing, too long, not a phone number, a bad fee range naming
+    `fee_min` or `fee_max`, the same as now),
     ProcedureRefused on `field` (that field has an open request already), Forbidden (not a home's user) or
     NotFound (the user's home is not registered).
     """
@@ -104,7 +125,7 @@ async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
         async with db.transaction():
             home = await _home(by)
             if shown(home, field) == value:
-                raise ValidationFailed([_same_as_now(value)])
+                raise ValidationFailed([_same_as_now(field, value)])
             row = ChangeRequest(
                 institution=home["id"],
                 field=field,
@@ -133,8 +154,8 @@ async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
     return await _request(row.id)
 
 
-def _same_as_now(value: str) -> FieldError:
-    return FieldError("requested_value", Reason("same_as_registry"), value)
+def _same_as_now(field: str, value: str) -> FieldError:
+    return FieldError("fee_min" if field == FEES else "requested_value", Reason("same_as_registry"), value)
 
 
 async def _request(request_id: int) -> dict[str, Any]:
@@ -266,13 +287,14 @@ async def decide_change(request_id: int, data: dict[str, Any], by: Principal) ->
 
 
 async def _apply(home: dict[str, Any], field: str, value: str, by: Principal, request_id: int) -> None:
-    """Set the field as an update of the registry does: version + 1, feed event, audit, projection refresh."""
-    column = Institution._meta.get_column_by_name(field)
+    """Set the field's columns (the fee range: both together) as an update of the registry does: version + 1,
+    feed event, audit, projection refresh."""
+    columns = stored(field, value)
     # version + 1 in the statement itself: a regulator's edit committed a moment ago is built on, not lost.
     await (
         Institution.update(
             {
-                column: stored(field, value),
+                **{Institution._meta.get_column_by_name(name): new for name, new in columns.items()},
                 Institution.version: Institution.version + 1,
                 Institution.updated_at: now_utc(),
             }
@@ -288,7 +310,7 @@ async def _apply(home: dict[str, Any], field: str, value: str, by: Principal, re
             "institution.update",
             "institution",
             home["id"],
-            {"changes": {field: [home[field], stored(field, value)]}, "change_request": request_id},
+            {"changes": {name: [home[name], new] for name, new in columns.items()}, "change_request": request_id},
         ),
         institutions=[home["id"]],
     )

@@ -108,14 +108,55 @@ def check_website(check: Checker, field: str = "website") -> str | None:
 def check_offers(check: Checker) -> dict[str, Any]:
     """The offer fields, checked and in stored form (set fields as text); every problem is a field error."""
     clean: dict[str, Any] = {field: to_column(check_codes(check, field)) for field in SET_FIELDS}
+    clean["fee_min"], clean["fee_max"] = check_fees(check)
+    clean["website"] = check_website(check)
+    return clean
+
+
+def check_fees(check: Checker) -> tuple[int | None, int | None]:
+    """The monthly fee range (`fee_min`, `fee_max`): each whole yuan 0..MAX_FEE or not reported (None), the
+    highest not below the lowest; every problem is a field error naming its field."""
     before = len(check.errors)
     fee_min = check.integer("fee_min", minimum=0, maximum=MAX_FEE, required=False)
     fee_max = check.integer("fee_max", minimum=0, maximum=MAX_FEE, required=False)
     if len(check.errors) == before and fee_min is not None and fee_max is not None and fee_max < fee_min:
         check.fail("fee_max", Reason("below_fee_min", fee_min=fee_min), fee_max)
-    clean["fee_min"], clean["fee_max"] = fee_min, fee_max
-    clean["website"] = check_website(check)
-    return clean
+    return fee_min, fee_max
+
+
+# The fee range in words, as a change request shows and stores it; fee_range reads it back.
+NOT_REPORTED = ("未报送", "not reported")
+_FEE_WORDS = {
+    "both": ("{low}–{high} 元/月", "{low}–{high} yuan a month"),
+    "low": ("最低 {low} 元/月，最高未报送", "from {low} yuan a month, highest not reported"),
+    "high": ("最高 {high} 元/月，最低未报送", "up to {high} yuan a month, lowest not reported"),
+}
+_FEE_PATTERNS = (
+    re.compile(r"(?P<low>\d+)–(?P<high>\d+) 元/月"),
+    re.compile(r"最低 (?P<low>\d+) 元/月，最高未报送"),
+    re.compile(r"最高 (?P<high>\d+) 元/月，最低未报送"),
+)
+
+
+def fee_words(fee_min: int | None, fee_max: int | None) -> tuple[str, str]:
+    """The range in words (zh, en): "1200–3500 元/月", one end "未报送" (not reported), or just "未报送"."""
+    if fee_min is None and fee_max is None:
+        return NOT_REPORTED
+    kind = "both" if fee_min is not None and fee_max is not None else "low" if fee_min is not None else "high"
+    zh, en = _FEE_WORDS[kind]
+    return zh.format(low=fee_min, high=fee_max), en.format(low=fee_min, high=fee_max)
+
+
+def fee_range(text: str) -> tuple[int | None, int | None]:
+    """The (fee_min, fee_max) of a range as fee_words wrote it in Chinese. Raises ValueError for other text."""
+    if text == NOT_REPORTED[0]:
+        return None, None
+    for match in (pattern.fullmatch(text) for pattern in _FEE_PATTERNS):
+        if match:
+            found = match.groupdict()
+            low, high = found.get("low"), found.get("high")
+            return (None if low is None else int(low)), (None if high is None else int(high))
+    raise ValueError(f"not a fee range as written by fee_words: {text!r}")
 
 
 def to_column(codes: list[str] | None) -> str | None:

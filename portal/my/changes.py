@@ -1,5 +1,5 @@
 """/my/changes: the home asks civil affairs to change its registry data (phone, address, website, services, care
-levels) and follows its requests.
+levels, the monthly fee range) and follows its requests.
 
 Nothing the home asks for is public before a regulator of its district approves it (portal.workspace.home_requests).
 """
@@ -22,7 +22,7 @@ from credit.registry.service import get_institution_by_uscc
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.forms import posted
-from portal.workspace.home_messages import FIELD_NAMES, messages
+from portal.workspace.home_messages import FIELD_NAMES, messages, value_words, with_words
 
 STATUS_NAMES = {
     "open": ("待民政部门审核", "awaiting civil affairs' review"),
@@ -56,21 +56,25 @@ class MyChangesController(Controller):
         saved: str = "",
     ) -> Template:
         requests = await changes.requests_of_home(principal)  # NotFound when the home is not registered
+        values, errors = values or {}, errors or {}
+        fees_posted = values.get("field") == changes.FEES  # the fee form's values and errors stay with it
         return page(
             "changes.html",
             principal,
             status=status,
             institution=(home := await get_institution_by_uscc(principal.institution_uscc)),
-            current={name: changes.shown(home, name) for name in FIELD_NAMES},
-            requests=requests,
+            current={name: value_words(name, changes.shown(home, name)) for name in FIELD_NAMES},
+            requests=[with_words(r) for r in requests],
             open_fields={r["field"] for r in requests if r["status"] == changes.OPEN},
             fields=FIELD_NAMES,
-            fields_options=[(k, zh, en) for k, (zh, en) in FIELD_NAMES.items()],
+            fields_options=[(k, zh, en) for k, (zh, en) in FIELD_NAMES.items() if k != changes.FEES],
             statuses=STATUS_NAMES,
             services=SERVICES,
             care_levels=CARE_LEVELS,
-            values=values or {},
-            errors=errors or {},
+            values={} if fees_posted else values,
+            errors={} if fees_posted else errors,
+            fee_values=values if fees_posted else {},
+            fee_errors={("fees" if k == "field" else k): v for k, v in errors.items()} if fees_posted else {},
             saved=SAVED.get(saved),
         )
 
@@ -111,6 +115,8 @@ class MyChangesController(Controller):
 LABELS = {
     "field": ("要变更的项目", "Item to change"),
     "requested_value": ("新的内容", "New value"),
+    "fee_min": ("月收费最低（元）", "Lowest monthly fee (yuan)"),
+    "fee_max": ("月收费最高（元）", "Highest monthly fee (yuan)"),
     "note": ("说明", "Explanation"),
     "decision": ("申请", "Request"),
 }

@@ -1,4 +1,5 @@
-"""/my/hazards: the home's major hazards (重大事故隐患) with their deadlines, and its report that one was rectified.
+"""/my/hazards: the home's major hazards (重大事故隐患) with their deadlines, and its report that one was rectified
+(with evidence files, a multipart form like the repair application's).
 
 A report awaits a regulator's confirmation (portal.workspace.home_requests); until then the hazard is open,
 on the public side too.
@@ -19,8 +20,8 @@ from credit.clock import Clock
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.records import hazard_reports
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
+from portal.my.uploads import MAX_BODY_BYTES, posted_with_files
 from portal.my.views import on_forbidden, on_not_found, page, password_first
-from portal.workspace.forms import posted
 from portal.workspace.home_messages import messages
 
 REPORT_STATUS = {
@@ -32,6 +33,7 @@ LABELS = {
     "rectified_on": ("整改完成日期", "Date rectified"),
     "text": ("整改情况", "What was done"),
     "evidence": ("证明材料说明", "Evidence"),
+    "evidence_files": ("证明材料文件", "Evidence files"),
 }
 SAVED = {
     "reported": (
@@ -87,7 +89,7 @@ class MyHazardsController(Controller):
             return redirect
         return await self._hazard_page(clock, principal, hazard_id)
 
-    @post("/{hazard_id:int}/report", operation_id="myReportRectification")
+    @post("/{hazard_id:int}/report", operation_id="myReportRectification", request_max_body_size=MAX_BODY_BYTES)
     async def report(
         self,
         clock: NamedDependency[Clock],
@@ -95,12 +97,13 @@ class MyHazardsController(Controller):
         principal: NamedDependency[Principal],
         hazard_id: FromPath[int],
     ) -> Template | Redirect:
-        """Report the rectification (date, what was done, evidence); refused beside the fields, values kept."""
+        """Report the rectification (date, what was done, evidence described and its files); refused beside the
+        fields with the values kept (the files are chosen again)."""
         if redirect := password_first(principal):
             return redirect
-        values = await posted(request)
+        values, uploads = await posted_with_files(request)
         try:
-            await hazard_reports.report_rectification(hazard_id, values, principal)
+            await hazard_reports.report_rectification(hazard_id, values, principal, uploads)
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await self._hazard_page(

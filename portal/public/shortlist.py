@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Response
 
+from credit.accounts import sessions
 from credit.clock import Clock
 from credit.public import queries as public_queries
 from portal.public import views
@@ -54,10 +54,7 @@ def _cookie(codes: list[str]) -> Cookie:
 
 def from_this_site(request: Request[Any, Any, Any]) -> bool:
     """A browser says where a post comes from; a post from another site may not change the shortlist."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("origin")
-    return origin is None or origin == "null" or urlparse(origin).netloc == request.headers.get("host", "")
+    return sessions.from_this_site(request.headers)
 
 
 def _refused(request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -17,7 +17,7 @@ from credit.records import hazard_reports
 from credit.registry import changes
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import posted
-from portal.workspace.home_messages import FIELD_NAMES, messages
+from portal.workspace.home_messages import FIELD_NAMES, messages, with_words
 
 LABELS = {"decision": ("决定", "Decision"), "reasons": ("理由", "Reasons")}
 SAVED = {
@@ -50,7 +50,7 @@ async def requests_page(
         "home_requests.html",
         principal,
         status=status,
-        change_requests=await changes.open_requests(principal),
+        change_requests=[with_words(r) for r in await changes.open_requests(principal)],
         reports=await hazard_reports.pending_reports(principal),
         fields=FIELD_NAMES,
         saved=SAVED.get(saved),
