@@ -154,9 +154,12 @@ def _session_csrf_token(scope: Scope) -> str | None:
 
 def from_this_site(headers: Mapping[str, str]) -> bool:
     """What the browser says about where a request comes from: False when `Sec-Fetch-Site` names another site
-    (same-site included: a sibling host is not this one) or `Origin` another host than `Host`."""
-    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return False
+    (same-site included: a sibling host is not this one), or, from a browser that sends no `Sec-Fetch-Site`, when
+    `Origin` names another host than `Host`. A browser's own `Sec-Fetch-Site` wins over the comparison, which a
+    reverse proxy that rewrites `Host` would otherwise break for every signed-in form."""
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
     origin = headers.get("origin")
     return origin is None or origin == "null" or urlsplit(origin).netloc == headers.get("host", "")
 

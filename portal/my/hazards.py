@@ -18,9 +18,10 @@ from credit.accounts.auth import provide_principal, requires_institution
 from credit.accounts.roles import Principal
 from credit.clock import Clock
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
+from credit.evidence.store import StoreUnavailable
 from credit.records import hazard_reports
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
-from portal.my.uploads import MAX_BODY_BYTES, posted_with_files
+from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.home_messages import messages
 
@@ -108,5 +109,11 @@ class MyHazardsController(Controller):
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await self._hazard_page(
                 clock, principal, hazard_id, status=status, values=values, errors=messages(error, LABELS)
+            )
+        except StoreUnavailable:  # nothing was recorded: the form again, with the values, to send later
+            return retry_later(
+                await self._hazard_page(
+                    clock, principal, hazard_id, status=503, values=values, errors=store_down_errors()
+                )
             )
         return Redirect("/my/hazards?saved=reported", status_code=303)

@@ -17,8 +17,9 @@ from credit.evidence.store import name_of
 from credit.evidence.tables import EvidenceFile
 from credit.listings.tables import ListingEntry
 from credit.records import repair
-from credit.records.tables import RepairApplication
+from credit.records.tables import HazardReport, RepairApplication
 from credit.settings import settings
+from credit.timeutil import today
 from tests.factories import institution
 from tests.institution.test_evidence_and_applications import (  # noqa: F401  (the home_user fixture)
     PDF,
@@ -31,6 +32,7 @@ from tests.institution.test_evidence_and_applications import (  # noqa: F401  (t
     stored_files,
 )
 from tests.institution.test_home_api import bearer, pdf_file
+from tests.institution.test_home_requests import add_hazard
 from tests.institution.test_home_self_service import homes, open_account, sign_in_home  # noqa: F401
 from tests.live_server import run_cli, server_env
 from tests.s3_support import CREDENTIALS, running_s3rver, s3, s3_server  # noqa: F401  (the fixtures)
@@ -142,6 +144,25 @@ async def test_with_the_store_stopped_uploads_and_downloads_answer_503_and_nothi
     await as_regulator(client, "tianning")
     in_workspace = await client.get(f"/workspace/evidence/{file_id}")
     assert in_workspace.status_code == 503 and "文件暂时无法下载" in in_workspace.text
+
+
+async def test_with_the_store_stopped_a_hazard_report_answers_503_on_its_form_and_nothing_is_recorded(
+    client, home_user, stoppable
+):
+    hazard_id = await add_hazard(home_user["id"])
+    stoppable.stop()
+
+    reported = await send(
+        client,
+        f"/my/hazards/{hazard_id}/report",
+        {"rectified_on": today().isoformat(), "text": "已更换防火门"},
+        [("检测报告.pdf", PDF, "application/pdf")],
+    )
+
+    assert reported.status_code == 503 and reported.headers["retry-after"] == "5"
+    assert re.search(r'data-field="evidence_files">[^<]*文件存储暂时无法访问，本次提交未保存', reported.text)
+    assert "已更换防火门" in reported.text  # what was typed is kept
+    assert await HazardReport.count().run() == 0 and await EvidenceFile.count().run() == 0
 
 
 async def test_through_the_api_a_stopped_store_is_a_503_problem_and_the_objection_is_not_recorded(

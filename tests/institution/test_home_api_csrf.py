@@ -79,3 +79,14 @@ async def test_a_bogus_authorization_header_does_not_open_the_sessions_writes(se
     refused = await session.post("/api/v1/my/changes", json=CHANGE, headers={"Authorization": "Bearer forged"})
     assert refused.status_code == 401
     assert await nothing_written()
+
+
+async def test_the_browsers_own_fetch_site_wins_over_a_host_a_reverse_proxy_rewrote(session):
+    # nginx's default `proxy_set_header Host $proxy_host` hands the app the upstream's host, not the site's
+    headers = {
+        "x-csrftoken": csrf(session),
+        "Origin": "https://eldercredit.example.gov.cn",
+        "Sec-Fetch-Site": "same-origin",
+    }
+    done = await session.post("/api/v1/my/changes", json=CHANGE, headers=headers)
+    assert done.status_code == 201, done.text
