@@ -47,6 +47,8 @@ ENGLISH: dict[str, str] = {
     "below_fee_min": "must not be less than the lowest monthly fee ({fee_min})",
     "not_telephone": "is not a telephone number (digits, spaces, hyphens, parentheses)",
     "same_as_registry": "is the value the registry has now",
+    "only_for_fees": "belongs to a request of the field fees only",
+    "not_for_fees": "is not used by a request of the fee range: give fee_min and fee_max",
     "request_open": "this field has an open request already; withdraw it first",
     "request_closed": "the request is {status} already",
     # Records: penalties, gradings, inspections and hazards

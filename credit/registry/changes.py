@@ -24,6 +24,7 @@ from credit.changes import Audit, Event, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.reasons import Reason
 from credit.registry.offers import (
+    FEE_FIELDS,
     SET_FIELDS,
     WEBSITE_MAX_LENGTH,
     check_codes,
@@ -71,8 +72,13 @@ def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
     field = check.choice("field", tuple(FIELDS))
     if field == FEES:
         value = fee_words(*check_fees(check))[0]
+        if check.raw("requested_value") not in (None, ""):
+            check.fail("requested_value", Reason("not_for_fees"), check.raw("requested_value"))
     else:
         value = check.text("requested_value", max_length=FIELDS.get(field, 300))
+        for name in FEE_FIELDS:  # a number sent with another field would be silently dropped otherwise
+            if check.raw(name) not in (None, ""):
+                check.fail(name, Reason("only_for_fees"), check.raw(name))
     note = check.text("note", required=False, max_length=NOTE_MAX_LENGTH)
     if field == "phone" and value and not PHONE.fullmatch(value):
         check.fail("requested_value", Reason("not_telephone"), value)

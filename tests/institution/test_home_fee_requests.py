@@ -134,3 +134,18 @@ async def test_the_openapi_document_names_the_fee_request(client):
     assert {"fee_min", "fee_max"} <= set(filing["properties"]) and filing["required"] == ["field"]
     assert "fees" in str(filing["properties"]["field"])
     assert {"requested_fee_min", "requested_fee_max"} <= set(schemas["RegistryChangeOut"]["properties"])
+
+
+async def test_fee_numbers_sent_with_another_field_or_a_value_sent_with_fees_are_refused(client, home):  # noqa: F811
+    path = "/api/v1/my/changes"
+    stray = await client.post(
+        path, json={"field": "phone", "requested_value": "0519-88886666", "fee_max": 3500}, headers=home["auth"]
+    )
+    assert stray.status_code == 422
+    assert [(e["field"], e["code"]) for e in stray.json()["errors"]] == [("fee_max", "only_for_fees")]
+    mixed = await client.post(
+        path, json={"field": "fees", "requested_value": "1200-3500", "fee_min": 1200}, headers=home["auth"]
+    )
+    assert mixed.status_code == 422
+    assert [(e["field"], e["code"]) for e in mixed.json()["errors"]] == [("requested_value", "not_for_fees")]
+    assert await ChangeRequest.count().run() == 0
