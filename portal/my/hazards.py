@@ -24,12 +24,8 @@ from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.home_messages import messages
+from portal.workspace.labels import HAZARD_REPORT_STATUSES as REPORT_STATUS
 
-REPORT_STATUS = {
-    "reported": ("已报告整改，待民政部门确认", "rectification reported, awaiting confirmation"),
-    "confirmed": ("整改已确认", "rectification confirmed"),
-    "refused": ("整改未获确认", "rectification not confirmed"),
-}
 LABELS = {
     "rectified_on": ("整改完成日期", "Date rectified"),
     "text": ("整改情况", "What was done"),

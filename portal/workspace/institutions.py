@@ -10,10 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from credit.accounts.roles import REGULATORS, Principal, require_scope
+from credit.accounts.roles import REGULATORS, Principal, require_evidence_reader, require_scope
 from credit.disclosures.queries import credit_of
-from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
+from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from credit.reasons import Reason
+from credit.records import hazard_reports
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.offers import OFFER_FIELDS, SET_FIELDS
@@ -88,7 +89,20 @@ async def institution_page(
         notice=notice,
         hazard_errors=hazard_errors or {},
         hazard_values=hazard_values or {},
+        hazard_reports=await _reports_by_the_home(principal, institution, inspections),
     )
+
+
+async def _reports_by_the_home(
+    principal: Principal, institution: dict[str, Any], inspections: list[dict[str, Any]]
+) -> dict[int, list[dict[str, Any]]]:
+    """Hazard id -> the home's rectification reports with their files, decided ones included, for those who may
+    read the files (civil affairs in scope); anyone else sees only that a report awaits confirmation."""
+    try:
+        require_evidence_reader(principal, institution["uscc"], institution["district_code"])
+    except (Forbidden, NotFound):
+        return {}
+    return await hazard_reports.reports_of([h["id"] for i in inspections for h in i["hazards"]])
 
 
 def institution_form(

@@ -40,6 +40,12 @@ HAZARDS: dict[str, Label] = {
     code: (zh, HAZARD_CATEGORIES_EN[code][:1].upper() + HAZARD_CATEGORIES_EN[code][1:])
     for code, zh in HAZARD_CATEGORIES.items()
 }
+# A home's report of a hazard's rectification (credit.records.hazard_reports), as both sides see it.
+HAZARD_REPORT_STATUSES: dict[str, Label] = {
+    "reported": ("已报告整改，待民政部门确认", "rectification reported, awaiting confirmation"),
+    "confirmed": ("整改已确认", "rectification confirmed"),
+    "refused": ("整改未获确认", "rectification not confirmed"),
+}
 RESULTS: dict[str, Label] = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "N/A")}
 OUTCOMES: dict[str, Label] = {
     "compliant": ("达标", "Compliant"),

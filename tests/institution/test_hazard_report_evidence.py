@@ -133,3 +133,25 @@ async def test_the_api_takes_base64_files_and_answers_them_with_the_report(clien
     ]
     listed = (await client.get("/api/v1/my/hazards", headers=home["auth"])).json()
     assert listed[0]["awaiting"]["files"][0]["id"] == done.json()["files"][0]["id"]
+
+
+async def test_civil_affairs_in_scope_reads_the_homes_decided_reports_on_the_institution_page(client, home_user):
+    hazard_id = await add_hazard(home_user["id"])
+    report_id = await report_with_files(client, hazard_id, [("照片.png", PNG, "image/png")])
+    file_id = (await EvidenceFile.select(EvidenceFile.id).first().run())["id"]
+    await as_regulator(client, "tianning")
+    await post(
+        client,
+        f"/workspace/hazard-reports/{report_id}/decision",
+        {"decision": "refused", "reasons": "照片看不出防火门已更换"},
+    )
+
+    page = await client.get(f"/workspace/institutions/{home_user['id']}")
+
+    assert page.status_code == 200
+    assert f'data-testid="hazard-reports-{hazard_id}"' in page.text and "整改未获确认" in page.text
+    assert "照片看不出防火门已更换" in page.text and f'href="/workspace/evidence/{file_id}"' in page.text
+    await as_regulator(client, "wujin")  # another district's civil affairs may not read the files
+    elsewhere = await client.get(f"/workspace/institutions/{home_user['id']}")
+    assert f'href="/workspace/evidence/{file_id}"' not in elsewhere.text
+    assert "照片看不出防火门已更换" not in elsewhere.text
