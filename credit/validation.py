@@ -8,14 +8,18 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+import msgspec
+
 from credit.errors import FieldError, ValidationFailed
 from credit.reasons import Reason
 
 
 class Checker:
-    """Reads fields from a mapping, converting and checking them; errors accumulate in `errors`."""
+    """Reads fields from a mapping (a form, an import row) or from the msgspec struct a service takes, converting
+    and checking them; errors accumulate in `errors`. A struct's types are already checked where it was decoded:
+    what is checked here is the domain's part (blank after trimming, lengths, known codes, ranges)."""
 
-    def __init__(self, data: Mapping[str, Any], prefix: str = ""):
+    def __init__(self, data: Mapping[str, Any] | msgspec.Struct, prefix: str = ""):
         self.data = data
         self.prefix = prefix
         self.errors: list[FieldError] = []
@@ -24,7 +28,8 @@ class Checker:
         self.errors.append(FieldError(self.prefix + field, reason, value))
 
     def raw(self, field: str) -> Any:
-        value = self.data.get(field)
+        data = self.data
+        value = getattr(data, field, None) if isinstance(data, msgspec.Struct) else data.get(field)
         return value.strip() if isinstance(value, str) else value
 
     def text(self, field: str, *, required: bool = True, max_length: int = 200, default: str = "") -> str:

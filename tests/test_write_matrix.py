@@ -35,6 +35,7 @@ from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
 from credit.supervision import service as supervision
+from credit.supervision.schemas import InspectorIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
@@ -782,12 +783,9 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
     """An inspector of 天宁 and three tasks of the home (one per draw): open, recorded, published with an order to
     rectify."""
     inspector = await supervision.add_inspector(
-        {
-            "name": "王建华",
-            "certificate_number": "32040200001",
-            "agency_code": "civil_affairs",
-            "district_code": TIANNING,
-        },
+        InspectorIn(
+            name="王建华", certificate_number="32040200001", agency_code="civil_affairs", district_code=TIANNING
+        ),
         SETUP,
     )
     loose = Inspector(

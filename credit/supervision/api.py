@@ -64,7 +64,7 @@ class SupervisionController(Controller):
     @post("/inspectors", operation_id="addInspector", guards=[requires_roles(*REGULATORS)])
     async def add_inspector(self, data: JSONBody[InspectorIn], principal: NamedDependency[Principal]) -> InspectorOut:
         """Put a law-enforcement officer (name, 执法证号, agency, district) on the roster (in scope)."""
-        return msgspec.convert(await service.add_inspector(msgspec.structs.asdict(data), principal), InspectorOut)
+        return msgspec.convert(await service.add_inspector(data, principal), InspectorOut)
 
     @put("/inspectors/{inspector_id:int}", operation_id="updateInspector", guards=[requires_roles(*REGULATORS)])
     async def update_inspector(
@@ -72,7 +72,7 @@ class SupervisionController(Controller):
     ) -> InspectorOut:
         """Correct an inspector's roster entry, or deactivate (`active` false) / reactivate one, in scope of the
         inspector's district and the new one. A deactivated inspector is not drawn; drawn tasks keep theirs."""
-        stored = await service.update_inspector(inspector_id, msgspec.structs.asdict(data), principal)
+        stored = await service.update_inspector(inspector_id, data, principal)
         return msgspec.convert(stored, InspectorOut)
 
     @post(
@@ -84,7 +84,7 @@ class SupervisionController(Controller):
         self, inspector_id: RecordId, data: JSONBody[ConflictIn], principal: NamedDependency[Principal]
     ) -> ConflictOut:
         """Record a conflict of interest (回避): the inspector is never drawn for that home."""
-        stored = await service.record_conflict(inspector_id, msgspec.structs.asdict(data), principal)
+        stored = await service.record_conflict(inspector_id, data, principal)
         return msgspec.convert(stored, ConflictOut)
 
     @get("/tasks", operation_id="listSupervisionTasks", guards=[requires_roles(*REGULATORS)])

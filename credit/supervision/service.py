@@ -24,6 +24,7 @@ from credit.registry.service import institution_in_scope
 from credit.registry.tables import Institution
 from credit.sharing.tables import Agency
 from credit.supervision import draw as drawing
+from credit.supervision.schemas import ConflictIn, InspectorIn, InspectorUpdateIn
 from credit.supervision.tables import (
     InspectionDraw,
     Inspector,
@@ -42,7 +43,7 @@ CHECK_VALUES = ("pass", "fail")
 # --------------------------------------------------------------------------- roster
 
 
-async def add_inspector(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def add_inspector(data: InspectorIn, by: Principal) -> dict[str, Any]:
     """Put a law-enforcement officer on the roster of a district.
 
     Returns the stored inspector. Raises ValidationFailed (field errors), Forbidden (district outside the
@@ -86,9 +87,9 @@ async def inspector_in_scope(inspector_id: int, by: Principal) -> dict[str, Any]
     return row
 
 
-async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def update_inspector(inspector_id: int, data: InspectorUpdateIn, by: Principal) -> dict[str, Any]:
     """Correct an inspector's name, certificate number (执法证号), agency or district, and deactivate or reactivate
-    them (`active`; absent: unchanged). A deactivated inspector is not drawn any more; tasks already drawn keep
+    them (`active`). A deactivated inspector is not drawn any more; tasks already drawn keep
     their inspectors. The principal must be in scope of the inspector's district and of the new one.
 
     Returns the stored inspector. Raises NotFound, Forbidden, ValidationFailed (field errors) or Duplicate (the
@@ -101,7 +102,7 @@ async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Princ
         "certificate_number": check.text("certificate_number", max_length=40),
         "agency_code": check.text("agency_code", max_length=32),
         "district_code": check.text("district_code", max_length=6),
-        "active": check.flag("active", default=current["active"]),
+        "active": data.active,
     }
     if clean["district_code"] and not is_known_district(clean["district_code"]):
         check.fail("district_code", Reason("unknown_district"), clean["district_code"])
@@ -132,7 +133,7 @@ async def update_inspector(inspector_id: int, data: Mapping[str, Any], by: Princ
     return after
 
 
-async def record_conflict(inspector_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def record_conflict(inspector_id: int, data: ConflictIn, by: Principal) -> dict[str, Any]:
     """Record that an inspector must not inspect a home (回避: kin, former employer, ...).
 
     Raises NotFound (inspector or home), ValidationFailed, Forbidden (the home is outside the principal's scope)

@@ -20,6 +20,7 @@ from credit.reasons import Reason
 from credit.registry.districts import DISTRICTS
 from credit.supervision import service
 from credit.supervision.draw import rules_on
+from credit.supervision.schemas import ConflictIn, InspectorIn, InspectorUpdateIn
 from credit.supervision.tables import InspectionDraw
 from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page
@@ -274,10 +275,7 @@ class SupervisionPages(WorkspaceController):
     ) -> Template | Redirect:
         values = await posted(request)
         try:
-            await service.add_inspector(
-                {k: values.get(k, "") for k in ("name", "certificate_number", "agency_code", "district_code")},
-                principal,
-            )
+            await service.add_inspector(InspectorIn(**{k: values.get(k, "") for k in INSPECTOR_FIELDS}), principal)
         except ValidationFailed as error:
             return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
         except Duplicate as error:
@@ -291,7 +289,7 @@ class SupervisionPages(WorkspaceController):
         values = await posted(request)
         try:
             await service.record_conflict(
-                inspector_id, {"uscc": values.get("uscc", ""), "reason": values.get("reason", "")}, principal
+                inspector_id, ConflictIn(uscc=values.get("uscc", ""), reason=values.get("reason", "")), principal
             )
         except ValidationFailed as error:
             return await self._roster_page(principal, status=422, values=values, errors=messages(error.errors))
@@ -332,8 +330,10 @@ class SupervisionPages(WorkspaceController):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], inspector_id: FromPath[int]
     ) -> Template | Redirect:
         values = await posted(request)
+        current = await service.inspector_in_scope(inspector_id, principal)
+        entry = InspectorUpdateIn(**{k: values.get(k, "") for k in INSPECTOR_FIELDS}, active=current["active"])
         try:
-            await service.update_inspector(inspector_id, {k: values.get(k, "") for k in INSPECTOR_FIELDS}, principal)
+            await service.update_inspector(inspector_id, entry, principal)
         except ValidationFailed as error:
             return await self._inspector_page(
                 principal, inspector_id, status=422, values=values, errors=messages(error.errors)
@@ -349,12 +349,13 @@ class SupervisionPages(WorkspaceController):
         """Deactivate (`active` no) or reactivate (`active` yes) an inspector; the rest of the entry stays."""
         values = await posted(request)
         current = await service.inspector_in_scope(inspector_id, principal)
-        body = {k: current[k] for k in INSPECTOR_FIELDS} | {"active": values.get("active", "")}
-        if body["active"] not in ("yes", "no"):
-            errors = messages([FieldError("active", Reason("yes_or_no"), body["active"])])
+        active = values.get("active", "")
+        if active not in ("yes", "no"):
+            errors = messages([FieldError("active", Reason("yes_or_no"), active)])
             return await self._inspector_page(principal, inspector_id, status=422, values=values, errors=errors)
+        entry = InspectorUpdateIn(**{k: current[k] or "" for k in INSPECTOR_FIELDS}, active=active == "yes")
         try:
-            stored = await service.update_inspector(inspector_id, body, principal)
+            stored = await service.update_inspector(inspector_id, entry, principal)
         except ValidationFailed as error:
             return await self._inspector_page(
                 principal, inspector_id, status=422, values=values, errors=messages(error.errors)

@@ -21,6 +21,7 @@ from credit.listings.calendar import WorkingCalendar, YearData
 from credit.public import supervision as public
 from credit.public.tables import PublicProfile
 from credit.supervision import draw as drawing, jobs as supervision_jobs, service as supervision
+from credit.supervision.schemas import InspectorUpdateIn
 from credit.supervision.tables import Inspector, ResultCorrection, SupervisionTask
 from credit.timeutil import today
 from portal.public import caching
@@ -75,7 +76,7 @@ async def test_a_deactivated_inspector_is_not_drawn_again_and_the_tasks_drawn_ke
     row = await Inspector.select().where(Inspector.id == gone).first().run()
     fields = {k: row[k] for k in ("name", "certificate_number", "agency_code", "district_code")}
 
-    stored = await supervision.update_inspector(gone, {**fields, "active": False}, SETUP)
+    stored = await supervision.update_inspector(gone, InspectorUpdateIn(**fields, active=False), SETUP)
 
     assert stored["active"] is False
     assert (await first_task())["inspectors"] == task["inspectors"]  # the drawn task keeps its team
@@ -86,7 +87,7 @@ async def test_a_deactivated_inspector_is_not_drawn_again_and_the_tasks_drawn_ke
     assert all(gone not in team for team in drawn.teams.values())
     audit = await AuditEntry.select().where(AuditEntry.action == "inspector.deactivate").run()
     assert len(audit) == 1
-    back = await supervision.update_inspector(gone, {**fields, "active": True}, SETUP)
+    back = await supervision.update_inspector(gone, InspectorUpdateIn(**fields, active=True), SETUP)
     assert back["active"] is True and gone in [i["id"] for i in (await drawing.take_snapshot("2099-01"))["roster"]]
 
 

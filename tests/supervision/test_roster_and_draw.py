@@ -10,6 +10,7 @@ import pytest
 
 from credit.accounts.service import create_user, issue_token
 from credit.supervision import draw as drawing, service as supervision
+from credit.supervision.schemas import ConflictIn, InspectorIn
 from credit.supervision.tables import InspectionDraw, SupervisionTask
 from scoring import load_policy
 from tests.supervision.world import SETUP, TIANNING, WUJIN, code, first_of_month, small_city
@@ -64,7 +65,7 @@ async def test_the_next_draw_avoids_last_month_s_team_and_a_recorded_conflict(db
     await supervision.draw_month(first_of_month())
     first = (await InspectionDraw.select().output(load_json=True).first().run())["inspectors"][uscc]
     free = [i for i in world["inspectors"][TIANNING] if i not in first]
-    await supervision.record_conflict(free[0], {"uscc": uscc, "reason": "配偶在该院任职"}, SETUP)
+    await supervision.record_conflict(free[0], ConflictIn(uscc=uscc, reason="配偶在该院任职"), SETUP)
     snap = await drawing.take_snapshot("2099-12")
     team = drawing.compute("any seed", snap, POLICY.inspection_draw, POLICY.supervision).teams[uscc]
     assert free[0] not in team and not set(first) & set(team) and len(team) == 2
@@ -116,17 +117,17 @@ async def test_a_certificate_number_is_on_the_roster_once_and_a_bad_field_is_nam
     await small_city(homes=1, inspectors=1)
     with pytest.raises(Duplicate):
         await supervision.add_inspector(
-            {
-                "name": "李建国",
-                "certificate_number": f"{TIANNING}00001",
-                "agency_code": "civil_affairs",
-                "district_code": TIANNING,
-            },
+            InspectorIn(
+                name="李建国",
+                certificate_number=f"{TIANNING}00001",
+                agency_code="civil_affairs",
+                district_code=TIANNING,
+            ),
             SETUP,
         )
     with pytest.raises(ValidationFailed) as refused:
         await supervision.add_inspector(
-            {"name": "李建国", "certificate_number": "x", "agency_code": "nobody", "district_code": "999999"}, SETUP
+            InspectorIn(name="李建国", certificate_number="x", agency_code="nobody", district_code="999999"), SETUP
         )
     assert {e.field for e in refused.value.errors} == {"agency_code", "district_code"}
 

@@ -19,6 +19,7 @@ from credit.seeding import load_city
 from credit.supervision import service
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
+from credit.supervision.schemas import InspectorIn
 
 SETUP = system_principal("setup")
 PUBLISHER = system_principal("publisher")  # not the recorder: separation of duties
@@ -30,8 +31,8 @@ async def main():
     await load_city(build_demo_city(5, on, count=60), on)
     for district in ("320402", "320404", "320411", "320412", "320413", "320481"):
         for n in range(3):
-            await service.add_inspector({"name": f"张建{n}", "certificate_number": f"{district}{n:05d}",
-                                         "agency_code": "civil_affairs", "district_code": district}, SETUP)
+            await service.add_inspector(InspectorIn(name=f"张建{n}", certificate_number=f"{district}{n:05d}",
+                                                    agency_code="civil_affairs", district_code=district), SETUP)
     await service.draw_month(on.replace(day=1))
     tasks = await SupervisionTask.select(SupervisionTask.id).order_by(SupervisionTask.id).run()
     for n, task in enumerate(tasks):

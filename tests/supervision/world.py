@@ -11,6 +11,7 @@ from credit.accounts.system import system_principal
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.supervision import service as supervision
+from credit.supervision.schemas import InspectorIn
 from credit.timeutil import today
 
 TIANNING, WUJIN = "320402", "320412"
@@ -46,12 +47,12 @@ async def small_city(homes: int = 3, inspectors: int = 3) -> dict[str, Any]:
         world["inspectors"][district] = [
             (
                 await supervision.add_inspector(
-                    {
-                        "name": f"王{'天武'[district == WUJIN]}{n}",
-                        "certificate_number": f"{district}{n:05d}",
-                        "agency_code": "civil_affairs",
-                        "district_code": district,
-                    },
+                    InspectorIn(
+                        name=f"王{'天武'[district == WUJIN]}{n}",
+                        certificate_number=f"{district}{n:05d}",
+                        agency_code="civil_affairs",
+                        district_code=district,
+                    ),
                     SETUP,
                 )
             )["id"]
