@@ -14,7 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 # themselves), and a throw-away signing key.
 os.environ["SCHEDULER_ENABLED"] = "false"
 os.environ.setdefault("SIGNING_KEY_PATH", str(Path(tempfile.mkdtemp(prefix="eldercredit-key-")) / "key.pem"))
-os.environ.setdefault("EVIDENCE_DIR", tempfile.mkdtemp(prefix="eldercredit-evidence-"))
+# Evidence files in a folder of each test process's own: xdist workers inherit the controller's environment, and a
+# shared folder let one worker's uploads appear in another's count of the files its upload added (and its sweep).
+if "EVIDENCE_DIR" not in os.environ or os.environ.get("ELDERCREDIT_TEST_OWN_EVIDENCE_DIR"):
+    os.environ["EVIDENCE_DIR"] = tempfile.mkdtemp(prefix="eldercredit-evidence-")
+    os.environ["ELDERCREDIT_TEST_OWN_EVIDENCE_DIR"] = "1"
 
 import httpx
 import pytest
