@@ -6,12 +6,25 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from credit.errors import FieldError, ValidationFailed
 from credit.reasons import Reason
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def typed_from_text(kind: type[S], values: Mapping[str, Any]) -> S:
+    """The struct a service takes, built from what a person typed (a workspace or /my form, an import row).
+
+    Only the fields `values` names are set; the others keep the struct's defaults, as they do when a JSON body
+    leaves them out. The text is not converted here: the service's Checker converts each field (a date, a whole
+    number, an amount) and reports every field it cannot read by name, so a form gets all of its record's
+    problems at once, exactly as the API does."""
+    given = {name: values[name] for name in kind.__struct_fields__ if name in values}
+    return kind(**given)
 
 
 class Checker:
