@@ -20,10 +20,15 @@ def typed_from_text(kind: type[S], values: Mapping[str, Any]) -> S:
     """The struct a service takes, built from what a person typed (a workspace or /my form, an import row).
 
     Only the fields `values` names are set; the others keep the struct's defaults, as they do when a JSON body
-    leaves them out. The text is not converted here: the service's Checker converts each field (a date, a whole
-    number, an amount) and reports every field it cannot read by name, so a form gets all of its record's
+    leaves them out, and a required field that is missing (a form posted without it) is None, which the Checker
+    reports as required. The text is not converted here: the service's Checker converts each field (a date, a
+    whole number, an amount) and reports every field it cannot read by name, so a form gets all of its record's
     problems at once, exactly as the API does."""
-    given = {name: values[name] for name in kind.__struct_fields__ if name in values}
+    given = {
+        field.name: values.get(field.name)
+        for field in msgspec.structs.fields(kind)
+        if field.name in values or field.required
+    }
     return kind(**given)
 
 

@@ -14,6 +14,7 @@ from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.timeutil import today
 from scoring import FIRE_AREAS
 
@@ -43,7 +44,7 @@ async def institution(n: int = 1, by: Principal = SETUP, **changes: Any) -> dict
         "legal_representative": "张建国",
         **changes,
     }
-    return await registry.create_institution(data, by)
+    return await registry.create_institution(InstitutionIn(**data), by)
 
 
 def penalty_report(home: dict[str, Any], number: str = "常卫罚〔2026〕1号", **changes: Any) -> dict[str, Any]:

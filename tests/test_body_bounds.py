@@ -13,6 +13,7 @@ from credit.listings.tables import ListingEntry
 from credit.records import service as records
 from credit.records.tables import Grading, MajorHazard, Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.registry.tables import Institution
 from tests.test_api_records import GRADING, INSPECTION, PENALTY, institution_body, tokens  # noqa: F401
 
@@ -75,7 +76,7 @@ def test_every_integer_in_every_request_body_has_an_upper_bound():
 async def records_of_a_home(client, tokens):  # noqa: F811
     """A home with a penalty and an open major hazard, made through the services."""
     admin = system_principal("setup")
-    home = await registry.create_institution(institution_body(1), admin)
+    home = await registry.create_institution(InstitutionIn(**institution_body(1)), admin)
     penalty = await records.create_penalty(home["id"], PENALTY, admin)
     hazard = {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": "2025-07-01"}
     inspection = await records.create_fire_inspection(home["id"], {**INSPECTION, "hazards": [hazard]}, admin)

@@ -22,6 +22,7 @@ from credit.disclosures.verify import check_file, check_stored_chain
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import now_utc, today
@@ -70,14 +71,16 @@ async def hostile(client) -> dict:
     """A home whose name, penalty and list entry hold spreadsheet formulas; an agency key."""
     await ensure_agencies()
     home = await registry.create_institution(
-        {
-            "uscc": code(9),
-            "name": NAME,
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(9),
+                "name": NAME,
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     penalty = await records.create_penalty(

@@ -12,6 +12,7 @@ from credit.listings import service as listings
 from credit.piccolo_app import TABLES
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import today
@@ -225,7 +226,7 @@ async def existing(client, tokens):  # noqa: F811
     """A home with a penalty, an open hazard and a proposed list entry; an admin token and an agency key."""
     await ensure_agencies()
     admin = system_principal("setup")
-    home = await registry.create_institution(institution_body(1), admin)
+    home = await registry.create_institution(InstitutionIn(**institution_body(1)), admin)
     penalty = await records.create_penalty(home["id"], PENALTY, admin)
     inspection = await records.create_fire_inspection(home["id"], {**INSPECTION, "hazards": [HAZARD]}, admin)
     entry = await listings.propose(

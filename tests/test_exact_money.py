@@ -16,6 +16,7 @@ from stdnum.cn import uscc as uscc_rules
 from credit.accounts.system import system_principal
 from credit.records.tables import Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import today
@@ -48,13 +49,15 @@ def report(number: str, fine) -> dict:
 async def health(client) -> dict[str, str]:
     await ensure_agencies()
     await registry.create_institution(
-        {
-            "uscc": code(1),
-            "name": "常州市天宁区康乐养老院",
-            "district_code": "320402",
-            "beds": 100,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(1),
+                "name": "常州市天宁区康乐养老院",
+                "district_code": "320402",
+                "beds": 100,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         ADMIN,
     )
     return {"Authorization": f"Bearer {(await issue_key('health', 'test')).key}"}

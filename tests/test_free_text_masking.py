@@ -18,6 +18,7 @@ from credit.logs import ScrubFilter, scrub
 from credit.records import service as records
 from credit.records.tables import Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import now_utc, today
@@ -130,14 +131,16 @@ async def reported(client) -> dict:
     await ensure_agencies()
     health = {"Authorization": f"Bearer {(await issue_key('health', 'test')).key}"}
     home = await registry.create_institution(
-        {
-            "uscc": code(5),
-            "name": "常州市天宁区掩码测试养老院",
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(5),
+                "name": "常州市天宁区掩码测试养老院",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     answer = await client.post(
@@ -243,14 +246,16 @@ async def test_an_agency_reads_a_list_entry_and_its_measures_feed_with_the_numbe
 
 async def test_a_match_answer_carries_no_number_from_the_registry_text(client, reported):
     await registry.create_institution(
-        {
-            "uscc": code(6),
-            "name": f"常州市康乐养老院{MOBILE}",
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "李四",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(6),
+                "name": f"常州市康乐养老院{MOBILE}",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "李四",
+            }
+        ),
         ADMIN,
     )
     answer = await client.post("/api/v1/match", headers=reported["health"], json={"name": "常州市康乐养老院"})

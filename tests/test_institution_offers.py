@@ -18,6 +18,7 @@ from credit.importer.service import import_file
 from credit.public import queries as public_queries
 from credit.registry import changes, service
 from credit.registry.offers import MAX_FEE, check_offers
+from credit.registry.schemas import ChangeDecision, InstitutionUpdate, RegistryChangeFiling
 from credit.registry.tables import Institution
 from credit.validation import Checker
 from tests import factories
@@ -170,8 +171,11 @@ async def test_the_api_search_filters_by_service_care_level_and_budget(client, h
 async def test_a_search_card_shows_contact_place_and_offers_and_not_reported(client, homes):
     await service.update_institution(
         homes["much"]["id"],
-        {**homes["much"], "address": "天宁区延陵路1号", "phone": "0519-86660001", "website": "https://www.kl.cn"},
-        homes["much"]["version"],
+        InstitutionUpdate(
+            **{k: homes["much"][k] for k in service.EDITABLE_FIELDS}
+            | {"address": "天宁区延陵路1号", "phone": "0519-86660001", "website": "https://www.kl.cn"},
+            version=homes["much"]["version"],
+        ),
         SETUP,
     )
     html = (await client.get("/")).text
@@ -280,15 +284,19 @@ async def test_a_home_asks_to_change_its_services_and_the_public_sees_them_only_
     home = await factories.institution(1, services=["day_care"])
     user = Principal(user_id=7, username="home1", role=INSTITUTION, institution_uscc=home["uscc"])
     with pytest.raises(ValidationFailed) as refused:
-        await changes.request_change({"field": "services", "requested_value": "日间照料、桑拿"}, user)
+        await changes.request_change(RegistryChangeFiling(field="services", requested_value="日间照料、桑拿"), user)
     assert [e.field for e in refused.value.errors] == ["requested_value"]
-    asked = await changes.request_change({"field": "services", "requested_value": "康复护理，医养结合"}, user)
+    asked = await changes.request_change(
+        RegistryChangeFiling(field="services", requested_value="康复护理，医养结合"), user
+    )
     assert (asked["current_value"], asked["requested_value"]) == ("日间照料", "医养结合、康复护理")
     assert (await public_queries.profile(home["uscc"]))["services"] == ["day_care"]  # nothing public yet
-    await changes.decide_change(asked["id"], {"decision": "approved"}, SETUP)
+    await changes.decide_change(asked["id"], ChangeDecision(decision="approved"), SETUP)
     assert (await service.get_institution(home["id"]))["services"] == ["medical_care", "rehabilitation"]
     assert (await public_queries.profile(home["uscc"]))["services"] == ["medical_care", "rehabilitation"]
-    website = await changes.request_change({"field": "website", "requested_value": "https://www.kl.cn"}, user)
+    website = await changes.request_change(
+        RegistryChangeFiling(field="website", requested_value="https://www.kl.cn"), user
+    )
     assert website["current_value"] == ""
     with pytest.raises(ValidationFailed):
-        await changes.request_change({"field": "care_levels", "requested_value": "全护理"}, user)
+        await changes.request_change(RegistryChangeFiling(field="care_levels", requested_value="全护理"), user)

@@ -14,6 +14,7 @@ from credit.listings.tables import ListingBasis, ListingEntry
 from credit.public.view import counts_publicly
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
 from scoring.dates import add_months
 
@@ -46,14 +47,16 @@ async def home(db) -> dict:
     """A home with a penalty in force, a revoked one, one past its publication end (a general penalty is
     public for at most a year), and a list entry citing all three."""
     home = await registry.create_institution(
-        {
-            "uscc": code(77),
-            "name": "常州市天宁区公示测试养老院",
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(77),
+                "name": "常州市天宁区公示测试养老院",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     active = await records.create_penalty(home["id"], penalty(ACTIVE, 20), ADMIN)

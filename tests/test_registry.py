@@ -9,6 +9,7 @@ from credit.audit.tables import AuditEntry
 from credit.errors import Duplicate, StaleVersion, ValidationFailed
 from credit.public.tables import PublicProfile
 from credit.registry import service
+from credit.registry.schemas import InstitutionIn, InstitutionUpdate
 from credit.registry.tables import Institution
 from credit.sharing.tables import ChangeEvent
 
@@ -37,7 +38,7 @@ def good():
 
 
 async def test_a_valid_institution_is_stored_with_a_feed_event_and_an_audit_entry(db, good):
-    stored = await service.create_institution(good, by=system_principal("tester"))
+    stored = await service.create_institution(InstitutionIn(**good), by=system_principal("tester"))
     assert stored["uscc"] == good["uscc"] and stored["version"] == 1
     assert stored["established_on"] == date(2015, 6, 1)
     events = await ChangeEvent.select().run()
@@ -66,33 +67,39 @@ async def test_a_valid_institution_is_stored_with_a_feed_event_and_an_audit_entr
 )
 async def test_bad_field_is_refused_with_field_and_reason_and_nothing_is_written(db, good, field, value, reason):
     with pytest.raises(ValidationFailed) as refused:
-        await service.create_institution({**good, field: value}, by=system_principal("tester"))
+        await service.create_institution(InstitutionIn(**{**good, field: value}), by=system_principal("tester"))
     assert any(e.field == field and reason in e.reason for e in refused.value.errors), refused.value.errors
     assert await Institution.count().run() == 0
     assert await ChangeEvent.count().run() == 0
 
 
 async def test_a_duplicate_uscc_is_refused_and_the_first_record_is_kept(db, good):
-    await service.create_institution(good, by=system_principal("tester"))
+    await service.create_institution(InstitutionIn(**good), by=system_principal("tester"))
     with pytest.raises(Duplicate) as refused:
-        await service.create_institution({**good, "name": "另一家"}, by=system_principal("tester"))
+        await service.create_institution(InstitutionIn(**{**good, "name": "另一家"}), by=system_principal("tester"))
     assert refused.value.field == "uscc"
     assert [r["name"] for r in await Institution.select(Institution.name).run()] == [good["name"]]
 
 
 async def test_an_update_with_a_stale_version_gets_the_current_record_and_changes_nothing(db, good):
-    stored = await service.create_institution(good, by=system_principal("a"))
-    await service.update_institution(stored["id"], {**good, "beds": 150}, version=1, by=system_principal("a"))
+    stored = await service.create_institution(InstitutionIn(**good), by=system_principal("a"))
+    await service.update_institution(
+        stored["id"], InstitutionUpdate(**{**good, "beds": 150}, version=1), by=system_principal("a")
+    )
     with pytest.raises(StaleVersion) as conflict:
-        await service.update_institution(stored["id"], {**good, "beds": 99}, version=1, by=system_principal("b"))
+        await service.update_institution(
+            stored["id"], InstitutionUpdate(**{**good, "beds": 99}, version=1), by=system_principal("b")
+        )
     assert conflict.value.current["beds"] == 150 and conflict.value.current["version"] == 2
     assert (await service.get_institution(stored["id"]))["beds"] == 150
 
 
 async def test_an_update_is_public_at_once_and_audits_the_change(db, good):
     # DESIGN.md "Two shared paths": the write hook updates the public projection in the writer's transaction.
-    stored = await service.create_institution(good, by=system_principal("a"))
-    await service.update_institution(stored["id"], {**good, "beds": 150}, version=1, by=system_principal("b"))
+    stored = await service.create_institution(InstitutionIn(**good), by=system_principal("a"))
+    await service.update_institution(
+        stored["id"], InstitutionUpdate(**{**good, "beds": 150}, version=1), by=system_principal("b")
+    )
     row = await PublicProfile.select(PublicProfile.beds, PublicProfile.version).first().run()
     assert row == {"beds": 150, "version": 2}
     last = await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).output(load_json=True).first().run()

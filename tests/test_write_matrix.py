@@ -31,11 +31,12 @@ from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
 from credit.registry import changes as registry_changes, service as registry
+from credit.registry.schemas import InstitutionIn, RegistryChangeFiling
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
 from credit.supervision import service as supervision
-from credit.supervision.schemas import InspectorIn
+from credit.supervision.schemas import InspectorIn, ResultIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 
@@ -669,8 +670,8 @@ async def world(client) -> dict[str, Any]:
     """The 天宁 home with an open major hazard, a matched and an unmatched health-commission penalty, the
     users and keys of every role, and one signed-in client per role."""
     await ensure_agencies()
-    home = await registry.create_institution(institution(1), SETUP)
-    graded = await registry.create_institution(institution(3), SETUP)
+    home = await registry.create_institution(InstitutionIn(**institution(1)), SETUP)
+    graded = await registry.create_institution(InstitutionIn(**institution(3)), SETUP)
     inspection = await records.create_fire_inspection(
         home["id"],
         {
@@ -706,7 +707,9 @@ async def world(client) -> dict[str, Any]:
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     # What the home asked already: an open change of its address, a rectification report of a second hazard.
     own = Principal(user_id=0, username="home_own", role="institution", institution_uscc=home["uscc"])
-    change = await registry_changes.request_change({"field": "address", "requested_value": "天宁区青龙东路 1 号"}, own)
+    change = await registry_changes.request_change(
+        RegistryChangeFiling(field="address", requested_value="天宁区青龙东路 1 号"), own
+    )
     second = await records.create_fire_inspection(
         home["id"],
         {
@@ -809,15 +812,17 @@ async def supervision_tasks(home_id: int) -> dict[str, int]:
         await task.save().run()
         ids[name] = task.id
     general = {"kind": "general", "inspected_on": today(), "checklist": SUPERVISION_CHECKLIST}
-    await supervision.record_result(ids["recorded_task"], {**general, "outcome": "interview"}, SETUP)
+    await supervision.record_result(ids["recorded_task"], ResultIn(**{**general, "outcome": "interview"}), SETUP)
     await supervision.record_result(
         ids["rectify_task"],
-        {
-            **general,
-            "checklist": {**SUPERVISION_CHECKLIST, "fees": "fail"},
-            "outcome": "rectify",
-            "rectify_by": today() + timedelta(days=10),
-        },
+        ResultIn(
+            **{
+                **general,
+                "checklist": {**SUPERVISION_CHECKLIST, "fees": "fail"},
+                "outcome": "rectify",
+                "rectify_by": today() + timedelta(days=10),
+            }
+        ),
         SETUP,
     )
     await supervision.publish_result(ids["rectify_task"], PUBLISHER)  # not the recorder (separation of duties)

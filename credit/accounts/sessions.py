@@ -63,12 +63,12 @@ def session_store(settings: Settings) -> Store:
     return shared_store(settings, "eldercredit-sessions")
 
 
-def start_session(connection: ASGIConnection[Any, Any, Any, Any], data: dict[str, Any], secret: str) -> None:
-    """Begin a signed-in session holding `data`: a fresh session id, the sign-in time, and a CSRF token of
+def start_session(connection: ASGIConnection[Any, Any, Any, Any], values: dict[str, Any], secret: str) -> None:
+    """Begin a signed-in session holding `values`: a fresh session id, the sign-in time, and a CSRF token of
     its own (call at sign-in)."""
     rotate_session(connection)
     connection.set_session(
-        {**data, SESSION_SIGNED_IN_AT_KEY: time.time(), SESSION_CSRF_KEY: generate_csrf_token(secret=secret)}
+        {**values, SESSION_SIGNED_IN_AT_KEY: time.time(), SESSION_CSRF_KEY: generate_csrf_token(secret=secret)}
     )
 
 

@@ -41,6 +41,7 @@ from credit.records import hazard_reports, repair
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import changes, service as registry
 from credit.registry.districts import district_name
+from credit.registry.schemas import RegistryChangeFiling
 from credit.settings import settings
 
 # The largest body a filing with files takes: every file at its limit, base64 (4 bytes for 3), and room for text.
@@ -204,11 +205,11 @@ class HomeApiController(Controller):
 
     @post("/changes", operation_id="requestMyRegistryChange")
     async def request_change(
-        self, data: JSONBody[s.RegistryChangeFiling], principal: NamedDependency[Principal]
+        self, data: JSONBody[RegistryChangeFiling], principal: NamedDependency[Principal]
     ) -> s.RegistryChangeOut:
         """Ask to change one registry field, or the fee range (`field: "fees"`, `fee_min`, `fee_max`); one open
         request per field: 409 on `field` otherwise."""
-        return _change_out(await changes.request_change(msgspec.structs.asdict(data), principal))
+        return _change_out(await changes.request_change(data, principal))
 
     @post("/changes/{request_id:int}/withdrawal", operation_id="withdrawMyRegistryChange")
     async def withdraw_change(self, request_id: RecordId, principal: NamedDependency[Principal]) -> s.RegistryChangeOut:

@@ -20,11 +20,10 @@ from credit.listings.schemas import Behaviour, EntryStatus, SubjectKind
 from credit.records.hazard_reports import STATUSES as REPORT_STATUSES
 from credit.records.repair import STATUSES as REPAIR_STATUSES
 from credit.records.schemas import FireInspectionOut, GradingOut, HazardCategory, PenaltyOut
-from credit.registry.changes import FIELDS as CHANGE_FIELDS, STATUSES as CHANGE_STATUSES
+from credit.registry.changes import STATUSES as CHANGE_STATUSES
 from credit.registry.profile import Credit
-from credit.registry.schemas import Fee, InstitutionOut
+from credit.registry.schemas import ChangeField, InstitutionOut
 
-ChangeField = Annotated[str, closed_set(CHANGE_FIELDS, "the registry field the home asks to change")]
 ChangeStatus = Annotated[str, closed_set(CHANGE_STATUSES, "where the request stands")]
 RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 RemovalDecision = Annotated[str, closed_set(rules.APPLICATION_STATES, "where the application stands")]
@@ -93,18 +92,6 @@ class RepairWithdrawal(msgspec.Struct, forbid_unknown_fields=True):
 
     reasons: str
     version: Version
-
-
-class RegistryChangeFiling(msgspec.Struct, forbid_unknown_fields=True):
-    """Ask civil affairs to change one registry field; nothing is public before a regulator approves it. The
-    monthly fee range is `field: "fees"` with `fee_min` and `fee_max` (either null: not reported; the highest not
-    below the lowest) instead of `requested_value`."""
-
-    field: ChangeField
-    requested_value: str = ""
-    note: str = ""
-    fee_min: Fee = None
-    fee_max: Fee = None
 
 
 class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):

@@ -95,7 +95,7 @@ class InstitutionController(Controller):
     @post("/", operation_id="createInstitution", guards=[requires_roles(*REGULATORS)])
     async def create(self, data: JSONBody[InstitutionIn], principal: NamedDependency[Principal]) -> InstitutionOut:
         """Register an institution (regulators; a district regulator only in its district)."""
-        return _out(await service.create_institution(msgspec.structs.asdict(data), principal))
+        return _out(await service.create_institution(data, principal))
 
     @put("/{uscc:str}", operation_id="updateInstitution", guards=[requires_roles(*REGULATORS)])
     async def update(
@@ -103,9 +103,7 @@ class InstitutionController(Controller):
     ) -> InstitutionOut:
         """Update an institution; `version` must be the one read, else 409 with the current record."""
         current = await service.get_institution_by_uscc(uscc)
-        values = msgspec.structs.asdict(data)
-        version = values.pop("version")
-        return _out(await service.update_institution(current["id"], values, version, principal))
+        return _out(await service.update_institution(current["id"], data, principal))
 
     @post("/{uscc:str}/practitioners", operation_id="addPractitioner", guards=[requires_roles(*REGULATORS)])
     async def add_practitioner(
@@ -113,7 +111,7 @@ class InstitutionController(Controller):
     ) -> PractitionerOut:
         """Register a practitioner; the ID number is stored only as a keyed hash and a masked form."""
         current = await service.get_institution_by_uscc(uscc)
-        stored = await service.add_practitioner(current["id"], msgspec.structs.asdict(data), principal)
+        stored = await service.add_practitioner(current["id"], data, principal)
         return PractitionerOut(**stored)
 
     @get("/{uscc:str}/practitioners", operation_id="listPractitioners", guards=[requires_login])

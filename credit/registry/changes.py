@@ -16,7 +16,7 @@ A request of another home is NotFound to a home's user, never Forbidden, so requ
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credit import db
 from credit.accounts.roles import INSTITUTION, REGULATORS, Principal, require_scope
@@ -40,6 +40,9 @@ from credit.registry.service import public_fields
 from credit.registry.tables import ChangeRequest, Institution
 from credit.timeutil import now_utc
 from credit.validation import Checker
+
+if TYPE_CHECKING:  # the schemas read this module's field list for their enum
+    from credit.registry.schemas import ChangeDecision, RegistryChangeFiling
 
 # The fields a home may ask to change, with their longest value (the registry's column lengths; a set's names are
 # longer than its stored codes; the fee range, `fees`, is given as two numbers).
@@ -67,7 +70,7 @@ async def _home(by: Principal) -> dict[str, Any]:
     return row
 
 
-def _check_request(data: dict[str, Any]) -> tuple[str, str, str]:
+def _check_request(data: RegistryChangeFiling) -> tuple[str, str, str]:
     check = Checker(data)
     field = check.choice("field", tuple(FIELDS))
     if field == FEES:
@@ -117,7 +120,7 @@ def requested_fees(row: dict[str, Any]) -> tuple[int | None, int | None]:
     return fee_range(row["requested_value"]) if row["field"] == FEES else (None, None)
 
 
-async def request_change(data: dict[str, Any], by: Principal) -> dict[str, Any]:
+async def request_change(data: RegistryChangeFiling, by: Principal) -> dict[str, Any]:
     """The home's user asks to change one field (`field`, `requested_value`, optional `note`; for `fees`,
     `fee_min` and `fee_max` instead of `requested_value`). Returns the request.
 
@@ -264,7 +267,7 @@ async def request_for_regulator(request_id: int, by: Principal) -> dict[str, Any
     return {**row, "institution_name": home["name"], "uscc": home["uscc"], "district_code": home["district_code"]}
 
 
-async def decide_change(request_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:
+async def decide_change(request_id: int, data: ChangeDecision, by: Principal) -> dict[str, Any]:
     """A civil-affairs regulator of the home's district approves (`decision=approved`: the registry field takes
     the requested value, versioned and through the write hook, so the feed, audit, search and public profile
     follow) or rejects it (`decision=rejected`, `reasons` required). One transaction.

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 
 from credit.api_params import StoredInt, Version, closed_set
+from credit.registry.changes import FIELDS as CHANGE_FIELDS
 from credit.registry.offers import CARE_LEVELS, SERVICES
 from credit.registry.service import OWNER_TYPES, PRACTITIONER_ROLES, STATUSES
 
@@ -24,6 +25,7 @@ CareLevels = Annotated[
 ]
 Fee = Annotated[StoredInt | None, msgspec.Meta(description="monthly fee (收费标准) in whole yuan; null: not reported")]
 Website = Annotated[str | None, msgspec.Meta(description="the home's web address (http or https); null: none reported")]
+ChangeField = Annotated[str, closed_set(CHANGE_FIELDS, "the registry field the home asks to change")]
 
 
 class InstitutionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -90,3 +92,22 @@ class InstitutionPage(msgspec.Struct):
     items: list[InstitutionOut]
     total: int
     page: int
+
+
+class RegistryChangeFiling(msgspec.Struct, forbid_unknown_fields=True):
+    """Ask civil affairs to change one registry field; nothing is public before a regulator approves it. The
+    monthly fee range is `field: "fees"` with `fee_min` and `fee_max` (either null: not reported; the highest not
+    below the lowest) instead of `requested_value`."""
+
+    field: ChangeField
+    requested_value: str = ""
+    note: str = ""
+    fee_min: Fee = None
+    fee_max: Fee = None
+
+
+class ChangeDecision(msgspec.Struct, forbid_unknown_fields=True):
+    """Civil affairs decides a home's change request: `decision` approved or rejected (then `reasons`)."""
+
+    decision: str
+    reasons: str = ""

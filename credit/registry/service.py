@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credit import db
 from credit.accounts.roles import Principal, require_scope
@@ -18,6 +18,9 @@ from credit.registry.tables import Institution, Practitioner
 from credit.settings import settings
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
+
+if TYPE_CHECKING:  # the schemas read this module's code lists for their enums
+    from credit.registry.schemas import InstitutionIn, InstitutionUpdate, PractitionerIn
 
 OWNER_TYPES = ("public", "private_nonprofit", "enterprise", "public_private")
 STATUSES = ("active", "closed")
@@ -38,8 +41,9 @@ EDITABLE_FIELDS = (
 )
 
 
-def check_institution(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], Checker]:
-    """Convert and check an institution's fields. Returns (clean values, checker with any errors)."""
+def check_institution(data: Mapping[str, Any] | InstitutionIn, prefix: str = "") -> tuple[dict[str, Any], Checker]:
+    """Convert and check an institution's fields (an API body or form's struct, or an import row). Returns
+    (clean values, checker with any errors)."""
     check = Checker(data, prefix)
     clean: dict[str, Any] = {}
     raw_uscc = check.text("uscc", max_length=18)
@@ -81,7 +85,7 @@ async def insert_institution(clean: Mapping[str, Any], actor: str) -> int:
     return row.id
 
 
-async def create_institution(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def create_institution(data: InstitutionIn, by: Principal) -> dict[str, Any]:
     """Validate and store a new institution.
 
     Returns the stored record. Raises ValidationFailed (field errors), Forbidden (district outside
@@ -97,10 +101,8 @@ async def create_institution(data: Mapping[str, Any], by: Principal) -> dict[str
     return await get_institution(institution_id)
 
 
-async def update_institution(
-    institution_id: int, data: Mapping[str, Any], version: int, by: Principal
-) -> dict[str, Any]:
-    """Apply a full update if `version` is current.
+async def update_institution(institution_id: int, data: InstitutionUpdate, by: Principal) -> dict[str, Any]:
+    """Apply a full update if `data.version` (the version read) is current.
 
     Raises NotFound, ValidationFailed, Forbidden (either district outside the principal's scope),
     Duplicate, or StaleVersion carrying the current record.
@@ -108,6 +110,7 @@ async def update_institution(
     clean, check = check_institution(data)
     check.done()
     actor = by.username
+    version = data.version
     async with db.transaction():
         current = await institution_in_scope(institution_id, by)
         require_scope(by, clean["district_code"])
@@ -173,7 +176,7 @@ def public_practitioner(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("id", "institution", "name", "id_masked", "role", "version")}
 
 
-async def add_practitioner(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def add_practitioner(institution_id: int, data: PractitionerIn, by: Principal) -> dict[str, Any]:
     """Register a practitioner; the ID number is kept only as an HMAC and a masked form.
 
     Raises ValidationFailed, NotFound, Forbidden, or Duplicate (the same person is registered already).

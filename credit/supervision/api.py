@@ -15,7 +15,7 @@ from litestar.response import Response
 
 from credit.accounts.auth import provide_principal, requires_roles
 from credit.accounts.roles import REGULATORS, Principal
-from credit.api_params import RecordId, present_fields
+from credit.api_params import RecordId
 from credit.errors import FieldError, ValidationFailed
 from credit.public import supervision as public
 from credit.reasons import Reason
@@ -98,7 +98,7 @@ class SupervisionController(Controller):
     ) -> TaskOut:
         """Record the task's inspection (the home's fire-safety inspection, or a general one with the policy's
         checklist) and its outcome; the result is then due for publication."""
-        stored = await service.record_result(task_id, present_fields(data), principal)
+        stored = await service.record_result(task_id, data, principal)
         return _task(await _with_home(stored, principal))
 
     @post(
@@ -111,7 +111,7 @@ class SupervisionController(Controller):
     ) -> TaskOut:
         """Correct a recorded or published result with a reason (更正); the result as it was stays in the task's
         corrections, and a published result shows as corrected."""
-        stored = await service.correct_result(task_id, present_fields(data), principal)
+        stored = await service.correct_result(task_id, data, principal)
         return _task(await _with_home(stored, principal))
 
     @get(
@@ -141,7 +141,7 @@ class SupervisionController(Controller):
         self, task_id: RecordId, data: JSONBody[SupervisionRectificationIn], principal: NamedDependency[Principal]
     ) -> TaskOut:
         """Confirm that the ordered rectification was done (on time or late, against its deadline)."""
-        stored = await service.confirm_rectification(task_id, msgspec.structs.asdict(data), principal)
+        stored = await service.confirm_rectification(task_id, data, principal)
         return _task(await _with_home(stored, principal))
 
     @get("/results", operation_id="listSupervisionResults")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
+
 from credit import db
 from credit.accounts.roles import Principal, require_scope
 from credit.changes import Audit, Event, record_changed
@@ -24,7 +26,14 @@ from credit.registry.service import institution_in_scope
 from credit.registry.tables import Institution
 from credit.sharing.tables import Agency
 from credit.supervision import draw as drawing
-from credit.supervision.schemas import ConflictIn, InspectorIn, InspectorUpdateIn
+from credit.supervision.schemas import (
+    ConflictIn,
+    InspectorIn,
+    InspectorUpdateIn,
+    ResultCorrectionIn,
+    ResultIn,
+    SupervisionRectificationIn,
+)
 from credit.supervision.tables import (
     InspectionDraw,
     Inspector,
@@ -309,7 +318,7 @@ async def earliest_open_hazard(inspection_id: int) -> date | None:
     return row["rectify_by"] if row else None
 
 
-async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+async def _checked_result(task: Mapping[str, Any], data: ResultIn | ResultCorrectionIn) -> dict[str, Any]:
     """The result fields of `data` checked against the task, its home and the policy of its draw: the column
     values to store (publication deadline included). Raises ValidationFailed."""
     drawn_on = db.found(
@@ -342,14 +351,15 @@ async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> d
                 clean["fire_inspection"], inspected_on = inspection_id, inspection["inspected_on"]
                 hazard_deadline = await earliest_open_hazard(inspection_id)
     elif kind == "general":
-        clean["checklist"] = _check_checklist(check, data.get("checklist"), rules.checklist)
+        clean["checklist"] = _check_checklist(check, data.checklist, rules.checklist)
     if inspected_on is not None and inspected_on < drawn_on["drawn_on"]:
         check.fail("inspected_on", Reason("before_draw"), inspected_on.isoformat())
     outcome = check.choice("outcome", public.OUTCOMES)
     if hazard_deadline is not None and outcome == "no_problem":
         check.fail("outcome", Reason("no_problem_major_hazard"), outcome)
-    if hazard_deadline is not None and outcome == "rectify" and not data.get("rectify_by"):
-        check.data = {**data, "rectify_by": hazard_deadline}  # the hazard's own deadline (behaviour 4 follows it)
+    if hazard_deadline is not None and outcome == "rectify" and not data.rectify_by:
+        # the hazard's own deadline (behaviour 4 follows it)
+        check.data = msgspec.structs.replace(data, rectify_by=hazard_deadline)
     rectify_by = check.day("rectify_by", required=outcome == "rectify")
     if outcome != "rectify":
         rectify_by = None
@@ -373,7 +383,7 @@ async def _checked_result(task: Mapping[str, Any], data: Mapping[str, Any]) -> d
 RESULT_FIELDS = ("kind", "outcome", "inspected_on", "rectify_by", "checklist", "fire_inspection", "findings")
 
 
-async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def record_result(task_id: int, data: ResultIn, by: Principal) -> dict[str, Any]:
     """Record the inspection of a task: the fire-safety inspection of the home (`kind` fire, `fire_inspection_id`)
     or a general inspection with the policy's checklist (`kind` general), and its outcome (no_problem / rectify
     with `rectify_by` / interview / case_opened). A fire-safety inspection with an open major hazard cannot be
@@ -409,7 +419,7 @@ async def record_result(task_id: int, data: Mapping[str, Any], by: Principal) ->
     return await task_in_scope(task_id, by)
 
 
-async def correct_result(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def correct_result(task_id: int, data: ResultCorrectionIn, by: Principal) -> dict[str, Any]:
     """Correct a recorded or published result (更正) with a `reason`: the same fields as `record_result`, checked
     the same way. The task holds the corrected result; the result as it was, the new one, the reason, who and when
     are kept as a correction (`corrections`). A published result stays published and shows as corrected on that
@@ -544,7 +554,7 @@ async def publish_result(task_id: int, by: Principal) -> dict[str, Any]:
     return result
 
 
-async def confirm_rectification(task_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def confirm_rectification(task_id: int, data: SupervisionRectificationIn, by: Principal) -> dict[str, Any]:
     """Confirm that an ordered rectification was done on `rectified_on`. Returns the task. Raises NotFound,
     Forbidden, ValidationFailed, ProcedureRefused (no rectification ordered, or already confirmed)."""
     task = await task_in_scope(task_id, by)

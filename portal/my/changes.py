@@ -18,7 +18,9 @@ from credit.accounts.roles import Principal
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.registry import changes
 from credit.registry.offers import CARE_LEVELS, SERVICES
+from credit.registry.schemas import RegistryChangeFiling
 from credit.registry.service import get_institution_by_uscc
+from credit.validation import typed_from_text
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.views import on_forbidden, on_not_found, page, password_first
 from portal.workspace.forms import posted
@@ -94,7 +96,7 @@ class MyChangesController(Controller):
             return redirect
         values = await posted(request)
         try:
-            await changes.request_change(values, principal)
+            await changes.request_change(typed_from_text(RegistryChangeFiling, values), principal)
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await self._page(principal, status=status, values=values, errors=messages(error, LABELS))

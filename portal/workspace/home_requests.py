@@ -15,6 +15,8 @@ from credit.accounts.roles import REGULATORS, Principal
 from credit.errors import Forbidden, ProcedureRefused, ValidationFailed
 from credit.records import hazard_reports
 from credit.registry import changes
+from credit.registry.schemas import ChangeDecision
+from credit.validation import typed_from_text
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import posted
 from portal.workspace.home_messages import FIELD_NAMES, messages, with_words
@@ -73,7 +75,10 @@ class HomeRequestPages(WorkspaceController):
         """Approve (the registry changes, publicly) or reject with reasons."""
         values = await posted(request)
         return await _decided(
-            principal, f"change-{request_id}", values, changes.decide_change(request_id, values, principal)
+            principal,
+            f"change-{request_id}",
+            values,
+            changes.decide_change(request_id, typed_from_text(ChangeDecision, values), principal),
         )
 
     @post("/hazard-reports/{report_id:int}/decision", operation_id="workspaceDecideHazardReport")

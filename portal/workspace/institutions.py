@@ -19,6 +19,8 @@ from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.offers import OFFER_FIELDS, SET_FIELDS
 from credit.registry.queries import search_institutions
+from credit.registry.schemas import InstitutionIn, InstitutionUpdate, PractitionerIn
+from credit.validation import typed_from_text
 from portal.workspace.base import WorkspaceController, district_scope, page, permissions, require
 from portal.workspace.forms import field_messages, form_values, posted, version_of
 
@@ -174,7 +176,7 @@ class InstitutionPages(WorkspaceController):
     ) -> Template | Redirect:
         values = await posted_institution(request)
         try:
-            stored = await registry.create_institution(values, principal)
+            stored = await registry.create_institution(typed_from_text(InstitutionIn, values), principal)
         except (ValidationFailed, Duplicate) as error:
             return institution_form(
                 principal,
@@ -210,7 +212,8 @@ class InstitutionPages(WorkspaceController):
         form = await posted_institution(request)
         values = {k: v for k, v in form.items() if k != "version"}
         try:
-            await registry.update_institution(institution_id, values, version_of(form), principal)
+            entry = typed_from_text(InstitutionUpdate, {**values, "version": version_of(form)})
+            await registry.update_institution(institution_id, entry, principal)
         except (ValidationFailed, Duplicate) as error:
             return institution_form(
                 principal,
@@ -249,7 +252,7 @@ class InstitutionPages(WorkspaceController):
         institution = await registry.get_institution(institution_id)
         values = await posted(request)
         try:
-            await registry.add_practitioner(institution_id, values, principal)
+            await registry.add_practitioner(institution_id, typed_from_text(PractitionerIn, values), principal)
         except (ValidationFailed, Duplicate) as error:
             return page(
                 "practitioner_form.html",

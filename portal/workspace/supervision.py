@@ -20,8 +20,16 @@ from credit.reasons import Reason
 from credit.registry.districts import DISTRICTS
 from credit.supervision import service
 from credit.supervision.draw import rules_on
-from credit.supervision.schemas import ConflictIn, InspectorIn, InspectorUpdateIn
+from credit.supervision.schemas import (
+    ConflictIn,
+    InspectorIn,
+    InspectorUpdateIn,
+    ResultCorrectionIn,
+    ResultIn,
+    SupervisionRectificationIn,
+)
 from credit.supervision.tables import InspectionDraw
+from credit.validation import typed_from_text
 from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page
 from portal.workspace.forms import posted
@@ -85,7 +93,7 @@ def refusal(error: ProcedureRefused | Duplicate) -> dict[str, dict[str, str]]:
 
 
 def result_body(values: Mapping[str, str], checklist: tuple) -> dict[str, Any]:
-    """The posted result form as the service takes it (`checklist.<item>` fields gathered)."""
+    """The posted result form's fields (`checklist.<item>` gathered), blanks left out."""
     body: dict[str, Any] = {
         k: values.get(k, "")
         for k in ("kind", "outcome", "inspected_on", "fire_inspection_id", "rectify_by", "findings")
@@ -183,7 +191,8 @@ class SupervisionPages(WorkspaceController):
         values = await posted(request)
         task = await service.task_in_scope(task_id, principal)
         try:
-            await service.record_result(task_id, result_body(values, await checklist_of(task)), principal)
+            body = result_body(values, await checklist_of(task))
+            await service.record_result(task_id, typed_from_text(ResultIn, body), principal)
         except ValidationFailed as error:
             return await self._task_page(
                 clock, principal, task_id, status=422, values=values, errors=messages(error.errors)
@@ -204,7 +213,7 @@ class SupervisionPages(WorkspaceController):
         task = await service.task_in_scope(task_id, principal)
         body = result_body(values, await checklist_of(task)) | {"reason": values.get("reason", "")}
         try:
-            await service.correct_result(task_id, body, principal)
+            await service.correct_result(task_id, typed_from_text(ResultCorrectionIn, body), principal)
         except ValidationFailed as error:
             errors = messages(error.errors, CORRECTION_LABELS)
             return await self._task_page(clock, principal, task_id, status=422, values=values, errors=errors)
@@ -232,7 +241,8 @@ class SupervisionPages(WorkspaceController):
     ) -> Template | Redirect:
         values = await posted(request)
         try:
-            await service.confirm_rectification(task_id, {"rectified_on": values.get("rectified_on", "")}, principal)
+            confirmed = typed_from_text(SupervisionRectificationIn, {"rectified_on": values.get("rectified_on", "")})
+            await service.confirm_rectification(task_id, confirmed, principal)
         except ValidationFailed as error:
             return await self._task_page(
                 clock, principal, task_id, status=422, values=values, errors=messages(error.errors)

@@ -16,6 +16,7 @@ from credit.audit.tables import AuditEntry
 from credit.feedback import abuse, references
 from credit.feedback.tables import Feedback
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 
 TIANNING = "320402"
 SETUP = system_principal("setup")
@@ -29,13 +30,15 @@ def make_uscc(n: int, district: str = TIANNING) -> str:
 
 async def a_home(n: int = 1, district: str = TIANNING) -> dict:
     return await registry.create_institution(
-        {
-            "uscc": make_uscc(n, district),
-            "name": f"测试养老院{n}",
-            "district_code": district,
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(n, district),
+                "name": f"测试养老院{n}",
+                "district_code": district,
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         SETUP,
     )
 

@@ -19,6 +19,7 @@ from credit.accounts.tables import User
 from credit.db import engine_for_url, use_engine
 from credit.errors import ValidationFailed
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.settings import settings
 from tests.workspace.workspace_helpers import PASSWORD, TIANNING, make_uscc
 
@@ -28,13 +29,15 @@ SYSTEM = system_principal()
 @pytest.fixture
 async def home(db) -> dict:
     return await registry.create_institution(
-        {
-            "uscc": make_uscc(1, TIANNING),
-            "name": "康乐养老院",
-            "district_code": TIANNING,
-            "beds": 80,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(1, TIANNING),
+                "name": "康乐养老院",
+                "district_code": TIANNING,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         SYSTEM,
     )
 

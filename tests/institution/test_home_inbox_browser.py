@@ -23,6 +23,7 @@ from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.migrate import migrate
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 
 SETUP = system_principal("setup")
@@ -34,8 +35,9 @@ async def main():
     for n, mode in enumerate(("standard", "elder"), start=1):
         body = f"52320402MJ{{n:07d}}"
         home = await registry.create_institution(
-            {{"uscc": body + rules.calc_check_digit(body), "name": f"康乐养老院{{n}}", "district_code": "320402",
-             "beds": 80, "owner_type": "private_nonprofit", "phone": "0519-8000000{{n}}"}}, SETUP)
+            InstitutionIn(**{{"uscc": body + rules.calc_check_digit(body),
+             "name": f"康乐养老院{{n}}", "district_code": "320402",
+             "beds": 80, "owner_type": "private_nonprofit", "phone": "0519-8000000{{n}}"}}), SETUP)
         entry = await listings.propose(
             {{"institution_id": home["id"], "behaviour": "court_debtor", "facts": "人民法院认定为失信被执行人",
              "basis": f"（2026）苏04执{{n}}号"}}, SETUP)

@@ -25,6 +25,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.migrate import migrate
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.accounts.system import system_principal
 from credit.sharing.reports import report_penalty
@@ -39,8 +40,9 @@ async def main():
     for n, mode in enumerate(("standard", "elder"), start=1):
         body = f"52320402MJ{{n:07d}}"
         home = await registry.create_institution(
-            {{"uscc": body + rules.calc_check_digit(body), "name": f"安康养老院{{n}}", "district_code": "320402",
-             "beds": 60, "owner_type": "private_nonprofit"}}, SETUP)
+            InstitutionIn(**{{"uscc": body + rules.calc_check_digit(body),
+             "name": f"安康养老院{{n}}", "district_code": "320402",
+             "beds": 60, "owner_type": "private_nonprofit"}}), SETUP)
         # a 3,000-yuan fine of the health commission: minor information, repairable at once (Order No. 36)
         await report_penalty(
             {{"decision_number": f"常卫罚〔2026〕50{{n}}号", "subject_name": home["name"], "uscc": home["uscc"],

@@ -22,6 +22,7 @@ from credit.accounts.tables import User
 from credit.listings import service as listings
 from credit.listings.tables import ListingEntry, NoticeReceipt
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.settings import settings
 from credit.timeutil import today
@@ -41,13 +42,15 @@ async def homes(db) -> dict:
     found = {}
     for n, district in ((1, TIANNING), (2, WUJIN)):
         home = await registry.create_institution(
-            {
-                "uscc": make_uscc(n, district),
-                "name": f"康乐养老院{n}",
-                "district_code": district,
-                "beds": 80,
-                "owner_type": "private_nonprofit",
-            },
+            InstitutionIn(
+                **{
+                    "uscc": make_uscc(n, district),
+                    "name": f"康乐养老院{n}",
+                    "district_code": district,
+                    "beds": 80,
+                    "owner_type": "private_nonprofit",
+                }
+            ),
             SYSTEM,
         )
         entry = await listings.propose(

@@ -12,6 +12,7 @@ from credit.audit.tables import AuditEntry
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from tests.listings.test_listing_procedure import code
 
@@ -21,14 +22,16 @@ async def setup(client):
     await ensure_agencies()
     admin = system_principal("setup")
     home = await registry.create_institution(
-        {
-            "uscc": code(3),
-            "name": "钟楼区夕阳红老年公寓",
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "enterprise",
-            "legal_representative": "欧阳娜娜",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(3),
+                "name": "钟楼区夕阳红老年公寓",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "enterprise",
+                "legal_representative": "欧阳娜娜",
+            }
+        ),
         admin,
     )
     penalty = await records.create_penalty(

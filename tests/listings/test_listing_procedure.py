@@ -17,6 +17,7 @@ from credit.public.facts import load_facts
 from credit.public.listed import current_list
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.tables import ChangeEvent
 from scoring import evaluate, policy_for
@@ -37,14 +38,16 @@ def code(n: int) -> str:
 async def home(db) -> dict:
     await ensure_agencies()
     institution = await registry.create_institution(
-        {
-            "uscc": code(1),
-            "name": "常州市天宁区康乐养老院",
-            "district_code": "320402",
-            "beds": 100,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(1),
+                "name": "常州市天宁区康乐养老院",
+                "district_code": "320402",
+                "beds": 100,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     penalty = await records.create_penalty(

@@ -19,6 +19,7 @@ from credit.listings.jobs import advance_list
 from credit.listings.tables import ListingEntry, ListingTransition, PunishmentMeasure, RemovalApplication
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import today
@@ -86,13 +87,15 @@ async def prepared(state: str) -> dict:
     """A Tianning home with a serious penalty and, unless `state` is none, an entry in `state`."""
     await ensure_agencies()
     home = await registry.create_institution(
-        {
-            "uscc": code(31),
-            "name": "天宁区福寿养老院",
-            "district_code": TIANNING,
-            "beds": 80,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(31),
+                "name": "天宁区福寿养老院",
+                "district_code": TIANNING,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         SETUP,
     )
     penalty = await records.create_penalty(

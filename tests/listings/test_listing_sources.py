@@ -16,6 +16,7 @@ from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
+from credit.registry.schemas import InstitutionIn, PractitionerIn
 from credit.sharing.reports import report_penalty
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
@@ -68,16 +69,18 @@ async def test_a_basis_penalty_must_be_against_the_subject_also_for_a_practition
     from tests.listings.test_listing_procedure import code
 
     person = await registry.add_practitioner(
-        home["id"], {"name": "王芳", "role": "manager", "id_number": "11010519491231002X"}, ADMIN
+        home["id"], PractitionerIn(**{"name": "王芳", "role": "manager", "id_number": "11010519491231002X"}), ADMIN
     )
     other = await registry.create_institution(
-        {
-            "uscc": code(99),
-            "name": "别家养老院",
-            "district_code": "320402",
-            "beds": 10,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(99),
+                "name": "别家养老院",
+                "district_code": "320402",
+                "beds": 10,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         ADMIN,
     )
     foreign = await records.create_penalty(

@@ -21,6 +21,7 @@ from credit.feedback import service as feedback
 from credit.opendata.dictionary import DOWNLOADS
 from credit.seeding import load_city
 from credit.supervision import service as supervision
+from credit.supervision.schemas import ResultIn, SupervisionRectificationIn
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
 from portal.public import caching
@@ -63,9 +64,9 @@ async def inspected(client, monkeypatch):
         {"outcome": "no_problem"},
     ]
     for task, outcome in zip(tasks, outcomes, strict=False):
-        await supervision.record_result(task["id"], {**GENERAL, "inspected_on": today(), **outcome}, ALICE)
+        await supervision.record_result(task["id"], ResultIn(**{**GENERAL, "inspected_on": today(), **outcome}), ALICE)
         await supervision.publish_result(task["id"], BOB)
-    await supervision.confirm_rectification(tasks[0]["id"], {"rectified_on": today()}, BOB)
+    await supervision.confirm_rectification(tasks[0]["id"], SupervisionRectificationIn(rectified_on=today()), BOB)
     home = (await client.get("/api/v1/institutions", params={"district": TIANNING})).json()["items"][0]
     await feedback.submit({"what_happened": "晚饭太凉，护理员态度差", "uscc": home["uscc"]})
     await feedback.submit({"what_happened": "希望增加公办养老院床位"})

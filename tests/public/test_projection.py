@@ -19,6 +19,7 @@ from credit.public.projection import documents_on
 from credit.public.tables import PublicProfile
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn, InstitutionUpdate
 from credit.timeutil import today
 
 ADMIN = system_principal("setup")
@@ -66,7 +67,7 @@ def penalty(number: str, days_ago: int = 10, severity: str = "serious") -> dict:
 
 async def test_a_penalty_is_public_at_once_on_the_page_the_api_and_the_search(client):
     # Issue 14 target: a write is visible on the profile, the API and the search without any job run.
-    home = await registry.create_institution(home_data(1), ADMIN)
+    home = await registry.create_institution(InstitutionIn(**home_data(1)), ADMIN)
     before = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     await records.create_penalty(home["id"], penalty("常民罚〔2026〕51号"), ADMIN)
     after = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
@@ -82,7 +83,7 @@ async def test_a_penalty_is_public_at_once_on_the_page_the_api_and_the_search(cl
 
 async def test_a_revoked_penalty_leaves_the_api_profile_at_once(client):
     # DESIGN.md: "A revoked decision leaves the public view at once and stops counting".
-    home = await registry.create_institution(home_data(2), ADMIN)
+    home = await registry.create_institution(InstitutionIn(**home_data(2)), ADMIN)
     clean = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     stored = await records.create_penalty(home["id"], penalty("常民罚〔2026〕52号"), ADMIN)
     await records.update_penalty(
@@ -97,7 +98,7 @@ async def test_a_revoked_penalty_leaves_the_api_profile_at_once(client):
 
 async def test_the_page_shows_the_level_and_the_reasons_of_the_same_row(client):
     # Issue 14: never "A · 100" beside a non-compliant inspection; the level is recomputed with the facts.
-    home = await registry.create_institution(home_data(3), ADMIN)
+    home = await registry.create_institution(InstitutionIn(**home_data(3)), ADMIN)
     await records.create_fire_inspection(
         home["id"],
         {
@@ -128,8 +129,8 @@ async def test_the_page_shows_the_level_and_the_reasons_of_the_same_row(client):
 
 async def test_a_write_to_one_home_leaves_the_other_homes_pages_valid(client):
     # Issue 14: ETags key on the row's own version, so one write does not invalidate every page.
-    first = await registry.create_institution(home_data(4), ADMIN)
-    second = await registry.create_institution(home_data(5), ADMIN)
+    first = await registry.create_institution(InstitutionIn(**home_data(4)), ADMIN)
+    second = await registry.create_institution(InstitutionIn(**home_data(5)), ADMIN)
     tags = {h["uscc"]: (await client.get(f"/institutions/{h['uscc']}")).headers["etag"] for h in (first, second)}
     await records.create_penalty(first["id"], penalty("常民罚〔2026〕54号"), ADMIN)
     other = await client.get(f"/institutions/{second['uscc']}", headers={"If-None-Match": tags[second["uscc"]]})
@@ -157,14 +158,16 @@ async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_w
     from tests.conftest import empty_all_tables
 
     await empty_all_tables(current_engine())
-    homes = [await registry.create_institution(home_data(10 + n), ADMIN) for n in range(2)]
+    homes = [await registry.create_institution(InstitutionIn(**home_data(10 + n)), ADMIN) for n in range(2)]
     penalties: list[dict] = []
     hazards: list[dict] = []
     for step, (operation, which, days) in enumerate(operations):
         home = homes[which]
         if operation == "update":
             current = await registry.get_institution(home["id"])
-            await registry.update_institution(home["id"], home_data(10 + which, beds=days), current["version"], ADMIN)
+            await registry.update_institution(
+                home["id"], InstitutionUpdate(**home_data(10 + which, beds=days), version=current["version"]), ADMIN
+            )
         elif operation == "penalty":
             penalties.append(
                 await records.create_penalty(

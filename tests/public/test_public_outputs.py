@@ -20,6 +20,7 @@ from credit.public.document import INSTITUTION_FIELDS
 from credit.public.view import PUBLIC_ENTRY_FIELDS, PUBLIC_PENALTY_FIELDS
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
 
 ADMIN = system_principal("setup")
@@ -72,14 +73,16 @@ async def homes(db) -> list[dict]:
     made = []
     for n in (41, 42):
         home = await registry.create_institution(
-            {
-                "uscc": code(n),
-                "name": f"常州市天宁区输出测试{n}号养老院",
-                "district_code": "320402",
-                "beds": 60,
-                "owner_type": "private_nonprofit",
-                "legal_representative": "张建国",
-            },
+            InstitutionIn(
+                **{
+                    "uscc": code(n),
+                    "name": f"常州市天宁区输出测试{n}号养老院",
+                    "district_code": "320402",
+                    "beds": 60,
+                    "owner_type": "private_nonprofit",
+                    "legal_representative": "张建国",
+                }
+            ),
             ADMIN,
         )
         made.append(home)

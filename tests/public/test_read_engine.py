@@ -17,6 +17,7 @@ from credit.accounts.system import system_principal
 from credit.db import SQLiteReader, _sqlite_path
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.settings import settings
 from credit.timeutil import today
 from tests.conftest import running
@@ -56,14 +57,16 @@ def recorder(db: str, url: str, seen: list[str]):
 @pytest.fixture
 async def home(db) -> dict:
     home = await registry.create_institution(
-        {
-            "uscc": code(61),
-            "name": "常州市天宁区只读测试养老院",
-            "district_code": "320402",
-            "beds": 60,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(61),
+                "name": "常州市天宁区只读测试养老院",
+                "district_code": "320402",
+                "beds": 60,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     return home

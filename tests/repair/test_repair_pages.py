@@ -10,6 +10,7 @@ from credit.accounts.system import system_principal
 from credit.records import service as records
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.timeutil import today
 from tests.workspace.workspace_helpers import PASSWORD, TIANNING, error_beside_id, make_uscc, post, sign_in
 
@@ -22,14 +23,16 @@ def days_ago(n: int) -> str:
 
 async def a_home_with_a_fine(decided_days_ago: int = 120) -> tuple[dict, dict]:
     home = await registry.create_institution(
-        {
-            "uscc": make_uscc(1),
-            "name": "天宁康乐养老院",
-            "district_code": TIANNING,
-            "beds": 80,
-            "owner_type": "private_nonprofit",
-            "status": "active",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(1),
+                "name": "天宁康乐养老院",
+                "district_code": TIANNING,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+                "status": "active",
+            }
+        ),
         SETUP,
     )
     penalty = await records.create_penalty(

@@ -24,6 +24,7 @@ from credit.public.facts import load_facts
 from credit.records import service as records
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.exports import active_penalty_rows
 from credit.sharing.keys import issue_key
@@ -79,14 +80,16 @@ async def home(client) -> dict[str, Any]:
     """The 天宁 home with a general fine decided 120 days ago (past its 3-month minimum), users and keys."""
     await ensure_agencies()
     institution = await registry.create_institution(
-        {
-            "uscc": code(1),
-            "name": "天宁康乐养老院",
-            "district_code": TIANNING,
-            "beds": 80,
-            "owner_type": "private_nonprofit",
-            "status": "active",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(1),
+                "name": "天宁康乐养老院",
+                "district_code": TIANNING,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+                "status": "active",
+            }
+        ),
         SETUP,
     )
     penalty = await records.create_penalty(institution["id"], fine("天民罚字〔2026〕1号", 120), SETUP)

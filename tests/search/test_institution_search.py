@@ -11,6 +11,7 @@ from credit.accounts.system import system_principal
 from credit.public.tables import PublicProfile
 from credit.registry import service
 from credit.registry.queries import search_institutions
+from credit.registry.schemas import InstitutionIn, InstitutionUpdate
 from credit.search.index import reindex, reindex_all
 from credit.search.tables import InstitutionSearch
 from tests.test_api_records import make_uscc
@@ -24,13 +25,15 @@ async def homes(db) -> dict[str, dict]:
     stored = {}
     for n, name in enumerate(HOMES, start=1):
         stored[name] = await service.create_institution(
-            {
-                "uscc": make_uscc(n),
-                "name": name,
-                "district_code": "320402",
-                "beds": 10 * n,
-                "owner_type": "private_nonprofit",
-            },
+            InstitutionIn(
+                **{
+                    "uscc": make_uscc(n),
+                    "name": name,
+                    "district_code": "320402",
+                    "beds": 10 * n,
+                    "owner_type": "private_nonprofit",
+                }
+            ),
             by=system_principal("tester"),
         )
     return stored
@@ -77,7 +80,15 @@ async def test_the_total_is_exact_and_pages_do_not_overlap(db, homes):
 
 async def test_the_name_itself_comes_before_names_that_contain_it(client, homes):
     await service.create_institution(
-        {"uscc": make_uscc(9), "name": "康乐", "district_code": "320402", "beds": 5, "owner_type": "private_nonprofit"},
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(9),
+                "name": "康乐",
+                "district_code": "320402",
+                "beds": 5,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         by=system_principal("t"),
     )
     names = await api_names(client, q="康乐")
@@ -91,13 +102,15 @@ async def test_a_name_starting_with_the_query_comes_before_one_containing_it(cli
 
 async def test_names_matching_in_chinese_come_before_pinyin_only_matches(client, homes):
     await service.create_institution(
-        {
-            "uscc": make_uscc(8),
-            "name": "kl之家",
-            "district_code": "320402",
-            "beds": 5,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(8),
+                "name": "kl之家",
+                "district_code": "320402",
+                "beds": 5,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         by=system_principal("t"),
     )
     assert (await api_names(client, q="kl"))[0] == "kl之家"
@@ -107,7 +120,9 @@ async def test_a_renamed_home_is_found_by_its_new_name_only(client, homes):
     home = homes["福寿敬老院"]
     values = {k: home[k] for k in service.EDITABLE_FIELDS}
     await service.update_institution(
-        home["id"], {**values, "name": "松鹤养老院"}, home["version"], by=system_principal("tester")
+        home["id"],
+        InstitutionUpdate(**{**values, "name": "松鹤养老院"}, version=home["version"]),
+        by=system_principal("tester"),
     )
     assert await api_names(client, q="songhe") == ["松鹤养老院"]
     assert await api_names(client, q="福寿") == []

@@ -18,6 +18,7 @@ from credit.listings.jobs import advance_list
 from credit.listings.tables import ListingEntry
 from credit.records.tables import Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn, PractitionerIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key, revoke_key
 from credit.sharing.tables import ChangeEvent
@@ -38,14 +39,16 @@ async def agencies(client) -> dict:
         for name in ("health", "fire_rescue", "market_regulation")
     }
     home = await registry.create_institution(
-        {
-            "uscc": code(1),
-            "name": "常州市天宁区康乐养老院",
-            "district_code": "320402",
-            "beds": 100,
-            "owner_type": "private_nonprofit",
-            "legal_representative": "张建国",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(1),
+                "name": "常州市天宁区康乐养老院",
+                "district_code": "320402",
+                "beds": 100,
+                "owner_type": "private_nonprofit",
+                "legal_representative": "张建国",
+            }
+        ),
         ADMIN,
     )
     return {"keys": keys, "home": home}
@@ -171,23 +174,27 @@ async def test_a_reader_following_the_cursor_during_concurrent_writes_misses_not
 
 async def test_match_ranks_exact_uscc_then_similar_names_with_reasons(client, agencies):
     await registry.create_institution(
-        {
-            "uscc": code(2),
-            "name": "常州市天宁区康樂敬老院",
-            "district_code": "320402",
-            "beds": 50,
-            "owner_type": "public",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(2),
+                "name": "常州市天宁区康樂敬老院",
+                "district_code": "320402",
+                "beds": 50,
+                "owner_type": "public",
+            }
+        ),
         ADMIN,
     )
     await registry.create_institution(
-        {
-            "uscc": code(3, "320412"),
-            "name": "武进区湖塘镇中心敬老院",
-            "district_code": "320412",
-            "beds": 50,
-            "owner_type": "public",
-        },
+        InstitutionIn(
+            **{
+                "uscc": code(3, "320412"),
+                "name": "武进区湖塘镇中心敬老院",
+                "district_code": "320412",
+                "beds": 50,
+                "owner_type": "public",
+            }
+        ),
         ADMIN,
     )
     response = await client.post(
@@ -205,7 +212,9 @@ async def test_match_ranks_exact_uscc_then_similar_names_with_reasons(client, ag
 
 async def test_match_by_id_number_finds_the_practitioners_institution_without_revealing_the_number(client, agencies):
     await registry.add_practitioner(
-        agencies["home"]["id"], {"name": "李秀英", "role": "manager", "id_number": "11010519491231002X"}, ADMIN
+        agencies["home"]["id"],
+        PractitionerIn(**{"name": "李秀英", "role": "manager", "id_number": "11010519491231002X"}),
+        ADMIN,
     )
     response = await client.post(
         "/api/v1/match", headers=agencies["keys"]["health"], json={"id_number": "11010519491231002x"}

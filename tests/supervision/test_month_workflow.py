@@ -14,6 +14,7 @@ from credit.errors import ValidationFailed
 from credit.records import service as records
 from credit.sharing.tables import ChangeEvent
 from credit.supervision import service as supervision
+from credit.supervision.schemas import ResultIn
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
 from portal.public import caching
@@ -187,7 +188,7 @@ async def test_a_result_of_another_district_is_refused_and_a_failed_item_is_not_
     refused = await client.post(f"/api/v1/supervision/tasks/{task['id']}/result", headers=headers, json=body)
     assert refused.status_code == 403
     with pytest.raises(ValidationFailed) as inconsistent:
-        await supervision.record_result(task["id"], body, SETUP)
+        await supervision.record_result(task["id"], ResultIn(**body), SETUP)
     assert [e.field for e in inconsistent.value.errors] == ["outcome"]
 
 
@@ -216,7 +217,7 @@ async def test_a_fire_inspection_with_a_major_hazard_is_never_no_problem_and_its
     )
     fire = {"kind": "fire", "fire_inspection_id": inspection["id"]}
     with pytest.raises(ValidationFailed) as refused:
-        await supervision.record_result(task["id"], {**fire, "outcome": "no_problem"}, SETUP)
+        await supervision.record_result(task["id"], ResultIn(**{**fire, "outcome": "no_problem"}), SETUP)
     assert [e.field for e in refused.value.errors] == ["outcome"]
-    recorded = await supervision.record_result(task["id"], {**fire, "outcome": "rectify"}, SETUP)
+    recorded = await supervision.record_result(task["id"], ResultIn(**{**fire, "outcome": "rectify"}), SETUP)
     assert recorded["rectify_by"] == deadline

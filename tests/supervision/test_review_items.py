@@ -21,7 +21,7 @@ from credit.listings.calendar import WorkingCalendar, YearData
 from credit.public import supervision as public
 from credit.public.tables import PublicProfile
 from credit.supervision import draw as drawing, jobs as supervision_jobs, service as supervision
-from credit.supervision.schemas import InspectorUpdateIn
+from credit.supervision.schemas import InspectorUpdateIn, ResultCorrectionIn, ResultIn, SupervisionRectificationIn
 from credit.supervision.tables import Inspector, ResultCorrection, SupervisionTask
 from credit.timeutil import today
 from portal.public import caching
@@ -156,16 +156,18 @@ async def test_the_regulator_who_recorded_a_result_may_not_publish_it_or_confirm
     await supervision.draw_month(first_of_month())
     task = await first_task()
     await supervision.record_result(
-        task["id"], {**GENERAL, "outcome": "rectify", "rectify_by": today() + timedelta(days=5)}, ALICE
+        task["id"], ResultIn(**{**GENERAL, "outcome": "rectify", "rectify_by": today() + timedelta(days=5)}), ALICE
     )
 
     with pytest.raises(ProcedureRefused, match="separation of duties"):
         await supervision.publish_result(task["id"], ALICE)
     with pytest.raises(ProcedureRefused, match="separation of duties"):
-        await supervision.confirm_rectification(task["id"], {"rectified_on": today()}, ALICE)
+        await supervision.confirm_rectification(task["id"], SupervisionRectificationIn(rectified_on=today()), ALICE)
     assert (await first_task())["status"] == "recorded"
     await supervision.publish_result(task["id"], BOB)
-    confirmed = await supervision.confirm_rectification(task["id"], {"rectified_on": today()}, BOB)
+    confirmed = await supervision.confirm_rectification(
+        task["id"], SupervisionRectificationIn(rectified_on=today()), BOB
+    )
     assert confirmed["rectified_on"] == today()
 
 
@@ -173,7 +175,7 @@ async def test_a_one_regulator_district_asks_a_city_regulator_or_the_policy_waiv
     await small_city(homes=1)
     await supervision.draw_month(first_of_month())
     task = await first_task()
-    await supervision.record_result(task["id"], GENERAL, ALICE)
+    await supervision.record_result(task["id"], ResultIn(**GENERAL), ALICE)
     with pytest.raises(ProcedureRefused, match="city regulator"):
         await supervision.publish_result(task["id"], ALICE)
 
@@ -199,12 +201,14 @@ async def test_a_correction_needs_a_reason_and_a_recorded_result_and_writes_noth
     await supervision.draw_month(first_of_month())
     task = await first_task()
     with pytest.raises(ProcedureRefused, match="not recorded yet"):
-        await supervision.correct_result(task["id"], {**GENERAL, "reason": "录入错误"}, BOB)
-    await supervision.record_result(task["id"], GENERAL, ALICE)
+        await supervision.correct_result(task["id"], ResultCorrectionIn(**{**GENERAL, "reason": "录入错误"}), BOB)
+    await supervision.record_result(task["id"], ResultIn(**GENERAL), ALICE)
     before = await first_task()
 
     with pytest.raises(ValidationFailed) as refused:
-        await supervision.correct_result(task["id"], {**GENERAL, "outcome": "rectify", "reason": ""}, BOB)
+        await supervision.correct_result(
+            task["id"], ResultCorrectionIn(**{**GENERAL, "outcome": "rectify", "reason": ""}), BOB
+        )
 
     assert {e.field for e in refused.value.errors} == {"reason", "rectify_by"}
     assert await first_task() == before and await ResultCorrection.count().run() == 0
@@ -214,10 +218,10 @@ async def test_an_unpublished_result_corrected_counts_as_recorded_by_the_correct
     await small_city(homes=1)
     await supervision.draw_month(first_of_month())
     task = await first_task()
-    await supervision.record_result(task["id"], GENERAL, ALICE)
+    await supervision.record_result(task["id"], ResultIn(**GENERAL), ALICE)
 
     corrected = await supervision.correct_result(
-        task["id"], {**GENERAL, "outcome": "interview", "reason": "漏记约谈"}, BOB
+        task["id"], ResultCorrectionIn(**{**GENERAL, "outcome": "interview", "reason": "漏记约谈"}), BOB
     )
 
     assert corrected["outcome"] == "interview" and corrected["recorded_by"] == "bob"
@@ -236,7 +240,7 @@ async def test_the_workspace_corrects_a_published_result_and_shows_its_history(c
     await small_city(homes=1)
     await supervision.draw_month(first_of_month())
     task = await first_task()
-    await supervision.record_result(task["id"], GENERAL, ALICE)
+    await supervision.record_result(task["id"], ResultIn(**GENERAL), ALICE)
     await supervision.publish_result(task["id"], BOB)
     yesterday = today() - timedelta(days=1)
     await (
@@ -277,7 +281,7 @@ async def test_a_deadline_counted_on_a_year_without_the_official_calendar_is_mar
     task = await first_task()
     days = 400  # far enough to reach a year no official calendar covers yet
     with_supervision(monkeypatch, publication_working_days=days)
-    recorded = await supervision.record_result(task["id"], GENERAL, ALICE)
+    recorded = await supervision.record_result(task["id"], ResultIn(**GENERAL), ALICE)
     year = recorded["publish_by"].year
     assert WorkingCalendar().is_confirmed(recorded["publish_by"]) is False
     assert recorded["publish_by_confirmed"] is False

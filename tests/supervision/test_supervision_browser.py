@@ -19,7 +19,7 @@ from credit.seeding import load_city
 from credit.supervision import service
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
-from credit.supervision.schemas import InspectorIn
+from credit.supervision.schemas import InspectorIn, ResultIn
 
 SETUP = system_principal("setup")
 PUBLISHER = system_principal("publisher")  # not the recorder: separation of duties
@@ -37,10 +37,10 @@ async def main():
     tasks = await SupervisionTask.select(SupervisionTask.id).order_by(SupervisionTask.id).run()
     for n, task in enumerate(tasks):
         rectify = n % 2 == 0
-        await service.record_result(task["id"], {
-            "kind": "general", "inspected_on": on, "checklist": {**CHECKS, "fees": "fail"} if rectify else CHECKS,
-            "outcome": "rectify" if rectify else "no_problem",
-            **({"rectify_by": on + timedelta(days=20)} if rectify else {})}, SETUP)
+        await service.record_result(task["id"], ResultIn(
+            kind="general", inspected_on=on, checklist={**CHECKS, "fees": "fail"} if rectify else CHECKS,
+            outcome="rectify" if rectify else "no_problem",
+            rectify_by=on + timedelta(days=20) if rectify else None), SETUP)
         await service.publish_result(task["id"], PUBLISHER)
 
 asyncio.run(main())

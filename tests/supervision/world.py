@@ -9,6 +9,7 @@ from stdnum.cn import uscc as uscc_rules
 
 from credit.accounts.system import system_principal
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.supervision import service as supervision
 from credit.supervision.schemas import InspectorIn
@@ -34,13 +35,15 @@ async def small_city(homes: int = 3, inspectors: int = 3) -> dict[str, Any]:
     for district in (TIANNING, WUJIN):
         for n in range(1, homes + 1):
             row = await registry.create_institution(
-                {
-                    "uscc": code(n, district),
-                    "name": f"{'天宁' if district == TIANNING else '武进'}测试养老院{n}",
-                    "district_code": district,
-                    "beds": 60,
-                    "owner_type": "private_nonprofit",
-                },
+                InstitutionIn(
+                    **{
+                        "uscc": code(n, district),
+                        "name": f"{'天宁' if district == TIANNING else '武进'}测试养老院{n}",
+                        "district_code": district,
+                        "beds": 60,
+                        "owner_type": "private_nonprofit",
+                    }
+                ),
                 SETUP,
             )
             world["homes"][row["uscc"]] = row["id"]

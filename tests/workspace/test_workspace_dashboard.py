@@ -14,6 +14,7 @@ from credit.accounts.service import create_user
 from credit.listings.tables import ListingEntry
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
 from scoring.dates import add_months
 
@@ -33,13 +34,15 @@ async def seed_home(n: int, district: str, name: str) -> int:
     """An institution with a notified list entry closing in 3 days, a grading lapsing in 30 days and a
     major hazard 10 days past its rectify-by date."""
     home = await registry.create_institution(
-        {
-            "uscc": make_uscc(n, district),
-            "name": name,
-            "district_code": district,
-            "beds": 50,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(n, district),
+                "name": name,
+                "district_code": district,
+                "beds": 50,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         ADMIN,
     )
     on = today()
@@ -140,23 +143,27 @@ async def test_an_anonymous_visitor_is_sent_to_sign_in(client):
 async def due_homes() -> None:
     """A Tianning home never inspected and a Wujin home last inspected a year and a day ago."""
     await registry.create_institution(
-        {
-            "uscc": make_uscc(3, TIANNING),
-            "name": "天宁新开养老院",
-            "district_code": TIANNING,
-            "beds": 40,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(3, TIANNING),
+                "name": "天宁新开养老院",
+                "district_code": TIANNING,
+                "beds": 40,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         ADMIN,
     )
     stale = await registry.create_institution(
-        {
-            "uscc": make_uscc(4, WUJIN),
-            "name": "武进久未检查院",
-            "district_code": WUJIN,
-            "beds": 40,
-            "owner_type": "enterprise",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(4, WUJIN),
+                "name": "武进久未检查院",
+                "district_code": WUJIN,
+                "beds": 40,
+                "owner_type": "enterprise",
+            }
+        ),
         ADMIN,
     )
     await records.create_fire_inspection(

@@ -12,6 +12,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.records.tables import FireInspection, MajorHazard, Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn, InstitutionUpdate
 from credit.registry.tables import Institution
 from credit.seeding import ensure_agencies
 from credit.timeutil import today
@@ -48,7 +49,7 @@ async def users(db):
 @pytest.fixture
 async def homes(users) -> dict[str, int]:
     return {
-        district: (await registry.create_institution(institution_form(n, district), ADMIN))["id"]
+        district: (await registry.create_institution(InstitutionIn(**institution_form(n, district)), ADMIN))["id"]
         for n, district in ((1, TIANNING), (2, WUJIN))
     }
 
@@ -122,7 +123,9 @@ async def test_editing_an_institution_shows_current_values_and_saves_a_new_versi
 async def test_a_stale_edit_shows_the_conflict_and_the_current_version_and_overwrites_nothing(client, homes):
     await sign_in(client, "city")
     home = homes[TIANNING]
-    await registry.update_institution(home, institution_form(1, beds="99"), 1, ADMIN)  # someone else, first
+    await registry.update_institution(
+        home, InstitutionUpdate(**institution_form(1, beds="99"), version=1), ADMIN
+    )  # someone else, first
     response = await post(
         client, f"/workspace/institutions/{home}/edit", {**institution_form(1, beds="150"), "version": "1"}
     )

@@ -16,6 +16,7 @@ from credit.listings import service as listings
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
 from credit.timeutil import now_utc, today
@@ -53,13 +54,15 @@ async def home(db) -> dict:
     await create_user("wujin", "district_regulator", PASSWORD, district_code=WUJIN, actor="test")
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
     institution = await registry.create_institution(
-        {
-            "uscc": make_uscc(1),
-            "name": "天宁康乐养老院",
-            "district_code": TIANNING,
-            "beds": 100,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(1),
+                "name": "天宁康乐养老院",
+                "district_code": TIANNING,
+                "beds": 100,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         SYSTEM,
     )
     penalty = await records.create_penalty(
@@ -338,13 +341,15 @@ async def test_removal_as_expired_before_the_listing_ends_is_refused_but_as_an_e
 
 async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_to_its_own(client, home):
     other = await registry.create_institution(
-        {
-            "uscc": make_uscc(2, WUJIN),
-            "name": "武进夕阳红养老院",
-            "district_code": WUJIN,
-            "beds": 60,
-            "owner_type": "enterprise",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(2, WUJIN),
+                "name": "武进夕阳红养老院",
+                "district_code": WUJIN,
+                "beds": 60,
+                "owner_type": "enterprise",
+            }
+        ),
         SYSTEM,
     )
     notified = await listings.propose(
@@ -461,13 +466,15 @@ async def test_the_review_of_a_court_designation_offers_upholding_only(client, h
     # 民发〔2019〕103号 (behaviour 9): the court's designation (失信被执行人) is followed, not reviewed away; the
     # service refuses "withdrawn" for it, so the form does not offer it.
     other = await registry.create_institution(
-        {
-            "uscc": make_uscc(3, WUJIN),
-            "name": "武进康宁养老院",
-            "district_code": WUJIN,
-            "beds": 60,
-            "owner_type": "enterprise",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(3, WUJIN),
+                "name": "武进康宁养老院",
+                "district_code": WUJIN,
+                "beds": 60,
+                "owner_type": "enterprise",
+            }
+        ),
         SYSTEM,
     )
     court = await listings.propose(

@@ -14,6 +14,7 @@ from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.records.tables import Penalty
 from credit.registry import service as registry
+from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.reports import report_penalty, review_queue
 from credit.timeutil import today
@@ -36,13 +37,15 @@ async def queued(db) -> dict:
     await create_user("doctor", "agency_officer", PASSWORD, agency_code="health", actor="test")
     await create_user("firefighter", "agency_officer", PASSWORD, agency_code="fire_rescue", actor="test")
     home = await registry.create_institution(
-        {
-            "uscc": make_uscc(1),
-            "name": "天宁康乐养老院",
-            "district_code": TIANNING,
-            "beds": 80,
-            "owner_type": "private_nonprofit",
-        },
+        InstitutionIn(
+            **{
+                "uscc": make_uscc(1),
+                "name": "天宁康乐养老院",
+                "district_code": TIANNING,
+                "beds": 80,
+                "owner_type": "private_nonprofit",
+            }
+        ),
         SYSTEM,
     )
     unknown = make_uscc(99)
