@@ -27,6 +27,7 @@ from credit.accounts.system import system_principal
 from credit.feedback import service as feedback
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
@@ -690,12 +691,9 @@ async def world(client) -> dict[str, Any]:
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
     report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
     entry = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "人民法院认定为失信被执行人",
-            "basis": "（2026）苏04执1号",
-        },
+        ProposalIn(
+            uscc=home["uscc"], behaviour="court_debtor", facts="人民法院认定为失信被执行人", basis="（2026）苏04执1号"
+        ),
         SETUP,
     )
     listed_entry, removal_entry = (
@@ -754,13 +752,13 @@ async def listed_two_years(home_id: int, behaviour: str, penalty_id: int) -> int
     """An entry of the home listed two years and ten days ago: early removal may be applied for (set up directly;
     the steps that lead there are the list procedure's own tests)."""
     entry = await listings.propose(
-        {
-            "institution_id": home_id,
-            "behaviour": behaviour,
-            "facts": "未按规定报送年度报告",
-            "basis": "民发〔2019〕103号",
-            "penalty_ids": [penalty_id],
-        },
+        ProposalIn(
+            uscc=(await registry.get_institution(home_id))["uscc"],
+            behaviour=behaviour,
+            facts="未按规定报送年度报告",
+            basis="民发〔2019〕103号",
+            penalty_ids=[penalty_id],
+        ),
         SETUP,
     )
     listed_on = today() - timedelta(days=365 * 2 + 10)

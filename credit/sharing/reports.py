@@ -12,6 +12,7 @@ from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, NotFound, ProcedureRefused, ReportConflict, ValidationFailed
 from credit.identifiers import check_uscc
 from credit.listings import service as listings
+from credit.listings.schemas import ReportProposal
 from credit.records.service import check_penalty, get_penalty, insert_penalty, payload_digest, public_penalty
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution
@@ -70,13 +71,13 @@ async def _propose_if_listing_behaviour(penalty_id: int, clean: Mapping[str, Any
         return None  # proposed once the review queue matches it
     try:
         entry = await listings.propose_from_report(
-            {
-                "institution_id": row["institution"],
-                "behaviour": clean["listing_behaviour"],
-                "facts": clean["facts"],
-                "basis": clean["legal_basis"],
-                "penalty_ids": [penalty_id],
-            },
+            ReportProposal(
+                institution_id=row["institution"],
+                behaviour=clean["listing_behaviour"],
+                facts=clean["facts"],
+                basis=clean["legal_basis"],
+                penalty_ids=[penalty_id],
+            ),
             by,
         )
     except ProcedureRefused:

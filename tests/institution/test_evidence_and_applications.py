@@ -19,6 +19,7 @@ from credit.accounts.roles import Principal
 from credit.audit.tables import AuditEntry
 from credit.evidence.tables import EvidenceFile
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.listings.tables import ListingEntry, RemovalApplication
 from credit.records.tables import Penalty, RepairApplication
 from credit.settings import settings
@@ -247,12 +248,9 @@ async def listed_two_years_ago(home: dict) -> int:
     """A behaviour-4 entry of the home, listed two years and ten days ago (set up directly: the steps that led
     there are the list procedure's own tests)."""
     entry = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "4",
-            "facts": "重大火灾隐患逾期未整改",
-            "basis": "民发〔2019〕103号 第六条第四项",
-        },
+        ProposalIn(
+            uscc=home["uscc"], behaviour="4", facts="重大火灾隐患逾期未整改", basis="民发〔2019〕103号 第六条第四项"
+        ),
         Principal(user_id=0, username="system", role="admin"),
     )
     listed_on = today() - timedelta(days=365 * 2 + 10)

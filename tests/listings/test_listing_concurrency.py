@@ -13,6 +13,7 @@ from credit.db import current_engine
 from credit.errors import ProcedureRefused
 from credit.listings import service
 from credit.listings.jobs import advance_list
+from credit.listings.schemas import StepIn
 from credit.listings.tables import ListingEntry, PunishmentMeasure, RemovalApplication
 from credit.sharing.measures import record_measure
 from migrations.eldercredit_0004_listing_constraints import INDEXES, DuplicatesPresent, refuse_duplicates
@@ -23,7 +24,7 @@ HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_co
 
 async def listed(home) -> int:
     entry = await service.notify(
-        (await proposal(home, on="2023-09-01"))["id"], {"on": "2023-09-04", "backdate_reason": "补录"}, ADMIN
+        (await proposal(home, on=date(2023, 9, 1)))["id"], StepIn(on=date(2023, 9, 4), backdate_reason="补录"), ADMIN
     )
     await advance_list(date(2023, 9, 20))
     return entry["id"]

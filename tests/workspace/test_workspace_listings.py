@@ -13,6 +13,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
 from credit.registry import service as registry
@@ -78,13 +79,13 @@ async def home(db) -> dict:
         SYSTEM,
     )
     entry = await listings.propose(
-        {
-            "institution_id": institution["id"],
-            "behaviour": "2",
-            "facts": "护理员殴打老年人",
-            "basis": "民发〔2019〕103号 第六条第二项",
-            "penalty_ids": [penalty["id"]],
-        },
+        ProposalIn(
+            uscc=institution["uscc"],
+            behaviour="2",
+            facts="护理员殴打老年人",
+            basis="民发〔2019〕103号 第六条第二项",
+            penalty_ids=[penalty["id"]],
+        ),
         SYSTEM,
     )
     return {**institution, "penalty_id": penalty["id"], "entry_id": entry["id"]}
@@ -234,7 +235,7 @@ async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, ho
 
 
 async def test_a_review_decision_without_an_outcome_is_refused_beside_the_choice(client, home):
-    await listings.notify(home["entry_id"], {}, SYSTEM)
+    await listings.notify(home["entry_id"], StepIn(), SYSTEM)
     await listings.object_to(home["entry_id"], {"text": "异议"}, SYSTEM)
     await sign_in(client, "city")
     response = await post(client, f"/workspace/listings/{home['entry_id']}/decision", {"reasons": "维持"})
@@ -348,12 +349,7 @@ async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_
         SYSTEM,
     )
     notified = await listings.propose(
-        {
-            "institution_id": other["id"],
-            "behaviour": "court_debtor",
-            "facts": "法院认定",
-            "basis": "（2026）苏0412执123号",
-        },
+        ProposalIn(uscc=other["uscc"], behaviour="court_debtor", facts="法院认定", basis="（2026）苏0412执123号"),
         SYSTEM,
     )
     assert notified["status"] == "notified"
@@ -471,12 +467,7 @@ async def test_the_review_of_a_court_designation_offers_upholding_only(client, h
         SYSTEM,
     )
     court = await listings.propose(
-        {
-            "institution_id": other["id"],
-            "behaviour": "court_debtor",
-            "facts": "法院认定",
-            "basis": "（2026）苏0412执124号",
-        },
+        ProposalIn(uscc=other["uscc"], behaviour="court_debtor", facts="法院认定", basis="（2026）苏0412执124号"),
         SYSTEM,
     )
     await listings.object_to(court["id"], {"on": today().isoformat(), "text": "已履行完毕"}, SYSTEM)
