@@ -35,10 +35,12 @@ from credit.registry import changes as registry_changes, service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.supervision import service as supervision
 from credit.supervision.schemas import InspectorIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
+from credit.validation import typed_from_text
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
@@ -683,11 +685,10 @@ async def world(client) -> dict[str, Any]:
     )
     matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
     unmatched_body = penalty("常卫罚〔2026〕2号", subject_name="某养老院（报送名称）", uscc=code(99))
-    matched = (await report_penalty(matched_body, HEALTH_KEY)).penalty
-    unmatched = (await report_penalty(unmatched_body, HEALTH_KEY)).penalty
-    repair_penalty = (
-        await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)), HEALTH_KEY)
-    ).penalty
+    matched = (await report_penalty(typed_from_text(PenaltyReport, matched_body), HEALTH_KEY)).penalty
+    unmatched = (await report_penalty(typed_from_text(PenaltyReport, unmatched_body), HEALTH_KEY)).penalty
+    repair_body = penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1))
+    repair_penalty = (await report_penalty(typed_from_text(PenaltyReport, repair_body), HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
     report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
     entry = await listings.propose(

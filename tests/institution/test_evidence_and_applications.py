@@ -24,7 +24,9 @@ from credit.listings.tables import ListingEntry, RemovalApplication
 from credit.records.tables import Penalty, RepairApplication
 from credit.settings import settings
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.institution.test_home_self_service import NEW_PASSWORD, homes, open_account, sign_in_home  # noqa: F401
 from tests.workspace.workspace_helpers import TIANNING, WUJIN, csrf, post, sign_in
 
@@ -55,7 +57,7 @@ async def penalty_of(home: dict, n: int = 1) -> dict:
         "decision_date": (today() - timedelta(days=20)).isoformat(),
         "deciding_agency": "常州市卫生健康委员会",
     }
-    return (await report_penalty(body, HEALTH)).penalty
+    return (await report_penalty(typed_from_text(PenaltyReport, body), HEALTH)).penalty
 
 
 async def send(client, path: str, data: dict, files: list[tuple[str, bytes, str]] = ()):

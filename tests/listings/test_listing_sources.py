@@ -18,14 +18,17 @@ from credit.listings.schemas import ProposalIn, ReportProposal, StepIn, Withdraw
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
+from credit.validation import typed_from_text
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
 FIRE = Principal(user_id=0, username="agency:fire_rescue", role="agency", agency_code="fire_rescue", via="key")
 
 
-def serious_report(home: dict, number: str) -> dict:
-    return {
+def serious_report(home: dict, number: str, **changes: str) -> PenaltyReport:
+    """A health-commission report of a serious penalty naming behaviour 3, as its text is posted."""
+    body = {
         "subject_name": home["name"],
         "uscc": home["uscc"],
         "decision_number": number,
@@ -38,7 +41,9 @@ def serious_report(home: dict, number: str) -> dict:
         "deciding_agency": "常州市卫生健康委员会",
         "severity": "serious",
         "listing_behaviour": "3",
+        **changes,
     }
+    return typed_from_text(PenaltyReport, body)
 
 
 async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys_own_penalty(home):
@@ -49,7 +54,7 @@ async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys
 
 
 async def test_an_agency_proposal_may_not_rest_on_another_agencys_penalty(home):
-    other = await report_penalty({**serious_report(home, "常卫罚〔2025〕8号"), "listing_behaviour": ""}, HEALTH)
+    other = await report_penalty(serious_report(home, "常卫罚〔2025〕8号", listing_behaviour=""), HEALTH)
     with pytest.raises(ValidationFailed, match="not reported by your agency"):
         await service.propose_from_report(
             ReportProposal(

@@ -19,6 +19,7 @@ from credit.records import service as records
 from credit.registry import service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
+from credit.sharing.schemas import MeasureIn
 from credit.timeutil import now_utc, today
 
 SYSTEM = system_principal()
@@ -267,7 +268,7 @@ async def test_an_unconfirmed_objection_deadline_is_marked_so(client, home):
 async def test_the_feedback_table_shows_an_agencys_measure_and_not_yet_for_the_others(client, home):
     await sign_in(client, "city")
     await walk_to_listed(client, home["entry_id"])
-    await record_measure(home["entry_id"], {"measure": "restrict_subsidies", "applied_on": today().isoformat()}, HEALTH)
+    await record_measure(home["entry_id"], MeasureIn(measure="restrict_subsidies", applied_on=today()), HEALTH)
     page = await client.get(f"/workspace/listings/{home['entry_id']}")
     rows = dict(re.findall(r'<tr data-testid="feedback-([a-z_]+)">(.*?)</tr>', page.text, re.S))
     assert len(rows) == 7
