@@ -25,6 +25,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
 from credit.feedback import service as feedback
+from credit.feedback.schemas import FeedbackIn
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
 from credit.listings.schemas import ProposalIn
@@ -690,7 +691,7 @@ async def world(client) -> dict[str, Any]:
     repair_body = penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1))
     repair_penalty = (await report_penalty(typed_from_text(PenaltyReport, repair_body), HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
-    report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
+    report = await feedback.submit(FeedbackIn(what_happened="护理员态度恶劣", uscc=code(1)))
     entry = await listings.propose(
         ProposalIn(
             uscc=home["uscc"], behaviour="court_debtor", facts="人民法院认定为失信被执行人", basis="（2026）苏04执1号"
