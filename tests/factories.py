@@ -12,6 +12,7 @@ from stdnum.cn import uscc as uscc_rules
 from credit.accounts.roles import Principal
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.records import service as records
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
@@ -99,10 +100,10 @@ async def grading(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -
 async def list_entry(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -> dict[str, Any]:
     """A list entry for a court's dishonest-debtor designation (notified at once, no penalty needed)."""
     data = {
-        "institution_id": home["id"],
+        "uscc": home["uscc"],
         "behaviour": "court_debtor",
         "facts": "人民法院认定为失信被执行人",
         "basis": "（2026）苏04执1号",
         **changes,
     }
-    return await listings.propose(data, by)
+    return await listings.propose(ProposalIn(**data), by)

@@ -9,6 +9,7 @@ import pytest
 
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.piccolo_app import TABLES
 from credit.records import service as records
 from credit.registry import service as registry
@@ -230,7 +231,7 @@ async def existing(client, tokens):  # noqa: F811
     penalty = await records.create_penalty(home["id"], PENALTY, admin)
     inspection = await records.create_fire_inspection(home["id"], {**INSPECTION, "hazards": [HAZARD]}, admin)
     entry = await listings.propose(
-        {"institution_id": home["id"], "behaviour": "9", "facts": "f", "basis": "b", "penalty_ids": [penalty["id"]]},
+        ProposalIn(uscc=home["uscc"], behaviour="9", facts="f", basis="b", penalty_ids=[penalty["id"]]),
         admin,
     )
     return {

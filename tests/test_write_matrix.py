@@ -25,8 +25,10 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user, issue_token
 from credit.accounts.system import system_principal
 from credit.feedback import service as feedback
+from credit.feedback.schemas import FeedbackIn
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
@@ -35,10 +37,12 @@ from credit.registry.schemas import InstitutionIn, RegistryChangeFiling
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.supervision import service as supervision
 from credit.supervision.schemas import InspectorIn, ResultIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
+from credit.validation import typed_from_text
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
@@ -683,20 +687,16 @@ async def world(client) -> dict[str, Any]:
     )
     matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
     unmatched_body = penalty("常卫罚〔2026〕2号", subject_name="某养老院（报送名称）", uscc=code(99))
-    matched = (await report_penalty(matched_body, HEALTH_KEY)).penalty
-    unmatched = (await report_penalty(unmatched_body, HEALTH_KEY)).penalty
-    repair_penalty = (
-        await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)), HEALTH_KEY)
-    ).penalty
+    matched = (await report_penalty(typed_from_text(PenaltyReport, matched_body), HEALTH_KEY)).penalty
+    unmatched = (await report_penalty(typed_from_text(PenaltyReport, unmatched_body), HEALTH_KEY)).penalty
+    repair_body = penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1))
+    repair_penalty = (await report_penalty(typed_from_text(PenaltyReport, repair_body), HEALTH_KEY)).penalty
     application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
-    report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
+    report = await feedback.submit(FeedbackIn(what_happened="护理员态度恶劣", uscc=code(1)))
     entry = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "人民法院认定为失信被执行人",
-            "basis": "（2026）苏04执1号",
-        },
+        ProposalIn(
+            uscc=home["uscc"], behaviour="court_debtor", facts="人民法院认定为失信被执行人", basis="（2026）苏04执1号"
+        ),
         SETUP,
     )
     listed_entry, removal_entry = (
@@ -757,13 +757,13 @@ async def listed_two_years(home_id: int, behaviour: str, penalty_id: int) -> int
     """An entry of the home listed two years and ten days ago: early removal may be applied for (set up directly;
     the steps that lead there are the list procedure's own tests)."""
     entry = await listings.propose(
-        {
-            "institution_id": home_id,
-            "behaviour": behaviour,
-            "facts": "未按规定报送年度报告",
-            "basis": "民发〔2019〕103号",
-            "penalty_ids": [penalty_id],
-        },
+        ProposalIn(
+            uscc=(await registry.get_institution(home_id))["uscc"],
+            behaviour=behaviour,
+            facts="未按规定报送年度报告",
+            basis="民发〔2019〕103号",
+            penalty_ids=[penalty_id],
+        ),
         SETUP,
     )
     listed_on = today() - timedelta(days=365 * 2 + 10)

@@ -25,6 +25,7 @@ from credit.accounts.roles import DISTRICT_REGULATOR, Principal
 from credit.changes import Audit, record_changed
 from credit.errors import Forbidden, NotFound, ProcedureRefused, StaleVersion
 from credit.feedback import references
+from credit.feedback.schemas import AcceptIn, CloseIn, FeedbackIn, TransferIn
 from credit.feedback.tables import Feedback, FeedbackReply
 from credit.identifiers import mask_free_text, mask_name
 from credit.listings.service import calendar, require_civil_affairs
@@ -65,7 +66,7 @@ def _digest(text: str, institution_id: int | None) -> str:
     return hashlib.sha256(f"{institution_id or 0}|{words}".encode()).hexdigest()
 
 
-def check_filing(data: Mapping[str, Any], on: date | None = None) -> dict[str, Any]:
+def check_filing(data: FeedbackIn, on: date | None = None) -> dict[str, Any]:
     """The filing's fields, checked on `on` (default today: `happened_on` may not be later). Raises
     ValidationFailed naming each field that is wrong."""
     check = Checker(data)
@@ -82,7 +83,7 @@ def check_filing(data: Mapping[str, Any], on: date | None = None) -> dict[str, A
     return clean
 
 
-async def submit(data: Mapping[str, Any], at: datetime | None = None) -> Filed:
+async def submit(data: FeedbackIn, at: datetime | None = None) -> Filed:
     """File a citizen's feedback (`what_happened`, optional `happened_on`, `complainant_name`,
     `complainant_phone`, and `uscc` of the home it is about; without one it is general feedback).
 
@@ -248,7 +249,7 @@ async def _row(feedback_id: int) -> dict[str, Any]:
     return row
 
 
-async def accept(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def accept(feedback_id: int, data: AcceptIn, by: Principal) -> dict[str, Any]:
     """Accept a received feedback (`reply`, `version`): an inspection of the home is requested and shown on
     the dashboard until the feedback is closed. General feedback (no home) cannot be accepted for inspection.
     Raises NotFound, Forbidden, ValidationFailed, ProcedureRefused (not received, no home) or StaleVersion."""
@@ -267,7 +268,7 @@ async def accept(feedback_id: int, data: Mapping[str, Any], by: Principal) -> di
         return await _answer(current, version, ACCEPTED, reply, by, {})
 
 
-async def transfer(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def transfer(feedback_id: int, data: TransferIn, by: Principal) -> dict[str, Any]:
     """Transfer an open feedback to 12345 or one of the seven agencies (`to`: a TRANSFER_TARGETS code,
     `reply`, `version`); it is then closed here, with the receiving agency's name on the status page.
     Raises NotFound, Forbidden, ValidationFailed, ProcedureRefused (not open) or StaleVersion."""
@@ -291,7 +292,7 @@ async def transfer(feedback_id: int, data: Mapping[str, Any], by: Principal) -> 
         )
 
 
-async def close(feedback_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def close(feedback_id: int, data: CloseIn, by: Principal) -> dict[str, Any]:
     """Close an open feedback with a reply to the citizen (`reply`, `substantiated`: yes | no, `version`).
     Raises NotFound, Forbidden, ValidationFailed, ProcedureRefused (not open) or StaleVersion."""
     check = Checker(data)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
+import msgspec
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -112,8 +115,10 @@ async def regulator_named(username: str):
 def _step(args: argparse.Namespace) -> int:
     from credit.errors import DomainError
     from credit.listings import service
+    from credit.listings.schemas import DecisionIn, RemovalIn, StepIn, WithdrawalIn
+    from credit.validation import typed_from_text
 
-    data = {
+    values = {
         "on": args.on,
         "text": args.text,
         "outcome": args.outcome,
@@ -121,13 +126,15 @@ def _step(args: argparse.Namespace) -> int:
         "reasons": args.reasons,
         "backdate_reason": args.backdate_reason,
     }
-    call = {
-        "notify": service.notify,
-        "object": service.object_to,
-        "decide": service.decide,
-        "remove": service.remove,
-        "withdraw": service.withdraw,
-    }[args.action]
+    steps: dict[str, tuple[Callable[..., Awaitable[dict[str, Any]]], type[msgspec.Struct] | None]] = {
+        "notify": (service.notify, StepIn),
+        "object": (service.object_to, None),  # reads a mapping
+        "decide": (service.decide, DecisionIn),
+        "remove": (service.remove, RemovalIn),
+        "withdraw": (service.withdraw, WithdrawalIn),
+    }
+    call, kind = steps[args.action]
+    data = typed_from_text(kind, values) if kind else values
 
     async def run():
         return await call(args.entry, data, await regulator_named(args.actor))

@@ -15,6 +15,7 @@ from credit.audit import service as audit
 from credit.errors import IllegalTransition, ProcedureRefused
 from credit.listings import rules, service
 from credit.listings.behaviours import BEHAVIOURS, COURT_DEBTOR, FIRE_HAZARD
+from credit.listings.schemas import DetectedProposal
 from credit.listings.tables import ListingEntry
 from credit.records.tables import MajorHazard
 
@@ -183,12 +184,9 @@ async def detect_unrectified_fire_hazards(on: date) -> list[int]:
         )
         try:
             entry = await service.propose_detected(
-                {
-                    "institution_id": institution_id,
-                    "facts": facts,
-                    "basis": BEHAVIOURS[FIRE_HAZARD].citation,
-                    "on": on.isoformat(),
-                },
+                DetectedProposal(
+                    institution_id=institution_id, facts=facts, basis=BEHAVIOURS[FIRE_HAZARD].citation, on=on
+                ),
                 by,
             )
         except ProcedureRefused:

@@ -48,6 +48,14 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     backdate_reason: str = ""  # required when `on` is before today
 
 
+class WithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Dropping an entry before it is listed (the workspace's withdrawal form, the `listings step` command)."""
+
+    reasons: str
+    on: dt.date | None = None
+    backdate_reason: str = ""  # required when `on` is before today
+
+
 class RemovalIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, closed_set(rules.REMOVAL_STEPS, "court_removed: a court designation only")]
     reasons: str = ""
@@ -66,6 +74,28 @@ class EarlyRemovalDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     reasons: str
     on: dt.date | None = None
     backdate_reason: str = ""  # required when `on` is before today
+
+
+class ReportProposal(msgspec.Struct, forbid_unknown_fields=True):
+    """What an agency's serious penalty report proposes (credit.sharing.reports): the subject matched by USCC,
+    the listing behaviour the report names, its facts and legal basis, and the reported penalty as the basis.
+    The step is dated the day it is proposed."""
+
+    institution_id: int
+    behaviour: str
+    facts: str
+    basis: str
+    penalty_ids: list[int]
+
+
+class DetectedProposal(msgspec.Struct, forbid_unknown_fields=True):
+    """What the scheduled fire-hazard check proposes for behaviour 4 (credit.listings.jobs): the institution with
+    an overdue major fire hazard, the facts, the citation, and the day of the check (default today)."""
+
+    institution_id: int
+    facts: str
+    basis: str
+    on: dt.date | None = None
 
 
 class PublicEntryOut(msgspec.Struct):

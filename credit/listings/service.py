@@ -14,10 +14,20 @@ from credit.errors import FieldError, Forbidden, IllegalTransition, NotFound, Pr
 from credit.listings import rules
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.calendar import WorkingCalendar
+from credit.listings.schemas import (
+    DecisionIn,
+    DetectedProposal,
+    ProposalIn,
+    RemovalIn,
+    ReportProposal,
+    StepIn,
+    WithdrawalIn,
+)
 from credit.listings.tables import ListingBasis, ListingEntry, ListingTransition, RemovalApplication
 from credit.public.view import public_entry
 from credit.reasons import Reason
 from credit.records.tables import Penalty
+from credit.registry.service import get_institution_by_uscc
 from credit.registry.tables import Institution, Practitioner
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
@@ -169,27 +179,29 @@ async def move(
     return after
 
 
-async def propose(data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
+async def propose(data: ProposalIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """A civil-affairs regulator proposes a subject of its district for the list (proposed), or for a
     court's dishonest-debtor designation, straight to notified.
 
-    `data`: institution_id, optional practitioner_id, behaviour ("1".."9" | "court_debtor"), penalty_ids
+    `data`: the institution's uscc, optional practitioner_id, behaviour ("1".."9" | "court_debtor"), penalty_ids
     (the basis, penalties against the institution; required except for behaviour 4 and court designations),
-    facts, basis, on (+ backdate_reason when before today). `auto_detected` is never read from `data`.
-    Raises ValidationFailed, NotFound, Forbidden (agencies, other districts), or ProcedureRefused (409) when
-    the subject already has an active entry for the behaviour.
+    facts, basis, on (+ backdate_reason when before today). An entry proposed here is never auto_detected.
+    Raises NotFound (no institution has the uscc), Forbidden (agencies, other districts), ValidationFailed, or
+    ProcedureRefused (409) when the subject already has an active entry for the behaviour.
     """
+    institution = await get_institution_by_uscc(data.uscc)
     require_civil_affairs(by)
-    return await _create(data, by, agency_code=CIVIL_AFFAIRS, auto_detected=False, day=day)
+    return await _create(data, institution["id"], by, agency_code=CIVIL_AFFAIRS, auto_detected=False, day=day)
 
 
-async def propose_from_report(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
-    """An agency's serious penalty report naming a listing behaviour proposes the subject (proposed only);
-    every basis penalty must be one the agency itself reported."""
+async def propose_from_report(data: ReportProposal, by: Principal) -> dict[str, Any]:
+    """An agency's serious penalty report naming a listing behaviour proposes the subject (proposed only, dated
+    today); every basis penalty must be one the agency itself reported."""
     if by.role not in AGENCY_ROLES or not by.agency_code:
         raise Forbidden("only an agency's own penalty report proposes through this path")
     return await _create(
-        {k: v for k, v in data.items() if k != "on"},
+        data,
+        data.institution_id,
         by,
         agency_code=by.agency_code,
         auto_detected=False,
@@ -197,13 +209,16 @@ async def propose_from_report(data: Mapping[str, Any], by: Principal) -> dict[st
     )
 
 
-async def propose_detected(data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def propose_detected(data: DetectedProposal, by: Principal) -> dict[str, Any]:
     """The detection job proposes behaviour 4 for an overdue major fire hazard (marked auto_detected)."""
-    return await _create({**data, "behaviour": "4"}, by, agency_code=CIVIL_AFFAIRS, auto_detected=True, machine=True)
+    return await _create(
+        data, data.institution_id, by, agency_code=CIVIL_AFFAIRS, auto_detected=True, machine=True, fixed_behaviour="4"
+    )
 
 
 async def _create(
-    data: Mapping[str, Any],
+    data: ProposalIn | ReportProposal | DetectedProposal,
+    institution_id: int,
     by: Principal,
     *,
     agency_code: str,
@@ -211,14 +226,16 @@ async def _create(
     basis_agency: str | None = None,
     machine: bool = False,
     day: date | None = None,
+    fixed_behaviour: str = "",
 ) -> dict[str, Any]:
+    """Check the proposal and insert the entry for `institution_id`: of `fixed_behaviour` when the caller sets it
+    (the detection job's behaviour 4), else of the proposal's behaviour, checked."""
     check = Checker(data)
-    behaviour = check.choice("behaviour", rules.BEHAVIOURS)
+    behaviour = fixed_behaviour or check.choice("behaviour", rules.BEHAVIOURS)
     facts = check.text("facts", max_length=4000)
     basis = check.text("basis", max_length=2000)
-    institution_id = check.integer("institution_id", minimum=1)
     practitioner_id = check.integer("practitioner_id", minimum=1, required=False)
-    penalty_ids = data.get("penalty_ids") or []
+    penalty_ids = check.raw("penalty_ids") or []  # a detected proposal has none
     if not isinstance(penalty_ids, list) or not all(isinstance(p, int) for p in penalty_ids):
         check.fail("penalty_ids", Reason("penalty_ids_list"), penalty_ids)
         penalty_ids = []
@@ -229,7 +246,6 @@ async def _create(
     else:
         step = _on(check, day)
     check.done()
-    assert institution_id is not None  # required: check.done() raised otherwise
 
     async def insert() -> dict[str, Any]:
         return await _insert_entry(
@@ -417,7 +433,7 @@ async def _notify(entry: dict[str, Any], step: StepDay, by: Principal) -> dict[s
     )
 
 
-async def notify(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
+async def notify(entry_id: int, data: StepIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Serve the notice (告知): proposed -> notified, with the objection deadline in working days."""
     check = Checker(data)
     step = _on(check, day)
@@ -453,7 +469,7 @@ async def object_to(
         )
 
 
-async def decide(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
+async def decide(entry_id: int, data: DecisionIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Decide an objection after review (复核): upheld -> listed, withdrawn -> withdrawn."""
     check = Checker(data)
     step = _on(check, day)
@@ -486,7 +502,7 @@ async def decide(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: 
         )
 
 
-async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
+async def withdraw(entry_id: int, data: WithdrawalIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Drop an entry before it is listed (e.g. a proposal that does not hold up)."""
     check = Checker(data)
     step = _on(check, day)
@@ -500,7 +516,7 @@ async def withdraw(entry_id: int, data: Mapping[str, Any], by: Principal, *, day
         return await move(entry, rules.WITHDRAWN, on, by, reasons, step.backdate_reason)
 
 
-async def remove(entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None) -> dict[str, Any]:
+async def remove(entry_id: int, data: RemovalIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Remove a listed entry: expired (after the listing period), revoked_basis, error, or court_removed
     (a court's dishonest-debtor designation, once the court removed the subject from its list; before
     listing, the entry is withdrawn). Early removal (repaired) goes through an application; see

@@ -11,7 +11,7 @@ from litestar.response import Stream
 
 from credit.accounts.auth import principal_of, provide_principal, requires_agency_key
 from credit.accounts.roles import AGENCY, Principal
-from credit.api_params import RecordId, present_fields
+from credit.api_params import RecordId
 from credit.clock import Clock
 from credit.records.schemas import PenaltyOut
 from credit.sharing import exports, matching, measures, reports
@@ -56,7 +56,7 @@ class AgencyController(Controller):
     ) -> Response[PenaltyOut]:
         """Report a penalty. Same decision number and payload again -> 200 with the stored record;
         a different payload under the same number -> 409. Unknown USCCs wait in a review queue."""
-        result = await reports.report_penalty(present_fields(data), principal)
+        result = await reports.report_penalty(data, principal)
         return Response(msgspec.convert(result.penalty, PenaltyOut), status_code=201 if result.created else 200)
 
     @post("/match", operation_id="matchSubject", status_code=200)
@@ -92,9 +92,7 @@ class AgencyController(Controller):
     ) -> Response[MeasureOut]:
         """Record the punishment measure the agency applied to a listed subject, and when. The same
         measure on the same day again -> 200 with the stored one (stored once)."""
-        values = msgspec.structs.asdict(data)
-        values["applied_on"] = data.applied_on.isoformat()
-        result = await measures.record_measure(entry_id, values, principal)
+        result = await measures.record_measure(entry_id, data, principal)
         return Response(msgspec.convert(result.measure, MeasureOut), status_code=201 if result.created else 200)
 
 

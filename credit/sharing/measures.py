@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credit import db
 from credit.accounts.roles import Principal
@@ -17,6 +17,9 @@ from credit.sharing.agencies import AGENCIES
 from credit.sharing.tables import Agency
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
+
+if TYPE_CHECKING:  # credit.sharing.schemas reads MEASURES from here
+    from credit.sharing.schemas import MeasureIn
 
 MEASURES = {
     "restrict_subsidies": ("限制享受财政补贴", "restrict subsidies"),
@@ -33,7 +36,7 @@ class MeasureResult:
     created: bool  # False: the agency had already reported this measure on this day; nothing new stored
 
 
-async def record_measure(entry_id: int, data: Mapping[str, Any], by: Principal) -> MeasureResult:
+async def record_measure(entry_id: int, data: MeasureIn, by: Principal) -> MeasureResult:
     """Record that the caller's agency applied a measure to a listed entry, once.
 
     Idempotent on agency + entry + measure + applied_on (a unique index): a repeat returns the stored

@@ -6,15 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from credit import db
 from credit.accounts.roles import AGENCY, Principal, require_unmatched_penalty
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, NotFound, ProcedureRefused, ReportConflict, ValidationFailed
 from credit.identifiers import check_uscc
 from credit.listings import service as listings
+from credit.listings.schemas import ReportProposal
 from credit.records.service import check_penalty, get_penalty, insert_penalty, payload_digest, public_penalty
 from credit.records.tables import Penalty
 from credit.registry.tables import Institution
+from credit.sharing.schemas import PenaltyReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ async def _stored(agency_code: str, decision_number: str) -> dict[str, Any] | No
     )
 
 
-async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult:
+async def report_penalty(data: PenaltyReport, by: Principal) -> ReportResult:
     """Store an agency's penalty report, once.
 
     The same payload again returns the stored record (created False); a different payload under the same
@@ -41,7 +45,7 @@ async def report_penalty(data: Mapping[str, Any], by: Principal) -> ReportResult
     naming a listing behaviour proposes the subject for the list, for civil affairs to decide.
     Raises ValidationFailed for bad fields.
     """
-    clean, check = check_penalty(data)
+    clean, check = check_penalty(msgspec.structs.asdict(data))  # the records check reads a mapping
     check.done()
     digest = payload_digest(clean)
     existing = await _stored(by.agency_code, clean["decision_number"])
@@ -70,13 +74,13 @@ async def _propose_if_listing_behaviour(penalty_id: int, clean: Mapping[str, Any
         return None  # proposed once the review queue matches it
     try:
         entry = await listings.propose_from_report(
-            {
-                "institution_id": row["institution"],
-                "behaviour": clean["listing_behaviour"],
-                "facts": clean["facts"],
-                "basis": clean["legal_basis"],
-                "penalty_ids": [penalty_id],
-            },
+            ReportProposal(
+                institution_id=row["institution"],
+                behaviour=clean["listing_behaviour"],
+                facts=clean["facts"],
+                basis=clean["legal_basis"],
+                penalty_ids=[penalty_id],
+            ),
             by,
         )
     except ProcedureRefused:

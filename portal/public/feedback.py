@@ -22,9 +22,11 @@ from credit.client_address import client_address
 from credit.clock import Clock
 from credit.errors import NotFound, ValidationFailed
 from credit.feedback import abuse, references, service as feedback
+from credit.feedback.schemas import FeedbackIn
 from credit.public import queries as public_queries
 from credit.ratelimit import RATE_LIMIT_STORE
 from credit.timeutil import now_utc
+from credit.validation import typed_from_text
 from portal.public.pages import HTML, SECURITY_HEADERS, base_context, not_found_page, render
 from portal.public.preferences import preferences_of
 from portal.workspace.forms import posted
@@ -115,7 +117,9 @@ class FeedbackPages(Controller):
         if abuse.is_robot(values):
             return _html(request, "feedback_thanks.html", {})
         try:
-            filed = await feedback.submit({k: values.get(k, "") for k in FORM_FIELDS}, clock.now())
+            filed = await feedback.submit(
+                typed_from_text(FeedbackIn, {k: values.get(k, "") for k in FORM_FIELDS}), clock.now()
+            )
         except ValidationFailed as error:
             return _html(
                 request,

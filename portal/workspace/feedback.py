@@ -5,8 +5,9 @@ The complainant's name and phone are shown here only, to the handling regulator.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -15,8 +16,12 @@ from litestar.response import Redirect, Template
 from credit.accounts.roles import Principal
 from credit.errors import ProcedureRefused, StaleVersion, ValidationFailed
 from credit.feedback import service as feedback
+from credit.feedback.schemas import AcceptIn, CloseIn, TransferIn
+from credit.validation import typed_from_text
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import field_messages, posted, version_of
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 STATUS_NAMES = {
     "received": ("待处理", "received"),
@@ -90,38 +95,40 @@ class FeedbackQueue(WorkspaceController):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], feedback_id: FromPath[int]
     ) -> Template | Redirect:
         """Accept: an inspection of the home is requested (on the dashboard until the feedback is closed)."""
-        return await _answer(request, principal, feedback_id, feedback.accept)
+        return await _answer(request, principal, feedback_id, feedback.accept, AcceptIn)
 
     @post("/feedback/{feedback_id:int}/transfer", operation_id="workspaceFeedbackTransfer")
     async def transfer(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], feedback_id: FromPath[int]
     ) -> Template | Redirect:
         """Transfer to 12345 or one of the seven agencies, with the reply to the citizen."""
-        return await _answer(request, principal, feedback_id, feedback.transfer)
+        return await _answer(request, principal, feedback_id, feedback.transfer, TransferIn)
 
     @post("/feedback/{feedback_id:int}/close", operation_id="workspaceFeedbackClose")
     async def close(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], feedback_id: FromPath[int]
     ) -> Template | Redirect:
         """Close with a reply to the citizen, saying whether the report was substantiated."""
-        return await _answer(request, principal, feedback_id, feedback.close)
+        return await _answer(request, principal, feedback_id, feedback.close, CloseIn)
 
 
 async def _answer(
     request: Request[Any, Any, Any],
     principal: Principal,
     feedback_id: int,
-    call: Callable[..., Awaitable[dict[str, Any]]],
+    call: Callable[[int, S, Principal], Awaitable[dict[str, Any]]],
+    kind: type[S],
 ) -> Template | Redirect:
+    """Run one answer from its form, as the struct `kind` its service takes (the fields it has of these)."""
     values = await posted(request)
-    data = {
+    form = {
         "reply": values.get("reply", ""),
         "to": values.get("to", ""),
         "substantiated": values.get("substantiated", ""),
         "version": version_of(values),
     }
     try:
-        stored = await call(feedback_id, data, principal)
+        stored = await call(feedback_id, typed_from_text(kind, form), principal)
     except ValidationFailed as error:
         return await item_page(principal, feedback_id, status=422, values=values, errors=field_messages(error.errors))
     except (ProcedureRefused, StaleVersion) as error:

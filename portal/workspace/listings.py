@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
 from datetime import date
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -19,10 +20,12 @@ from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefu
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.queries import count_entries_by_state, search_entries
+from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
 from credit.listings.self_service import evidence_of_entry, receipt_of
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
 from credit.sharing.measures import MEASURES, feedback_of
+from credit.validation import typed_from_text
 from portal.reasons import reason_zh
 from portal.workspace.base import WorkspaceController, district_scope, page, require
 from portal.workspace.forms import posted
@@ -78,6 +81,8 @@ SAVED: dict[str, Label] = {
     "early-removal-decision": ("提前移出申请已作出决定。", "The early-removal application was decided."),
 }
 PAGE_SIZE = 20
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 def step_errors(errors: list[FieldError]) -> dict[str, dict[str, str]]:
@@ -221,11 +226,19 @@ def penalty_ids(raw: list[str]) -> list[Any]:
     return [int(v) if v.strip().isdigit() else v for v in raw if v.strip()]
 
 
+def form_struct(kind: type[S], values: Mapping[str, Any]) -> S:
+    """The struct a step's service takes, from its form's text (credit.validation.typed_from_text). A required
+    field the browser did not send (a radio left unchosen) is blank, so that the service names it as required."""
+    blank = {field.name: "" for field in msgspec.structs.fields(kind) if field.required}
+    return typed_from_text(kind, {**blank, **values})
+
+
 class Step(Protocol):
-    """A step of the procedure (credit.listings.service): entry, form values, who, and the day it is."""
+    """A step of the procedure (credit.listings.service): entry, the step's struct (or the form values, for the
+    steps that read a mapping), who, and the day it is."""
 
     def __call__(
-        self, entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+        self, entry_id: int, data: Any, by: Principal, *, day: date | None = None
     ) -> Awaitable[dict[str, Any]]: ...
 
 
@@ -301,7 +314,8 @@ class ListingPages(WorkspaceController):
             institution_id = int(values.get("institution_id", ""))
         except ValueError:
             raise NotFound("institution") from None
-        data = {**values, "institution_id": institution_id, "penalty_ids": penalty_ids(chosen)}
+        uscc = (await get_institution(institution_id))["uscc"]
+        data = form_struct(ProposalIn, {**values, "uscc": uscc, "penalty_ids": penalty_ids(chosen)})
         shown = {**values, "penalty_ids": [str(v) for v in chosen]}
         try:
             entry = await service.propose(data, principal, day=clock.today())
@@ -333,11 +347,13 @@ class ListingPages(WorkspaceController):
         entry_id: FromPath[int],
         step: str,
         action: Step,
+        kind: type[msgspec.Struct] | None = None,
     ) -> Template | Redirect:
-        """Run one step of the procedure from its form; a refusal re-shows the page with nothing changed."""
+        """Run one step of the procedure from its form (as the struct `kind` when the service takes one); a
+        refusal re-shows the page with nothing changed."""
         values = await posted(request)
         try:
-            await action(entry_id, values, principal, day=clock.today())
+            await action(entry_id, form_struct(kind, values) if kind else values, principal, day=clock.today())
         except ValidationFailed as error:
             return await entry_page(
                 principal,
@@ -362,7 +378,7 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "notify", service.notify)
+        return await self._step(request, clock, principal, entry_id, "notify", service.notify, StepIn)
 
     @post("/listings/{entry_id:int}/objection", operation_id="workspaceObjectToListing")
     async def objection(
@@ -382,7 +398,7 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "decision", service.decide)
+        return await self._step(request, clock, principal, entry_id, "decision", service.decide, DecisionIn)
 
     @post("/listings/{entry_id:int}/withdrawal", operation_id="workspaceWithdrawListing")
     async def withdrawal(
@@ -392,7 +408,7 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "withdrawal", service.withdraw)
+        return await self._step(request, clock, principal, entry_id, "withdrawal", service.withdraw, WithdrawalIn)
 
     @post("/listings/{entry_id:int}/removal", operation_id="workspaceRemoveListing")
     async def removal(
@@ -402,7 +418,7 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "removal", service.remove)
+        return await self._step(request, clock, principal, entry_id, "removal", service.remove, RemovalIn)
 
     @post("/listings/{entry_id:int}/early-removal", operation_id="workspaceApplyEarlyRemoval")
     async def early_removal(

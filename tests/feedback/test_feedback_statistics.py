@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from credit.disclosures import service as disclosures
 from credit.feedback import service as feedback
+from credit.feedback.schemas import CloseIn, FeedbackIn, TransferIn
 from credit.feedback.tables import Feedback
 from credit.public.feedback_stats import first_month
 from credit.timeutil import today
@@ -21,11 +22,11 @@ async def three_reports(uscc: str) -> list[int]:
     ids = []
     for n in range(3):
         ref = (
-            await feedback.submit({"what_happened": f"{TEXT}（{n}）", "complainant_name": SECRET, "uscc": uscc})
+            await feedback.submit(FeedbackIn(what_happened=f"{TEXT}（{n}）", complainant_name=SECRET, uscc=uscc))
         ).reference
         ids.append((await Feedback.select(Feedback.id).where(Feedback.reference == ref).first().run())["id"])
-    await feedback.close(ids[0], {"reply": "经核查属实，已整改", "substantiated": "yes", "version": 1}, CITY)
-    await feedback.transfer(ids[1], {"to": "health", "reply": "转卫健委", "version": 1}, CITY)
+    await feedback.close(ids[0], CloseIn(reply="经核查属实，已整改", substantiated=True, version=1), CITY)
+    await feedback.transfer(ids[1], TransferIn(to="health", reply="转卫健委", version=1), CITY)
     return ids
 
 
@@ -55,7 +56,7 @@ async def test_an_answer_after_the_due_date_is_not_closed_on_time(db):
 async def test_the_daily_disclosure_carries_the_district_counts_only(db):
     home = await a_home()
     await three_reports(home["uscc"])
-    await feedback.submit({"what_happened": "关于补贴的意见", "complainant_name": SECRET})
+    await feedback.submit(FeedbackIn(what_happened="关于补贴的意见", complainant_name=SECRET))
     body, _, _ = await disclosures.build(today(), "")
     districts = {d["district_code"]: d["months"] for d in json.loads(body)["feedback"]["districts"]}
     assert districts["320402"][0]["received"] == 3 and districts[""][0]["received"] == 1

@@ -15,6 +15,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.errors import Forbidden, ProcedureRefused
 from credit.feedback import service as feedback
+from credit.feedback.schemas import AcceptIn, CloseIn, FeedbackIn, TransferIn
 from credit.feedback.tables import Feedback
 from credit.listings.service import calendar
 from credit.seeding import ensure_agencies
@@ -41,7 +42,7 @@ async def sign_in(http, username: str, **extra) -> str:
 async def filed(uscc: str = "", text: str = TEXT) -> dict:
     reference = (
         await feedback.submit(
-            {"what_happened": text, "complainant_name": "王小明", "complainant_phone": "13800001111", "uscc": uscc}
+            FeedbackIn(what_happened=text, complainant_name="王小明", complainant_phone="13800001111", uscc=uscc)
         )
     ).reference
     return await Feedback.select().where(Feedback.reference == reference).first().run()
@@ -130,7 +131,7 @@ async def test_a_district_regulator_handles_only_its_districts_homes_and_general
         with pytest.raises(Forbidden):
             await feedback.item(row["id"], principal)
         with pytest.raises(Forbidden):
-            await feedback.close(row["id"], {"reply": "x", "substantiated": "no", "version": 1}, principal)
+            await feedback.close(row["id"], CloseIn(reply="x", substantiated=False, version=1), principal)
     with pytest.raises(Forbidden):
         await feedback.queue(OFFICER)
     assert await Feedback.count().where(Feedback.status == "received").run() == 3
@@ -139,10 +140,10 @@ async def test_a_district_regulator_handles_only_its_districts_homes_and_general
 async def test_general_feedback_cannot_be_accepted_for_inspection_and_a_closed_one_takes_no_more_answers(db):
     general = await filed("", "关于全市养老服务补贴发放的意见")
     with pytest.raises(ProcedureRefused):
-        await feedback.accept(general["id"], {"reply": "受理", "version": 1}, CITY)
-    await feedback.transfer(general["id"], {"to": "civil_affairs", "reply": "转民政局办理", "version": 1}, CITY)
+        await feedback.accept(general["id"], AcceptIn(reply="受理", version=1), CITY)
+    await feedback.transfer(general["id"], TransferIn(to="civil_affairs", reply="转民政局办理", version=1), CITY)
     with pytest.raises(ProcedureRefused):
-        await feedback.close(general["id"], {"reply": "办结", "substantiated": "no", "version": 2}, CITY)
+        await feedback.close(general["id"], CloseIn(reply="办结", substantiated=False, version=2), CITY)
 
 
 async def test_an_agency_officer_sees_no_feedback_on_the_dashboard(client):
@@ -162,7 +163,7 @@ async def test_the_complainants_name_and_phone_are_erased_three_years_after_clos
 
     old, recent = await filed(), await filed("", "另一条意见")
     for row in (old, recent):
-        await feedback.close(row["id"], {"reply": "已答复", "substantiated": "no", "version": 1}, CITY)
+        await feedback.close(row["id"], CloseIn(reply="已答复", substantiated=False, version=1), CITY)
     await (
         Feedback.update({Feedback.closed_on: add_months(today(), -12 * RETENTION_YEARS)})
         .where(Feedback.id == old["id"])

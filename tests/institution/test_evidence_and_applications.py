@@ -19,11 +19,14 @@ from credit.accounts.roles import Principal
 from credit.audit.tables import AuditEntry
 from credit.evidence.tables import EvidenceFile
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn
 from credit.listings.tables import ListingEntry, RemovalApplication
 from credit.records.tables import Penalty, RepairApplication
 from credit.settings import settings
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.institution.test_home_self_service import NEW_PASSWORD, homes, open_account, sign_in_home  # noqa: F401
 from tests.workspace.workspace_helpers import TIANNING, WUJIN, csrf, post, sign_in
 
@@ -54,7 +57,7 @@ async def penalty_of(home: dict, n: int = 1) -> dict:
         "decision_date": (today() - timedelta(days=20)).isoformat(),
         "deciding_agency": "常州市卫生健康委员会",
     }
-    return (await report_penalty(body, HEALTH)).penalty
+    return (await report_penalty(typed_from_text(PenaltyReport, body), HEALTH)).penalty
 
 
 async def send(client, path: str, data: dict, files: list[tuple[str, bytes, str]] = ()):
@@ -247,12 +250,9 @@ async def listed_two_years_ago(home: dict) -> int:
     """A behaviour-4 entry of the home, listed two years and ten days ago (set up directly: the steps that led
     there are the list procedure's own tests)."""
     entry = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "4",
-            "facts": "重大火灾隐患逾期未整改",
-            "basis": "民发〔2019〕103号 第六条第四项",
-        },
+        ProposalIn(
+            uscc=home["uscc"], behaviour="4", facts="重大火灾隐患逾期未整改", basis="民发〔2019〕103号 第六条第四项"
+        ),
         Principal(user_id=0, username="system", role="admin"),
     )
     listed_on = today() - timedelta(days=365 * 2 + 10)

@@ -203,18 +203,14 @@ async def test_api_writes_count_in_the_same_limit_as_the_pages(client, home, mon
 async def test_an_objection_after_the_window_is_refused_with_the_date(client, home):
     from credit.accounts.system import system_principal
     from credit.listings import service as listings
+    from credit.listings.schemas import ProposalIn, StepIn
 
     late = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "4",
-            "facts": "重大火灾隐患逾期未整改",
-            "basis": "民发〔2019〕103号",
-        },
+        ProposalIn(uscc=home["uscc"], behaviour="4", facts="重大火灾隐患逾期未整改", basis="民发〔2019〕103号"),
         system_principal(),
     )
     await listings.notify(
-        late["id"], {"on": (today() - timedelta(days=40)).isoformat(), "backdate_reason": "补录"}, system_principal()
+        late["id"], StepIn(on=today() - timedelta(days=40), backdate_reason="补录"), system_principal()
     )
 
     refused = await client.post(

@@ -21,6 +21,7 @@ from stdnum.cn import uscc as rules
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.migrate import migrate
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
@@ -39,10 +40,10 @@ async def main():
              "name": f"康乐养老院{{n}}", "district_code": "320402",
              "beds": 80, "owner_type": "private_nonprofit", "phone": "0519-8000000{{n}}"}}), SETUP)
         entry = await listings.propose(
-            {{"institution_id": home["id"], "behaviour": "court_debtor", "facts": "人民法院认定为失信被执行人",
-             "basis": f"（2026）苏04执{{n}}号"}}, SETUP)
+            ProposalIn(uscc=home["uscc"], behaviour="court_debtor", facts="人民法院认定为失信被执行人",
+                       basis=f"（2026）苏04执{{n}}号"), SETUP)
         if entry["status"] == "proposed":
-            await listings.notify(entry["id"], {{}}, SETUP)
+            await listings.notify(entry["id"], StepIn(), SETUP)
         await create_user(f"home.{{mode}}", "institution", {INITIAL!r}, institution_uscc=home["uscc"],
                           must_change_password=True, actor="tianning")
 

@@ -29,6 +29,7 @@ from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.accounts.system import system_principal
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.timeutil import today
 
 SETUP = system_principal("setup")
@@ -45,10 +46,10 @@ async def main():
              "beds": 60, "owner_type": "private_nonprofit"}}), SETUP)
         # a 3,000-yuan fine of the health commission: minor information, repairable at once (Order No. 36)
         await report_penalty(
-            {{"decision_number": f"常卫罚〔2026〕50{{n}}号", "subject_name": home["name"], "uscc": home["uscc"],
-             "facts": "医务室未取得许可开展诊疗", "legal_basis": "《医疗机构管理条例》第四十三条",
-             "penalty_kind": "罚款", "content": "罚款三千元", "fine_yuan": "3000.00",
-             "decision_date": (today() - timedelta(days=20)).isoformat(), "deciding_agency": "常州市卫生健康委员会"}},
+            PenaltyReport(decision_number=f"常卫罚〔2026〕50{{n}}号", subject_name=home["name"], uscc=home["uscc"],
+                          facts="医务室未取得许可开展诊疗", legal_basis="《医疗机构管理条例》第四十三条",
+                          penalty_kind="罚款", content="罚款三千元", fine_yuan="3000.00",
+                          decision_date=today() - timedelta(days=20), deciding_agency="常州市卫生健康委员会"),
             HEALTH)
         await create_user(f"home.{{mode}}", "institution", {NEW_PASSWORD!r}, institution_uscc=home["uscc"],
                           actor="setup")

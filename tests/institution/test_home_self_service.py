@@ -20,6 +20,7 @@ from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.accounts.tables import User
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, NoticeReceipt
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
@@ -54,12 +55,12 @@ async def homes(db) -> dict:
             SYSTEM,
         )
         entry = await listings.propose(
-            {
-                "institution_id": home["id"],
-                "behaviour": "court_debtor",
-                "facts": "人民法院认定为失信被执行人",
-                "basis": f"（2026）苏04执{n}号",
-            },
+            ProposalIn(
+                uscc=home["uscc"],
+                behaviour="court_debtor",
+                facts="人民法院认定为失信被执行人",
+                basis=f"（2026）苏04执{n}号",
+            ),
             SYSTEM,
         )
         found[district] = {**home, "entry_id": entry["id"]}
@@ -171,17 +172,15 @@ async def test_a_home_objects_within_the_window_once(client, homes):
 
 async def test_an_objection_after_the_window_is_refused_with_the_date(client, homes):
     late = await listings.propose(
-        {
-            "institution_id": homes[TIANNING]["id"],
-            "behaviour": "4",
-            "facts": "重大火灾隐患逾期未整改",
-            "basis": "民发〔2019〕103号 第六条第四项",
-        },
+        ProposalIn(
+            uscc=homes[TIANNING]["uscc"],
+            behaviour="4",
+            facts="重大火灾隐患逾期未整改",
+            basis="民发〔2019〕103号 第六条第四项",
+        ),
         SYSTEM,
     )
-    await listings.notify(
-        late["id"], {"on": (today() - timedelta(days=40)).isoformat(), "backdate_reason": "补录"}, SYSTEM
-    )
+    await listings.notify(late["id"], StepIn(on=today() - timedelta(days=40), backdate_reason="补录"), SYSTEM)
     await sign_in_home(client, await open_account(client, homes))
     refused = await post(client, f"/my/notices/{late['id']}/objection", {"text": "逾期异议"})
     deadline = (await listings.entry_detail(late["id"]))["objection_deadline"]

@@ -11,6 +11,7 @@ from credit.errors import IllegalTransition, ProcedureRefused
 from credit.listings import service
 from credit.listings.calendar import WorkingCalendar, YearData, fallback_is_working_day
 from credit.listings.jobs import advance_list, recompute_deadlines
+from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
 from credit.listings.tables import ListingEntry
 from tests.listings.test_listing_procedure import ADMIN, REVIEWER, home, proposal  # noqa: F401 (fixture)
 
@@ -27,7 +28,9 @@ class WithoutNotice2025(WorkingCalendar):
 
 async def guessed_entry(home: dict) -> dict:
     """An entry notified on Thu 2 Jan 2025 while 2025 had no data: deadline counted as Thu 9 Jan (unconfirmed)."""
-    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(on=date(2025, 9, 26), backdate_reason="补录"), ADMIN
+    )
     await (
         ListingEntry.update(
             {
@@ -77,7 +80,7 @@ async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_on
     )
     assert objected["status"] == "objected"
     other = await service.notify(
-        (await proposal(home, behaviour="9"))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN
+        (await proposal(home, behaviour="9"))["id"], StepIn(on=date(2025, 9, 26), backdate_reason="补录"), ADMIN
     )
     await advance_list(date(2025, 10, 20))
     with pytest.raises(IllegalTransition):
@@ -86,14 +89,14 @@ async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_on
 
 async def court_entry(home: dict) -> dict:
     return await service.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "（2025）苏04执12号",
-            "basis": "失信被执行人名单",
-            "on": "2025-09-26",
-            "backdate_reason": "补录",
-        },
+        ProposalIn(
+            uscc=home["uscc"],
+            behaviour="court_debtor",
+            facts="（2025）苏04执12号",
+            basis="失信被执行人名单",
+            on=date(2025, 9, 26),
+            backdate_reason="补录",
+        ),
         ADMIN,
     )
 
@@ -102,22 +105,24 @@ async def test_a_court_designation_cannot_be_withdrawn_by_review_and_has_no_fixe
     # 民发〔2019〕103号 art. 6 para. 2: a court's 失信被执行人 designation is listed; it follows the court's list.
     entry = await court_entry(home)
     with pytest.raises(ProcedureRefused, match="follows the court's list"):
-        await service.withdraw(entry["id"], {"reasons": "复核撤回"}, ADMIN)
+        await service.withdraw(entry["id"], WithdrawalIn(reasons="复核撤回"), ADMIN)
     await service.object_to(entry["id"], {"text": "已履行", "on": "2025-09-29", "backdate_reason": "补录"}, ADMIN)
     with pytest.raises(ProcedureRefused, match="follows the court's list") as refused:
-        await service.decide(entry["id"], {"outcome": "withdrawn", "reasons": "r"}, REVIEWER)
+        await service.decide(entry["id"], DecisionIn(outcome="withdrawn", reasons="r"), REVIEWER)
     assert refused.value.field == "outcome"
-    listed = await service.decide(entry["id"], {"outcome": "upheld", "reasons": "r"}, REVIEWER)
+    listed = await service.decide(entry["id"], DecisionIn(outcome="upheld", reasons="r"), REVIEWER)
     assert listed["status"] == "listed" and listed["expires_on"] is None and listed["early_removal_from"] is None
     assert (await advance_list(date(2029, 12, 1))).expired == []  # not after a fixed 3 years
     with pytest.raises(ProcedureRefused, match="follows the court's list"):
-        await service.remove(entry["id"], {"reason": "expired"}, REVIEWER)
-    removed = await service.remove(entry["id"], {"reason": "court_removed", "reasons": "法院已屏蔽"}, REVIEWER)
+        await service.remove(entry["id"], RemovalIn(reason="expired"), REVIEWER)
+    removed = await service.remove(entry["id"], RemovalIn(reason="court_removed", reasons="法院已屏蔽"), REVIEWER)
     assert removed["status"] == "removed" and removed["removal_reason"] == "court_removed"
 
 
 async def test_court_removed_is_only_for_a_court_designation(home):
-    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(on=date(2025, 9, 26), backdate_reason="补录"), ADMIN
+    )
     await advance_list(date(2025, 10, 20))
     with pytest.raises(ProcedureRefused, match="only a court's"):
-        await service.remove(entry["id"], {"reason": "court_removed"}, REVIEWER)
+        await service.remove(entry["id"], RemovalIn(reason="court_removed"), REVIEWER)

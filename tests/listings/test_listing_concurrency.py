@@ -13,8 +13,10 @@ from credit.db import current_engine
 from credit.errors import ProcedureRefused
 from credit.listings import service
 from credit.listings.jobs import advance_list
+from credit.listings.schemas import StepIn
 from credit.listings.tables import ListingEntry, PunishmentMeasure, RemovalApplication
 from credit.sharing.measures import record_measure
+from credit.sharing.schemas import MeasureIn
 from migrations.eldercredit_0004_listing_constraints import INDEXES, DuplicatesPresent, refuse_duplicates
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
@@ -23,7 +25,7 @@ HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_co
 
 async def listed(home) -> int:
     entry = await service.notify(
-        (await proposal(home, on="2023-09-01"))["id"], {"on": "2023-09-04", "backdate_reason": "补录"}, ADMIN
+        (await proposal(home, on=date(2023, 9, 1)))["id"], StepIn(on=date(2023, 9, 4), backdate_reason="补录"), ADMIN
     )
     await advance_list(date(2023, 9, 20))
     return entry["id"]
@@ -54,10 +56,16 @@ async def test_ten_concurrent_early_removal_applications_leave_one_pending(home)
 
 async def test_the_same_measure_reported_twice_is_stored_once_and_the_repeat_returns_it(home):
     entry_id = await listed(home)
-    first = await record_measure(entry_id, {"measure": "restrict_subsidies", "applied_on": "2025-10-20"}, HEALTH)
-    again = await record_measure(entry_id, {"measure": "restrict_subsidies", "applied_on": "2025-10-20"}, HEALTH)
+    first = await record_measure(
+        entry_id, MeasureIn(measure="restrict_subsidies", applied_on=date(2025, 10, 20)), HEALTH
+    )
+    again = await record_measure(
+        entry_id, MeasureIn(measure="restrict_subsidies", applied_on=date(2025, 10, 20)), HEALTH
+    )
     assert first.created and not again.created and again.measure["id"] == first.measure["id"]
-    other_day = await record_measure(entry_id, {"measure": "restrict_subsidies", "applied_on": "2025-10-21"}, HEALTH)
+    other_day = await record_measure(
+        entry_id, MeasureIn(measure="restrict_subsidies", applied_on=date(2025, 10, 21)), HEALTH
+    )
     assert other_day.created
     assert await PunishmentMeasure.count().run() == 2
 
@@ -65,7 +73,10 @@ async def test_the_same_measure_reported_twice_is_stored_once_and_the_repeat_ret
 async def test_ten_concurrent_identical_measures_are_stored_once(home):
     entry_id = await listed(home)
     results = await asyncio.gather(
-        *[record_measure(entry_id, {"measure": "no_honours", "applied_on": "2025-10-20"}, HEALTH) for _ in range(10)]
+        *[
+            record_measure(entry_id, MeasureIn(measure="no_honours", applied_on=date(2025, 10, 20)), HEALTH)
+            for _ in range(10)
+        ]
     )
     assert len({r.measure["id"] for r in results}) == 1 and sum(r.created for r in results) == 1
     assert await PunishmentMeasure.count().run() == 1

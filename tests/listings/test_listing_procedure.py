@@ -13,6 +13,7 @@ from credit.accounts.system import system_principal
 from credit.errors import Forbidden, IllegalTransition, ProcedureRefused, ValidationFailed
 from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
+from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
 from credit.public.facts import load_facts
 from credit.public.listed import current_list
 from credit.records import service as records
@@ -68,17 +69,17 @@ async def home(db) -> dict:
     return {**institution, "penalty_id": penalty["id"]}
 
 
-async def proposal(home, on="2025-09-20", behaviour="2", by=ADMIN) -> dict:
+async def proposal(home, on=date(2025, 9, 20), behaviour="2", by=ADMIN) -> dict:
     return await service.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": behaviour,
-            "facts": "护理员殴打老年人",
-            "basis": "第六条第二项",
-            "penalty_ids": [home["penalty_id"]],
-            "on": on,
-            "backdate_reason": "补录",
-        },
+        ProposalIn(
+            uscc=home["uscc"],
+            behaviour=behaviour,
+            facts="护理员殴打老年人",
+            basis="第六条第二项",
+            penalty_ids=[home["penalty_id"]],
+            on=on,
+            backdate_reason="补录",
+        ),
         by,
     )
 
@@ -92,7 +93,9 @@ async def test_a_proposal_starts_proposed_with_its_basis_and_a_feed_event(home):
 
 
 async def test_notice_across_national_day_2025_gives_the_working_day_deadline(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     # Sunday 28 Sep is a make-up working day; 1-8 Oct are holidays.
     assert entry["status"] == "notified" and entry["objection_deadline"] == date(2025, 10, 10)
     assert entry["objection_deadline_confirmed"] is True
@@ -100,13 +103,15 @@ async def test_notice_across_national_day_2025_gives_the_working_day_deadline(ho
 
 async def test_notice_across_spring_festival_2026_gives_the_working_day_deadline(home):
     entry = await service.notify(
-        (await proposal(home, on="2026-02-10"))["id"], {"backdate_reason": "补录", "on": "2026-02-12"}, ADMIN
+        (await proposal(home, on=date(2026, 2, 10)))["id"], StepIn(backdate_reason="补录", on=date(2026, 2, 12)), ADMIN
     )
     assert entry["objection_deadline"] == date(2026, 2, 26)
 
 
 async def test_without_objection_the_entry_is_listed_the_day_after_the_window_for_three_years(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     result = await advance_list(date(2025, 10, 11))
     listed = await service.entry_detail(entry["id"])
     assert result.listed == [entry["id"]] and listed["status"] == "listed"
@@ -116,14 +121,16 @@ async def test_without_objection_the_entry_is_listed_the_day_after_the_window_fo
 
 
 async def test_an_objection_inside_the_window_then_upheld_lists_the_entry(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     objected = await service.object_to(
         entry["id"], {"backdate_reason": "补录", "on": "2025-10-10", "text": "事实有误"}, ADMIN
     )
     assert objected["status"] == "objected"
     decided = await service.decide(
         entry["id"],
-        {"outcome": "upheld", "reasons": "复核属实", "backdate_reason": "补录", "on": "2025-10-20"},
+        DecisionIn(outcome="upheld", reasons="复核属实", backdate_reason="补录", on=date(2025, 10, 20)),
         REVIEWER,
     )
     assert decided["status"] == "listed" and decided["listed_on"] == date(2025, 10, 20)
@@ -131,18 +138,22 @@ async def test_an_objection_inside_the_window_then_upheld_lists_the_entry(home):
 
 
 async def test_an_objection_upheld_for_the_subject_withdraws_the_entry(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     await service.object_to(entry["id"], {"backdate_reason": "补录", "on": "2025-09-29", "text": "已整改"}, ADMIN)
     decided = await service.decide(
         entry["id"],
-        {"outcome": "withdrawn", "reasons": "证据不足", "backdate_reason": "补录", "on": "2025-10-09"},
+        DecisionIn(outcome="withdrawn", reasons="证据不足", backdate_reason="补录", on=date(2025, 10, 9)),
         REVIEWER,
     )
     assert decided["status"] == "withdrawn" and (await current_list()).total == 0
 
 
 async def test_an_objection_after_the_window_is_refused_with_the_closing_date(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     with pytest.raises(ProcedureRefused, match="closed on 2025-10-10"):
         await service.object_to(
             entry["id"], {"backdate_reason": "补录", "on": "2025-10-11", "text": "迟到的异议"}, ADMIN
@@ -155,8 +166,8 @@ async def test_a_step_out_of_order_is_refused_naming_the_current_state(home, ste
     entry = await proposal(home)
     calls = {
         "object": lambda: service.object_to(entry["id"], {"text": "x"}, ADMIN),
-        "decide": lambda: service.decide(entry["id"], {"outcome": "upheld", "reasons": "x"}, REVIEWER),
-        "remove": lambda: service.remove(entry["id"], {"reason": "error"}, ADMIN),
+        "decide": lambda: service.decide(entry["id"], DecisionIn(outcome="upheld", reasons="x"), REVIEWER),
+        "remove": lambda: service.remove(entry["id"], RemovalIn(reason="error"), ADMIN),
         "apply": lambda: service.apply_early_removal(entry["id"], {"statement": "x"}, ADMIN),
     }
     with pytest.raises(IllegalTransition) as refused:
@@ -165,17 +176,23 @@ async def test_a_step_out_of_order_is_refused_naming_the_current_state(home, ste
 
 
 async def test_notifying_twice_is_refused(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     with pytest.raises(IllegalTransition, match="is notified"):
-        await service.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-27"}, ADMIN)
+        await service.notify(entry["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 27)), ADMIN)
 
 
 async def test_listing_ends_after_three_years_as_expired_and_leaves_the_public_list(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     await advance_list(date(2025, 10, 11))
     assert (await current_list()).total == 1
     with pytest.raises(ProcedureRefused, match="runs until 2028-10-11"):
-        await service.remove(entry["id"], {"reason": "expired", "backdate_reason": "补录", "on": "2026-01-01"}, ADMIN)
+        await service.remove(
+            entry["id"], RemovalIn(reason="expired", backdate_reason="补录", on=date(2026, 1, 1)), ADMIN
+        )
     result = await advance_list(date(2028, 10, 11))
     removed = await service.entry_detail(entry["id"])
     assert result.expired == [entry["id"]] and removed["status"] == "removed"
@@ -185,7 +202,7 @@ async def test_listing_ends_after_three_years_as_expired_and_leaves_the_public_l
 
 async def test_early_removal_only_after_two_full_years_then_approved_as_repaired(home):
     entry = await service.notify(
-        (await proposal(home, on="2023-09-01"))["id"], {"backdate_reason": "补录", "on": "2023-09-04"}, ADMIN
+        (await proposal(home, on=date(2023, 9, 1)))["id"], StepIn(backdate_reason="补录", on=date(2023, 9, 4)), ADMIN
     )
     await advance_list(date(2023, 9, 20))
     listed = await service.entry_detail(entry["id"])
@@ -213,7 +230,9 @@ async def test_early_removal_only_after_two_full_years_then_approved_as_repaired
 
 
 async def test_revoking_the_basis_penalty_removes_the_listed_entry(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     await advance_list(date(2025, 10, 11))
     penalty = await records.get_penalty(home["penalty_id"])
     await records.update_penalty(
@@ -227,7 +246,9 @@ async def test_revoking_the_basis_penalty_removes_the_listed_entry(home):
 
 
 async def test_a_listed_institution_is_level_d_and_may_not_be_graded(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     await advance_list(date(2025, 10, 11))
     facts = (await load_facts([home["id"]]))[home["id"]]
     assert evaluate(facts, policy_for(date(2025, 11, 1)), date(2025, 11, 1)).level == "D"
@@ -242,14 +263,14 @@ async def test_a_listed_institution_is_level_d_and_may_not_be_graded(home):
 
 async def test_a_court_dishonest_debtor_designation_goes_straight_to_notified(home):
     entry = await service.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "被（2025）苏0402执123号认定为失信被执行人",
-            "basis": "法院决定书",
-            "backdate_reason": "补录",
-            "on": "2025-09-26",
-        },
+        ProposalIn(
+            uscc=home["uscc"],
+            behaviour="court_debtor",
+            facts="被（2025）苏0402执123号认定为失信被执行人",
+            basis="法院决定书",
+            backdate_reason="补录",
+            on=date(2025, 9, 26),
+        ),
         ADMIN,
     )
     assert entry["status"] == "notified" and entry["objection_deadline"] == date(2025, 10, 10)
@@ -264,17 +285,17 @@ async def test_a_second_active_entry_for_the_same_behaviour_is_refused(home):
 async def test_a_basis_penalty_of_another_institution_is_refused(home):
     with pytest.raises(ValidationFailed, match="penalty 999 does not exist"):
         await service.propose(
-            {"institution_id": home["id"], "behaviour": "2", "facts": "x", "basis": "y", "penalty_ids": [999]}, ADMIN
+            ProposalIn(uscc=home["uscc"], behaviour="2", facts="x", basis="y", penalty_ids=[999]), ADMIN
         )
 
 
 async def test_only_regulators_of_the_district_decide(home):
     entry = await proposal(home)
     with pytest.raises(Forbidden):
-        await service.notify(entry["id"], {}, WUJIN_OFFICER)
+        await service.notify(entry["id"], StepIn(), WUJIN_OFFICER)
     with pytest.raises(Forbidden):
-        await service.notify(entry["id"], {}, FIRE_OFFICER)
-    assert (await service.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, TIANNING_OFFICER))[
+        await service.notify(entry["id"], StepIn(), FIRE_OFFICER)
+    assert (await service.notify(entry["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), TIANNING_OFFICER))[
         "status"
     ] == "notified"
 
@@ -310,8 +331,8 @@ async def test_an_unrectified_major_fire_hazard_is_proposed_once_as_behaviour_4(
 async def test_concurrent_transitions_on_one_entry_let_exactly_one_win(home):
     entry = await proposal(home)
     results = await asyncio.gather(
-        service.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN),
-        service.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-29"}, TIANNING_OFFICER),
+        service.notify(entry["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN),
+        service.notify(entry["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 29)), TIANNING_OFFICER),
         return_exceptions=True,
     )
     refused = [r for r in results if isinstance(r, IllegalTransition)]
@@ -321,19 +342,25 @@ async def test_concurrent_transitions_on_one_entry_let_exactly_one_win(home):
 
 
 async def test_a_notified_entry_may_still_be_withdrawn_but_not_once_listed(home):
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
-    assert (await service.withdraw(entry["id"], {"reasons": "撤回"}, ADMIN))["status"] == "withdrawn"
-    other = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
+    assert (await service.withdraw(entry["id"], WithdrawalIn(reasons="撤回"), ADMIN))["status"] == "withdrawn"
+    other = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     await advance_list(date(2025, 10, 11))
     with pytest.raises(IllegalTransition, match="is listed"):
-        await service.withdraw(other["id"], {"reasons": "撤回"}, ADMIN)
+        await service.withdraw(other["id"], WithdrawalIn(reasons="撤回"), ADMIN)
 
 
 async def test_an_unconfirmed_deadline_is_recomputed_when_the_years_calendar_arrives(home, monkeypatch):
     from credit.listings.calendar import WorkingCalendar, YearData
     from credit.listings.tables import ListingEntry
 
-    entry = await service.notify((await proposal(home))["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
+    )
     # As if the entry had been notified in a year without data: Monday-Friday counted, flagged unconfirmed.
     await (
         ListingEntry.update(

@@ -16,6 +16,7 @@ from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.listings import service
 from credit.listings.jobs import advance_list
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition, PunishmentMeasure, RemovalApplication
 from credit.records import service as records
 from credit.registry import service as registry
@@ -117,22 +118,22 @@ async def prepared(state: str) -> dict:
         return found
     # listed more than two years ago (early removal open), less than three (still listed)
     began = today() - timedelta(days=800) if state in ("listed", "applied") else today()
-    back = {"on": began.isoformat(), "backdate_reason": "补录"} if began < today() else {}
+    back = {"on": began, "backdate_reason": "补录"} if began < today() else {}
     entry = await service.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "6",
-            "facts": "骗取运营补贴",
-            "basis": "第六条第六项",
-            "penalty_ids": [penalty["id"]],
+        ProposalIn(
+            uscc=home["uscc"],
+            behaviour="6",
+            facts="骗取运营补贴",
+            basis="第六条第六项",
+            penalty_ids=[penalty["id"]],
             **back,
-        },
+        ),
         SETUP,
     )
     found["entry_id"] = entry["id"]
     if state == "proposed":
         return found
-    await service.notify(entry["id"], back, SETUP)
+    await service.notify(entry["id"], StepIn(**back), SETUP)
     if state == "objected":
         await service.object_to(entry["id"], {"text": "异议"}, SETUP)
     if state in ("listed", "applied"):

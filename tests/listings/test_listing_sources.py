@@ -14,18 +14,22 @@ from credit.accounts.roles import Principal
 from credit.errors import ValidationFailed
 from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
+from credit.listings.schemas import ProposalIn, ReportProposal, StepIn, WithdrawalIn
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
 from credit.registry.schemas import InstitutionIn, PractitionerIn
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
+from credit.validation import typed_from_text
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
 FIRE = Principal(user_id=0, username="agency:fire_rescue", role="agency", agency_code="fire_rescue", via="key")
 
 
-def serious_report(home: dict, number: str) -> dict:
-    return {
+def serious_report(home: dict, number: str, **changes: str) -> PenaltyReport:
+    """A health-commission report of a serious penalty naming behaviour 3, as its text is posted."""
+    body = {
         "subject_name": home["name"],
         "uscc": home["uscc"],
         "decision_number": number,
@@ -38,7 +42,9 @@ def serious_report(home: dict, number: str) -> dict:
         "deciding_agency": "常州市卫生健康委员会",
         "severity": "serious",
         "listing_behaviour": "3",
+        **changes,
     }
+    return typed_from_text(PenaltyReport, body)
 
 
 async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys_own_penalty(home):
@@ -49,16 +55,12 @@ async def test_a_serious_report_with_a_listing_behaviour_proposes_on_the_agencys
 
 
 async def test_an_agency_proposal_may_not_rest_on_another_agencys_penalty(home):
-    other = await report_penalty({**serious_report(home, "常卫罚〔2025〕8号"), "listing_behaviour": ""}, HEALTH)
+    other = await report_penalty(serious_report(home, "常卫罚〔2025〕8号", listing_behaviour=""), HEALTH)
     with pytest.raises(ValidationFailed, match="not reported by your agency"):
         await service.propose_from_report(
-            {
-                "institution_id": home["id"],
-                "behaviour": "3",
-                "facts": "f",
-                "basis": "b",
-                "penalty_ids": [other.penalty["id"]],
-            },
+            ReportProposal(
+                institution_id=home["id"], behaviour="3", facts="f", basis="b", penalty_ids=[other.penalty["id"]]
+            ),
             FIRE,
         )
     assert await ListingEntry.count().run() == 0
@@ -99,25 +101,24 @@ async def test_a_basis_penalty_must_be_against_the_subject_also_for_a_practition
     )
     with pytest.raises(ValidationFailed, match="is not against this institution"):
         await service.propose(
-            {
-                "institution_id": home["id"],
-                "practitioner_id": person["id"],
-                "behaviour": "2",
-                "facts": "f",
-                "basis": "b",
-                "penalty_ids": [foreign["id"]],
-            },
+            ProposalIn(
+                uscc=home["uscc"],
+                practitioner_id=person["id"],
+                behaviour="2",
+                facts="f",
+                basis="b",
+                penalty_ids=[foreign["id"]],
+            ),
             ADMIN,
         )
     assert await ListingEntry.count().run() == 0 and await ListingBasis.count().run() == 0
 
 
 async def test_auto_detected_in_a_request_is_ignored_only_the_detection_job_sets_it(home):
-    typed = await service.propose(
-        {"institution_id": home["id"], "behaviour": "4", "facts": "f", "basis": "b", "auto_detected": True}, ADMIN
-    )
+    # a proposal has no auto_detected field (the API refuses one as an unknown field, the form's is not read)
+    typed = await service.propose(ProposalIn(uscc=home["uscc"], behaviour="4", facts="f", basis="b"), ADMIN)
     assert typed["auto_detected"] is False
-    await service.withdraw(typed["id"], {"reasons": "测试"}, ADMIN)
+    await service.withdraw(typed["id"], WithdrawalIn(reasons="测试"), ADMIN)
     await records.create_fire_inspection(
         home["id"],
         {
@@ -195,7 +196,9 @@ async def test_only_an_overdue_major_fire_hazard_proposes_behaviour_4_citing_its
 async def test_the_advance_job_never_lists_on_an_unconfirmed_deadline(home, monkeypatch):
     from credit.listings.calendar import WorkingCalendar
 
-    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(on=date(2025, 9, 26), backdate_reason="补录"), ADMIN
+    )
     # notified in a year without official calendar data: the deadline was counted Monday-Friday, a guess
     await (
         ListingEntry.update(
@@ -226,7 +229,9 @@ async def test_the_cli_explains_an_entry_waiting_for_the_official_calendar(home,
     from credit.listings.calendar import WorkingCalendar
     from credit.listings.commands import _explain
 
-    entry = await service.notify((await proposal(home))["id"], {"on": "2025-09-26", "backdate_reason": "补录"}, ADMIN)
+    entry = await service.notify(
+        (await proposal(home))["id"], StepIn(on=date(2025, 9, 26), backdate_reason="补录"), ADMIN
+    )
     await (
         ListingEntry.update(
             {

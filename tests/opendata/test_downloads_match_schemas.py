@@ -18,6 +18,7 @@ from credit.demo import build_demo_city
 from credit.disclosures import service
 from credit.disclosures.schemas import DisclosureDocument
 from credit.feedback import service as feedback
+from credit.feedback.schemas import FeedbackIn
 from credit.opendata.dictionary import DOWNLOADS
 from credit.seeding import load_city
 from credit.supervision import service as supervision
@@ -68,8 +69,8 @@ async def inspected(client, monkeypatch):
         await supervision.publish_result(task["id"], BOB)
     await supervision.confirm_rectification(tasks[0]["id"], SupervisionRectificationIn(rectified_on=today()), BOB)
     home = (await client.get("/api/v1/institutions", params={"district": TIANNING})).json()["items"][0]
-    await feedback.submit({"what_happened": "晚饭太凉，护理员态度差", "uscc": home["uscc"]})
-    await feedback.submit({"what_happened": "希望增加公办养老院床位"})
+    await feedback.submit(FeedbackIn(what_happened="晚饭太凉，护理员态度差", uscc=home["uscc"]))
+    await feedback.submit(FeedbackIn(what_happened="希望增加公办养老院床位"))
     await service.publish(today())
     return client
 

@@ -7,6 +7,7 @@ import feedparser
 
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import DecisionIn, RemovalIn
 from credit.records import service as records
 from tests import factories
 
@@ -39,7 +40,7 @@ async def listed(home) -> dict:
     """A court's designation on `home`, objected to and upheld on review: listed today."""
     entry = await factories.list_entry(home)
     await listings.object_to(entry["id"], {"text": "已履行"}, factories.SETUP)
-    return await listings.decide(entry["id"], {"outcome": "upheld", "reasons": "法院名单仍在"}, REVIEWER)
+    return await listings.decide(entry["id"], DecisionIn(outcome="upheld", reasons="法院名单仍在"), REVIEWER)
 
 
 async def test_a_home_feed_is_valid_atom_with_its_level_records_and_links_to_the_profile(client):
@@ -137,7 +138,7 @@ async def test_the_list_feed_shows_a_listing_and_then_only_its_removal(client):
     assert feed.entries[0].summary.startswith(f"{home['name']}自 {entry['listed_on']} 起列入名单。")  # no end
     assert feed.entries[0].link.endswith(f"/institutions/{home['uscc']}#list-heading")
     assert tag(home, "listing", entry["id"], "listed") in ids(await home_feed(client, home))
-    await listings.remove(entry["id"], {"reason": "court_removed"}, factories.SETUP)
+    await listings.remove(entry["id"], RemovalIn(reason="court_removed"), factories.SETUP)
     feed = parsed(await client.get("/listing/feed.atom"))  # the brief's address serves the same feed
     assert ids(feed) == [tag(home, "listing", entry["id"], "removed")]
     assert "法院已移出" in feed.entries[0].summary

@@ -29,8 +29,10 @@ from credit.seeding import ensure_agencies
 from credit.sharing.exports import active_penalty_rows
 from credit.sharing.keys import issue_key
 from credit.sharing.reports import report_penalty
+from credit.sharing.schemas import PenaltyReport
 from credit.sharing.tables import ChangeEvent
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from scoring import evaluate, policy_for
 
 SETUP = system_principal("setup")
@@ -276,8 +278,15 @@ async def test_no_scope_rule_passes_on_a_penalty_without_an_institution(client, 
     key = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
     unmatched = (
         await report_penalty(
-            fine(
-                "常卫罚〔2026〕5号", 120, subject_name="某养老院", uscc=code(99), deciding_agency="常州市卫生健康委员会"
+            typed_from_text(
+                PenaltyReport,
+                fine(
+                    "常卫罚〔2026〕5号",
+                    120,
+                    subject_name="某养老院",
+                    uscc=code(99),
+                    deciding_agency="常州市卫生健康委员会",
+                ),
             ),
             key,
         )

@@ -15,6 +15,7 @@ from credit import changefeed
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.listings.jobs import advance_list
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry
 from credit.records.tables import Penalty
 from credit.registry import service as registry
@@ -227,18 +228,18 @@ async def test_match_by_id_number_finds_the_practitioners_institution_without_re
 async def listed_entry(home: dict) -> int:
     penalty = await Penalty.select(Penalty.id).first().run()
     entry = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "2",
-            "facts": "f",
-            "basis": "b",
-            "penalty_ids": [penalty["id"]],
-            "backdate_reason": "补录",
-            "on": "2025-09-20",
-        },
+        ProposalIn(
+            uscc=home["uscc"],
+            behaviour="2",
+            facts="f",
+            basis="b",
+            penalty_ids=[penalty["id"]],
+            backdate_reason="补录",
+            on=date(2025, 9, 20),
+        ),
         ADMIN,
     )
-    await listings.notify(entry["id"], {"backdate_reason": "补录", "on": "2025-09-26"}, ADMIN)
+    await listings.notify(entry["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN)
     await advance_list(date(2025, 10, 11))
     return entry["id"]
 

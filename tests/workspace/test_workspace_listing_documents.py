@@ -10,6 +10,7 @@ from workspace_helpers import post, sign_in
 
 from credit.accounts.service import issue_token
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry
 from credit.timeutil import today
 
@@ -36,12 +37,7 @@ async def test_the_decision_document_names_facts_basis_measures_duration_repair_
 
 async def test_a_court_designation_refused_withdrawal_is_a_plain_message_and_a_409(client, home):
     court = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "（2026）苏04执12号",
-            "basis": "失信被执行人名单",
-        },
+        ProposalIn(uscc=home["uscc"], behaviour="court_debtor", facts="（2026）苏04执12号", basis="失信被执行人名单"),
         SYSTEM,
     )
     await sign_in(client, "city")
@@ -58,12 +54,7 @@ async def test_a_court_designation_refused_withdrawal_is_a_plain_message_and_a_4
 
 async def test_the_api_refuses_withdrawing_a_court_designation_with_a_problem(client, home):
     court = await listings.propose(
-        {
-            "institution_id": home["id"],
-            "behaviour": "court_debtor",
-            "facts": "（2026）苏04执13号",
-            "basis": "失信被执行人名单",
-        },
+        ProposalIn(uscc=home["uscc"], behaviour="court_debtor", facts="（2026）苏04执13号", basis="失信被执行人名单"),
         SYSTEM,
     )
     token = (await issue_token("city", actor="test")).token
@@ -77,7 +68,7 @@ async def test_the_api_refuses_withdrawing_a_court_designation_with_a_problem(cl
 
 
 async def test_the_dashboard_shows_an_entry_waiting_for_the_official_calendar(client, home):
-    entry = await listings.notify(home["entry_id"], {}, SYSTEM)
+    entry = await listings.notify(home["entry_id"], StepIn(), SYSTEM)
     await (
         ListingEntry.update(
             {ListingEntry.objection_deadline: date(2026, 1, 5), ListingEntry.objection_deadline_confirmed: False}

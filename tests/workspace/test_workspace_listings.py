@@ -13,12 +13,14 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
+from credit.listings.schemas import ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
+from credit.sharing.schemas import MeasureIn
 from credit.timeutil import now_utc, today
 
 SYSTEM = system_principal()
@@ -81,13 +83,13 @@ async def home(db) -> dict:
         SYSTEM,
     )
     entry = await listings.propose(
-        {
-            "institution_id": institution["id"],
-            "behaviour": "2",
-            "facts": "护理员殴打老年人",
-            "basis": "民发〔2019〕103号 第六条第二项",
-            "penalty_ids": [penalty["id"]],
-        },
+        ProposalIn(
+            uscc=institution["uscc"],
+            behaviour="2",
+            facts="护理员殴打老年人",
+            basis="民发〔2019〕103号 第六条第二项",
+            penalty_ids=[penalty["id"]],
+        ),
         SYSTEM,
     )
     return {**institution, "penalty_id": penalty["id"], "entry_id": entry["id"]}
@@ -237,7 +239,7 @@ async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, ho
 
 
 async def test_a_review_decision_without_an_outcome_is_refused_beside_the_choice(client, home):
-    await listings.notify(home["entry_id"], {}, SYSTEM)
+    await listings.notify(home["entry_id"], StepIn(), SYSTEM)
     await listings.object_to(home["entry_id"], {"text": "异议"}, SYSTEM)
     await sign_in(client, "city")
     response = await post(client, f"/workspace/listings/{home['entry_id']}/decision", {"reasons": "维持"})
@@ -269,7 +271,7 @@ async def test_an_unconfirmed_objection_deadline_is_marked_so(client, home):
 async def test_the_feedback_table_shows_an_agencys_measure_and_not_yet_for_the_others(client, home):
     await sign_in(client, "city")
     await walk_to_listed(client, home["entry_id"])
-    await record_measure(home["entry_id"], {"measure": "restrict_subsidies", "applied_on": today().isoformat()}, HEALTH)
+    await record_measure(home["entry_id"], MeasureIn(measure="restrict_subsidies", applied_on=today()), HEALTH)
     page = await client.get(f"/workspace/listings/{home['entry_id']}")
     rows = dict(re.findall(r'<tr data-testid="feedback-([a-z_]+)">(.*?)</tr>', page.text, re.S))
     assert len(rows) == 7
@@ -353,12 +355,7 @@ async def test_the_list_filters_by_state_counts_each_state_and_keeps_a_district_
         SYSTEM,
     )
     notified = await listings.propose(
-        {
-            "institution_id": other["id"],
-            "behaviour": "court_debtor",
-            "facts": "法院认定",
-            "basis": "（2026）苏0412执123号",
-        },
+        ProposalIn(uscc=other["uscc"], behaviour="court_debtor", facts="法院认定", basis="（2026）苏0412执123号"),
         SYSTEM,
     )
     assert notified["status"] == "notified"
@@ -478,12 +475,7 @@ async def test_the_review_of_a_court_designation_offers_upholding_only(client, h
         SYSTEM,
     )
     court = await listings.propose(
-        {
-            "institution_id": other["id"],
-            "behaviour": "court_debtor",
-            "facts": "法院认定",
-            "basis": "（2026）苏0412执124号",
-        },
+        ProposalIn(uscc=other["uscc"], behaviour="court_debtor", facts="法院认定", basis="（2026）苏0412执124号"),
         SYSTEM,
     )
     await listings.object_to(court["id"], {"on": today().isoformat(), "text": "已履行完毕"}, SYSTEM)

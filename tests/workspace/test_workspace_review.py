@@ -17,6 +17,7 @@ from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.reports import report_penalty, review_queue
+from credit.sharing.schemas import PenaltyReport
 from credit.timeutil import today
 
 SYSTEM = system_principal()
@@ -50,18 +51,18 @@ async def queued(db) -> dict:
     )
     unknown = make_uscc(99)
     report = await report_penalty(
-        {
-            "subject_name": "天宁康乐养老院（报送名称）",
-            "uscc": unknown,
-            "decision_number": "常卫罚〔2026〕15号",
-            "facts": "医务室未取得许可开展诊疗",
-            "legal_basis": "《医疗机构管理条例》第四十三条",
-            "penalty_kind": "罚款",
-            "content": "罚款三千元",
-            "fine_yuan": "3000",
-            "decision_date": (today() - timedelta(days=12)).isoformat(),
-            "deciding_agency": "常州市卫生健康委员会",
-        },
+        PenaltyReport(
+            subject_name="天宁康乐养老院（报送名称）",
+            uscc=unknown,
+            decision_number="常卫罚〔2026〕15号",
+            facts="医务室未取得许可开展诊疗",
+            legal_basis="《医疗机构管理条例》第四十三条",
+            penalty_kind="罚款",
+            content="罚款三千元",
+            fine_yuan="3000",
+            decision_date=today() - timedelta(days=12),
+            deciding_agency="常州市卫生健康委员会",
+        ),
         HEALTH,
     )
     assert report.created
