@@ -28,7 +28,7 @@ from credit.feedback import service as feedback
 from credit.feedback.schemas import FeedbackIn
 from credit.feedback.tables import Feedback
 from credit.listings import service as listings
-from credit.listings.schemas import ProposalIn
+from credit.listings.schemas import EarlyRemovalIn, ProposalIn
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
@@ -703,7 +703,7 @@ async def world(client) -> dict[str, Any]:
         await listed_two_years(home["id"], "8", matched["id"]),
         await listed_two_years(home["id"], "9", matched["id"]),
     )
-    await listings.apply_early_removal(removal_entry, {"statement": "已整改到位"}, SETUP)
+    await listings.apply_early_removal(removal_entry, EarlyRemovalIn(**{"statement": "已整改到位"}), SETUP)
     assert matched["institution"] == home["id"] and unmatched["institution"] is None
     # What the home asked already: an open change of its address, a rectification report of a second hazard.
     own = Principal(user_id=0, username="home_own", role="institution", institution_uscc=home["uscc"])

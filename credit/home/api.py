@@ -138,7 +138,7 @@ class HomeApiController(Controller):
         409 naming `text` with the date it closed."""
         uploads = uploads_of(data.evidence_files)
         on = clock.today()
-        await self_service.object_as_home(entry_id, {"text": data.text}, principal, uploads, on)
+        await self_service.object_as_home(entry_id, data, principal, uploads, on)
         return entry_out(await self_service.entry_for_home(entry_id, principal, on), on)
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="getMyPenaltyRepair")
@@ -190,8 +190,7 @@ class HomeApiController(Controller):
         """Apply for early removal (listed two full years; not a court designation), dated today, with the
         commitment (`agree`) and evidence files."""
         uploads = uploads_of(data.evidence_files)
-        values = {"statement": data.statement, AGREE_FIELD: data.agree}
-        return entry_out(await self_service.apply_removal_as_home(entry_id, values, principal, uploads))
+        return entry_out(await self_service.apply_removal_as_home(entry_id, data, principal, uploads))
 
     @post("/entries/{entry_id:int}/removal/withdrawal", operation_id="withdrawMyEarlyRemoval")
     async def withdraw_removal(self, entry_id: RecordId, principal: NamedDependency[Principal]) -> s.HomeEntryOut:

@@ -16,7 +16,7 @@ import msgspec
 from credit.api_params import Version, closed_set
 from credit.evidence.service import KINDS as EVIDENCE_KINDS
 from credit.listings import rules
-from credit.listings.schemas import Behaviour, EntryStatus, SubjectKind
+from credit.listings.schemas import Behaviour, EntryStatus, HomeEarlyRemovalIn, HomeObjectionIn, SubjectKind
 from credit.records.hazard_reports import STATUSES as REPORT_STATUSES
 from credit.records.repair import STATUSES as REPAIR_STATUSES
 from credit.records.schemas import FireInspectionOut, GradingOut, HazardCategory, PenaltyOut
@@ -57,10 +57,9 @@ class EvidenceFileOut(msgspec.Struct):
     uploaded_at: dt.datetime
 
 
-class ObjectionFiling(msgspec.Struct, forbid_unknown_fields=True):
+class ObjectionFiling(HomeObjectionIn, forbid_unknown_fields=True):
     """The home's objection (异议) to a list notice, dated today, within the window."""
 
-    text: str
     evidence_files: list[EvidenceFileIn] = []
 
 
@@ -78,12 +77,10 @@ class RepairFiling(msgspec.Struct, forbid_unknown_fields=True):
     evidence_files: list[EvidenceFileIn] = []
 
 
-class EarlyRemovalFiling(msgspec.Struct, forbid_unknown_fields=True):
+class EarlyRemovalFiling(HomeEarlyRemovalIn, forbid_unknown_fields=True):
     """The home's application for early removal of one of its list entries (listed two full years), dated today,
     with the credit commitment it agrees to (`agree`)."""
 
-    statement: str
-    agree: bool
     evidence_files: list[EvidenceFileIn] = []
 
 

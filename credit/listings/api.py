@@ -11,7 +11,7 @@ from litestar.params import JSONBody, Parameter
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal
-from credit.api_params import RecordId, present_fields
+from credit.api_params import RecordId
 from credit.clock import Clock
 from credit.identifiers import mask_free_text_fields
 from credit.listings import service
@@ -28,14 +28,6 @@ from credit.listings.schemas import (
     StepIn,
 )
 from credit.public.listed import current_list
-
-
-def _values(data: msgspec.Struct) -> dict[str, Any]:
-    """The body as the steps that still read a mapping take it (objection, early removal and its decision)."""
-    values = present_fields(data)
-    if "on" in values:
-        values["on"] = values["on"].isoformat()
-    return values
 
 
 def _out(entry: dict[str, Any]) -> ListEntryOut:
@@ -89,7 +81,7 @@ class ListingController(Controller):
         principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Record the subject's objection, within the objection window."""
-        return _out(await service.object_to(entry_id, _values(data), principal, day=clock.today()))
+        return _out(await service.object_to(entry_id, data, principal, day=clock.today()))
 
     @post("/{entry_id:int}/decision", operation_id="decideListEntry", guards=[requires_login])
     async def decision(
@@ -122,7 +114,7 @@ class ListingController(Controller):
         principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Record an application for early removal (after two full years on the list)."""
-        return _out(await service.apply_early_removal(entry_id, _values(data), principal, day=clock.today()))
+        return _out(await service.apply_early_removal(entry_id, data, principal, day=clock.today()))
 
     @post("/{entry_id:int}/early-removal/decision", operation_id="decideEarlyRemoval", guards=[requires_login])
     async def early_removal_decision(
@@ -133,4 +125,4 @@ class ListingController(Controller):
         principal: NamedDependency[Principal],
     ) -> ListEntryOut:
         """Approve (removed as repaired) or reject the pending early-removal application."""
-        return _out(await service.decide_early_removal(entry_id, _values(data), principal, day=clock.today()))
+        return _out(await service.decide_early_removal(entry_id, data, principal, day=clock.today()))

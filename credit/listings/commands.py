@@ -115,7 +115,7 @@ async def regulator_named(username: str):
 def _step(args: argparse.Namespace) -> int:
     from credit.errors import DomainError
     from credit.listings import service
-    from credit.listings.schemas import DecisionIn, RemovalIn, StepIn, WithdrawalIn
+    from credit.listings.schemas import DecisionIn, ObjectionIn, RemovalIn, StepIn, WithdrawalIn
     from credit.validation import typed_from_text
 
     values = {
@@ -128,7 +128,7 @@ def _step(args: argparse.Namespace) -> int:
     }
     steps: dict[str, tuple[Callable[..., Awaitable[dict[str, Any]]], type[msgspec.Struct] | None]] = {
         "notify": (service.notify, StepIn),
-        "object": (service.object_to, None),  # reads a mapping
+        "object": (service.object_to, ObjectionIn),
         "decide": (service.decide, DecisionIn),
         "remove": (service.remove, RemovalIn),
         "withdraw": (service.withdraw, WithdrawalIn),

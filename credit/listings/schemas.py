@@ -76,6 +76,22 @@ class EarlyRemovalDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     backdate_reason: str = ""  # required when `on` is before today
 
 
+class HomeObjectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A home's own objection (异议) to a list notice, dated today: the /my form's field, and with the evidence
+    files the home API's body (credit.home.schemas.ObjectionFiling)."""
+
+    text: str
+
+
+class HomeEarlyRemovalIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A home's own application for early removal, dated today, with the credit commitment it agreed to
+    (`agree`): the /my form's fields, and with the evidence files the home API's body
+    (credit.home.schemas.EarlyRemovalFiling)."""
+
+    statement: str
+    agree: bool
+
+
 class ReportProposal(msgspec.Struct, forbid_unknown_fields=True):
     """What an agency's serious penalty report proposes (credit.sharing.reports): the subject matched by USCC,
     the listing behaviour the report names, its facts and legal basis, and the reported penalty as the basis.

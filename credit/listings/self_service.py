@@ -21,6 +21,7 @@ from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefus
 from credit.evidence import service as evidence
 from credit.evidence.commitment import AGREE_FIELD, COMMITMENT_ZH, NOT_AGREED
 from credit.listings import rules
+from credit.listings.schemas import HomeEarlyRemovalIn, HomeObjectionIn
 from credit.listings.service import (
     StepDay,
     entry_detail,
@@ -171,7 +172,7 @@ def _checked_files(uploads: Sequence[evidence.Upload], check: Checker) -> list[e
 
 async def object_as_home(
     entry_id: int,
-    data: dict[str, Any],
+    data: HomeObjectionIn,
     by: Principal,
     uploads: Sequence[evidence.Upload] = (),
     on: date | None = None,
@@ -208,7 +209,7 @@ async def object_as_home(
 
 async def apply_removal_as_home(
     entry_id: int,
-    data: dict[str, Any],
+    data: HomeEarlyRemovalIn,
     by: Principal,
     uploads: Sequence[evidence.Upload] = (),
     on: date | None = None,

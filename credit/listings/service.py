@@ -17,6 +17,9 @@ from credit.listings.calendar import WorkingCalendar
 from credit.listings.schemas import (
     DecisionIn,
     DetectedProposal,
+    EarlyRemovalDecisionIn,
+    EarlyRemovalIn,
+    ObjectionIn,
     ProposalIn,
     RemovalIn,
     ReportProposal,
@@ -445,9 +448,7 @@ async def notify(entry_id: int, data: StepIn, by: Principal, *, day: date | None
         return await _notify(entry, step, by)
 
 
-async def object_to(
-    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
-) -> dict[str, Any]:
+async def object_to(entry_id: int, data: ObjectionIn, by: Principal, *, day: date | None = None) -> dict[str, Any]:
     """Record the subject's objection (异议): notified -> objected, only within the objection window."""
     check = Checker(data)
     step = _on(check, day)
@@ -551,7 +552,7 @@ async def remove(entry_id: int, data: RemovalIn, by: Principal, *, day: date | N
 
 
 async def apply_early_removal(
-    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+    entry_id: int, data: EarlyRemovalIn, by: Principal, *, day: date | None = None
 ) -> dict[str, Any]:
     """Record the subject's application for early removal (信用修复), allowed after two full years listed."""
     check = Checker(data)
@@ -656,7 +657,7 @@ async def withdraw_removal_application(entry: Mapping[str, Any], by: Principal) 
 
 
 async def decide_early_removal(
-    entry_id: int, data: Mapping[str, Any], by: Principal, *, day: date | None = None
+    entry_id: int, data: EarlyRemovalDecisionIn, by: Principal, *, day: date | None = None
 ) -> dict[str, Any]:
     """Approve (-> removed, reason repaired) or reject the pending early-removal application, with reasons."""
     check = Checker(data)

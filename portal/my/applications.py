@@ -32,7 +32,9 @@ from credit.errors import (
 from credit.evidence.commitment import COMMITMENT_EN, COMMITMENT_ZH
 from credit.evidence.store import StoreUnavailable
 from credit.listings import self_service
+from credit.listings.schemas import HomeEarlyRemovalIn
 from credit.records import repair
+from credit.validation import typed_from_text
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.my.views import on_forbidden, on_not_found, page, password_first
@@ -244,7 +246,8 @@ class MyApplicationsController(Controller):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await self_service.apply_removal_as_home(entry_id, values, principal, uploads, clock.today())
+            filed = typed_from_text(HomeEarlyRemovalIn, values)
+            await self_service.apply_removal_as_home(entry_id, filed, principal, uploads, clock.today())
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await removal_page(

@@ -21,10 +21,12 @@ from credit.disclosures.queries import credit_of
 from credit.errors import Forbidden, IllegalTransition, NotFound, ProcedureRefused, ValidationFailed
 from credit.evidence.store import StoreUnavailable
 from credit.listings import self_service
+from credit.listings.schemas import HomeObjectionIn
 from credit.public.outlook import outlook_of_home
 from credit.records.queries import gradings_of, inspections_of, penalties_of
 from credit.registry import service as registry
 from credit.registry.districts import district_name
+from credit.validation import typed_from_text
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import LIMITS, MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.workspace import labels
@@ -141,7 +143,8 @@ class MyHomeController(Controller):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await self_service.object_as_home(entry_id, values, principal, uploads, clock.today())
+            filed = typed_from_text(HomeObjectionIn, values)
+            await self_service.object_as_home(entry_id, filed, principal, uploads, clock.today())
         except (ValidationFailed, ProcedureRefused, IllegalTransition) as error:
             entry = await self_service.open_notice(entry_id, principal, clock.now())
             return page(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
 from datetime import date
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
 import msgspec
@@ -20,7 +20,16 @@ from credit.errors import FieldError, IllegalTransition, NotFound, ProcedureRefu
 from credit.listings import rules, service
 from credit.listings.behaviours import COURT_DEBTOR
 from credit.listings.queries import count_entries_by_state, search_entries
-from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
+from credit.listings.schemas import (
+    DecisionIn,
+    EarlyRemovalDecisionIn,
+    EarlyRemovalIn,
+    ObjectionIn,
+    ProposalIn,
+    RemovalIn,
+    StepIn,
+    WithdrawalIn,
+)
 from credit.listings.self_service import evidence_of_entry, receipt_of
 from credit.records.queries import penalties_of
 from credit.registry.service import get_institution, list_practitioners
@@ -81,8 +90,6 @@ SAVED: dict[str, Label] = {
     "early-removal-decision": ("提前移出申请已作出决定。", "The early-removal application was decided."),
 }
 PAGE_SIZE = 20
-
-S = TypeVar("S", bound=msgspec.Struct)
 
 
 def step_errors(errors: list[FieldError]) -> dict[str, dict[str, str]]:
@@ -226,13 +233,6 @@ def penalty_ids(raw: list[str]) -> list[Any]:
     return [int(v) if v.strip().isdigit() else v for v in raw if v.strip()]
 
 
-def form_struct(kind: type[S], values: Mapping[str, Any]) -> S:
-    """The struct a step's service takes, from its form's text (credit.validation.typed_from_text). A required
-    field the browser did not send (a radio left unchosen) is blank, so that the service names it as required."""
-    blank = {field.name: "" for field in msgspec.structs.fields(kind) if field.required}
-    return typed_from_text(kind, {**blank, **values})
-
-
 class Step(Protocol):
     """A step of the procedure (credit.listings.service): entry, the step's struct (or the form values, for the
     steps that read a mapping), who, and the day it is."""
@@ -315,7 +315,7 @@ class ListingPages(WorkspaceController):
         except ValueError:
             raise NotFound("institution") from None
         uscc = (await get_institution(institution_id))["uscc"]
-        data = form_struct(ProposalIn, {**values, "uscc": uscc, "penalty_ids": penalty_ids(chosen)})
+        data = typed_from_text(ProposalIn, {**values, "uscc": uscc, "penalty_ids": penalty_ids(chosen)})
         shown = {**values, "penalty_ids": [str(v) for v in chosen]}
         try:
             entry = await service.propose(data, principal, day=clock.today())
@@ -353,7 +353,7 @@ class ListingPages(WorkspaceController):
         refusal re-shows the page with nothing changed."""
         values = await posted(request)
         try:
-            await action(entry_id, form_struct(kind, values) if kind else values, principal, day=clock.today())
+            await action(entry_id, typed_from_text(kind, values) if kind else values, principal, day=clock.today())
         except ValidationFailed as error:
             return await entry_page(
                 principal,
@@ -388,7 +388,7 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "objection", service.object_to)
+        return await self._step(request, clock, principal, entry_id, "objection", service.object_to, ObjectionIn)
 
     @post("/listings/{entry_id:int}/decision", operation_id="workspaceDecideListing")
     async def decision(
@@ -428,7 +428,9 @@ class ListingPages(WorkspaceController):
         principal: NamedDependency[Principal],
         entry_id: FromPath[int],
     ) -> Template | Redirect:
-        return await self._step(request, clock, principal, entry_id, "early-removal", service.apply_early_removal)
+        return await self._step(
+            request, clock, principal, entry_id, "early-removal", service.apply_early_removal, EarlyRemovalIn
+        )
 
     @post("/listings/{entry_id:int}/early-removal/decision", operation_id="workspaceDecideEarlyRemoval")
     async def early_removal_decision(
@@ -439,5 +441,11 @@ class ListingPages(WorkspaceController):
         entry_id: FromPath[int],
     ) -> Template | Redirect:
         return await self._step(
-            request, clock, principal, entry_id, "early-removal-decision", service.decide_early_removal
+            request,
+            clock,
+            principal,
+            entry_id,
+            "early-removal-decision",
+            service.decide_early_removal,
+            EarlyRemovalDecisionIn,
         )

@@ -11,7 +11,7 @@ from credit.errors import IllegalTransition, ProcedureRefused
 from credit.listings import service
 from credit.listings.calendar import WorkingCalendar, YearData, fallback_is_working_day
 from credit.listings.jobs import advance_list, recompute_deadlines
-from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
+from credit.listings.schemas import DecisionIn, ObjectionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
 from credit.listings.tables import ListingEntry
 from tests.listings.test_listing_procedure import ADMIN, REVIEWER, home, proposal  # noqa: F401 (fixture)
 
@@ -61,7 +61,9 @@ async def test_a_listing_the_real_calendar_moves_later_is_flagged_and_the_window
     assert after["calendar_review_until"] == date(2025, 1, 20) and "2 working day(s)" in after["calendar_review_note"]
     assert (await recompute_deadlines(date(2025, 1, 16))).flagged == []  # once
     with pytest.raises(ProcedureRefused, match="reopened objection window closed"):
-        await service.object_to(entry["id"], {"text": "x", "on": "2025-01-21", "backdate_reason": "补录"}, ADMIN)
+        await service.object_to(
+            entry["id"], ObjectionIn(**{"text": "x", "on": "2025-01-21", "backdate_reason": "补录"}), ADMIN
+        )
 
 
 async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_one_does_not(home, monkeypatch):
@@ -76,7 +78,7 @@ async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_on
         .run()
     )
     objected = await service.object_to(
-        entry["id"], {"text": "异议期不足", "on": "2025-01-17", "backdate_reason": "补录"}, ADMIN
+        entry["id"], ObjectionIn(**{"text": "异议期不足", "on": "2025-01-17", "backdate_reason": "补录"}), ADMIN
     )
     assert objected["status"] == "objected"
     other = await service.notify(
@@ -84,7 +86,9 @@ async def test_a_reopened_window_lets_the_subject_object_and_an_entry_without_on
     )
     await advance_list(date(2025, 10, 20))
     with pytest.raises(IllegalTransition):
-        await service.object_to(other["id"], {"text": "x", "on": "2025-10-21", "backdate_reason": "补录"}, ADMIN)
+        await service.object_to(
+            other["id"], ObjectionIn(**{"text": "x", "on": "2025-10-21", "backdate_reason": "补录"}), ADMIN
+        )
 
 
 async def court_entry(home: dict) -> dict:
@@ -106,7 +110,9 @@ async def test_a_court_designation_cannot_be_withdrawn_by_review_and_has_no_fixe
     entry = await court_entry(home)
     with pytest.raises(ProcedureRefused, match="follows the court's list"):
         await service.withdraw(entry["id"], WithdrawalIn(reasons="复核撤回"), ADMIN)
-    await service.object_to(entry["id"], {"text": "已履行", "on": "2025-09-29", "backdate_reason": "补录"}, ADMIN)
+    await service.object_to(
+        entry["id"], ObjectionIn(**{"text": "已履行", "on": "2025-09-29", "backdate_reason": "补录"}), ADMIN
+    )
     with pytest.raises(ProcedureRefused, match="follows the court's list") as refused:
         await service.decide(entry["id"], DecisionIn(outcome="withdrawn", reasons="r"), REVIEWER)
     assert refused.value.field == "outcome"

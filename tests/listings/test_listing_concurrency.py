@@ -13,7 +13,7 @@ from credit.db import current_engine
 from credit.errors import ProcedureRefused
 from credit.listings import service
 from credit.listings.jobs import advance_list
-from credit.listings.schemas import StepIn
+from credit.listings.schemas import EarlyRemovalIn, StepIn
 from credit.listings.tables import ListingEntry, PunishmentMeasure, RemovalApplication
 from credit.sharing.measures import record_measure
 from credit.sharing.schemas import MeasureIn
@@ -45,7 +45,7 @@ async def test_ten_concurrent_early_removal_applications_leave_one_pending(home)
 
     async def apply():
         return await service.apply_early_removal(
-            entry_id, {"statement": "已整改", "on": "2025-09-12", "backdate_reason": "补录"}, ADMIN
+            entry_id, EarlyRemovalIn(**{"statement": "已整改", "on": "2025-09-12", "backdate_reason": "补录"}), ADMIN
         )
 
     results = await asyncio.gather(*[apply() for _ in range(10)], return_exceptions=True)

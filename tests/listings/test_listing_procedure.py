@@ -13,7 +13,16 @@ from credit.accounts.system import system_principal
 from credit.errors import Forbidden, IllegalTransition, ProcedureRefused, ValidationFailed
 from credit.listings import service
 from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
-from credit.listings.schemas import DecisionIn, ProposalIn, RemovalIn, StepIn, WithdrawalIn
+from credit.listings.schemas import (
+    DecisionIn,
+    EarlyRemovalDecisionIn,
+    EarlyRemovalIn,
+    ObjectionIn,
+    ProposalIn,
+    RemovalIn,
+    StepIn,
+    WithdrawalIn,
+)
 from credit.public.facts import load_facts
 from credit.public.listed import current_list
 from credit.records import service as records
@@ -125,7 +134,7 @@ async def test_an_objection_inside_the_window_then_upheld_lists_the_entry(home):
         (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
     )
     objected = await service.object_to(
-        entry["id"], {"backdate_reason": "补录", "on": "2025-10-10", "text": "事实有误"}, ADMIN
+        entry["id"], ObjectionIn(**{"backdate_reason": "补录", "on": "2025-10-10", "text": "事实有误"}), ADMIN
     )
     assert objected["status"] == "objected"
     decided = await service.decide(
@@ -141,7 +150,9 @@ async def test_an_objection_upheld_for_the_subject_withdraws_the_entry(home):
     entry = await service.notify(
         (await proposal(home))["id"], StepIn(backdate_reason="补录", on=date(2025, 9, 26)), ADMIN
     )
-    await service.object_to(entry["id"], {"backdate_reason": "补录", "on": "2025-09-29", "text": "已整改"}, ADMIN)
+    await service.object_to(
+        entry["id"], ObjectionIn(**{"backdate_reason": "补录", "on": "2025-09-29", "text": "已整改"}), ADMIN
+    )
     decided = await service.decide(
         entry["id"],
         DecisionIn(outcome="withdrawn", reasons="证据不足", backdate_reason="补录", on=date(2025, 10, 9)),
@@ -156,7 +167,7 @@ async def test_an_objection_after_the_window_is_refused_with_the_closing_date(ho
     )
     with pytest.raises(ProcedureRefused, match="closed on 2025-10-10"):
         await service.object_to(
-            entry["id"], {"backdate_reason": "补录", "on": "2025-10-11", "text": "迟到的异议"}, ADMIN
+            entry["id"], ObjectionIn(**{"backdate_reason": "补录", "on": "2025-10-11", "text": "迟到的异议"}), ADMIN
         )
     assert (await service.entry_detail(entry["id"]))["status"] == "notified"
 
@@ -165,10 +176,10 @@ async def test_an_objection_after_the_window_is_refused_with_the_closing_date(ho
 async def test_a_step_out_of_order_is_refused_naming_the_current_state(home, step):
     entry = await proposal(home)
     calls = {
-        "object": lambda: service.object_to(entry["id"], {"text": "x"}, ADMIN),
+        "object": lambda: service.object_to(entry["id"], ObjectionIn(**{"text": "x"}), ADMIN),
         "decide": lambda: service.decide(entry["id"], DecisionIn(outcome="upheld", reasons="x"), REVIEWER),
         "remove": lambda: service.remove(entry["id"], RemovalIn(reason="error"), ADMIN),
-        "apply": lambda: service.apply_early_removal(entry["id"], {"statement": "x"}, ADMIN),
+        "apply": lambda: service.apply_early_removal(entry["id"], EarlyRemovalIn(**{"statement": "x"}), ADMIN),
     }
     with pytest.raises(IllegalTransition) as refused:
         await calls[step]()
@@ -209,21 +220,23 @@ async def test_early_removal_only_after_two_full_years_then_approved_as_repaired
     assert listed["listed_on"] == date(2023, 9, 12)
     with pytest.raises(ProcedureRefused, match="from 2025-09-12"):
         await service.apply_early_removal(
-            entry["id"], {"statement": "已整改", "backdate_reason": "补录", "on": "2025-09-11"}, ADMIN
+            entry["id"], EarlyRemovalIn(**{"statement": "已整改", "backdate_reason": "补录", "on": "2025-09-11"}), ADMIN
         )
     await service.apply_early_removal(
-        entry["id"], {"statement": "已整改", "backdate_reason": "补录", "on": "2025-09-12"}, ADMIN
+        entry["id"], EarlyRemovalIn(**{"statement": "已整改", "backdate_reason": "补录", "on": "2025-09-12"}), ADMIN
     )
     rejected = await service.decide_early_removal(
-        entry["id"], {"decision": "rejected", "reasons": "整改不到位"}, REVIEWER
+        entry["id"], EarlyRemovalDecisionIn(**{"decision": "rejected", "reasons": "整改不到位"}), REVIEWER
     )
     assert rejected["status"] == "listed" and rejected["applications"][0]["decision"] == "rejected"
     await service.apply_early_removal(
-        entry["id"], {"statement": "再次申请", "backdate_reason": "补录", "on": "2025-10-12"}, ADMIN
+        entry["id"], EarlyRemovalIn(**{"statement": "再次申请", "backdate_reason": "补录", "on": "2025-10-12"}), ADMIN
     )
     approved = await service.decide_early_removal(
         entry["id"],
-        {"decision": "approved", "reasons": "整改到位", "backdate_reason": "补录", "on": "2025-10-20"},
+        EarlyRemovalDecisionIn(
+            **{"decision": "approved", "reasons": "整改到位", "backdate_reason": "补录", "on": "2025-10-20"}
+        ),
         REVIEWER,
     )
     assert approved["status"] == "removed" and approved["removal_reason"] == "repaired"

@@ -16,7 +16,7 @@ from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.listings import service
 from credit.listings.jobs import advance_list
-from credit.listings.schemas import ProposalIn, StepIn
+from credit.listings.schemas import EarlyRemovalIn, ObjectionIn, ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition, PunishmentMeasure, RemovalApplication
 from credit.records import service as records
 from credit.registry import service as registry
@@ -135,12 +135,12 @@ async def prepared(state: str) -> dict:
         return found
     await service.notify(entry["id"], StepIn(**back), SETUP)
     if state == "objected":
-        await service.object_to(entry["id"], {"text": "异议"}, SETUP)
+        await service.object_to(entry["id"], ObjectionIn(**{"text": "异议"}), SETUP)
     if state in ("listed", "applied"):
         await advance_list(began + timedelta(days=40))
         assert (await service.entry_detail(entry["id"]))["status"] == "listed"
     if state == "applied":
-        await service.apply_early_removal(entry["id"], {"statement": "申请提前移出"}, SETUP)
+        await service.apply_early_removal(entry["id"], EarlyRemovalIn(**{"statement": "申请提前移出"}), SETUP)
     return found
 
 

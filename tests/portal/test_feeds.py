@@ -7,7 +7,7 @@ import feedparser
 
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
-from credit.listings.schemas import DecisionIn, RemovalIn
+from credit.listings.schemas import DecisionIn, ObjectionIn, RemovalIn
 from credit.records import service as records
 from tests import factories
 
@@ -39,7 +39,7 @@ async def home_feed(client, home, **params):
 async def listed(home) -> dict:
     """A court's designation on `home`, objected to and upheld on review: listed today."""
     entry = await factories.list_entry(home)
-    await listings.object_to(entry["id"], {"text": "已履行"}, factories.SETUP)
+    await listings.object_to(entry["id"], ObjectionIn(**{"text": "已履行"}), factories.SETUP)
     return await listings.decide(entry["id"], DecisionIn(outcome="upheld", reasons="法院名单仍在"), REVIEWER)
 
 

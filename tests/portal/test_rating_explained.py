@@ -11,7 +11,7 @@ from pathlib import Path
 
 from credit import db as database
 from credit.listings import service as listings
-from credit.listings.schemas import DecisionIn
+from credit.listings.schemas import DecisionIn, ObjectionIn
 from credit.public import projection
 from credit.public.outlook import listing_term
 from credit.public.queries import profile
@@ -86,7 +86,7 @@ async def listed_home_with_history(n: int) -> dict:
         async with database.transaction():
             await projection.refresh([home["id"]], on=today() + timedelta(days=days))
     entry = await factories.list_entry(home)
-    await listings.object_to(entry["id"], {"text": "已履行"}, factories.SETUP)
+    await listings.object_to(entry["id"], ObjectionIn(**{"text": "已履行"}), factories.SETUP)
     await listings.decide(entry["id"], DecisionIn(outcome="upheld", reasons="复核维持"), REVIEWER)
     return home
 

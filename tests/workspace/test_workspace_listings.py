@@ -13,7 +13,7 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.listings import service as listings
-from credit.listings.schemas import ProposalIn, StepIn
+from credit.listings.schemas import ObjectionIn, ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
 from credit.registry import service as registry
@@ -240,7 +240,7 @@ async def test_a_step_form_with_a_bad_field_shows_the_error_beside_it(client, ho
 
 async def test_a_review_decision_without_an_outcome_is_refused_beside_the_choice(client, home):
     await listings.notify(home["entry_id"], StepIn(), SYSTEM)
-    await listings.object_to(home["entry_id"], {"text": "异议"}, SYSTEM)
+    await listings.object_to(home["entry_id"], ObjectionIn(**{"text": "异议"}), SYSTEM)
     await sign_in(client, "city")
     response = await post(client, f"/workspace/listings/{home['entry_id']}/decision", {"reasons": "维持"})
     assert response.status_code == 422
@@ -478,7 +478,7 @@ async def test_the_review_of_a_court_designation_offers_upholding_only(client, h
         ProposalIn(uscc=other["uscc"], behaviour="court_debtor", facts="法院认定", basis="（2026）苏0412执124号"),
         SYSTEM,
     )
-    await listings.object_to(court["id"], {"on": today().isoformat(), "text": "已履行完毕"}, SYSTEM)
+    await listings.object_to(court["id"], ObjectionIn(**{"on": today().isoformat(), "text": "已履行完毕"}), SYSTEM)
     await sign_in(client, "city")
     page = await client.get(f"/workspace/listings/{court['id']}")
     assert "decision" in forms_on(page.text)
