@@ -38,6 +38,7 @@ from credit.supervision import service as supervision
 from credit.supervision.schemas import InspectorIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
+from tests.factories import fire_inspection_in
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
@@ -673,11 +674,15 @@ async def world(client) -> dict[str, Any]:
     graded = await registry.create_institution(institution(3), SETUP)
     inspection = await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": days_ago(5),
-            "checklist": CHECKLIST,
-            "hazards": [{"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": days_ago(5),
+                "checklist": CHECKLIST,
+                "hazards": [
+                    {"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}
+                ],
+            }
+        ),
         SETUP,
     )
     matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
@@ -709,11 +714,13 @@ async def world(client) -> dict[str, Any]:
     change = await registry_changes.request_change({"field": "address", "requested_value": "天宁区青龙东路 1 号"}, own)
     second = await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": days_ago(4),
-            "checklist": CHECKLIST,
-            "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": days_ago(4),
+                "checklist": CHECKLIST,
+                "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
+            }
+        ),
         SETUP,
     )
     rectification = await hazard_reports.report_rectification(
