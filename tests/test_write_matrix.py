@@ -30,6 +30,7 @@ from credit.listings import service as listings
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
+from credit.records.schemas import RepairApplicationIn
 from credit.registry import changes as registry_changes, service as registry
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
@@ -38,6 +39,7 @@ from credit.supervision import service as supervision
 from credit.supervision.schemas import InspectorIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.factories import fire_inspection_in
 
 TIANNING, WUJIN = "320402", "320412"
@@ -692,7 +694,7 @@ async def world(client) -> dict[str, Any]:
     repair_penalty = (
         await report_penalty(penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1)), HEALTH_KEY)
     ).penalty
-    application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
+    application = await repair.apply(repair_penalty["id"], typed_from_text(RepairApplicationIn, REPAIR), SETUP)
     report = await feedback.submit({"what_happened": "护理员态度恶劣", "uscc": code(1)})
     entry = await listings.propose(
         {
