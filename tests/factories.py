@@ -4,6 +4,7 @@ table directly. Every builder takes keyword changes over its defaults and return
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -14,9 +15,11 @@ from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.listings.schemas import ProposalIn
 from credit.records import service as records
+from credit.records.schemas import FireInspectionIn, GradingIn, HazardIn, PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from scoring import FIRE_AREAS
 
 SETUP = system_principal("factories")
@@ -68,7 +71,14 @@ def penalty_report(home: dict[str, Any], number: str = "常卫罚〔2026〕1号"
 
 async def penalty(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -> dict[str, Any]:
     """A penalty recorded by a regulator (records.create_penalty)."""
-    return await records.create_penalty(home["id"], penalty_report(home, **changes), by)
+    return await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty_report(home, **changes)), by)
+
+
+def fire_inspection_in(values: Mapping[str, Any]) -> FireInspectionIn:
+    """The struct records.create_fire_inspection takes, from an inspection given as text with its hazards as
+    mappings (as the workspace form builds it)."""
+    hazards = [typed_from_text(HazardIn, h) for h in values.get("hazards", [])]
+    return typed_from_text(FireInspectionIn, {**values, "hazards": hazards})
 
 
 async def inspection_with_hazard(
@@ -81,7 +91,7 @@ async def inspection_with_hazard(
         "hazards": [{"category": category, "description": "防火门损坏", "rectify_by": days_ago(-20)}],
         **changes,
     }
-    return await records.create_fire_inspection(home["id"], data, by)
+    return await records.create_fire_inspection(home["id"], fire_inspection_in(data), by)
 
 
 async def grading(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -> dict[str, Any]:
@@ -94,7 +104,7 @@ async def grading(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -
         "services": 400,
         **changes,
     }
-    return await records.create_grading(home["id"], data, by)
+    return await records.create_grading(home["id"], typed_from_text(GradingIn, data), by)
 
 
 async def list_entry(home: dict[str, Any], by: Principal = SETUP, **changes: Any) -> dict[str, Any]:

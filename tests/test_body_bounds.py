@@ -11,10 +11,13 @@ from credit.accounts.system import system_principal
 from credit.app import create_app
 from credit.listings.tables import ListingEntry
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.records.tables import Grading, MajorHazard, Penalty
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.registry.tables import Institution
+from credit.validation import typed_from_text
+from tests.factories import fire_inspection_in
 from tests.test_api_records import GRADING, INSPECTION, PENALTY, institution_body, tokens  # noqa: F401
 
 TOO_BIG = [2**31, 2**63]  # past PostgreSQL integer; past SQLite INTEGER
@@ -77,9 +80,11 @@ async def records_of_a_home(client, tokens):  # noqa: F811
     """A home with a penalty and an open major hazard, made through the services."""
     admin = system_principal("setup")
     home = await registry.create_institution(InstitutionIn(**institution_body(1)), admin)
-    penalty = await records.create_penalty(home["id"], PENALTY, admin)
+    penalty = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, PENALTY), admin)
     hazard = {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": "2025-07-01"}
-    inspection = await records.create_fire_inspection(home["id"], {**INSPECTION, "hazards": [hazard]}, admin)
+    inspection = await records.create_fire_inspection(
+        home["id"], fire_inspection_in({**INSPECTION, "hazards": [hazard]}), admin
+    )
     return {"home": home, "penalty": penalty, "hazard": inspection["hazards"][0], "admin": tokens["admin"]}
 
 

@@ -21,11 +21,13 @@ from credit.disclosures.tables import Disclosure
 from credit.disclosures.verify import check_file, check_stored_chain
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 
 ADMIN = system_principal("setup")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,16 +87,19 @@ async def hostile(client) -> dict:
     )
     penalty = await records.create_penalty(
         home["id"],
-        {
-            "decision_number": "常民罚〔2026〕9号",
-            "facts": FACTS,
-            "legal_basis": BASIS_OF_LAW,
-            "penalty_kind": "罚款",
-            "content": CONTENT,
-            "fine_yuan": "5000.00",
-            "decision_date": (today() - timedelta(days=5)).isoformat(),
-            "deciding_agency": AGENCY,
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "常民罚〔2026〕9号",
+                "facts": FACTS,
+                "legal_basis": BASIS_OF_LAW,
+                "penalty_kind": "罚款",
+                "content": CONTENT,
+                "fine_yuan": "5000.00",
+                "decision_date": (today() - timedelta(days=5)).isoformat(),
+                "deciding_agency": AGENCY,
+            },
+        ),
         ADMIN,
     )
     entry = ListingEntry(

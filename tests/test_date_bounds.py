@@ -12,11 +12,14 @@ from credit.listings import service as listings
 from credit.listings.schemas import ProposalIn
 from credit.piccolo_app import TABLES
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import today
+from credit.validation import typed_from_text
+from tests.factories import fire_inspection_in
 from tests.test_api_records import GRADING, INSPECTION, PENALTY, institution_body, make_uscc, tokens  # noqa: F401
 from tests.test_body_bounds import request_bodies
 from tests.test_write_matrix import supervision_tasks
@@ -228,8 +231,10 @@ async def existing(client, tokens):  # noqa: F811
     await ensure_agencies()
     admin = system_principal("setup")
     home = await registry.create_institution(InstitutionIn(**institution_body(1)), admin)
-    penalty = await records.create_penalty(home["id"], PENALTY, admin)
-    inspection = await records.create_fire_inspection(home["id"], {**INSPECTION, "hazards": [HAZARD]}, admin)
+    penalty = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, PENALTY), admin)
+    inspection = await records.create_fire_inspection(
+        home["id"], fire_inspection_in({**INSPECTION, "hazards": [HAZARD]}), admin
+    )
     entry = await listings.propose(
         ProposalIn(uscc=home["uscc"], behaviour="9", facts="f", basis="b", penalty_ids=[penalty["id"]]),
         admin,

@@ -16,12 +16,14 @@ from credit.identifiers import mask_free_text
 from credit.listings.tables import ListingEntry
 from credit.logs import ScrubFilter, scrub
 from credit.records import service as records
+from credit.records.schemas import PenaltyUpdate
 from credit.records.tables import Penalty
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 
 ADMIN = system_principal("setup")
 ID_NUMBER = "11010519491231002X"
@@ -204,7 +206,11 @@ async def test_saving_a_form_filled_from_the_masked_record_keeps_the_original_te
         "deciding_agency",
     )
     form = {k: str(shown[k]) for k in fields}
-    await records.update_penalty(row["id"], {**form, "violation_type": "无证上岗"}, row["version"], ADMIN)
+    await records.update_penalty(
+        row["id"],
+        typed_from_text(PenaltyUpdate, {**form, "violation_type": "无证上岗", "version": row["version"]}),
+        ADMIN,
+    )
     after = await Penalty.select(Penalty.facts, Penalty.violation_type).where(Penalty.id == row["id"]).first().run()
     assert after == {"facts": FACTS, "violation_type": "无证上岗"}
 

@@ -13,9 +13,11 @@ from credit.disclosures.service import publish
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.public.view import counts_publicly
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn, PenaltyUpdate
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 from scoring.dates import add_months
 
 ADMIN = system_principal("setup")
@@ -59,15 +61,17 @@ async def home(db) -> dict:
         ),
         ADMIN,
     )
-    active = await records.create_penalty(home["id"], penalty(ACTIVE, 20), ADMIN)
-    revoked = await records.create_penalty(home["id"], penalty(REVOKED, 10), ADMIN)
+    active = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty(ACTIVE, 20)), ADMIN)
+    revoked = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty(REVOKED, 10)), ADMIN)
     await records.update_penalty(
         revoked["id"],
-        {**penalty(REVOKED, 10), "revoked": True, "revoked_on": today().isoformat()},
-        revoked["version"],
+        typed_from_text(
+            PenaltyUpdate,
+            {**penalty(REVOKED, 10), "revoked": True, "revoked_on": today().isoformat(), "version": revoked["version"]},
+        ),
         ADMIN,
     )
-    expired = await records.create_penalty(home["id"], penalty(EXPIRED, 2 * 365), ADMIN)
+    expired = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty(EXPIRED, 2 * 365)), ADMIN)
     entry = ListingEntry(
         subject_kind="institution",
         institution=home["id"],

@@ -32,6 +32,7 @@ from credit.listings.schemas import EarlyRemovalIn, ProposalIn
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
+from credit.records.schemas import RepairApplicationIn
 from credit.registry import changes as registry_changes, service as registry
 from credit.registry.schemas import InstitutionIn, RegistryChangeFiling
 from credit.seeding import ensure_agencies
@@ -43,6 +44,7 @@ from credit.supervision.schemas import InspectorIn, ResultIn
 from credit.supervision.tables import InspectionDraw, Inspector, SupervisionTask
 from credit.timeutil import today
 from credit.validation import typed_from_text
+from tests.factories import fire_inspection_in
 
 TIANNING, WUJIN = "320402", "320412"
 PASSWORD = "correct horse battery staple"
@@ -678,11 +680,15 @@ async def world(client) -> dict[str, Any]:
     graded = await registry.create_institution(InstitutionIn(**institution(3)), SETUP)
     inspection = await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": days_ago(5),
-            "checklist": CHECKLIST,
-            "hazards": [{"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": days_ago(5),
+                "checklist": CHECKLIST,
+                "hazards": [
+                    {"category": "facility_equipment", "description": "防火门损坏", "rectify_by": days_ago(-20)}
+                ],
+            }
+        ),
         SETUP,
     )
     matched_body = penalty("常卫罚〔2026〕1号", subject_name="测试养老院1", uscc=code(1))
@@ -691,7 +697,7 @@ async def world(client) -> dict[str, Any]:
     unmatched = (await report_penalty(typed_from_text(PenaltyReport, unmatched_body), HEALTH_KEY)).penalty
     repair_body = penalty("常卫罚〔2026〕3号", subject_name="测试养老院1", uscc=code(1))
     repair_penalty = (await report_penalty(typed_from_text(PenaltyReport, repair_body), HEALTH_KEY)).penalty
-    application = await repair.apply(repair_penalty["id"], REPAIR, SETUP)
+    application = await repair.apply(repair_penalty["id"], typed_from_text(RepairApplicationIn, REPAIR), SETUP)
     report = await feedback.submit(FeedbackIn(what_happened="护理员态度恶劣", uscc=code(1)))
     entry = await listings.propose(
         ProposalIn(
@@ -712,11 +718,13 @@ async def world(client) -> dict[str, Any]:
     )
     second = await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": days_ago(4),
-            "checklist": CHECKLIST,
-            "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": days_ago(4),
+                "checklist": CHECKLIST,
+                "hazards": [{"category": "fire", "description": "消防通道堵塞", "rectify_by": days_ago(-20)}],
+            }
+        ),
         SETUP,
     )
     rectification = await hazard_reports.report_rectification(

@@ -30,7 +30,7 @@ from credit.clock import Clock
 from credit.disclosures.queries import credit_of
 from credit.errors import FieldError, Forbidden, ValidationFailed
 from credit.evidence import service as evidence
-from credit.evidence.commitment import AGREE_FIELD, COMMITMENT_ZH
+from credit.evidence.commitment import COMMITMENT_ZH
 from credit.home import schemas as s
 from credit.home.throttle import TooManyPosts, limit_posts
 from credit.listings import self_service
@@ -159,9 +159,7 @@ class HomeApiController(Controller):
         """Apply for repair of one of the home's penalties (Order No. 36), dated today, with the commitment
         (`agree`) and evidence files. Too early, revoked, repaired or one open already: 409."""
         uploads = uploads_of(data.evidence_files)
-        values = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "evidence_files"}
-        values[AGREE_FIELD] = "1" if data.agree else ""
-        stored = await repair.apply(penalty_id, values, principal, uploads)
+        stored = await repair.apply(penalty_id, data, principal, uploads)
         return await _application_out(penalty_id, stored["id"], principal)
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/withdrawal", operation_id="withdrawMyPenaltyRepair")
@@ -173,7 +171,7 @@ class HomeApiController(Controller):
         principal: NamedDependency[Principal],
     ) -> s.HomeRepairApplicationOut:
         """Withdraw the open application before civil affairs decides (stale `version`: 409)."""
-        await repair.withdraw(penalty_id, application_id, msgspec.structs.asdict(data), principal)
+        await repair.withdraw(penalty_id, application_id, data, principal)
         return await _application_out(penalty_id, application_id, principal)
 
     @get("/entries/{entry_id:int}/removal", operation_id="getMyEarlyRemoval")

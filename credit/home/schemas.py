@@ -13,13 +13,21 @@ from typing import Annotated
 
 import msgspec
 
-from credit.api_params import Version, closed_set
+from credit.api_params import closed_set
 from credit.evidence.service import KINDS as EVIDENCE_KINDS
 from credit.listings import rules
 from credit.listings.schemas import Behaviour, EntryStatus, HomeEarlyRemovalIn, HomeObjectionIn, SubjectKind
 from credit.records.hazard_reports import STATUSES as REPORT_STATUSES
 from credit.records.repair import STATUSES as REPAIR_STATUSES
-from credit.records.schemas import FireInspectionOut, GradingOut, HazardCategory, PenaltyOut
+from credit.records.schemas import (
+    DayText,
+    FireInspectionOut,
+    GradingOut,
+    HazardCategory,
+    HomeRepairApplicationIn,
+    PenaltyOut,
+    RepairWithdrawalIn,
+)
 from credit.registry.changes import STATUSES as CHANGE_STATUSES
 from credit.registry.profile import Credit
 from credit.registry.schemas import ChangeField, InstitutionOut
@@ -28,13 +36,6 @@ ChangeStatus = Annotated[str, closed_set(CHANGE_STATUSES, "where the request sta
 RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
 RemovalDecision = Annotated[str, closed_set(rules.APPLICATION_STATES, "where the application stands")]
 ReportStatus = Annotated[str, closed_set(REPORT_STATUSES, "where the report stands")]
-DayText = Annotated[
-    str,
-    msgspec.Meta(
-        description="a date, YYYY-MM-DD; checked with the other fields, so a wrong one is a 422 naming it",
-        examples=["2026-11-30"],
-    ),
-]
 EvidenceType = Annotated[str, closed_set(sorted(EVIDENCE_KINDS), "the type the file's bytes prove")]
 
 
@@ -63,17 +64,11 @@ class ObjectionFiling(HomeObjectionIn, forbid_unknown_fields=True):
     evidence_files: list[EvidenceFileIn] = []
 
 
-class RepairFiling(msgspec.Struct, forbid_unknown_fields=True):
+class RepairFiling(HomeRepairApplicationIn, forbid_unknown_fields=True):
     """The home's application for repair of one of its penalties (信用修复, NDRC Order No. 36), dated today.
     `agree`: the home agrees to the credit commitment (信用承诺) text of GET .../repair (`commitment`), which is
     the text stored."""
 
-    applicant_name: str
-    applicant_contact: str
-    statement: str
-    obligations_met_on: DayText
-    evidence: str
-    agree: bool
     evidence_files: list[EvidenceFileIn] = []
 
 
@@ -84,11 +79,8 @@ class EarlyRemovalFiling(HomeEarlyRemovalIn, forbid_unknown_fields=True):
     evidence_files: list[EvidenceFileIn] = []
 
 
-class RepairWithdrawal(msgspec.Struct, forbid_unknown_fields=True):
+class RepairWithdrawal(RepairWithdrawalIn, forbid_unknown_fields=True):
     """Withdraw the open application (its `version`, as read) with the home's reasons."""
-
-    reasons: str
-    version: Version
 
 
 class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):

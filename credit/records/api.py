@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import Principal
-from credit.api_params import RecordId, present_fields
+from credit.api_params import RecordId
 from credit.audit.queries import history_of
 from credit.audit.schemas import HistoryEntry
 from credit.records import service
@@ -39,7 +39,7 @@ class RecordsController(Controller):
     ) -> GradingOut:
         """Record a grading decision; the level follows from the four part scores."""
         institution = await get_institution_by_uscc(uscc)
-        stored = await service.create_grading(institution["id"], present_fields(data), principal)
+        stored = await service.create_grading(institution["id"], data, principal)
         return msgspec.convert(stored, GradingOut)
 
     @post("/institutions/{uscc:str}/fire-inspections", operation_id="createFireInspection")
@@ -48,9 +48,7 @@ class RecordsController(Controller):
     ) -> FireInspectionOut:
         """Record a fire-safety inspection: the seven-area checklist and any major hazards."""
         institution = await get_institution_by_uscc(uscc)
-        values = present_fields(data)
-        values["hazards"] = [present_fields(h) for h in data.hazards]
-        stored = await service.create_fire_inspection(institution["id"], values, principal)
+        stored = await service.create_fire_inspection(institution["id"], data, principal)
         return msgspec.convert(stored, FireInspectionOut)
 
     @post("/hazards/{hazard_id:int}/rectification", operation_id="rectifyHazard")
@@ -67,7 +65,7 @@ class RecordsController(Controller):
     ) -> PenaltyOut:
         """Record a penalty (双公示 fields; fine in yuan) against the institution."""
         institution = await get_institution_by_uscc(uscc)
-        stored = await service.create_penalty(institution["id"], present_fields(data), principal)
+        stored = await service.create_penalty(institution["id"], data, principal)
         return msgspec.convert(stored, PenaltyOut)
 
     @put("/penalties/{penalty_id:int}", operation_id="updatePenalty")
@@ -75,9 +73,7 @@ class RecordsController(Controller):
         self, penalty_id: RecordId, data: JSONBody[PenaltyUpdate], principal: NamedDependency[Principal]
     ) -> PenaltyOut:
         """Update a penalty (also to record rectification or revocation); stale `version` -> 409."""
-        values = present_fields(data)
-        version = values.pop("version")
-        return msgspec.convert(await service.update_penalty(penalty_id, values, version, principal), PenaltyOut)
+        return msgspec.convert(await service.update_penalty(penalty_id, data, principal), PenaltyOut)
 
     @get("/penalties/{penalty_id:int}/history", operation_id="penaltyHistory")
     async def penalty_history(self, penalty_id: RecordId) -> list[HistoryEntry]:

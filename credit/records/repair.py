@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credit import db
 from credit.accounts.roles import INSTITUTION, Principal, can_write_institution
@@ -29,6 +29,14 @@ from credit.registry.service import institution_in_scope
 from credit.timeutil import now_utc, today
 from credit.validation import Checker
 from scoring import Penalty as PenaltyFacts, policy_for, repairable_from
+
+if TYPE_CHECKING:  # the schemas name this module's constants: imported for the signatures only
+    from credit.records.schemas import (
+        HomeRepairApplicationIn,
+        RepairApplicationIn,
+        RepairDecisionIn,
+        RepairWithdrawalIn,
+    )
 
 APPLIED, ACCEPTED, REJECTED, WITHDRAWN = "applied", "accepted", "rejected", "withdrawn"
 STATUSES = (APPLIED, ACCEPTED, REJECTED, WITHDRAWN)
@@ -94,10 +102,14 @@ def repair_open_from(penalty: Mapping[str, Any]) -> date:
 
 
 def check_application(
-    data: Mapping[str, Any], penalty: Mapping[str, Any], also: Sequence[FieldError] = ()
+    data: RepairApplicationIn | HomeRepairApplicationIn,
+    penalty: Mapping[str, Any],
+    also: Sequence[FieldError] = (),
+    as_home: bool = False,
 ) -> dict[str, Any]:
     """Check an application's fields and that repair is open for the penalty on the day applied; `also` are
-    problems found before (the evidence files), reported with the fields' own.
+    problems found before (the evidence files), reported with the fields' own. `as_home`: the home applies
+    today with the commitment text it was shown (its own `applied_on` and `commitment`, if any, are not read).
 
     Raises ValidationFailed naming the field, or ProcedureRefused (revoked, already repaired, too early).
     """
@@ -110,16 +122,16 @@ def check_application(
         "statement": check.text("statement", max_length=4000),
         "obligations_met_on": check.day("obligations_met_on", not_after=today()),
         "evidence": check.text("evidence", max_length=4000),
-        "commitment": check.text("commitment", max_length=4000),
-        "applied_on": check.day("applied_on", required=False, not_after=today()) or today(),
+        "commitment": COMMITMENT_ZH if as_home else check.text("commitment", max_length=4000),
+        "applied_on": today() if as_home else check.day("applied_on", required=False, not_after=today()) or today(),
     }
     met = clean["obligations_met_on"]
     if met and met < penalty["decision_date"]:
-        check.fail("obligations_met_on", Reason("before_decision_date"), data.get("obligations_met_on"))
+        check.fail("obligations_met_on", Reason("before_decision_date"), data.obligations_met_on)
     if met and met > clean["applied_on"]:
-        check.fail("obligations_met_on", Reason("after_application_day"), data.get("obligations_met_on"))
+        check.fail("obligations_met_on", Reason("after_application_day"), data.obligations_met_on)
     if clean["applied_on"] < penalty["decision_date"]:
-        check.fail("applied_on", Reason("before_decision_date"), data.get("applied_on"))
+        check.fail("applied_on", Reason("before_decision_date"), getattr(data, "applied_on", None))
     check.done()
     if penalty["revoked"]:
         raise ProcedureRefused("penalty", Reason("penalty_revoked"))
@@ -133,27 +145,30 @@ def check_application(
     return clean
 
 
-def _as_home(data: Mapping[str, Any], by: Principal) -> tuple[dict[str, Any], list[FieldError]]:
-    """A home applies today (no backdating) with the commitment text it was shown, once it ticked `agree`."""
+def _home_problems(data: RepairApplicationIn | HomeRepairApplicationIn, by: Principal) -> list[FieldError]:
+    """A home applies only once it ticked `agree` (a form's checkbox text or the JSON flag); others never do."""
     if by.role != INSTITUTION:
-        return dict(data), []
-    agreed = str(data.get(AGREE_FIELD, "")).strip().lower() in {"1", "true", "on", "yes"}
-    clean = {**data, "applied_on": "", "commitment": COMMITMENT_ZH}
-    return clean, [] if agreed else [FieldError(AGREE_FIELD, NOT_AGREED)]
+        return []
+    agreed = str(getattr(data, AGREE_FIELD, "")).strip().lower() in {"1", "true", "on", "yes"}
+    return [] if agreed else [FieldError(AGREE_FIELD, NOT_AGREED)]
 
 
 async def apply(
-    penalty_id: int, data: Mapping[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+    penalty_id: int,
+    data: RepairApplicationIn | HomeRepairApplicationIn,
+    by: Principal,
+    uploads: Sequence[evidence.Upload] = (),
 ) -> dict[str, Any]:
     """Record a repair application for the penalty, with its evidence files (`uploads`, checked by
-    credit.evidence). Civil affairs in scope records it for the subject; the home's own user applies for a
-    penalty of its home, dated today, agreeing (`agree`) to the commitment text (credit.evidence.commitment).
+    credit.evidence). Civil affairs in scope records it for the subject (RepairApplicationIn); the home's own
+    user applies for a penalty of its home (HomeRepairApplicationIn; the home API's RepairFiling carries its files
+    too, read into `uploads`), dated today, agreeing (`agree`) to the commitment text (credit.evidence.commitment).
 
     Returns the stored application (with its due date: applied_on + the policy's working days) and its
     `files`. Raises NotFound, Forbidden, ValidationFailed (fields and files together), or ProcedureRefused
     (revoked, already repaired, before the shortest period, or an application is already open). A refused
     application leaves no row and no file."""
-    data, problems = _as_home(data, by)
+    problems = _home_problems(data, by)
     files: list[evidence.Checked] = []
     try:
         files = evidence.check(uploads)
@@ -170,7 +185,7 @@ async def apply(
 
 async def _apply(
     penalty_id: int,
-    data: Mapping[str, Any],
+    data: RepairApplicationIn | HomeRepairApplicationIn,
     by: Principal,
     problems: list[FieldError],
     files: Sequence[evidence.Checked],
@@ -178,7 +193,7 @@ async def _apply(
 ) -> dict[str, Any]:
     async with db.transaction():
         penalty = await _penalty_for_applicant(penalty_id, by)
-        clean = check_application(data, penalty, problems)
+        clean = check_application(data, penalty, problems, as_home=by.role == INSTITUTION)
         if (
             await RepairApplication.exists()
             .where((RepairApplication.penalty == penalty_id) & (RepairApplication.status == APPLIED))
@@ -221,7 +236,7 @@ def _decision_days(applied_on: date) -> int:
     return rules.repair_decision_working_days
 
 
-async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def decide(penalty_id: int, application_id: int, data: RepairDecisionIn, by: Principal) -> dict[str, Any]:
     """Accept or reject an open application with reasons (`decision`: accept | reject, `reasons`, `version`).
 
     Accepting repairs the penalty from the decision day: the institution is rescored and a `penalty`/`repaired`
@@ -279,7 +294,7 @@ async def decide(penalty_id: int, application_id: int, data: Mapping[str, Any], 
     return stored
 
 
-async def withdraw(penalty_id: int, application_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def withdraw(penalty_id: int, application_id: int, data: RepairWithdrawalIn, by: Principal) -> dict[str, Any]:
     """Withdraw an open application on the applicant's request (`reasons`, `version`): civil affairs in scope
     records it, or the home's own user withdraws an application for a penalty of its home. Raises NotFound,
     Forbidden, ValidationFailed, ProcedureRefused (not open, e.g. already decided) or StaleVersion."""

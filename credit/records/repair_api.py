@@ -13,7 +13,7 @@ from litestar.params import JSONBody
 
 from credit.accounts.auth import provide_principal, requires_login
 from credit.accounts.roles import Principal
-from credit.api_params import RecordId, present_fields
+from credit.api_params import RecordId
 from credit.records import repair
 from credit.records.schemas import (
     OpenRepairOut,
@@ -36,7 +36,7 @@ class RepairController(Controller):
     ) -> RepairApplicationOut:
         """Apply for credit repair of the penalty (after its shortest publication period; minor: once the
         duties are met). One open application per penalty; a rejected one may be renewed."""
-        stored = await repair.apply(penalty_id, present_fields(data), principal)
+        stored = await repair.apply(penalty_id, data, principal)
         return msgspec.convert(stored, RepairApplicationOut)
 
     @get("/penalties/{penalty_id:int}/repair", operation_id="listPenaltyRepairs")
@@ -56,7 +56,7 @@ class RepairController(Controller):
     ) -> RepairApplicationOut:
         """Accept or reject an open application with reasons; accepting takes the penalty out of every public
         output and the score at once. Stale `version` -> 409."""
-        stored = await repair.decide(penalty_id, application_id, msgspec.structs.asdict(data), principal)
+        stored = await repair.decide(penalty_id, application_id, data, principal)
         return msgspec.convert(stored, RepairApplicationOut)
 
     @post("/penalties/{penalty_id:int}/repair/{application_id:int}/withdrawal", operation_id="withdrawPenaltyRepair")
@@ -68,7 +68,7 @@ class RepairController(Controller):
         principal: NamedDependency[Principal],
     ) -> RepairApplicationOut:
         """Withdraw an open application at the applicant's request."""
-        stored = await repair.withdraw(penalty_id, application_id, msgspec.structs.asdict(data), principal)
+        stored = await repair.withdraw(penalty_id, application_id, data, principal)
         return msgspec.convert(stored, RepairApplicationOut)
 
     @get("/repairs/open", operation_id="openPenaltyRepairs")

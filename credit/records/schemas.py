@@ -35,6 +35,13 @@ InspectionOutcome = Annotated[
 ]
 RepairDecision = Annotated[str, closed_set(REPAIR_DECISIONS, "accept or reject")]
 RepairStatus = Annotated[str, closed_set(REPAIR_STATUSES, "where the application stands")]
+DayText = Annotated[
+    str,
+    msgspec.Meta(
+        description="a date, YYYY-MM-DD; checked with the other fields, so a wrong one is a 422 naming it",
+        examples=["2026-11-30"],
+    ),
+]
 
 
 class GradingIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -191,6 +198,19 @@ class RepairApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
     evidence: str  # what proves it: receipts, rectification report, references
     commitment: str  # the public credit commitment (信用承诺)
     applied_on: dt.date | None = None
+
+
+class HomeRepairApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A home's own application for repair of one of its penalties, dated today, with the credit commitment text
+    it was shown once it ticked `agree` (credit.evidence.commitment): the /my form's fields, and with the evidence
+    files the home API's body (credit.home.schemas.RepairFiling)."""
+
+    applicant_name: str
+    applicant_contact: str
+    statement: str
+    obligations_met_on: DayText
+    evidence: str
+    agree: bool
 
 
 class RepairDecisionIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -7,13 +7,15 @@ import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
 
 from credit import db
 from credit.accounts.roles import AGENCY, AGENCY_OFFICER, Principal, require_agency, require_unmatched_penalty
 from credit.changes import Audit, Event, record_changed
 from credit.errors import Duplicate, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
-from credit.identifiers import check_uscc, keep_stored_free_text
+from credit.identifiers import FREE_TEXT_FIELDS, check_uscc, keep_stored_free_text
 from credit.listings.behaviours import CODES as BEHAVIOUR_CODES
 from credit.listings.service import on_penalty_revoked
 from credit.money import penalty_columns, penalty_values
@@ -40,9 +42,14 @@ from scoring import (
 from scoring.dates import add_months
 from scoring.facts import GRADING_PARTS, ItemResult
 
+if TYPE_CHECKING:  # the schemas name this module's constants: imported for the signatures only
+    from credit.records.schemas import FireInspectionIn, GradingIn, PenaltyIn, PenaltyUpdate
+
 SEVERITIES = ("minor", "general", "serious")
 SUBJECT_KINDS = ("legal_person", "natural_person", "individual_business")
 LISTING_BEHAVIOURS = BEHAVIOUR_CODES  # 民发〔2019〕103号, see credit.listings.behaviours
+SUBJECT_FIELDS = ("subject_name", "uscc", "legal_representative")  # left out of a body: the record's own
+P = TypeVar("P", bound="PenaltyIn")
 
 
 def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None, decision_date: date | None = None) -> str:
@@ -52,9 +59,10 @@ def default_severity(penalty_kind: str, fine_yuan: Decimal | None = None, decisi
 
 
 def check_penalty(
-    data: Mapping[str, Any], prefix: str = "", fine_scale: Decimal = Decimal(1)
+    data: Mapping[str, Any] | msgspec.Struct, prefix: str = "", fine_scale: Decimal = Decimal(1)
 ) -> tuple[dict[str, Any], Checker]:
-    """Convert and check a penalty in the 双公示 fields. Returns (clean values, checker)."""
+    """Convert and check a penalty in the 双公示 fields, given as a body struct (PenaltyIn) or as an import
+    row's or a report's mapping. Returns (clean values, checker)."""
     check = Checker(data, prefix)
     clean: dict[str, Any] = {}
     clean["subject_name"] = check.text("subject_name", max_length=200)
@@ -78,7 +86,7 @@ def check_penalty(
     clean["source_agency"] = check.text("source_agency", required=False, max_length=200) or clean["deciding_agency"]
     clean["publication_end"] = check.day("publication_end", required=False)
     if clean["publication_end"] and clean["decision_date"] and clean["publication_end"] < clean["decision_date"]:
-        check.fail("publication_end", Reason("before_decision_date"), data.get("publication_end"))
+        check.fail("publication_end", Reason("before_decision_date"), _as_given(data, "publication_end"))
     # An agency's explicit severity wins over the policy's classification table.
     clean["severity"] = check.choice(
         "severity",
@@ -90,6 +98,16 @@ def check_penalty(
     clean["listing_behaviour"] = check.choice("listing_behaviour", LISTING_BEHAVIOURS, required=False)
     clean["rectified_on"] = check.day("rectified_on", required=False, not_after=today())
     return clean, check
+
+
+def _as_given(data: Mapping[str, Any] | msgspec.Struct, field: str) -> Any:
+    """A field's value as it was sent (untrimmed), for the value of a field error."""
+    return data.get(field) if isinstance(data, Mapping) else getattr(data, field, None)
+
+
+def _with_subject(data: P, record: Mapping[str, Any]) -> P:
+    """`data` with the subject's name, USCC and legal representative it leaves out taken from `record`."""
+    return msgspec.structs.replace(data, **{k: record[k] for k in SUBJECT_FIELDS if getattr(data, k) is None})
 
 
 def payload_digest(clean: Mapping[str, Any]) -> str:
@@ -203,7 +221,7 @@ async def _penalty_in_scope(penalty_id: int, by: Principal) -> dict[str, Any]:
     return row
 
 
-async def create_penalty(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def create_penalty(institution_id: int, data: PenaltyIn, by: Principal) -> dict[str, Any]:
     """Record a penalty against an institution (subject name and USCC default to the institution's).
 
     Returns the stored penalty. Raises ValidationFailed, NotFound, Forbidden (regulator outside its
@@ -211,13 +229,12 @@ async def create_penalty(institution_id: int, data: Mapping[str, Any], by: Princ
     """
     async with db.transaction():
         institution = await _institution_for_record(institution_id, by)
-        data = {
+        own = {
             "subject_name": institution["name"],
             "uscc": institution["uscc"],
             "legal_representative": institution["legal_representative"],
-            **data,
         }
-        clean, check = check_penalty(data)
+        clean, check = check_penalty(_with_subject(data, own))
         if clean["uscc"] and clean["uscc"] != institution["uscc"]:
             check.fail("uscc", Reason("uscc_not_this_institution"), clean["uscc"])
         check.done()
@@ -235,22 +252,19 @@ async def _institution_for_record(institution_id: int, by: Principal) -> dict[st
     return await institution_in_scope(institution_id, by)
 
 
-async def update_penalty(penalty_id: int, data: Mapping[str, Any], version: int, by: Principal) -> dict[str, Any]:
-    """Full update of a penalty, including rectification and revocation (revoked_on).
+async def update_penalty(penalty_id: int, data: PenaltyUpdate, by: Principal) -> dict[str, Any]:
+    """Full update of a penalty, including rectification and revocation (revoked_on), of the `version` read
+    (`data.version`). The subject's name, USCC and legal representative left out stay as stored; a free-text
+    field sent back exactly as its masked read keeps the stored text.
 
     Raises NotFound, Forbidden, ValidationFailed, Duplicate or StaleVersion (with the current record).
     """
+    version = data.version
     async with db.transaction():
         current = penalty_values(await _penalty_in_scope(penalty_id, by))
-        data = keep_stored_free_text(
-            {
-                "subject_name": current["subject_name"],
-                "uscc": current["uscc"],
-                "legal_representative": current["legal_representative"],
-                **data,
-            },
-            current,
-        )
+        data = _with_subject(data, current)
+        sent = {k: getattr(data, k) for k in data.__struct_fields__ if k in FREE_TEXT_FIELDS}
+        data = msgspec.structs.replace(data, **keep_stored_free_text(sent, current))
         clean, check = check_penalty(data)
         revoked = check.flag("revoked")
         revoked_on = check.day("revoked_on", required=revoked, not_after=today())
@@ -302,7 +316,7 @@ async def get_penalty(penalty_id: int) -> dict[str, Any]:
     return public_penalty(row)
 
 
-def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Checker]:
+def check_grading(data: GradingIn, policy) -> tuple[dict[str, Any], Checker]:
     """Check a grading decision. The level is the assessment committee's when it is given (`level`), else the
     level the four part scores earn under the policy."""
     check = Checker(data)
@@ -329,7 +343,7 @@ def check_grading(data: Mapping[str, Any], policy) -> tuple[dict[str, Any], Chec
     return clean, check
 
 
-async def create_grading(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def create_grading(institution_id: int, data: GradingIn, by: Principal) -> dict[str, Any]:
     """Record a grading decision (等级评定). Refused while the institution is listed or has a recent
     serious penalty, and when the committee's decided level breaks the policy's per-part minimums or the cap on a
     home's first grading.
@@ -366,7 +380,7 @@ async def get_grading(grading_id: int) -> dict[str, Any]:
 
 
 def check_fire_inspection(
-    data: Mapping[str, Any],
+    data: FireInspectionIn,
 ) -> tuple[dict[str, Any], dict[str, ItemResult], list[Mapping[str, Any]], Checker]:
     """Check an inspection: date, the seven-area checklist (pass / fail / na) and any major hazards."""
     check = Checker(data)
@@ -375,20 +389,19 @@ def check_fire_inspection(
         "inspector": check.text("inspector", required=False, max_length=200),
         "note": check.text("note", required=False, max_length=4000),
     }
-    raw_checklist = data.get("checklist") or {}
+    raw_checklist: Mapping[str, Any] = data.checklist or {}  # a form's unticked area: None
     checklist: dict[str, ItemResult] = {}
     for area in FIRE_AREAS:
-        result = raw_checklist.get(area) if isinstance(raw_checklist, Mapping) else None
+        result = raw_checklist.get(area)
         if result not in ("pass", "fail", "na"):
             check.fail(f"checklist.{area}", Reason("pass_fail_na"), result)
         else:
             checklist[area] = result
-    if isinstance(raw_checklist, Mapping):
-        for area in set(raw_checklist) - set(FIRE_AREAS):
-            check.fail(f"checklist.{area}", Reason("unknown_checklist_area"), area)
+    for area in set(raw_checklist) - set(FIRE_AREAS):
+        check.fail(f"checklist.{area}", Reason("unknown_checklist_area"), area)
     hazards: list[Mapping[str, Any]] = []
-    for n, raw in enumerate(data.get("hazards") or []):
-        item = Checker(raw if isinstance(raw, Mapping) else {}, prefix=f"hazards.{n}.")
+    for n, raw in enumerate(data.hazards or []):
+        item = Checker(raw, prefix=f"hazards.{n}.")
         hazard: dict[str, Any] = {
             "category": item.choice("category", HAZARD_CATEGORIES),
             "description": item.text("description", max_length=2000),
@@ -397,13 +410,13 @@ def check_fire_inspection(
             "rectified_on": item.day("rectified_on", required=False, not_after=today()),
         }
         if hazard["rectify_by"] and hazard["found_on"] and hazard["rectify_by"] < hazard["found_on"]:
-            item.fail("rectify_by", Reason("before_hazard_found"), raw.get("rectify_by"))
+            item.fail("rectify_by", Reason("before_hazard_found"), raw.rectify_by)
         check.errors += item.errors
         hazards.append(hazard)
     return values, checklist, hazards, check
 
 
-async def create_fire_inspection(institution_id: int, data: Mapping[str, Any], by: Principal) -> dict[str, Any]:
+async def create_fire_inspection(institution_id: int, data: FireInspectionIn, by: Principal) -> dict[str, Any]:
     """Record a fire-safety inspection with its checklist and major hazards (重大事故隐患).
 
     Regulators in scope and fire-rescue officers may record. Returns the stored inspection with its

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import msgspec
-
 from credit import db
 from credit.accounts.roles import AGENCY, Principal, require_unmatched_penalty
 from credit.changes import Audit, Event, record_changed
@@ -45,7 +43,7 @@ async def report_penalty(data: PenaltyReport, by: Principal) -> ReportResult:
     naming a listing behaviour proposes the subject for the list, for civil affairs to decide.
     Raises ValidationFailed for bad fields.
     """
-    clean, check = check_penalty(msgspec.structs.asdict(data))  # the records check reads a mapping
+    clean, check = check_penalty(data)
     check.done()
     digest = payload_digest(clean)
     existing = await _stored(by.agency_code, clean["decision_number"])

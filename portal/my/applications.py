@@ -34,6 +34,7 @@ from credit.evidence.store import StoreUnavailable
 from credit.listings import self_service
 from credit.listings.schemas import HomeEarlyRemovalIn
 from credit.records import repair
+from credit.records.schemas import HomeRepairApplicationIn, RepairWithdrawalIn
 from credit.validation import typed_from_text
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
@@ -181,7 +182,8 @@ class MyApplicationsController(Controller):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await repair.apply(penalty_id, {k: values.get(k, "") for k in REPAIR_FIELDS}, principal, uploads)
+            entry = typed_from_text(HomeRepairApplicationIn, {k: values.get(k, "") for k in REPAIR_FIELDS})
+            await repair.apply(penalty_id, entry, principal, uploads)
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await repair_page(
@@ -207,7 +209,7 @@ class MyApplicationsController(Controller):
         if redirect := password_first(principal):
             return redirect
         values, _ = await posted_with_files(request)
-        data = {"reasons": values.get("withdraw_reasons", ""), "version": version_of(values)}
+        data = RepairWithdrawalIn(reasons=values.get("withdraw_reasons", ""), version=version_of(values))
         try:
             await repair.withdraw(penalty_id, application_id, data, principal)
         except ValidationFailed as error:

@@ -14,7 +14,9 @@ from credit.errors import Duplicate, FieldError, StaleVersion, ValidationFailed
 from credit.reasons import Reason
 from credit.records import service as records
 from credit.records.queries import get_hazard
+from credit.records.schemas import FireInspectionIn, GradingIn, HazardIn, PenaltyIn, PenaltyUpdate
 from credit.registry.service import get_institution
+from credit.validation import typed_from_text
 from portal.workspace.base import WorkspaceController, page, permissions, require
 from portal.workspace.forms import field_messages, form_values, posted, version_of
 from portal.workspace.institutions import institution_page, saved_redirect
@@ -43,7 +45,7 @@ PENALTY_FIELDS = (
 PENALTY_EDIT_FIELDS = PENALTY_FIELDS + ("revoked", "revoked_on")
 
 
-def inspection_data(form: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
+def inspection_data(form: dict[str, str]) -> tuple[FireInspectionIn, list[int]]:
     """The service's input from the flat form, and which form row each hazard came from (blank rows skipped)."""
     rows = []
     hazards = []
@@ -51,7 +53,7 @@ def inspection_data(form: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
         hazard = {field: form.get(f"hazards.{n}.{field}", "") for field in HAZARD_FIELDS}
         if any(hazard.values()):
             rows.append(n)
-            hazards.append(hazard)
+            hazards.append(typed_from_text(HazardIn, hazard))
     data = {
         "inspected_on": form.get("inspected_on", ""),
         "inspector": form.get("inspector", ""),
@@ -59,7 +61,7 @@ def inspection_data(form: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
         "checklist": {a: form.get(f"checklist.{a}") for a in FIRE_AREAS},
         "hazards": hazards,
     }
-    return data, rows
+    return typed_from_text(FireInspectionIn, data), rows
 
 
 def hazard_rename(rows: list[int]) -> dict[str, str]:
@@ -100,7 +102,8 @@ class RecordPages(WorkspaceController):
         institution = await get_institution(institution_id)
         values = await posted(request)
         try:
-            await records.create_grading(institution_id, values, principal)
+            entry = typed_from_text(GradingIn, {k: values.get(k, "") for k in GradingIn.__struct_fields__})
+            await records.create_grading(institution_id, entry, principal)
         except ValidationFailed as error:
             return page(
                 "grading_form.html",
@@ -194,7 +197,8 @@ class RecordPages(WorkspaceController):
         institution = await get_institution(institution_id)
         values = await posted(request)
         try:
-            await records.create_penalty(institution_id, {k: values.get(k, "") for k in PENALTY_FIELDS}, principal)
+            entry = typed_from_text(PenaltyIn, {k: values.get(k, "") for k in PENALTY_FIELDS})
+            await records.create_penalty(institution_id, entry, principal)
         except (ValidationFailed, Duplicate) as error:
             return page(
                 "penalty_form.html",
@@ -236,8 +240,9 @@ class RecordPages(WorkspaceController):
         penalty, institution = await self._penalty(principal, penalty_id)
         values = await posted(request)
         data = {k: values.get(k, "") for k in PENALTY_EDIT_FIELDS}
+        entry = typed_from_text(PenaltyUpdate, {**data, "version": version_of(values)})
         try:
-            stored = await records.update_penalty(penalty_id, data, version_of(values), principal)
+            stored = await records.update_penalty(penalty_id, entry, principal)
         except (ValidationFailed, Duplicate) as error:
             return page(
                 "penalty_form.html",

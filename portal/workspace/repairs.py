@@ -14,7 +14,9 @@ from litestar.response import Redirect, Template
 from credit.accounts.roles import Principal
 from credit.errors import ProcedureRefused, StaleVersion, ValidationFailed
 from credit.records import repair, service as records
+from credit.records.schemas import RepairApplicationIn, RepairDecisionIn, RepairWithdrawalIn
 from credit.registry.service import get_institution
+from credit.validation import typed_from_text
 from portal.workspace.base import WorkspaceController, page
 from portal.workspace.forms import field_messages, posted, version_of
 
@@ -104,7 +106,8 @@ class RepairPages(WorkspaceController):
         """Record an application on the subject's behalf."""
         values = await posted(request)
         try:
-            await repair.apply(penalty_id, {k: values.get(k, "") for k in APPLICATION_FIELDS}, principal)
+            entry = typed_from_text(RepairApplicationIn, {k: values.get(k, "") for k in APPLICATION_FIELDS})
+            await repair.apply(penalty_id, entry, principal)
         except ValidationFailed as error:
             return await repair_page(
                 principal, penalty_id, status=422, values=values, errors=field_messages(error.errors)
@@ -122,11 +125,9 @@ class RepairPages(WorkspaceController):
         application_id: FromPath[int],
     ) -> Template | Redirect:
         values = await posted(request)
-        data = {
-            "decision": values.get("decision", ""),
-            "reasons": values.get("reasons", ""),
-            "version": version_of(values),
-        }
+        data = RepairDecisionIn(
+            decision=values.get("decision", ""), reasons=values.get("reasons", ""), version=version_of(values)
+        )
         try:
             stored = await repair.decide(penalty_id, application_id, data, principal)
         except ValidationFailed as error:
@@ -146,7 +147,7 @@ class RepairPages(WorkspaceController):
         application_id: FromPath[int],
     ) -> Template | Redirect:
         values = await posted(request)
-        data = {"reasons": values.get("withdraw_reasons", ""), "version": version_of(values)}
+        data = RepairWithdrawalIn(reasons=values.get("withdraw_reasons", ""), version=version_of(values))
         try:
             await repair.withdraw(penalty_id, application_id, data, principal)
         except ValidationFailed as error:

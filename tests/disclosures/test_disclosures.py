@@ -18,12 +18,14 @@ from credit.disclosures.signing import verify
 from credit.disclosures.tables import CreditScore, Disclosure
 from credit.disclosures.verify import check_file, check_stored_chain
 from credit.public.tables import PublicProfile
+from credit.records.schemas import PenaltyIn
 from credit.registry.tables import Institution
 from credit.scheduler import JOBS, build_scheduler, run_job
 from credit.scheduling.tables import JobRun
 from credit.seeding import load_city
 from credit.settings import settings
 from credit.sharing.tables import ChangeEvent
+from credit.validation import typed_from_text
 from scoring import policy_for
 
 AS_OF = date(2026, 6, 30)
@@ -131,16 +133,19 @@ async def test_a_change_is_rescored_at_once_with_a_history_row_and_a_feed_event(
 
     await create_penalty(
         institution["institution"],
-        {
-            "decision_number": "测试〔2026〕1号",
-            "facts": "f",
-            "legal_basis": "b",
-            "penalty_kind": "罚款",
-            "content": "c",
-            "decision_date": "2026-06-01",
-            "deciding_agency": "民政局",
-            "severity": "serious",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "测试〔2026〕1号",
+                "facts": "f",
+                "legal_basis": "b",
+                "penalty_kind": "罚款",
+                "content": "c",
+                "decision_date": "2026-06-01",
+                "deciding_agency": "民政局",
+                "severity": "serious",
+            },
+        ),
         system_principal(),
     )
     after = await PublicProfile.select().where(PublicProfile.institution == institution["institution"]).first().run()

@@ -20,8 +20,10 @@ import pytest
 from credit.accounts.roles import Principal
 from credit.evidence import jobs, service as evidence
 from credit.records import repair
+from credit.records.schemas import HomeRepairApplicationIn
 from credit.scheduler import JOBS, run_job
 from credit.settings import settings
+from credit.validation import typed_from_text
 from tests.factories import institution
 from tests.institution.test_evidence_and_applications import PDF, penalty_of
 from tests.live_server import ROOT, run_cli, server_env
@@ -81,7 +83,9 @@ async def referenced_file(root: Path) -> Path:
         "evidence": "缴款凭证",
         "agree": "1",
     }
-    await repair.apply(penalty["id"], data, own, [evidence.Upload("缴款凭证.pdf", PDF)])
+    await repair.apply(
+        penalty["id"], typed_from_text(HomeRepairApplicationIn, data), own, [evidence.Upload("缴款凭证.pdf", PDF)]
+    )
     (stored,) = [p for p in root.rglob("*") if p.is_file()]
     return stored
 

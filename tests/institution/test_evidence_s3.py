@@ -17,9 +17,11 @@ from credit.evidence.store import name_of
 from credit.evidence.tables import EvidenceFile
 from credit.listings.tables import ListingEntry
 from credit.records import repair
+from credit.records.schemas import HomeRepairApplicationIn
 from credit.records.tables import HazardReport, RepairApplication
 from credit.settings import settings
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.factories import institution
 from tests.institution.test_evidence_and_applications import (  # noqa: F401  (the home_user fixture)
     PDF,
@@ -88,7 +90,8 @@ async def test_the_sweep_removes_an_old_orphan_object_and_keeps_referenced_young
     home = await institution(1)
     penalty = await penalty_of(home)
     own = Principal(user_id=0, username="home.user", role="institution", institution_uscc=home["uscc"])
-    await repair.apply(penalty["id"], REPAIR_FORM, own, [evidence.Upload("缴款凭证.pdf", PDF)])
+    entry = typed_from_text(HomeRepairApplicationIn, REPAIR_FORM)
+    await repair.apply(penalty["id"], entry, own, [evidence.Upload("缴款凭证.pdf", PDF)])
     (referenced,) = server.names(prefix)
     old, young = await orphan(), await orphan()  # written, their rows never committed
     foreign, elsewhere = f"{prefix}operator-notes.txt", "another-app/ab/" + "ab" * 24

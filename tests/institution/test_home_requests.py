@@ -24,6 +24,7 @@ from credit.records.tables import HazardReport, MajorHazard
 from credit.registry.tables import ChangeRequest, Institution
 from credit.timeutil import today
 from tests.conftest import REDIS_URL
+from tests.factories import fire_inspection_in
 from tests.institution.test_home_self_service import (  # noqa: F401  (homes: the fixture)
     NEW_PASSWORD,
     homes,
@@ -49,18 +50,20 @@ async def add_hazard(home_id: int) -> int:
     found = today() - timedelta(days=10)
     inspection = await records.create_fire_inspection(
         home_id,
-        {
-            "inspected_on": found.isoformat(),
-            "checklist": CHECKLIST,
-            "hazards": [
-                {
-                    "category": "fire",
-                    "description": "疏散通道堆放杂物",
-                    "found_on": found.isoformat(),
-                    "rectify_by": (found + timedelta(days=30)).isoformat(),
-                }
-            ],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": found.isoformat(),
+                "checklist": CHECKLIST,
+                "hazards": [
+                    {
+                        "category": "fire",
+                        "description": "疏散通道堆放杂物",
+                        "found_on": found.isoformat(),
+                        "rectify_by": (found + timedelta(days=30)).isoformat(),
+                    }
+                ],
+            }
+        ),
         SYSTEM,
     )
     return inspection["hazards"][0]["id"]

@@ -11,9 +11,11 @@ from credit.accounts.system import system_principal
 from credit.audit.tables import AuditEntry
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
+from credit.validation import typed_from_text
 from tests.listings.test_listing_procedure import code
 
 
@@ -36,16 +38,19 @@ async def setup(client):
     )
     penalty = await records.create_penalty(
         home["id"],
-        {
-            "decision_number": "天民罚字〔2025〕3号",
-            "facts": "骗取运营补贴",
-            "legal_basis": "《养老机构管理办法》第四十九条",
-            "penalty_kind": "罚款",
-            "content": "罚款两万元",
-            "decision_date": "2025-02-01",
-            "deciding_agency": "天宁区民政局",
-            "severity": "serious",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2025〕3号",
+                "facts": "骗取运营补贴",
+                "legal_basis": "《养老机构管理办法》第四十九条",
+                "penalty_kind": "罚款",
+                "content": "罚款两万元",
+                "decision_date": "2025-02-01",
+                "deciding_agency": "天宁区民政局",
+                "severity": "serious",
+            },
+        ),
         admin,
     )
     await create_user("city", role="city_regulator", password="correct-horse-battery", actor="test")

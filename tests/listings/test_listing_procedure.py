@@ -26,11 +26,14 @@ from credit.listings.schemas import (
 from credit.public.facts import load_facts
 from credit.public.listed import current_list
 from credit.records import service as records
+from credit.records.schemas import GradingIn, PenaltyIn, PenaltyUpdate
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.tables import ChangeEvent
+from credit.validation import typed_from_text
 from scoring import evaluate, policy_for
+from tests.factories import fire_inspection_in
 
 ADMIN = system_principal("regulator")
 REVIEWER = system_principal("reviewer")  # decides reviews of entries ADMIN proposed (separation of duties)
@@ -62,17 +65,20 @@ async def home(db) -> dict:
     )
     penalty = await records.create_penalty(
         institution["id"],
-        {
-            "decision_number": "天民罚字〔2025〕9号",
-            "facts": "护理员殴打老年人",
-            "legal_basis": "《老年人权益保障法》第七十八条",
-            "penalty_kind": "罚款",
-            "content": "罚款五万元",
-            "decision_date": "2025-01-06",
-            "deciding_agency": "天宁区民政局",
-            "severity": "serious",
-            "fine_yuan": "50000",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2025〕9号",
+                "facts": "护理员殴打老年人",
+                "legal_basis": "《老年人权益保障法》第七十八条",
+                "penalty_kind": "罚款",
+                "content": "罚款五万元",
+                "decision_date": "2025-01-06",
+                "deciding_agency": "天宁区民政局",
+                "severity": "serious",
+                "fine_yuan": "50000",
+            },
+        ),
         ADMIN,
     )
     return {**institution, "penalty_id": penalty["id"]}
@@ -250,8 +256,16 @@ async def test_revoking_the_basis_penalty_removes_the_listed_entry(home):
     penalty = await records.get_penalty(home["penalty_id"])
     await records.update_penalty(
         home["penalty_id"],
-        {**penalty, "revoked": True, "revoked_on": "2025-11-01", "fine_yuan": str(penalty["fine_yuan"])},
-        penalty["version"],
+        typed_from_text(
+            PenaltyUpdate,
+            {
+                **penalty,
+                "revoked": True,
+                "revoked_on": "2025-11-01",
+                "fine_yuan": str(penalty["fine_yuan"]),
+                "version": penalty["version"],
+            },
+        ),
         ADMIN,
     )
     removed = await service.entry_detail(entry["id"])
@@ -268,7 +282,10 @@ async def test_a_listed_institution_is_level_d_and_may_not_be_graded(home):
     with pytest.raises(ValidationFailed, match="not eligible"):
         await records.create_grading(
             home["id"],
-            {"decided_on": "2025-11-01", "environment": 110, "facilities": 120, "operations": 140, "services": 560},
+            typed_from_text(
+                GradingIn,
+                {"decided_on": "2025-11-01", "environment": 110, "facilities": 120, "operations": 140, "services": 560},
+            ),
             ADMIN,
         )
     assert entry["id"]
@@ -316,22 +333,24 @@ async def test_only_regulators_of_the_district_decide(home):
 async def test_an_unrectified_major_fire_hazard_is_proposed_once_as_behaviour_4(home):
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": "2025-06-01",
-            "checklist": {
-                a: "pass"
-                for a in (
-                    "fire_resistance",
-                    "resident_floors",
-                    "fire_separation",
-                    "evacuation",
-                    "fire_facilities",
-                    "fire_management",
-                    "micro_fire_station",
-                )
-            },
-            "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪", "rectify_by": "2025-07-01"}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": "2025-06-01",
+                "checklist": {
+                    a: "pass"
+                    for a in (
+                        "fire_resistance",
+                        "resident_floors",
+                        "fire_separation",
+                        "evacuation",
+                        "fire_facilities",
+                        "fire_management",
+                        "micro_fire_station",
+                    )
+                },
+                "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪", "rectify_by": "2025-07-01"}],
+            }
+        ),
         ADMIN,
     )
     assert await detect_unrectified_fire_hazards(date(2025, 7, 1)) == []

@@ -19,11 +19,13 @@ from credit.listings.jobs import advance_list
 from credit.listings.schemas import EarlyRemovalIn, ObjectionIn, ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition, PunishmentMeasure, RemovalApplication
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.keys import issue_key
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.listings.test_listing_procedure import code
 
 SETUP = system_principal("setup")  # proposes and prepares; never one of the callers (separation of duties)
@@ -101,16 +103,19 @@ async def prepared(state: str) -> dict:
     )
     penalty = await records.create_penalty(
         home["id"],
-        {
-            "decision_number": "天民罚字〔2024〕31号",
-            "facts": "骗取运营补贴",
-            "legal_basis": "《养老机构管理办法》第四十九条",
-            "penalty_kind": "罚款",
-            "content": "罚款两万元",
-            "decision_date": "2024-01-02",
-            "deciding_agency": "天宁区民政局",
-            "severity": "serious",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2024〕31号",
+                "facts": "骗取运营补贴",
+                "legal_basis": "《养老机构管理办法》第四十九条",
+                "penalty_kind": "罚款",
+                "content": "罚款两万元",
+                "decision_date": "2024-01-02",
+                "deciding_agency": "天宁区民政局",
+                "severity": "serious",
+            },
+        ),
         SETUP,
     )
     found = {"home": home, "penalty_id": penalty["id"], "entry_id": None}

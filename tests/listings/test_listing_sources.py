@@ -17,10 +17,12 @@ from credit.listings.jobs import advance_list, detect_unrectified_fire_hazards
 from credit.listings.schemas import ProposalIn, ReportProposal, StepIn, WithdrawalIn
 from credit.listings.tables import ListingBasis, ListingEntry
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry.schemas import InstitutionIn, PractitionerIn
 from credit.sharing.reports import report_penalty
 from credit.sharing.schemas import PenaltyReport
 from credit.validation import typed_from_text
+from tests.factories import fire_inspection_in
 from tests.listings.test_listing_procedure import ADMIN, home, proposal  # noqa: F401 (fixture)
 
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
@@ -87,16 +89,19 @@ async def test_a_basis_penalty_must_be_against_the_subject_also_for_a_practition
     )
     foreign = await records.create_penalty(
         other["id"],
-        {
-            "decision_number": "天民罚字〔2025〕99号",
-            "facts": "f",
-            "legal_basis": "b",
-            "penalty_kind": "罚款",
-            "content": "罚款",
-            "decision_date": "2025-01-06",
-            "deciding_agency": "天宁区民政局",
-            "severity": "serious",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2025〕99号",
+                "facts": "f",
+                "legal_basis": "b",
+                "penalty_kind": "罚款",
+                "content": "罚款",
+                "decision_date": "2025-01-06",
+                "deciding_agency": "天宁区民政局",
+                "severity": "serious",
+            },
+        ),
         ADMIN,
     )
     with pytest.raises(ValidationFailed, match="is not against this institution"):
@@ -121,22 +126,24 @@ async def test_auto_detected_in_a_request_is_ignored_only_the_detection_job_sets
     await service.withdraw(typed["id"], WithdrawalIn(reasons="测试"), ADMIN)
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": "2025-06-01",
-            "checklist": {
-                a: "pass"
-                for a in (
-                    "fire_resistance",
-                    "resident_floors",
-                    "fire_separation",
-                    "evacuation",
-                    "fire_facilities",
-                    "fire_management",
-                    "micro_fire_station",
-                )
-            },
-            "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪", "rectify_by": "2025-07-01"}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": "2025-06-01",
+                "checklist": {
+                    a: "pass"
+                    for a in (
+                        "fire_resistance",
+                        "resident_floors",
+                        "fire_separation",
+                        "evacuation",
+                        "fire_facilities",
+                        "fire_management",
+                        "micro_fire_station",
+                    )
+                },
+                "hazards": [{"category": "fire", "description": "自动喷水灭火系统瘫痪", "rectify_by": "2025-07-01"}],
+            }
+        ),
         ADMIN,
     )
     proposed = await detect_unrectified_fire_hazards(date(2025, 7, 2))
@@ -162,24 +169,32 @@ async def test_only_an_overdue_major_fire_hazard_proposes_behaviour_4_citing_its
     # accident hazard of the MCA 2023 criteria (a missing medical licence is not behaviour 4).
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": "2025-06-01",
-            "checklist": ALL_PASS,
-            "hazards": [
-                {"category": "safety_licence", "description": "未取得医疗机构执业许可证", "rectify_by": "2025-07-01"},
-                {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"},
-            ],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": "2025-06-01",
+                "checklist": ALL_PASS,
+                "hazards": [
+                    {
+                        "category": "safety_licence",
+                        "description": "未取得医疗机构执业许可证",
+                        "rectify_by": "2025-07-01",
+                    },
+                    {"category": "management_failure", "description": "夜间无值班人员", "rectify_by": "2025-07-01"},
+                ],
+            }
+        ),
         ADMIN,
     )
     assert await detect_unrectified_fire_hazards(date(2025, 7, 2)) == []
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": "2025-06-10",
-            "checklist": ALL_PASS,
-            "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": "2025-06-10",
+                "checklist": ALL_PASS,
+                "hazards": [{"category": "fire", "description": "疏散楼梯间防火门损坏", "rectify_by": "2025-07-01"}],
+            }
+        ),
         ADMIN,
     )
     [entry_id] = await detect_unrectified_fire_hazards(date(2025, 7, 2))

@@ -9,6 +9,8 @@ from credit.accounts.system import system_principal
 from credit.listings import service as listings
 from credit.listings.schemas import DecisionIn, ObjectionIn, RemovalIn
 from credit.records import service as records
+from credit.records.schemas import PenaltyUpdate
+from credit.validation import typed_from_text
 from tests import factories
 
 REVIEWER = system_principal("reviewer")  # decides the review of entries the factories propose
@@ -103,8 +105,15 @@ async def test_a_revoked_penalty_never_appears(client):
     penalty = await factories.penalty(home, number="常卫罚〔2026〕8号")
     await records.update_penalty(
         penalty["id"],
-        {**factories.penalty_report(home, "常卫罚〔2026〕8号"), "revoked": True, "revoked_on": factories.days_ago(0)},
-        penalty["version"],
+        typed_from_text(
+            PenaltyUpdate,
+            {
+                **factories.penalty_report(home, "常卫罚〔2026〕8号"),
+                "revoked": True,
+                "revoked_on": factories.days_ago(0),
+                "version": penalty["version"],
+            },
+        ),
         factories.SETUP,
     )
     response = await client.get(f"/institutions/{home['uscc']}/feed.atom")

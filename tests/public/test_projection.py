@@ -18,9 +18,12 @@ from credit.errors import ProcedureRefused, ValidationFailed
 from credit.public.projection import documents_on
 from credit.public.tables import PublicProfile
 from credit.records import service as records
+from credit.records.schemas import GradingIn, PenaltyIn, PenaltyUpdate
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn, InstitutionUpdate
 from credit.timeutil import today
+from credit.validation import typed_from_text
+from tests.factories import fire_inspection_in
 
 ADMIN = system_principal("setup")
 CHECKLIST = {
@@ -69,7 +72,7 @@ async def test_a_penalty_is_public_at_once_on_the_page_the_api_and_the_search(cl
     # Issue 14 target: a write is visible on the profile, the API and the search without any job run.
     home = await registry.create_institution(InstitutionIn(**home_data(1)), ADMIN)
     before = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
-    await records.create_penalty(home["id"], penalty("常民罚〔2026〕51号"), ADMIN)
+    await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty("常民罚〔2026〕51号")), ADMIN)
     after = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
     assert [p["decision_number"] for p in after["penalties"]] == ["常民罚〔2026〕51号"]
     assert float(after["credit"]["score"]) < float(before["credit"]["score"])
@@ -85,11 +88,18 @@ async def test_a_revoked_penalty_leaves_the_api_profile_at_once(client):
     # DESIGN.md: "A revoked decision leaves the public view at once and stops counting".
     home = await registry.create_institution(InstitutionIn(**home_data(2)), ADMIN)
     clean = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
-    stored = await records.create_penalty(home["id"], penalty("常民罚〔2026〕52号"), ADMIN)
+    stored = await records.create_penalty(home["id"], typed_from_text(PenaltyIn, penalty("常民罚〔2026〕52号")), ADMIN)
     await records.update_penalty(
         stored["id"],
-        {**penalty("常民罚〔2026〕52号"), "revoked": True, "revoked_on": today().isoformat()},
-        stored["version"],
+        typed_from_text(
+            PenaltyUpdate,
+            {
+                **penalty("常民罚〔2026〕52号"),
+                "revoked": True,
+                "revoked_on": today().isoformat(),
+                "version": stored["version"],
+            },
+        ),
         ADMIN,
     )
     profile = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
@@ -101,17 +111,19 @@ async def test_the_page_shows_the_level_and_the_reasons_of_the_same_row(client):
     home = await registry.create_institution(InstitutionIn(**home_data(3)), ADMIN)
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": (today() - timedelta(days=3)).isoformat(),
-            "checklist": CHECKLIST,
-            "hazards": [
-                {
-                    "category": "facility_equipment",
-                    "description": "防火门损坏",
-                    "rectify_by": (today() + timedelta(days=20)).isoformat(),
-                }
-            ],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": (today() - timedelta(days=3)).isoformat(),
+                "checklist": CHECKLIST,
+                "hazards": [
+                    {
+                        "category": "facility_equipment",
+                        "description": "防火门损坏",
+                        "rectify_by": (today() + timedelta(days=20)).isoformat(),
+                    }
+                ],
+            }
+        ),
         ADMIN,
     )
     profile = (await client.get(f"/api/v1/institutions/{home['uscc']}")).json()
@@ -132,7 +144,7 @@ async def test_a_write_to_one_home_leaves_the_other_homes_pages_valid(client):
     first = await registry.create_institution(InstitutionIn(**home_data(4)), ADMIN)
     second = await registry.create_institution(InstitutionIn(**home_data(5)), ADMIN)
     tags = {h["uscc"]: (await client.get(f"/institutions/{h['uscc']}")).headers["etag"] for h in (first, second)}
-    await records.create_penalty(first["id"], penalty("常民罚〔2026〕54号"), ADMIN)
+    await records.create_penalty(first["id"], typed_from_text(PenaltyIn, penalty("常民罚〔2026〕54号")), ADMIN)
     other = await client.get(f"/institutions/{second['uscc']}", headers={"If-None-Match": tags[second["uscc"]]})
     own = await client.get(f"/institutions/{first['uscc']}", headers={"If-None-Match": tags[first["uscc"]]})
     assert other.status_code == 304 and own.status_code == 200 and "常民罚〔2026〕54号" in own.text
@@ -172,7 +184,10 @@ async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_w
             penalties.append(
                 await records.create_penalty(
                     home["id"],
-                    penalty(f"常民罚〔2026〕{step}号", days % 300, ("minor", "general", "serious")[days % 3]),
+                    typed_from_text(
+                        PenaltyIn,
+                        penalty(f"常民罚〔2026〕{step}号", days % 300, ("minor", "general", "serious")[days % 3]),
+                    ),
                     ADMIN,
                 )
             )
@@ -186,23 +201,27 @@ async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_w
                     revoked=True,
                     revoked_on=today().isoformat(),
                 )
-                await records.update_penalty(p["id"], body, p["version"], ADMIN)
+                await records.update_penalty(
+                    p["id"], typed_from_text(PenaltyUpdate, {**body, "version": p["version"]}), ADMIN
+                )
         elif operation == "inspection":
             made = await records.create_fire_inspection(
                 home["id"],
-                {
-                    "inspected_on": (today() - timedelta(days=days % 100)).isoformat(),
-                    "checklist": CHECKLIST,
-                    "hazards": [
-                        {
-                            "category": "facility_equipment",
-                            "description": "防火门损坏",
-                            "rectify_by": (today() + timedelta(days=30)).isoformat(),
-                        }
-                    ]
-                    if days % 2
-                    else [],
-                },
+                fire_inspection_in(
+                    {
+                        "inspected_on": (today() - timedelta(days=days % 100)).isoformat(),
+                        "checklist": CHECKLIST,
+                        "hazards": [
+                            {
+                                "category": "facility_equipment",
+                                "description": "防火门损坏",
+                                "rectify_by": (today() + timedelta(days=30)).isoformat(),
+                            }
+                        ]
+                        if days % 2
+                        else [],
+                    }
+                ),
                 ADMIN,
             )
             hazards += made["hazards"]
@@ -214,13 +233,16 @@ async def test_the_projection_equals_a_fresh_computation_after_any_sequence_of_w
             with contextlib.suppress(ValidationFailed, ProcedureRefused):
                 await records.create_grading(
                     home["id"],
-                    {
-                        "decided_on": (today() - timedelta(days=days)).isoformat(),
-                        "environment": 100,
-                        "facilities": 110,
-                        "operations": 120,
-                        "services": 100 + days,
-                    },
+                    typed_from_text(
+                        GradingIn,
+                        {
+                            "decided_on": (today() - timedelta(days=days)).isoformat(),
+                            "environment": 100,
+                            "facilities": 110,
+                            "operations": 120,
+                            "services": 100 + days,
+                        },
+                    ),
                     ADMIN,
                 )
     ids = [h["id"] for h in homes]

@@ -19,9 +19,11 @@ from credit.listings.tables import ListingBasis, ListingEntry
 from credit.public.document import INSTITUTION_FIELDS
 from credit.public.view import PUBLIC_ENTRY_FIELDS, PUBLIC_PENALTY_FIELDS
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn, PenaltyUpdate
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 
 ADMIN = system_principal("setup")
 # The public form of a penalty (credit.public.view.public_form): its fields, the masked legal representative,
@@ -86,13 +88,26 @@ async def homes(db) -> list[dict]:
             ADMIN,
         )
         made.append(home)
-        await records.create_penalty(home["id"], penalty(f"常民罚〔2026〕{n}01号", 30), ADMIN)
-        await records.create_penalty(home["id"], penalty(f"常民罚〔2026〕{n}02号", 10, "serious"), ADMIN)
-    revoked = await records.create_penalty(made[1]["id"], penalty("常民罚〔2026〕REVOKED号", 5), ADMIN)
+        await records.create_penalty(
+            home["id"], typed_from_text(PenaltyIn, penalty(f"常民罚〔2026〕{n}01号", 30)), ADMIN
+        )
+        await records.create_penalty(
+            home["id"], typed_from_text(PenaltyIn, penalty(f"常民罚〔2026〕{n}02号", 10, "serious")), ADMIN
+        )
+    revoked = await records.create_penalty(
+        made[1]["id"], typed_from_text(PenaltyIn, penalty("常民罚〔2026〕REVOKED号", 5)), ADMIN
+    )
     await records.update_penalty(
         revoked["id"],
-        {**penalty("常民罚〔2026〕REVOKED号", 5), "revoked": True, "revoked_on": today().isoformat()},
-        revoked["version"],
+        typed_from_text(
+            PenaltyUpdate,
+            {
+                **penalty("常民罚〔2026〕REVOKED号", 5),
+                "revoked": True,
+                "revoked_on": today().isoformat(),
+                "version": revoked["version"],
+            },
+        ),
         ADMIN,
     )
     entry = ListingEntry(

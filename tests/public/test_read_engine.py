@@ -16,10 +16,12 @@ from credit import app as app_module
 from credit.accounts.system import system_principal
 from credit.db import SQLiteReader, _sqlite_path
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.settings import settings
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.conftest import running
 
 ADMIN = system_principal("setup")
@@ -87,16 +89,19 @@ async def test_public_reads_go_to_the_read_engine_and_writes_never_do(db, databa
         # A write through the service: the record, the feed, the projection, all on the primary.
         await records.create_penalty(
             home["id"],
-            {
-                "decision_number": "常民罚〔2026〕只读1号",
-                "facts": "未按规定配备护理人员",
-                "legal_basis": "《养老机构管理办法》第四十六条",
-                "penalty_kind": "罚款",
-                "content": "罚款五千元",
-                "fine_yuan": "5000.00",
-                "decision_date": (today() - timedelta(days=3)).isoformat(),
-                "deciding_agency": "天宁区民政局",
-            },
+            typed_from_text(
+                PenaltyIn,
+                {
+                    "decision_number": "常民罚〔2026〕只读1号",
+                    "facts": "未按规定配备护理人员",
+                    "legal_basis": "《养老机构管理办法》第四十六条",
+                    "penalty_kind": "罚款",
+                    "content": "罚款五千元",
+                    "fine_yuan": "5000.00",
+                    "decision_date": (today() - timedelta(days=3)).isoformat(),
+                    "deciding_agency": "天宁区民政局",
+                },
+            ),
             ADMIN,
         )
         assert len(seen) == read_before_write  # nothing of the write touched the read engine

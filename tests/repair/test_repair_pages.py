@@ -8,10 +8,12 @@ from datetime import timedelta
 from credit.accounts.service import create_user
 from credit.accounts.system import system_principal
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.timeutil import today
+from credit.validation import typed_from_text
 from tests.workspace.workspace_helpers import PASSWORD, TIANNING, error_beside_id, make_uscc, post, sign_in
 
 SETUP = system_principal("setup")
@@ -37,16 +39,19 @@ async def a_home_with_a_fine(decided_days_ago: int = 120) -> tuple[dict, dict]:
     )
     penalty = await records.create_penalty(
         home["id"],
-        {
-            "decision_number": "天民罚字〔2026〕1号",
-            "facts": "未签订服务协议",
-            "legal_basis": "《养老机构管理办法》第四十六条",
-            "penalty_kind": "罚款",
-            "content": "罚款五千元",
-            "fine_yuan": "5000",
-            "deciding_agency": "天宁区民政局",
-            "decision_date": days_ago(decided_days_ago),
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2026〕1号",
+                "facts": "未签订服务协议",
+                "legal_basis": "《养老机构管理办法》第四十六条",
+                "penalty_kind": "罚款",
+                "content": "罚款五千元",
+                "fine_yuan": "5000",
+                "deciding_agency": "天宁区民政局",
+                "decision_date": days_ago(decided_days_ago),
+            },
+        ),
         SETUP,
     )
     await create_user("tianning", password=PASSWORD, actor="test", role="district_regulator", district_code=TIANNING)

@@ -22,6 +22,7 @@ from credit.disclosures.service import snapshot_lines
 from credit.listings.calendar import WorkingCalendar
 from credit.public.facts import load_facts
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.records.tables import Penalty, RepairApplication
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
@@ -94,7 +95,9 @@ async def home(client) -> dict[str, Any]:
         ),
         SETUP,
     )
-    penalty = await records.create_penalty(institution["id"], fine("天民罚字〔2026〕1号", 120), SETUP)
+    penalty = await records.create_penalty(
+        institution["id"], typed_from_text(PenaltyIn, fine("天民罚字〔2026〕1号", 120)), SETUP
+    )
     headers = {}
     for username, extra in {
         "district_in": {"role": "district_regulator", "district_code": TIANNING},
@@ -118,7 +121,9 @@ async def apply(client, home, penalty_id=None, who="district_in", **changes):
 
 async def test_a_penalty_is_repairable_only_after_its_shortest_publication_period(client, home):
     # Order No. 36: a general penalty's shortest period is 3 months; applying before that is refused.
-    recent = await records.create_penalty(home["institution"]["id"], fine("天民罚字〔2026〕2号", 20), SETUP)
+    recent = await records.create_penalty(
+        home["institution"]["id"], typed_from_text(PenaltyIn, fine("天民罚字〔2026〕2号", 20)), SETUP
+    )
     response = await apply(client, home, recent["id"], obligations_met_on=days_ago(5))
     assert response.status_code == 409
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -130,7 +135,7 @@ async def test_minor_information_is_repairable_as_soon_as_its_duties_are_met(cli
     # Order No. 36: minor failure information may be repaired once the legal duties are fulfilled.
     warning = await records.create_penalty(
         home["institution"]["id"],
-        fine("天民罚字〔2026〕3号", 3, penalty_kind="警告", content="警告", fine_yuan=None),
+        typed_from_text(PenaltyIn, fine("天民罚字〔2026〕3号", 3, penalty_kind="警告", content="警告", fine_yuan=None)),
         SETUP,
     )
     assert warning["severity"] == "minor"
@@ -321,7 +326,9 @@ async def test_the_public_publication_end_is_clamped_to_the_legal_window(client,
     # Order No. 36: general information is published for at most 1 year; a later stored end is not shown.
     await records.create_penalty(
         home["institution"]["id"],
-        fine("天民罚字〔2026〕9号", 30, publication_end=(today() + timedelta(days=900)).isoformat()),
+        typed_from_text(
+            PenaltyIn, fine("天民罚字〔2026〕9号", 30, publication_end=(today() + timedelta(days=900)).isoformat())
+        ),
         SETUP,
     )
     profile = (await client.get(f"/api/v1/institutions/{home['institution']['uscc']}")).json()

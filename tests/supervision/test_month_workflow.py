@@ -18,6 +18,7 @@ from credit.supervision.schemas import ResultIn
 from credit.supervision.tables import SupervisionTask
 from credit.timeutil import today
 from portal.public import caching
+from tests.factories import fire_inspection_in
 from tests.supervision.world import SETUP, TIANNING, first_of_month, small_city
 
 PASS = dict.fromkeys(("licences", "service_quality", "safety", "fees", "contracts"), "pass")
@@ -59,7 +60,9 @@ async def test_a_month_from_the_draw_to_the_published_results_and_statistics(cli
 
     # Inspections: one is the home's fire-safety inspection, one a general inspection with the policy's checklist.
     inspection = await records.create_fire_inspection(
-        world["homes"][fire_task["uscc"]], {"inspected_on": today().isoformat(), "checklist": FIRE_PASS}, SETUP
+        world["homes"][fire_task["uscc"]],
+        fire_inspection_in({"inspected_on": today().isoformat(), "checklist": FIRE_PASS}),
+        SETUP,
     )
     recorded = await client.post(
         f"/api/v1/supervision/tasks/{fire_task['id']}/result",
@@ -206,13 +209,19 @@ async def test_a_fire_inspection_with_a_major_hazard_is_never_no_problem_and_its
     deadline = today() + timedelta(days=30)
     inspection = await records.create_fire_inspection(
         world["homes"][next(iter(world["homes"]))],
-        {
-            "inspected_on": today().isoformat(),
-            "checklist": {**FIRE_PASS, "evacuation": "fail"},
-            "hazards": [
-                {"category": "facility_equipment", "description": "疏散通道堵塞", "rectify_by": deadline.isoformat()}
-            ],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": today().isoformat(),
+                "checklist": {**FIRE_PASS, "evacuation": "fail"},
+                "hazards": [
+                    {
+                        "category": "facility_equipment",
+                        "description": "疏散通道堵塞",
+                        "rectify_by": deadline.isoformat(),
+                    }
+                ],
+            }
+        ),
         SETUP,
     )
     fire = {"kind": "fire", "fire_inspection_id": inspection["id"]}

@@ -13,10 +13,13 @@ from credit.accounts.roles import Principal
 from credit.accounts.service import create_user
 from credit.listings.tables import ListingEntry
 from credit.records import service as records
+from credit.records.schemas import GradingIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 from scoring.dates import add_months
+from tests.factories import fire_inspection_in
 
 ADMIN = Principal(user_id=0, username="seeder", role="admin")
 CHECKLIST = {
@@ -48,29 +51,34 @@ async def seed_home(n: int, district: str, name: str) -> int:
     on = today()
     await records.create_grading(
         home["id"],
-        {
-            "decided_on": (add_months(on, -36) + timedelta(days=30)).isoformat(),
-            "environment": 110,
-            "facilities": 120,
-            "operations": 140,
-            "services": 560,
-        },
+        typed_from_text(
+            GradingIn,
+            {
+                "decided_on": (add_months(on, -36) + timedelta(days=30)).isoformat(),
+                "environment": 110,
+                "facilities": 120,
+                "operations": 140,
+                "services": 560,
+            },
+        ),
         ADMIN,
     )
     found = on - timedelta(days=60)
     await records.create_fire_inspection(
         home["id"],
-        {
-            "inspected_on": found.isoformat(),
-            "checklist": CHECKLIST,
-            "hazards": [
-                {
-                    "category": "facility_equipment",
-                    "description": f"{name}的喷淋系统损坏",
-                    "rectify_by": (on - timedelta(days=10)).isoformat(),
-                }
-            ],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": found.isoformat(),
+                "checklist": CHECKLIST,
+                "hazards": [
+                    {
+                        "category": "facility_equipment",
+                        "description": f"{name}的喷淋系统损坏",
+                        "rectify_by": (on - timedelta(days=10)).isoformat(),
+                    }
+                ],
+            }
+        ),
         ADMIN,
     )
     await (
@@ -127,7 +135,16 @@ async def test_a_district_regulator_sees_only_its_own_districts_items(client, ci
 async def test_a_newer_grading_takes_a_lapsing_one_off_the_list(client, city):
     await records.create_grading(
         city["wujin"],
-        {"decided_on": today().isoformat(), "environment": 110, "facilities": 120, "operations": 140, "services": 560},
+        typed_from_text(
+            GradingIn,
+            {
+                "decided_on": today().isoformat(),
+                "environment": 110,
+                "facilities": 120,
+                "operations": 140,
+                "services": 560,
+            },
+        ),
         ADMIN,
     )
     await sign_in(client, "city")
@@ -168,11 +185,13 @@ async def due_homes() -> None:
     )
     await records.create_fire_inspection(
         stale["id"],
-        {
-            "inspected_on": (add_months(today(), -12) - timedelta(days=1)).isoformat(),
-            "checklist": CHECKLIST,
-            "hazards": [],
-        },
+        fire_inspection_in(
+            {
+                "inspected_on": (add_months(today(), -12) - timedelta(days=1)).isoformat(),
+                "checklist": CHECKLIST,
+                "hazards": [],
+            }
+        ),
         ADMIN,
     )
 

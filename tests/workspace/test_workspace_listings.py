@@ -16,12 +16,14 @@ from credit.listings import service as listings
 from credit.listings.schemas import ObjectionIn, ProposalIn, StepIn
 from credit.listings.tables import ListingEntry, ListingTransition
 from credit.records import service as records
+from credit.records.schemas import PenaltyIn
 from credit.registry import service as registry
 from credit.registry.schemas import InstitutionIn
 from credit.seeding import ensure_agencies
 from credit.sharing.measures import record_measure
 from credit.sharing.schemas import MeasureIn
 from credit.timeutil import now_utc, today
+from credit.validation import typed_from_text
 
 SYSTEM = system_principal()
 HEALTH = Principal(user_id=0, username="agency:health", role="agency", agency_code="health", via="key")
@@ -69,17 +71,20 @@ async def home(db) -> dict:
     )
     penalty = await records.create_penalty(
         institution["id"],
-        {
-            "decision_number": "天民罚字〔2026〕9号",
-            "facts": "护理员殴打老年人",
-            "legal_basis": "《老年人权益保障法》第七十八条",
-            "penalty_kind": "罚款",
-            "content": "罚款五万元",
-            "decision_date": (today() - timedelta(days=40)).isoformat(),
-            "deciding_agency": "天宁区民政局",
-            "severity": "serious",
-            "fine_yuan": "50000",
-        },
+        typed_from_text(
+            PenaltyIn,
+            {
+                "decision_number": "天民罚字〔2026〕9号",
+                "facts": "护理员殴打老年人",
+                "legal_basis": "《老年人权益保障法》第七十八条",
+                "penalty_kind": "罚款",
+                "content": "罚款五万元",
+                "decision_date": (today() - timedelta(days=40)).isoformat(),
+                "deciding_agency": "天宁区民政局",
+                "severity": "serious",
+                "fine_yuan": "50000",
+            },
+        ),
         SYSTEM,
     )
     entry = await listings.propose(
