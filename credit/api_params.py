@@ -6,7 +6,7 @@ Every integer a client sends is bounded by what the column that stores it can ho
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar.params import Parameter
@@ -28,11 +28,6 @@ StoredInt = Annotated[int, msgspec.Meta(ge=MIN_INT, le=MAX_ID, description="a wh
 """A count or score in a request body (beds, grading parts). Bounded here only by its column, so that the
 domain range (0..20000 beds, the policy's part maxima) is checked with the other fields and every problem of the
 record is reported at once, as a 422."""
-
-
-def present_fields(body: msgspec.Struct) -> dict[str, Any]:
-    """A request body as a dict without the fields left out (None), so the services' defaults apply."""
-    return {k: v for k, v in msgspec.structs.asdict(body).items() if v is not None}
 
 
 def closed_set(values: Iterable[str], description: str = "", nullable: bool = False) -> msgspec.Meta:

@@ -32,7 +32,7 @@ from credit.listings.schemas import EarlyRemovalIn, ProposalIn
 from credit.listings.tables import ListingEntry
 from credit.piccolo_app import TABLES
 from credit.records import hazard_reports, repair, service as records
-from credit.records.schemas import RepairApplicationIn
+from credit.records.schemas import HazardReportIn, RepairApplicationIn
 from credit.registry import changes as registry_changes, service as registry
 from credit.registry.schemas import InstitutionIn, RegistryChangeFiling
 from credit.seeding import ensure_agencies
@@ -728,7 +728,7 @@ async def world(client) -> dict[str, Any]:
         SETUP,
     )
     rectification = await hazard_reports.report_rectification(
-        second["hazards"][0]["id"], {"rectified_on": days_ago(1), "text": "已清理通道"}, own
+        second["hazards"][0]["id"], HazardReportIn(**{"rectified_on": days_ago(1), "text": "已清理通道"}), own
     )
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for username, extra in USERS.items():

@@ -229,8 +229,7 @@ class HomeApiController(Controller):
         """Report the rectification (date, what was done, evidence described, evidence files); the hazard stays
         open everywhere until a regulator of the home's district confirms it."""
         uploads = uploads_of(data.evidence_files)
-        values = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "evidence_files"}
-        stored = await hazard_reports.report_rectification(hazard_id, values, principal, uploads)
+        stored = await hazard_reports.report_rectification(hazard_id, data, principal, uploads)
         return msgspec.convert(_without_decider(stored), s.RectificationReportOut, from_attributes=True)
 
 

@@ -20,10 +20,10 @@ from credit.listings.schemas import Behaviour, EntryStatus, HomeEarlyRemovalIn, 
 from credit.records.hazard_reports import STATUSES as REPORT_STATUSES
 from credit.records.repair import STATUSES as REPAIR_STATUSES
 from credit.records.schemas import (
-    DayText,
     FireInspectionOut,
     GradingOut,
     HazardCategory,
+    HazardReportIn,
     HomeRepairApplicationIn,
     PenaltyOut,
     RepairWithdrawalIn,
@@ -83,13 +83,10 @@ class RepairWithdrawal(RepairWithdrawalIn, forbid_unknown_fields=True):
     """Withdraw the open application (its `version`, as read) with the home's reasons."""
 
 
-class RectificationReport(msgspec.Struct, forbid_unknown_fields=True):
+class RectificationReport(HazardReportIn, forbid_unknown_fields=True):
     """The home reports that it rectified one of its major hazards, with evidence files (base64) beside the
     optional description `evidence`; a regulator of its district confirms it."""
 
-    rectified_on: DayText
-    text: str
-    evidence: str = ""
     evidence_files: list[EvidenceFileIn] = []
 
 

@@ -126,7 +126,7 @@ def _step(args: argparse.Namespace) -> int:
         "reasons": args.reasons,
         "backdate_reason": args.backdate_reason,
     }
-    steps: dict[str, tuple[Callable[..., Awaitable[dict[str, Any]]], type[msgspec.Struct] | None]] = {
+    steps: dict[str, tuple[Callable[..., Awaitable[dict[str, Any]]], type[msgspec.Struct]]] = {
         "notify": (service.notify, StepIn),
         "object": (service.object_to, ObjectionIn),
         "decide": (service.decide, DecisionIn),
@@ -134,7 +134,7 @@ def _step(args: argparse.Namespace) -> int:
         "withdraw": (service.withdraw, WithdrawalIn),
     }
     call, kind = steps[args.action]
-    data = typed_from_text(kind, values) if kind else values
+    data = typed_from_text(kind, values)
 
     async def run():
         return await call(args.entry, data, await regulator_named(args.actor))

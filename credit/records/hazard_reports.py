@@ -23,6 +23,7 @@ from credit.changes import Audit, record_changed
 from credit.errors import FieldError, Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.evidence import service as evidence
 from credit.reasons import Reason
+from credit.records.schemas import HazardReportDecisionIn, HazardReportIn
 from credit.records.service import rectify_hazard
 from credit.records.tables import HazardReport, MajorHazard
 from credit.registry.tables import Institution
@@ -110,7 +111,7 @@ async def hazard_of_home(hazard_id: int, by: Principal) -> dict[str, Any]:
 
 
 async def report_rectification(
-    hazard_id: int, data: dict[str, Any], by: Principal, uploads: Sequence[evidence.Upload] = ()
+    hazard_id: int, data: HazardReportIn, by: Principal, uploads: Sequence[evidence.Upload] = ()
 ) -> dict[str, Any]:
     """The home reports that it rectified one of its open major hazards: `rectified_on` (not in the future, not
     before the hazard was found), `text` (what was done), optional `evidence` (a description) and evidence files
@@ -204,7 +205,7 @@ async def pending_reports(by: Principal) -> list[dict[str, Any]]:
     return [{**r, "files": files.get(r["id"], [])} for r in mine]
 
 
-async def decide_report(report_id: int, data: dict[str, Any], by: Principal) -> dict[str, Any]:
+async def decide_report(report_id: int, data: HazardReportDecisionIn, by: Principal) -> dict[str, Any]:
     """A civil-affairs regulator of the home's district confirms the report (`decision=confirmed`: the hazard is
     rectified on the reported date through `rectify_hazard`, so the score, feed and public side follow) or refuses
     it (`decision=refused`, `reasons` required; the hazard stays open). One transaction.

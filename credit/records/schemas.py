@@ -249,3 +249,20 @@ class OpenRepairOut(RepairApplicationOut):
     institution: int | None = None
     institution_name: str = ""
     overdue: bool = False
+
+
+class HazardReportIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A home's report that it rectified one of its major hazards: the day, what was done and the evidence
+    described; the /my form's fields, and with the evidence files the home API's body
+    (credit.home.schemas.RectificationReport)."""
+
+    rectified_on: DayText
+    text: str
+    evidence: str = ""
+
+
+class HazardReportDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Civil affairs decides a home's rectification report: `decision` confirmed or refused (then `reasons`)."""
+
+    decision: str
+    reasons: str = ""

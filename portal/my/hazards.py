@@ -20,6 +20,8 @@ from credit.clock import Clock
 from credit.errors import Forbidden, NotFound, ProcedureRefused, ValidationFailed
 from credit.evidence.store import StoreUnavailable
 from credit.records import hazard_reports
+from credit.records.schemas import HazardReportIn
+from credit.validation import typed_from_text
 from portal.my.throttle import TooManyPosts, limit_posts, on_too_many
 from portal.my.uploads import MAX_BODY_BYTES, posted_with_files, retry_later, store_down_errors
 from portal.my.views import on_forbidden, on_not_found, page, password_first
@@ -100,7 +102,8 @@ class MyHazardsController(Controller):
             return redirect
         values, uploads = await posted_with_files(request)
         try:
-            await hazard_reports.report_rectification(hazard_id, values, principal, uploads)
+            filed = typed_from_text(HazardReportIn, values)
+            await hazard_reports.report_rectification(hazard_id, filed, principal, uploads)
         except (ValidationFailed, ProcedureRefused) as error:
             status = 422 if isinstance(error, ValidationFailed) else 409
             return await self._hazard_page(

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from credit.accounts.roles import REGULATORS, Principal
 from credit.errors import Forbidden, ProcedureRefused, ValidationFailed
 from credit.records import hazard_reports
+from credit.records.schemas import HazardReportDecisionIn
 from credit.registry import changes
 from credit.registry.schemas import ChangeDecision
 from credit.validation import typed_from_text
@@ -88,7 +89,10 @@ class HomeRequestPages(WorkspaceController):
         """Confirm the rectification (the hazard is rectified on the reported date) or refuse with reasons."""
         values = await posted(request)
         return await _decided(
-            principal, f"report-{report_id}", values, hazard_reports.decide_report(report_id, values, principal)
+            principal,
+            f"report-{report_id}",
+            values,
+            hazard_reports.decide_report(report_id, typed_from_text(HazardReportDecisionIn, values), principal),
         )
 
 

@@ -234,8 +234,7 @@ def penalty_ids(raw: list[str]) -> list[Any]:
 
 
 class Step(Protocol):
-    """A step of the procedure (credit.listings.service): entry, the step's struct (or the form values, for the
-    steps that read a mapping), who, and the day it is."""
+    """A step of the procedure (credit.listings.service): entry, the step's struct, who, and the day it is."""
 
     def __call__(
         self, entry_id: int, data: Any, by: Principal, *, day: date | None = None
@@ -347,13 +346,13 @@ class ListingPages(WorkspaceController):
         entry_id: FromPath[int],
         step: str,
         action: Step,
-        kind: type[msgspec.Struct] | None = None,
+        kind: type[msgspec.Struct],
     ) -> Template | Redirect:
-        """Run one step of the procedure from its form (as the struct `kind` when the service takes one); a
-        refusal re-shows the page with nothing changed."""
+        """Run one step of the procedure from its form, as the struct `kind` the step's service takes; a refusal
+        re-shows the page with nothing changed."""
         values = await posted(request)
         try:
-            await action(entry_id, typed_from_text(kind, values) if kind else values, principal, day=clock.today())
+            await action(entry_id, typed_from_text(kind, values), principal, day=clock.today())
         except ValidationFailed as error:
             return await entry_page(
                 principal,
