@@ -61,7 +61,6 @@ from credit.settings import Settings, settings as default_settings
 from credit.sharing.api import AgencyController, ExportController
 from credit.stores import close_stores
 from credit.supervision.api import SupervisionController
-from portal.filters import register_filters
 from portal.my import CONTROLLERS as MY_HOME_CONTROLLERS
 from portal.notices import NoticeController
 from portal.public import PublicController
@@ -69,12 +68,11 @@ from portal.public.caching import COMPRESSED_OPT, PAGE_STORE, KnownParameters, p
 from portal.public.data_pages import OpenDataController
 from portal.public.feedback import FeedbackPages
 from portal.public.feeds import FeedPages
-from portal.public.i18n import configure as configure_public_templates
 from portal.public.report import ReportPage
 from portal.public.shortlist import ShortlistPages
 from portal.public.supervision_pages import SupervisionPages
 from portal.public.unknown_address import on_unknown_address
-from portal.templating import portal_environment
+from portal.templating import configure as configure_templates, portal_environment
 from portal.workspace import CONTROLLERS as WORKSPACE_CONTROLLERS
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
@@ -85,8 +83,7 @@ class MetricsController(PrometheusController):
 
 
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
-    register_filters(engine.engine)
-    configure_public_templates(engine.engine)
+    configure_templates(engine.engine)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:

@@ -17,7 +17,7 @@ from credit.listings.tables import (
     PunishmentMeasure,
     RemovalApplication,
 )
-from credit.public.tables import PublicProfile
+from credit.public.tables import PublicPage, PublicProfile
 from credit.records.tables import (
     FireChecklistItem,
     FireInspection,
@@ -76,6 +76,7 @@ TABLES = [
     ResultCorrection,
     ChangeRequest,
     HazardReport,
+    PublicPage,
 ]
 
 APP_CONFIG = AppConfig(

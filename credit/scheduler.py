@@ -35,6 +35,12 @@ async def _advance_list(on: date) -> str:
     )
 
 
+async def _render_pages(on: date) -> str:
+    from portal.public.stored_pages import render_stale_pages  # the portal renders; this table only schedules
+
+    return await render_stale_pages(on)
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     name: str
@@ -63,6 +69,13 @@ JOBS = {
             lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone),
             _every_minutes,
             disclosure_jobs.rescore_changed,
+        ),
+        Job(
+            "render_pages",
+            "render every home's public page ahead of visitors, where its stored copy is not current",
+            lambda: IntervalTrigger(minutes=RESCORE_MINUTES, timezone=settings.timezone),
+            _every_minutes,
+            _render_pages,
         ),
         Job(
             "rescore_all",

@@ -25,6 +25,22 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The public pages' language-display mode pairs (portal.public.i18n.LANGUAGES x portal.public.preferences.MODES;
+# tests/portal/test_stored_pages.py checks the two agree).
+PAGE_VARIANTS = ("zh-standard", "zh-elder", "en-standard", "en-elder")
+
+
+def _variants(raw: str) -> tuple[str, ...]:
+    """STORED_PAGE_VARIANTS: a comma-separated subset of PAGE_VARIANTS ("" for none)."""
+    chosen = tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
+    unknown = [v for v in chosen if v not in PAGE_VARIANTS]
+    if unknown:
+        raise SettingsError(
+            f"STORED_PAGE_VARIANTS: {', '.join(unknown)} is not one of {', '.join(PAGE_VARIANTS)} (comma-separated)"
+        )
+    return chosen
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceS3:
     """An S3-compatible bucket for the evidence files (EVIDENCE_S3_*), instead of the folder EVIDENCE_DIR."""
@@ -56,6 +72,8 @@ class Settings:
     # The public page store: how long a rendered page is kept, and how many pages at most (per store).
     page_store_ttl_seconds: int = 300
     page_store_max_keys: int = 5000
+    # the language-mode pairs of each home's page rendered ahead of visitors (render_pages job); () renders none
+    stored_page_variants: tuple[str, ...] = PAGE_VARIANTS
     list_separation_of_duties: bool = True  # the proposer of a list entry does not decide its review
     token_ttl_days: int = 90  # a user API token stops working this long after it was issued
     institution_users_max: int = 5  # active accounts one home (机构端) may have
@@ -106,6 +124,7 @@ def load_settings() -> Settings:
         trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
         page_store_ttl_seconds=int(os.environ.get("PAGE_STORE_TTL_SECONDS", "300")),
         page_store_max_keys=int(os.environ.get("PAGE_STORE_MAX_KEYS", "5000")),
+        stored_page_variants=_variants(os.environ.get("STORED_PAGE_VARIANTS", ",".join(PAGE_VARIANTS))),
         list_separation_of_duties=_flag("LIST_SEPARATION_OF_DUTIES", True),
         token_ttl_days=int(os.environ.get("TOKEN_TTL_DAYS", "90")),
         institution_users_max=int(os.environ.get("INSTITUTION_USERS_MAX", "5")),

@@ -8,6 +8,7 @@ one of dict's own attributes; those (`.items()`, `.get()`) still resolve as attr
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,27 @@ class PortalEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-def portal_environment(directory: Path) -> Environment:
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def portal_environment(directory: Path = TEMPLATES) -> Environment:
     """The environment of the templates under `directory`: autoescaped, compiled once."""
     return PortalEnvironment(loader=FileSystemLoader(directory), autoescape=True, auto_reload=False)
+
+
+def configure(environment: Environment) -> None:
+    """The filters and translations every page needs (the app's engine and public_environment alike)."""
+    from portal.filters import register_filters
+    from portal.public.i18n import configure as configure_public_templates
+
+    register_filters(environment)
+    configure_public_templates(environment)
+
+
+@functools.cache
+def public_environment() -> Environment:
+    """An environment configured as the app's, for rendering public pages outside a request (the stored pages
+    of portal.public.stored_pages); one per process, as the app's."""
+    environment = portal_environment()
+    configure(environment)
+    return environment

@@ -39,6 +39,24 @@ async def test_composite_unique_index_refuses_a_second_claim_on_one_job_slot(db)
     assert await JobRun.count().run() == 1
 
 
+async def test_the_stored_pages_migration_steps_back_and_forward_again(db):
+    """Migration 0022 (pages rendered ahead) has a backwards step on both engines: its table goes and comes back."""
+    from piccolo.apps.migrations.commands.backwards import run_backwards
+
+    from credit.public.tables import PublicPage
+
+    pages_id = "2026-12-08T01:00:00:000000"
+    try:
+        stepped = await run_backwards(app_name="eldercredit", migration_id=pages_id, auto_agree=True)
+        assert stepped.success, stepped.message
+        assert await pending_migrations() == [pages_id]
+        assert not await PublicPage.table_exists().run()
+    finally:
+        await migrate()
+    assert await pending_migrations() == []
+    assert await PublicPage.count().run() == 0
+
+
 async def test_the_offers_migration_steps_back_and_forward_again(db):
     """Migration 0021 (what a home offers) has a backwards step on both engines: its columns go and come back."""
     from piccolo.apps.migrations.commands.backwards import run_backwards
@@ -49,7 +67,7 @@ async def test_the_offers_migration_steps_back_and_forward_again(db):
     try:
         stepped = await run_backwards(app_name="eldercredit", migration_id=offers_id, auto_agree=True)
         assert stepped.success, stepped.message
-        assert await pending_migrations() == [offers_id]
+        assert (await pending_migrations())[0] == offers_id  # and every later one, stepped back first
     finally:
         await migrate()
     assert await pending_migrations() == []

@@ -1,6 +1,6 @@
 """The public projection (公开信息): one row per institution, rebuilt from the tables whenever they change."""
 
-from piccolo.columns import Boolean, Date, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, Date, Integer, Numeric, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -32,3 +32,17 @@ class PublicProfile(Table, tablename="public_profile"):
     document = Text()  # JSON bytes of the profile document
     version = Integer(default=1)
     updated_at = Timestamptz()
+
+
+class PublicPage(Table, tablename="public_page"):
+    """One home's public page in one language and display mode, rendered and gzipped ahead of visitors, under the
+    ETag it was rendered for (credit.public.pages stores and reads them; portal.public.stored_pages renders them).
+    A row whose ETag is not the page's current one is never served: the page is rendered per request instead."""
+
+    key = Varchar(length=40, primary_key=True)  # "<uscc>:<lang>-<mode>"
+    institution = Integer(index=True)
+    uscc = Varchar(length=18, index=True)
+    variant = Varchar(length=16)  # "<lang>-<mode>" (credit.settings.PAGE_VARIANTS)
+    etag = Varchar(length=64)
+    body = Bytea()  # gzip of the page's HTML
+    rendered_at = Timestamptz()

@@ -280,22 +280,21 @@ async def validators(
     else:
         data_day = str(await disclosure_day() or "")
     version = depends_on
-    key = "|".join(
-        (
-            BUILD_ID,
-            version.tag,
-            data_day,
-            day.isoformat(),
-            prefs.lang,
-            prefs.mode,
-            request.url.path,
-            request.url.query or "",
-        )
-    )
-    etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    etag = page_etag(version.tag, data_day, day, prefs.lang, prefs.mode, request.url.path, request.url.query or "")
+    return Validators(etag, last_modified(version, day))
+
+
+def page_etag(tag: str, data_day: str, day: date, lang: str, mode: str, path: str, query: str) -> str:
+    """The ETag of a page: the templates (BUILD_ID), the data it shows (`tag`), the latest disclosure day it
+    names (`data_day`, "" for pages keyed on the feed tail), today, the language and mode, the URL."""
+    key = "|".join((BUILD_ID, tag, data_day, day.isoformat(), lang, mode, path, query))
+    return 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def last_modified(version: Version, day: date) -> datetime:
+    """When the page last changed: its data's change, or the start of today (a page also changes by date)."""
     midnight = datetime(day.year, day.month, day.day, tzinfo=default_settings.timezone)  # today began
-    changed = max(version.at or midnight, midnight).astimezone(UTC).replace(microsecond=0)
-    return Validators(etag, changed)
+    return max(version.at or midnight, midnight).astimezone(UTC).replace(microsecond=0)
 
 
 def not_modified(request: Request[Any, Any, Any], found: Validators) -> bool:

@@ -6,7 +6,8 @@ Each handler reads the visitor's preferences, answers 304 or a stored copy when 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import gzip
+from collections.abc import Awaitable, Callable, Iterable
 from math import ceil
 from typing import Any
 
@@ -21,14 +22,15 @@ from credit.clock import Clock
 from credit.csv_safe import csv_text
 from credit.disclosures import service as disclosures
 from credit.errors import NotFound
-from credit.public import queries as public_queries
+from credit.public import pages as public_pages, queries as public_queries
 from credit.public.listed import CSV_HEADER as LISTING_CSV_HEADER, current_list
 from credit.registry.districts import DISTRICTS, district_name
 from credit.registry.offers import CARE_LEVELS, MAX_FEE, SERVICES, label
 from credit.registry.service import OWNER_TYPES
-from portal.public import caching, views
+from credit.settings import settings
+from portal.public import caching, stored_pages, views
 from portal.public.i18n import HTML_LANG
-from portal.public.preferences import Preferences, preferences_of, url_with
+from portal.public.preferences import Preferences, path_with, preferences_of, url_with
 from scoring import policy_for
 
 HTML = "text/html; charset=utf-8"
@@ -46,14 +48,20 @@ Builder = Callable[[Preferences], Awaitable[dict[str, Any]]]  # the page's conte
 
 
 def base_context(request: Request[Any, Any, Any], prefs: Preferences) -> dict[str, Any]:
+    return base_context_at(request.url.path, request.query_params.multi_items(), prefs)
+
+
+def base_context_at(path: str, params: Iterable[tuple[str, str]], prefs: Preferences) -> dict[str, Any]:
+    """What every public page's layout reads: the language and mode, and the links that switch them."""
+    params = list(params)
     return {
         "lang": prefs.lang,
         "html_lang": HTML_LANG[prefs.lang],
         "elder": prefs.elder,
         "mode": prefs.mode,
-        "path": request.url.path,
-        "lang_url": url_with(request, lang="en" if prefs.lang == "zh" else "zh"),
-        "mode_url": url_with(request, mode="standard" if prefs.elder else "elder"),
+        "path": path,
+        "lang_url": path_with(path, params, lang="en" if prefs.lang == "zh" else "zh"),
+        "mode_url": path_with(path, params, mode="standard" if prefs.elder else "elder"),
     }
 
 
@@ -74,11 +82,13 @@ async def page(
     extra_headers: dict[str, str] | None = None,
     depends_on: caching.Version | None = None,
     preferences: Callable[[Request[Any, Any, Any]], Preferences] = preferences_of,
+    rendered_ahead: Callable[[Preferences, str], Awaitable[bytes | None]] | None = None,
 ) -> Response[bytes]:
     """A cacheable public page: 304 when the client's copy is current, the stored copy when there is one.
     `clock`: the app's (its day is part of the page's version); `depends_on`: the version of the rows the page
     shows (default: the change feed's tail); `preferences`: how the language and mode are read (default: the
-    query string, else the visitor's cookie)."""
+    query string, else the visitor's cookie); `rendered_ahead`: the page rendered ahead for these preferences and
+    ETag (gzip), when there is one (portal.public.stored_pages)."""
     prefs = preferences(request)
     found = await caching.validators(request, prefs, clock.today(), depends_on)
     headers = {**found.headers(prefs), **SECURITY_HEADERS, **(extra_headers or {})}
@@ -88,6 +98,8 @@ async def page(
     compress = caching.wants_gzip(request)
     key = found.etag + (":gzip" if compress else "")
     body = await store.get(key)
+    if body is None and rendered_ahead is not None and (ahead := await rendered_ahead(prefs, found.etag)) is not None:
+        body = ahead if compress else gzip.decompress(ahead)
     if body is None:
         body = await store.get(found.etag) if compress else None
         if body is None:
@@ -239,8 +251,19 @@ class PublicController(Controller):
                 "policy": policy,
             }
 
+        async def ahead(prefs: Preferences, etag: str) -> bytes | None:
+            variant = stored_pages.variant_of(prefs)
+            if request.url.query or variant not in settings.stored_page_variants:
+                return None  # only the page without a query string is rendered ahead
+            return await public_pages.stored_page(row.uscc, variant, etag)
+
         return await page(
-            request, clock, "public/institution.html", build, depends_on=caching.row_version([row.version])
+            request,
+            clock,
+            stored_pages.TEMPLATE,
+            build,
+            depends_on=caching.row_version([row.version]),
+            rendered_ahead=ahead,
         )
 
     @get("/compare", operation_id="portalCompare")

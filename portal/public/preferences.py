@@ -3,6 +3,7 @@ cookie that remembers an earlier choice. Only a choice the visitor made sets a c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -51,7 +52,12 @@ def preferences_of(request: Request[Any, Any, Any]) -> Preferences:
 
 def url_with(request: Request[Any, Any, Any], **changes: str) -> str:
     """This page's URL with some query parameters replaced (the toggles are plain links: no JS needed)."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v]
-    query = urlencode(params)
-    return request.url.path + (f"?{query}" if query else "")
+    return path_with(request.url.path, request.query_params.multi_items(), **changes)
+
+
+def path_with(path: str, params: Iterable[tuple[str, str]], **changes: str) -> str:
+    """`path` with the query `params`, some of them replaced by `changes` (an empty value drops one)."""
+    kept = [(k, v) for k, v in params if k not in changes]
+    kept += [(k, v) for k, v in changes.items() if v]
+    query = urlencode(kept)
+    return path + (f"?{query}" if query else "")

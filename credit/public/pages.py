@@ -1,0 +1,94 @@
+"""Stored public pages (issue 14, "reads that cost microseconds"): each home's page, rendered ahead of visitors per
+language and display mode, kept under the ETag it was rendered for. A visitor's request reads it by primary key
+when the ETag it would have is the stored one; any change to the home's projection row, the templates, the
+latest disclosure or the date gives the page a new ETag, so a stored page is never served stale. What is on a page
+is the projection row's; the portal renders it (portal.public.stored_pages) and this module keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from credit import db
+from credit.db import read
+from credit.public.tables import PublicPage
+from credit.timeutil import now_utc
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    uscc: str
+    institution: int
+    variant: str  # "<lang>-<mode>"
+    etag: str
+    body: bytes  # gzip of the HTML
+
+
+def page_key(uscc: str, variant: str) -> str:
+    return f"{uscc}:{variant}"
+
+
+async def stored_page(uscc: str, variant: str, etag: str) -> bytes | None:
+    """The stored page (gzip) of a home in a variant when it was rendered for `etag`, else None."""
+    row = await read(
+        PublicPage.select(PublicPage.etag, PublicPage.body).where(PublicPage.key == page_key(uscc, variant)).first()
+    )
+    return bytes(row["body"]) if row is not None and row["etag"] == etag else None
+
+
+async def stored_etags(codes: Sequence[str], variants: Sequence[str]) -> dict[str, str]:
+    """key -> ETag of the stored pages of the given homes and variants."""
+    keys = [page_key(c, v) for c in codes for v in variants]
+    if not keys:
+        return {}
+    rows = await read(PublicPage.select(PublicPage.key, PublicPage.etag).where(PublicPage.key.is_in(keys)))
+    return {r["key"]: r["etag"] for r in rows}
+
+
+async def store(pages: Sequence[RenderedPage]) -> None:
+    """Keep rendered pages, replacing each one's earlier rendering (one transaction)."""
+    if not pages:
+        return
+    at = now_utc()
+    rows = [
+        PublicPage(
+            key=page_key(p.uscc, p.variant),
+            institution=p.institution,
+            uscc=p.uscc,
+            variant=p.variant,
+            etag=p.etag,
+            body=p.body,
+            rendered_at=at,
+        )
+        for p in pages
+    ]
+    async with db.transaction():
+        await (
+            PublicPage.insert(*rows)
+            .on_conflict(
+                target=PublicPage.key,
+                action="DO UPDATE",
+                values=[
+                    PublicPage.institution,
+                    PublicPage.uscc,
+                    PublicPage.variant,
+                    PublicPage.etag,
+                    PublicPage.body,
+                    PublicPage.rendered_at,
+                ],
+            )
+            .run()
+        )
+
+
+async def forget_others(variants: Sequence[str]) -> int:
+    """Remove the stored pages of variants no longer rendered and of homes whose USCC changed or that have no
+    public row any more; returns how many went."""
+    kept = list(variants) or [""]
+    rows = await PublicPage.raw(
+        f"DELETE FROM public_page WHERE variant NOT IN ({', '.join('{}' for _ in kept)}) "
+        "OR NOT EXISTS (SELECT 1 FROM public_profile p WHERE p.uscc = public_page.uscc) RETURNING key",
+        *kept,
+    ).run()
+    return len(rows)
