@@ -5,7 +5,8 @@
 In one run against one server (one uvicorn worker by default; `--workers 2` for PostgreSQL) wrk measures:
 - `/healthz`, the trivial endpoint of the same app, the yardstick every ratio is taken against;
 - an institution page, a different home for every request, drawn at random over ALL homes of the data set
-  (a wrk Lua script reads the list of USCCs);
+  (a wrk Lua script reads the list of USCCs); the pages are rendered ahead by the render_pages job first, as the
+  scheduler does (`--live-pages`: every page rendered per request instead);
 - the same through the API profile (`GET /api/v1/institutions/{uscc}`);
 - at least 300 varied searches (name fragments, pinyin and initials, districts, levels, grades, sorts, pages) on
   the portal, and the same searches through the API.
@@ -73,8 +74,9 @@ def run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(args, check=True, cwd=ROOT, env=env)
 
 
-def prepare(database_url: str, env: dict[str, str]) -> None:
-    """Generate the national data set if the default file is missing; rescore and index it when needed."""
+def prepare(database_url: str, env: dict[str, str], render_ahead: bool = True) -> None:
+    """Generate the national data set if the default file is missing; rescore and index it when needed; render
+    the pages ahead of visitors (the scheduled render_pages job), unless `render_ahead` is off."""
     if database_url == f"sqlite:///{DEFAULT_DB}" and not DEFAULT_DB.exists():
         run([sys.executable, "bench/national_db.py", "--database-url", database_url], env)
     run([sys.executable, "-m", "credit.cli", "migrate"], env)  # a file made by older code gains the new tables
@@ -83,6 +85,8 @@ def prepare(database_url: str, env: dict[str, str]) -> None:
         run([sys.executable, "-m", "credit.cli", "jobs", "run", "rescore_all"], env)
     if indexed is not None and not indexed:
         run([sys.executable, "-m", "credit.cli", "jobs", "run", "reindex"], env)
+    if render_ahead:  # renders only the pages whose stored copy is not current (all of them the first time)
+        run([sys.executable, "-m", "credit.cli", "jobs", "run", "render_pages"], env)
 
 
 async def _state(database_url: str) -> tuple[int, int | None]:
@@ -210,6 +214,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--live-pages",
+        action="store_true",
+        help="do not render pages ahead: every institution page rendered per request",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
@@ -224,7 +233,9 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
-    prepare(args.database_url, env)
+    if args.live_pages:
+        env["STORED_PAGE_VARIANTS"] = ""  # the handler does not look for stored pages either
+    prepare(args.database_url, env, render_ahead=not args.live_pages)
     homes = asyncio.run(_homes(args.database_url))
     rng = random.Random(args.seed)
     searches = search_params(homes, SEARCHES, rng)

@@ -12,8 +12,21 @@ from dataclasses import dataclass
 
 from credit import db
 from credit.db import read
+from credit.errors import NotFound
+from credit.public.queries import RowVersion
 from credit.public.tables import PublicPage
 from credit.timeutil import now_utc
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    """What serving a home's page needs before anything is rendered: the row's version, and the page stored for
+    the visitor's variant (its ETag and gzip body; empty when none is stored or none was asked for)."""
+
+    uscc: str
+    version: RowVersion
+    etag: str
+    body: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +40,28 @@ class RenderedPage:
 
 def page_key(uscc: str, variant: str) -> str:
     return f"{uscc}:{variant}"
+
+
+_HEAD = (
+    "SELECT p.uscc, p.version, p.updated_at, g.etag, g.body FROM public_profile p "
+    "LEFT JOIN public_page g ON g.key = p.uscc || ':' || {} WHERE p.uscc = {}"
+)
+
+
+async def page_head(uscc: str, variant: str | None) -> PageHead:
+    """One read: the home's row version and its stored page in `variant` (None: no stored page wanted).
+    Raises NotFound when there is no such home."""
+    rows = await read(PublicPage.raw(_HEAD, variant or "", uscc.strip().upper()))
+    if not rows:
+        raise NotFound(f"institution {uscc}")
+    row = rows[0]
+    found = variant is not None and row["etag"] is not None
+    return PageHead(
+        row["uscc"],
+        RowVersion(row["version"], row["updated_at"]),
+        row["etag"] if found else "",
+        bytes(row["body"]) if found else b"",
+    )
 
 
 async def stored_page(uscc: str, variant: str, etag: str) -> bytes | None:

@@ -97,9 +97,11 @@ async def page(
     store = request.app.stores.get(caching.PAGE_STORE)
     compress = caching.wants_gzip(request)
     key = found.etag + (":gzip" if compress else "")
-    body = await store.get(key)
-    if body is None and rendered_ahead is not None and (ahead := await rendered_ahead(prefs, found.etag)) is not None:
+    body = None
+    if rendered_ahead is not None and (ahead := await rendered_ahead(prefs, found.etag)) is not None:
         body = ahead if compress else gzip.decompress(ahead)
+    else:
+        body = await store.get(key)
     if body is None:
         body = await store.get(found.etag) if compress else None
         if body is None:
@@ -240,29 +242,33 @@ class PublicController(Controller):
         self, request: Request[Any, Any, Any], clock: NamedDependency[Clock], uscc: FromPath[str]
     ) -> Response[bytes]:
         """One home: registry facts, grade, credit with its reasons, fire safety, penalties, list, history.
-        One read of the home's projection row; the page is cached under that row's own version."""
-        row = await public_queries.profile_row(uscc)
+        One read gives the home's row version and the page rendered ahead for the visitor's language and mode
+        (portal.public.stored_pages); only when that is not current is the document read and the page rendered.
+        The page is cached under the row's own version."""
+        prefs = preferences_of(request)
+        variant = stored_pages.variant_of(prefs)
+        rendered_ahead = not request.url.query and variant in settings.stored_page_variants  # the plain URL only
+        head = await public_pages.page_head(uscc, variant if rendered_ahead else None)
 
         async def build(prefs: Preferences) -> dict[str, Any]:
             on = clock.today()
             policy = policy_for(on)
+            document = await public_queries.profile_bytes(head.uscc)  # read only when the page is rendered
             return {
-                "p": views.profile_of(msgspec.json.decode(row.document), policy, on, prefs.lang, prefs.elder),
+                "p": views.profile_of(msgspec.json.decode(document), policy, on, prefs.lang, prefs.elder),
                 "policy": policy,
             }
 
         async def ahead(prefs: Preferences, etag: str) -> bytes | None:
-            variant = stored_pages.variant_of(prefs)
-            if request.url.query or variant not in settings.stored_page_variants:
-                return None  # only the page without a query string is rendered ahead
-            return await public_pages.stored_page(row.uscc, variant, etag)
+            return head.body if head.etag == etag else None
 
         return await page(
             request,
             clock,
             stored_pages.TEMPLATE,
             build,
-            depends_on=caching.row_version([row.version]),
+            depends_on=caching.row_version([head.version]),
+            preferences=lambda _: prefs,
             rendered_ahead=ahead,
         )
 
