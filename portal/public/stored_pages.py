@@ -1,13 +1,14 @@
 """Each home's institution page rendered ahead of visitors (issue 14): a visitor's request is then one read by
-primary key instead of a render of some 2-3 ms, whichever of the 41,000 homes it asks for.
+primary key instead of a render of 1-3 ms, whichever of the 41,000 homes it asks for.
 
 The `render_pages` job renders, for every home and every variant in STORED_PAGE_VARIANTS, the page a request
 for `/institutions/{uscc}` (no query string; the language and mode from the visitor's cookies) would get today,
 and keeps it under that request's ETag (credit.public.pages). Only pages whose ETag changed are rendered again:
 a write to a home (new row version), a new disclosure day, a new day or a new release (BUILD_ID) each make
 the pages they touch stale, and a stale page is never served; until the job renders it again the page is rendered
-per request, exactly as before. The live handler renders through `render_institution` too, so the stored page is
-the page the handler would have rendered, byte for byte.
+per request, exactly as before. `render_institution` builds the context the handler builds (portal.public.pages)
+in an environment configured as the app's; tests/portal/test_stored_pages.py checks that the stored page is the
+page the handler renders, byte for byte.
 """
 
 from __future__ import annotations
