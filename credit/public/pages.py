@@ -64,14 +64,6 @@ async def page_head(uscc: str, variant: str | None) -> PageHead:
     )
 
 
-async def stored_page(uscc: str, variant: str, etag: str) -> bytes | None:
-    """The stored page (gzip) of a home in a variant when it was rendered for `etag`, else None."""
-    row = await read(
-        PublicPage.select(PublicPage.etag, PublicPage.body).where(PublicPage.key == page_key(uscc, variant)).first()
-    )
-    return bytes(row["body"]) if row is not None and row["etag"] == etag else None
-
-
 async def stored_etags(codes: Sequence[str], variants: Sequence[str]) -> dict[str, str]:
     """key -> ETag of the stored pages of the given homes and variants."""
     keys = [page_key(c, v) for c in codes for v in variants]

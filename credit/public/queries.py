@@ -205,7 +205,7 @@ async def documents_of_day(on: date, batch: int = 500) -> AsyncIterator[dict[str
 
 
 # The one-row reads of a page view, as plain SQL: Piccolo's select builder costs more than the read itself.
-_PROFILE_ROW = "SELECT uscc, version, updated_at, document FROM public_profile WHERE uscc = {}"
+_PROFILE_ROW = "SELECT version, updated_at, document FROM public_profile WHERE uscc = {}"
 
 
 async def _profile_row(uscc: str) -> dict[str, Any] | None:
@@ -242,7 +242,6 @@ async def profiles(codes: list[str]) -> dict[str, dict[str, Any]]:
 class ProfileRow:
     version: RowVersion
     document: bytes
-    uscc: str
 
 
 async def profile_row(uscc: str) -> ProfileRow:
@@ -250,7 +249,7 @@ async def profile_row(uscc: str) -> ProfileRow:
     row = await _profile_row(uscc)
     if row is None:
         raise NotFound(f"institution {uscc}")
-    return ProfileRow(RowVersion(row["version"], row["updated_at"]), row["document"].encode(), row["uscc"])
+    return ProfileRow(RowVersion(row["version"], row["updated_at"]), row["document"].encode())
 
 
 async def row_version(uscc: str) -> RowVersion | None:
