@@ -45,9 +45,13 @@ class Checker:
     def fail(self, field: str, reason: str, value: Any = None) -> None:
         self.errors.append(FieldError(self.prefix + field, reason, value))
 
-    def raw(self, field: str) -> Any:
+    def given(self, field: str) -> Any:
+        """The field's value as it was sent (untrimmed; None when absent), e.g. for the value of a field error."""
         data = self.data
-        value = getattr(data, field, None) if isinstance(data, msgspec.Struct) else data.get(field)
+        return getattr(data, field, None) if isinstance(data, msgspec.Struct) else data.get(field)
+
+    def raw(self, field: str) -> Any:
+        value = self.given(field)
         return value.strip() if isinstance(value, str) else value
 
     def text(self, field: str, *, required: bool = True, max_length: int = 200, default: str = "") -> str:

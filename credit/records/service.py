@@ -86,7 +86,7 @@ def check_penalty(
     clean["source_agency"] = check.text("source_agency", required=False, max_length=200) or clean["deciding_agency"]
     clean["publication_end"] = check.day("publication_end", required=False)
     if clean["publication_end"] and clean["decision_date"] and clean["publication_end"] < clean["decision_date"]:
-        check.fail("publication_end", Reason("before_decision_date"), _as_given(data, "publication_end"))
+        check.fail("publication_end", Reason("before_decision_date"), check.given("publication_end"))
     # An agency's explicit severity wins over the policy's classification table.
     clean["severity"] = check.choice(
         "severity",
@@ -98,11 +98,6 @@ def check_penalty(
     clean["listing_behaviour"] = check.choice("listing_behaviour", LISTING_BEHAVIOURS, required=False)
     clean["rectified_on"] = check.day("rectified_on", required=False, not_after=today())
     return clean, check
-
-
-def _as_given(data: Mapping[str, Any] | msgspec.Struct, field: str) -> Any:
-    """A field's value as it was sent (untrimmed), for the value of a field error."""
-    return data.get(field) if isinstance(data, Mapping) else getattr(data, field, None)
 
 
 def _with_subject(data: P, record: Mapping[str, Any]) -> P:

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from math import ceil
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -251,13 +250,8 @@ class PublicController(Controller):
         head = await public_pages.page_head(uscc, variant if rendered_ahead else None)
 
         async def build(prefs: Preferences) -> dict[str, Any]:
-            on = clock.today()
-            policy = policy_for(on)
             document = await public_queries.profile_bytes(head.uscc)  # read only when the page is rendered
-            return {
-                "p": views.profile_of(msgspec.json.decode(document), policy, on, prefs.lang, prefs.elder),
-                "policy": policy,
-            }
+            return stored_pages.institution_context(document, prefs, clock.today())
 
         async def ahead(prefs: Preferences, etag: str) -> bytes | None:
             return head.body if head.etag == etag else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import date
+from typing import Any
 
 import msgspec
 from jinja2 import Environment
@@ -49,14 +50,19 @@ def render_institution(
     naming the latest disclosure `data_day`."""
     from portal.public.pages import base_context_at  # the pages module routes to this one
 
-    policy = policy_for(on)
     context = {
         **base_context_at(path_of(uscc), [], prefs),
-        "p": views.profile_of(msgspec.json.decode(document), policy, on, prefs.lang, prefs.elder),
-        "policy": policy,
+        **institution_context(document, prefs, on),
         "data_day": data_day,
     }
     return environment.get_template(TEMPLATE).render(**context).encode()
+
+
+def institution_context(document: bytes, prefs: Preferences, on: date) -> dict[str, Any]:
+    """What the institution page shows of a home's projection `document` on `on`, beyond every page's layout
+    context: the handler's builder and `render_institution` both use it."""
+    policy = policy_for(on)
+    return {"p": views.profile_of(msgspec.json.decode(document), policy, on, prefs.lang, prefs.elder), "policy": policy}
 
 
 def etag_of(uscc: str, version: RowVersion, prefs: Preferences, on: date, data_day: date | None) -> str:

@@ -102,8 +102,7 @@ class RecordPages(WorkspaceController):
         institution = await get_institution(institution_id)
         values = await posted(request)
         try:
-            entry = typed_from_text(GradingIn, {k: values.get(k, "") for k in GradingIn.__struct_fields__})
-            await records.create_grading(institution_id, entry, principal)
+            await records.create_grading(institution_id, typed_from_text(GradingIn, values), principal)
         except ValidationFailed as error:
             return page(
                 "grading_form.html",
